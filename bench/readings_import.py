@@ -1,0 +1,206 @@
+"""Benchmark: importing readings (DESIGN §7: at least 50,000 rows/s, and within 2× of a bare bulk insert).
+
+Imports 50,000 daily readings into one measure through ``quest.metrics.imports.save_import``, the path the
+readings page takes once a paste or file is parsed: check every row, compare it with what is stored, write
+through the ORM with the audit trail (one ``audit_log`` row per reading), commit. Beside it, the floor,
+measured in the same run: the same rows written by a bare Core ``executemany`` INSERT, without checks
+or audit. Each run gets a fresh measure; every run is printed, then the best of each.
+
+Readings may not be dated before 2000, and 50,000 days from then run to 2136, so the import is told that
+"today" is the day after the last reading. Nothing else differs from a manager's import.
+
+    .venv/bin/python bench/readings_import.py                 # SQLite, in a temporary folder
+    QUEST_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@localhost/quest_bench \\
+        .venv/bin/python bench/readings_import.py             # SQLite, then that PostgreSQL database
+    .venv/bin/python bench/readings_import.py --profile       # where an import's time goes (SQLite)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import datetime
+import decimal
+import os
+import pstats
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from quest import migrations
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.accounts.sessions import as_current_user
+from quest.config import Settings, default_database_url
+from quest.db import open_database, writing
+from quest.demo.seed import seed_small
+from quest.metrics import imports, services
+from quest.metrics.imports import SheetRow
+from quest.metrics.models import Reading
+from quest.org.models import Force
+
+ROWS = 50_000
+ROUNDS = 3
+FIRST_DAY = datetime.date(2000, 1, 1)
+MANAGER = "manager@lancashire.example"
+NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+
+
+def sheet_rows() -> list[SheetRow]:
+    """50,000 days of counts, as the preview sends them back: row number, ISO date, value."""
+    draw = random.Random(1)
+    return [
+        SheetRow(number, ((FIRST_DAY + datetime.timedelta(days=number - 1)).isoformat(), str(draw.randint(0, 400))))
+        for number in range(1, ROWS + 1)
+    ]
+
+
+async def manager(session_maker: async_sessionmaker[AsyncSession]) -> CurrentUser:
+    async with session_maker() as session:
+        user, force_code = (
+            await session.execute(
+                select(User, Force.code).outerjoin(Force, Force.id == User.force_id).where(User.email == MANAGER)
+            )
+        ).one()
+        return as_current_user(user, force_code)
+
+
+async def new_measure(session_maker: async_sessionmaker[AsyncSession], viewer: CurrentUser) -> uuid.UUID:
+    data = services.MetricInput(
+        name=f"Bench {uuid.uuid4().hex[:12]}",
+        unit="incidents",
+        kind="backlog",
+        direction="down",
+        frequency="daily",
+        division_id=str(viewer.division_id),
+    )
+    with writing():
+        async with session_maker() as session:
+            return await services.create_metric(session, viewer, data)
+
+
+async def timed(work: Callable[[], Awaitable[Any]]) -> float:
+    started = time.perf_counter()
+    await work()
+    return time.perf_counter() - started
+
+
+async def import_once(
+    session_maker: async_sessionmaker[AsyncSession], viewer: CurrentUser, rows: list[SheetRow]
+) -> float:
+    """Seconds for the page's path: save_import of every row into a fresh measure, commit included."""
+    metric_id = await new_measure(session_maker, viewer)
+    today = FIRST_DAY + datetime.timedelta(days=ROWS)
+
+    async def save() -> None:
+        with writing():
+            async with session_maker() as session:
+                plan = await imports.save_import(session, viewer, metric_id, rows, now=NOW, today=today)
+        assert len(plan.readings) == ROWS
+
+    return await timed(save)
+
+
+async def bare_insert_once(
+    session_maker: async_sessionmaker[AsyncSession], viewer: CurrentUser, rows: list[SheetRow]
+) -> float:
+    """Seconds for the floor: the same readings by one Core executemany INSERT, commit included."""
+    metric_id = await new_measure(session_maker, viewer)
+    values = [
+        {
+            "metric_id": metric_id,
+            "period_date": datetime.date.fromisoformat(str(row.cells[0])),
+            "value": decimal.Decimal(str(row.cells[1])),
+            "entered_by": viewer.id,
+            "entered_at": NOW,
+            "force_id": viewer.force_id,
+        }
+        for row in rows
+    ]
+
+    async def write() -> None:
+        with writing():
+            async with session_maker() as session:
+                await session.execute(insert(Reading.__table__), values)
+                await session.commit()
+
+    return await timed(write)
+
+
+def prepare(settings: Settings) -> None:
+    """A database at the latest revision with the demo's forces, divisions and people."""
+    migrations.upgrade(settings)  # runs its own event loop
+
+    async def seed() -> None:
+        async with open_database(settings) as session_maker:
+            await seed_small(session_maker, seed=1, history=False)
+
+    asyncio.run(seed())
+
+
+def report(engine: str, imported: list[float], bare: list[float]) -> None:
+    for name, seconds in (("import (check, ORM, audit)", imported), ("bare Core executemany", bare)):
+        runs = ", ".join(f"{ROWS / run:,.0f}" for run in seconds)
+        print(f"{engine:<10} {name:<28} best {ROWS / min(seconds):>9,.0f} rows/s   runs: {runs}")
+    print(f"{engine:<10} import takes {min(imported) / min(bare):.1f}× the bare insert's time (target ≤ 2×)")
+
+
+async def bench(engine: str, settings: Settings, rows: list[SheetRow]) -> None:
+    async with open_database(settings) as session_maker:
+        viewer = await manager(session_maker)
+        imported, bare = [], []
+        for _round in range(ROUNDS):
+            imported.append(await import_once(session_maker, viewer, rows))
+            bare.append(await bare_insert_once(session_maker, viewer, rows))
+    report(engine, imported, bare)
+
+
+async def profile(settings: Settings, rows: list[SheetRow]) -> None:
+    async with open_database(settings) as session_maker:
+        viewer = await manager(session_maker)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        await import_once(session_maker, viewer, rows)
+        profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def settings_for(folder: Path, database_url: str | None = None) -> Settings:
+    return Settings(
+        data_dir=folder,
+        database_url=database_url or default_database_url(folder),
+        secret_key="bench-secret-key-that-is-long-enough-0123456789",
+        log_level="WARNING",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", action="store_true", help="profile one import on SQLite instead")
+    options = parser.parse_args()
+    rows = sheet_rows()
+    postgres = os.environ.get("QUEST_BENCH_DATABASE_URL", "").strip()
+    with tempfile.TemporaryDirectory() as folder:
+        sqlite = settings_for(Path(folder))
+        prepare(sqlite)
+        if options.profile:
+            asyncio.run(profile(sqlite, rows))
+            return
+        print(f"{ROWS:,} daily readings into one measure, {ROUNDS} runs each, a fresh measure every run")
+        asyncio.run(bench("SQLite", sqlite, rows))
+        if postgres:
+            on_postgres = settings_for(Path(folder), postgres)
+            prepare(on_postgres)
+            asyncio.run(bench("PostgreSQL", on_postgres, rows))
+
+
+if __name__ == "__main__":
+    main()

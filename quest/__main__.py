@@ -1,0 +1,3 @@
+from quest.cli import main
+
+main()

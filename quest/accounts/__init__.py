@@ -1,0 +1,1 @@
+"""People and what they may do: users and their roles (sign-in arrives with the accounts issue)."""

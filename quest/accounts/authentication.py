@@ -1,0 +1,169 @@
+"""Who is making this request, and may they make it at all.
+
+- :class:`AuthenticationMiddleware` finds the user for every routed request: by ``Authorization: Bearer``
+  (cookies are then ignored) or by the session cookie. It puts a :class:`CurrentUser` or None in
+  ``scope["user"]``, and refreshes the session's idle clock at most once a minute.
+- :class:`CsrfMiddleware` is Litestar's double-submit CSRF check, except for bearer requests: a
+  browser never adds an ``Authorization`` header across sites by itself, so those need no token.
+- :func:`require_sign_in` guards every route not marked ``opt={"public": True}``: deny by default.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from quest.accounts.identity import CurrentUser
+from quest.accounts.sessions import (
+    SESSION_COOKIE,
+    TOUCH_INTERVAL,
+    SessionPolicy,
+    resolve_session,
+    resolve_token,
+    touch_session,
+    touch_token,
+)
+from quest.clock import Clock
+from quest.db import reading, writing
+from quest.notifications.services import unread_count
+
+# Keys in app.state, set by create_app.
+CLOCK = "quest.clock"
+SESSION_POLICY = "quest.session_policy"
+SESSION_MAKER = "quest.session_maker"
+
+# Set in scope state when a session cookie was sent but its session has ended.
+SESSION_ENDED = "quest.session_ended"
+# Set in scope state for pages: the signed-in user's unread notifications (shown in the header).
+UNREAD = "quest.unread_notifications"
+
+
+class PasswordChangeRequired(PermissionDeniedException):
+    """The user must choose a new password before doing anything else."""
+
+
+def cookie_value(scope: Scope, name: str) -> str | None:
+    raw = Headers.from_scope(scope).get("cookie")
+    if not raw:
+        return None
+    cookie: SimpleCookie = SimpleCookie()
+    try:
+        cookie.load(raw)
+    except Exception:
+        return None
+    return cookie[name].value if name in cookie else None
+
+
+def bearer_credentials(scope: Scope) -> str | None:
+    """The token of an ``Authorization: Bearer`` header; "" for any other Authorization header."""
+    authorization = Headers.from_scope(scope).get("authorization")
+    if authorization is None:
+        return None
+    scheme, _, credentials = authorization.partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else ""
+
+
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The signed-in user, or None (also where no route matched and authentication did not run)."""
+    user = connection.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
+    """The signed-in user, in a handler that ``require_sign_in`` guards (every route not marked public)."""
+    user = current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Sign in to continue")
+    return user
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        state = scope["litestar_app"].state
+        clock: Clock = state[CLOCK]
+        maker: async_sessionmaker[AsyncSession] = state[SESSION_MAKER]
+        now = clock.now()
+        # Its own short read-only transaction, closed before the request's own work begins: on SQLite a
+        # writing request's transaction takes the write lock, which the bookkeeping write below needs too.
+        with reading():
+            async with maker() as session:
+                user, touch = await self._identify(session, scope, state, now)
+                if user is not None and _renders_a_page(scope):
+                    scope["state"][UNREAD] = await unread_count(session, user.id)
+        if touch is not None:
+            with writing():
+                async with maker() as session:
+                    await touch(session)
+                    await session.commit()
+        scope["user"] = user
+        await next_app(scope, receive, send)
+
+    async def _identify(
+        self, session: AsyncSession, scope: Scope, state: Any, now: datetime.datetime
+    ) -> tuple[CurrentUser | None, Callable[[AsyncSession], Awaitable[None]] | None]:
+        """The user, and the bookkeeping write their request calls for (last used, last seen), if any."""
+        token = bearer_credentials(scope)
+        if token is not None:
+            resolved_token = await resolve_token(session, token) if token else None
+            if resolved_token is None:
+                return None, None
+            token_id = resolved_token.user.token_id
+            assert token_id is not None
+            touch = (lambda s: touch_token(s, token_id, now)) if _stale(resolved_token.last_used_at, now) else None
+            return resolved_token.user, touch
+        secret = cookie_value(scope, SESSION_COOKIE)
+        if not secret:
+            return None, None
+        policy: SessionPolicy = state[SESSION_POLICY]
+        resolved = await resolve_session(session, secret, now=now, policy=policy)
+        if resolved is None:
+            scope["state"][SESSION_ENDED] = True
+            return None, None
+        session_id = resolved.user.session_id
+        assert session_id is not None
+        touch = (lambda s: touch_session(s, session_id, now)) if _stale(resolved.last_seen_at, now) else None
+        return resolved.user, touch
+
+
+def _renders_a_page(scope: Scope) -> bool:
+    """A whole HTML page (with the header and its unread count): not the API, not an htmx fragment."""
+    if scope["path"].startswith(("/api/", "/static/", "/schema")):
+        return False
+    headers = Headers.from_scope(scope)
+    return headers.get("hx-request") != "true" or headers.get("hx-boosted") == "true"
+
+
+def _stale(moment: datetime.datetime | None, now: datetime.datetime) -> bool:
+    return moment is None or now - moment >= TOUCH_INTERVAL
+
+
+class CsrfMiddleware(CSRFMiddleware):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP and bearer_credentials(scope) is not None:
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def require_sign_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    if handler.opt.get("public"):
+        return
+    user = current_user(connection)
+    if user is None:
+        raise NotAuthorizedException("Sign in to continue")
+    if user.must_change_password and not handler.opt.get("while_password_change_required"):
+        raise PasswordChangeRequired("Choose a new password to continue")

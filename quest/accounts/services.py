@@ -1,0 +1,410 @@
+"""Managing users and one's own account: the rules, the scoping, the writes.
+
+Every function takes the current user and checks the access matrix (:mod:`quest.accounts.access`)
+before it reads or writes. Writes are audited by the models themselves, attributed to the current user.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import ApiToken, User, normalise_email
+from quest.accounts.passwords import hash_password, password_problem, verify_password
+from quest.accounts.roles import Role
+from quest.accounts.sessions import create_token, revoke_user_sessions, revoke_user_tokens
+from quest.audit.recorder import act_as
+from quest.errors import Conflict, NotFound, ValidationFailed
+from quest.org.models import Division, Force
+
+MAX_NAME_LENGTH = 120
+MAX_TOKEN_LABEL_LENGTH = 80
+USERS_PER_PAGE = 50
+
+
+# --- Reading -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    id: uuid.UUID
+    email: str
+    display_name: str
+    role: Role
+    force_id: uuid.UUID | None
+    force_code: str | None
+    force_name: str | None
+    division_id: uuid.UUID | None
+    division_code: str | None
+    division_name: str | None
+    is_active: bool
+    must_change_password: bool
+    created_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    users: list[UserSummary]
+    total: int
+    page: int
+    per_page: int = USERS_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _user_summaries() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            User.id,
+            User.email,
+            User.display_name,
+            User.role,
+            User.force_id,
+            Force.code.label("force_code"),
+            Force.name.label("force_name"),
+            User.division_id,
+            Division.code.label("division_code"),
+            Division.name.label("division_name"),
+            User.is_active,
+            User.must_change_password,
+            User.created_at,
+        )
+        .outerjoin(Force, Force.id == User.force_id)
+        .outerjoin(Division, Division.id == User.division_id)
+    )
+
+
+async def list_users(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    *,
+    search: str | None = None,
+    role: Role | None = None,
+    active: bool | None = None,
+    page: int = 1,
+) -> UserPage:
+    access.require(viewer, Permission.VIEW_USERS)
+    in_scope = access.scope(viewer, Permission.VIEW_USERS, force_column=User.force_id)
+    statement = _user_summaries().where(in_scope)
+    if search and search.strip():
+        term = search.strip()
+        statement = statement.where(
+            or_(User.email.icontains(term, autoescape=True), User.display_name.icontains(term, autoescape=True))
+        )
+    if role is not None:
+        statement = statement.where(User.role == role)
+    if active is not None:
+        statement = statement.where(User.is_active.is_(active))
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    page = max(1, page)
+    rows = await session.execute(
+        statement.order_by(User.display_name, User.email).limit(USERS_PER_PAGE).offset((page - 1) * USERS_PER_PAGE)
+    )
+    return UserPage(users=[UserSummary(**row._asdict()) for row in rows], total=total, page=page)
+
+
+async def get_user(session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUID) -> UserSummary:
+    """One user; :class:`NotFound` if there is none the viewer may see (themselves included)."""
+    row = (await session.execute(_user_summaries().where(User.id == user_id))).first()
+    if row is None:
+        raise NotFound("user")
+    found = UserSummary(**row._asdict())
+    if found.id != viewer.id:
+        access.require_record(viewer, Permission.VIEW_USERS, force_id=found.force_id)
+    return found
+
+
+# --- Choices for forms --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionChoice:
+    id: uuid.UUID
+    force_id: uuid.UUID
+    force_code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForceChoice:
+    id: uuid.UUID
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserFormChoices:
+    roles: list[Role]
+    forces: list[ForceChoice]
+    divisions: list[DivisionChoice]
+
+
+async def form_choices(session: AsyncSession, viewer: CurrentUser) -> UserFormChoices:
+    """The roles, forces and divisions the viewer may put a user in."""
+    access.require(viewer, Permission.MANAGE_USERS)
+    in_scope = access.scope(viewer, Permission.MANAGE_USERS, force_column=Force.id)
+    forces = [
+        ForceChoice(*row)
+        for row in await session.execute(select(Force.id, Force.code, Force.name).where(in_scope).order_by(Force.name))
+    ]
+    divisions = [
+        DivisionChoice(*row)
+        for row in await session.execute(
+            select(Division.id, Division.force_id, Force.code, Division.name)
+            .join(Force, Force.id == Division.force_id)
+            .where(in_scope)
+            .order_by(Force.name, Division.name)
+        )
+    ]
+    return UserFormChoices(
+        roles=[role for role in Role if access.may_grant(viewer, role)], forces=forces, divisions=divisions
+    )
+
+
+# --- Validation ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class UserInput:
+    """What a form or the command line gives for a new or changed user. Strings as typed."""
+
+    email: str = ""
+    display_name: str = ""
+    role: str = ""
+    force_id: str = ""
+    division_id: str = ""
+    password: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def check_email(email: str) -> str | None:
+    if not email.strip():
+        return "Enter an email address"
+    if len(email.strip()) > 320:
+        return "Email address must be 320 characters or fewer"
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return "Enter an email address in the correct format, like name@example.com"
+    return None
+
+
+def check_display_name(name: str) -> str | None:
+    if not name.strip():
+        return "Enter the person's name"
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        return f"Name must be {MAX_NAME_LENGTH} characters or fewer"
+    return None
+
+
+def _parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value.strip()) if value and value.strip() else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    role: Role
+    force_id: uuid.UUID | None
+    division_id: uuid.UUID | None
+
+
+async def _placement(
+    session: AsyncSession, viewer: CurrentUser, data: UserInput, errors: dict[str, str]
+) -> Placement | None:
+    """The role, force and division asked for, checked against the role's needs and the viewer's reach."""
+    try:
+        role = Role(data.role)
+    except ValueError:
+        errors["role"] = "Select a role"
+        return None
+    if not access.may_grant(viewer, role):
+        errors["role"] = "You cannot give someone this role"
+        return None
+
+    division_id = _parse_uuid(data.division_id) if role.needs_division else None
+    force_id = _parse_uuid(data.force_id) if role.needs_force else None
+    if viewer.role is Role.FORCE_HQ and role.needs_force:
+        force_id = viewer.force_id  # a force's headquarters only places people in its own force
+
+    if role.needs_division:
+        division = (
+            (await session.execute(select(Division.id, Division.force_id).where(Division.id == division_id))).first()
+            if division_id
+            else None
+        )
+        if division is None or not access.covers(viewer, Permission.MANAGE_USERS, force_id=division.force_id):
+            errors["division_id"] = "Select the person's division"
+            return None
+        if force_id is not None and force_id != division.force_id and viewer.role is not Role.FORCE_HQ:
+            errors["division_id"] = "Select a division of the force you chose"
+            return None
+        if viewer.role is Role.FORCE_HQ and division.force_id != viewer.force_id:
+            errors["division_id"] = "Select the person's division"
+            return None
+        force_id = division.force_id
+    elif role.needs_force:
+        exists = force_id is not None and (await session.execute(select(Force.id).where(Force.id == force_id))).first()
+        if not exists or not access.covers(viewer, Permission.MANAGE_USERS, force_id=force_id):
+            errors["force_id"] = "Select the person's force"
+            return None
+    return Placement(role=role, force_id=force_id, division_id=division_id)
+
+
+# --- Writing ------------------------------------------------------------------------------------------
+
+
+async def create_user(
+    session: AsyncSession, viewer: CurrentUser, data: UserInput, *, must_change_password: bool = True
+) -> uuid.UUID:
+    """A new user. Someone else chose the password, so by default they must change it at first sign-in.
+    Commits."""
+    access.require(viewer, Permission.MANAGE_USERS)
+    errors: dict[str, str] = {}
+    if problem := check_email(data.email):
+        errors["email"] = problem
+    if problem := check_display_name(data.display_name):
+        errors["display_name"] = problem
+    placement = await _placement(session, viewer, data, errors)
+    if problem := password_problem(data.password, user_inputs=(data.email, data.display_name)):
+        errors["password"] = problem
+    email = normalise_email(data.email)
+    if "email" not in errors and (await session.execute(select(User.id).where(User.email == email))).first():
+        errors["email"] = "There is already a user with this email address"
+    if errors or placement is None:
+        raise ValidationFailed(errors)
+
+    act_as(session, viewer.actor)
+    user = User(
+        email=email,
+        display_name=data.display_name.strip(),
+        role=placement.role,
+        force_id=placement.force_id,
+        division_id=placement.division_id,
+        is_active=True,
+        password_hash=hash_password(data.password),
+        must_change_password=must_change_password,
+    )
+    session.add(user)
+    await session.commit()
+    return user.id
+
+
+async def _managed_user(session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    access.require_record(viewer, Permission.MANAGE_USERS, force_id=user.force_id)
+    if not access.may_grant(viewer, user.role):
+        raise NotFound("user")  # e.g. a force HQ looking at an administrator: not theirs to see
+    return user
+
+
+async def update_user(session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUID, data: UserInput) -> None:
+    """Change a user's name, role, force and division. Commits."""
+    user = await _managed_user(session, viewer, user_id)
+    errors: dict[str, str] = {}
+    if problem := check_display_name(data.display_name):
+        errors["display_name"] = problem
+    placement = await _placement(session, viewer, data, errors)
+    if user.id == viewer.id and placement is not None and placement.role != user.role:
+        errors["role"] = "You cannot change your own role"
+    if errors or placement is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    user.display_name = data.display_name.strip()
+    user.role = placement.role
+    user.force_id = placement.force_id
+    user.division_id = placement.division_id
+    await session.commit()
+
+
+async def set_active(
+    session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUID, *, active: bool, now: datetime.datetime
+) -> str:
+    """Deactivate (ending the user's sessions and tokens at once) or reactivate a user. Commits.
+    Returns the user's name, for the confirmation."""
+    user = await _managed_user(session, viewer, user_id)
+    if user.id == viewer.id:
+        raise Conflict("You cannot deactivate your own account")
+    act_as(session, viewer.actor)
+    user.is_active = active
+    if not active:
+        await revoke_user_sessions(session, user.id, now)
+        await revoke_user_tokens(session, user.id, now)
+    await session.commit()
+    return user.display_name
+
+
+async def change_password(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    *,
+    current_password: str,
+    new_password: str,
+    confirmation: str,
+    now: datetime.datetime,
+) -> None:
+    """Change one's own password and end one's other sessions. Commits."""
+    user = await session.get(User, viewer.id)
+    if user is None:
+        raise NotFound("user")
+    errors: dict[str, str] = {}
+    if not current_password:
+        errors["current_password"] = "Enter your current password"
+    elif not verify_password(user.password_hash, current_password):
+        errors["current_password"] = "Your current password is not right"
+    if problem := password_problem(new_password, user_inputs=(user.email, user.display_name)):
+        errors["new_password"] = problem
+    elif new_password == current_password:
+        errors["new_password"] = "Choose a password different from your current one"
+    if "new_password" not in errors and confirmation != new_password:
+        errors["confirmation"] = "The passwords do not match"
+    if errors:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    await revoke_user_sessions(session, user.id, now, keep=viewer.session_id)
+    await session.commit()
+
+
+async def create_own_token(session: AsyncSession, viewer: CurrentUser, label: str) -> str:
+    """A new API token for oneself; returns its secret, to be shown once. Commits."""
+    label = label.strip()
+    if not label:
+        raise ValidationFailed({"label": "Enter a name for the token, such as the script that will use it"})
+    if len(label) > MAX_TOKEN_LABEL_LENGTH:
+        raise ValidationFailed({"label": f"Name must be {MAX_TOKEN_LABEL_LENGTH} characters or fewer"})
+    user = await session.get(User, viewer.id)
+    if user is None:
+        raise NotFound("user")
+    act_as(session, viewer.actor)
+    secret, _token = await create_token(session, user, label)
+    await session.commit()
+    return secret
+
+
+async def revoke_own_token(
+    session: AsyncSession, viewer: CurrentUser, token_id: uuid.UUID, now: datetime.datetime
+) -> None:
+    """Revoke one of one's own tokens; someone else's is :class:`NotFound`. Commits."""
+    token = await session.get(ApiToken, token_id)
+    if token is None or token.user_id != viewer.id or token.revoked_at is not None:
+        raise NotFound("token")
+    act_as(session, viewer.actor)
+    token.revoked_at = now
+    await session.commit()

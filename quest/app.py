@@ -1,0 +1,181 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+import datetime
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from litestar import Litestar, Router
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+
+from quest import __version__
+from quest.accounts.api import MeApi
+from quest.accounts.authentication import (
+    CLOCK,
+    SESSION_MAKER,
+    SESSION_POLICY,
+    AuthenticationMiddleware,
+    CsrfMiddleware,
+    current_user,
+    require_sign_in,
+)
+from quest.accounts.sessions import SessionPolicy
+from quest.accounts.web import AccountPages, SignInPages, UserPages
+from quest.audit.web import AuditPages
+from quest.clock import Clock, SystemClock
+from quest.config import Settings, load_settings
+from quest.db import create_engine, create_session_maker
+from quest.errors import QuestError
+from quest.ideas.api import IdeaApi, IdeaWorkflowApi
+from quest.ideas.web import IdeaPages, my_ideas, triage_page
+from quest.logs import configure_logging
+from quest.metrics.api import MetricApi
+from quest.metrics.readings_web import ReadingPages
+from quest.metrics.web import BacklogPages, MetricPages
+from quest.notifications import email
+from quest.notifications.services import describe
+from quest.notifications.web import NotificationPages
+from quest.org.api import ForceApi
+from quest.org.web import ForcePages
+from quest.paths import STATIC_DIR
+from quest.savings.api import RateCardApi, SavingsApi
+from quest.savings.web import ForceSettingsPages, SavingsPages
+from quest.waste.api import WasteApi
+from quest.waste.web import WastePages
+from quest.web.errors import http_exception_handler, internal_error_handler, quest_error_handler
+from quest.web.flash import FlashMiddleware, take_flash
+from quest.web.health import healthz
+from quest.web.home import home
+from quest.web.pages import can, navigation, static_url, unread_notifications
+from quest.web.request_context import RequestContextMiddleware
+from quest.web.security_headers import SecurityHeadersMiddleware
+from quest.web.templating import template_config
+
+# The largest request body QUEST accepts (imports included): larger ones get 413.
+MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024
+PUBLIC = {"public": True}
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+    """Build the application. Settings are read from the environment unless given."""
+    settings = settings or load_settings()
+    configure_logging(settings)
+    email.configure(settings)
+    engine = create_engine(settings)
+
+    database = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        # Services commit their own work, so a failed commit is an error the handler sees, never a
+        # 2xx or a redirect sent for work that was rolled back. This handler only closes the session.
+        before_send_handler=None,
+        session_dependency_key="db_session",
+        engine_dependency_key="db_engine",
+    )
+    database.session_config.expire_on_commit = False
+
+    templates = template_config()
+    templates.engine_instance.engine.globals.update(
+        {
+            "navigation": navigation,
+            "static_url": static_url,
+            "take_flash": take_flash,
+            "current_user": current_user,
+            "can": can,
+            "unread_notifications": unread_notifications,
+            "describe": describe,
+        }
+    )
+    csrf = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="quest_csrf",
+        header_name="x-csrftoken",
+        cookie_secure=settings.is_production,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+
+    app = Litestar(
+        route_handlers=[
+            home,
+            healthz,
+            SignInPages,
+            AccountPages,
+            UserPages,
+            AuditPages,
+            ForcePages,
+            IdeaPages,
+            my_ideas,
+            triage_page,
+            SavingsPages,
+            ForceSettingsPages,
+            NotificationPages,
+            WastePages,
+            BacklogPages,
+            MetricPages,
+            ReadingPages,
+            ForceApi,
+            MeApi,
+            IdeaApi,
+            IdeaWorkflowApi,
+            SavingsApi,
+            RateCardApi,
+            WasteApi,
+            MetricApi,
+            create_static_files_router(
+                path="/static", directories=[STATIC_DIR], include_in_schema=False, cache_control=None, opt=PUBLIC
+            ),
+        ],
+        plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
+        middleware=[AuthenticationMiddleware(), DefineMiddleware(CsrfMiddleware, config=csrf)],
+        guards=[require_sign_in],
+        template_config=templates,
+        exception_handlers={
+            QuestError: quest_error_handler,
+            HTTPException: http_exception_handler,
+            Exception: internal_error_handler,
+        },
+        openapi_config=OpenAPIConfig(
+            title="QUEST API",
+            version=__version__,
+            description=(
+                "The JSON API of QUEST, the Lean improvement tracker. Authenticate with "
+                "'Authorization: Bearer <token>' (make a token on your account page or with "
+                "'quest tokens create'). Money is a decimal string in pounds."
+            ),
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC, include_in_schema=False),
+            components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
+            security=[{"BearerToken": []}],
+        ),
+        allowed_hosts=None
+        if "*" in settings.allowed_hosts
+        else AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
+        logging_config=None,
+        debug=False,
+        on_shutdown=[email.drain_on_shutdown],
+    )
+    app.state.settings = settings
+    app.state[CLOCK] = clock or SystemClock()
+    app.state[SESSION_POLICY] = SessionPolicy(
+        idle=datetime.timedelta(minutes=settings.session_idle_minutes),
+        lifetime=datetime.timedelta(hours=settings.session_max_hours),
+    )
+    app.state[SESSION_MAKER] = create_session_maker(engine)
+    # Outside Litestar's routing, so that every response, a 404 included, passes through them.
+    app.asgi_handler = RequestContextMiddleware(
+        SecurityHeadersMiddleware(
+            FlashMiddleware(app.asgi_handler, secret_key=settings.secret_key, secure=settings.is_production),
+            production=settings.is_production,
+        )
+    )
+    return app

@@ -1,0 +1,379 @@
+"""The ``quest`` command (DESIGN §6)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest import __version__, migrations
+from quest.accounts.models import normalise_email
+from quest.accounts.roles import Role
+from quest.config import ConfigurationError, Settings, describe_url, load_settings
+from quest.db import create_engine, open_database, ping, writing
+from quest.errors import ValidationFailed
+from quest.logs import configure_logging
+from quest.org.models import Division, Force
+
+DATABASE_TIMEOUT_SECONDS = 10.0
+
+
+class DatabaseUnavailable(click.ClickException):
+    """The database cannot be reached; the message says which, and why, in one line."""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _innermost_reason(error: BaseException) -> str:
+    """The most specific explanation in an exception chain (SQLAlchemy wraps the driver's error)."""
+    reasons = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = (getattr(current, "strerror", None) or str(current)).strip().splitlines()
+        if text:
+            reasons.append(text[0])
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    if isinstance(error, TimeoutError):
+        return f"no answer within {DATABASE_TIMEOUT_SECONDS:.0f} seconds"
+    return reasons[-1] if reasons else type(error).__name__
+
+
+def check_database(settings: Settings) -> None:
+    """Raise :class:`DatabaseUnavailable` unless the database answers a trivial query."""
+
+    async def attempt() -> None:
+        engine = create_engine(settings)
+        try:
+            await asyncio.wait_for(ping(engine), timeout=DATABASE_TIMEOUT_SECONDS)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(attempt())
+    except Exception as error:
+        reason = _innermost_reason(error)
+        raise DatabaseUnavailable(
+            f"cannot connect to the database at {describe_url(settings.database_url)}: {reason}"
+        ) from None
+
+
+@contextmanager
+def _migration_errors() -> Iterator[None]:
+    try:
+        yield
+    except migrations.MigrationError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # alembic's CommandError (an unknown revision) and the like
+        if type(error).__module__.startswith("alembic"):
+            raise click.ClickException(str(error)) from None
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quest")
+def main() -> None:
+    """QUEST, the Lean improvement tracker for public services."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--demo", is_flag=True, help="Seed the small demo first, if the database is empty.")
+def serve(host: str, port: int, workers: int, demo: bool) -> None:
+    """Migrate the database to the latest version, then serve QUEST."""
+    import uvicorn
+
+    settings = _settings()
+    configure_logging(settings)
+    check_database(settings)
+    with _migration_errors():
+        migrations.upgrade(settings)
+    if demo:
+        _refuse_demo_in_production(settings)
+        _seed_demo(settings, seed=1, only_if_empty=True)
+    shown_host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a display name only
+    click.echo(f"QUEST is running at http://{shown_host}:{port}/ (press Ctrl+C to stop)")
+    uvicorn.run(
+        "quest.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=True,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Upgrade the database to REVISION (the latest, by default)."""
+    _migrate(migrations.upgrade, revision)
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Downgrade the database to REVISION ('base' empties it; '-1' goes one step back)."""
+    _migrate(migrations.downgrade, revision)
+
+
+def _migrate(step: Callable[[Settings, str], None], revision: str) -> None:
+    settings = _settings()
+    check_database(settings)
+    with _migration_errors():
+        step(settings, revision)
+    click.echo(f"The database is at {_describe_current(settings)}.")
+
+
+@db.command()
+def current() -> None:
+    """Show the database's current revision."""
+    settings = _settings()
+    check_database(settings)
+    click.echo(_describe_current(settings))
+
+
+@db.command()
+def check() -> None:
+    """Check that the database is at the latest revision and matches the models; exit 1 if not."""
+    settings = _settings()
+    check_database(settings)
+    status = migrations.status(settings)
+    if status.ok:
+        click.echo(f"The database is at the latest revision ({', '.join(status.head)}) and matches the models.")
+        return
+    if not status.at_head:
+        click.echo(
+            f"The database is at {', '.join(status.current) or 'no revision'}, not at the latest "
+            f"({', '.join(status.head)}). Run: quest db upgrade",
+            err=True,
+        )
+    for difference in status.drift:
+        click.echo(f"The models and the migrations differ: {difference}", err=True)
+    raise SystemExit(1)
+
+
+@db.command()
+@click.option("-m", "--message", required=True, help="What the revision changes.")
+def revision(message: str) -> None:
+    """For developers: autogenerate a migration from the models (upgrade first, then read the result)."""
+    settings = _settings()
+    check_database(settings)
+    with _migration_errors():
+        migrations.revision(settings, message)
+
+
+def _describe_current(settings: Settings) -> str:
+    status = migrations.status(settings)
+    if not status.current:
+        return "no revision (empty)"
+    latest = " (the latest)" if status.at_head else f" (the latest is {', '.join(status.head)})"
+    return ", ".join(status.current) + latest
+
+
+@main.command()
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "national"]),
+    default="small",
+    show_default=True,
+    help="small: six real forces with their divisions. national: the benchmark dataset.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Seed for the random parts of the data.")
+def demo(scale: str, seed: int) -> None:
+    """Seed demo data (migrating the database first). Seeding twice changes nothing the second time."""
+    if scale == "national":
+        raise click.UsageError(
+            "--scale national is not available yet: the national benchmark dataset comes with the benchmarks."
+            " "
+            "Use --scale small."
+        )
+    settings = _settings()
+    check_database(settings)
+    with _migration_errors():
+        migrations.upgrade(settings)
+    _seed_demo(settings, seed=seed, only_if_empty=False)
+
+
+def _refuse_demo_in_production(settings: Settings) -> None:
+    if settings.is_production:
+        raise click.UsageError(
+            "the demo is not seeded when QUEST_ENV=production: its accounts share a published password"
+        )
+
+
+def _seed_demo(settings: Settings, *, seed: int, only_if_empty: bool) -> None:
+    from quest.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
+    from quest.demo.seed import database_is_empty, seed_small
+
+    _refuse_demo_in_production(settings)
+
+    async def run() -> str:
+        async with open_database(settings) as session_maker:
+            if only_if_empty and not await database_is_empty(session_maker):
+                return "The database already has data; the demo was not seeded."
+            report = await seed_small(session_maker, seed=seed)
+        if not report.changed_anything:
+            return f"The small demo (seed {seed}) was already seeded: nothing changed."
+        created = ", ".join(f"{count} {kind}" for kind, count in report.created.items()) or "nothing"
+        updated = ", ".join(f"{count} {kind}" for kind, count in report.updated.items())
+        return f"Seeded the small demo (seed {seed}): created {created}" + (f"; updated {updated}." if updated else ".")
+
+    click.echo(asyncio.run(run()))
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.role:<10} {user.email}")
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="Their email address, which they sign in with.")
+@click.option("--name", "display_name", required=True, help="Their name, as colleagues know them.")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]), help="Their role.")
+@click.option("--force", "force_code", help="Their force's code, e.g. LAN (all roles but national and admin).")
+@click.option("--division", "division_code", help="Their division's code in that force (staff and managers).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input, not a prompt.")
+def create_user(
+    email: str, display_name: str, role: str, force_code: str | None, division_code: str | None, password_stdin: bool
+) -> None:
+    """Create a user. Without --password-stdin the password is asked for, twice, without echo."""
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    else:
+        raise click.UsageError("give the password on standard input with --password-stdin")
+    check_database(settings)
+
+    async def create() -> str:
+        from quest.accounts import services
+        from quest.accounts.identity import COMMAND_LINE
+
+        async with open_database(settings) as session_maker, session_maker() as session:
+            force_id, division_id, code_errors = await _placement_ids(session, force_code, division_code)
+            data = services.UserInput(
+                email=email,
+                display_name=display_name,
+                role=role,
+                force_id=force_id,
+                division_id=division_id,
+                password=password,
+            )
+            try:
+                with writing():
+                    user_id = await services.create_user(session, COMMAND_LINE, data, must_change_password=False)
+            except ValidationFailed as failure:
+                raise ValidationFailed({**failure.errors, **code_errors}) from None
+            return str(user_id)
+
+    try:
+        user_id = asyncio.run(create())
+    except ValidationFailed as failure:
+        for field, message in failure.errors.items():
+            click.echo(f"Error: {_CLI_FIELD_NAMES.get(field, field)}: {message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Created {role} {normalise_email(email)} ({user_id}).")
+
+
+_CLI_FIELD_NAMES = {
+    "display_name": "--name",
+    "force_id": "--force",
+    "division_id": "--division",
+    "password": "password",
+}
+
+
+async def _placement_ids(
+    session: AsyncSession, force_code: str | None, division_code: str | None
+) -> tuple[str, str, dict[str, str]]:
+    """The ids of the force and division named by code, and what is wrong with the codes given."""
+    force_id = division_id = ""
+    errors: dict[str, str] = {}
+    if force_code:
+        found = (await session.execute(select(Force.id).where(Force.code == force_code.upper()))).scalar_one_or_none()
+        if found is None:
+            errors["force_id"] = f"there is no force with the code {force_code!r}"
+        else:
+            force_id = str(found)
+    if division_code and force_id:
+        division = (
+            await session.execute(
+                select(Division.id).where(
+                    Division.force_id == uuid.UUID(force_id), Division.code == division_code.upper()
+                )
+            )
+        ).scalar_one_or_none()
+        if division is None:
+            errors["division_id"] = f"{force_code} has no division with the code {division_code!r}"
+        else:
+            division_id = str(division)
+    elif division_code and "force_id" not in errors:
+        errors["division_id"] = "give --force too: division codes are unique within a force"
+    return force_id, division_id, errors
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--label", default="command line", show_default=True, help="What the token is for.")
+def create_token_command(email: str, label: str) -> None:
+    """Create an API token and print it, once. Only a hash of it is kept."""
+    settings = _settings()
+    check_database(settings)
+
+    async def create() -> str | None:
+        from quest.accounts.identity import COMMAND_LINE
+        from quest.accounts.models import User
+        from quest.accounts.sessions import create_token
+        from quest.audit.recorder import act_as
+
+        async with open_database(settings) as session_maker, session_maker() as session:
+            with writing():
+                user = (
+                    await session.execute(
+                        select(User).where(User.email == normalise_email(email), User.is_active.is_(True))
+                    )
+                ).scalar_one_or_none()
+                if user is None:
+                    return None
+                act_as(session, COMMAND_LINE.actor)
+                secret, _token = await create_token(session, user, label.strip()[:80] or "command line")
+                await session.commit()
+                return secret
+
+    secret = asyncio.run(create())
+    if secret is None:
+        raise click.ClickException(f"there is no active user with the email {email!r}")
+    click.echo(secret)
+    click.echo("Keep this token safe: QUEST keeps only a hash of it and cannot show it again.", err=True)

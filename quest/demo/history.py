@@ -1,0 +1,409 @@
+"""A believable history for the demo divisions: colleagues, two years of daily backlog counts, ideas at
+every stage with their timelines, and waste observations. Everything is keyed by something natural
+(an email, a division and a title, a metric and a date), so seeding again adds nothing twice."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts.models import User
+from quest.accounts.roles import Role
+from quest.demo import lancashire, stories
+from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
+from quest.ideas.services import next_reference
+from quest.ideas.status import IdeaStatus
+from quest.metrics.models import Metric, Reading
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.notifications.models import Notification
+from quest.org.models import Division, Force
+from quest.savings.models import SavingsClaim
+from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
+from quest.waste.models import WasteObservation
+from quest.waste.types import WasteType
+
+HISTORY_DAYS = 730
+STAFF_PER_DIVISION = 3
+# The demo staff member's own division gets their ideas, so that "My ideas" has a story to tell.
+DEMO_STAFF_EMAIL = "staff@lancashire.example"
+DEMO_MANAGER_EMAIL = "manager@lancashire.example"
+DEMO_VALIDATOR_EMAIL = "validator@lancashire.example"
+
+# How ideas end up, and how often.
+OUTCOMES = (
+    ("submitted", 25),
+    ("under_review", 20),
+    ("approved", 8),
+    ("in_progress", 10),
+    ("implemented", 17),
+    ("declined", 12),
+    ("parked", 8),
+)
+
+
+@dataclass
+class Tally:
+    colleagues: int = 0
+    metrics: int = 0
+    readings: int = 0
+    ideas: int = 0
+    waste: int = 0
+
+
+@dataclass(frozen=True)
+class Team:
+    staff: list[User]
+    manager: User
+    # The demo validator, in the force that has one (Lancashire).
+    validator: User | None = None
+
+
+# A part of the history is keyed by the seed, the force code and the division code (never by ids, which
+# differ from one database to the next).
+Key = tuple[int, str, str]
+
+
+def _random(seed: int, *key: object) -> random.Random:
+    """A random source for one part of the history. Each part has its own, so skipping a part that is
+    already there (seeding again) does not change the numbers drawn for the others."""
+    return random.Random(":".join(str(part) for part in (seed, *key)))  # noqa: S311 - demo data
+
+
+async def seed_history(session: AsyncSession, seed: int, *, now: datetime.datetime, today: datetime.date) -> Tally:
+    tally = Tally()
+    divisions = (
+        await session.execute(
+            select(Division, Force.code).join(Force, Force.id == Division.force_id).order_by(Force.code, Division.code)
+        )
+    ).all()
+    users = {user.email: user for user in (await session.execute(select(User))).scalars()}
+    for division, force_code in divisions:
+        place = (force_code, division.code)
+        team = await _team(session, _random(seed, "team", *place), division, force_code, users, tally)
+        await _backlogs(session, (seed, *place), division, today, now, tally)
+        await _ideas(session, (seed, *place), division, team, now, tally)
+        if place == lancashire.PLACE and team.validator is not None:
+            told = await lancashire.tell(
+                session,
+                division,
+                submitter=team.staff[0],
+                manager=team.manager,
+                validator=team.validator,
+                now=now,
+                today=today,
+            )
+            tally.ideas += told
+        await _waste(session, _random(seed, "waste", *place), division, team, today, tally)
+    return tally
+
+
+async def _team(
+    session: AsyncSession,
+    rng: random.Random,
+    division: Division,
+    force_code: str,
+    users: dict[str, User],
+    tally: Tally,
+) -> Team:
+    staff: list[User] = []
+    for number in range(STAFF_PER_DIVISION + 1):
+        first, surname = rng.choice(stories.FIRST_NAMES), rng.choice(stories.SURNAMES)
+        is_manager = number == STAFF_PER_DIVISION
+        rank = "Inspector" if is_manager else rng.choice(stories.RANKS)
+        local = "".join(character for character in f"{first}.{surname}" if character.isalnum() or character == ".")
+        email = f"{local}.{division.code}@{force_code}.demo.example".lower()
+        user = users.get(email)
+        if user is None:
+            user = User(
+                email=email,
+                display_name=f"{rank} {first} {surname}",
+                role=Role.MANAGER if is_manager else Role.STAFF,
+                force_id=division.force_id,
+                division_id=division.id,
+                is_active=True,
+                password_hash=None,  # demo colleagues cannot sign in
+            )
+            session.add(user)
+            users[email] = user
+            tally.colleagues += 1
+        staff.append(user)
+    await session.flush()
+    manager = staff.pop()
+    demo_staff, demo_manager = users.get(DEMO_STAFF_EMAIL), users.get(DEMO_MANAGER_EMAIL)
+    if demo_staff is not None and demo_staff.division_id == division.id:
+        staff.insert(0, demo_staff)
+    if demo_manager is not None and demo_manager.division_id == division.id:
+        manager = demo_manager
+    validator = users.get(DEMO_VALIDATOR_EMAIL)
+    return Team(
+        staff=staff,
+        manager=manager,
+        validator=validator if validator and validator.force_id == division.force_id else None,
+    )
+
+
+async def _backlogs(
+    session: AsyncSession,
+    key: Key,
+    division: Division,
+    today: datetime.date,
+    now: datetime.datetime,
+    tally: Tally,
+) -> None:
+    for name, unit, per_officer in stories.BACKLOGS:
+        metric = (
+            await session.execute(select(Metric).where(Metric.division_id == division.id, Metric.name == name))
+        ).scalar_one_or_none()
+        if metric is None:
+            metric = Metric(
+                force_id=division.force_id,
+                division_id=division.id,
+                name=name,
+                unit=unit,
+                kind=MetricKind.BACKLOG,
+                direction=Direction.DOWN,
+                frequency=Frequency.DAILY,
+            )
+            session.add(metric)
+            await session.flush()
+            tally.metrics += 1
+        known = set(
+            (await session.execute(select(Reading.period_date).where(Reading.metric_id == metric.id))).scalars()
+        )
+        rng = _random(*key, "backlog", name)
+        level = float(division.officers_fte) * per_officer
+        rows = []
+        for back in range(HISTORY_DAYS, -1, -1):
+            day = today - datetime.timedelta(days=back)
+            # A busier start to the week, and day-to-day noise; the draw happens whether or not the day is
+            # already there, so that a given seed always gives the same numbers.
+            weekly = 1.06 if day.weekday() == 0 else 0.98 if day.weekday() >= 5 else 1.0
+            share = lancashire.backlog_share(key[1:], name, day, today)
+            value = max(0, round(rng.gauss(level * weekly, level * 0.08) * share))
+            if day not in known:
+                rows.append(
+                    {
+                        "metric_id": metric.id,
+                        "period_date": day,
+                        "value": decimal.Decimal(value),
+                        "entered_by": None,
+                        "entered_at": now,
+                        "force_id": division.force_id,
+                    }
+                )
+        if rows:
+            await session.execute(insert(Reading), rows)
+            tally.readings += len(rows)
+
+
+async def _ideas(
+    session: AsyncSession, key: Key, division: Division, team: Team, now: datetime.datetime, tally: Tally
+) -> None:
+    rng = _random(*key, "ideas")
+    chosen = rng.sample(stories.IDEAS, k=rng.randint(4, 7))
+    existing = set((await session.execute(select(Idea.title).where(Idea.division_id == division.id))).scalars())
+    statuses, weights = zip(*OUTCOMES, strict=True)
+    for index, story in enumerate(chosen):
+        if story.title in existing:
+            continue
+        rng = _random(*key, "idea", story.title)
+        outcome = IdeaStatus(rng.choices(statuses, weights)[0])
+        created = now - datetime.timedelta(days=rng.randint(3, 360), hours=rng.randint(0, 23))
+        # The demo staff member raised the first ideas of their division.
+        submitter = team.staff[0] if index < 3 else rng.choice(team.staff)
+        supporters = rng.sample([person for person in team.staff if person is not submitter], k=rng.randint(0, 2))
+        comments = rng.sample(stories.COMMENTS, k=rng.randint(0, 2))
+        reason = rng.choice(stories.DECLINE_REASONS if outcome is IdeaStatus.DECLINED else stories.PARK_REASONS)
+        idea = Idea(
+            reference=await next_reference(session, division.force_id),
+            force_id=division.force_id,
+            division_id=division.id,
+            submitter_id=submitter.id,
+            owner_id=team.manager.id
+            if outcome in (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
+            else None,
+            title=story.title,
+            problem=story.problem,
+            proposal=story.proposal,
+            expected_benefit=story.benefit,
+            process=story.process,
+            status=outcome,
+            status_changed_at=created,
+            supporter_count=len(supporters),
+            created_at=created,
+            updated_at=created,
+        )
+        session.add(idea)
+        await session.flush()
+        session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
+        session.add_all(IdeaSupport(idea_id=idea.id, user_id=person.id, created_at=created) for person in supporters)
+        events = [
+            IdeaEvent(
+                idea_id=idea.id,
+                occurred_at=created,
+                actor_id=submitter.id,
+                kind="submitted",
+                to_status="submitted",
+                body="",
+            )
+        ]
+        moment = created
+        for step, body in _path(outcome, reason):
+            moment += datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
+            events.append(
+                IdeaEvent(
+                    idea_id=idea.id,
+                    occurred_at=min(moment, now),
+                    actor_id=team.manager.id,
+                    kind="status_changed",
+                    from_status=events[-1].to_status if events[-1].to_status else None,
+                    to_status=step.value,
+                    body=body,
+                )
+            )
+        idea.status_changed_at = events[-1].occurred_at
+        _record_timings(idea, events)
+        claim = _claim_for(rng, idea, team, story, events[-1].occurred_at.date())
+        if claim is not None:
+            session.add(claim)
+        for comment in comments:
+            events.append(
+                IdeaEvent(
+                    idea_id=idea.id,
+                    occurred_at=min(created + datetime.timedelta(days=rng.randint(1, 20)), now),
+                    actor_id=rng.choice(team.staff).id,
+                    kind="commented",
+                    body=comment,
+                )
+            )
+        session.add_all(events)
+        await session.flush()
+        news = [event for event in events if event.actor_id != submitter.id]
+        if submitter.email == DEMO_STAFF_EMAIL and news:
+            # What the demo staff member has been told about their ideas, unread.
+            await session.execute(
+                insert(Notification),
+                [
+                    {
+                        "user_id": submitter.id,
+                        "idea_id": idea.id,
+                        "event_id": event.id,
+                        "created_at": event.occurred_at,
+                        "read_at": None,
+                    }
+                    for event in news
+                ],
+            )
+        tally.ideas += 1
+
+
+def _record_timings(idea: Idea, events: list[IdeaEvent]) -> None:
+    """What the workflow would have recorded: first response, decision, the change and what was learned."""
+    for event in events:
+        if event.from_status == IdeaStatus.SUBMITTED.value and idea.first_response_at is None:
+            idea.first_response_at = event.occurred_at
+        if event.to_status in (IdeaStatus.APPROVED.value, IdeaStatus.DECLINED.value) and idea.decided_at is None:
+            idea.decided_at = event.occurred_at
+        if event.to_status == IdeaStatus.IMPLEMENTED.value:
+            idea.implemented_on = event.occurred_at.date()
+            idea.learned = "Brief every team before the change, not after."
+
+
+def _claim_for(
+    rng: random.Random, idea: Idea, team: Team, story: stories.IdeaStory, changed_on: datetime.date
+) -> SavingsClaim | None:
+    """Time released by an implemented idea (claimed, and validated where the demo has a validator), or
+    forecast for one under way."""
+    if idea.status is IdeaStatus.IMPLEMENTED:
+        # Where there is a validator, most claims are validated and a few wait in their queue.
+        waiting = team.validator is None or rng.random() < 0.3
+        status = ClaimStatus.CLAIMED if waiting else ClaimStatus.VALIDATED
+    elif idea.status in (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS):
+        status = ClaimStatus.FORECAST
+    else:
+        return None
+    hours = decimal.Decimal(rng.choice((350, 600, 900, 1400, 2200)))
+    rate = DEFAULT_RATES[Grade.CONSTABLE_SERGEANT]
+    validated = status is ClaimStatus.VALIDATED
+    return SavingsClaim(
+        force_id=idea.force_id,
+        division_id=idea.division_id,
+        idea_id=idea.id,
+        kind=ClaimKind.NON_CASHABLE,
+        status=status,
+        # One mechanism per idea: the demo has no double counts for the validator to untangle.
+        mechanism=f"{story.process}: {story.title}",
+        hours_per_year=hours,
+        grade=Grade.CONSTABLE_SERGEANT,
+        hourly_rate=rate,
+        redeployed_to="Neighbourhood patrol",
+        amount_per_year=value_of_hours(hours, rate),
+        period_start=changed_on,
+        evidence=f"Before and after counts kept by the team: about {hours} officer hours a year no longer spent.",
+        claimed_by=team.manager.id,
+        decided_by=team.validator.id if validated and team.validator else None,
+        decided_at=idea.status_changed_at if validated else None,
+        decision_note="Checked against the duty records." if validated else "",
+    )
+
+
+def _path(outcome: IdeaStatus, reason: str) -> list[tuple[IdeaStatus, str]]:
+    """The moves that took an idea from submitted to ``outcome``, each with what was said."""
+    review = (IdeaStatus.UNDER_REVIEW, "Thank you. We are looking at this with the shift sergeants.")
+    approve = (IdeaStatus.APPROVED, "Approved: worth trying on one team first.")
+    start = (IdeaStatus.IN_PROGRESS, "Trial started on C team.")
+    return {
+        IdeaStatus.SUBMITTED: [],
+        IdeaStatus.UNDER_REVIEW: [review],
+        IdeaStatus.APPROVED: [review, approve],
+        IdeaStatus.IN_PROGRESS: [review, approve, start],
+        IdeaStatus.IMPLEMENTED: [
+            review,
+            approve,
+            start,
+            (
+                IdeaStatus.IMPLEMENTED,
+                "Now standard practice across the division. "
+                "What we learned: brief every team before the change, not after.",
+            ),
+        ],
+        IdeaStatus.DECLINED: [review, (IdeaStatus.DECLINED, reason)],
+        IdeaStatus.PARKED: [review, (IdeaStatus.PARKED, reason)],
+    }.get(outcome, [])
+
+
+async def _waste(
+    session: AsyncSession, rng: random.Random, division: Division, team: Team, today: datetime.date, tally: Tally
+) -> None:
+    chosen = rng.sample(stories.WASTE, k=rng.randint(3, 6))
+    existing = set(
+        (
+            await session.execute(
+                select(WasteObservation.description).where(WasteObservation.division_id == division.id)
+            )
+        ).scalars()
+    )
+    for story in chosen:
+        reporter = rng.choice(team.staff)
+        observed = today - datetime.timedelta(days=rng.randint(0, 90))
+        if story.description in existing:
+            continue
+        session.add(
+            WasteObservation(
+                force_id=division.force_id,
+                division_id=division.id,
+                reporter_id=reporter.id,
+                process=story.process,
+                waste_type=WasteType(story.waste_type),
+                description=story.description,
+                minutes_per_occurrence=decimal.Decimal(story.minutes),
+                occurrences_per_week=decimal.Decimal(story.per_week),
+                observed_on=observed,
+            )
+        )
+        tally.waste += 1

@@ -1,0 +1,30 @@
+"""The errors services raise. Controllers turn them into responses: a page or JSON, with the right
+status. Services never raise HTTP exceptions themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class QuestError(Exception):
+    """Base of the errors a service may raise on purpose."""
+
+
+class NotFound(QuestError):
+    """No such record, or none the current user may see (the two are not told apart: DESIGN §3)."""
+
+
+class Forbidden(QuestError):
+    """The current user's role does not allow this at all."""
+
+
+class ValidationFailed(QuestError):
+    """Input is wrong. ``errors`` maps each field to a message that says how to put it right."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = dict(errors)
+
+
+class Conflict(QuestError):
+    """The record changed, or exists already, in a way that stops this change."""

@@ -1,0 +1,376 @@
+"""Ideas in the JSON API (DESIGN §6). The same services as the pages, so the same rules and scoping."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.clock import LONDON
+from quest.errors import ValidationFailed
+from quest.ideas import decisions, services
+from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import MoveRequest
+from quest.metrics import links
+from quest.metrics.impact import improved
+from quest.metrics.links import LinkedMetric
+from quest.savings import services as savings
+from quest.web.dependencies import DatabaseSession
+from quest.web.pages import PageNumber
+
+AnyRequest = Request[Any, Any, Any]
+
+
+@dataclass
+class IdeaIn:
+    division_id: str = ""
+    title: str = ""
+    problem: str = ""
+    proposal: str = ""
+    waste_types: list[str] = field(default_factory=list)
+    process: str = ""
+    expected_benefit: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineOut:
+    occurred_at: datetime.datetime
+    kind: str
+    actor: str | None
+    from_status: str | None
+    to_status: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class IdeaOut:
+    id: str
+    ref: str
+    status: str
+    title: str
+    problem: str
+    proposal: str
+    expected_benefit: str
+    process: str
+    waste_types: list[str]
+    division_id: str
+    division_name: str
+    force_code: str
+    submitter: str
+    owner: str | None
+    supporter_count: int
+    created_at: datetime.datetime
+    timeline: list[TimelineOut]
+
+    @classmethod
+    def of(cls, idea: services.IdeaDetail) -> IdeaOut:
+        return cls(
+            id=str(idea.id),
+            ref=idea.reference,
+            status=idea.status.value,
+            title=idea.title,
+            problem=idea.problem,
+            proposal=idea.proposal,
+            expected_benefit=idea.expected_benefit,
+            process=idea.process,
+            waste_types=[waste.value for waste in idea.waste_types],
+            division_id=str(idea.division_id),
+            division_name=idea.division_name,
+            force_code=idea.force_code,
+            submitter=idea.submitter_name,
+            owner=idea.owner_name,
+            supporter_count=idea.supporter_count,
+            created_at=idea.created_at,
+            timeline=[
+                TimelineOut(
+                    occurred_at=entry.occurred_at,
+                    kind=entry.kind,
+                    actor=entry.actor_name,
+                    from_status=entry.from_status.value if entry.from_status else None,
+                    to_status=entry.to_status.value if entry.to_status else None,
+                    body=entry.body,
+                )
+                for entry in idea.timeline
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class IdeaListItem:
+    id: str
+    ref: str
+    status: str
+    title: str
+    division_name: str
+    force_code: str
+    process: str
+    waste_types: list[str]
+    supporter_count: int
+    created_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class IdeaListOut:
+    items: list[IdeaListItem]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass
+class CommentIn:
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class SupportOut:
+    supporter_count: int
+    supported: bool
+
+
+@dataclass(frozen=True)
+class FollowOut:
+    following: bool
+
+
+def _uuid_or_none(raw: str | None, name: str) -> uuid.UUID | None:
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationFailed({name: "Must be an id from this API"}) from None
+
+
+class IdeaApi(Controller):
+    path = "/api/v1/ideas"
+    tags = ["Ideas"]
+
+    @post("/", summary="Raise an idea", operation_id="createIdea", status_code=201)
+    async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[IdeaIn]) -> IdeaOut:
+        viewer = signed_in_user(request)
+        submitted = await services.submit_idea(
+            db_session,
+            viewer,
+            services.IdeaInput(
+                title=data.title,
+                problem=data.problem,
+                proposal=data.proposal,
+                expected_benefit=data.expected_benefit,
+                process=data.process,
+                waste_types=list(data.waste_types),
+                division_id=data.division_id,
+            ),
+            request.app.state[CLOCK].now(),
+        )
+        return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
+
+    @get("/", summary="List ideas", operation_id="listIdeas")
+    async def list_ideas(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        division_id: FromQuery[str | None] = None,
+        status: FromQuery[IdeaStatus | None] = None,
+        q: FromQuery[str | None] = None,
+        page_number: PageNumber = 1,
+    ) -> IdeaListOut:
+        filters = services.IdeaFilters(
+            division_id=_uuid_or_none(division_id, "division_id"), status=status, search=(q or "")[:200]
+        )
+        found = await services.list_ideas(db_session, signed_in_user(request), filters, page_number)
+        return IdeaListOut(
+            items=[
+                IdeaListItem(
+                    id=str(row.id),
+                    ref=row.reference,
+                    status=row.status.value,
+                    title=row.title,
+                    division_name=row.division_name,
+                    force_code=row.force_code,
+                    process=row.process,
+                    waste_types=[waste.value for waste in row.waste_types],
+                    supporter_count=row.supporter_count,
+                    created_at=row.created_at,
+                )
+                for row in found.ideas
+            ],
+            total=found.total,
+            page=found.page,
+            pages=found.pages,
+        )
+
+    @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea")
+    async def show(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
+        return IdeaOut.of(await services.get_idea(db_session, signed_in_user(request), idea_id))
+
+    @post("/{idea_id:uuid}/comments", summary="Comment on an idea", operation_id="commentOnIdea", status_code=201)
+    async def comment(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[CommentIn]
+    ) -> IdeaOut:
+        viewer = signed_in_user(request)
+        await services.add_comment(db_session, viewer, idea_id, data.body, request.app.state[CLOCK].now())
+        return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
+
+    @post("/{idea_id:uuid}/support", summary="Support an idea (once)", operation_id="supportIdea", status_code=200)
+    async def support(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+    ) -> SupportOut:
+        count = await services.set_support(
+            db_session, signed_in_user(request), idea_id, support=True, now=request.app.state[CLOCK].now()
+        )
+        return SupportOut(supporter_count=count, supported=True)
+
+    @delete("/{idea_id:uuid}/support", summary="Take support back", operation_id="unsupportIdea", status_code=200)
+    async def unsupport(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+    ) -> SupportOut:
+        count = await services.set_support(
+            db_session, signed_in_user(request), idea_id, support=False, now=request.app.state[CLOCK].now()
+        )
+        return SupportOut(supporter_count=count, supported=False)
+
+    @post("/{idea_id:uuid}/follow", summary="Follow an idea", operation_id="followIdea", status_code=200)
+    async def follow(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> FollowOut:
+        await services.set_follow(
+            db_session, signed_in_user(request), idea_id, follow=True, now=request.app.state[CLOCK].now()
+        )
+        return FollowOut(following=True)
+
+    @delete("/{idea_id:uuid}/follow", summary="Stop following an idea", operation_id="unfollowIdea", status_code=200)
+    async def unfollow(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+    ) -> FollowOut:
+        await services.set_follow(
+            db_session, signed_in_user(request), idea_id, follow=False, now=request.app.state[CLOCK].now()
+        )
+        return FollowOut(following=False)
+
+
+@dataclass
+class TransitionIn:
+    to: str = ""
+    reason: str = ""
+    duplicate_of: str = ""
+    change_date: str = ""
+    learned: str = ""
+    # The idea's version as the caller last saw it: a newer one means someone else moved it (409).
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricImpactOut:
+    metric_id: str
+    name: str
+    unit: str
+    direction: str
+    change_date: datetime.date
+    points_before: int
+    points_after: int
+    before_mean: float | None
+    after_mean: float | None
+    change: float | None
+    change_pct: float | None
+    improved: bool | None
+    special_cause: bool
+    special_cause_type: str | None
+    summary: str
+
+    @classmethod
+    def of(cls, linked: LinkedMetric) -> MetricImpactOut:
+        result = linked.impact
+        return cls(
+            metric_id=str(linked.metric.id),
+            name=linked.metric.name,
+            unit=linked.metric.unit,
+            direction=linked.metric.direction.value,
+            change_date=linked.change_date,
+            points_before=result.points_before,
+            points_after=result.points_after,
+            before_mean=_float(result.mean_before),
+            after_mean=_float(result.mean_after),
+            change=_float(result.change),
+            change_pct=_float(result.change_pct),
+            improved=improved(result.change, linked.metric.direction),
+            special_cause=result.special_cause is not None,
+            special_cause_type=result.special_cause.value if result.special_cause else None,
+            summary=f"{linked.metric.name} {linked.wording}",
+        )
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+@dataclass(frozen=True)
+class ImpactOut:
+    metrics: list[MetricImpactOut]
+    savings: dict[str, Any]
+
+
+@dataclass
+class MetricLinkIn:
+    metric_id: str = ""
+    # Blank: the day the idea was implemented.
+    change_date: str = ""
+
+
+class IdeaWorkflowApi(Controller):
+    path = "/api/v1/ideas/{idea_id:uuid}"
+    tags = ["Workflow"]
+
+    @post("/transitions", summary="Move an idea along the workflow", operation_id="moveIdea", status_code=200)
+    async def move(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[TransitionIn],
+    ) -> IdeaOut:
+        viewer = signed_in_user(request)
+        now = request.app.state[CLOCK].now()
+        await decisions.move_idea(
+            db_session,
+            viewer,
+            idea_id,
+            MoveRequest(
+                to=data.to,
+                reason=data.reason,
+                duplicate_of=data.duplicate_of,
+                change_date=data.change_date,
+                learned=data.learned,
+            ),
+            seen_version=data.version,
+            now=now,
+            today=now.astimezone(LONDON).date(),
+        )
+        return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
+
+    @get("/impact", summary="What an idea changed and saved", operation_id="getImpact")
+    async def impact(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
+        viewer = signed_in_user(request)
+        ledger = await savings.ledger_for_idea(db_session, viewer, idea_id)
+        linked = await links.idea_impact(db_session, viewer, idea_id)
+        return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
+
+    @post("/metrics", summary="Judge an idea by a measure", operation_id="linkMetric", status_code=201)
+    async def link_metric(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[MetricLinkIn],
+    ) -> MetricImpactOut:
+        viewer = signed_in_user(request)
+        now = request.app.state[CLOCK].now()
+        link_id = await links.link_metric(
+            db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=now.astimezone(LONDON).date()
+        )
+        linked = await links.idea_impact(db_session, viewer, idea_id)
+        return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))

@@ -1,0 +1,445 @@
+"""Deciding and running ideas: moves along the workflow, owners, duplicates, adoption, and the response
+SLA (DESIGN §2). Managers act in their own division; everything is on the idea's timeline and told to
+its submitter and followers.
+
+Two people acting on the same idea at once cannot both win: every change raises the idea's ``version``
+(:mod:`quest.concurrency`), and the loser gets :class:`~quest.errors.Conflict`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.accounts.roles import Role
+from quest.audit.recorder import act_as
+from quest.concurrency import changed_once, check_seen
+from quest.errors import NotFound, ValidationFailed
+from quest.ideas.models import Idea, IdeaSupport, IdeaWasteType
+from quest.ideas.services import IDEA_CHANGED, add_event, next_reference, visible
+from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import DECISIONS, CheckedMove, MoveRequest, check_move
+from quest.notifications.services import notify
+from quest.org.models import DEFAULT_DECISION_DAYS, DEFAULT_FIRST_RESPONSE_DAYS, Division, Force, ForceSettings
+
+# --- Force settings: the SLA ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sla:
+    first_response_days: int = DEFAULT_FIRST_RESPONSE_DAYS
+    decision_days: int = DEFAULT_DECISION_DAYS
+
+
+async def force_settings(session: AsyncSession, force_id: uuid.UUID) -> ForceSettings:
+    """The force's settings, with the defaults where its headquarters has set none."""
+    found = (
+        await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
+    ).scalar_one_or_none()
+    return found or ForceSettings.defaults(force_id)
+
+
+def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.datetime, sla: Sla) -> tuple[bool, bool]:
+    """(first response overdue, decision overdue). Parked ideas have had a decision to wait, with a reason."""
+    age = now - created_at
+    first = status is IdeaStatus.SUBMITTED and age > datetime.timedelta(days=sla.first_response_days)
+    decision = status in (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW) and age > datetime.timedelta(
+        days=sla.decision_days
+    )
+    return first, decision
+
+
+def median_days(spans: list[datetime.timedelta]) -> float | None:
+    return round(statistics.median(span.total_seconds() / 86400 for span in spans), 1) if spans else None
+
+
+# --- Moving an idea ------------------------------------------------------------------------------------
+
+
+async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
+    """The idea, if the viewer decides ideas in its division; NotFound otherwise."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None or not access.covers(
+        viewer, Permission.DECIDE_IDEAS, force_id=idea.force_id, division_id=idea.division_id
+    ):
+        raise NotFound("idea")
+    return idea
+
+
+async def _change(session: AsyncSession, idea: Idea, seen: int | None, values: dict[str, Any]) -> None:
+    """Apply ``values`` only if nobody changed the idea since ``seen``; Conflict otherwise."""
+    check_seen(idea, seen, IDEA_CHANGED)
+    for name, value in values.items():
+        setattr(idea, name, value)
+    await changed_once(session, idea, IDEA_CHANGED)
+
+
+async def move_idea(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    request: MoveRequest,
+    *,
+    seen_version: int | None,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> IdeaStatus:
+    """Move an idea along the workflow. Commits. Returns the new status."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    check_seen(idea, seen_version, IDEA_CHANGED)  # judged against what they saw, the move may not make sense
+    current = idea.status
+    move, errors = check_move(current, request, today)
+    original = None
+    if move is not None and move.to is IdeaStatus.DUPLICATE:
+        original = await _original(session, viewer, idea, move)
+    if move is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    values: dict[str, Any] = {"status": move.to, "status_changed_at": now}
+    if current is IdeaStatus.SUBMITTED and idea.first_response_at is None:
+        values["first_response_at"] = now
+    if move.to in DECISIONS and idea.decided_at is None:
+        values["decided_at"] = now
+    if move.to is IdeaStatus.IMPLEMENTED:
+        values["implemented_on"] = move.change_date
+        values["learned"] = move.learned
+    if original is not None:
+        values["duplicate_of_id"] = original.id
+    await _change(session, idea, seen_version, values)
+    details: dict[str, Any] | None = None
+    body = move.reason
+    if move.to is IdeaStatus.IMPLEMENTED:
+        details = {"change_date": move.change_date.isoformat() if move.change_date else None}
+        body = (
+            f"Changed on {move.change_date:%d %B %Y}. What was learned: {move.learned}"
+            if move.change_date
+            else move.learned
+        )
+    if original is not None:
+        details = {"duplicate_of": original.reference}
+        body = (move.reason + "\n" if move.reason else "") + f"Same as {original.reference}: {original.title}"
+        await _move_supporters(session, idea, original, now)
+    event = await add_event(
+        session,
+        idea,
+        kind="status_changed",
+        actor_id=viewer.id,
+        now=now,
+        body=body,
+        from_status=current,
+        to_status=move.to,
+        details=details,
+    )
+    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await session.commit()
+    return move.to
+
+
+async def _original(session: AsyncSession, viewer: CurrentUser, idea: Idea, move: CheckedMove) -> Idea:
+    original = (
+        await session.execute(
+            select(Idea).where(Idea.reference == move.duplicate_of, Idea.force_id == idea.force_id, visible(viewer))
+        )
+    ).scalar_one_or_none()
+    if original is None:
+        raise ValidationFailed({"duplicate_of": f"There is no idea {move.duplicate_of} in this force"})
+    if original.id == idea.id:
+        raise ValidationFailed({"duplicate_of": "An idea cannot duplicate itself"})
+    if original.status is IdeaStatus.DUPLICATE:
+        raise ValidationFailed({"duplicate_of": f"{original.reference} is itself a duplicate: name its original"})
+    return original
+
+
+async def _move_supporters(session: AsyncSession, duplicate: Idea, original: Idea, now: datetime.datetime) -> None:
+    """The duplicate's supporters (and its submitter) back the original instead, once each."""
+    backers = set(
+        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == duplicate.id))).scalars()
+    )
+    backers.add(duplicate.submitter_id)
+    backers.discard(original.submitter_id)
+    already = set(
+        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == original.id))).scalars()
+    )
+    new = sorted(backers - already)
+    if new:
+        await session.execute(
+            insert(IdeaSupport), [{"idea_id": original.id, "user_id": user_id, "created_at": now} for user_id in new]
+        )
+        await session.execute(
+            update(Idea).where(Idea.id == original.id).values(supporter_count=Idea.supporter_count + len(new))
+        )
+
+
+# --- Owners --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Colleague:
+    id: uuid.UUID
+    display_name: str
+
+
+async def possible_owners(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[Colleague]:
+    idea = await decidable_idea(session, viewer, idea_id)
+    rows = await session.execute(
+        select(User.id, User.display_name)
+        .where(
+            User.division_id == idea.division_id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER))
+        )
+        .order_by(User.display_name)
+    )
+    return [Colleague(*row) for row in rows]
+
+
+async def assign_owner(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    owner_id: uuid.UUID | None,
+    *,
+    seen_version: int | None,
+    now: datetime.datetime,
+) -> str | None:
+    """Make a colleague of the idea's division its owner. Commits. Returns the owner's name."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    owners = {colleague.id: colleague for colleague in await possible_owners(session, viewer, idea_id)}
+    if owner_id is None or owner_id not in owners:
+        raise ValidationFailed({"owner_id": "Choose someone in the idea’s division"})
+    act_as(session, viewer.actor)
+    await _change(session, idea, seen_version, {"owner_id": owner_id})
+    name = owners[owner_id].display_name
+    event = await add_event(session, idea, kind="owner_assigned", actor_id=viewer.id, now=now, body=f"Owner: {name}")
+    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await session.commit()
+    return name
+
+
+# --- Adoption ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Adoption:
+    reference: str
+    division_name: str
+    force_code: str
+    status: IdeaStatus
+
+
+async def adopt(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, now: datetime.datetime) -> str:
+    """Adopt an implemented idea from elsewhere in one's own division: a new idea, linked to the original,
+    so headquarters can see what spread. Commits. Returns the new idea's reference."""
+    access.require(viewer, Permission.CONTRIBUTE)
+    original = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if original is None:
+        raise NotFound("idea")
+    if original.status is not IdeaStatus.IMPLEMENTED:
+        raise ValidationFailed({"adopt": "Only an implemented idea can be adopted"})
+    if original.division_id == viewer.division_id:
+        raise ValidationFailed({"adopt": "This idea is already your division's"})
+    if viewer.division_id is None or viewer.force_id is None:
+        raise ValidationFailed({"adopt": "Only someone in a division can adopt an idea"})
+    if (
+        await session.execute(
+            select(exists().where(Idea.adopted_from_id == original.id, Idea.division_id == viewer.division_id))
+        )
+    ).scalar_one():
+        raise ValidationFailed({"adopt": "Your division has already adopted this idea"})
+    act_as(session, viewer.actor)
+    adopted = Idea(
+        reference=await next_reference(session, viewer.force_id),
+        force_id=viewer.force_id,
+        division_id=viewer.division_id,
+        submitter_id=viewer.id,
+        title=original.title,
+        problem=original.problem,
+        proposal=original.proposal,
+        expected_benefit=original.expected_benefit,
+        process=original.process,
+        status=IdeaStatus.SUBMITTED,
+        status_changed_at=now,
+        created_at=now,
+        updated_at=now,
+        adopted_from_id=original.id,
+    )
+    session.add(adopted)
+    await session.flush()
+    wastes = (
+        await session.execute(select(IdeaWasteType.waste_type).where(IdeaWasteType.idea_id == original.id))
+    ).scalars()
+    session.add_all(IdeaWasteType(idea_id=adopted.id, waste_type=waste) for waste in wastes)
+    await add_event(
+        session,
+        adopted,
+        kind="submitted",
+        actor_id=viewer.id,
+        now=now,
+        to_status=IdeaStatus.SUBMITTED,
+        body=f"Adopted from {original.reference}",
+        details={"adopted_from": original.reference},
+    )
+    division = (await session.execute(select(Division.name).where(Division.id == viewer.division_id))).scalar_one()
+    event = await add_event(
+        session,
+        original,
+        kind="adopted",
+        actor_id=viewer.id,
+        now=now,
+        body=f"Adopted by {division} as {adopted.reference}",
+        details={"adopted_as": adopted.reference},
+    )
+    await notify(
+        session, idea_id=original.id, submitter_id=original.submitter_id, event=event, actor_id=viewer.id, now=now
+    )
+    await session.commit()
+    return adopted.reference
+
+
+async def spread(session: AsyncSession, idea_id: uuid.UUID) -> list[Adoption]:
+    """Where an idea was adopted (references are not personal data: shown to whoever sees the idea)."""
+    rows = await session.execute(
+        select(Idea.reference, Division.name, Force.code, Idea.status)
+        .join(Division, Division.id == Idea.division_id)
+        .join(Force, Force.id == Idea.force_id)
+        .where(Idea.adopted_from_id == idea_id)
+        .order_by(Idea.created_at)
+    )
+    return [Adoption(*row) for row in rows]
+
+
+# --- Triage --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TriageIdea:
+    id: uuid.UUID
+    reference: str
+    title: str
+    status: IdeaStatus
+    created_at: datetime.datetime
+    owner_name: str | None
+    supporter_count: int
+    first_response_overdue: bool
+    decision_overdue: bool
+    age_days: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    groups: list[tuple[IdeaStatus, list[TriageIdea]]]
+    sla: Sla
+    overdue_first_response: int
+    overdue_decision: int
+    median_days_to_first_response: float | None
+    median_days_to_decision: float | None
+
+
+OPEN_STATUSES = (
+    IdeaStatus.SUBMITTED,
+    IdeaStatus.UNDER_REVIEW,
+    IdeaStatus.PARKED,
+    IdeaStatus.APPROVED,
+    IdeaStatus.IN_PROGRESS,
+)
+
+
+async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime) -> Triage:
+    """The open ideas a manager decides, by status, oldest first, with their SLA flags and medians."""
+    access.require(viewer, Permission.DECIDE_IDEAS)
+    in_reach = access.scope(
+        viewer, Permission.DECIDE_IDEAS, force_column=Idea.force_id, division_column=Idea.division_id
+    )
+    settings = await force_settings(session, viewer.force_id) if viewer.force_id else None
+    sla = Sla(settings.first_response_days, settings.decision_days) if settings else Sla()
+    rows = await session.execute(
+        select(
+            Idea.id,
+            Idea.reference,
+            Idea.title,
+            Idea.status,
+            Idea.created_at,
+            User.display_name,
+            Idea.supporter_count,
+            Idea.version,
+        )
+        .outerjoin(User, User.id == Idea.owner_id)
+        .where(in_reach, Idea.status.in_(OPEN_STATUSES))
+        .order_by(Idea.created_at)
+    )
+    grouped: dict[IdeaStatus, list[TriageIdea]] = {status: [] for status in OPEN_STATUSES}
+    for row in rows:
+        first, decision = sla_flags(row.status, row.created_at, now, sla)
+        grouped[row.status].append(
+            TriageIdea(
+                id=row.id,
+                reference=row.reference,
+                title=row.title,
+                status=row.status,
+                created_at=row.created_at,
+                owner_name=row.display_name,
+                supporter_count=row.supporter_count,
+                first_response_overdue=first,
+                decision_overdue=decision,
+                age_days=(now - row.created_at).days,
+                version=row.version,
+            )
+        )
+    timings = await session.execute(
+        select(Idea.created_at, Idea.first_response_at, Idea.decided_at).where(
+            in_reach, (Idea.first_response_at.is_not(None)) | (Idea.decided_at.is_not(None))
+        )
+    )
+    to_first, to_decision = [], []
+    for created_at, first_response_at, decided_at in timings:
+        if first_response_at is not None:
+            to_first.append(first_response_at - created_at)
+        if decided_at is not None:
+            to_decision.append(decided_at - created_at)
+    every = [idea for ideas in grouped.values() for idea in ideas]
+    return Triage(
+        groups=list(grouped.items()),
+        sla=sla,
+        overdue_first_response=sum(idea.first_response_overdue for idea in every),
+        overdue_decision=sum(idea.decision_overdue for idea in every),
+        median_days_to_first_response=median_days(to_first),
+        median_days_to_decision=median_days(to_decision),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionResponse:
+    division_id: uuid.UUID
+    division_name: str
+    median_days_to_first_response: float | None
+    median_days_to_decision: float | None
+
+
+async def response_times(session: AsyncSession, force_id: uuid.UUID) -> list[DivisionResponse]:
+    """Median days to first response and to decision, for each division of a force (for HQ)."""
+    rows = await session.execute(
+        select(Division.id, Division.name, Idea.created_at, Idea.first_response_at, Idea.decided_at)
+        .join(Idea, Idea.division_id == Division.id, isouter=True)
+        .where(Division.force_id == force_id)
+        .order_by(Division.name)
+    )
+    spans: dict[tuple[uuid.UUID, str], tuple[list[datetime.timedelta], list[datetime.timedelta]]] = {}
+    for division_id, name, created_at, first_response_at, decided_at in rows:
+        first, decision = spans.setdefault((division_id, name), ([], []))
+        if created_at is not None and first_response_at is not None:
+            first.append(first_response_at - created_at)
+        if created_at is not None and decided_at is not None:
+            decision.append(decided_at - created_at)
+    return [
+        DivisionResponse(division_id, name, median_days(first), median_days(decision))
+        for (division_id, name), (first, decision) in spans.items()
+    ]

@@ -1,0 +1,67 @@
+"""Full-text search over ideas, on either engine.
+
+- SQLite: the FTS5 table ``ideas_fts`` (external content on the ideas table's rowid), ranked by bm25.
+- PostgreSQL: ``to_tsvector('english', ...)`` over the same columns, matched with ``to_tsquery`` and
+  ranked by ``ts_rank``; the GIN index ``ix_ideas_search`` covers exactly this expression.
+
+What people type is reduced to plain words before it reaches either engine's query language, so no
+search text can be read as query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from sqlalchemy import Float, Integer, Select, bindparam, func, literal_column, text
+from sqlalchemy.sql.elements import ColumnElement
+
+# Must stay identical to the expression indexed by the migration that created ix_ideas_search.
+POSTGRES_DOCUMENT = "to_tsvector('english', title || ' ' || problem || ' ' || proposal || ' ' || process)"
+MAX_TERMS = 12
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """
+    a about after all also an and any are as at be been but by can could do for from had has have how i
+    if in into is it its me more my no not of on or our out so some than that the their them then there
+    these they this to too up us very was we were what when which who will with would you your
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+Mode = Literal["all", "any"]
+
+
+def terms(search: str) -> list[str]:
+    """The words worth searching for: lower case, no stopwords, no single letters, at most a dozen."""
+    words = []
+    for word in _WORD.findall(search.lower()):
+        if len(word) > 1 and word not in _STOPWORDS and word not in words:
+            words.append(word)
+    return words[:MAX_TERMS]
+
+
+def apply(
+    statement: Select[*tuple[Any, ...]], dialect: str, search: str, mode: Mode
+) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
+    """``statement`` (over ideas) narrowed to matches, and an expression to order them best first.
+
+    ``mode="all"`` needs every word (a search box); ``"any"`` needs one (similar ideas). None if the
+    search has no words worth looking for.
+    """
+    words = terms(search)
+    if not words:
+        return None
+    if dialect == "postgresql":
+        joiner = " & " if mode == "all" else " | "
+        document: ColumnElement[Any] = literal_column(POSTGRES_DOCUMENT)
+        query = func.to_tsquery(literal_column("'english'"), bindparam("tsquery", joiner.join(f"{w}:*" for w in words)))
+        return statement.where(document.op("@@")(query)), func.ts_rank(document, query).desc()
+    joiner = " AND " if mode == "all" else " OR "
+    found = (
+        text("SELECT rowid, rank FROM ideas_fts WHERE ideas_fts MATCH :fts_query")
+        .bindparams(fts_query=joiner.join(f'"{word}"*' for word in words))
+        .columns(rowid=Integer, rank=Float)
+        .subquery("fts")
+    )
+    return statement.join(found, found.c.rowid == literal_column("ideas.rowid")), found.c.rank.asc()

@@ -1,0 +1,733 @@
+"""Ideas: submitting, reading, searching, editing and withdrawing, commenting, supporting, following.
+
+Who may see an idea: anyone whose reach for VIEW_WORK covers its division, and everyone signed in once it
+is implemented (the practice library, DESIGN §3). Who may act on it: CONTRIBUTE in its division.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.audit.recorder import act_as
+from quest.concurrency import changed_once
+from quest.errors import NotFound, ValidationFailed
+from quest.ideas import search
+from quest.ideas.models import (
+    PROCESS_LENGTH,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    ForceCounter,
+    Idea,
+    IdeaEvent,
+    IdeaFollower,
+    IdeaSupport,
+    IdeaWasteType,
+)
+from quest.ideas.status import IdeaStatus
+from quest.notifications.services import notify
+from quest.org.models import Division, Force
+from quest.org.services import contributing_division
+from quest.waste.types import WasteType
+
+IDEAS_PER_PAGE = 50
+BENEFIT_LENGTH = 2000
+COMMENT_LENGTH = 2000
+SIMILAR_LIMIT = 5
+# Ideas that are no longer live are not offered as "similar": nobody can support a closed idea.
+_CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
+
+IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
+
+
+# --- Who may see what -----------------------------------------------------------------------------------
+
+
+def visible(viewer: CurrentUser) -> ColumnElement[bool]:
+    """Ideas the viewer may see: those in reach, and every implemented idea."""
+    return or_(
+        access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id),
+        Idea.status == IdeaStatus.IMPLEMENTED,
+    )
+
+
+def may_contribute(viewer: CurrentUser, idea: Idea | IdeaDetail) -> bool:
+    return access.covers(viewer, Permission.CONTRIBUTE, force_id=idea.force_id, division_id=idea.division_id)
+
+
+# --- Input ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IdeaInput:
+    """An idea as a form or the API gives it: strings as typed."""
+
+    title: str = ""
+    problem: str = ""
+    proposal: str = ""
+    expected_benefit: str = ""
+    process: str = ""
+    waste_types: list[str] = field(default_factory=list)
+    division_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIdea:
+    title: str
+    problem: str
+    proposal: str
+    expected_benefit: str
+    process: str
+    waste_types: tuple[WasteType, ...]
+
+
+def _text(value: str, *, name: str, label: str, limit: int, required: bool, errors: dict[str, str]) -> str:
+    cleaned = value.strip().replace("\r\n", "\n")
+    if required and not cleaned:
+        errors[name] = f"Enter {label}"
+    elif len(cleaned) > limit:
+        errors[name] = f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer"
+    return cleaned
+
+
+def check_idea(data: IdeaInput) -> tuple[CheckedIdea | None, dict[str, str]]:
+    """The idea's fields, cleaned; or what is wrong with them, field by field."""
+    errors: dict[str, str] = {}
+    title = _text(data.title, name="title", label="a short title", limit=TITLE_LENGTH, required=True, errors=errors)
+    problem = _text(
+        data.problem, name="problem", label="what happens now", limit=TEXT_LENGTH, required=True, errors=errors
+    )
+    proposal = _text(
+        data.proposal, name="proposal", label="what you would change", limit=TEXT_LENGTH, required=True, errors=errors
+    )
+    benefit = _text(
+        data.expected_benefit,
+        name="expected_benefit",
+        label="the expected benefit",
+        limit=BENEFIT_LENGTH,
+        required=False,
+        errors=errors,
+    )
+    process = _text(
+        data.process, name="process", label="the process", limit=PROCESS_LENGTH, required=False, errors=errors
+    )
+    waste_types: list[WasteType] = []
+    for raw in data.waste_types:
+        try:
+            waste = WasteType(raw)
+        except ValueError:
+            errors["waste_types"] = "Choose waste types from the list"
+            break
+        if waste not in waste_types:
+            waste_types.append(waste)
+    if errors:
+        return None, errors
+    return CheckedIdea(title, problem, proposal, benefit, process, tuple(waste_types)), {}
+
+
+async def next_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
+    """The force's next idea reference, like LAN-000123. Taken inside the caller's transaction, so a
+    rolled-back idea leaves a gap, never a duplicate."""
+    bumped = (
+        await session.execute(
+            update(ForceCounter)
+            .where(ForceCounter.force_id == force_id, ForceCounter.name == "ideas")
+            .values(value=ForceCounter.value + 1)
+            .returning(ForceCounter.value)
+        )
+    ).scalar_one_or_none()
+    if bumped is None:
+        await session.execute(insert(ForceCounter).values(force_id=force_id, name="ideas", value=1))
+        bumped = 1
+    code = (await session.execute(select(Force.code).where(Force.id == force_id))).scalar_one()
+    return f"{code}-{bumped:06d}"
+
+
+# --- Reading ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    occurred_at: datetime.datetime
+    kind: str
+    actor_name: str | None
+    from_status: IdeaStatus | None
+    to_status: IdeaStatus | None
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaDetail:
+    id: uuid.UUID
+    reference: str
+    force_id: uuid.UUID
+    division_id: uuid.UUID
+    division_name: str
+    force_code: str
+    submitter_id: uuid.UUID
+    submitter_name: str
+    owner_name: str | None
+    title: str
+    problem: str
+    proposal: str
+    expected_benefit: str
+    process: str
+    status: IdeaStatus
+    waste_types: tuple[WasteType, ...]
+    supporter_count: int
+    created_at: datetime.datetime
+    timeline: tuple[TimelineEntry, ...]
+    viewer_supports: bool
+    viewer_follows: bool
+    viewer_may_contribute: bool
+    viewer_is_submitter: bool
+    version: int
+    owner_id: uuid.UUID | None = None
+    implemented_on: datetime.date | None = None
+    learned: str = ""
+    adopted_from_id: uuid.UUID | None = None
+
+    @property
+    def editable_by_viewer(self) -> bool:
+        return self.viewer_is_submitter and self.status is IdeaStatus.SUBMITTED
+
+
+async def _waste_types_of(session: AsyncSession, idea_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[WasteType]]:
+    found: dict[uuid.UUID, list[WasteType]] = {}
+    if not idea_ids:
+        return found
+    rows = await session.execute(
+        select(IdeaWasteType.idea_id, IdeaWasteType.waste_type).where(IdeaWasteType.idea_id.in_(idea_ids))
+    )
+    for idea_id, waste in rows:
+        found.setdefault(idea_id, []).append(waste)
+    order = list(WasteType)
+    return {idea_id: sorted(wastes, key=order.index) for idea_id, wastes in found.items()}
+
+
+async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> IdeaDetail:
+    """An idea with its timeline; :class:`NotFound` unless the viewer may see it."""
+    submitter = aliased(User)
+    owner = aliased(User)
+    row = (
+        await session.execute(
+            select(Idea, Division.name, Force.code, submitter.display_name, owner.display_name)
+            .join(Division, Division.id == Idea.division_id)
+            .join(Force, Force.id == Idea.force_id)
+            .join(submitter, submitter.id == Idea.submitter_id)
+            .outerjoin(owner, owner.id == Idea.owner_id)
+            .where(Idea.id == idea_id, visible(viewer))
+        )
+    ).first()
+    if row is None:
+        raise NotFound("idea")
+    idea, division_name, force_code, submitter_name, owner_name = row
+    events = await session.execute(
+        select(IdeaEvent, User.display_name)
+        .outerjoin(User, User.id == IdeaEvent.actor_id)
+        .where(IdeaEvent.idea_id == idea.id)
+        .order_by(IdeaEvent.occurred_at, IdeaEvent.id)
+    )
+    timeline = tuple(
+        TimelineEntry(
+            occurred_at=event.occurred_at,
+            kind=event.kind,
+            actor_name=actor_name,
+            from_status=IdeaStatus(event.from_status) if event.from_status else None,
+            to_status=IdeaStatus(event.to_status) if event.to_status else None,
+            body=event.body,
+        )
+        for event, actor_name in events
+    )
+    supports = (
+        await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
+    ).scalar_one()
+    follows = (
+        await session.execute(
+            select(exists().where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id))
+        )
+    ).scalar_one()
+    return IdeaDetail(
+        id=idea.id,
+        reference=idea.reference,
+        force_id=idea.force_id,
+        division_id=idea.division_id,
+        division_name=division_name,
+        force_code=force_code,
+        submitter_id=idea.submitter_id,
+        submitter_name=submitter_name,
+        owner_name=owner_name,
+        title=idea.title,
+        problem=idea.problem,
+        proposal=idea.proposal,
+        expected_benefit=idea.expected_benefit,
+        process=idea.process,
+        status=idea.status,
+        waste_types=tuple((await _waste_types_of(session, [idea.id])).get(idea.id, [])),
+        supporter_count=idea.supporter_count,
+        created_at=idea.created_at,
+        timeline=timeline,
+        viewer_supports=bool(supports),
+        viewer_follows=bool(follows),
+        viewer_may_contribute=may_contribute(viewer, idea),
+        viewer_is_submitter=idea.submitter_id == viewer.id,
+        version=idea.version,
+        owner_id=idea.owner_id,
+        implemented_on=idea.implemented_on,
+        learned=idea.learned,
+        adopted_from_id=idea.adopted_from_id,
+    )
+
+
+async def reference_of(session: AsyncSession, idea_id: uuid.UUID | None) -> str | None:
+    if idea_id is None:
+        return None
+    found: str | None = (await session.execute(select(Idea.reference).where(Idea.id == idea_id))).scalar_one_or_none()
+    return found
+
+
+async def find_by_reference(session: AsyncSession, viewer: CurrentUser, reference: str) -> uuid.UUID:
+    found = (
+        await session.execute(select(Idea.id).where(Idea.reference == reference.upper(), visible(viewer)))
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound("idea")
+    return found
+
+
+Sort = Literal["newest", "oldest", "most_supported", "recently_changed"]
+SORTS: dict[str, str] = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "most_supported": "Most supported",
+    "recently_changed": "Recently changed",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaFilters:
+    division_id: uuid.UUID | None = None
+    status: IdeaStatus | None = None
+    waste_type: WasteType | None = None
+    process: str = ""
+    search: str = ""
+    sort: Sort = "newest"
+    submitter_id: uuid.UUID | None = None
+    # The practice library: implemented ideas from every division and force, instead of those in reach.
+    library: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaRow:
+    id: uuid.UUID
+    reference: str
+    title: str
+    status: IdeaStatus
+    division_name: str
+    force_code: str
+    process: str
+    supporter_count: int
+    created_at: datetime.datetime
+    status_changed_at: datetime.datetime
+    waste_types: tuple[WasteType, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaPage:
+    ideas: list[IdeaRow]
+    total: int
+    page: int
+    per_page: int = IDEAS_PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _filtered(
+    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters
+) -> tuple[Select[*tuple[Any, ...]], list[Any]]:
+    statement = (
+        select(
+            Idea.id,
+            Idea.reference,
+            Idea.title,
+            Idea.status,
+            Division.name.label("division_name"),
+            Force.code.label("force_code"),
+            Idea.process,
+            Idea.supporter_count,
+            Idea.created_at,
+            Idea.status_changed_at,
+        )
+        .join(Division, Division.id == Idea.division_id)
+        .join(Force, Force.id == Idea.force_id)
+    )
+    if filters.library:
+        statement = statement.where(Idea.status == IdeaStatus.IMPLEMENTED)
+    else:
+        statement = statement.where(
+            access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)
+        )
+    if filters.division_id is not None:
+        statement = statement.where(Idea.division_id == filters.division_id)
+    if filters.status is not None:
+        statement = statement.where(Idea.status == filters.status)
+    if filters.waste_type is not None:
+        statement = statement.where(
+            exists().where(IdeaWasteType.idea_id == Idea.id, IdeaWasteType.waste_type == filters.waste_type)
+        )
+    if filters.process.strip():
+        statement = statement.where(func.lower(Idea.process) == filters.process.strip().lower())
+    if filters.submitter_id is not None:
+        statement = statement.where(Idea.submitter_id == filters.submitter_id)
+    order: list[Any] = {
+        "newest": [Idea.created_at.desc(), Idea.id.desc()],
+        "oldest": [Idea.created_at.asc(), Idea.id.asc()],
+        "most_supported": [Idea.supporter_count.desc(), Idea.created_at.desc()],
+        "recently_changed": [Idea.status_changed_at.desc(), Idea.id.desc()],
+    }[filters.sort]
+    if filters.search.strip():
+        searched = search.apply(statement, _dialect(session), filters.search, "all")
+        if searched is None:
+            statement = statement.where(Idea.title.icontains(filters.search.strip(), autoescape=True))
+        else:
+            statement, _relevance = searched
+    return statement, order
+
+
+async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1) -> IdeaPage:
+    access.require(viewer, Permission.VIEW_WORK)
+    statement, order = _filtered(session, viewer, filters)
+    total = (await session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
+    page = max(1, page)
+    rows = (
+        await session.execute(statement.order_by(*order).limit(IDEAS_PER_PAGE).offset((page - 1) * IDEAS_PER_PAGE))
+    ).all()
+    wastes = await _waste_types_of(session, [row.id for row in rows])
+    ideas = [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
+    return IdeaPage(ideas=ideas, total=total, page=page)
+
+
+async def all_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[IdeaRow]:
+    """Every idea matching the filters (for exports), in the chosen order."""
+    access.require(viewer, Permission.VIEW_WORK)
+    statement, order = _filtered(session, viewer, filters)
+    rows = (await session.execute(statement.order_by(*order))).all()
+    wastes = await _waste_types_of(session, [row.id for row in rows])
+    return [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarIdea:
+    id: uuid.UUID
+    reference: str
+    title: str
+    status: IdeaStatus
+    division_name: str
+    supporter_count: int
+    viewer_supports: bool
+
+
+async def similar_ideas(
+    session: AsyncSession, viewer: CurrentUser, text: str, *, exclude: uuid.UUID | None = None
+) -> list[SimilarIdea]:
+    """Live ideas in the viewer's force that share words with ``text``, best match first."""
+    if viewer.force_id is None:
+        return []
+    statement = (
+        select(
+            Idea.id,
+            Idea.reference,
+            Idea.title,
+            Idea.status,
+            Division.name.label("division_name"),
+            Idea.supporter_count,
+            exists().where(IdeaSupport.idea_id == Idea.id, IdeaSupport.user_id == viewer.id).label("viewer_supports"),
+        )
+        .join(Division, Division.id == Idea.division_id)
+        .where(Idea.force_id == viewer.force_id, Idea.status.not_in(_CLOSED), visible(viewer))
+    )
+    if exclude is not None:
+        statement = statement.where(Idea.id != exclude)
+    searched = search.apply(statement, _dialect(session), text, "any")
+    if searched is None:
+        return []
+    statement, relevance = searched
+    rows = await session.execute(statement.order_by(relevance).limit(SIMILAR_LIMIT))
+    return [SimilarIdea(**row._asdict()) for row in rows]
+
+
+# --- Writing ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    id: uuid.UUID
+    reference: str
+
+
+async def add_event(
+    session: AsyncSession,
+    idea: Idea,
+    *,
+    kind: str,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+    body: str = "",
+    from_status: IdeaStatus | None = None,
+    to_status: IdeaStatus | None = None,
+    details: dict[str, Any] | None = None,
+) -> IdeaEvent:
+    event = IdeaEvent(
+        idea_id=idea.id,
+        occurred_at=now,
+        actor_id=actor_id,
+        kind=kind,
+        body=body,
+        from_status=from_status.value if from_status else None,
+        to_status=to_status.value if to_status else None,
+        details=details,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def submit_idea(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    data: IdeaInput,
+    now: datetime.datetime,
+    *,
+    from_waste: uuid.UUID | None = None,
+) -> Submitted:
+    """Record a new idea in the viewer's division. Commits."""
+    access.require(viewer, Permission.CONTRIBUTE)
+    checked, errors = check_idea(data)
+    place = await contributing_division(session, viewer, data.division_id, errors)
+    if checked is None or place is None:
+        raise ValidationFailed(errors)
+    force_id, division_id = place
+    act_as(session, viewer.actor)
+    idea = Idea(
+        reference=await next_reference(session, force_id),
+        force_id=force_id,
+        division_id=division_id,
+        submitter_id=viewer.id,
+        title=checked.title,
+        problem=checked.problem,
+        proposal=checked.proposal,
+        expected_benefit=checked.expected_benefit,
+        process=checked.process,
+        status=IdeaStatus.SUBMITTED,
+        status_changed_at=now,
+        # The app's clock, not the database's: SLA ages and medians are measured on it.
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(idea)
+    await session.flush()
+    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in checked.waste_types)
+    await add_event(session, idea, kind="submitted", actor_id=viewer.id, now=now, to_status=IdeaStatus.SUBMITTED)
+    if from_waste is not None:
+        from quest.waste.services import link_to_idea
+
+        await link_to_idea(session, viewer, from_waste, idea.id)
+    await session.commit()
+    return Submitted(idea.id, idea.reference)
+
+
+async def _own_submitted_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None or idea.submitter_id != viewer.id:
+        raise NotFound("idea")
+    if idea.status is not IdeaStatus.SUBMITTED:
+        raise ValidationFailed({"status": "You can only change or withdraw an idea before it is reviewed"})
+    return idea
+
+
+async def edit_idea(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, data: IdeaInput, now: datetime.datetime
+) -> None:
+    """The submitter changes their idea while it is still submitted. Commits."""
+    idea = await _own_submitted_idea(session, viewer, idea_id)
+    checked, errors = check_idea(data)
+    if checked is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    changed = [
+        name
+        for name in ("title", "problem", "proposal", "expected_benefit", "process")
+        if getattr(idea, name) != getattr(checked, name)
+    ]
+    for name in changed:
+        setattr(idea, name, getattr(checked, name))
+    current = set((await _waste_types_of(session, [idea.id])).get(idea.id, []))
+    if current != set(checked.waste_types):
+        changed.append("waste_types")
+        await session.execute(delete(IdeaWasteType).where(IdeaWasteType.idea_id == idea.id))
+        session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in checked.waste_types)
+    if changed:
+        await changed_once(session, idea, IDEA_CHANGED)
+        await add_event(session, idea, kind="edited", actor_id=viewer.id, now=now, details={"changed": changed})
+    await session.commit()
+
+
+async def withdraw_idea(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, reason: str, now: datetime.datetime
+) -> None:
+    """The submitter withdraws their idea while it is still submitted. It is declined, with their reason,
+    and stays on the record: no idea vanishes. Commits."""
+    idea = await _own_submitted_idea(session, viewer, idea_id)
+    reason = reason.strip()
+    if len(reason) > COMMENT_LENGTH:
+        raise ValidationFailed({"reason": f"Reason must be {COMMENT_LENGTH:,} characters or fewer"})
+    act_as(session, viewer.actor)
+    idea.status = IdeaStatus.DECLINED
+    idea.status_changed_at = now
+    await changed_once(session, idea, IDEA_CHANGED)
+    event = await add_event(
+        session,
+        idea,
+        kind="withdrawn",
+        actor_id=viewer.id,
+        now=now,
+        body=reason or "Withdrawn by the person who raised it",
+        from_status=IdeaStatus.SUBMITTED,
+        to_status=IdeaStatus.DECLINED,
+    )
+    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await session.commit()
+
+
+async def _contributable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None or not may_contribute(viewer, idea):
+        raise NotFound("idea")
+    return idea
+
+
+async def add_comment(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, body: str, now: datetime.datetime
+) -> None:
+    """Comment on an idea; its submitter and followers are told. Commits."""
+    idea = await _contributable_idea(session, viewer, idea_id)
+    body = body.strip().replace("\r\n", "\n")
+    if not body:
+        raise ValidationFailed({"body": "Enter a comment"})
+    if len(body) > COMMENT_LENGTH:
+        raise ValidationFailed({"body": f"Comment must be {COMMENT_LENGTH:,} characters or fewer"})
+    event = await add_event(session, idea, kind="commented", actor_id=viewer.id, now=now, body=body)
+    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await session.commit()
+
+
+async def set_support(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, *, support: bool, now: datetime.datetime
+) -> int:
+    """Support an idea (once per person, and not one's own), or take support back. Returns the new count.
+    Commits."""
+    idea = await _contributable_idea(session, viewer, idea_id)
+    if support and idea.submitter_id == viewer.id:
+        raise ValidationFailed({"support": "You raised this idea: ask colleagues to support it"})
+    already = (
+        await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
+    ).scalar_one()
+    if support and not already:
+        session.add(IdeaSupport(idea_id=idea.id, user_id=viewer.id, created_at=now))
+        await session.execute(update(Idea).where(Idea.id == idea.id).values(supporter_count=Idea.supporter_count + 1))
+    elif not support and already:
+        await session.execute(
+            delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)
+        )
+        await session.execute(update(Idea).where(Idea.id == idea.id).values(supporter_count=Idea.supporter_count - 1))
+    await session.commit()
+    return int((await session.execute(select(Idea.supporter_count).where(Idea.id == idea.id))).scalar_one())
+
+
+async def set_follow(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, *, follow: bool, now: datetime.datetime
+) -> None:
+    """Follow an idea (be told when it moves or someone comments), or stop. Commits."""
+    idea = await _contributable_idea(session, viewer, idea_id)
+    following = (
+        await session.execute(
+            select(exists().where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id))
+        )
+    ).scalar_one()
+    if follow and not following:
+        session.add(IdeaFollower(idea_id=idea.id, user_id=viewer.id, created_at=now))
+    elif not follow and following:
+        await session.execute(
+            delete(IdeaFollower).where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id)
+        )
+    await session.commit()
+
+
+# --- My ideas ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MyIdea:
+    id: uuid.UUID
+    reference: str
+    title: str
+    status: IdeaStatus
+    created_at: datetime.datetime
+    latest_kind: str
+    latest_at: datetime.datetime
+    latest_body: str
+    latest_actor: str | None
+
+
+async def my_ideas(session: AsyncSession, viewer: CurrentUser) -> list[MyIdea]:
+    """Every idea the viewer raised, with its latest event and the reason given, newest change first."""
+    latest = (
+        select(IdeaEvent.idea_id, func.max(IdeaEvent.occurred_at).label("latest_at"))
+        .join(Idea, Idea.id == IdeaEvent.idea_id)
+        .where(Idea.submitter_id == viewer.id)
+        .group_by(IdeaEvent.idea_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            Idea.id,
+            Idea.reference,
+            Idea.title,
+            Idea.status,
+            Idea.created_at,
+            IdeaEvent.kind,
+            IdeaEvent.occurred_at,
+            IdeaEvent.body,
+            User.display_name,
+        )
+        .join(latest, latest.c.idea_id == Idea.id)
+        .join(IdeaEvent, (IdeaEvent.idea_id == Idea.id) & (IdeaEvent.occurred_at == latest.c.latest_at))
+        .outerjoin(User, User.id == IdeaEvent.actor_id)
+        .where(Idea.submitter_id == viewer.id)
+        .order_by(IdeaEvent.occurred_at.desc(), Idea.reference.desc())
+    )
+    seen: set[uuid.UUID] = set()
+    found = []
+    for row in rows:
+        if row[0] in seen:  # two events at the same instant: keep one
+            continue
+        seen.add(row[0])
+        found.append(MyIdea(*row))
+    return found

@@ -1,0 +1,595 @@
+"""HTML pages for ideas: raise one (with similar ideas shown as you type), read one and its timeline,
+comment, support, follow, change or withdraw one's own, the division's list with exports, and My ideas."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.charts.xmr import xmr_chart
+from quest.clock import LONDON
+from quest.errors import Conflict, NotFound, ValidationFailed
+from quest.ideas import decisions, services
+from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
+from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import VERBS, MoveRequest, allowed_moves
+from quest.metrics import links
+from quest.org.services import list_divisions
+from quest.savings import services as savings
+from quest.savings.rules import Grade
+from quest.waste.services import get_waste
+from quest.waste.types import WasteType
+from quest.web.dependencies import DatabaseSession
+from quest.web.exports import csv_download, xlsx_download
+from quest.web.flash import flash
+from quest.web.forms import form_lists, form_values
+from quest.web.pages import PageNumber, page, see_other
+
+AnyRequest = Request[Any, Any, Any]
+_TOGGLE_MESSAGES = {
+    ("support", True): "You support this idea",
+    ("support", False): "You no longer support this idea",
+    ("follow", True): "You will be told when this idea moves",
+    ("follow", False): "You no longer follow this idea",
+}
+EXPORT_HEADER = (
+    "Reference",
+    "Title",
+    "Status",
+    "Division",
+    "Force",
+    "Process",
+    "Waste types",
+    "Supporters",
+    "Raised (UTC)",
+    "Status changed (UTC)",
+)
+
+
+def _now(request: AnyRequest) -> datetime.datetime:
+    now: datetime.datetime = request.app.state[CLOCK].now()
+    return now
+
+
+def _today(request: AnyRequest) -> datetime.date:
+    return _now(request).astimezone(LONDON).date()
+
+
+def _problem_text(problem: ValidationFailed | Conflict) -> str:
+    return str(problem) if isinstance(problem, Conflict) else "; ".join(problem.errors.values())
+
+
+def _uuid(raw: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _version(values: dict[str, Any]) -> int | None:
+    """The version of the idea the form was made from, so a change made since is not overwritten."""
+    try:
+        return int(values.get("version", ""))
+    except ValueError:
+        return None
+
+
+def claim_input(values: dict[str, Any]) -> savings.ClaimInput:
+    return savings.ClaimInput(
+        **{name: str(values.get(name, "")) for name in savings.ClaimInput.__dataclass_fields__ if name in values}
+    )
+
+
+def waste_choices() -> list[dict[str, Any]]:
+    return [{"value": waste.value, "text": waste.label, "hint": waste.hint} for waste in WasteType]
+
+
+def _idea_form_context(values: dict[str, Any], errors: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {"values": values, "errors": errors, "waste_choices": waste_choices(), **extra}
+
+
+async def _idea_input(request: AnyRequest) -> tuple[IdeaInput, dict[str, Any]]:
+    values: dict[str, Any] = await form_values(request)
+    values["waste_types"] = (await form_lists(request, "waste_types"))["waste_types"]
+    data = IdeaInput(
+        title=values.get("title", ""),
+        problem=values.get("problem", ""),
+        proposal=values.get("proposal", ""),
+        expected_benefit=values.get("expected_benefit", ""),
+        process=values.get("process", ""),
+        waste_types=values["waste_types"],
+    )
+    return data, values
+
+
+def _filters(
+    division: str | None,
+    status: str | None,
+    waste: str | None,
+    process: str | None,
+    q: str | None,
+    sort: str | None,
+    view: str | None = None,
+) -> tuple[IdeaFilters, dict[str, str]]:
+    def parsed_uuid(raw: str | None) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(raw) if raw else None
+        except ValueError:
+            return None
+
+    filters = IdeaFilters(
+        division_id=parsed_uuid(division),
+        status=IdeaStatus(status) if status in {member.value for member in IdeaStatus} else None,
+        waste_type=WasteType(waste) if waste in {member.value for member in WasteType} else None,
+        process=(process or "")[:80],
+        search=(q or "")[:200],
+        sort=sort if sort in SORTS else "newest",  # type: ignore[arg-type]
+        library=view == "library",
+    )
+    shown = {
+        "division": str(filters.division_id or ""),
+        "status": filters.status.value if filters.status else "",
+        "waste": filters.waste_type.value if filters.waste_type else "",
+        "process": filters.process,
+        "q": filters.search,
+        "sort": filters.sort,
+        "view": "library" if filters.library else "",
+    }
+    return filters, shown
+
+
+class IdeaPages(Controller):
+    path = "/ideas"
+    include_in_schema = False
+
+    # --- raising an idea ---
+
+    @get("/new", name="new_idea")
+    async def new_idea(
+        self, request: AnyRequest, db_session: DatabaseSession, from_waste: FromQuery[uuid.UUID | None] = None
+    ) -> Template:
+        viewer = signed_in_user(request)
+        access.require(viewer, Permission.CONTRIBUTE)
+        values: dict[str, Any] = {"waste_types": []}
+        if from_waste is not None:
+            waste = await get_waste(db_session, viewer, from_waste)
+            values = {
+                "title": "",
+                "problem": waste.description,
+                "process": waste.process,
+                "waste_types": [waste.waste_type.value],
+                "from_waste": str(waste.id),
+            }
+        return page(request, "ideas/new.html", _idea_form_context(values, {}))
+
+    @post("/new")
+    async def submit(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        data, values = await _idea_input(request)
+        from_waste = None
+        if values.get("from_waste"):
+            try:
+                from_waste = uuid.UUID(values["from_waste"])
+            except ValueError:
+                from_waste = None
+        try:
+            submitted = await services.submit_idea(db_session, viewer, data, _now(request), from_waste=from_waste)
+        except ValidationFailed as failure:
+            return page(request, "ideas/new.html", _idea_form_context(values, failure.errors), status_code=422)
+        flash(request, f"Your idea {submitted.reference} has been sent to your division’s managers")
+        return see_other(f"/ideas/{submitted.reference}")
+
+    @get("/similar", name="similar_ideas")
+    async def similar(self, request: AnyRequest, db_session: DatabaseSession, title: FromQuery[str] = "") -> Template:
+        """The live suggestions under the title field (an htmx fragment)."""
+        matches = await services.similar_ideas(db_session, signed_in_user(request), title[:200])
+        return page(
+            request, "ideas/_similar.html", {"matches": matches, "title": title}, fragment="ideas/_similar.html"
+        )
+
+    # --- lists and exports ---
+
+    @get("/", name="ideas")
+    async def list_ideas(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        division: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        waste: FromQuery[str | None] = None,
+        process: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        view: FromQuery[str | None] = None,
+        page_number: PageNumber = 1,
+    ) -> Template:
+        viewer = signed_in_user(request)
+        filters, shown = _filters(division, status, waste, process, q, sort, view)
+        found = await services.list_ideas(db_session, viewer, filters, page_number)
+        divisions = []
+        if (
+            not filters.library
+            and viewer.force_id is not None
+            and access.reach(viewer, Permission.VIEW_WORK) > access.Reach.OWN_DIVISION
+        ):
+            divisions = await list_divisions(db_session, viewer.force_id)
+        query = urlencode(
+            {key: value for key, value in shown.items() if value and not (key == "sort" and value == "newest")}
+        )
+        return page(
+            request,
+            "ideas/list.html",
+            {
+                "found": found,
+                "filters": shown,
+                "filter_query": query,
+                "status_options": [("", "Any status"), *((status.value, status.label) for status in IdeaStatus)],
+                "waste_options": [("", "Any waste"), *((waste.value, waste.label) for waste in WasteType)],
+                "sort_options": list(SORTS.items()),
+                "division_options": [("", "All divisions"), *((str(d.id), d.name) for d in divisions)],
+            },
+            fragment="ideas/_list_table.html",
+        )
+
+    @get("/export.csv", name="ideas_csv")
+    async def export_csv(self, request: AnyRequest, db_session: DatabaseSession) -> Response[bytes]:
+        return csv_download("ideas.csv", EXPORT_HEADER, await self._export_rows(request, db_session))
+
+    @get("/export.xlsx", name="ideas_xlsx")
+    async def export_xlsx(self, request: AnyRequest, db_session: DatabaseSession) -> Response[bytes]:
+        return xlsx_download("ideas.xlsx", "Ideas", EXPORT_HEADER, await self._export_rows(request, db_session))
+
+    async def _export_rows(self, request: AnyRequest, db_session: DatabaseSession) -> list[list[Any]]:
+        params = request.query_params
+        filters, _shown = _filters(
+            params.get("division"),
+            params.get("status"),
+            params.get("waste"),
+            params.get("process"),
+            params.get("q"),
+            params.get("sort"),
+            params.get("view"),
+        )
+        rows = await services.all_ideas(db_session, signed_in_user(request), filters)
+        return [
+            [
+                row.reference,
+                row.title,
+                row.status.label,
+                row.division_name,
+                row.force_code,
+                row.process,
+                ", ".join(waste.label for waste in row.waste_types),
+                row.supporter_count,
+                row.created_at,
+                row.status_changed_at,
+            ]
+            for row in rows
+        ]
+
+    # --- one idea ---
+
+    async def _idea_id(self, request: AnyRequest, db_session: DatabaseSession, reference: str) -> uuid.UUID:
+        return await services.find_by_reference(db_session, signed_in_user(request), reference)
+
+    @get("/{reference:str}", name="idea")
+    async def show(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], replace: FromQuery[str] = ""
+    ) -> Template:
+        """The idea; ``?replace=<claim id>`` opens the savings form filled in from a claim, to correct it."""
+        return await self._show(request, db_session, reference, replace=_uuid(replace))
+
+    async def _show(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        reference: str,
+        status_code: int = 200,
+        *,
+        replace: uuid.UUID | None = None,
+        **extra: Any,
+    ) -> Template:
+        viewer = signed_in_user(request)
+        detail = await services.get_idea(db_session, viewer, await self._idea_id(request, db_session, reference))
+        similar = await services.similar_ideas(db_session, viewer, detail.title, exclude=detail.id)
+        place = {"force_id": detail.force_id, "division_id": detail.division_id}
+        may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
+        may_claim = access.covers(viewer, Permission.CLAIM_SAVINGS, **place) and savings.open_to_savings(detail.status)
+        ledger = await savings.ledger_for_idea(db_session, viewer, detail.id)
+        replacing = next((claim for claim in ledger.claims if claim.id == replace and may_claim), None)
+        if replacing is not None and "values" not in extra:
+            extra["values"] = savings.ClaimInput.of(replacing, detail.status) | {"supersedes": str(replacing.id)}
+        impact = [
+            (
+                linked,
+                xmr_chart(
+                    linked.impact.chart,
+                    target=linked.metric.target,
+                    rebase_labels={linked.change_date: detail.reference},
+                ),
+            )
+            for linked in await links.idea_impact(db_session, viewer, detail.id)
+        ]
+        context = {
+            "idea": detail,
+            "similar": similar,
+            "errors": {},
+            "values": {},
+            "may_decide": may_decide,
+            "moves": [(status, VERBS[status]) for status in allowed_moves(detail.status)] if may_decide else [],
+            "owners": await decisions.possible_owners(db_session, viewer, detail.id) if may_decide else [],
+            "ledger": ledger,
+            "may_claim": may_claim,
+            "replacing": replacing,
+            "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],
+            "may_adopt": (
+                detail.status is IdeaStatus.IMPLEMENTED
+                and access.may(viewer, Permission.CONTRIBUTE)
+                and viewer.division_id != detail.division_id
+            ),
+            "impact": impact,
+            "impact_options": [(str(linked.metric.id), linked.metric.name) for linked, _chart in impact],
+            "linkable": [
+                (str(metric.id), metric.name)
+                for metric in await links.linkable_metrics(db_session, viewer, detail.id, detail.division_id)
+            ]
+            if may_decide
+            else [],
+            "spread": await decisions.spread(db_session, detail.id),
+            "adopted_from": await services.reference_of(db_session, detail.adopted_from_id),
+            **extra,
+        }
+        return page(request, "ideas/show.html", context, status_code=status_code)
+
+    @post("/{reference:str}/decision")
+    async def decide(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        """Move the idea along the workflow (managers of its division)."""
+        viewer = signed_in_user(request)
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        move = MoveRequest(
+            to=values.get("to", ""),
+            reason=values.get(f"reason-{values.get('to', '')}", values.get("reason", "")),
+            duplicate_of=values.get("duplicate_of", ""),
+            change_date=values.get("change_date", ""),
+            learned=values.get("learned", ""),
+        )
+        from_triage = values.get("from") == "triage"
+        try:
+            moved = await decisions.move_idea(
+                db_session,
+                viewer,
+                idea_id,
+                move,
+                seen_version=_version(values),
+                now=_now(request),
+                today=_today(request),
+            )
+        except (ValidationFailed, Conflict) as problem:
+            if from_triage:  # a quick move from the triage list: say what went wrong there
+                flash(request, f"{reference.upper()}: {_problem_text(problem)}", "info")
+                return see_other("/triage")
+            if isinstance(problem, Conflict):
+                return await self._show(request, db_session, reference, 409, conflict=str(problem))
+            # Each move has its own reason box on the page (only the chosen one is shown with JavaScript).
+            errors = {
+                (f"reason-{move.to}" if field == "reason" else field): message
+                for field, message in problem.errors.items()
+            }
+            return await self._show(request, db_session, reference, 422, errors=errors, values=values)
+        flash(request, f"{reference.upper()} is now {moved.label.lower()}. The person who raised it has been told.")
+        return see_other("/triage" if from_triage else f"/ideas/{reference.upper()}")
+
+    @post("/{reference:str}/owner")
+    async def assign_owner(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            name = await decisions.assign_owner(
+                db_session,
+                viewer,
+                idea_id,
+                _uuid(values.get("owner_id", "")),
+                seen_version=_version(values),
+                now=_now(request),
+            )
+        except ValidationFailed as failure:
+            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
+        except Conflict as conflict:
+            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
+        flash(request, f"{name} now owns {reference.upper()}")
+        return see_other(f"/ideas/{reference.upper()}")
+
+    @post("/{reference:str}/savings")
+    async def record_saving(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            await savings.record_claim(
+                db_session,
+                viewer,
+                idea_id,
+                claim_input(values),
+                now=_now(request),
+                replacing=_uuid(values.get("supersedes", "")),
+            )
+        except ValidationFailed as failure:
+            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
+        except Conflict as conflict:
+            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
+        flash(
+            request,
+            "The saving has been recorded"
+            + (". A validator will check it." if values.get("status") == "claimed" else "."),
+        )
+        return see_other(f"/ideas/{reference.upper()}#savings")
+
+    @post("/{reference:str}/metrics")
+    async def link_metric(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        """Judge the idea by a measure of its division, from the date of the change."""
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            await links.link_metric(
+                db_session,
+                signed_in_user(request),
+                idea_id,
+                values.get("link_metric_id", ""),
+                values.get("metric_change_date", ""),
+                now=_now(request),
+                today=_today(request),
+            )
+        except ValidationFailed as failure:
+            # The savings form on the same page has its own measure and date fields.
+            renamed = {"change_date": "metric_change_date", "metric_id": "link_metric_id"}
+            errors = {renamed.get(field, field): message for field, message in failure.errors.items()}
+            return await self._show(request, db_session, reference, 422, errors=errors, values=values)
+        flash(request, "The measure has been linked: its before and after are below")
+        return see_other(f"/ideas/{reference.upper()}#impact")
+
+    @post("/{reference:str}/metrics/{link_id:uuid}/remove")
+    async def unlink_metric(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], link_id: FromPath[uuid.UUID]
+    ) -> Redirect:
+        idea_id = await self._idea_id(request, db_session, reference)
+        await links.unlink_metric(db_session, signed_in_user(request), idea_id, link_id)
+        flash(request, "The measure is no longer linked to this idea (its readings are kept)")
+        return see_other(f"/ideas/{reference.upper()}#impact")
+
+    @post("/{reference:str}/adopt")
+    async def adopt(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            adopted = await decisions.adopt(db_session, viewer, idea_id, _now(request))
+        except ValidationFailed as failure:
+            return await self._show(request, db_session, reference, 422, errors=failure.errors)
+        flash(request, f"Adopted as {adopted}: your division’s managers will see it")
+        return see_other(f"/ideas/{adopted}")
+
+    @post("/{reference:str}/comments")
+    async def comment(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            await services.add_comment(
+                db_session, signed_in_user(request), idea_id, values.get("body", ""), _now(request)
+            )
+        except ValidationFailed as failure:
+            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
+        flash(request, "Your comment has been added")
+        return see_other(f"/ideas/{reference.upper()}#timeline")
+
+    @post("/{reference:str}/support")
+    async def support(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        return await self._toggle(request, db_session, reference, "support")
+
+    @post("/{reference:str}/follow")
+    async def follow(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        return await self._toggle(request, db_session, reference, "follow")
+
+    async def _toggle(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: str, what: Literal["support", "follow"]
+    ) -> Template | Redirect:
+        """Support or follow an idea, or stop: the form says which with ``support``/``follow`` = yes or no."""
+        viewer = signed_in_user(request)
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        wanted = values.get(what, "yes") == "yes"
+        if what == "support":
+            await services.set_support(db_session, viewer, idea_id, support=wanted, now=_now(request))
+        else:
+            await services.set_follow(db_session, viewer, idea_id, follow=wanted, now=_now(request))
+        if request.headers.get("hx-request") == "true":
+            detail = await services.get_idea(db_session, viewer, idea_id)
+            return page(request, "ideas/_support.html", {"idea": detail}, fragment="ideas/_support.html")
+        flash(request, _TOGGLE_MESSAGES[(what, wanted)])
+        return see_other(f"/ideas/{reference.upper()}")
+
+    @get("/{reference:str}/edit")
+    async def edit_form(self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]) -> Template:
+        detail = await services.get_idea(
+            db_session, signed_in_user(request), await self._idea_id(request, db_session, reference)
+        )
+        if not detail.editable_by_viewer:
+            raise NotFound("idea")
+        values = {
+            "title": detail.title,
+            "problem": detail.problem,
+            "proposal": detail.proposal,
+            "expected_benefit": detail.expected_benefit,
+            "process": detail.process,
+            "waste_types": [waste.value for waste in detail.waste_types],
+        }
+        return page(request, "ideas/edit.html", _idea_form_context(values, {}, idea=detail))
+
+    @post("/{reference:str}/edit")
+    async def edit(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        data, values = await _idea_input(request)
+        try:
+            await services.edit_idea(db_session, viewer, idea_id, data, _now(request))
+        except ValidationFailed as failure:
+            detail = await services.get_idea(db_session, viewer, idea_id)
+            return page(
+                request, "ideas/edit.html", _idea_form_context(values, failure.errors, idea=detail), status_code=422
+            )
+        flash(request, "Your idea has been changed")
+        return see_other(f"/ideas/{reference.upper()}")
+
+    @post("/{reference:str}/withdraw")
+    async def withdraw(
+        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        idea_id = await self._idea_id(request, db_session, reference)
+        try:
+            await services.withdraw_idea(
+                db_session, signed_in_user(request), idea_id, values.get("reason", ""), _now(request)
+            )
+        except ValidationFailed as failure:
+            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
+        flash(request, "Your idea has been withdrawn. It stays on the record, marked as withdrawn.")
+        return see_other(f"/ideas/{reference.upper()}")
+
+
+@get("/my-ideas", include_in_schema=False, name="my_ideas")
+async def my_ideas(request: AnyRequest, db_session: DatabaseSession) -> Template:
+    return page(request, "ideas/mine.html", {"ideas": await services.my_ideas(db_session, signed_in_user(request))})
+
+
+@get("/triage", include_in_schema=False, name="triage")
+async def triage_page(request: AnyRequest, db_session: DatabaseSession) -> Template:
+    """The division's open ideas by status, oldest first, with their response SLA (managers)."""
+    viewer = signed_in_user(request)
+    return page(request, "ideas/triage.html", {"triage": await decisions.triage(db_session, viewer, _now(request))})

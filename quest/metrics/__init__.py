@@ -1,0 +1,1 @@
+"""Metrics and their readings: backlogs, times, volumes; the before and after of every change."""

@@ -1,0 +1,204 @@
+"""Metrics and readings in the JSON API (DESIGN §6)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.clock import LONDON
+from quest.errors import ValidationFailed
+from quest.metrics import services
+from quest.metrics.spc import Spc, analyse
+from quest.web.dependencies import DatabaseSession
+
+AnyRequest = Request[Any, Any, Any]
+MAX_READINGS_PER_REQUEST = 5000
+
+
+def _text(value: float | str | None) -> str:
+    if value is None:
+        return ""
+    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
+
+
+@dataclass
+class MetricIn:
+    division_id: str = ""
+    name: str = ""
+    unit: str = ""
+    kind: str = ""
+    direction: str = ""
+    frequency: str = ""
+    target: float | str | None = None
+
+
+@dataclass(frozen=True)
+class MetricOut:
+    id: str
+    division_id: str
+    division_name: str
+    name: str
+    unit: str
+    kind: str
+    direction: str
+    frequency: str
+    target: float | None
+
+    @classmethod
+    def of(cls, metric: services.MetricSummary) -> MetricOut:
+        return cls(
+            id=str(metric.id),
+            division_id=str(metric.division_id),
+            division_name=metric.division_name,
+            name=metric.name,
+            unit=metric.unit,
+            kind=metric.kind.value,
+            direction=metric.direction.value,
+            frequency=metric.frequency.value,
+            target=None if metric.target is None else float(metric.target),
+        )
+
+
+@dataclass
+class ReadingIn:
+    date: str = ""
+    value: float | str = ""
+
+
+@dataclass(frozen=True)
+class ReadingOut:
+    date: datetime.date
+    value: float
+
+
+@dataclass(frozen=True)
+class ReadingsOut:
+    written: int
+    readings: int
+
+
+@dataclass(frozen=True)
+class SpcPointOut:
+    date: datetime.date
+    value: float
+    mean: float
+    upl: float | None
+    lpl: float | None
+    point_type: str
+
+
+@dataclass(frozen=True)
+class SpcOut:
+    points: list[SpcPointOut]
+    variation: str | None
+    assurance: str | None
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, spc: Spc) -> SpcOut:
+        return cls(
+            points=[
+                SpcPointOut(
+                    date=point.date,
+                    value=float(point.value),
+                    mean=point.mean,
+                    upl=point.upper_limit,
+                    lpl=point.lower_limit,
+                    point_type=point.point_type.value,
+                )
+                for point in spc.points
+            ],
+            variation=spc.variation.value if spc.variation else None,
+            assurance=spc.assurance.value if spc.assurance else None,
+            warnings=spc.warnings,
+        )
+
+
+class MetricApi(Controller):
+    path = "/api/v1/metrics"
+    tags = ["Metrics"]
+
+    @post("/", summary="Set up a measure", operation_id="createMetric", status_code=201)
+    async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[MetricIn]) -> MetricOut:
+        viewer = signed_in_user(request)
+        metric_id = await services.create_metric(
+            db_session,
+            viewer,
+            services.MetricInput(
+                name=data.name,
+                unit=data.unit,
+                kind=data.kind,
+                direction=data.direction,
+                frequency=data.frequency,
+                target=_text(data.target),
+                division_id=data.division_id,
+            ),
+        )
+        return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
+
+    @get("/", summary="Measures within your reach", operation_id="listMetrics")
+    async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession) -> list[MetricOut]:
+        return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, signed_in_user(request))]
+
+    @get("/{metric_id:uuid}/readings", summary="A measure's readings", operation_id="listReadings")
+    async def readings(
+        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+    ) -> list[ReadingOut]:
+        rows = await services.readings(db_session, signed_in_user(request), metric_id)
+        return [ReadingOut(date=day, value=float(value)) for day, value in rows]
+
+    @get("/{metric_id:uuid}/spc", summary="A measure's XmR chart, as figures", operation_id="getSpc")
+    async def spc(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        metric_id: FromPath[uuid.UUID],
+        rebase: FromQuery[list[str] | None] = None,
+        baseline: FromQuery[int | None] = None,
+    ) -> SpcOut:
+        """Limits per segment (cut at each ``rebase`` date), each reading's type, the variation icon,
+        assurance against the target and warnings; ``baseline`` fixes the limits on each segment's first
+        points."""
+        dates = []
+        for index, raw in enumerate(rebase or []):
+            try:
+                dates.append(datetime.date.fromisoformat(raw))
+            except ValueError:
+                raise ValidationFailed({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"}) from None
+        if baseline is not None and not 2 <= baseline <= 10_000:
+            raise ValidationFailed({"baseline": "A fixed baseline is between 2 and 10,000 points"})
+        viewer = signed_in_user(request)
+        metric = await services.get_metric(db_session, viewer, metric_id)
+        series = await services.readings(db_session, viewer, metric_id, limit=None)
+        return SpcOut.of(
+            analyse(series, direction=metric.direction, target=metric.target, rebase=dates, baseline=baseline)
+        )
+
+    @put("/{metric_id:uuid}/readings", summary="Add or replace readings (idempotent)", operation_id="putReadings")
+    async def put_readings(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        metric_id: FromPath[uuid.UUID],
+        data: JSONBody[list[ReadingIn]],
+    ) -> ReadingsOut:
+        if len(data) > MAX_READINGS_PER_REQUEST:
+            raise ValidationFailed({"body": f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request"})
+        viewer = signed_in_user(request)
+        await services.get_metric(db_session, viewer, metric_id)  # 404 unless within reach
+        now = request.app.state[CLOCK].now()
+        entries = [
+            services.ReadingInput(metric_id=metric_id, field=f"[{index}]", day=row.date, value=_text(row.value))
+            for index, row in enumerate(data)
+        ]
+        written = await services.record_readings(
+            db_session, viewer, entries, now=now, today=now.astimezone(LONDON).date()
+        )
+        return ReadingsOut(written=written, readings=len(entries))

@@ -1,0 +1,504 @@
+"""Readings in bulk: a manager pastes rows from a spreadsheet, or uploads a CSV or XLSX file, sees what
+will happen to each row, and saves every reading or none (DESIGN §2 and §6).
+
+It goes in three steps, so that people see exactly what will be written before anything is:
+
+- the readers turn pasted text, a CSV file or a workbook's first sheet into :class:`SheetRow` s, each
+  numbered as in the person's spreadsheet (a header row counts), skipping blank rows and a header;
+- :func:`check_rows` judges every row by the rules of any reading (``check_reading_date``,
+  ``check_reading_value``), files it under its period, and names each problem by row and column;
+- the service compares the rows with the readings stored, for the preview, and on saving checks them
+  all again and writes them all or none, through the ORM, so the audit trail keeps every old value.
+
+The readers and the checks are pure; only the service, at the end, touches the database.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import decimal
+import enum
+import io
+import itertools
+import re
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+from typing import TypeVar
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.audit.recorder import act_as
+from quest.errors import ValidationFailed
+from quest.metrics.models import Reading
+from quest.metrics.services import (
+    MetricSummary,
+    check_reading_date,
+    check_reading_value,
+    get_metric,
+    period_start,
+)
+from quest.metrics.vocabulary import Frequency, MetricKind
+
+# One import at most: a file of more is split, so a preview stays readable and a save stays short.
+MAX_ROWS = 20_000
+COLUMN_NAMES = ("date", "value")
+
+NO_FILE = "Choose a CSV file or an Excel workbook (.xlsx) to upload"
+EMPTY_FILE = "The file is empty"
+WRONG_TYPE = "The file must be a CSV file (.csv) or an Excel workbook (.xlsx)"
+NOT_TEXT = "The file is not a CSV text file: save it from your spreadsheet as ‘CSV’ and upload that"
+NOT_XLSX = "The file is not an Excel workbook that can be read: save it from Excel as ‘.xlsx’ or ‘CSV’"
+NO_READINGS = "There are no readings: each row needs a date, then a value"
+TOO_MANY = f"There are more than {MAX_ROWS:,} rows: import them in parts of {MAX_ROWS:,} rows or fewer"
+CHANGED_IN_TRANSIT = "The checked readings did not come back as they were sent: paste or upload them again"
+ENTER_A_DATE = "Enter a date"
+NOT_A_DATE = "Enter a real date, like 01/03/2026 or 2026-03-01"
+EXTRA_CELL = "Only the date and the value are read: clear this cell, or put a number with commas in quotes"
+
+T = TypeVar("T")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+class UnreadableRows(ValueError):
+    """The paste or the file as a whole cannot be read, so there is no row-by-row report to give."""
+
+
+# --- Reading rows (pure) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One row as the person sees it in their spreadsheet: its number there, and its cells (text from a
+    paste or CSV; dates, numbers and text from a workbook)."""
+
+    number: int
+    cells: tuple[object, ...]
+
+
+def rows_from_text(text: str) -> Iterator[SheetRow]:
+    """Rows pasted from a spreadsheet (tab-separated) or written as CSV (comma-separated)."""
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if "\t" in first_line else ",")
+    try:
+        yield from _data_rows(SheetRow(number, tuple(cells)) for number, cells in enumerate(reader, start=1))
+    except csv.Error as error:
+        raise UnreadableRows(NOT_TEXT) from error
+
+
+def rows_from_file(filename: str, data: bytes) -> Iterator[SheetRow]:
+    """The rows of an uploaded file: a workbook if its name ends .xlsx, CSV text if .csv."""
+    if not filename:
+        raise UnreadableRows(NO_FILE)
+    if not data:
+        raise UnreadableRows(EMPTY_FILE)
+    extension = PurePath(filename).suffix.lower()
+    if extension == ".xlsx":
+        yield from rows_from_xlsx(data)
+    elif extension == ".csv":
+        yield from rows_from_text(_csv_text(data))
+    else:
+        raise UnreadableRows(WRONG_TYPE)
+
+
+def _csv_text(data: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with one, or
+    the Windows code page Excel uses when it saves plain ‘CSV’."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in data:
+        raise UnreadableRows(NOT_TEXT)  # text never holds a NUL byte; a workbook or an image does
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableRows(NOT_TEXT)
+
+
+def rows_from_xlsx(data: bytes) -> Iterator[SheetRow]:
+    """The rows of a workbook's first sheet. Date cells come as dates and numbers as numbers; a formula
+    as the result Excel last saved. openpyxl reads the XML through defusedxml, which refuses entity
+    tricks."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # a damaged or disguised file fails in many ways inside openpyxl
+        raise UnreadableRows(NOT_XLSX) from error
+    try:
+        cells = workbook.worksheets[0].iter_rows(min_row=1, values_only=True)
+        yield from _data_rows(SheetRow(number, tuple(row)) for number, row in enumerate(cells, start=1))
+    except UnreadableRows:
+        raise
+    except Exception as error:  # the sheet's XML is read only now, row by row
+        raise UnreadableRows(NOT_XLSX) from error
+    finally:
+        workbook.close()
+
+
+def rows_from_preview(text: str) -> Iterator[SheetRow]:
+    """The rows a preview sends back to be saved (see :meth:`ImportPlan.checked_text`): each keeps its
+    number in the person's file, so a problem found on saving is still named by their row."""
+    numbered = (
+        SheetRow(int(cells[0]), (cells[1], cells[2])) if len(cells) == 3 and cells[0].isdecimal() else None
+        for cells in csv.reader(io.StringIO(text, newline=""))
+    )
+    for row in _at_most(numbered):
+        if row is None:
+            raise UnreadableRows(CHANGED_IN_TRANSIT)
+        yield row
+
+
+def _data_rows(rows: Iterable[SheetRow]) -> Iterator[SheetRow]:
+    """The rows with something in them, without a header row, and at most :data:`MAX_ROWS` of them."""
+    filled = (row for row in rows if any(cell_text(cell) for cell in row.cells))
+    first = next(filled, None)
+    readings = [] if first is None or _is_header(first) else [first]
+    yield from _at_most(itertools.chain(readings, filled))
+
+
+def _at_most(rows: Iterable[T]) -> Iterator[T]:
+    """Stops, with the reason, at the row after the last one allowed, before reading any further."""
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise UnreadableRows(TOO_MANY)
+        yield row
+
+
+def _is_header(row: SheetRow) -> bool:
+    """A first row is a header ("Date, Incidents") when its first cell is words, not a date, and its
+    second is not a number. A mistyped date ("2026-02-30") has no letters, so it is checked, not skipped."""
+    date_cell, value_cell = _two_cells(row)
+    words = cell_text(date_cell)
+    return parse_day(date_cell) is None and any(letter.isalpha() for letter in words) and not _is_number(value_cell)
+
+
+def _two_cells(row: SheetRow) -> tuple[object, object]:
+    date_cell, value_cell, *_rest = (*row.cells, None, None)
+    return date_cell, value_cell
+
+
+def _is_number(cell: object) -> bool:
+    try:
+        decimal.Decimal(cell_text(cell).replace(",", ""))
+    except decimal.InvalidOperation:
+        return False
+    return True
+
+
+def cell_text(cell: object) -> str:
+    """A cell as text: a date without a time as ISO, a float in its shortest form (0.1, never
+    0.1000000000000000055), anything else as written."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    if isinstance(cell, float):
+        return repr(cell)
+    return str(cell).strip()
+
+
+def parse_day(cell: object) -> datetime.date | None:
+    """A date cell, or text in ISO (2026-03-01) or UK (01/03/2026, day first) form; None otherwise."""
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = cell_text(cell)
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _UK_DATE.fullmatch(text):
+        day, month, year = match.groups()
+    else:
+        return None
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# --- Checking rows (pure) -----------------------------------------------------------------------------
+
+
+class Outcome(enum.StrEnum):
+    """What saving will do with a row."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one cell, named as the person finds it: row 5, column B."""
+
+    row: int
+    column: int  # 0 is column A, the date
+    message: str
+
+    @property
+    def letter(self) -> str:
+        return str(get_column_letter(self.column + 1))
+
+    @property
+    def field(self) -> str:
+        """The id of the place on the preview where this problem is shown (the error summary links to it)."""
+        return f"row-{self.row}-{self.letter.lower()}"
+
+    @property
+    def summary(self) -> str:
+        name = f" ({COLUMN_NAMES[self.column]})" if self.column < len(COLUMN_NAMES) else ""
+        return f"Row {self.row}, column {self.letter}{name}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReading:
+    """A good row's reading: its period, its value, and the value stored for that period, if any."""
+
+    period: datetime.date
+    frequency: Frequency
+    value: decimal.Decimal
+    previous: decimal.Decimal | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.previous is None:
+            return Outcome.NEW
+        return Outcome.UNCHANGED if self.previous == self.value else Outcome.CHANGED
+
+    @property
+    def label(self) -> str:
+        """The period as a table shows it: 3 March 2026, Week beginning 2 March 2026, March 2026."""
+        if self.frequency is Frequency.WEEKLY:
+            return f"Week beginning {_day_words(self.period)}"
+        return describe_period(self.frequency, self.period)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One row of the paste or file, as typed, with its problems or, if it has none, its reading."""
+
+    number: int
+    date_text: str
+    value_text: str
+    problems: tuple[Problem, ...]
+    reading: PlannedReading | None
+
+    @property
+    def outcome(self) -> Outcome:
+        return Outcome.PROBLEM if self.reading is None else self.reading.outcome
+
+
+def describe_period(frequency: Frequency, period: datetime.date) -> str:
+    """A period in a sentence: 3 March 2026, the week beginning 2 March 2026, March 2026."""
+    if frequency is Frequency.WEEKLY:
+        return f"the week beginning {_day_words(period)}"
+    if frequency is Frequency.MONTHLY:
+        return f"{period:%B %Y}"
+    return _day_words(period)
+
+
+def _day_words(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def check_rows(
+    rows: Iterable[SheetRow], kind: MetricKind, frequency: Frequency, today: datetime.date
+) -> list[ImportRow]:
+    """Every row judged: a date (not in the future, nor before 2000) and a value fit for the measure's
+    kind, and no two rows for one period (weekly readings are filed under their Monday, monthly ones
+    under the 1st, so two days of one week clash on a weekly measure)."""
+    checked = []
+    first_row_for: dict[datetime.date, int] = {}
+    for row in rows:
+        date_cell, value_cell = _two_cells(row)
+        problems = []
+        day = parse_day(date_cell)
+        if day is None:
+            problems.append(Problem(row.number, 0, NOT_A_DATE if cell_text(date_cell) else ENTER_A_DATE))
+        else:
+            day, date_problem = check_reading_date(day, today)
+            if date_problem:
+                problems.append(Problem(row.number, 0, date_problem))
+        value, value_problem = check_reading_value(cell_text(value_cell), kind)
+        if value_problem:
+            problems.append(Problem(row.number, 1, value_problem))
+        problems.extend(
+            Problem(row.number, column, EXTRA_CELL)
+            for column, cell in enumerate(row.cells[2:], start=2)
+            if cell_text(cell)
+        )
+        period = None if day is None else period_start(frequency, day)
+        if period is not None:
+            earlier = first_row_for.setdefault(period, row.number)
+            if earlier != row.number:
+                words = describe_period(frequency, period)
+                problems.append(Problem(row.number, 0, f"Rows {earlier} and {row.number} are both for {words}"))
+        reading = None
+        if not problems and period is not None and value is not None:
+            reading = PlannedReading(period, frequency, value)
+        checked.append(ImportRow(row.number, cell_text(date_cell), cell_text(value_cell), tuple(problems), reading))
+    if not checked:
+        raise UnreadableRows(NO_READINGS)
+    return checked
+
+
+def compare(rows: Sequence[ImportRow], stored: Mapping[datetime.date, decimal.Decimal]) -> list[ImportRow]:
+    """The rows with the value already stored for each one's period, so each says what saving will do."""
+    return [
+        replace(row, reading=replace(row.reading, previous=stored[row.reading.period]))
+        if row.reading is not None and row.reading.period in stored
+        else row
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What saving these rows into this measure will do."""
+
+    metric: MetricSummary
+    rows: list[ImportRow]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def readings(self) -> list[PlannedReading]:
+        return [row.reading for row in self.rows if row.reading is not None]
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for row in self.rows if row.outcome is outcome)
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each problem by where the preview shows it, for the error summary."""
+        return {problem.field: problem.summary for problem in self.problems}
+
+    def checked_text(self) -> str:
+        """The good rows as CSV (row number, period, value), for the preview to send back when saving."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerows(
+            (row.number, row.reading.period.isoformat(), f"{row.reading.value.normalize():f}")
+            for row in self.rows
+            if row.reading is not None
+        )
+        return buffer.getvalue()
+
+
+# --- The service ---------------------------------------------------------------------------------------
+
+
+class ImportRefused(ValidationFailed):
+    """Some rows have problems, so nothing was written; the plan says which rows, and what."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__(plan.errors)
+        self.plan = plan
+
+
+async def managed_metric(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> MetricSummary:
+    """The measure, if the viewer manages its division: Forbidden for those who manage no measures at
+    all, NotFound for a measure out of their reach."""
+    access.require(viewer, Permission.MANAGE_METRICS)
+    metric = await get_metric(session, viewer, metric_id)
+    access.require_record(viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id)
+    return metric
+
+
+async def preview_import(
+    session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, rows: Iterable[SheetRow], *, today: datetime.date
+) -> ImportPlan:
+    """What saving ``rows`` would do, row by row. Writes nothing."""
+    plan, _stored = await _plan(session, viewer, metric_id, rows, today)
+    return plan
+
+
+async def save_import(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    metric_id: uuid.UUID,
+    rows: Iterable[SheetRow],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> ImportPlan:
+    """Check ``rows`` again and save every reading, or none: :class:`ImportRefused` if any row has a
+    problem. A period that has a reading gets the new value, and the audit log keeps the old. Commits."""
+    plan, stored = await _plan(session, viewer, metric_id, rows, today)
+    if plan.problems:
+        raise ImportRefused(plan)
+    act_as(session, viewer.actor)
+    session.add_all(
+        Reading(
+            metric_id=metric_id,
+            period_date=reading.period,
+            value=reading.value,
+            entered_by=viewer.id,
+            entered_at=now,
+            force_id=plan.metric.force_id,
+        )
+        for reading in plan.readings
+        if reading.outcome is Outcome.NEW
+    )
+    for reading in plan.readings:
+        if reading.outcome is Outcome.CHANGED:
+            replaced = stored[reading.period]
+            replaced.value = reading.value
+            replaced.entered_by = viewer.id
+            replaced.entered_at = now
+    await session.commit()
+    return plan
+
+
+async def enter_reading(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    metric_id: uuid.UUID,
+    day: str,
+    value: str,
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> tuple[MetricSummary, PlannedReading]:
+    """One reading typed into a form: added, or replacing the one stored for its period. A one-row
+    import, so it follows the same rules and says the same about what it did. Commits."""
+    plan = await save_import(session, viewer, metric_id, [SheetRow(1, (day, value))], now=now, today=today)
+    return plan.metric, plan.readings[0]
+
+
+async def _plan(
+    session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, rows: Iterable[SheetRow], today: datetime.date
+) -> tuple[ImportPlan, dict[datetime.date, Reading]]:
+    metric = await managed_metric(session, viewer, metric_id)
+    checked = check_rows(rows, metric.kind, metric.frequency, today)
+    stored = await _stored_readings(session, metric_id, [row.reading.period for row in checked if row.reading])
+    compared = compare(checked, {period: reading.value for period, reading in stored.items()})
+    return ImportPlan(metric, compared), stored
+
+
+async def _stored_readings(
+    session: AsyncSession, metric_id: uuid.UUID, periods: Sequence[datetime.date]
+) -> dict[datetime.date, Reading]:
+    """The measure's readings from the first of ``periods`` to the last: one range query, however many
+    rows (a list of 20,000 dates would pass the engines' limits on query parameters)."""
+    if not periods:
+        return {}
+    found = await session.execute(
+        select(Reading).where(Reading.metric_id == metric_id, Reading.period_date.between(min(periods), max(periods)))
+    )
+    return {reading.period_date: reading for reading in found.scalars()}

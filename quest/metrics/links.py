@@ -1,0 +1,151 @@
+"""The measures an idea is judged by (DESIGN §2, Before and after): a manager links a measure of the idea's
+division from the date of the change; the idea's impact panel shows the before and after, and the
+measure's chart rebases at that date, labelled with the idea."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts.identity import CurrentUser
+from quest.audit.recorder import act_as
+from quest.errors import NotFound, ValidationFailed
+from quest.ideas.decisions import decidable_idea
+from quest.ideas.models import Idea
+from quest.ideas.services import add_event, visible
+from quest.metrics.impact import Impact, before_and_after, wording
+from quest.metrics.models import IdeaMetric
+from quest.metrics.services import MetricSummary, check_reading_date, get_metric, list_metrics, readings
+from quest.savings.rules import mechanism_key
+from quest.savings.services import ClaimRow, ledger_for_idea
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedMetric:
+    link_id: uuid.UUID
+    metric: MetricSummary
+    change_date: datetime.date
+    impact: Impact
+    # The idea's savings claims that rest on this measure (linked to it, or naming it as their mechanism).
+    claims: list[ClaimRow]
+
+    @property
+    def wording(self) -> str:
+        return wording(self.impact, self.metric.direction)
+
+
+async def linkable_metrics(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, division_id: uuid.UUID
+) -> list[MetricSummary]:
+    """Measures of the idea's division not yet linked to it (for its manager's form)."""
+    linked = set((await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars())
+    return [
+        metric for metric in await list_metrics(session, viewer, division_id=division_id) if metric.id not in linked
+    ]
+
+
+async def link_metric(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    metric_id: str,
+    change_date: str,
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> uuid.UUID:
+    """Judge the idea by a measure of its division from ``change_date`` (by default the day it was
+    implemented). Commits; returns the link's id."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    errors: dict[str, str] = {}
+    choices = {str(metric.id): metric for metric in await linkable_metrics(session, viewer, idea.id, idea.division_id)}
+    metric = choices.get(metric_id.strip())
+    if metric is None:
+        errors["metric_id"] = "Choose a measure of the idea’s division that is not linked to it yet"
+    day: datetime.date | None = idea.implemented_on
+    if change_date.strip():
+        day, problem = check_reading_date(change_date, today)
+        if problem:
+            errors["change_date"] = problem.replace("The date", "The date of the change")
+    elif day is None:
+        errors["change_date"] = "Enter the date of the change: the idea has not been implemented yet"
+    if errors or metric is None or day is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    link = IdeaMetric(
+        idea_id=idea.id, metric_id=metric.id, change_date=day, linked_by=viewer.id, force_id=idea.force_id
+    )
+    session.add(link)
+    await add_event(
+        session,
+        idea,
+        kind="metric_linked",
+        actor_id=viewer.id,
+        now=now,
+        body=f"Judged by “{metric.name}” from {day:%d %B %Y}",
+        details={"metric_id": str(metric.id), "change_date": day.isoformat()},
+    )
+    await session.commit()
+    return link.id
+
+
+async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, link_id: uuid.UUID) -> None:
+    """Stop judging the idea by a measure (the readings stay). Commits."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    link = await session.get(IdeaMetric, link_id)
+    if link is None or link.idea_id != idea.id:
+        raise NotFound("link")
+    act_as(session, viewer.actor)
+    await session.delete(link)
+    await session.commit()
+
+
+async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[LinkedMetric]:
+    """Each measure linked to the idea, with its before and after, for whoever may see the idea."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None:
+        raise NotFound("idea")
+    links = (
+        await session.execute(select(IdeaMetric).where(IdeaMetric.idea_id == idea.id).order_by(IdeaMetric.created_at))
+    ).scalars()
+    claims = (await ledger_for_idea(session, viewer, idea.id)).claims
+    found = []
+    for link in links:
+        try:
+            metric = await get_metric(session, viewer, link.metric_id)
+        except NotFound:
+            continue  # an implemented idea is seen everywhere; another division's measures are not
+        series = await readings(session, viewer, metric.id, limit=None)
+        found.append(
+            LinkedMetric(
+                link_id=link.id,
+                metric=metric,
+                change_date=link.change_date,
+                impact=before_and_after(series, link.change_date, metric.direction),
+                claims=[
+                    claim
+                    for claim in claims
+                    if claim.metric_id == metric.id or mechanism_key(claim.mechanism) == mechanism_key(metric.name)
+                ],
+            )
+        )
+    return found
+
+
+async def rebase_labels(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> dict[datetime.date, str]:
+    """The change dates of the ideas judged by a measure, each labelled with the ideas' references."""
+    rows = await session.execute(
+        select(IdeaMetric.change_date, Idea.reference)
+        .join(Idea, Idea.id == IdeaMetric.idea_id)
+        .where(IdeaMetric.metric_id == metric_id, visible(viewer))
+        .order_by(IdeaMetric.change_date, Idea.reference)
+    )
+    labels: dict[datetime.date, list[str]] = defaultdict(list)
+    for day, reference in rows:
+        labels[day].append(reference)
+    return {day: ", ".join(references) for day, references in labels.items()}

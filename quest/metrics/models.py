@@ -1,0 +1,80 @@
+"""Metrics and readings. One reading per metric per period date; entering a date again replaces the
+value, and the audit log keeps the old one."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quest.audit.recorder import Audited
+from quest.columns import enum_column
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+
+VALUE = Numeric(14, 4)
+
+
+class Metric(UUIDv7AuditBase, Audited):
+    __tablename__ = "metrics"
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[MetricKind] = mapped_column(enum_column(MetricKind, "metric_kind"))
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction, "metric_direction"))
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency, "metric_frequency"))
+    target: Mapped[decimal.Decimal | None] = mapped_column(VALUE)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        UniqueConstraint("division_id", "name", name="uq_metrics_division_id_name"),
+        Index("ix_metrics_force_id_kind", "force_id", "kind"),
+    )
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id
+
+
+class Reading(DefaultBase, Audited):
+    """A metric's value for one period (a day, or the first day of a week or month)."""
+
+    __tablename__ = "readings"
+
+    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), primary_key=True)
+    period_date: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    value: Mapped[decimal.Decimal] = mapped_column(VALUE)
+    entered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    entered_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    # Kept on the row so the audit log can say whose force a reading belongs to without a lookup.
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id
+
+
+class IdeaMetric(UUIDv7AuditBase, Audited):
+    """A measure an idea is judged by, from the date of its change (by default the implementation date):
+    the before-and-after on the idea's impact panel, and a rebase line on the measure's chart."""
+
+    __tablename__ = "idea_metrics"
+
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), index=True)
+    change_date: Mapped[datetime.date] = mapped_column(Date)
+    linked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    # Kept on the row so the audit log can say whose force the link belongs to without a lookup.
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+
+    __table_args__ = (UniqueConstraint("idea_id", "metric_id", name="uq_idea_metrics_idea_id_metric_id"),)
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id

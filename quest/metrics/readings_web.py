@@ -1,0 +1,215 @@
+"""HTML pages for a measure's readings, for the managers of its division: add or correct one reading, or
+paste or upload many, check what will happen to each row, and save them all or none.
+
+Pasting and uploading never write: they show a preview. Its button sends the checked rows back, and
+saving checks them all again, so what is saved is what the rules allow now, not what they allowed then.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from itertools import islice
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.clock import LONDON
+from quest.metrics import imports, services
+from quest.metrics.imports import ImportPlan, ImportRefused, ImportRow, Outcome, SheetRow, UnreadableRows
+from quest.metrics.vocabulary import Frequency
+from quest.web.dependencies import DatabaseSession
+from quest.web.flash import flash
+from quest.web.forms import form_values
+from quest.web.pages import page, see_other
+from quest.web.templating import format_number, format_quantity
+
+AnyRequest = Request[Any, Any, Any]
+RECENT_READINGS = 10
+# A preview lists this many rows at most (problems and changes first), and its error summary this many
+# problems: enough to put a file right, without a page of 20,000 rows.
+PREVIEW_ROWS = 1_000
+SUMMARY_PROBLEMS = 100
+PASTED = "the pasted rows"
+PERIOD_HEADINGS = {Frequency.DAILY: "Date", Frequency.WEEKLY: "Week", Frequency.MONTHLY: "Month"}
+
+
+def _now(request: AnyRequest) -> tuple[datetime.datetime, datetime.date]:
+    """The app clock's time, and the date in the UK, which decides what counts as the future."""
+    now: datetime.datetime = request.app.state[CLOCK].now()
+    return now, now.astimezone(LONDON).date()
+
+
+def _readings(count: int) -> str:
+    return f"{format_number(count)} reading{'' if count == 1 else 's'}"
+
+
+def rows_to_show(rows: list[ImportRow], limit: int = PREVIEW_ROWS) -> list[ImportRow]:
+    """Every row of a short import; of a long one, the rows with problems or changes, then the first of
+    the others, in file order."""
+    if len(rows) <= limit:
+        return rows
+    notable = [row for row in rows if row.outcome in (Outcome.PROBLEM, Outcome.CHANGED)][:limit]
+    others = [row for row in rows if row.outcome not in (Outcome.PROBLEM, Outcome.CHANGED)]
+    return sorted(notable + others[: limit - len(notable)], key=lambda row: row.number)
+
+
+def _entered(reading: imports.PlannedReading) -> str:
+    """What the one-reading form did, in words: Changed the reading for 3 March 2026 from 120 to 118."""
+    period = imports.describe_period(reading.frequency, reading.period)
+    value = format_quantity(reading.value)
+    if reading.outcome is Outcome.NEW:
+        return f"Added the reading for {period}: {value}"
+    if reading.outcome is Outcome.CHANGED:
+        return f"Changed the reading for {period} from {format_quantity(reading.previous)} to {value}"
+    return f"The reading for {period} was already {value}"
+
+
+def _saved(plan: ImportPlan, source: str) -> str:
+    new, changed, unchanged = (plan.count(outcome) for outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.UNCHANGED))
+    words = (
+        f"Saved {_readings(new + changed)} from {source}: {format_number(new)} new, {format_number(changed)} changed"
+    )
+    return words + (f", {format_number(unchanged)} already as saved" if unchanged else "")
+
+
+class ReadingPages(Controller):
+    path = "/metrics/{metric_id:uuid}/readings"
+    include_in_schema = False
+
+    @get("/", name="metric_readings")
+    async def entry(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
+        return await self._entry_page(request, db_session, metric_id, {}, {})
+
+    @post("/")
+    async def enter(
+        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        now, today = _now(request)
+        try:
+            _metric, reading = await imports.enter_reading(
+                db_session,
+                signed_in_user(request),
+                metric_id,
+                values.get("date", ""),
+                values.get("value", ""),
+                now=now,
+                today=today,
+            )
+        except ImportRefused as refused:
+            errors = {imports.COLUMN_NAMES[problem.column]: problem.message for problem in refused.plan.problems}
+            return await self._entry_page(request, db_session, metric_id, values, errors)
+        flash(request, _entered(reading))
+        return see_other(f"/metrics/{metric_id}/readings")
+
+    @post("/paste")
+    async def paste(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
+        values = await form_values(request)
+        rows = imports.rows_from_text(values.get("rows", ""))
+        return await self._preview(request, db_session, metric_id, rows, PASTED, "rows", values)
+
+    @post("/upload")
+    async def upload(
+        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+    ) -> Template:
+        upload = (await request.form()).get("file")
+        name, data = (upload.filename, await upload.read()) if isinstance(upload, UploadFile) else ("", b"")
+        rows = imports.rows_from_file(name, data)
+        return await self._preview(request, db_session, metric_id, rows, name, "file", {})
+
+    @post("/confirm")
+    async def confirm(
+        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        source = values.get("source", "")[:200] or PASTED
+        now, today = _now(request)
+        try:
+            plan = await imports.save_import(
+                db_session,
+                signed_in_user(request),
+                metric_id,
+                imports.rows_from_preview(values.get("readings", "")),
+                now=now,
+                today=today,
+            )
+        except ImportRefused as refused:
+            return self._preview_page(request, refused.plan, source)
+        except UnreadableRows as problem:
+            return await self._entry_page(request, db_session, metric_id, {}, {"rows": str(problem)})
+        flash(request, _saved(plan, source))
+        return see_other(f"/metrics/{metric_id}/readings")
+
+    async def _preview(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        metric_id: uuid.UUID,
+        rows: Iterable[SheetRow],
+        source: str,
+        field: str,
+        values: dict[str, str],
+    ) -> Template:
+        """The preview of pasted or uploaded rows; the readings page again if they cannot be read at all."""
+        today = _now(request)[1]
+        try:
+            plan = await imports.preview_import(db_session, signed_in_user(request), metric_id, rows, today=today)
+        except UnreadableRows as problem:
+            return await self._entry_page(request, db_session, metric_id, values, {field: str(problem)})
+        return self._preview_page(request, plan, source)
+
+    def _preview_page(self, request: AnyRequest, plan: ImportPlan, source: str) -> Template:
+        problems = plan.problems
+        shown = rows_to_show(plan.rows)
+        to_save = plan.count(Outcome.NEW) + plan.count(Outcome.CHANGED)
+        return page(
+            request,
+            "metrics/readings_preview.html",
+            {
+                "metric": plan.metric,
+                "source": source,
+                "rows": shown,
+                "hidden_rows": len(plan.rows) - len(shown),
+                "total": len(plan.rows),
+                "counts": {outcome.value: plan.count(outcome) for outcome in Outcome},
+                "errors": dict(islice(plan.errors.items(), SUMMARY_PROBLEMS)),
+                "more_problems": max(0, len(problems) - SUMMARY_PROBLEMS),
+                "to_save": to_save,
+                "save_label": f"Save {_readings(to_save)}",
+                "checked_text": "" if problems else plan.checked_text(),
+                "period_heading": PERIOD_HEADINGS[plan.metric.frequency],
+            },
+            status_code=422 if problems else 200,
+        )
+
+    async def _entry_page(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        metric_id: uuid.UUID,
+        values: dict[str, str],
+        errors: dict[str, str],
+    ) -> Template:
+        viewer = signed_in_user(request)
+        metric = await imports.managed_metric(db_session, viewer, metric_id)
+        recent = await services.readings(db_session, viewer, metric_id, limit=RECENT_READINGS)
+        today = _now(request)[1]
+        return page(
+            request,
+            "metrics/readings.html",
+            {
+                "metric": metric,
+                "recent": list(reversed(recent)),
+                "values": {"date": today.isoformat(), **values},
+                "errors": errors,
+                "period_heading": PERIOD_HEADINGS[metric.frequency],
+                "max_rows": imports.MAX_ROWS,
+            },
+            status_code=422 if errors else 200,
+        )

@@ -1,0 +1,366 @@
+"""Metrics and readings: setting up a division's measures, entering values, and the backlog quick entry.
+
+Rules (DESIGN §2):
+- one reading per metric per period date; entering a date again replaces the value, and the audit log
+  keeps the old one;
+- weekly readings are dated on the Monday of their week, monthly ones on the first of their month;
+- counts (backlogs and volumes) are whole numbers, never negative; no reading is for a future date.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.audit.recorder import act_as
+from quest.clock import EARLIEST_DATE
+from quest.errors import NotFound, ValidationFailed
+from quest.metrics.models import Metric, Reading
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.org.models import Division
+from quest.org.services import contributing_division
+
+MAX_VALUE = decimal.Decimal("1000000000")
+COUNT_KINDS = (MetricKind.BACKLOG, MetricKind.VOLUME)
+RECENT_READINGS = 14
+
+
+# --- Rules (pure) -------------------------------------------------------------------------------------
+
+
+def period_start(frequency: Frequency, day: datetime.date) -> datetime.date:
+    """The date a reading for ``day`` is filed under: the day, its week's Monday, or its month's first."""
+    if frequency is Frequency.WEEKLY:
+        return day - datetime.timedelta(days=day.weekday())
+    if frequency is Frequency.MONTHLY:
+        return day.replace(day=1)
+    return day
+
+
+def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | None, str | None]:
+    text = raw.strip().replace(",", "")
+    if not text:
+        return None, "Enter a number"
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return None, "Enter a number, like 42"
+    if not value.is_finite():
+        return None, "Enter a number, like 42"
+    if kind in COUNT_KINDS:
+        if value < 0:
+            return None, "A count cannot be negative"
+        if value != value.to_integral_value():
+            return None, "A count must be a whole number"
+    if abs(value) > MAX_VALUE:
+        return None, "That number is too large"
+    if value != value.quantize(decimal.Decimal("0.0001")):
+        return None, "Use at most 4 decimal places"
+    return value, None
+
+
+def check_reading_date(raw: str | datetime.date, today: datetime.date) -> tuple[datetime.date | None, str | None]:
+    if isinstance(raw, datetime.date):
+        day = raw
+    else:
+        try:
+            day = datetime.date.fromisoformat(raw.strip())
+        except ValueError:
+            return None, "Enter a real date, like 2026-11-23"
+    if day > today:
+        return None, "The date must be today or in the past"
+    if day < EARLIEST_DATE:
+        return None, "The date must be in 2000 or later"
+    return day, None
+
+
+# --- Metrics ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MetricInput:
+    name: str = ""
+    unit: str = ""
+    kind: str = ""
+    direction: str = ""
+    frequency: str = ""
+    target: str = ""
+    division_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSummary:
+    id: uuid.UUID
+    force_id: uuid.UUID
+    division_id: uuid.UUID
+    division_name: str
+    name: str
+    unit: str
+    kind: MetricKind
+    direction: Direction
+    frequency: Frequency
+    target: decimal.Decimal | None
+
+
+def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    return access.scope(viewer, Permission.VIEW_WORK, force_column=Metric.force_id, division_column=Metric.division_id)
+
+
+async def create_metric(session: AsyncSession, viewer: CurrentUser, data: MetricInput) -> uuid.UUID:
+    """A manager sets up a measure for their division. Commits."""
+    access.require(viewer, Permission.MANAGE_METRICS)
+    errors: dict[str, str] = {}
+    name = data.name.strip()
+    if not name:
+        errors["name"] = "Enter a name, like ‘Pending open incidents’"
+    elif len(name) > 120:
+        errors["name"] = "Name must be 120 characters or fewer"
+    unit = data.unit.strip()
+    if not unit:
+        errors["unit"] = "Enter the unit, like ‘incidents’ or ‘days’"
+    elif len(unit) > 40:
+        errors["unit"] = "Unit must be 40 characters or fewer"
+    choices: dict[str, object] = {}
+    for field_name, kind, message in (
+        ("kind", MetricKind, "Choose what it measures"),
+        ("direction", Direction, "Choose which way is better"),
+        ("frequency", Frequency, "Choose how often it is read"),
+    ):
+        try:
+            choices[field_name] = kind(getattr(data, field_name))
+        except ValueError:
+            errors[field_name] = message
+    target = None
+    if data.target.strip():
+        try:
+            target = decimal.Decimal(data.target.strip().replace(",", ""))
+            if not target.is_finite() or abs(target) > MAX_VALUE:
+                raise decimal.InvalidOperation
+        except decimal.InvalidOperation:
+            errors["target"] = "Target must be a number, like 50"
+    place = await _managing_division(session, viewer, data.division_id, errors)
+    if errors or place is None:
+        raise ValidationFailed(errors)
+    force_id, division_id = place
+    if (await session.execute(select(Metric.id).where(Metric.division_id == division_id, Metric.name == name))).first():
+        raise ValidationFailed({"name": "Your division already has a measure with this name"})
+    act_as(session, viewer.actor)
+    metric = Metric(
+        force_id=force_id,
+        division_id=division_id,
+        name=name,
+        unit=unit,
+        target=target,
+        **choices,
+    )
+    session.add(metric)
+    await session.commit()
+    return metric.id
+
+
+async def _managing_division(
+    session: AsyncSession, viewer: CurrentUser, division_id: str, errors: dict[str, str]
+) -> tuple[uuid.UUID, uuid.UUID] | None:
+    place = await contributing_division(session, viewer, division_id, errors)
+    if place is not None and not access.covers(
+        viewer, Permission.MANAGE_METRICS, force_id=place[0], division_id=place[1]
+    ):
+        errors["division_id"] = "Choose your own division"
+        return None
+    return place
+
+
+async def list_metrics(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    *,
+    kind: MetricKind | None = None,
+    only: uuid.UUID | None = None,
+    division_id: uuid.UUID | None = None,
+) -> list[MetricSummary]:
+    """The active measures in the viewer's reach (of a kind, of a division, or just ``only``)."""
+    access.require(viewer, Permission.VIEW_WORK)
+    statement = (
+        select(
+            Metric.id,
+            Metric.force_id,
+            Metric.division_id,
+            Division.name.label("division_name"),
+            Metric.name,
+            Metric.unit,
+            Metric.kind,
+            Metric.direction,
+            Metric.frequency,
+            Metric.target,
+        )
+        .join(Division, Division.id == Metric.division_id)
+        .where(_in_reach(viewer), Metric.is_active.is_(True))
+        .order_by(Division.name, Metric.name)
+    )
+    if kind is not None:
+        statement = statement.where(Metric.kind == kind)
+    if only is not None:
+        statement = statement.where(Metric.id == only)
+    if division_id is not None:
+        statement = statement.where(Metric.division_id == division_id)
+    return [MetricSummary(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def get_metric(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> MetricSummary:
+    found = await list_metrics(session, viewer, only=metric_id)
+    if not found:
+        raise NotFound("metric")
+    return found[0]
+
+
+# --- Readings -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingInput:
+    """One value for one metric on one date, as typed (a form field, or a row of the API)."""
+
+    metric_id: uuid.UUID
+    field: str  # where an error about it should be shown
+    day: str | datetime.date
+    value: str
+
+
+def may_enter(viewer: CurrentUser, metric: Metric | MetricSummary) -> bool:
+    """Managers enter any reading of their division; frontline staff its backlog counts."""
+    if access.covers(viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id):
+        return True
+    return metric.kind is MetricKind.BACKLOG and access.covers(
+        viewer, Permission.CONTRIBUTE, force_id=metric.force_id, division_id=metric.division_id
+    )
+
+
+async def record_readings(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    entries: Sequence[ReadingInput],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> int:
+    """Save readings, all or none: any bad entry stops them all, each error named by its field.
+    A reading for a date that already has one replaces it (and the audit log keeps the old value).
+    Returns how many readings were written or changed. Commits."""
+    metric_ids = {entry.metric_id for entry in entries}
+    metrics = {
+        metric.id: metric
+        for metric in (
+            await session.execute(select(Metric).where(Metric.id.in_(metric_ids), _in_reach(viewer)))
+        ).scalars()
+    }
+    errors: dict[str, str] = {}
+    wanted: dict[tuple[uuid.UUID, datetime.date], tuple[decimal.Decimal, Metric]] = {}
+    for entry in entries:
+        metric = metrics.get(entry.metric_id)
+        if metric is None or not may_enter(viewer, metric):
+            errors[entry.field] = "You cannot enter readings for this measure"
+            continue
+        day, date_problem = check_reading_date(entry.day, today)
+        value, value_problem = check_reading_value(entry.value, metric.kind)
+        if date_problem or value_problem or day is None or value is None:
+            errors[entry.field] = value_problem or date_problem or "Enter a number"
+            continue
+        wanted[(metric.id, period_start(metric.frequency, day))] = (value, metric)
+    if errors:
+        raise ValidationFailed(errors)
+    if not wanted:
+        return 0
+    act_as(session, viewer.actor)
+    existing = {
+        (reading.metric_id, reading.period_date): reading
+        for reading in (
+            await session.execute(
+                select(Reading).where(
+                    Reading.metric_id.in_({metric_id for metric_id, _day in wanted}),
+                    Reading.period_date.in_({day for _metric_id, day in wanted}),
+                )
+            )
+        ).scalars()
+    }
+    written = 0
+    for (metric_id, day), (value, metric) in wanted.items():
+        reading = existing.get((metric_id, day))
+        if reading is None:
+            session.add(
+                Reading(
+                    metric_id=metric_id,
+                    period_date=day,
+                    value=value,
+                    entered_by=viewer.id,
+                    entered_at=now,
+                    force_id=metric.force_id,
+                )
+            )
+            written += 1
+        elif reading.value != value:
+            reading.value = value
+            reading.entered_by = viewer.id
+            reading.entered_at = now
+            written += 1
+    await session.commit()
+    return written
+
+
+@dataclass(frozen=True, slots=True)
+class BacklogLine:
+    """One backlog on the quick entry screen: its value on the chosen date, and its recent history."""
+
+    metric: MetricSummary
+    value_on_date: decimal.Decimal | None
+    recent: tuple[tuple[datetime.date, decimal.Decimal], ...]
+    # The reading before the chosen date, shown as a reminder of the last count.
+    previous: tuple[datetime.date, decimal.Decimal] | None
+
+
+async def backlog_entry(session: AsyncSession, viewer: CurrentUser, day: datetime.date) -> list[BacklogLine]:
+    """Every backlog of the viewer's division, for the quick entry screen."""
+    access.require(viewer, Permission.CONTRIBUTE)
+    backlogs = [
+        metric
+        for metric in await list_metrics(session, viewer, kind=MetricKind.BACKLOG)
+        if metric.division_id == viewer.division_id
+    ]
+    lines = []
+    for metric in backlogs:
+        recent = (
+            await session.execute(
+                select(Reading.period_date, Reading.value)
+                .where(Reading.metric_id == metric.id, Reading.period_date <= day)
+                .order_by(Reading.period_date.desc())
+                .limit(RECENT_READINGS)
+            )
+        ).all()
+        history = tuple((period, value) for period, value in reversed(recent))
+        filed_under = period_start(metric.frequency, day)
+        on_date = next((value for period, value in history if period == filed_under), None)
+        earlier = [(period, value) for period, value in history if period < filed_under]
+        lines.append(BacklogLine(metric, on_date, history, earlier[-1] if earlier else None))
+    return lines
+
+
+async def readings(
+    session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, limit: int | None = 2000
+) -> list[tuple[datetime.date, decimal.Decimal]]:
+    """The latest ``limit`` readings (all of them with None), oldest first."""
+    await get_metric(session, viewer, metric_id)
+    rows = await session.execute(
+        select(Reading.period_date, Reading.value)
+        .where(Reading.metric_id == metric_id)
+        .order_by(Reading.period_date.desc())
+        .limit(limit)
+    )
+    return [(period, value) for period, value in reversed(rows.all())]

@@ -1,0 +1,175 @@
+"""HTML pages for measures: the backlog quick entry for frontline staff, and setting up measures."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.charts.icons import assurance_icon, variation_icon
+from quest.charts.sparkline import sparkline
+from quest.charts.xmr import xmr_chart
+from quest.clock import LONDON
+from quest.errors import ValidationFailed
+from quest.metrics import links, services
+from quest.metrics.spc import analyse
+from quest.metrics.vocabulary import DIRECTION_LABELS, FREQUENCY_LABELS, KIND_LABELS
+from quest.web.dependencies import DatabaseSession
+from quest.web.flash import flash
+from quest.web.forms import form_values
+from quest.web.pages import page, see_other
+from quest.web.templating import format_date
+
+AnyRequest = Request[Any, Any, Any]
+# The newest readings listed under a chart; all of them are in the API and the CSV.
+TABLE_ROWS = 30
+
+
+def _today(request: AnyRequest) -> datetime.date:
+    now: datetime.datetime = request.app.state[CLOCK].now()
+    return now.astimezone(LONDON).date()
+
+
+async def _entry_context(
+    request: AnyRequest, db_session: DatabaseSession, day: datetime.date, values: dict[str, str], errors: dict[str, str]
+) -> dict[str, Any]:
+    lines = await services.backlog_entry(db_session, signed_in_user(request), day)
+    return {
+        "day": day,
+        "today": _today(request),
+        "lines": [{"line": line, "sparkline": sparkline([value for _date, value in line.recent])} for line in lines],
+        "values": values
+        or {
+            f"value-{line.metric.id}": ("" if line.value_on_date is None else f"{line.value_on_date.normalize():f}")
+            for line in lines
+        },
+        "errors": errors,
+    }
+
+
+class BacklogPages(Controller):
+    path = "/backlogs"
+    include_in_schema = False
+
+    @get("/", name="backlogs")
+    async def entry(
+        self, request: AnyRequest, db_session: DatabaseSession, date: FromQuery[str | None] = None
+    ) -> Template:
+        day, problem = services.check_reading_date(date or _today(request).isoformat(), _today(request))
+        errors = {"date": problem} if problem else {}
+        context = await _entry_context(request, db_session, day or _today(request), {}, errors)
+        return page(request, "metrics/backlogs.html", context, status_code=422 if errors else 200)
+
+    @post("/")
+    async def save(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+        viewer = signed_in_user(request)
+        values = await form_values(request)
+        today = _today(request)
+        day, problem = services.check_reading_date(values.get("date", ""), today)
+        entries = []
+        for key, raw in values.items():
+            if key.startswith("value-") and raw.strip():
+                try:
+                    metric_id = uuid.UUID(key.removeprefix("value-"))
+                except ValueError:
+                    continue
+                entries.append(services.ReadingInput(metric_id=metric_id, field=key, day=day or today, value=raw))
+        errors: dict[str, str] = {"date": problem} if problem else {}
+        if not errors and not entries:
+            errors = {"date": "Enter at least one count"}
+        if not errors:
+            try:
+                written = await services.record_readings(
+                    db_session, viewer, entries, now=request.app.state[CLOCK].now(), today=today
+                )
+            except ValidationFailed as failure:
+                errors = failure.errors
+            else:
+                saved_day = day or today
+                counts = "count" if len(entries) == 1 else "counts"
+                unchanged = "" if written else " (no change)"
+                flash(request, f"Saved {len(entries)} {counts} for {format_date(saved_day)}{unchanged}")
+                return see_other("/backlogs" if saved_day == today else f"/backlogs?date={saved_day.isoformat()}")
+        context = await _entry_context(request, db_session, day or today, values, errors)
+        return page(request, "metrics/backlogs.html", context, status_code=422)
+
+
+class MetricPages(Controller):
+    path = "/metrics"
+    include_in_schema = False
+
+    @get("/", name="metrics")
+    async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
+        viewer = signed_in_user(request)
+        return page(
+            request,
+            "metrics/index.html",
+            {
+                "metrics": await services.list_metrics(db_session, viewer),
+                "may_manage": access.may(viewer, Permission.MANAGE_METRICS),
+            },
+        )
+
+    @get("/new", name="new_metric")
+    async def new_form(self, request: AnyRequest) -> Template:
+        access.require(signed_in_user(request), Permission.MANAGE_METRICS)
+        return page(
+            request, "metrics/new.html", self._form({"kind": "backlog", "direction": "down", "frequency": "daily"}, {})
+        )
+
+    @post("/new")
+    async def create(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+        values = await form_values(request)
+        data = services.MetricInput(
+            **{name: values.get(name, "") for name in ("name", "unit", "kind", "direction", "frequency", "target")}
+        )
+        try:
+            metric_id = await services.create_metric(db_session, signed_in_user(request), data)
+        except ValidationFailed as failure:
+            return page(request, "metrics/new.html", self._form(values, failure.errors), status_code=422)
+        flash(request, f"‘{values.get('name', '').strip()}’ has been set up")
+        return see_other(f"/metrics/{metric_id}")
+
+    def _form(self, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+        return {
+            "values": values,
+            "errors": errors,
+            "kind_items": [{"value": kind.value, "text": text} for kind, text in KIND_LABELS.items()],
+            "direction_items": [{"value": kind.value, "text": text} for kind, text in DIRECTION_LABELS.items()],
+            "frequency_items": [{"value": kind.value, "text": text} for kind, text in FREQUENCY_LABELS.items()],
+        }
+
+    @get("/{metric_id:uuid}", name="metric")
+    async def show(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
+        """The measure's XmR chart, rebased at the change date of each idea judged by it, its icons and
+        its figures."""
+        viewer = signed_in_user(request)
+        metric = await services.get_metric(db_session, viewer, metric_id)
+        series = await services.readings(db_session, viewer, metric_id, limit=None)
+        labels = await links.rebase_labels(db_session, viewer, metric_id)
+        spc = analyse(series, direction=metric.direction, target=metric.target, rebase=labels)
+        return page(
+            request,
+            "metrics/show.html",
+            {
+                "metric": metric,
+                "spc": spc,
+                "chart": xmr_chart(spc, target=metric.target, rebase_labels=labels),
+                "variation": variation_icon(spc.variation, metric.direction),
+                "assurance": assurance_icon(spc.assurance),
+                "latest": list(reversed(spc.points[-TABLE_ROWS:])),
+                "table_rows": TABLE_ROWS,
+                "may_manage": access.covers(
+                    viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id
+                ),
+                "rebase_query": urlencode([("rebase", day.isoformat()) for day in labels]),
+            },
+        )

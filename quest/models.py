@@ -1,0 +1,40 @@
+"""Every model, imported in one place so that the metadata Alembic compares against is complete."""
+
+from advanced_alchemy.base import orm_registry
+
+from quest.accounts.models import ApiToken, SignInAttempt, User, UserSession
+from quest.audit.models import AuditEntry
+from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, IdeaSupport, IdeaWasteType
+from quest.metrics.models import Metric, Reading
+from quest.notifications.models import Notification
+from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
+from quest.savings.models import RateCardEntry, SavingsClaim
+from quest.waste.models import WasteObservation
+
+metadata = orm_registry.metadata
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Division",
+    "Force",
+    "ForceCounter",
+    "ForceProfile",
+    "ForceSettings",
+    "Idea",
+    "IdeaEvent",
+    "IdeaFollower",
+    "IdeaSupport",
+    "IdeaWasteType",
+    "Metric",
+    "Notification",
+    "RateCardEntry",
+    "Reading",
+    "SavingsClaim",
+    "SignInAttempt",
+    "SimilarForce",
+    "User",
+    "UserSession",
+    "WasteObservation",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""In-app notifications: what happened to an idea one raised or follows."""

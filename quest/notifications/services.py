@@ -1,0 +1,156 @@
+"""Who is told what: the submitter and the followers of an idea hear of every move and comment, except
+the person who made it."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.ideas.models import Idea, IdeaEvent, IdeaFollower
+from quest.notifications import email
+from quest.notifications.models import Notification
+
+PER_PAGE = 50
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    idea_id: uuid.UUID,
+    submitter_id: uuid.UUID,
+    event: IdeaEvent,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+) -> list[uuid.UUID]:
+    """Notify the submitter and followers of ``event``, in the caller's transaction. Returns who."""
+    followers = (await session.execute(select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea_id))).scalars()
+    recipients = sorted({submitter_id, *followers} - {actor_id})
+    mailer = email.current_mailer()
+    if recipients and mailer is not None:
+        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients)
+    if recipients:
+        await session.execute(
+            insert(Notification),
+            [
+                {"user_id": user_id, "idea_id": idea_id, "event_id": event.id, "created_at": now, "read_at": None}
+                for user_id in recipients
+            ],
+        )
+    return recipients
+
+
+def describe(kind: str, to_status: str | None, actor_name: str | None) -> str:
+    """What happened, in words: "Inspector Shah moved it to approved"."""
+    who = actor_name or "QUEST"
+    if kind == "commented":
+        return f"{who} commented"
+    if kind == "withdrawn":
+        return f"{who} withdrew it"
+    if kind == "owner_assigned":
+        return f"{who} assigned an owner"
+    if kind == "adopted":
+        return f"{who}'s division adopted it"
+    if kind.startswith("saving_"):
+        return f"{who} {kind.removeprefix('saving_')} a saving"
+    if to_status:
+        return f"{who} moved it to {to_status.replace('_', ' ')}"
+    return f"{who}: {kind.replace('_', ' ')}"
+
+
+async def _queue_emails(
+    session: AsyncSession,
+    base_url: str,
+    idea_id: uuid.UUID,
+    event: IdeaEvent,
+    actor_id: uuid.UUID | None,
+    recipients: list[uuid.UUID],
+) -> None:
+    idea = (await session.execute(select(Idea.reference, Idea.title).where(Idea.id == idea_id))).one()
+    actor_name = (
+        (await session.execute(select(User.display_name).where(User.id == actor_id))).scalar_one_or_none()
+        if actor_id
+        else None
+    )
+    addresses = (
+        await session.execute(select(User.email).where(User.id.in_(recipients), User.is_active.is_(True)))
+    ).scalars()
+    what = describe(event.kind, event.to_status, actor_name)
+    body = "\n\n".join(
+        part
+        for part in (
+            f"{idea.reference}: {idea.title}",
+            f"{what}.",
+            f"“{event.body}”" if event.body else "",
+            f"See it in QUEST: {base_url}/ideas/{idea.reference}",
+            "You are told because you raised or follow this idea.",
+        )
+        if part
+    )
+    email.queue(
+        session, [email.Email(to=address, subject=f"{idea.reference}: {what}", body=body) for address in addresses]
+    )
+
+
+async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int(
+        (
+            await session.execute(
+                select(func.count(Notification.id)).where(
+                    Notification.user_id == user_id, Notification.read_at.is_(None)
+                )
+            )
+        ).scalar_one()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRow:
+    id: uuid.UUID
+    created_at: datetime.datetime
+    read: bool
+    idea_id: uuid.UUID
+    reference: str
+    title: str
+    kind: str
+    to_status: str | None
+    body: str
+    actor_name: str | None
+
+
+async def list_notifications(session: AsyncSession, viewer: CurrentUser) -> list[NotificationRow]:
+    rows = await session.execute(
+        select(
+            Notification.id,
+            Notification.created_at,
+            Notification.read_at.is_not(None).label("read"),
+            Idea.id.label("idea_id"),
+            Idea.reference,
+            Idea.title,
+            IdeaEvent.kind,
+            IdeaEvent.to_status,
+            IdeaEvent.body,
+            User.display_name.label("actor_name"),
+        )
+        .join(Idea, Idea.id == Notification.idea_id)
+        .join(IdeaEvent, IdeaEvent.id == Notification.event_id)
+        .outerjoin(User, User.id == IdeaEvent.actor_id)
+        .where(Notification.user_id == viewer.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PER_PAGE)
+    )
+    return [NotificationRow(**row._asdict()) for row in rows]
+
+
+async def mark_all_read(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    await session.commit()

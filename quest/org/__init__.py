@@ -1,0 +1,1 @@
+"""The organisation: forces, their yearly profiles and similar forces, and their divisions."""

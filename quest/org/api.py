@@ -1,0 +1,90 @@
+"""The organisation in the JSON API: ``/api/v1/forces`` and a force's divisions (DESIGN §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+
+from quest.org import services
+from quest.web.dependencies import DatabaseSession
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ForceOut:
+    """A force with its latest yearly profile."""
+
+    id: str
+    code: str
+    name: str
+    region: str
+    country: str
+    area_km2: float
+    profile_year: int | None
+    officers_fte: float | None
+    staff_fte: float | None
+    pcso_fte: float | None
+    staff_figures_estimated: bool | None
+    population: int | None
+    officers_per_1000: float | None
+    division_count: int
+
+    @classmethod
+    def of(cls, force: services.ForceSummary) -> ForceOut:
+        return cls(
+            id=str(force.id),
+            code=force.code,
+            name=force.name,
+            region=force.region,
+            country=force.country,
+            area_km2=float(force.area_km2),
+            profile_year=force.profile_year,
+            officers_fte=_number(force.officers_fte),
+            staff_fte=_number(force.staff_fte),
+            pcso_fte=_number(force.pcso_fte),
+            staff_figures_estimated=force.staff_figures_estimated,
+            population=force.population,
+            officers_per_1000=None if force.officers_per_1000 is None else round(float(force.officers_per_1000), 3),
+            division_count=force.division_count,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionOut:
+    id: str
+    code: str
+    name: str
+    officers_fte: float
+    staff_fte: float
+
+    @classmethod
+    def of(cls, division: services.DivisionSummary) -> DivisionOut:
+        return cls(
+            id=str(division.id),
+            code=division.code,
+            name=division.name,
+            officers_fte=float(division.officers_fte),
+            staff_fte=float(division.staff_fte),
+        )
+
+
+class ForceApi(Controller):
+    path = "/api/v1/forces"
+    tags = ["Organisation"]
+
+    @get("/", summary="List forces", operation_id="listForces")
+    async def list_forces(self, db_session: DatabaseSession) -> list[ForceOut]:
+        return [ForceOut.of(force) for force in await services.list_forces(db_session)]
+
+    @get("/{force_code:str}/divisions", summary="List a force's divisions", operation_id="listDivisions")
+    async def list_divisions(self, db_session: DatabaseSession, force_code: FromPath[str]) -> list[DivisionOut]:
+        force_id = await services.find_force_id(db_session, force_code)
+        if force_id is None:
+            raise NotFoundException(f"No force with code {force_code!r}")
+        return [DivisionOut.of(division) for division in await services.list_divisions(db_session, force_id)]

@@ -1,0 +1,246 @@
+"""Savings in the JSON API (DESIGN §6): claims on ideas, validators' decisions, and the rate card."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, JSONBody
+
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.errors import NotFound, ValidationFailed
+from quest.savings import services
+from quest.web.dependencies import DatabaseSession
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def _text(value: float | str | None) -> str:
+    if value is None:
+        return ""
+    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
+
+
+@dataclass
+class ClaimIn:
+    kind: str = ""
+    mechanism: str = ""
+    status: str = "claimed"
+    hours_per_year: float | str | None = None
+    grade: str = ""
+    amount_gbp_per_year: float | str | None = None
+    cost_line: str = ""
+    period_start: str = ""
+    period_end: str | None = None
+    evidence: str = ""
+    redeployed_to: str = ""
+    # The id of a claim this one corrects (or a forecast it turns into a claim): that one is superseded.
+    supersedes: str | None = None
+    # The id of a measure linked to the idea that shows the saving.
+    metric_id: str | None = None
+
+    def replacing(self) -> uuid.UUID | None:
+        if not self.supersedes:
+            return None
+        try:
+            return uuid.UUID(self.supersedes)
+        except ValueError:
+            raise ValidationFailed({"supersedes": "Give the id of one of this idea's claims"}) from None
+
+    def as_input(self) -> services.ClaimInput:
+        return services.ClaimInput(
+            kind=self.kind,
+            status=self.status,
+            mechanism=self.mechanism,
+            cost_line=self.cost_line,
+            amount_gbp_per_year=_text(self.amount_gbp_per_year),
+            hours_per_year=_text(self.hours_per_year),
+            grade=self.grade,
+            redeployed_to=self.redeployed_to,
+            period_start=self.period_start,
+            period_end=self.period_end or "",
+            evidence=self.evidence,
+            metric_id=self.metric_id or "",
+        )
+
+
+@dataclass(frozen=True)
+class ClaimOut:
+    id: str
+    idea_id: str
+    idea_ref: str
+    kind: str
+    status: str
+    mechanism: str
+    cost_line: str
+    hours_per_year: float
+    grade: str | None
+    hourly_rate_gbp: str | None
+    amount_gbp_per_year: str
+    period_start: datetime.date
+    period_end: datetime.date | None
+    evidence: str
+    redeployed_to: str
+    decision_note: str
+    flagged_double_count: bool
+    version: int
+    supersedes: str | None
+    metric_id: str | None
+
+    @classmethod
+    def of(cls, claim: services.ClaimRow) -> ClaimOut:
+        return cls(
+            id=str(claim.id),
+            idea_id=str(claim.idea_id),
+            idea_ref=claim.idea_reference,
+            kind=claim.kind.value,
+            status=claim.status.value,
+            mechanism=claim.mechanism,
+            cost_line=claim.cost_line,
+            hours_per_year=float(claim.hours_per_year),
+            grade=claim.grade.value if claim.grade else None,
+            hourly_rate_gbp=f"{claim.hourly_rate:.2f}" if claim.hourly_rate is not None else None,
+            amount_gbp_per_year=f"{claim.amount_per_year:.2f}",
+            period_start=claim.period_start,
+            period_end=claim.period_end,
+            evidence=claim.evidence,
+            redeployed_to=claim.redeployed_to,
+            decision_note=claim.decision_note,
+            flagged_double_count=claim.flagged,
+            version=claim.version,
+            supersedes=str(claim.supersedes_id) if claim.supersedes_id else None,
+            metric_id=str(claim.metric_id) if claim.metric_id else None,
+        )
+
+
+@dataclass
+class DecisionIn:
+    decision: str = ""
+    note: str = ""
+    version: int | None = None
+
+
+async def _claim_out(
+    db_session: DatabaseSession, request: AnyRequest, idea_id: uuid.UUID, claim_id: uuid.UUID
+) -> ClaimOut:
+    ledger = await services.ledger_for_idea(db_session, signed_in_user(request), idea_id)
+    for claim in ledger.claims:
+        if claim.id == claim_id:
+            return ClaimOut.of(claim)
+    raise NotFound("claim")
+
+
+class SavingsApi(Controller):
+    tags = ["Savings"]
+
+    @post(
+        "/api/v1/ideas/{idea_id:uuid}/savings", summary="Record a saving", operation_id="createClaim", status_code=201
+    )
+    async def create(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[ClaimIn]
+    ) -> ClaimOut:
+        claim_id = await services.record_claim(
+            db_session,
+            signed_in_user(request),
+            idea_id,
+            data.as_input(),
+            now=request.app.state[CLOCK].now(),
+            replacing=data.replacing(),
+        )
+        return await _claim_out(db_session, request, idea_id, claim_id)
+
+    @get("/api/v1/ideas/{idea_id:uuid}/savings", summary="An idea's savings claims", operation_id="listClaims")
+    async def list_claims(
+        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+    ) -> list[ClaimOut]:
+        ledger = await services.ledger_for_idea(db_session, signed_in_user(request), idea_id)
+        return [ClaimOut.of(claim) for claim in ledger.claims]
+
+    @post(
+        "/api/v1/savings/{claim_id:uuid}/decision",
+        summary="Validate or reject a claim",
+        operation_id="decideClaim",
+        status_code=200,
+    )
+    async def decide(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        claim_id: FromPath[uuid.UUID],
+        data: JSONBody[DecisionIn],
+    ) -> dict[str, str]:
+        outcome = await services.decide_claim(
+            db_session,
+            signed_in_user(request),
+            claim_id,
+            data.decision,
+            data.note,
+            now=request.app.state[CLOCK].now(),
+            seen_version=data.version,
+        )
+        return {"id": str(claim_id), "status": outcome.value}
+
+
+@dataclass(frozen=True)
+class RateOut:
+    grade: str
+    hourly_rate_gbp: str
+    effective_from: datetime.date
+    default: bool
+
+
+@dataclass(frozen=True)
+class RateCardOut:
+    force_code: str
+    productive_hours_per_fte: float
+    rates: list[RateOut]
+
+
+@dataclass
+class RateIn:
+    grade: str = ""
+    hourly_rate_gbp: float | str = ""
+    effective_from: str = ""
+
+
+@dataclass
+class RateCardIn:
+    rates: list[RateIn]
+    productive_hours_per_fte: float | str | None = None
+
+
+async def _rate_card(request: AnyRequest, db_session: DatabaseSession, force_code: str) -> RateCardOut:
+    view = await services.settings_view(db_session, signed_in_user(request), force_code, reading=True)
+    return RateCardOut(
+        force_code=view.force_code,
+        productive_hours_per_fte=float(view.productive_hours_per_fte),
+        rates=[
+            RateOut(rate.grade.value, f"{rate.hourly:.2f}", rate.effective_from, rate.default) for rate in view.rates
+        ],
+    )
+
+
+class RateCardApi(Controller):
+    path = "/api/v1/forces/{force_code:str}/rate-card"
+    tags = ["Savings"]
+
+    @get("/", summary="A force's rate card", operation_id="getRateCard")
+    async def show(self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str]) -> RateCardOut:
+        return await _rate_card(request, db_session, force_code)
+
+    @put("/", summary="Add or correct rates (and productive hours)", operation_id="putRateCard")
+    async def update(
+        self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str], data: JSONBody[RateCardIn]
+    ) -> RateCardOut:
+        await services.update_rate_card(
+            db_session,
+            signed_in_user(request),
+            force_code,
+            [services.RateInput(rate.grade, _text(rate.hourly_rate_gbp), rate.effective_from) for rate in data.rates],
+            productive_hours=None if data.productive_hours_per_fte is None else _text(data.productive_hours_per_fte),
+        )
+        return await _rate_card(request, db_session, force_code)

@@ -1,0 +1,84 @@
+"""The rate card and the savings ledger."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from advanced_alchemy.base import UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quest.audit.recorder import Audited
+from quest.columns import enum_column
+from quest.savings.rules import ClaimKind, ClaimStatus, Grade
+
+MONEY = Numeric(14, 2)
+
+
+class RateCardEntry(UUIDv7AuditBase, Audited):
+    """A force's hourly rate for a grade, from a date on."""
+
+    __tablename__ = "rate_card_entries"
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    grade: Mapped[Grade] = mapped_column(enum_column(Grade, "grade"))
+    hourly_rate: Mapped[decimal.Decimal] = mapped_column(Numeric(8, 2))
+    effective_from: Mapped[datetime.date] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("force_id", "grade", "effective_from", name="uq_rate_card_entries_force_grade_from"),
+        CheckConstraint("hourly_rate > 0", name="rate_positive"),
+    )
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id
+
+
+class SavingsClaim(UUIDv7AuditBase, Audited):
+    """One claim of a saving against an idea: cash removed from a budget line, or time released."""
+
+    __tablename__ = "savings_claims"
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="RESTRICT"))
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="RESTRICT"))
+    kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind, "claim_kind"))
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"))
+    mechanism: Mapped[str] = mapped_column(String(200))
+    # Cashable: the budget line the money comes off.
+    cost_line: Mapped[str] = mapped_column(String(120), default="")
+    # Non-cashable: the hours a year released, the grade, the rate it was valued at, and where they went.
+    hours_per_year: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), default=decimal.Decimal(0))
+    grade: Mapped[Grade | None] = mapped_column(enum_column(Grade, "claim_grade"))
+    hourly_rate: Mapped[decimal.Decimal | None] = mapped_column(Numeric(8, 2))
+    redeployed_to: Mapped[str] = mapped_column(Text, default="")
+    # £ a year: the cash, or the hours valued at the rate (kept, so totals are sums in SQL).
+    amount_per_year: Mapped[decimal.Decimal] = mapped_column(MONEY)
+    period_start: Mapped[datetime.date] = mapped_column(Date)
+    period_end: Mapped[datetime.date | None] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text)
+    metric_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("metrics.id", ondelete="SET NULL"))
+    claimed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("savings_claims.id", ondelete="RESTRICT"))
+    # Raised by every decision: a validator and a correcting manager cannot both win (quest.concurrency).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    __table_args__ = (
+        Index("ix_savings_claims_idea_id", "idea_id"),
+        Index("ix_savings_claims_division_id_status", "division_id", "status"),
+        Index("ix_savings_claims_force_id_status", "force_id", "status"),
+        CheckConstraint("amount_per_year >= 0 AND hours_per_year >= 0", name="amounts_not_negative"),
+        CheckConstraint("period_end IS NULL OR period_end >= period_start", name="period_in_order"),
+    )
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id

@@ -1,0 +1,84 @@
+"""Waste in the JSON API: ``POST /api/v1/waste`` (DESIGN §6)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, post
+from litestar.params import JSONBody
+
+from quest.accounts.authentication import CLOCK, signed_in_user
+from quest.clock import LONDON
+from quest.waste import services
+from quest.web.dependencies import DatabaseSession
+
+
+@dataclass
+class WasteIn:
+    division_id: str = ""
+    waste_type: str = ""
+    process: str = ""
+    description: str = ""
+    minutes_per_occurrence: float | str = ""
+    occurrences_per_week: float | str = ""
+    observed_on: str = ""
+
+
+@dataclass(frozen=True)
+class WasteOut:
+    id: str
+    waste_type: str
+    process: str
+    description: str
+    minutes_per_occurrence: float
+    occurrences_per_week: float
+    hours_per_year: float
+    observed_on: datetime.date
+    division_name: str
+
+
+def _text(value: float | str) -> str:
+    """A JSON number as the text a person would type, so the API and the form share one validation."""
+    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
+
+
+class WasteApi(Controller):
+    path = "/api/v1/waste"
+    tags = ["Waste"]
+
+    @post("/", summary="Log a waste observation", operation_id="createWaste", status_code=201)
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: DatabaseSession, data: JSONBody[WasteIn]
+    ) -> WasteOut:
+        viewer = signed_in_user(request)
+        now = request.app.state[CLOCK].now()
+        waste_id = await services.log_waste(
+            db_session,
+            viewer,
+            services.WasteInput(
+                waste_type=data.waste_type,
+                process=data.process,
+                description=data.description,
+                minutes_per_occurrence=_text(data.minutes_per_occurrence),
+                occurrences_per_week=_text(data.occurrences_per_week),
+                observed_on=data.observed_on,
+                division_id=data.division_id,
+            ),
+            now,
+            now.astimezone(LONDON).date(),
+        )
+        row = await services.get_waste(db_session, viewer, waste_id)
+        return WasteOut(
+            id=str(row.id),
+            waste_type=row.waste_type.value,
+            process=row.process,
+            description=row.description,
+            minutes_per_occurrence=float(row.minutes_per_occurrence),
+            occurrences_per_week=float(row.occurrences_per_week),
+            hours_per_year=float(row.hours_per_year),
+            observed_on=row.observed_on,
+            division_name=row.division_name,
+        )

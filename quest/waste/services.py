@@ -1,0 +1,265 @@
+"""Waste observations: logging them, listing them, the Pareto of hours lost, and turning one into an idea."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.audit.recorder import act_as
+from quest.clock import EARLIEST_DATE
+from quest.errors import NotFound, ValidationFailed
+from quest.org.models import Division
+from quest.org.services import contributing_division
+from quest.waste.models import WasteObservation
+from quest.waste.types import WasteType
+
+MAX_MINUTES = decimal.Decimal(24 * 60)
+MAX_OCCURRENCES = decimal.Decimal(7 * 24 * 60)  # once a minute, all week
+WEEKS_PER_YEAR = 52
+PROCESS_LENGTH = 80
+DESCRIPTION_LENGTH = 2000
+_HUNDREDTH = decimal.Decimal("0.01")
+
+
+def hours_per_year(minutes_per_occurrence: decimal.Decimal, occurrences_per_week: decimal.Decimal) -> decimal.Decimal:
+    """Hours lost a year = minutes × occurrences a week × 52 ÷ 60 (DESIGN §2), to the hundredth."""
+    return (minutes_per_occurrence * occurrences_per_week * WEEKS_PER_YEAR / 60).quantize(_HUNDREDTH)
+
+
+@dataclass
+class WasteInput:
+    waste_type: str = ""
+    process: str = ""
+    description: str = ""
+    minutes_per_occurrence: str = ""
+    occurrences_per_week: str = ""
+    observed_on: str = ""
+    division_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedWaste:
+    waste_type: WasteType
+    process: str
+    description: str
+    minutes_per_occurrence: decimal.Decimal
+    occurrences_per_week: decimal.Decimal
+    observed_on: datetime.date
+
+
+def _number(raw: str, *, name: str, label: str, most: decimal.Decimal, errors: dict[str, str]) -> decimal.Decimal:
+    text = raw.strip().replace(",", "")
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        errors[name] = (
+            f"Enter {label} as a number, like 15" if not text else f"{label.capitalize()} must be a number, like 15"
+        )
+        return decimal.Decimal(0)
+    if not value.is_finite() or value <= 0:
+        errors[name] = f"{label.capitalize()} must be more than 0"
+    elif value > most:
+        errors[name] = f"{label.capitalize()} must be {most:,} or fewer"
+    elif value != value.quantize(_HUNDREDTH):
+        errors[name] = f"{label.capitalize()} can have at most 2 decimal places"
+    return value
+
+
+def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    try:
+        waste_type = WasteType(data.waste_type)
+    except ValueError:
+        waste_type = WasteType.WAITING
+        errors["waste_type"] = "Choose the kind of waste"
+    process = data.process.strip()
+    if not process:
+        errors["process"] = "Enter the process, like ‘Custody handover’"
+    elif len(process) > PROCESS_LENGTH:
+        errors["process"] = f"Process must be {PROCESS_LENGTH} characters or fewer"
+    description = data.description.strip().replace("\r\n", "\n")
+    if not description:
+        errors["description"] = "Say what happened"
+    elif len(description) > DESCRIPTION_LENGTH:
+        errors["description"] = f"What happened must be {DESCRIPTION_LENGTH:,} characters or fewer"
+    minutes = _number(
+        data.minutes_per_occurrence,
+        name="minutes_per_occurrence",
+        label="minutes lost each time",
+        most=MAX_MINUTES,
+        errors=errors,
+    )
+    occurrences = _number(
+        data.occurrences_per_week,
+        name="occurrences_per_week",
+        label="times a week",
+        most=MAX_OCCURRENCES,
+        errors=errors,
+    )
+    observed_on = today
+    if data.observed_on.strip():
+        try:
+            observed_on = datetime.date.fromisoformat(data.observed_on.strip())
+        except ValueError:
+            errors["observed_on"] = "Date seen must be a real date, like 2026-11-23"
+        else:
+            if observed_on > today:
+                errors["observed_on"] = "Date seen must be today or in the past"
+            elif observed_on < EARLIEST_DATE:
+                errors["observed_on"] = "Date seen must be in 2000 or later"
+    if errors:
+        return None, errors
+    return CheckedWaste(waste_type, process, description, minutes, occurrences, observed_on), {}
+
+
+async def log_waste(
+    session: AsyncSession, viewer: CurrentUser, data: WasteInput, now: datetime.datetime, today: datetime.date
+) -> uuid.UUID:
+    """Record a waste observation in the viewer's division. Commits."""
+    access.require(viewer, Permission.CONTRIBUTE)
+    checked, errors = check_waste(data, today)
+    place = await contributing_division(session, viewer, data.division_id, errors)
+    if checked is None or place is None:
+        raise ValidationFailed(errors)
+    force_id, division_id = place
+    act_as(session, viewer.actor)
+    observation = WasteObservation(
+        force_id=force_id,
+        division_id=division_id,
+        reporter_id=viewer.id,
+        process=checked.process,
+        waste_type=checked.waste_type,
+        description=checked.description,
+        minutes_per_occurrence=checked.minutes_per_occurrence,
+        occurrences_per_week=checked.occurrences_per_week,
+        observed_on=checked.observed_on,
+    )
+    session.add(observation)
+    await session.commit()
+    return observation.id
+
+
+@dataclass(frozen=True, slots=True)
+class WasteRow:
+    id: uuid.UUID
+    observed_on: datetime.date
+    waste_type: WasteType
+    process: str
+    description: str
+    minutes_per_occurrence: decimal.Decimal
+    occurrences_per_week: decimal.Decimal
+    division_name: str
+    reporter_name: str
+    idea_id: uuid.UUID | None
+
+    @property
+    def hours_per_year(self) -> decimal.Decimal:
+        return hours_per_year(self.minutes_per_occurrence, self.occurrences_per_week)
+
+
+def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    return access.scope(
+        viewer,
+        Permission.VIEW_WORK,
+        force_column=WasteObservation.force_id,
+        division_column=WasteObservation.division_id,
+    )
+
+
+def _waste_rows(viewer: CurrentUser) -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            WasteObservation.id,
+            WasteObservation.observed_on,
+            WasteObservation.waste_type,
+            WasteObservation.process,
+            WasteObservation.description,
+            WasteObservation.minutes_per_occurrence,
+            WasteObservation.occurrences_per_week,
+            Division.name.label("division_name"),
+            User.display_name.label("reporter_name"),
+            WasteObservation.idea_id,
+        )
+        .join(Division, Division.id == WasteObservation.division_id)
+        .join(User, User.id == WasteObservation.reporter_id)
+        .where(_in_reach(viewer))
+    )
+
+
+async def list_waste(session: AsyncSession, viewer: CurrentUser, limit: int = 200) -> list[WasteRow]:
+    access.require(viewer, Permission.VIEW_WORK)
+    rows = await session.execute(
+        _waste_rows(viewer)
+        .order_by(WasteObservation.observed_on.desc(), WasteObservation.created_at.desc())
+        .limit(limit)
+    )
+    return [WasteRow(**row._asdict()) for row in rows]
+
+
+async def get_waste(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.UUID) -> WasteRow:
+    row = (await session.execute(_waste_rows(viewer).where(WasteObservation.id == waste_id))).first()
+    if row is None:
+        raise NotFound("waste")
+    return WasteRow(**row._asdict())
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoBar:
+    label: str
+    hours: decimal.Decimal
+    share: decimal.Decimal  # of the total, 0 to 1
+    cumulative: decimal.Decimal  # 0 to 1
+
+
+def pareto(totals: dict[str, decimal.Decimal]) -> list[ParetoBar]:
+    """Bars from the largest down, each with its share and the running share (pure)."""
+    grand = sum(totals.values(), decimal.Decimal(0))
+    bars = []
+    running = decimal.Decimal(0)
+    for label, hours in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
+        running += hours
+        share = hours / grand if grand else decimal.Decimal(0)
+        bars.append(ParetoBar(label, hours, share, running / grand if grand else decimal.Decimal(0)))
+    return bars
+
+
+async def hours_lost(
+    session: AsyncSession, viewer: CurrentUser, by: Literal["waste_type", "process"]
+) -> list[ParetoBar]:
+    """Hours lost a year, summed by waste type or by process, over the waste in the viewer's reach."""
+    access.require(viewer, Permission.VIEW_WORK)
+    group = WasteObservation.waste_type if by == "waste_type" else func.lower(WasteObservation.process)
+    rows = await session.execute(
+        select(
+            group.label("key"),
+            func.min(WasteObservation.process).label("shown"),
+            func.sum(WasteObservation.minutes_per_occurrence * WasteObservation.occurrences_per_week).label("weekly"),
+        )
+        .where(_in_reach(viewer))
+        .group_by(group)
+    )
+    totals: dict[str, decimal.Decimal] = {}
+    for key, shown, weekly in rows:
+        label = WasteType(key).label if by == "waste_type" else shown
+        totals[label] = (decimal.Decimal(weekly) * WEEKS_PER_YEAR / 60).quantize(_HUNDREDTH)
+    return pareto(totals)
+
+
+async def link_to_idea(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.UUID, idea_id: uuid.UUID) -> None:
+    """Note that an idea was raised from this observation (in the caller's transaction)."""
+    observation = (
+        await session.execute(select(WasteObservation).where(WasteObservation.id == waste_id, _in_reach(viewer)))
+    ).scalar_one_or_none()
+    if observation is None:
+        raise NotFound("waste")
+    observation.idea_id = idea_id

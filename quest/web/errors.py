@@ -1,0 +1,152 @@
+"""Error responses: GOV.UK-styled pages for people, ``{status_code, detail, extra}`` JSON for the API.
+
+Services raise the domain errors of :mod:`quest.errors`; this module turns those, and Litestar's own
+HTTP exceptions, into responses. A 500 never shows what went wrong, only a reference (the request id)
+that finds it in the log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.response import Template
+from litestar.status_codes import (
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired
+from quest.accounts.sessions import SESSION_COOKIE
+from quest.errors import Conflict, Forbidden, NotFound, QuestError, ValidationFailed
+from quest.logs import get_logger
+from quest.web.flash import flash
+from quest.web.pages import see_other
+
+logger = get_logger("quest.errors")
+AnyRequest = Request[Any, Any, Any]
+CSRF_FAILURE = "CSRF token verification failed"
+
+_HEADINGS = {
+    400: ("There is a problem with your request", "Check what you sent and try again."),
+    403: (
+        "You cannot do that",
+        "Your account does not allow this. Ask your force's QUEST administrator if you think it should.",
+    ),
+    405: ("You cannot do that here", "This page does not accept that kind of request."),
+    409: ("This changed while you were looking at it", "Go back, refresh the page and try again."),
+    413: ("What you sent is too large", "Send something smaller."),
+    422: ("There is a problem with what you sent", "Go back, check it and try again."),
+    429: ("Too many requests", "Wait a minute, then try again."),
+}
+
+
+def wants_json(request: AnyRequest) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/schema", "/healthz")):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _json_error(
+    status_code: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    return Response(
+        content={"status_code": status_code, "detail": detail, "extra": extra if extra is not None else {}},
+        status_code=status_code,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def _error_page(status_code: int, detail: str | None = None, headers: dict[str, str] | None = None) -> Template:
+    if status_code == HTTP_404_NOT_FOUND:
+        return Template(template_name="errors/404.html", status_code=status_code, headers=headers)
+    heading, default_detail = _HEADINGS.get(status_code, ("Sorry, there is a problem", detail or ""))
+    return Template(
+        template_name="errors/error.html",
+        context={"heading": heading, "detail": detail or default_detail},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def _go_to(request: AnyRequest, target: str, cookies: list[Cookie] | None = None) -> Response[Any]:
+    """Send the browser elsewhere; htmx gets ``HX-Redirect`` so the whole page changes, not a fragment."""
+    if request.headers.get("hx-request") == "true":
+        return Response(content=b"", status_code=200, headers={"HX-Redirect": target}, cookies=cookies)
+    return see_other(target, cookies)
+
+
+def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Response[Any]:
+    status_code = exception.status_code
+    if isinstance(exception, NotAuthorizedException):
+        return _not_signed_in(request)
+    if isinstance(exception, PasswordChangeRequired):
+        if wants_json(request):
+            return _json_error(HTTP_403_FORBIDDEN, "Change your password in QUEST before using the API")
+        flash(request, "Choose a new password to continue", "info")
+        return _go_to(request, "/account/password")
+    if wants_json(request):
+        return _json_error(status_code, exception.detail, exception.extra, headers=exception.headers)
+    if isinstance(exception, PermissionDeniedException) and exception.detail == CSRF_FAILURE:
+        return _error_page(
+            HTTP_403_FORBIDDEN,
+            "The form you sent had expired, or did not come from QUEST. Go back, refresh the page and try again.",
+        )
+    return _error_page(status_code, headers=dict(exception.headers or {}))
+
+
+def _not_signed_in(request: AnyRequest) -> Response[Any]:
+    if wants_json(request):
+        return _json_error(
+            401,
+            "Sign in, or send an API token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    cookies = None
+    if request.scope.get("state", {}).get(SESSION_ENDED):
+        flash(request, "Your session has ended. Sign in again to carry on.", "info")
+        cookies = [Cookie(key=SESSION_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax")]
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return _go_to(request, f"/sign-in?next={quote(target, safe='')}", cookies)
+
+
+def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]:
+    match error:
+        case NotFound():
+            status_code, detail = HTTP_404_NOT_FOUND, "Not found"
+        case Forbidden():
+            status_code, detail = HTTP_403_FORBIDDEN, "Your role does not allow this"
+        case Conflict():
+            status_code, detail = HTTP_409_CONFLICT, str(error) or "Conflict"
+        case ValidationFailed(errors=errors):
+            if wants_json(request):
+                return _json_error(HTTP_422_UNPROCESSABLE_ENTITY, "Validation failed", {"errors": errors})
+            status_code, detail = HTTP_422_UNPROCESSABLE_ENTITY, "; ".join(errors.values())
+        case _:
+            status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"
+    if wants_json(request):
+        return _json_error(status_code, detail)
+    return _error_page(
+        status_code, detail if status_code in (HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY) else None
+    )
+
+
+def internal_error_handler(request: AnyRequest, exception: Exception) -> Response[Any]:
+    request_id = request.scope.get("state", {}).get("request_id")
+    logger.error("unhandled error", path=request.url.path, exc_info=exception)
+    if wants_json(request):
+        return _json_error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error", {"request_id": request_id})
+    return Template(
+        template_name="errors/500.html",
+        context={"request_id": request_id},
+        status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -1,0 +1,81 @@
+"""Downloads of the tables managers and headquarters see, as CSV and XLSX (DESIGN §4).
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read by a
+spreadsheet as a formula. In CSV such text gets a leading apostrophe; in XLSX the cell is typed as text.
+Either way it is shown, never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import decimal
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from litestar import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Cell = str | int | float | decimal.Decimal | datetime.date | datetime.datetime | None
+
+
+def safe_cell(value: Cell) -> Cell:
+    """Text that a spreadsheet would run as a formula is escaped; numbers and dates pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else safe_cell(_plain(cell)) for cell in row])
+    # A byte-order mark so that Excel reads the file as UTF-8 (names with accents, the £ sign).
+    return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), CSV_TYPE, filename)
+
+
+def xlsx_download(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response[bytes]:
+    workbook = Workbook(write_only=True)
+    worksheet: Any = workbook.create_sheet(sheet[:31])
+    worksheet.append(list(header))
+    for row in rows:
+        worksheet.append([_excel(worksheet, cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(buffer.getvalue(), XLSX_TYPE, filename)
+
+
+def _plain(cell: Cell) -> Cell:
+    if isinstance(cell, datetime.datetime):
+        return cell.isoformat(timespec="seconds")
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    return cell
+
+
+def _excel(worksheet: Any, cell: Cell) -> Any:
+    if isinstance(cell, datetime.datetime):
+        return cell.replace(tzinfo=None)  # Excel has no time zones; the column heading says UTC
+    if isinstance(cell, decimal.Decimal):
+        return float(cell)
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        text = WriteOnlyCell(worksheet, value=cell)
+        text.data_type = "s"  # text, not a formula
+        return text
+    return cell

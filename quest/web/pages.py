@@ -1,0 +1,99 @@
+"""Rendering pages and htmx fragments, and the helpers every page's template uses.
+
+htmx asks for part of a page by sending ``HX-Request``. A handler that can answer with a fragment
+names it; :func:`page` sends the fragment to htmx and the whole page to everyone else, and always says
+``Vary: HX-Request`` so that no cache hands one to the other. A boosted link (``HX-Boosted``) and a
+history restore want the whole page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+
+from quest.accounts.access import Permission, may
+from quest.accounts.authentication import UNREAD, current_user
+from quest.paths import STATIC_DIR
+
+VARY_HX_REQUEST = {"Vary": "HX-Request"}
+
+# ?page=N on paged lists.
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
+
+# The service navigation: (label, path, who sees it). A section appears only to those who may use it.
+_NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
+    ("Ideas", "/ideas", Permission.VIEW_WORK),
+    ("Triage", "/triage", Permission.DECIDE_IDEAS),
+    ("My ideas", "/my-ideas", Permission.CONTRIBUTE),
+    ("Waste", "/waste", Permission.VIEW_WORK),
+    ("Measures", "/metrics", Permission.VIEW_WORK),
+    ("Savings", "/savings", Permission.VIEW_WORK),
+    ("Forces", "/forces", Permission.VIEW_ORGANISATION),
+    ("Users", "/users", Permission.VIEW_USERS),
+    ("Audit trail", "/audit", Permission.VIEW_AUDIT),
+)
+
+
+def wants_fragment(request: Request[Any, Any, Any]) -> bool:
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The whole page ``template``, or just ``fragment`` when htmx asks for it."""
+    chosen = fragment if fragment is not None and wants_fragment(request) else template
+    return Template(template_name=chosen, context=context or {}, status_code=status_code, headers=VARY_HX_REQUEST)
+
+
+def navigation(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:
+    """Items for the GOV.UK service navigation, for this user, the current section marked."""
+    path = request.url.path
+    user = current_user(request)
+    sections = [("Home", "/")] + [(label, href) for label, href, needs in _NAVIGATION if may(user, needs)]
+    items = []
+    for label, href in sections:
+        current = path == href
+        active = not current and href != "/" and path.startswith(href + "/")
+        items.append({"text": label, "href": href, "current": current, "active": active})
+    return items
+
+
+@cache
+def static_url(path: str) -> str:
+    """The URL of a static file, with a fingerprint of its content so that a changed file is fetched anew."""
+    file = (STATIC_DIR / path).resolve()
+    if not file.is_relative_to(STATIC_DIR) or not file.is_file():
+        raise ValueError(f"no static file {path!r}")
+    return f"/static/{path}?v={hashlib.sha256(file.read_bytes()).hexdigest()[:12]}"
+
+
+def see_other(path: str, cookies: list[Cookie] | None = None) -> Redirect:
+    """303 See Other: after a POST, the browser GETs ``path`` (POST, redirect, GET)."""
+    return Redirect(path, status_code=303, cookies=cookies)
+
+
+def unread_notifications(request: Request[Any, Any, Any]) -> int:
+    """How many notifications the signed-in user has not read (counted by the authentication middleware)."""
+    return int(request.scope.get("state", {}).get(UNREAD, 0))
+
+
+def can(request: Request[Any, Any, Any], permission: str) -> bool:
+    """Whether the signed-in user has ``permission`` anywhere: for showing or hiding buttons."""
+    return may(current_user(request), Permission(permission))

@@ -1,0 +1,159 @@
+"""Test fixtures: a clean, migrated database for every test, on SQLite or on PostgreSQL.
+
+SQLite is the default. Set ``QUEST_TEST_DATABASE_URL`` (e.g. ``postgresql+asyncpg://postgres@localhost/quest_test``)
+to run the same suite on PostgreSQL: each xdist worker then gets its own database, named after that URL's
+database plus the worker id, created and migrated once; every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from quest import migrations
+from quest.app import create_app
+from quest.config import Settings, default_database_url
+from quest.db import open_database
+from quest.models import metadata
+
+T = TypeVar("T")
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+POSTGRES_URL = os.environ.get("QUEST_TEST_DATABASE_URL", "").strip()
+
+
+def run(coroutine: Awaitable[T]) -> T:
+    """Run async code (seeding, queries) from a synchronous test."""
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+def make_settings(data_dir: Path, database_url: str) -> Settings:
+    return Settings(data_dir=data_dir, database_url=database_url, secret_key=TEST_SECRET_KEY, log_level="WARNING")
+
+
+@pytest.fixture(scope="session")
+def engine_name() -> str:
+    return "postgresql" if POSTGRES_URL else "sqlite"
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    import asyncpg
+
+    parsed = make_url(url)
+    connection = await asyncpg.connect(
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.host or "localhost",
+        port=parsed.port or 5432,
+        database="postgres",
+    )
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await connection.close()
+
+
+def worker_postgres_url(worker_id: str, suffix: str = "") -> str:
+    base = make_url(POSTGRES_URL).set(drivername="postgresql+asyncpg")
+    return base.set(database=f"{base.database}_{worker_id}{suffix}").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """A database migrated to head, once per worker: a template file (SQLite) or a database (PostgreSQL)."""
+    if POSTGRES_URL:
+        url = worker_postgres_url(worker_id)
+        run(_recreate_postgres_database(url))
+        migrations.upgrade(make_settings(tmp_path_factory.mktemp("pg"), url))
+        return url
+    template_dir = tmp_path_factory.mktemp("template")
+    migrations.upgrade(make_settings(template_dir, default_database_url(template_dir)))
+    return str(template_dir / "quest.db")
+
+
+async def _empty_tables(settings: Settings) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    async with open_database(settings) as session_maker, session_maker() as session:
+        await session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await session.commit()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, migrated_database: str) -> Settings:
+    """Settings for one test, pointing at an empty, migrated database of its own."""
+    if POSTGRES_URL:
+        settings = make_settings(tmp_path, migrated_database)
+        run(_empty_tables(settings))
+        return settings
+    shutil.copyfile(migrated_database, tmp_path / "quest.db")
+    return make_settings(tmp_path, default_database_url(tmp_path))
+
+
+@pytest.fixture
+def database(settings: Settings) -> Callable[[Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]], T]:
+    """Run ``work(session_maker)`` against the test's database, from synchronous test code."""
+
+    def use(work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]) -> T:
+        async def go() -> T:
+            async with open_database(settings) as session_maker:
+                return await work(session_maker)
+
+        return run(go())
+
+    return use
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+    with TestClient(app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def signed_in(client: TestClient[Litestar], demo: Any) -> Callable[[str], TestClient[Litestar]]:
+    """Sign the test's browser in as the demo user of a role: ``signed_in("staff")``."""
+    from tests.helpers import sign_in_as
+
+    def as_role(role: str) -> TestClient[Litestar]:
+        sign_in_as(client, role)
+        return client
+
+    return as_role
+
+
+def _seed_demo(settings: Settings, *, history: bool) -> Any:
+    from quest.demo.seed import seed_small
+
+    async def seed() -> Any:
+        async with open_database(settings) as session_maker:
+            return await seed_small(session_maker, seed=1, history=history)
+
+    return run(seed())
+
+
+@pytest.fixture
+def demo(settings: Settings) -> Any:
+    """The small demo's forces, divisions and one user per role (no history: quick)."""
+    return _seed_demo(settings, history=False)
+
+
+@pytest.fixture
+def demo_history(settings: Settings) -> Any:
+    """The whole small demo: with colleagues, ideas, waste and two years of backlog counts."""
+    return _seed_demo(settings, history=True)

@@ -1,0 +1,163 @@
+"""Browser tests: ``quest serve`` in a real process, driven by Playwright in Debian's Chromium.
+
+Playwright never downloads a browser here; it launches ``/usr/bin/chromium`` (or ``QUEST_CHROMIUM``).
+Where there is no Chromium the browser tests are skipped with a reason, except under CI (``CI=true``),
+where a missing browser is a failure: CI installs it, so its absence means something broke.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from quest import migrations
+from quest.config import default_database_url
+from quest.demo.catalogue import DEMO_PASSWORD
+from tests.conftest import POSTGRES_URL, _recreate_postgres_database, make_settings, run, worker_postgres_url
+from tests.helpers import DEMO_EMAILS
+
+CHROMIUM = os.environ.get("QUEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [item for item in items if "e2e" in item.nodeid.split("::")[0]]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.browser)
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true but there is no Chromium at {CHROMIUM}: install Debian's chromium package")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}; install Debian's chromium package to run browser tests")
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+def accessibility_violations(page: Any) -> list[str]:
+    """What axe-core finds wrong with the page as it is now (WCAG 2.2 AA)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} elements)"
+        for violation in results.response["violations"]
+    ]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    """The base URL of ``quest serve --demo`` on a database of its own."""
+    data_dir = tmp_path_factory.mktemp("live")
+    if POSTGRES_URL:
+        url = worker_postgres_url(worker_id, "_browser")
+        run(_recreate_postgres_database(url))
+    else:
+        url = default_database_url(data_dir)
+    migrations.upgrade(make_settings(data_dir, url))
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QUEST_")}
+    env |= {"QUEST_DATA_DIR": str(data_dir), "QUEST_DATABASE_URL": url, "QUEST_LOG_LEVEL": "WARNING"}
+    log = (data_dir / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "quest", "serve", "--port", str(port), "--demo"], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data_dir / "server.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str) -> Iterator[Any]:
+    """Module-scoped: Playwright's synchronous API keeps an event loop running while it is open, which
+    would stop the rest of the suite from using ``asyncio.run``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(page: Any, base: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+class PageWatch:
+    """A page that records console errors (CSP violations among them) and failed requests."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def open_page(live_server: str, browser: Any) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_(
+        path: str, *, viewport: dict[str, int] = DESKTOP, javascript: bool = True, role: str | None = "staff"
+    ) -> PageWatch:
+        """Open ``path`` in a new browser, signed in as the demo user of ``role`` (None: not signed in)."""
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+        watch = PageWatch(context.new_page())
+        if role is not None:
+            sign_in(watch.page, live_server, DEMO_EMAILS[role])
+        watch.page.goto(live_server + path)
+        watch.page.wait_for_load_state("networkidle")
+        return watch
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -1,0 +1,108 @@
+"""The first pages in a real browser: accessible (axe-core, WCAG 2.2 AA), no errors under the Content
+Security Policy, usable on a phone, and working with JavaScript off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import DESKTOP, PHONE, accessibility_violations
+
+# name: (path, signed in as)
+PAGES = {
+    "home": ("/", None),
+    "sign-in": ("/sign-in", None),
+    "home-signed-in": ("/", "staff"),
+    "forces": ("/forces", "staff"),
+    "force": ("/forces/LAN", "force_hq"),
+    "not-found": ("/no-such-page", "staff"),
+    "account": ("/account", "staff"),
+    "users": ("/users", "force_hq"),
+    "new-user": ("/users/new", "admin"),
+    "audit": ("/audit", "force_hq"),
+    "division-form": ("/forces/LAN/divisions/NORTH/edit", "force_hq"),
+    "ideas": ("/ideas", "manager"),
+    "library": ("/ideas?view=library", "staff"),
+    "new-idea": ("/ideas/new", "staff"),
+    "my-ideas": ("/my-ideas", "staff"),
+    "notifications": ("/notifications", "staff"),
+    "waste": ("/waste", "manager"),
+    "new-waste": ("/waste/new", "staff"),
+    "backlogs": ("/backlogs", "staff"),
+    "measures": ("/metrics", "manager"),
+    "new-measure": ("/metrics/new", "manager"),
+    "triage": ("/triage", "manager"),
+    "validation-queue": ("/savings", "validator"),
+    "savings": ("/savings?status=", "force_hq"),
+    "force-settings": ("/forces/LAN/settings", "force_hq"),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_page_is_accessible_and_error_free(open_page: Any, name: str, viewport: dict[str, int]) -> None:
+    path, role = PAGES[name]
+    watch = open_page(path, viewport=viewport, role=role)
+    watch.screenshot(f"{name}-{viewport['width']}")
+    assert accessibility_violations(watch.page) == []
+    problems = [problem for problem in watch.problems if not (name == "not-found" and "404" in problem)]
+    assert problems == []
+    # GOV.UK Frontend's JavaScript ran: it marks the body and initialises the components.
+    assert "govuk-frontend-supported" in (watch.page.get_attribute("body", "class") or "")
+
+
+def test_nothing_is_wider_than_a_phone_screen_except_scrolling_tables(open_page: Any) -> None:
+    watch = open_page("/forces/LAN", viewport=PHONE)
+    page_width = watch.page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= PHONE["width"]
+
+
+def test_the_menu_collapses_on_a_phone_and_opens(open_page: Any) -> None:
+    watch = open_page("/", viewport=PHONE)
+    menu = watch.page.get_by_role("button", name="Menu")
+    forces_link = watch.page.locator(".govuk-service-navigation__list").get_by_role("link", name="Forces")
+    assert menu.is_visible()
+    assert not forces_link.is_visible()
+    menu.click()
+    assert forces_link.is_visible()
+
+
+def test_live_search_updates_the_table_in_place_and_keeps_the_url_shareable(open_page: Any) -> None:
+    watch = open_page("/forces")
+    page = watch.page
+    page.evaluate("window.questMarker = 'same page'")
+    page.get_by_label("Search forces").fill("north west")
+    page.wait_for_url(re.compile(r"/forces\?q=north(\+|%20)west$"))
+    page.wait_for_function("document.querySelector('#forces-table caption').textContent.includes('2 forces')")
+    assert page.evaluate("window.questMarker") == "same page"  # no full page load happened
+    rows = page.locator("#forces-table tbody tr")
+    assert rows.count() == 2
+    assert "Lancashire Constabulary" in rows.all_inner_texts()[1]
+    assert watch.problems == []
+
+
+def test_search_works_with_javascript_off(open_page: Any) -> None:
+    watch = open_page("/forces", javascript=False)
+    page = watch.page
+    page.get_by_label("Search forces").fill("Sussex")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/forces?q=Sussex")
+    assert page.locator("#forces-table tbody tr").count() == 1
+    assert page.get_by_role("link", name="Sussex Police").is_visible()
+    watch.screenshot("forces-search-no-js")
+
+
+def test_navigating_to_a_force_and_its_similar_forces(open_page: Any) -> None:
+    watch = open_page("/forces")
+    page = watch.page
+    page.get_by_role("link", name="Lancashire Constabulary").click()
+    page.wait_for_url(re.compile(r"/forces/LAN$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Lancashire Constabulary"
+    assert page.get_by_role("cell", name="NORTH").is_visible()
+    similar = page.locator("ol.govuk-list--number a").first
+    similar_name = similar.inner_text()
+    similar.click()
+    assert page.get_by_role("heading", level=1).inner_text() == similar_name

@@ -1,0 +1,153 @@
+"""The ``quest`` command as a user runs it: real processes, real output, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from quest import migrations
+from quest.config import Settings
+from tests.helpers import csrf_from_page
+
+QUEST = [sys.executable, "-m", "quest"]
+
+
+def quest(
+    settings: Settings | None, *arguments: str, extra_env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QUEST_")}
+    if settings is not None:
+        env |= {"QUEST_DATA_DIR": str(settings.data_dir), "QUEST_DATABASE_URL": settings.database_url}
+    env |= extra_env or {}
+    return subprocess.run([*QUEST, *arguments], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql+asyncpg://quest:secretpassword@127.0.0.1:9/quest",
+            "cannot connect to the database at postgresql+asyncpg://quest:***@127.0.0.1:9/quest",
+        ),
+        ("mysql://root@localhost/quest", "QUEST_DATABASE_URL uses 'mysql', which QUEST does not support"),
+        ("definitely not a url", "QUEST_DATABASE_URL is not a database URL"),
+    ],
+)
+def test_serve_with_a_bad_database_url_stops_with_one_clear_line(tmp_path: Path, url: str, expected: str) -> None:
+    result = quest(
+        None,
+        "serve",
+        "--port",
+        str(free_port()),
+        extra_env={"QUEST_DATABASE_URL": url, "QUEST_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "secretpassword" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+
+
+def test_serve_with_a_missing_postgres_database_names_it(tmp_path: Path) -> None:
+    url = os.environ.get("QUEST_TEST_DATABASE_URL")
+    if not url:
+        url = "postgresql+asyncpg://postgres@localhost/quest_no_such_database"
+    else:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(url).set(database="quest_no_such_database").render_as_string(hide_password=False)
+    result = quest(None, "serve", extra_env={"QUEST_DATABASE_URL": url, "QUEST_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "cannot connect to the database" in result.stderr
+    assert "quest_no_such_database" in result.stderr
+
+
+def test_db_commands(settings: Settings, tmp_path: Path) -> None:
+    current = quest(settings, "db", "current")
+    assert current.returncode == 0, current.stderr
+    assert "(the latest)" in current.stdout
+
+    check = quest(settings, "db", "check")
+    assert check.returncode == 0, check.stderr
+    assert "matches the models" in check.stdout
+
+    down = quest(settings, "db", "downgrade", "base")
+    assert down.returncode == 0, down.stderr
+    assert "no revision (empty)" in down.stdout
+
+    behind = quest(settings, "db", "check")
+    assert behind.returncode == 1
+    assert "Run: quest db upgrade" in behind.stderr
+
+    up = quest(settings, "db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    assert "(the latest)" in up.stdout
+
+    unknown = quest(settings, "db", "downgrade", "nonsense")
+    assert unknown.returncode == 1
+    assert "Traceback" not in unknown.stderr
+    assert "nonsense" in unknown.stderr
+
+
+def test_serve_migrates_seeds_the_demo_and_serves(settings: Settings) -> None:
+    migrations.downgrade(settings, "base")  # an empty database, as on first start
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QUEST_")}
+    env |= {"QUEST_DATA_DIR": str(settings.data_dir), "QUEST_DATABASE_URL": settings.database_url}
+    server = subprocess.Popen(
+        [*QUEST, "serve", "--port", str(port), "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"quest serve did not start: {server.communicate()}") from None
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok", "database": "ok"}
+        with httpx.Client(base_url=base, timeout=10) as browser:
+            assert browser.get("/forces").status_code == 303  # not signed in
+            sign_in_page = browser.get("/sign-in")
+            signed_in = browser.post(
+                "/sign-in",
+                data={
+                    "email": "hq@lancashire.example",
+                    "password": "quest-demo-password",
+                    "next": "/forces",
+                    "_csrf_token": csrf_from_page(sign_in_page.text),
+                },
+            )
+            assert signed_in.status_code == 303
+            assert signed_in.headers["location"] == "/forces"
+            assert "Lancashire Constabulary" in browser.get("/forces").text
+            assert browser.get("/forces/LAN").status_code == 200
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=30)
+    assert f"QUEST is running at http://127.0.0.1:{port}/" in stdout
+    assert "Seeded the small demo" in stdout
+    assert "Traceback" not in stderr
+    assert "path=/forces" in stderr  # the request log line

@@ -1,0 +1,152 @@
+"""Notification emails (issue 5) against a real SMTP server started here (aiosmtpd), and against mail
+servers that are down or hang: the change is saved either way, and never waits for the mail."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from quest.app import create_app
+from quest.config import Settings
+from quest.ideas.status import IdeaStatus
+from quest.notifications import email
+from tests.helpers import DEMO_EMAILS, post_form, raise_idea, sign_in_as
+
+STAFF = DEMO_EMAILS["staff"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.arrived = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        self.arrived.set()
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_app(settings: Settings) -> Iterator[Any]:
+    """Make an app that sends mail through ``smtp_url``; switch mail off again afterwards."""
+
+    def make(smtp_url: str) -> TestClient[Litestar]:
+        configured = dataclasses.replace(
+            settings, smtp_url=smtp_url, mail_from="QUEST <quest@lancashire.example>", base_url="https://quest.example"
+        )
+        return TestClient(create_app(configured), base_url="http://testserver.local")
+
+    yield make
+    email.configure(settings)
+
+
+def start_review(client: Any, reference: str, note: str = "We are looking at it.") -> Any:
+    return post_form(
+        client,
+        f"/ideas/{reference}/decision",
+        {"to": "under_review", "reason-under_review": note},
+        follow_redirects=False,
+    )
+
+
+def test_the_submitter_is_emailed_when_their_idea_moves(
+    demo: Any, database: Any, inbox: tuple[Inbox, int], mail_app: Any
+) -> None:
+    handler, port = inbox
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Call-back before visit"))
+    with mail_app(f"smtp://127.0.0.1:{port}") as client:
+        sign_in_as(client, "manager")
+        assert start_review(client, idea.reference).status_code == 303
+        assert handler.arrived.wait(timeout=30), "no email arrived"
+    [message] = handler.messages
+    assert message["To"] == STAFF
+    assert message["From"] == "QUEST <quest@lancashire.example>"
+    assert message["Subject"] == f"{idea.reference}: Inspector Priya Shah moved it to under review"
+    body = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "“We are looking at it.”" in body
+    assert f"https://quest.example/ideas/{idea.reference}" in body
+
+
+def test_a_change_that_does_not_happen_sends_nothing(
+    demo: Any, database: Any, inbox: tuple[Inbox, int], mail_app: Any
+) -> None:
+    handler, port = inbox
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Shorter briefings"))
+    with mail_app(f"smtp://127.0.0.1:{port}") as client:
+        sign_in_as(client, "manager")
+        refused = post_form(client, f"/ideas/{idea.reference}/decision", {"to": "declined"})
+        assert refused.status_code == 422
+        stale = post_form(client, f"/ideas/{idea.reference}/decision", {"to": "under_review", "version": "7"})
+        assert stale.status_code == 409
+        # A change that does happen afterwards is the only one mailed.
+        assert start_review(client, idea.reference, "Now then.").status_code == 303
+        assert handler.arrived.wait(timeout=30)
+    assert [message["Subject"] for message in handler.messages] == [
+        f"{idea.reference}: Inspector Priya Shah moved it to under review"
+    ]
+
+
+def test_a_mail_server_that_is_down_never_stops_the_change(demo: Any, database: Any, mail_app: Any) -> None:
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Kit lockers by the door"))
+    with mail_app(f"smtp://127.0.0.1:{free_port()}") as client:  # nothing listens there
+        sign_in_as(client, "manager")
+        assert start_review(client, idea.reference).status_code == 303
+        page = client.get(f"/ideas/{idea.reference}").text
+    assert "is now under review" in page
+    assert IdeaStatus.UNDER_REVIEW.label in page
+
+
+def test_a_mail_server_that_hangs_does_not_hold_up_the_response(demo: Any, database: Any, mail_app: Any) -> None:
+    """The server accepts the connection and never says hello: the page still comes back, the change made,
+    while the email is still waiting in the background."""
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Video statements"))
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        with mail_app(f"smtp://127.0.0.1:{silent.getsockname()[1]}") as client:
+            sign_in_as(client, "manager")
+            assert start_review(client, idea.reference).status_code == 303
+            mailer = email.current_mailer()
+            assert mailer is not None
+            assert mailer.pending() == 1  # the response came back with the email still under way
+            assert "is now under review" in client.get(f"/ideas/{idea.reference}").text
+            silent.close()  # the server goes away: the send gives up, without troubling anyone
+            deadline = time.monotonic() + 30
+            while mailer.pending() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert mailer.pending() == 0
+    finally:
+        silent.close()

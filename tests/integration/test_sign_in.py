@@ -1,0 +1,274 @@
+"""Signing in and out: server-side sessions, timeouts on a controllable clock, the throttle, no user
+enumeration, and every outcome audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import select
+
+from quest.accounts.models import UserSession
+from quest.app import create_app
+from quest.audit.models import AuditEntry
+from quest.clock import FrozenClock
+from quest.config import Settings
+from tests.helpers import DEMO_EMAILS, post_form, sign_in
+
+Client = TestClient[Litestar]
+STAFF = DEMO_EMAILS["staff"]
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def browser(settings: Settings, demo: Any, clock: FrozenClock) -> Iterator[Client]:
+    """A browser on an app whose clock the test moves."""
+    with TestClient(create_app(settings, clock=clock), base_url="http://testserver.local") as client:
+        yield client
+
+
+def session_cookie_header(response: Any) -> str:
+    return next(value for value in response.headers.get_list("set-cookie") if value.startswith("quest_session="))
+
+
+async def audit_actions(session_maker: Any) -> list[tuple[str, str]]:
+    async with session_maker() as session:
+        rows = await session.execute(select(AuditEntry.action, AuditEntry.actor_label).order_by(AuditEntry.occurred_at))
+        return [(action, actor) for action, actor in rows if action not in ("create", "update", "delete")]
+
+
+def test_sign_in_sets_a_secure_session_cookie_and_goes_where_asked(browser: Client) -> None:
+    response = sign_in(browser, STAFF, next_page="/forces/LAN")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/forces/LAN"
+    cookie = session_cookie_header(response)
+    assert "HttpOnly" in cookie
+    assert "samesite=lax" in cookie.lower()
+    assert "Path=/" in cookie
+    assert "Secure" not in cookie  # development; see the production test below
+    assert browser.get("/forces/LAN").status_code == 200
+
+
+def test_in_production_the_cookies_are_secure_and_hsts_is_sent(settings: Settings, demo: Any) -> None:
+    import dataclasses
+
+    production = dataclasses.replace(settings, env="production", allowed_hosts=("testserver.local",))
+    with TestClient(create_app(production), base_url="https://testserver.local") as client:
+        page = client.get("/sign-in")
+        assert "Secure" in next(c for c in page.headers.get_list("set-cookie") if c.startswith("quest_csrf="))
+        assert page.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+        response = sign_in(client, STAFF)
+        assert "Secure" in session_cookie_header(response)
+
+
+def test_allowed_hosts_are_enforced_in_production(settings: Settings, demo: Any) -> None:
+    import dataclasses
+
+    production = dataclasses.replace(settings, env="production", allowed_hosts=("quest.example.org",))
+    with TestClient(create_app(production), base_url="https://evil.example.com") as client:
+        assert client.get("/sign-in").status_code == 400
+    with TestClient(create_app(production), base_url="https://quest.example.org") as client:
+        assert client.get("/sign-in").status_code == 200
+
+
+def test_only_a_hash_of_the_session_secret_is_stored(browser: Client, database: Any) -> None:
+    response = sign_in(browser, STAFF)
+    secret = re.search(r"quest_session=([^;]+)", session_cookie_header(response))
+    assert secret is not None
+
+    async def stored(session_maker: Any) -> list[str]:
+        async with session_maker() as session:
+            return list((await session.execute(select(UserSession.token_hash))).scalars())
+
+    hashes = database(stored)
+    assert len(hashes) == 1
+    assert secret.group(1) not in hashes[0]
+    assert len(hashes[0]) == 64
+
+
+def test_sign_out_revokes_the_session_on_the_server(browser: Client) -> None:
+    response = sign_in(browser, STAFF)
+    stolen = re.search(r"quest_session=([^;]+)", session_cookie_header(response))
+    assert stolen is not None
+    signed_out = post_form(browser, "/sign-out", follow_redirects=False)
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"] == "/sign-in"
+    assert "Max-Age=0" in session_cookie_header(signed_out)
+    assert "You have signed out" in browser.get("/sign-in").text
+
+    # Someone who kept a copy of the cookie cannot use it.
+    browser.cookies.set("quest_session", stolen.group(1))
+    reused = browser.get("/forces", follow_redirects=False)
+    assert reused.status_code == 303
+    assert reused.headers["location"].startswith("/sign-in")
+    assert "Your session has ended" in browser.get(reused.headers["location"]).text
+
+
+def test_signing_in_again_makes_a_new_session_and_ends_the_old_one(browser: Client) -> None:
+    first = re.search(r"quest_session=([^;]+)", session_cookie_header(sign_in(browser, STAFF)))
+    assert first is not None
+    second_response = post_form(
+        browser,
+        "/sign-in",
+        {"email": STAFF, "password": "quest-demo-password", "next": "/"},
+        follow_redirects=False,
+    )
+    second = re.search(r"quest_session=([^;]+)", session_cookie_header(second_response))
+    assert second is not None
+    assert second.group(1) != first.group(1)
+    browser.cookies.set("quest_session", first.group(1))
+    assert browser.get("/forces", follow_redirects=False).status_code == 303
+
+
+def test_the_session_ends_after_an_hour_idle(browser: Client, clock: FrozenClock) -> None:
+    sign_in(browser, STAFF)
+    clock.advance(minutes=59)
+    assert browser.get("/forces").status_code == 200  # activity moves the idle clock on
+    clock.advance(minutes=59)
+    assert browser.get("/forces").status_code == 200
+    clock.advance(minutes=61)
+    response = browser.get("/forces", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/sign-in?next=%2Fforces"
+
+
+def test_the_session_ends_after_twelve_hours_however_busy(browser: Client, clock: FrozenClock) -> None:
+    sign_in(browser, STAFF)
+    for _ in range(23):
+        clock.advance(minutes=30)
+        assert browser.get("/forces").status_code == 200
+    clock.advance(minutes=30)  # twelve hours since sign-in
+    assert browser.get("/forces", follow_redirects=False).status_code == 303
+
+
+def test_timeouts_follow_the_settings(settings: Settings, demo: Any, clock: FrozenClock) -> None:
+    import dataclasses
+
+    short = dataclasses.replace(settings, session_idle_minutes=5)
+    with TestClient(create_app(short, clock=clock), base_url="http://testserver.local") as client:
+        sign_in(client, STAFF)
+        clock.advance(minutes=6)
+        assert client.get("/forces", follow_redirects=False).status_code == 303
+
+
+def test_a_wrong_password_and_an_unknown_email_look_the_same(browser: Client) -> None:
+    wrong_password = sign_in(browser, STAFF, password="not-the-password-at-all")
+    unknown_email = sign_in(browser, "nobody@lancashire.example", password="not-the-password-at-all")
+    assert wrong_password.status_code == unknown_email.status_code == 422
+    message = "Enter a correct email address and password"
+    assert message in wrong_password.text
+    assert message in unknown_email.text
+    strip = re.compile(r'value="[^"]*"|[0-9a-f]{32,}')
+    assert strip.sub("", wrong_password.text).replace(STAFF, "") == strip.sub("", unknown_email.text).replace(
+        "nobody@lancashire.example", ""
+    )
+
+
+def test_a_deactivated_account_gets_the_same_answer(browser: Client, database: Any) -> None:
+    from sqlalchemy import update
+
+    from quest.accounts.models import User
+
+    async def deactivate(session_maker: Any) -> None:
+        async with session_maker() as session:
+            await session.execute(update(User).where(User.email == STAFF).values(is_active=False))
+            await session.commit()
+
+    database(deactivate)
+    response = sign_in(browser, STAFF)
+    assert response.status_code == 422
+    assert "Enter a correct email address and password" in response.text
+
+
+def test_repeated_failures_are_slowed_then_refused_and_audited(
+    browser: Client, clock: FrozenClock, database: Any
+) -> None:
+    for _ in range(3):
+        assert sign_in(browser, STAFF, password="wrong password guess").status_code == 422
+        clock.advance(seconds=1)
+    slowed = sign_in(browser, STAFF)  # even the right password waits
+    assert slowed.status_code == 429
+    assert "Wait 4 seconds, then try again" in slowed.text
+    clock.advance(seconds=5)
+    assert sign_in(browser, STAFF, password="wrong password guess").status_code == 422
+    clock.advance(seconds=11)
+    assert sign_in(browser, STAFF, password="wrong password guess").status_code == 422  # the fifth: locked
+    clock.advance(minutes=5)
+    locked = sign_in(browser, STAFF)
+    assert locked.status_code == 429
+    assert "Wait 10 minutes, then try again" in locked.text
+    clock.advance(minutes=11)
+    assert sign_in(browser, STAFF).status_code == 303
+
+    actions = [action for action, _actor in database(audit_actions)]
+    assert actions.count("sign_in_failed") == 5
+    assert actions.count("locked_out") == 1
+    assert actions.count("sign_in_refused") == 2
+    assert actions[-1] == "signed_in"
+
+
+def test_an_unknown_email_is_throttled_exactly_like_a_real_one(browser: Client, clock: FrozenClock) -> None:
+    for email in (STAFF, "nobody@lancashire.example"):
+        browser.cookies.clear()
+        for _ in range(5):
+            sign_in(browser, email, password="wrong password guess")
+            clock.advance(seconds=30)
+        refused = sign_in(browser, email, password="wrong password guess")
+        assert refused.status_code == 429
+        assert "Too many failed attempts" in refused.text
+        clock.advance(minutes=20)
+
+
+def test_one_address_trying_many_accounts_is_throttled(browser: Client, clock: FrozenClock) -> None:
+    for number in range(10):
+        assert sign_in(browser, f"guess{number}@lancashire.example", password="wrong password guess").status_code == 422
+        clock.advance(seconds=1)
+    assert sign_in(browser, "another@lancashire.example", password="wrong password guess").status_code == 429
+
+
+def test_sign_in_and_out_are_audited_with_the_address(browser: Client, database: Any) -> None:
+    sign_in(browser, STAFF)
+    post_form(browser, "/sign-out")
+    sign_in(browser, STAFF, password="wrong password guess")
+    assert database(audit_actions) == [
+        ("signed_in", STAFF),
+        ("signed_out", STAFF),
+        ("sign_in_failed", STAFF),
+    ]
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com", "javascript:alert(1)"]
+)
+def test_sign_in_never_sends_people_to_another_site(browser: Client, target: str) -> None:
+    response = sign_in(browser, STAFF, next_page=target)
+    assert response.headers["location"] == "/"
+
+
+def test_empty_fields_get_errors_beside_them(browser: Client) -> None:
+    response = post_form(browser, "/sign-in", {"email": "", "password": ""})
+    assert response.status_code == 422
+    assert "There is a problem" in response.text
+    assert 'href="#email">Enter your email address' in response.text
+    assert 'href="#password">Enter your password' in response.text
+    assert "<title>Error: Sign in – QUEST</title>" in response.text
+
+
+def test_a_form_sent_after_a_pause_refreshes_the_session_without_deadlock(browser: Client, clock: FrozenClock) -> None:
+    # The session's idle clock is refreshed in a write of its own; on SQLite that write must not wait for
+    # the write lock of the very request that caused it.
+    sign_in(browser, STAFF)
+    clock.advance(minutes=5)
+    response = post_form(browser, "/account/tokens", {"label": "After a pause"})
+    assert response.status_code == 200
+    assert "Token made" in response.text
+    clock.advance(minutes=59)
+    assert browser.get("/account").status_code == 200  # still signed in: the pause counted as activity

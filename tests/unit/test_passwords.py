@@ -1,0 +1,72 @@
+"""Password rules and hashing (DESIGN §7: Argon2id, at least 12 characters, at least 64 allowed,
+common passwords refused)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quest.accounts.passwords import MAX_LENGTH, hash_password, needs_rehash, password_problem, verify_password
+
+
+def test_hashes_are_argon2id_salted_and_verify() -> None:
+    first = hash_password("correct horse battery staple")
+    second = hash_password("correct horse battery staple")
+    assert first.startswith("$argon2id$")
+    assert first != second  # a new salt each time
+    assert verify_password(first, "correct horse battery staple")
+    assert not verify_password(first, "correct horse battery stapler")
+    assert not needs_rehash(first)
+
+
+def test_no_hash_never_verifies() -> None:
+    assert not verify_password(None, "anything at all here")
+    assert not verify_password("not a hash", "anything at all here")
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("", "Enter a password"),
+        ("Morecambe-1", "Password must be 12 characters or more"),
+        ("x" * (MAX_LENGTH + 1), f"Password must be {MAX_LENGTH} characters or fewer"),
+        ("password1234", "Choose a password that is harder to guess"),
+        ("qwertyuiop123", "Choose a password that is harder to guess"),
+        ("aaaaaaaaaaaaaaaa", "Choose a password that is harder to guess"),
+        ("letmein12345", "Choose a password that is harder to guess"),
+    ],
+)
+def test_weak_passwords_are_refused_with_a_reason(password: str, problem: str) -> None:
+    found = password_problem(password)
+    assert found is not None
+    assert found.startswith(problem)
+
+
+def test_a_password_made_of_ones_own_name_is_refused() -> None:
+    person = ("sam.taylor@lancashire.example", "Sam Taylor")
+    assert (
+        password_problem("samtaylor2026", user_inputs=person)
+        == "Do not use your name or email address in your password"
+    )
+    assert password_problem("kettle orbit granite lantern", user_inputs=person) is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "Morecambe-Bay-tide-2026",
+        "kettle orbit granite lantern " * 2,  # 58 characters
+        "w" + "ordy passphrase with quite a few words in it, well past sixty-four characters!",
+    ],
+)
+def test_strong_passwords_of_any_length_up_to_the_maximum_are_accepted(password: str) -> None:
+    assert len(password) <= MAX_LENGTH
+    assert password_problem(password) is None
+
+
+def test_at_least_64_characters_are_allowed() -> None:
+    assert MAX_LENGTH >= 64
+    long_password = "harbour kestrel violin meadow copper ribbon thistle quartz lantern"
+    assert len(long_password) > 64
+    assert password_problem(long_password) is None
+    assert verify_password(hash_password(long_password), long_password)
