@@ -78,11 +78,13 @@ async def record_event(
     entity: str,
     entity_id: str | None = None,
     force_id: uuid.UUID | None = None,
+    before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append an event that is not a row change, such as a sign-in, in the session's transaction."""
+    """Append an event that is not a single row's change, such as a sign-in or an import of many rows,
+    in the session's transaction."""
     actor = actor_of(session.sync_session)
-    row = _entry(actor, action, entity, entity_id, force_id or actor.force_id, None, after)
+    row = _entry(actor, action, entity, entity_id, force_id or actor.force_id, before, after)
     await session.execute(insert(_AUDIT_LOG), [row])
 
 

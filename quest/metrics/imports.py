@@ -8,7 +8,7 @@ It goes in three steps, so that people see exactly what will be written before a
 - :func:`check_rows` judges every row by the rules of any reading (``check_reading_date``,
   ``check_reading_value``), files it under its period, and names each problem by row and column;
 - the service compares the rows with the readings stored, for the preview, and on saving checks them
-  all again and writes them all or none, through the ORM, so the audit trail keeps every old value.
+  all again and writes them all or none, in bulk, with one audit entry that keeps every old value.
 
 The readers and the checks are pure; only the service, at the end, touches the database.
 """
@@ -27,17 +27,18 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
-from quest.audit.recorder import act_as
+from quest.audit.recorder import act_as, record_event
+from quest.bulk import insert_rows
 from quest.errors import ValidationFailed
 from quest.metrics.models import Reading
 from quest.metrics.services import (
@@ -66,6 +67,7 @@ NOT_A_DATE = "Enter a real date, like 01/03/2026 or 2026-03-01"
 EXTRA_CELL = "Only the date and the value are read: clear this cell, or put a number with commas in quotes"
 
 T = TypeVar("T")
+READINGS = cast(Table, Reading.__table__)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
@@ -185,8 +187,10 @@ def _is_header(row: SheetRow) -> bool:
 
 
 def _two_cells(row: SheetRow) -> tuple[object, object]:
-    date_cell, value_cell, *_rest = (*row.cells, None, None)
-    return date_cell, value_cell
+    cells = row.cells
+    if len(cells) >= 2:
+        return cells[0], cells[1]
+    return (cells[0] if cells else None), None
 
 
 def _is_number(cell: object) -> bool:
@@ -200,6 +204,8 @@ def _is_number(cell: object) -> bool:
 def cell_text(cell: object) -> str:
     """A cell as text: a date without a time as ISO, a float in its shortest form (0.1, never
     0.1000000000000000055), anything else as written."""
+    if type(cell) is str:  # the usual case, first: a paste, a CSV file, a preview sent back
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
@@ -216,6 +222,11 @@ def parse_day(cell: object) -> datetime.date | None:
     if isinstance(cell, datetime.date):
         return cell
     text = cell_text(cell)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdecimal():
+        try:
+            return datetime.date.fromisoformat(text)  # the usual case: 2026-03-01, as a preview sends back
+        except ValueError:
+            return None
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = match.groups()
     elif match := _UK_DATE.fullmatch(text):
@@ -323,33 +334,36 @@ def check_rows(
     checked = []
     first_row_for: dict[datetime.date, int] = {}
     for row in rows:
+        number = row.number
         date_cell, value_cell = _two_cells(row)
+        date_text, value_text = cell_text(date_cell), cell_text(value_cell)
         problems = []
         day = parse_day(date_cell)
         if day is None:
-            problems.append(Problem(row.number, 0, NOT_A_DATE if cell_text(date_cell) else ENTER_A_DATE))
+            problems.append(Problem(number, 0, NOT_A_DATE if date_text else ENTER_A_DATE))
         else:
             day, date_problem = check_reading_date(day, today)
             if date_problem:
-                problems.append(Problem(row.number, 0, date_problem))
-        value, value_problem = check_reading_value(cell_text(value_cell), kind)
+                problems.append(Problem(number, 0, date_problem))
+        value, value_problem = check_reading_value(value_text, kind)
         if value_problem:
-            problems.append(Problem(row.number, 1, value_problem))
-        problems.extend(
-            Problem(row.number, column, EXTRA_CELL)
-            for column, cell in enumerate(row.cells[2:], start=2)
-            if cell_text(cell)
-        )
-        period = None if day is None else period_start(frequency, day)
-        if period is not None:
-            earlier = first_row_for.setdefault(period, row.number)
-            if earlier != row.number:
-                words = describe_period(frequency, period)
-                problems.append(Problem(row.number, 0, f"Rows {earlier} and {row.number} are both for {words}"))
+            problems.append(Problem(number, 1, value_problem))
+        if len(row.cells) > 2:
+            problems.extend(
+                Problem(number, column, EXTRA_CELL)
+                for column, cell in enumerate(row.cells[2:], start=2)
+                if cell_text(cell)
+            )
         reading = None
-        if not problems and period is not None and value is not None:
-            reading = PlannedReading(period, frequency, value)
-        checked.append(ImportRow(row.number, cell_text(date_cell), cell_text(value_cell), tuple(problems), reading))
+        if day is not None:
+            period = period_start(frequency, day)
+            earlier = first_row_for.setdefault(period, number)
+            if earlier != number:
+                words = describe_period(frequency, period)
+                problems.append(Problem(number, 0, f"Rows {earlier} and {number} are both for {words}"))
+            elif not problems and value is not None:
+                reading = PlannedReading(period, frequency, value)
+        checked.append(ImportRow(number, date_text, value_text, tuple(problems), reading))
     if not checked:
         raise UnreadableRows(NO_READINGS)
     return checked
@@ -438,29 +452,41 @@ async def save_import(
     today: datetime.date,
 ) -> ImportPlan:
     """Check ``rows`` again and save every reading, or none: :class:`ImportRefused` if any row has a
-    problem. A period that has a reading gets the new value, and the audit log keeps the old. Commits."""
+    problem. A period that has a reading gets the new value. Commits.
+
+    The readings are written in bulk (:func:`quest.bulk.insert_rows`), not one ORM object at a time, so
+    the audit trail gets one entry for the whole save: every period's value after it, and the value it
+    replaced, if any, before it."""
     plan, stored = await _plan(session, viewer, metric_id, rows, today)
     if plan.problems:
         raise ImportRefused(plan)
     act_as(session, viewer.actor)
-    session.add_all(
-        Reading(
-            metric_id=metric_id,
-            period_date=reading.period,
-            value=reading.value,
-            entered_by=viewer.id,
-            entered_at=now,
-            force_id=plan.metric.force_id,
-        )
-        for reading in plan.readings
-        if reading.outcome is Outcome.NEW
+    written = {"entered_by": viewer.id, "entered_at": now}
+    new = [reading for reading in plan.readings if reading.outcome is Outcome.NEW]
+    changed = [reading for reading in plan.readings if reading.outcome is Outcome.CHANGED]
+    await insert_rows(
+        session,
+        READINGS,
+        [{"period_date": reading.period, "value": reading.value} for reading in new],
+        same={"metric_id": metric_id, "force_id": plan.metric.force_id, **written},
     )
-    for reading in plan.readings:
-        if reading.outcome is Outcome.CHANGED:
-            replaced = stored[reading.period]
-            replaced.value = reading.value
-            replaced.entered_by = viewer.id
-            replaced.entered_at = now
+    if changed:
+        await session.execute(
+            update(READINGS)
+            .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
+            .values(value=bindparam("new_value"), **written),
+            [{"period": reading.period, "new_value": reading.value} for reading in changed],
+        )
+    if new or changed:
+        await record_event(
+            session,
+            action="save",
+            entity=READINGS.name,
+            entity_id=str(metric_id),
+            force_id=plan.metric.force_id,
+            before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
+            after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
+        )
     await session.commit()
     return plan
 
@@ -483,22 +509,23 @@ async def enter_reading(
 
 async def _plan(
     session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, rows: Iterable[SheetRow], today: datetime.date
-) -> tuple[ImportPlan, dict[datetime.date, Reading]]:
+) -> tuple[ImportPlan, dict[datetime.date, decimal.Decimal]]:
     metric = await managed_metric(session, viewer, metric_id)
     checked = check_rows(rows, metric.kind, metric.frequency, today)
-    stored = await _stored_readings(session, metric_id, [row.reading.period for row in checked if row.reading])
-    compared = compare(checked, {period: reading.value for period, reading in stored.items()})
-    return ImportPlan(metric, compared), stored
+    stored = await _stored_values(session, metric_id, [row.reading.period for row in checked if row.reading])
+    return ImportPlan(metric, compare(checked, stored)), stored
 
 
-async def _stored_readings(
+async def _stored_values(
     session: AsyncSession, metric_id: uuid.UUID, periods: Sequence[datetime.date]
-) -> dict[datetime.date, Reading]:
-    """The measure's readings from the first of ``periods`` to the last: one range query, however many
+) -> dict[datetime.date, decimal.Decimal]:
+    """The measure's values from the first of ``periods`` to the last: one range query, however many
     rows (a list of 20,000 dates would pass the engines' limits on query parameters)."""
     if not periods:
         return {}
     found = await session.execute(
-        select(Reading).where(Reading.metric_id == metric_id, Reading.period_date.between(min(periods), max(periods)))
+        select(Reading.period_date, Reading.value).where(
+            Reading.metric_id == metric_id, Reading.period_date.between(min(periods), max(periods))
+        )
     )
-    return {reading.period_date: reading for reading in found.scalars()}
+    return dict(found.all())

@@ -83,13 +83,15 @@ def stored(database: Any, metric_id: str) -> dict[datetime.date, int]:
     return result
 
 
-def audited(database: Any, action: str) -> list[AuditEntry]:
+def audited(database: Any) -> list[AuditEntry]:
+    """The audit entries of saved readings, oldest first: one for each save, however many readings."""
+
     async def read(session_maker: Any) -> list[AuditEntry]:
         async with session_maker() as session:
             found = await session.execute(
                 select(AuditEntry)
-                .where(AuditEntry.entity == "readings", AuditEntry.action == action)
-                .order_by(AuditEntry.entity_id)
+                .where(AuditEntry.entity == "readings", AuditEntry.action == "save")
+                .order_by(AuditEntry.occurred_at, AuditEntry.id)
             )
             return list(found.scalars())
 
@@ -136,12 +138,11 @@ def test_a_manager_adds_a_reading_then_corrects_it_and_the_audit_trail_keeps_the
     assert "The reading for 3 March 2026 was already 118" in again.text
     assert stored(database, metric_id) == {march(3): 118}
 
-    [update] = audited(database, "update")
-    assert update.before is not None
-    assert update.after is not None
-    assert (update.before["value"], update.after["value"]) == ("120.0000", "118")
-    assert update.actor_label == DEMO_EMAILS["manager"]
-    assert len(audited(database, "create")) == 1
+    added_entry, changed_entry = audited(database)  # the unchanged save writes nothing, so it has no entry
+    assert (added_entry.before, added_entry.after) == (None, {"2026-03-03": "120"})
+    assert (changed_entry.before, changed_entry.after) == ({"2026-03-03": "120.0000"}, {"2026-03-03": "118"})
+    assert changed_entry.entity_id == str(metric_id)
+    assert changed_entry.actor_label == DEMO_EMAILS["manager"]
 
 
 def test_a_reading_with_problems_is_shown_again_with_each_beside_its_field(signed_in: Any, database: Any) -> None:
@@ -174,7 +175,8 @@ def test_pasted_rows_are_previewed_and_only_saved_when_confirmed(signed_in: Any,
     assert saved.status_code == 303
     assert "Saved 3 readings from the pasted rows: 3 new, 0 changed" in client.get(saved.headers["location"]).text
     assert stored(database, metric_id) == {march(1): 1204, march(2): 1198, march(3): 96}
-    assert len(audited(database, "create")) == 3
+    [entry] = audited(database)
+    assert entry.after == {"2026-03-01": "1204", "2026-03-02": "1198", "2026-03-03": "96"}
 
 
 def test_a_csv_upload_shows_what_changes_and_replaces_those_values(signed_in: Any, database: Any) -> None:
@@ -196,9 +198,9 @@ def test_a_csv_upload_shows_what_changes_and_replaces_those_values(signed_in: An
     assert "Saved 2 readings from readings.csv: 1 new, 1 changed, 1 already as saved" in client.get(url).text
     assert saved.status_code == 303
     assert stored(database, metric_id) == {march(1): 50, march(2): 1060, march(3): 70}
-    [update] = audited(database, "update")
-    assert update.before is not None
-    assert update.before["value"] == "60.0000"
+    *_typed_one_by_one, entry = audited(database)
+    assert entry.before == {"2026-03-02": "60.0000"}  # the unchanged 1 March is neither before nor after
+    assert entry.after == {"2026-03-02": "1060", "2026-03-03": "70"}
 
 
 def test_an_xlsx_upload_reads_date_cells_numbers_and_uk_dates_typed_as_text(signed_in: Any, database: Any) -> None:
@@ -256,7 +258,7 @@ def test_saving_checks_every_row_again_and_writes_none_if_one_is_bad(signed_in: 
     assert refused.status_code == 422
     assert 'href="#row-4-a">Row 4, column A (date): The date must be today or in the past</a>' in refused.text
     assert stored(database, metric_id) == {}
-    assert audited(database, "create") == []
+    assert audited(database) == []
 
     garbled = post_form(client, url, {"readings": "2,2026-03-01\n", "source": "x"})
     assert garbled.status_code == 422
