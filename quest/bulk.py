@@ -7,8 +7,8 @@ import hold the same value in every row (the measure, who entered it, when), so 
 converts those once, converts the columns that vary a column at a time, and hands the driver's own
 executemany the rows as tuples.
 
-It is a plain INSERT in the session's transaction: constraints and triggers apply as to any other, and
-nothing is written unless the session commits. It bypasses the ORM, so the audit hook does not see these
+It writes in the session's transaction: constraints and triggers apply as to any INSERT, and nothing is
+written unless the session commits. It bypasses the ORM, so the audit hook does not see these
 rows: the caller writes their audit entry itself (see :mod:`quest.metrics.imports`).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Table, column, insert, table
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 
 def _converter(target: Table, name: str, dialect: Dialect) -> Callable[[Any], Any]:
@@ -45,10 +45,30 @@ async def insert_rows(
     for name in rows[0]:
         convert = _converter(target, name, dialect)
         values[name] = [convert(row[name]) for row in rows]
+    connection = await session.connection()
+    if dialect.driver == "asyncpg":
+        await _copy(connection, target.name, values)
+    else:
+        await _executemany(connection, target.name, values)
+
+
+async def _copy(connection: AsyncConnection, name: str, values: dict[str, Iterable[Any]]) -> None:
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is None:
+        raise RuntimeError("The session's connection has no asyncpg connection under it")
+    if not driver.is_in_transaction():
+        # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement; COPY must not run before it,
+        # or it would commit on its own.
+        await connection.exec_driver_sql("SELECT 1")
+    await driver.copy_records_to_table(name, records=zip(*values.values(), strict=True), columns=list(values))
+
+
+async def _executemany(connection: AsyncConnection, name: str, values: dict[str, Iterable[Any]]) -> None:
+    dialect = connection.dialect
     # Compiled once, for the same table without types, so that nothing is converted twice.
-    statement = insert(table(target.name, *(column(name) for name in values))).compile(dialect=dialect)
+    statement = insert(table(name, *(column(key) for key in values))).compile(dialect=dialect)
     order = statement.positiontup
     if not dialect.positional or order is None or sorted(order) != sorted(values):
         raise RuntimeError(f"The {dialect.name} driver does not take one positional parameter a column")
-    connection = await session.connection()
-    await connection.exec_driver_sql(statement.string, list(zip(*(values[name] for name in order), strict=True)))
+    await connection.exec_driver_sql(statement.string, list(zip(*(values[key] for key in order), strict=True)))
