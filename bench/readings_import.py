@@ -47,7 +47,8 @@ from quest.config import Settings, default_database_url
 from quest.db import open_database, writing
 from quest.demo.seed import seed_small
 from quest.metrics import imports, services
-from quest.metrics.imports import READINGS, SheetRow
+from quest.metrics.imports import SheetRow
+from quest.metrics.models import READINGS
 from quest.org.models import Force
 
 ROWS = imports.MAX_ROWS

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.models import User
 from quest.accounts.roles import Role
+from quest.bulk import insert_rows
 from quest.demo import lancashire, stories
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
-from quest.metrics.models import Metric, Reading
+from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
 from quest.org.models import Division, Force
@@ -186,19 +187,10 @@ async def _backlogs(
             share = lancashire.backlog_share(key[1:], name, day, today)
             value = max(0, round(rng.gauss(level * weekly, level * 0.08) * share))
             if day not in known:
-                rows.append(
-                    {
-                        "metric_id": metric.id,
-                        "period_date": day,
-                        "value": decimal.Decimal(value),
-                        "entered_by": None,
-                        "entered_at": now,
-                        "force_id": division.force_id,
-                    }
-                )
-        if rows:
-            await session.execute(insert(Reading), rows)
-            tally.readings += len(rows)
+                rows.append({"period_date": day, "value": decimal.Decimal(value)})
+        same = {"metric_id": metric.id, "entered_by": None, "entered_at": now, "force_id": division.force_id}
+        await insert_rows(session, READINGS, rows, same=same)
+        tally.readings += len(rows)
 
 
 async def _ideas(

@@ -27,11 +27,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -40,7 +40,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as, record_event
 from quest.bulk import insert_rows
 from quest.errors import ValidationFailed
-from quest.metrics.models import Reading
+from quest.metrics.models import READINGS, Reading
 from quest.metrics.services import (
     MetricSummary,
     check_reading_date,
@@ -67,7 +67,6 @@ NOT_A_DATE = "Enter a real date, like 01/03/2026 or 2026-03-01"
 EXTRA_CELL = "Only the date and the value are read: clear this cell, or put a number with commas in quotes"
 
 T = TypeVar("T")
-READINGS = cast(Table, Reading.__table__)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from typing import cast
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
@@ -58,6 +59,10 @@ class Reading(DefaultBase, Audited):
     @property
     def audit_force_id(self) -> uuid.UUID | None:
         return self.force_id
+
+
+# The table itself, for bulk writes and Core statements (imports, the demo's history).
+READINGS = cast(Table, Reading.__table__)
 
 
 class IdeaMetric(UUIDv7AuditBase, Audited):
