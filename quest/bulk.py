@@ -4,8 +4,9 @@ SQLAlchemy converts every value of every row through its column's type (a UUID t
 date to text, a Decimal to a number) and builds a parameter set for each row before the driver sees it.
 For an import of 20,000 readings that costs more than the database's own work. Most columns of such an
 import hold the same value in every row (the measure, who entered it, when), so :func:`insert_rows`
-converts those once, converts the columns that vary a column at a time, and hands the driver's own
-executemany the rows as tuples.
+converts those once, converts the columns that vary a column at a time, and hands the driver the rows as
+tuples: to PostgreSQL as a binary ``COPY`` (asyncpg's ``copy_records_to_table``), to SQLite through its
+own ``executemany``.
 
 It writes in the session's transaction: constraints and triggers apply as to any INSERT, and nothing is
 written unless the session commits. It bypasses the ORM, so the audit hook does not see these
