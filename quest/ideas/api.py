@@ -281,6 +281,12 @@ class MetricImpactOut:
     special_cause: bool
     special_cause_type: str | None
     summary: str
+    # The before-period starts at the measure's previous change (null: its first reading); the
+    # after-period stops before its next change (null: runs to the latest reading).
+    previous_change_date: datetime.date | None
+    next_change_date: datetime.date | None
+    # Other ideas that changed the measure on the same date: the impact is shared with them.
+    shared_with: list[str]
 
     @classmethod
     def of(cls, linked: LinkedMetric) -> MetricImpactOut:
@@ -301,6 +307,9 @@ class MetricImpactOut:
             special_cause=result.special_cause is not None,
             special_cause_type=result.special_cause.value if result.special_cause else None,
             summary=f"{linked.metric.name} {linked.wording}",
+            previous_change_date=result.previous_change,
+            next_change_date=result.next_change,
+            shared_with=linked.shared_with,
         )
 
 

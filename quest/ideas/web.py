@@ -314,7 +314,7 @@ class IdeaPages(Controller):
                 xmr_chart(
                     linked.impact.chart,
                     target=linked.metric.target,
-                    rebase_labels={linked.change_date: detail.reference},
+                    rebase_labels=linked.chart_labels,
                 ),
             )
             for linked in await links.idea_impact(db_session, viewer, detail.id)

@@ -1,14 +1,18 @@
 """Before and after (DESIGN §2): what a change did to a measure. Pure: no I/O.
 
-The before-period is every reading before the change date; the after-period the change date on. The
-after-period is a special cause when, judged against the before-period's limits (the baseline fixed at
-the before-period, no rebase), any of its points breaks a rule.
+A measure's chart is cut into segments at every change date of every idea judged by it, and the impact
+of one change is read from those same segments: the before-period is the segment that ends at the change
+date (from the previous change, or the first reading), the after-period the segment that starts at it
+(up to the next change, or the latest reading). So a later idea never takes credit for an earlier idea's
+improvement, nor an earlier idea for a later one's. The after-period is a special cause when, judged
+against the before-period's limits (the baseline fixed at the before-period), any of its points breaks a
+rule.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -25,8 +29,12 @@ class Impact:
     mean_after: Fraction | None
     # Whether the after-period breaks the before-period's limits, and which way.
     special_cause: PointType | None
-    # The rebased chart: limits before the change, and from it.
+    # The chart, segmented as the measure's own chart is: at every change date.
     chart: Spc
+    # Where the before-period starts (the previous change, or None: the first reading) and where the
+    # after-period stops (the next change, or None: the latest reading).
+    previous_change: datetime.date | None = None
+    next_change: datetime.date | None = None
 
     @property
     def change(self) -> Fraction | None:
@@ -64,14 +72,30 @@ def wording(impact: Impact, direction: Direction) -> str:
 
 
 def before_and_after(
-    series: Sequence[tuple[datetime.date, Number]], change_date: datetime.date, direction: Direction
+    series: Sequence[tuple[datetime.date, Number]],
+    change_date: datetime.date,
+    direction: Direction,
+    changes: Iterable[datetime.date] = (),
 ) -> Impact:
+    """The impact of the change on ``change_date``, where ``changes`` are every change date of the
+    measure (this one and any other idea's)."""
     ordered = sorted(series, key=lambda item: item[0])
-    before = [exact(value) for day, value in ordered if day < change_date]
-    after = [exact(value) for day, value in ordered if day >= change_date]
+    others = set(changes) - {change_date}
+    previous_change = max((day for day in others if day < change_date), default=None)
+    next_change = min((day for day in others if day > change_date), default=None)
+    before_period = [
+        (day, value)
+        for day, value in ordered
+        if day < change_date and (previous_change is None or day >= previous_change)
+    ]
+    after_period = [
+        (day, value) for day, value in ordered if day >= change_date and (next_change is None or day < next_change)
+    ]
+    before = [exact(value) for _day, value in before_period]
+    after = [exact(value) for _day, value in after_period]
     special = None
     if before and after:
-        judged = analyse(ordered, direction=direction, baseline=len(before)).points[len(before) :]
+        judged = analyse(before_period + after_period, direction=direction, baseline=len(before)).points[len(before) :]
         causes = [point.point_type for point in judged if point.point_type.special]
         if causes:
             # The latest special cause says which way the after-period has moved.
@@ -83,5 +107,7 @@ def before_and_after(
         mean_before=sum(before, Fraction(0)) / len(before) if before else None,
         mean_after=sum(after, Fraction(0)) / len(after) if after else None,
         special_cause=special,
-        chart=analyse(ordered, direction=direction, rebase=[change_date]),
+        chart=analyse(ordered, direction=direction, rebase=sorted(others | {change_date})),
+        previous_change=previous_change,
+        next_change=next_change,
     )

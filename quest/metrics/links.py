@@ -4,6 +4,7 @@ measure's chart rebases at that date, labelled with the idea."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from collections import defaultdict
@@ -21,7 +22,7 @@ from quest.ideas.services import add_event, visible
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric
 from quest.metrics.services import MetricSummary, check_reading_date, get_metric, list_metrics, readings
-from quest.savings.rules import mechanism_key
+from quest.savings.rules import rests_on
 from quest.savings.services import ClaimRow, ledger_for_idea
 
 
@@ -33,6 +34,14 @@ class LinkedMetric:
     impact: Impact
     # The idea's savings claims that rest on this measure (linked to it, or naming it as their mechanism).
     claims: list[ClaimRow]
+    # Other ideas that changed this measure on the same date: the impact is theirs as much as this one's.
+    shared_with: list[str] = dataclasses.field(default_factory=list)
+    # Every change to the measure, with the ideas that made it: the lines on its chart.
+    measure_changes: dict[datetime.date, list[str]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def chart_labels(self) -> dict[datetime.date, str]:
+        return {day: ", ".join(references) for day, references in self.measure_changes.items()}
 
     @property
     def wording(self) -> str:
@@ -110,10 +119,15 @@ async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
-    links = (
-        await session.execute(select(IdeaMetric).where(IdeaMetric.idea_id == idea.id).order_by(IdeaMetric.created_at))
-    ).scalars()
+    links = list(
+        (
+            await session.execute(
+                select(IdeaMetric).where(IdeaMetric.idea_id == idea.id).order_by(IdeaMetric.created_at)
+            )
+        ).scalars()
+    )
     claims = (await ledger_for_idea(session, viewer, idea.id)).claims
+    changes = await _changes_of(session, [link.metric_id for link in links])
     found = []
     for link in links:
         try:
@@ -121,20 +135,42 @@ async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.
         except NotFound:
             continue  # an implemented idea is seen everywhere; another division's measures are not
         series = await readings(session, viewer, metric.id, limit=None)
+        measure_changes = changes.get(metric.id, {})
         found.append(
             LinkedMetric(
                 link_id=link.id,
                 metric=metric,
                 change_date=link.change_date,
-                impact=before_and_after(series, link.change_date, metric.direction),
+                impact=before_and_after(series, link.change_date, metric.direction, measure_changes),
                 claims=[
-                    claim
-                    for claim in claims
-                    if claim.metric_id == metric.id or mechanism_key(claim.mechanism) == mechanism_key(metric.name)
+                    claim for claim in claims if rests_on(claim.metric_id, claim.mechanism, metric.id, metric.name)
                 ],
+                shared_with=[
+                    reference for reference in measure_changes.get(link.change_date, []) if reference != idea.reference
+                ],
+                measure_changes={day: list(references) for day, references in measure_changes.items()},
             )
         )
     return found
+
+
+async def _changes_of(
+    session: AsyncSession, metric_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[datetime.date, list[str]]]:
+    """Every change date of each measure, whoever's idea made it, with the ideas' references: the
+    measure's segments, which every idea's impact is read from."""
+    if not metric_ids:
+        return {}
+    rows = await session.execute(
+        select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference)
+        .join(Idea, Idea.id == IdeaMetric.idea_id)
+        .where(IdeaMetric.metric_id.in_(metric_ids))
+        .order_by(IdeaMetric.change_date, Idea.reference)
+    )
+    changes: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for metric_id, day, reference in rows:
+        changes[metric_id][day].append(reference)
+    return changes
 
 
 async def rebase_labels(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> dict[datetime.date, str]:

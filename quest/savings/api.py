@@ -87,6 +87,8 @@ class ClaimOut:
     redeployed_to: str
     decision_note: str
     flagged_double_count: bool
+    # The claims this one may count twice (ids), when it is flagged.
+    double_count_with: list[str]
     version: int
     supersedes: str | None
     metric_id: str | None
@@ -111,6 +113,7 @@ class ClaimOut:
             redeployed_to=claim.redeployed_to,
             decision_note=claim.decision_note,
             flagged_double_count=claim.flagged,
+            double_count_with=[str(other.id) for other in claim.clashes_with],
             version=claim.version,
             supersedes=str(claim.supersedes_id) if claim.supersedes_id else None,
             metric_id=str(claim.metric_id) if claim.metric_id else None,

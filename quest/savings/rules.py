@@ -5,8 +5,11 @@
 - Time released is valued at the force's rate for the grade in force at the start of the claim's period.
 - FTE equivalent = hours ÷ productive hours per FTE (a force setting, 1,650 by default).
 - A claim is an amount a year; a financial year counts the share of it that falls in that year, by days.
-- Two live claims in one division with the same mechanism and overlapping periods are a possible double
-  count: they are flagged, and counted once in totals until one is resolved.
+- Two live claims in one division with overlapping periods are a possible double count when they share a
+  mechanism, or when they rest on one change to a measure that two ideas share (the same measure, changed
+  on the same date by both): they are flagged, and counted once in totals until one is resolved.
+- A claim's period starts no earlier than QUEST's earliest date and no later than the end of the next
+  financial year.
 """
 
 from __future__ import annotations
@@ -79,6 +82,12 @@ def financial_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
 
 
+def latest_period_start(today: datetime.date) -> datetime.date:
+    """The last day a saving may start: the end of the next financial year. Anything later is a typing
+    mistake, not a plan."""
+    return financial_year_bounds(financial_year(today) + 1)[1]
+
+
 # --- Valuation --------------------------------------------------------------------------------------------
 
 
@@ -116,6 +125,28 @@ def share_in_year(period_start: datetime.date, period_end: datetime.date | None,
     return D((end - start).days + 1) / D((last - first).days + 1)
 
 
+@dataclass(frozen=True, slots=True)
+class PartYear:
+    """The part of a financial year a claim covers, when it is not the whole year: where it starts
+    within the year (None: before it) and where it ends within the year (None: after it)."""
+
+    starts: datetime.date | None
+    ends: datetime.date | None
+
+
+def part_of_year(period_start: datetime.date, period_end: datetime.date | None, year: int) -> PartYear | None:
+    """None when the period covers the whole financial year (or none of it); otherwise the part it covers,
+    so a page can say why a year's figure is a share of the yearly amount."""
+    first, last = financial_year_bounds(year)
+    if period_start > last or (period_end is not None and period_end < first):
+        return None
+    starts = period_start if period_start > first else None
+    ends = period_end if period_end is not None and period_end < last else None
+    if starts is None and ends is None:
+        return None
+    return PartYear(starts, ends)
+
+
 # --- The ledger -----------------------------------------------------------------------------------------
 
 
@@ -133,11 +164,19 @@ class ClaimFacts:
     amount_per_year: decimal.Decimal  # £ a year: the cash, or the value of the time
     hours_per_year: decimal.Decimal  # 0 for cash
     created_at: datetime.datetime
+    idea_id: str = ""
+    # The changes to measures the claim rests on: (measure id, change date) of its idea's links.
+    measure_changes: frozenset[tuple[str, datetime.date]] = frozenset()
 
 
 def mechanism_key(mechanism: str) -> str:
     """Mechanisms match whatever their case and spacing."""
     return " ".join(mechanism.lower().split())
+
+
+def rests_on(claim_metric_id: object | None, claim_mechanism: str, metric_id: object, metric_name: str) -> bool:
+    """Whether a claim rests on a measure: it names the measure, or its mechanism is the measure's name."""
+    return claim_metric_id == metric_id or mechanism_key(claim_mechanism) == mechanism_key(metric_name)
 
 
 def _overlap(first: ClaimFacts, second: ClaimFacts) -> bool:
@@ -146,9 +185,18 @@ def _overlap(first: ClaimFacts, second: ClaimFacts) -> bool:
     return first.period_start <= second_end and second.period_start <= first_end
 
 
+def _same_saving(first: ClaimFacts, second: ClaimFacts) -> bool:
+    """Whether two claims may be one saving: the same mechanism, or (for two ideas) one shared change to a
+    measure, whose impact cannot be told apart between them."""
+    if mechanism_key(first.mechanism) == mechanism_key(second.mechanism):
+        return True
+    return first.idea_id != second.idea_id and bool(first.measure_changes & second.measure_changes)
+
+
 def double_counts(claims: Sequence[ClaimFacts]) -> list[list[ClaimFacts]]:
-    """Groups of live claims that may count the same saving twice: same division, same mechanism,
-    overlapping periods (chained: if A overlaps B and B overlaps C, they are one group)."""
+    """Groups of live claims that may count the same saving twice: same division, the same saving
+    (``_same_saving``), overlapping periods (chained: if A overlaps B and B overlaps C, they are one
+    group)."""
     live = [claim for claim in claims if claim.status.live]
     groups: list[list[ClaimFacts]] = []
     seen: set[str] = set()
@@ -163,10 +211,8 @@ def double_counts(claims: Sequence[ClaimFacts]) -> list[list[ClaimFacts]]:
             for other in live:
                 if other.id in seen:
                     continue
-                if (
-                    other.division_id == claim.division_id
-                    and mechanism_key(other.mechanism) == mechanism_key(claim.mechanism)
-                    and any(_overlap(other, member) for member in group)
+                if other.division_id == claim.division_id and any(
+                    _same_saving(other, member) and _overlap(other, member) for member in group
                 ):
                     group.append(other)
                     seen.add(other.id)
@@ -174,6 +220,15 @@ def double_counts(claims: Sequence[ClaimFacts]) -> list[list[ClaimFacts]]:
         if len(group) > 1:
             groups.append(group)
     return groups
+
+
+def clashes(claims: Sequence[ClaimFacts]) -> dict[str, list[str]]:
+    """For each claim flagged as a possible double count, the ids of the claims it clashes with."""
+    found: dict[str, list[str]] = {}
+    for group in double_counts(claims):
+        for claim in group:
+            found[claim.id] = [other.id for other in group if other.id != claim.id]
+    return found
 
 
 _PRECEDENCE = {ClaimStatus.VALIDATED: 0, ClaimStatus.CLAIMED: 1, ClaimStatus.FORECAST: 2}

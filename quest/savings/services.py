@@ -25,27 +25,33 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
-from quest.clock import EARLIEST_DATE
+from quest.clock import EARLIEST_DATE, LONDON
 from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas.decisions import force_settings
 from quest.ideas.models import Idea
 from quest.ideas.services import add_event, visible
 from quest.ideas.status import IdeaStatus
-from quest.metrics.models import IdeaMetric
+from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceSettings
 from quest.savings.models import RateCardEntry, SavingsClaim
 from quest.savings.rules import (
     DEFAULT_RATES,
+    PENNY,
     ClaimFacts,
     ClaimKind,
     ClaimStatus,
     Grade,
+    PartYear,
     Rate,
     Totals,
-    double_counts,
+    clashes,
+    latest_period_start,
+    part_of_year,
     rate_on,
+    rests_on,
+    share_in_year,
     totals,
     value_of_hours,
 )
@@ -114,7 +120,15 @@ def _money(raw: str, *, name: str, label: str, most: D, errors: dict[str, str]) 
     return None
 
 
-def _date(raw: str, *, name: str, label: str, errors: dict[str, str], required: bool = True) -> datetime.date | None:
+def _date(
+    raw: str,
+    *,
+    name: str,
+    label: str,
+    errors: dict[str, str],
+    required: bool = True,
+    latest: datetime.date | None = None,
+) -> datetime.date | None:
     if not raw.strip():
         if required:
             errors[name] = f"Enter {label}, like 2026-04-01"
@@ -125,7 +139,12 @@ def _date(raw: str, *, name: str, label: str, errors: dict[str, str], required: 
         errors[name] = f"{label.capitalize()} must be a real date, like 2026-04-01"
         return None
     if day < EARLIEST_DATE:
-        errors[name] = f"{label.capitalize()} must be in 2000 or later"
+        errors[name] = f"{label.capitalize()} must be in {EARLIEST_DATE.year} or later"
+        return None
+    if latest is not None and day > latest:
+        errors[name] = (
+            f"{label.capitalize()} must be on or before {latest.day} {latest:%B %Y}, the end of next financial year"
+        )
         return None
     return day
 
@@ -396,7 +415,13 @@ async def record_claim(
         errors=errors,
         required=status is ClaimStatus.CLAIMED,
     )
-    start = _date(data.period_start, name="period_start", label="the date the saving starts", errors=errors)
+    start = _date(
+        data.period_start,
+        name="period_start",
+        label="the date the saving starts",
+        errors=errors,
+        latest=latest_period_start(now.astimezone(LONDON).date()),
+    )
     end = _date(data.period_end, name="period_end", label="the date it ends", errors=errors, required=False)
     if start and end and end < start:
         errors["period_end"] = "The end must be on or after the start"
@@ -565,6 +590,17 @@ async def decide_claim(
 
 
 @dataclass(frozen=True, slots=True)
+class Clash:
+    """Another claim that a flagged claim may count twice."""
+
+    id: uuid.UUID
+    idea_reference: str
+    mechanism: str
+    amount_per_year: D
+    status: ClaimStatus
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRow:
     id: uuid.UUID
     idea_id: uuid.UUID
@@ -592,7 +628,18 @@ class ClaimRow:
     version: int
     supersedes_id: uuid.UUID | None
     metric_id: uuid.UUID | None
-    flagged: bool = False
+    # The changes to measures it rests on: (measure id, change date) of its idea's links.
+    measure_changes: frozenset[tuple[str, datetime.date]] = frozenset()
+    # A possible double count, and the claims it may count twice.
+    clashes_with: tuple[Clash, ...] = ()
+    # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
+    # is not all of it (so the page can say why the figure is a share of the yearly amount).
+    year_amount: D | None = None
+    part_year: PartYear | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.clashes_with)
 
     def facts(self) -> ClaimFacts:
         return ClaimFacts(
@@ -606,10 +653,40 @@ class ClaimRow:
             amount_per_year=self.amount_per_year,
             hours_per_year=self.hours_per_year,
             created_at=self.created_at,
+            idea_id=str(self.idea_id),
+            measure_changes=self.measure_changes,
         )
 
 
-async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+async def _measure_changes(
+    session: AsyncSession, claims: list[ClaimRow]
+) -> dict[uuid.UUID, frozenset[tuple[str, datetime.date]]]:
+    """For each claim, the changes to measures it rests on: its idea's linked measures that it names or
+    whose name is its mechanism, each with the idea's change date."""
+    idea_ids = {claim.idea_id for claim in claims}
+    if not idea_ids:
+        return {}
+    links = (
+        await session.execute(
+            select(IdeaMetric.idea_id, IdeaMetric.metric_id, IdeaMetric.change_date, Metric.name)
+            .join(Metric, Metric.id == IdeaMetric.metric_id)
+            .where(IdeaMetric.idea_id.in_(idea_ids))
+        )
+    ).all()
+    by_idea: dict[uuid.UUID, list[tuple[uuid.UUID, datetime.date, str]]] = {}
+    for idea_id, metric_id, change_date, name in links:
+        by_idea.setdefault(idea_id, []).append((metric_id, change_date, name))
+    return {
+        claim.id: frozenset(
+            (str(metric_id), change_date)
+            for metric_id, change_date, name in by_idea.get(claim.idea_id, [])
+            if rests_on(claim.metric_id, claim.mechanism, metric_id, name)
+        )
+        for claim in claims
+    }
+
+
+async def _claims(session: AsyncSession, where: ColumnElement[bool], year: int | None = None) -> list[ClaimRow]:
     claimant, decider = aliased(User), aliased(User)
     rows = await session.execute(
         select(
@@ -648,8 +725,26 @@ async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[Cla
         .order_by(SavingsClaim.created_at)
     )
     found = [ClaimRow(*row) for row in rows]  # type: ignore[call-arg]
-    flagged = {claim.id for group in double_counts([row.facts() for row in found]) for claim in group}
-    return [dataclasses.replace(row, flagged=str(row.id) in flagged) for row in found]
+    changes = await _measure_changes(session, found)
+    found = [dataclasses.replace(row, measure_changes=changes.get(row.id, frozenset())) for row in found]
+    clashing = clashes([row.facts() for row in found])
+    by_id = {str(row.id): row for row in found}
+    return [
+        dataclasses.replace(
+            row,
+            clashes_with=tuple(
+                Clash(other.id, other.idea_reference, other.mechanism, other.amount_per_year, other.status)
+                for other in (by_id[other_id] for other_id in clashing.get(str(row.id), []))
+            ),
+            year_amount=None
+            if year is None
+            else (row.amount_per_year * share_in_year(row.period_start, row.period_end, year)).quantize(
+                PENNY, rounding=decimal.ROUND_HALF_UP
+            ),
+            part_year=None if year is None else part_of_year(row.period_start, row.period_end, year),
+        )
+        for row in found
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,7 +773,7 @@ async def ledger_for_force(
     in_reach = access.scope(
         viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
     )
-    claims = await _claims(session, in_reach)
+    claims = await _claims(session, in_reach, year)
     hours = (
         (await force_settings(session, viewer.force_id)).productive_hours_per_fte
         if viewer.force_id

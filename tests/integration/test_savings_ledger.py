@@ -252,6 +252,44 @@ def test_two_claims_on_one_mechanism_are_flagged_and_counted_once(demo: Any, cli
     assert "£423,516.00" in page  # 419,865.00 + 100 × 36.51
 
 
+@pytest.mark.parametrize(
+    ("start", "error"),
+    [
+        ("2199-01-01", "The date the saving starts must be on or before 31 March 2028, the end of next financial year"),
+        ("2028-04-01", "The date the saving starts must be on or before 31 March 2028, the end of next financial year"),
+        ("1999-12-31", "The date the saving starts must be in 2000 or later"),
+    ],
+)
+def test_a_saving_cannot_start_beyond_next_financial_year_or_before_2000(
+    signed_in: Any, database: Any, start: str, error: str
+) -> None:
+    idea = implemented_idea(database)
+    manager = signed_in("manager")
+    for status in ("forecast", "claimed"):
+        refused = claim(manager, idea, status=status, period_start=start)
+        assert refused.status_code == 422
+        assert refused.json()["extra"]["errors"] == {"period_start": error}
+    page = post_form(
+        manager,
+        f"/ideas/{idea.reference}/savings",
+        {k: str(v) for k, v in (LANCASHIRE | {"period_start": start}).items()},
+    )
+    assert page.status_code == 422
+    assert f'href="#period_start">{error}' in page.text
+    assert claim(manager, idea, period_start="2028-03-31").status_code == 201  # the last day allowed
+
+
+def test_a_year_share_says_why_it_is_not_the_yearly_amount(signed_in: Any, database: Any) -> None:
+    idea = implemented_idea(database)
+    manager = signed_in("manager")
+    assert claim(manager, idea, period_start="2026-08-01").status_code == 201
+    page = manager.get("/savings?fy=2026").text
+    # 243 of the year's 365 days: £419,865.00 × 243 ÷ 365.
+    assert "In 2026 to 2027: <strong>£279,526.56</strong>, this year’s share, from 1 August 2026" in page
+    whole = manager.get("/savings?fy=2027").text
+    assert "In 2027 to 2028: <strong>£419,865.00</strong></p>" in whole
+
+
 def test_totals_fall_in_the_financial_year_of_each_day_of_the_claim(signed_in: Any, database: Any) -> None:
     idea = implemented_idea(database)
     manager = signed_in("manager")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 
@@ -16,11 +17,15 @@ from quest.savings.rules import (
     ClaimKind,
     ClaimStatus,
     Grade,
+    PartYear,
     Rate,
+    clashes,
     double_counts,
     financial_year,
     financial_year_bounds,
     fte,
+    latest_period_start,
+    part_of_year,
     rate_on,
     share_in_year,
     totals,
@@ -158,6 +163,61 @@ def test_overlapping_claims_on_one_mechanism_in_one_division_are_flagged_and_cou
     assert year.validated.non_cashable_gbp == D("419865.00")
     assert year.claimed.non_cashable_gbp == D("839730.00")  # "west" and the crime claim; "bb" is left out
     assert year.validated.fte.quantize(D("0.1")) == D("7.0")
+
+
+def test_claims_of_two_ideas_resting_on_one_shared_change_to_a_measure_are_a_double_count() -> None:
+    shared = frozenset({("metric-1", datetime.date(2026, 6, 1))})
+    first = dataclasses.replace(claim("a", mechanism="Fewer visits"), idea_id="idea-1", measure_changes=shared)
+    second = dataclasses.replace(claim("bb", mechanism="Desk hours"), idea_id="idea-2", measure_changes=shared)
+    # The same idea's own claims on its own change are not, unless their mechanisms match.
+    own = dataclasses.replace(claim("ccc", mechanism="Vehicle hire"), idea_id="idea-1", measure_changes=shared)
+    later = dataclasses.replace(
+        claim("dddd", mechanism="Fewer duplicates"),
+        idea_id="idea-3",
+        measure_changes=frozenset({("metric-1", datetime.date(2026, 7, 1))}),
+    )
+    groups = double_counts([first, second, later])
+    assert [[item.id for item in group] for group in groups] == [["a", "bb"]]
+    assert clashes([first, second, later]) == {"a": ["bb"], "bb": ["a"]}
+    assert clashes([first, own]) == {}
+
+
+def test_a_claim_flagged_names_every_claim_it_clashes_with() -> None:
+    found = clashes([claim("a"), claim("bb"), claim("ccc"), claim("dddd", mechanism="Crime allocation")])
+    assert found == {"a": ["bb", "ccc"], "bb": ["a", "ccc"], "ccc": ["a", "bb"]}
+
+
+@pytest.mark.parametrize(
+    ("today", "latest"),
+    [
+        (datetime.date(2026, 11, 29), datetime.date(2028, 3, 31)),
+        (datetime.date(2027, 3, 31), datetime.date(2028, 3, 31)),
+        (datetime.date(2027, 4, 1), datetime.date(2029, 3, 31)),
+    ],
+)
+def test_a_saving_starts_no_later_than_the_end_of_next_financial_year(
+    today: datetime.date, latest: datetime.date
+) -> None:
+    assert latest_period_start(today) == latest
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "part"),
+    [
+        (datetime.date(2026, 4, 1), None, None),
+        (datetime.date(2025, 1, 1), datetime.date(2027, 3, 31), None),
+        (datetime.date(2026, 8, 1), None, PartYear(datetime.date(2026, 8, 1), None)),
+        (datetime.date(2025, 8, 1), datetime.date(2027, 1, 31), PartYear(None, datetime.date(2027, 1, 31))),
+        (
+            datetime.date(2026, 8, 1),
+            datetime.date(2027, 1, 31),
+            PartYear(datetime.date(2026, 8, 1), datetime.date(2027, 1, 31)),
+        ),
+        (datetime.date(2027, 8, 1), None, None),  # none of it in the year
+    ],
+)
+def test_the_part_of_a_year_a_claim_covers(start: datetime.date, end: datetime.date | None, part: PartYear) -> None:
+    assert part_of_year(start, end, 2026) == part
 
 
 def test_periods_that_do_not_overlap_are_not_a_double_count() -> None:
