@@ -2,6 +2,11 @@
 limits (dashed) and the target, each segment with its own limits, and a line at each rebase labelled with
 what caused it. Geometry only; templates/charts/xmr.html draws it as SVG.
 
+The labels above the plot (each rebase's, and a note on each segment that has no limits, saying why) are
+laid out so that none overlap, however close the changes: each goes beside its line, to the right or else
+to the left, on the lowest row where it fits; the chart grows taller by a row for each extra row needed.
+Text width is estimated from the character count at the largest size the stylesheet sets.
+
 It stays readable from 10 points to 2,000: dots shrink as they crowd, the line joining them thins, and the
 date axis labels five dates whatever the span. On a phone the chart keeps a readable width and scrolls
 sideways, its text a little larger (text is sized by the stylesheet, in the chart's own units).
@@ -14,12 +19,22 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from quest.metrics.spc import Number, PointType, Spc
+from quest.metrics.spc import NoLimits, Number, PointType, Spc
 
 WIDTH, HEIGHT = 800, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 28, 40
 DATE_LABELS = 4
 VALUE_TICKS = 5
+
+# Labels above the plot: quest.scss sets .quest-xmr__label at 13 chart units, 15 on a phone; lay out for 15.
+LABEL_FONT = 15
+CHARACTER_WIDTH = 0.62 * LABEL_FONT  # an average glyph of a sans-serif face, with room to spare
+LABEL_ASCENT, LABEL_DESCENT = 0.8 * LABEL_FONT, 0.25 * LABEL_FONT
+LABEL_ROW = 20  # baseline to baseline: taller than a line of text, so rows never touch
+LABEL_GAP = 8  # between two labels on one row
+LABEL_OFFSET = 4  # between a label and its line
+LABEL_BASELINE = 12  # the first row's baseline, above the plot
+NO_LIMITS = {NoLimits.ONE_POINT: "No limits: one reading", NoLimits.NO_VARIATION: "No limits: no variation"}
 
 # NHS England's Making Data Count colours.
 COLOURS = {
@@ -53,10 +68,17 @@ class Level:
 
 
 @dataclass(frozen=True, slots=True)
-class Rebase:
+class Label:
+    """Text above the plot, beside the line or segment start at ``x``: it begins at ``text_x`` (or ends
+    there when ``anchor`` is "end") on ``row`` (0 nearest the plot), with its baseline at ``y``."""
+
     x: float
     label: str
-    anchor: str  # near the right edge the label goes to the left of its line
+    anchor: str
+    text_x: float
+    y: float
+    row: int
+    box: tuple[float, float, float, float]  # left, top, right, bottom: the room the text takes, estimated
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +104,9 @@ class XmrChart:
     upper_limits: tuple[Level, ...]
     lower_limits: tuple[Level, ...]
     target: Level | None
-    rebases: tuple[Rebase, ...]
+    rebases: tuple[Label, ...]
+    # Where a segment has no process limits, a note at its start saying why.
+    notes: tuple[Label, ...]
     value_ticks: tuple[Tick, ...]
     date_ticks: tuple[Tick, ...]
 
@@ -98,6 +122,95 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2g}"
 
 
+def text_width(text: str) -> float:
+    return len(text) * CHARACTER_WIDTH
+
+
+def _fit(text: str, room: float) -> str:
+    """``text``, cut short with an ellipsis if it would be wider than ``room``."""
+    if text_width(text) <= room:
+        return text
+    return text[: max(int(room / CHARACTER_WIDTH) - 1, 1)].rstrip(" ,") + "…"
+
+
+def rows_needed(labels: list[Label]) -> int:
+    return max((label.row + 1 for label in labels), default=0)
+
+
+def lay_out_labels(wanted: list[tuple[float, str]], *, left: float, right: float) -> list[Label]:
+    """Labels for lines at x, in the order given, none overlapping and all between ``left`` and ``right``:
+    each to the right of its line or else to the left, on the lowest row where it fits (taken in order of
+    x). The top row sits at the top of the chart; the plot starts below the lowest (see ``plot_top_for``)."""
+    taken: list[list[tuple[float, float]]] = []
+    placements: dict[int, tuple[str, str, float, float, int]] = {}
+    for index in sorted(range(len(wanted)), key=lambda position: wanted[position][0]):
+        x, text = wanted[index][0], _fit(wanted[index][1], right - left)
+        width = text_width(text)
+        sides = [
+            ("start", x + LABEL_OFFSET, x + LABEL_OFFSET + width),
+            ("end", x - LABEL_OFFSET - width, x - LABEL_OFFSET),
+        ]
+        fitting = [side for side in sides if side[1] >= left and side[2] <= right]
+        if not fitting:  # too wide for either side: as near its line as the edges allow
+            begin = min(max(x - width / 2, left), right - width)
+            fitting = [("start", begin, begin + width)]
+        row = 0
+        while True:
+            if row == len(taken):
+                taken.append([])
+            free = next(
+                (
+                    side
+                    for side in fitting
+                    if all(side[2] + LABEL_GAP <= begin or end + LABEL_GAP <= side[1] for begin, end in taken[row])
+                ),
+                None,
+            )
+            if free is not None:
+                break
+            row += 1
+        anchor, begin, end = free
+        taken[row].append((begin, end))
+        placements[index] = (text, anchor, begin, end, row)
+    first_baseline = plot_top_for(len(taken)) - LABEL_BASELINE
+    labels = []
+    for index, (x, _wanted) in enumerate(wanted):
+        text, anchor, begin, end, row = placements[index]
+        baseline = first_baseline - row * LABEL_ROW
+        labels.append(
+            Label(
+                x=x,
+                label=text,
+                anchor=anchor,
+                text_x=round(begin if anchor == "start" else end, 1),
+                y=round(baseline, 1),
+                row=row,
+                box=(
+                    round(begin, 1),
+                    round(baseline - LABEL_ASCENT, 1),
+                    round(end, 1),
+                    round(baseline + LABEL_DESCENT, 1),
+                ),
+            )
+        )
+    return labels
+
+
+def plot_top_for(rows: int) -> int:
+    """Where the plot starts when the labels above it take ``rows`` rows."""
+    return TOP + max(rows - 1, 0) * LABEL_ROW
+
+
+def _rebase_texts(spc: Spc, labels: Mapping[datetime.date, str]) -> list[str]:
+    """What each rebase line says: the labels of the change dates it stands for (a change between two
+    readings starts the new segment at the next reading), or the date it rebased on."""
+    texts = []
+    for previous, segment in zip(spc.segments, spc.segments[1:], strict=False):
+        causes = [text for day, text in sorted(labels.items()) if previous.end < day <= segment.start]
+        texts.append(", ".join(causes) if causes else f"Rebased {segment.start:%d %b %Y}")
+    return texts
+
+
 def xmr_chart(
     spc: Spc, *, target: Number | None = None, rebase_labels: Mapping[datetime.date, str] | None = None
 ) -> XmrChart | None:
@@ -105,6 +218,30 @@ def xmr_chart(
     if not spc.points:
         return None
     labels = rebase_labels or {}
+    first, last = spc.points[0].date, spc.points[-1].date
+    days = max((last - first).days, 1)
+    plot_right = WIDTH - RIGHT
+
+    def x_of(day: datetime.date) -> float:
+        return (
+            round(LEFT + (day - first).days / days * (plot_right - LEFT), 1)
+            if last != first
+            else (LEFT + plot_right) / 2
+        )
+
+    # The labels first: the rows they need push the plot down, and the chart grows to keep its plot.
+    rebase_texts = [
+        (x_of(segment.start), text) for segment, text in zip(spc.segments[1:], _rebase_texts(spc, labels), strict=True)
+    ]
+    note_texts = [
+        (x_of(segment.start), NO_LIMITS[segment.limits.missing])
+        for segment in spc.segments
+        if segment.limits.missing is not None
+    ]
+    placed = lay_out_labels([*rebase_texts, *note_texts], left=0, right=WIDTH)
+    rebases, notes = tuple(placed[: len(rebase_texts)]), tuple(placed[len(rebase_texts) :])
+    plot_top = plot_top_for(rows_needed(placed))
+    height = HEIGHT + plot_top - TOP
     values = [float(point.value) for point in spc.points]
     limits = [
         float(bound)
@@ -117,19 +254,10 @@ def xmr_chart(
     low, high = math.floor(min(extent) / step) * step, math.ceil(max(extent) / step) * step
     if high == low:
         low, high = low - step, high + step
-    plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
-    first, last = spc.points[0].date, spc.points[-1].date
-    days = max((last - first).days, 1)
-
-    def x_of(day: datetime.date) -> float:
-        return (
-            round(LEFT + (day - first).days / days * (plot_right - LEFT), 1)
-            if last != first
-            else (LEFT + plot_right) / 2
-        )
+    plot_bottom = height - BOTTOM
 
     def y_of(value: float) -> float:
-        return round(plot_bottom - (value - low) / (high - low) * (plot_bottom - TOP), 1)
+        return round(plot_bottom - (value - low) / (high - low) * (plot_bottom - plot_top), 1)
 
     count = len(spc.points)
     spacing = (plot_right - LEFT) / max(count - 1, 1)
@@ -156,14 +284,6 @@ def xmr_chart(
         if process is not None:
             lowers.append(level(index, float(process[0])))
             uppers.append(level(index, float(process[1])))
-    rebases = tuple(
-        Rebase(
-            x_of(segment.start),
-            labels.get(segment.start, f"Rebased {segment.start:%d %b %Y}"),
-            "end" if x_of(segment.start) > plot_right - 120 else "start",
-        )
-        for segment in spc.segments[1:]
-    )
     value_ticks = tuple(
         Tick(y_of(low + index * step), _number(low + index * step)) for index in range(round((high - low) / step) + 1)
     )
@@ -182,10 +302,10 @@ def xmr_chart(
     )
     return XmrChart(
         width=WIDTH,
-        height=HEIGHT,
+        height=height,
         plot_left=LEFT,
         plot_right=plot_right,
-        plot_top=TOP,
+        plot_top=plot_top,
         plot_bottom=plot_bottom,
         dots=dots,
         radius=round(min(4.0, max(1.2, spacing * 0.45)), 1),
@@ -196,6 +316,7 @@ def xmr_chart(
         lower_limits=tuple(lowers),
         target=Level(LEFT, plot_right, y_of(float(target)), float(target)) if target is not None else None,
         rebases=rebases,
+        notes=notes,
         value_ticks=value_ticks,
         date_ticks=date_ticks,
     )

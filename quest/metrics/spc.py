@@ -6,13 +6,26 @@ A series is cut into segments at rebase dates (an idea's change date is one). In
 - the mean is the mean of its values, or of its first N values when the baseline is fixed;
 - the moving ranges are |xᵢ − xᵢ₋₁| over the same values; any at or above 3.267 × their mean is screened
   out, and the rest averaged again to give MR̄;
-- the process limits are mean ± 2.66 × MR̄, the near limits mean ± ⅔ × 2.66 × MR̄.
+- the process limits are mean ± 2.66 × MR̄, the near limits mean ± ⅔ × 2.66 × MR̄;
+- a segment of one point, or one whose moving ranges are all zero (every value the same), has a mean
+  but no limits. Zero is judged after screening, as the reference's outputs show: fourteen 24s then a 0
+  have no limits either (the one range of 24 is screened out, and nothing that varies is left), so the 0
+  is common cause.
 
 A point is a special cause when any of the four rules holds: it lies outside the process limits; it is
 in a run of 7 or more on one side of the mean (a point on the mean breaks the run); it is in a run of 7
 or more each strictly higher, or each strictly lower, than the one before; or it lies beyond a near limit
 (within the process limits) and is one of at least 2 such points in some 3 consecutive points all on the
-same side of the mean. Runs and windows never cross a rebase.
+same side of the mean. Runs and windows never cross a rebase; without limits, rules 1 and 4 cannot hold.
+
+A special cause is an improvement or a concern (high or low, for a neutral measure) by the way the point
+leans, taken from the first rule in this order that flags it: outside the limits, its side of the mean;
+a trend, the way the trend runs (a rising trend leans high even where it starts below the mean; a point
+where a rising trend turns into a falling one leans the way of the trend it starts); two of three near a
+limit, or a run, its side of the mean.
+
+Assurance compares the target with the latest segment's limits; without limits it is ``inconsistent``.
+There is none without a target, or for a neutral measure.
 
 Arithmetic is exact (fractions), so a point on a limit or on the mean is judged the same whatever the
 scale or offset of the data; results are handed out as floats.
@@ -57,6 +70,13 @@ class Assurance(enum.StrEnum):
     INCONSISTENT = "inconsistent"
 
 
+class NoLimits(enum.StrEnum):
+    """Why a segment has a mean but no process limits."""
+
+    ONE_POINT = "one_point"  # no moving range at all
+    NO_VARIATION = "no_variation"  # every moving range is zero: every value the same
+
+
 class Rule(enum.IntEnum):
     """The special-cause rules, numbered as DESIGN §2 numbers them."""
 
@@ -69,8 +89,9 @@ class Rule(enum.IntEnum):
 @dataclass(frozen=True, slots=True)
 class Limits:
     mean: Fraction
-    # None when the segment has a single point: there is no moving range to set limits from.
+    # None when the limits cannot be computed, and then ``missing`` says why.
     moving_range: Fraction | None
+    missing: NoLimits | None = None
 
     def process(self) -> tuple[Fraction, Fraction] | None:
         if self.moving_range is None:
@@ -131,11 +152,14 @@ def limits_of(values: Sequence[Fraction]) -> Limits:
     mean = sum(values, Fraction(0)) / len(values)
     ranges = [abs(later - earlier) for earlier, later in pairwise(values)]
     if not ranges:
-        return Limits(mean, None)
+        return Limits(mean, None, NoLimits.ONE_POINT)
     average = sum(ranges, Fraction(0)) / len(ranges)
     kept = [spread for spread in ranges if spread < MOVING_RANGE_SCREEN * average]
-    # Every range screened out happens only when all are zero: the process has not varied at all.
-    return Limits(mean, sum(kept, Fraction(0)) / len(kept) if kept else Fraction(0))
+    # Nothing left that varies once the freak ranges are screened out (every value the same, or one lone
+    # jump in a flat run): there is no variation to set limits from, as in the reference's outputs.
+    if not any(kept):
+        return Limits(mean, None, NoLimits.NO_VARIATION)
+    return Limits(mean, sum(kept, Fraction(0)) / len(kept))
 
 
 def _sign(number: Fraction) -> int:
@@ -155,8 +179,8 @@ def _runs(flags: Sequence[int], length: int) -> set[int]:
 
 
 def special_causes(values: Sequence[Fraction], limits: Limits) -> tuple[list[set[Rule]], list[int]]:
-    """For one segment: the rules each point breaks, and which way each point leans (its side of the mean,
-    or on the mean, the way the trend it is part of runs)."""
+    """For one segment: the rules each point breaks, and which way each special cause leans (+1 high, -1
+    low), from the first rule that flags it in the order outside the limits, trend, two in three, run."""
     sides = [_sign(value - limits.mean) for value in values]
     rules: list[set[Rule]] = [set() for _ in values]
     process, near = limits.process(), limits.near()
@@ -173,8 +197,10 @@ def special_causes(values: Sequence[Fraction], limits: Limits) -> tuple[list[set
         rules[index].add(Rule.SHIFT)
     # A trend of 7 points is 6 steps the same way; step i joins point i and point i + 1.
     steps = [_sign(later - earlier) for earlier, later in pairwise(values)]
+    trending = _runs(steps, RUN_LENGTH - 1)
     trend_of = [0] * len(values)
-    for step in _runs(steps, RUN_LENGTH - 1):
+    # A point joining two trends (a peak or a trough) leans the way of the later one, the one it starts.
+    for step in sorted(trending):
         for index in (step, step + 1):
             rules[index].add(Rule.TREND)
             trend_of[index] = steps[step]
@@ -184,7 +210,10 @@ def special_causes(values: Sequence[Fraction], limits: Limits) -> tuple[list[set
             for index in window:
                 if beyond_near[index]:
                     rules[index].add(Rule.TWO_IN_THREE)
-    leaning = [side or trend for side, trend in zip(sides, trend_of, strict=True)]
+    leaning = [
+        trend_of[index] if Rule.TREND in broken and Rule.OUTSIDE_LIMITS not in broken else sides[index]
+        for index, broken in enumerate(rules)
+    ]
     return rules, leaning
 
 
@@ -198,16 +227,25 @@ def point_type(broken: Collection[Rule], leaning: int, direction: Direction) -> 
 
 
 def assurance(limits: Limits, target: Fraction | None, direction: Direction) -> Assurance | None:
-    """Whether the process will meet the target: reliably, never, or sometimes."""
-    process = limits.process()
-    if target is None or direction is Direction.NEUTRAL or process is None:
+    """Whether the process will meet the target: reliably, never, or sometimes (also when there are no
+    limits to judge by)."""
+    if target is None or direction is Direction.NEUTRAL:
         return None
+    process = limits.process()
+    if process is None:
+        return Assurance.INCONSISTENT
     lower, upper = process
     if target > upper:
         return Assurance.CONSISTENT_FAIL if direction is Direction.UP else Assurance.CONSISTENT_PASS
     if target < lower:
         return Assurance.CONSISTENT_PASS if direction is Direction.UP else Assurance.CONSISTENT_FAIL
     return Assurance.INCONSISTENT
+
+
+WHY_NO_LIMITS = {
+    NoLimits.ONE_POINT: "a single reading has no moving range to set them from",
+    NoLimits.NO_VARIATION: "its readings are all the same, so there is no variation to set them from",
+}
 
 
 def exact(number: Number) -> Fraction:
@@ -248,7 +286,12 @@ def analyse(
         limits = limits_of(chunk[:baseline] if baseline else chunk)
         broken, leaning = special_causes(chunk, limits)
         segments.append(Segment(dates[start], dates[end - 1], len(chunk), limits))
-        if len(chunk) < SHORT_SEGMENT:
+        if limits.missing is not None:
+            why = WHY_NO_LIMITS[limits.missing]
+            if baseline and baseline < len(chunk):
+                why = f"they are set by its first {baseline} readings, and {why.replace('its readings', 'those')}"
+            warnings.append(f"There are no limits from {dates[start]:%d %B %Y}: {why}")
+        elif len(chunk) < SHORT_SEGMENT:
             warnings.append(
                 f"The limits from {dates[start]:%d %B %Y} rest on {len(chunk)} "
                 f"{'point' if len(chunk) == 1 else 'points'}; at least {SHORT_SEGMENT} are needed to trust them"

@@ -4,6 +4,7 @@ the SVG chart itself, linking a measure to an idea, the before and after, and sa
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -285,3 +286,92 @@ def test_a_measure_of_another_division_cannot_be_linked(signed_in: Any, database
     )
     assert response.status_code == 422
     assert set(response.json()["extra"]["errors"]) == {"metric_id"}
+
+
+# The largest size the stylesheet gives chart labels, and a sans-serif face's average glyph at that size.
+LABEL_FONT = 15
+CHARACTER_WIDTH, LABEL_ASCENT, LABEL_DESCENT = 0.62 * LABEL_FONT, 0.8 * LABEL_FONT, 0.25 * LABEL_FONT
+
+
+def label_boxes(svg: ET.Element) -> list[tuple[str, float, float, float, float]]:
+    """Each label above the plot (a rebase's or a note's) with the room its text takes: its width estimated
+    from its length at the largest size the stylesheet gives chart labels."""
+    boxes = []
+    for text in svg.findall(f".//{SVG}text"):
+        y = float(text.get("y") or 0)
+        if y >= float(svg.get("viewBox", "0 0 0 0").split()[3]) - 40 or "quest-xmr__label" not in (
+            text.get("class") or ""
+        ):
+            continue
+        content = text.text or ""
+        if not re.match(r"LAN-|No limits|Rebased", content):
+            continue
+        x, width = float(text.get("x") or 0), len(content) * CHARACTER_WIDTH
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[text.get("text-anchor") or "start"]
+        boxes.append((content, left, y - LABEL_ASCENT, left + width, y + LABEL_DESCENT))
+    return boxes
+
+
+def test_change_labels_days_apart_on_a_two_year_chart_do_not_overlap(signed_in: Any, database: Any) -> None:
+    manager = signed_in("manager")
+    metric = make_metric(manager)
+    put_readings(manager, metric, [100 + (index * 37) % 23 for index in range(730)], start=datetime.date(2024, 6, 1))
+    references = []
+    for offset in (0, 3, 6):
+        idea = implemented_idea(database, f"Change number {offset}")
+        change = (datetime.date(2025, 10, 1) + datetime.timedelta(days=offset)).isoformat()
+        made = manager.post(
+            f"/api/v1/ideas/{idea.id}/metrics",
+            json={"metric_id": metric, "change_date": change},
+            headers=api_headers(manager),
+        )
+        assert made.status_code == 201, made.text
+        references.append(idea.reference)
+    svg = chart_of(manager.get(f"/metrics/{metric}").text)
+    boxes = label_boxes(svg)
+    assert sorted(box[0] for box in boxes) == sorted(references)
+    width, height = (float(number) for number in (svg.get("viewBox") or "").split()[2:])
+    for one, other in itertools.combinations(boxes, 2):
+        assert not (one[1] < other[3] and other[1] < one[3] and one[2] < other[4] and other[2] < one[4]), (one, other)
+    for _text, left, top, right, bottom in boxes:
+        assert 0 <= left < right <= width
+        assert 0 <= top < bottom <= height
+
+
+def test_a_change_between_weekly_readings_labels_the_next_reading(signed_in: Any, database: Any) -> None:
+    idea = implemented_idea(database)
+    manager = signed_in("manager")
+    metric = make_metric(manager, frequency="weekly")
+    weeks = [datetime.date(2026, 1, 5) + datetime.timedelta(weeks=index) for index in range(30)]
+    for week, value in zip(weeks, alternating(10, 12, 30), strict=True):
+        put_readings(manager, metric, [value], start=week)
+    midweek = weeks[15] + datetime.timedelta(days=3)
+    made = manager.post(
+        f"/api/v1/ideas/{idea.id}/metrics",
+        json={"metric_id": metric, "change_date": midweek.isoformat()},
+        headers=api_headers(manager),
+    )
+    assert made.status_code == 201, made.text
+    page = manager.get(f"/metrics/{metric}").text
+    assert f">{idea.reference}</text>" in page
+    assert "A change dated between two readings" in page
+
+
+def test_a_measure_that_never_varies_has_no_limits_and_says_why(signed_in: Any) -> None:
+    manager = signed_in("manager")
+    metric = make_metric(manager, target=5)
+    put_readings(manager, metric, [7] * 20)
+    spc = manager.get(f"/api/v1/metrics/{metric}/spc", headers={"Accept": "application/json"}).json()
+    assert {(point["mean"], point["upl"], point["lpl"]) for point in spc["points"]} == {(7.0, None, None)}
+    assert {point["point_type"] for point in spc["points"]} == {"common_cause"}
+    assert spc["assurance"] == "inconsistent"  # there are no limits to judge the target by
+    assert spc["warnings"] == [
+        "There are no limits from 01 January 2025: its readings are all the same, so there is no variation to "
+        "set them from"
+    ]
+    page = manager.get(f"/metrics/{metric}").text
+    svg = chart_of(page)
+    assert [box[0] for box in label_boxes(svg)] == ["No limits: no variation"]
+    assert not [line for line in svg.findall(f".//{SVG}line") if line.get("class") == "quest-xmr__limit"]
+    assert "its readings are all the same, so there is no variation to set them from." in page
+    assert "Assurance: " in page

@@ -186,10 +186,107 @@ def test_a_single_point_has_no_limits_and_no_series_has_no_icon() -> None:
     assert (empty.points, empty.variation, empty.assurance) == ([], None, None)
 
 
-def test_a_flat_series_has_its_limits_on_the_mean() -> None:
-    result = analyse(dated([7] * 15 + [8]), direction=Direction.UP)
-    assert result.segments[0].limits.moving_range == 0  # 15 ranges of 0 and one of 1 (screened out)
-    assert result.points[-1].point_type is PointType.SPECIAL_CAUSE_IMPROVEMENT
+def test_a_single_point_last_segment_with_a_target_is_inconsistent() -> None:
+    values = [*alternating(10, 12, 20), 11]
+    change = [START + datetime.timedelta(days=20)]
+    rebased = analyse(dated(values), direction=Direction.UP, target=30, rebase=change)
+    assert rebased.segments[-1].limits.process() is None
+    assert rebased.assurance is Assurance.INCONSISTENT  # the limits cannot be computed, not "no assurance"
+    assert analyse(dated(values), direction=Direction.UP, rebase=change).assurance is None
+    assert analyse(dated([5]), direction=Direction.NEUTRAL, target=3).assurance is None
+
+
+# --- Trend points lean the way their trend runs (DESIGN §2; NHSRplotthedots 0.2.2) --------------------
+
+
+def types_of(values: list[float | int | Fraction], direction: Direction) -> list[PointType]:
+    return [point.point_type for point in analyse(dated(values), direction=direction).points]
+
+
+IMPROVEMENT, CONCERN, COMMON = (
+    PointType.SPECIAL_CAUSE_IMPROVEMENT,
+    PointType.SPECIAL_CAUSE_CONCERN,
+    PointType.COMMON_CAUSE,
+)
+
+
+def test_a_rising_trend_is_a_concern_where_lower_is_better_even_below_the_mean() -> None:
+    # Mean 72.7, limits 8.4 to 137.0: the 0 is below the lower limit (rule 1 labels it: an improvement), the
+    # 145 above the upper; the 24 and 49 lie below the mean but belong to a rising trend, so they are a concern.
+    assert types_of([0, 24, 49, 73, 97, 121, 145], Direction.DOWN) == [IMPROVEMENT, *[CONCERN] * 6]
+
+
+def test_a_falling_trend_above_the_mean_is_a_concern_where_higher_is_better() -> None:
+    result = analyse(dated([0, 163, 159, 154, 150, 145, 140, 136]), direction=Direction.UP)
+    # Mean 130.9, limits 118.9 to 142.9 (the 163 jump is screened out of the moving ranges).
+    assert [point.point_type for point in result.points] == [CONCERN, *[IMPROVEMENT] * 5, CONCERN, CONCERN]
+    assert result.points[-1].value > result.points[-1].limits.mean
+    assert Rule.TREND in result.points[-1].rules
+    assert result.variation is CONCERN
+
+
+def test_a_neutral_trend_is_high_or_low_by_its_direction() -> None:
+    rising = [*alternating(8, 14, 20), 8, 9, 10, 11, 12, 13, 14, *alternating(8, 14, 20)]
+    types = types_of(rising, Direction.NEUTRAL)
+    assert set(types[20:27]) == {PointType.SPECIAL_CAUSE_NEUTRAL_HIGH}  # 8, 9 and 10 lie below the mean of 11
+
+
+def test_a_peak_between_two_trends_leans_the_way_of_the_one_it_starts() -> None:
+    values = [*alternating(0, 20, 20), 8, 9, 10, 11, 12, 13, 14, 13, 12, 11, 10, 9, 8, *alternating(20, 0, 20)]
+    result = analyse(dated(values), direction=Direction.UP)
+    assert all(Rule.TREND in result.points[index].rules for index in range(20, 33))
+    assert [point.point_type for point in result.points[20:33]] == [*[IMPROVEMENT] * 6, *[CONCERN] * 7]
+
+
+def test_outside_the_limits_labels_before_the_trend() -> None:
+    # The 0 starts a rising trend but lies below the lower limit: it is labelled by its side, low.
+    [first, *_rest] = analyse(dated([0, 24, 49, 73, 97, 121, 145]), direction=Direction.UP).points
+    assert first.rules == {Rule.OUTSIDE_LIMITS, Rule.TREND}
+    assert first.point_type is CONCERN
+
+
+# --- Limits that cannot be computed ---------------------------------------------------------------------
+
+
+def test_a_segment_of_one_value_repeated_has_a_mean_but_no_limits() -> None:
+    result = analyse(dated([5] * 20), direction=Direction.UP, target=3)
+    [segment] = result.segments
+    assert segment.limits.mean == 5
+    assert segment.limits.process() is None
+    assert segment.limits.near() is None
+    assert {point.point_type for point in result.points} == {COMMON}
+    assert (result.points[0].upper_limit, result.points[0].lower_limit) == (None, None)
+    assert result.assurance is Assurance.INCONSISTENT  # not "consistent pass" against limits of 5 and 5
+    assert result.warnings == [
+        "There are no limits from 01 January 2026: its readings are all the same, so there is no variation to "
+        "set them from"
+    ]
+
+
+def test_a_fixed_baseline_of_one_value_repeated_has_no_limits_but_runs_still_count() -> None:
+    values = [*[10] * 12, *[11] * 8]
+    result = analyse(dated(values), direction=Direction.UP, baseline=12)
+    assert result.segments[0].limits.process() is None
+    # The 8 readings above the baseline's mean of 10 are a run: rules 2 and 3 need no limits.
+    assert [point.point_type for point in result.points] == [*[COMMON] * 12, *[IMPROVEMENT] * 8]
+    assert result.warnings == [
+        "There are no limits from 01 January 2026: they are set by its first 12 readings, and those are all "
+        "the same, so there is no variation to set them from"
+    ]
+
+
+def test_a_lone_jump_after_a_flat_stretch_leaves_no_variation_and_so_no_limits() -> None:
+    """Fourteen 24s then a 0, lower is better (issue 9, from the reference's own outputs). The moving ranges
+    are thirteen 0s and a 24; the 24 is screened out (at least 3.267 × their mean), and what is left does not
+    vary: no limits, so the 0 is not outside any, and it is common cause. The 24s are a run of 14 above the
+    mean, a concern. Assurance against a target is inconsistent."""
+    result = analyse(dated([*[24] * 14, 0]), direction=Direction.DOWN, target=10)
+    limits = result.segments[0].limits
+    assert limits.process() is None
+    assert limits.mean == F("22.4")
+    assert [point.point_type for point in result.points] == [*[CONCERN] * 14, COMMON]
+    assert result.variation is COMMON
+    assert result.assurance is Assurance.INCONSISTENT
 
 
 # --- Properties ---------------------------------------------------------------------------------------
@@ -229,8 +326,10 @@ def test_multiplying_by_a_positive_constant_scales_the_mean_and_limits(
     for old, new in zip(before.points, after.points, strict=True):
         assert new.limits.mean == old.limits.mean * factor
         old_limits, new_limits = old.limits.process(), new.limits.process()
-        assert old_limits is not None
-        assert new_limits == (old_limits[0] * factor, old_limits[1] * factor)
+        if old_limits is None:
+            assert new_limits is None
+        else:
+            assert new_limits == (old_limits[0] * factor, old_limits[1] * factor)
         assert new.point_type is old.point_type
 
 
