@@ -19,6 +19,7 @@ from quest.demo import lancashire, stories
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import is_decision, is_first_response
 from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
@@ -99,6 +100,8 @@ async def seed_history(session: AsyncSession, seed: int, *, now: datetime.dateti
                 today=today,
             )
             tally.ideas += told
+        if team.staff[0].email == DEMO_STAFF_EMAIL:
+            tally.ideas += await _withdrawn_idea(session, division, team.staff[0], now)
         await _waste(session, _random(seed, "waste", *place), division, team, today, tally)
     return tally
 
@@ -294,12 +297,66 @@ async def _ideas(
         tally.ideas += 1
 
 
+async def _withdrawn_idea(session: AsyncSession, division: Division, submitter: User, now: datetime.datetime) -> int:
+    """The demo staff member's idea that they withdrew before review, once. Returns how many were added."""
+    story = stories.WITHDRAWN_IDEA
+    existing = await session.execute(select(Idea.id).where(Idea.division_id == division.id, Idea.title == story.title))
+    if existing.first() is not None:
+        return 0
+    created = now - datetime.timedelta(days=9, hours=3)
+    withdrawn = created + datetime.timedelta(days=2, hours=5)
+    idea = Idea(
+        reference=await next_reference(session, division.force_id),
+        force_id=division.force_id,
+        division_id=division.id,
+        submitter_id=submitter.id,
+        title=story.title,
+        problem=story.problem,
+        proposal=story.proposal,
+        expected_benefit=story.benefit,
+        process=story.process,
+        status=IdeaStatus.WITHDRAWN,
+        status_changed_at=withdrawn,
+        created_at=created,
+        updated_at=withdrawn,
+    )
+    session.add(idea)
+    await session.flush()
+    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
+    events = [
+        IdeaEvent(
+            idea_id=idea.id,
+            occurred_at=created,
+            actor_id=submitter.id,
+            kind="submitted",
+            to_status="submitted",
+            body="",
+        ),
+        IdeaEvent(
+            idea_id=idea.id,
+            occurred_at=withdrawn,
+            actor_id=submitter.id,
+            kind="withdrawn",
+            from_status=IdeaStatus.SUBMITTED.value,
+            to_status=IdeaStatus.WITHDRAWN.value,
+            body=stories.WITHDRAWAL_REASON,
+        ),
+    ]
+    _record_timings(idea, events)  # records nothing: a withdrawal is neither a response nor a decision
+    session.add_all(events)
+    await session.flush()
+    return 1
+
+
 def _record_timings(idea: Idea, events: list[IdeaEvent]) -> None:
     """What the workflow would have recorded: first response, decision, the change and what was learned."""
     for event in events:
-        if event.from_status == IdeaStatus.SUBMITTED.value and idea.first_response_at is None:
+        if event.from_status is None or event.to_status is None:
+            continue
+        current, target = IdeaStatus(event.from_status), IdeaStatus(event.to_status)
+        if is_first_response(current, target) and idea.first_response_at is None:
             idea.first_response_at = event.occurred_at
-        if event.to_status in (IdeaStatus.APPROVED.value, IdeaStatus.DECLINED.value) and idea.decided_at is None:
+        if is_decision(target) and idea.decided_at is None:
             idea.decided_at = event.occurred_at
         if event.to_status == IdeaStatus.IMPLEMENTED.value:
             idea.implemented_on = event.occurred_at.date()

@@ -229,6 +229,16 @@ PARK_REASONS = (
     "Good idea, but it needs money we do not have this financial year. We will look again in April.",
     "Waiting for the new rota to settle before changing anything else at shift change.",
 )
+# The demo staff member's own idea, withdrawn before review: withdrawal is its own outcome, not a decline.
+WITHDRAWN_IDEA = IdeaStory(
+    "Text victims their crime reference number",
+    "Victims phone the front desk to ask for their crime reference number, because the letter takes a week to arrive.",
+    "Send the crime reference number by text message as soon as the crime is recorded.",
+    "Fewer calls to the front desk, and victims told sooner.",
+    "Victim updates",
+    ("waiting", "extra_processing"),
+)
+WITHDRAWAL_REASON = "The force's new victim updates service already texts the crime number, from next month."
 COMMENTS = (
     "This happens on every late shift I work.",
     "We did something like this at my last station and it worked well.",

@@ -1,6 +1,6 @@
 """Deciding and running ideas: moves along the workflow, owners, duplicates, adoption, and the response
-SLA (DESIGN §2). Managers act in their own division; everything is on the idea's timeline and told to
-its submitter and followers.
+SLA (DESIGN §2). Managers act in their own division, and the person who raised an idea may withdraw it;
+everything is on the idea's timeline and told to its submitter and followers.
 
 Two people acting on the same idea at once cannot both win: every change raises the idea's ``version``
 (:mod:`quest.concurrency`), and the loser gets :class:`~quest.errors.Conflict`.
@@ -24,11 +24,11 @@ from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.audit.recorder import act_as
 from quest.concurrency import changed_once, check_seen
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import Forbidden, NotFound, ValidationFailed
 from quest.ideas.models import Idea, IdeaSupport, IdeaWasteType
 from quest.ideas.services import IDEA_CHANGED, add_event, next_reference, visible
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import DECISIONS, CheckedMove, MoveRequest, check_move
+from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, is_decision, is_first_response, mover_refusal
 from quest.notifications.services import notify
 from quest.org.models import DEFAULT_DECISION_DAYS, DEFAULT_FIRST_RESPONSE_DAYS, Division, Force, ForceSettings
 
@@ -76,6 +76,18 @@ async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uu
     return idea
 
 
+async def _movable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> tuple[Idea, bool, bool]:
+    """The idea, with whether the viewer raised it and whether they decide it; NotFound if neither."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None:
+        raise NotFound("idea")
+    raised_it = idea.submitter_id == viewer.id
+    decides_it = access.covers(viewer, Permission.DECIDE_IDEAS, force_id=idea.force_id, division_id=idea.division_id)
+    if not (raised_it or decides_it):
+        raise NotFound("idea")
+    return idea, raised_it, decides_it
+
+
 async def _change(session: AsyncSession, idea: Idea, seen: int | None, values: dict[str, Any]) -> None:
     """Apply ``values`` only if nobody changed the idea since ``seen``; Conflict otherwise."""
     check_seen(idea, seen, IDEA_CHANGED)
@@ -94,10 +106,14 @@ async def move_idea(
     now: datetime.datetime,
     today: datetime.date,
 ) -> IdeaStatus:
-    """Move an idea along the workflow. Commits. Returns the new status."""
-    idea = await decidable_idea(session, viewer, idea_id)
+    """Move an idea along the workflow: a manager of its division, or its submitter withdrawing it.
+    Commits. Returns the new status."""
+    idea, raised_it, decides_it = await _movable_idea(session, viewer, idea_id)
     check_seen(idea, seen_version, IDEA_CHANGED)  # judged against what they saw, the move may not make sense
     current = idea.status
+    refusal = mover_refusal(current, request.to, raised_it=raised_it, decides_it=decides_it)
+    if refusal is not None:
+        raise Forbidden(refusal)
     move, errors = check_move(current, request, today)
     original = None
     if move is not None and move.to is IdeaStatus.DUPLICATE:
@@ -106,9 +122,9 @@ async def move_idea(
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
     values: dict[str, Any] = {"status": move.to, "status_changed_at": now}
-    if current is IdeaStatus.SUBMITTED and idea.first_response_at is None:
+    if is_first_response(current, move.to) and idea.first_response_at is None:
         values["first_response_at"] = now
-    if move.to in DECISIONS and idea.decided_at is None:
+    if is_decision(move.to) and idea.decided_at is None:
         values["decided_at"] = now
     if move.to is IdeaStatus.IMPLEMENTED:
         values["implemented_on"] = move.change_date
@@ -132,7 +148,8 @@ async def move_idea(
     event = await add_event(
         session,
         idea,
-        kind="status_changed",
+        # The timeline, My ideas and notifications word a withdrawal as the submitter's own act.
+        kind="withdrawn" if move.to is IdeaStatus.WITHDRAWN else "status_changed",
         actor_id=viewer.id,
         now=now,
         body=body,

@@ -1,4 +1,5 @@
-"""Ideas: submitting, reading, searching, editing and withdrawing, commenting, supporting, following.
+"""Ideas: submitting, reading, searching, editing, commenting, supporting, following. (Withdrawing is a
+move along the workflow, the submitter's own: quest.ideas.decisions.move_idea.)
 
 Who may see an idea: anyone whose reach for VIEW_WORK covers its division, and everyone signed in once it
 is implemented (the practice library, DESIGN §3). Who may act on it: CONTRIBUTE in its division.
@@ -36,6 +37,7 @@ from quest.ideas.models import (
     IdeaWasteType,
 )
 from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
 from quest.org.models import Division, Force
 from quest.org.services import contributing_division
@@ -46,7 +48,7 @@ BENEFIT_LENGTH = 2000
 COMMENT_LENGTH = 2000
 SIMILAR_LIMIT = 5
 # Ideas that are no longer live are not offered as "similar": nobody can support a closed idea.
-_CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE)
+_CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE, IdeaStatus.WITHDRAWN)
 
 IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
 
@@ -201,6 +203,10 @@ class IdeaDetail:
     @property
     def editable_by_viewer(self) -> bool:
         return self.viewer_is_submitter and self.status is IdeaStatus.SUBMITTED
+
+    @property
+    def withdrawable_by_viewer(self) -> bool:
+        return self.viewer_is_submitter and IdeaStatus.WITHDRAWN in allowed_moves(self.status, submitter=True)
 
 
 async def _waste_types_of(session: AsyncSession, idea_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[WasteType]]:
@@ -586,33 +592,6 @@ async def edit_idea(
     if changed:
         await changed_once(session, idea, IDEA_CHANGED)
         await add_event(session, idea, kind="edited", actor_id=viewer.id, now=now, details={"changed": changed})
-    await session.commit()
-
-
-async def withdraw_idea(
-    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, reason: str, now: datetime.datetime
-) -> None:
-    """The submitter withdraws their idea while it is still submitted. It is declined, with their reason,
-    and stays on the record: no idea vanishes. Commits."""
-    idea = await _own_submitted_idea(session, viewer, idea_id)
-    reason = reason.strip()
-    if len(reason) > COMMENT_LENGTH:
-        raise ValidationFailed({"reason": f"Reason must be {COMMENT_LENGTH:,} characters or fewer"})
-    act_as(session, viewer.actor)
-    idea.status = IdeaStatus.DECLINED
-    idea.status_changed_at = now
-    await changed_once(session, idea, IDEA_CHANGED)
-    event = await add_event(
-        session,
-        idea,
-        kind="withdrawn",
-        actor_id=viewer.id,
-        now=now,
-        body=reason or "Withdrawn by the person who raised it",
-        from_status=IdeaStatus.SUBMITTED,
-        to_status=IdeaStatus.DECLINED,
-    )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
     await session.commit()
 
 

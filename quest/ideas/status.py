@@ -16,6 +16,7 @@ class IdeaStatus(enum.StrEnum):
     DECLINED = "declined"
     DUPLICATE = "duplicate"
     PARKED = "parked"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -35,4 +36,6 @@ _LABELS = {
     IdeaStatus.DECLINED: ("Declined", "govuk-tag--red"),
     IdeaStatus.DUPLICATE: ("Duplicate", "govuk-tag--grey"),
     IdeaStatus.PARKED: ("Parked", "govuk-tag--yellow"),
+    # Not a decline: the person who raised it took it back (DESIGN §2).
+    IdeaStatus.WITHDRAWN: ("Withdrawn", "govuk-tag--grey"),
 }

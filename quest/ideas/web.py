@@ -571,14 +571,23 @@ class IdeaPages(Controller):
     async def withdraw(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
+        """The person who raised the idea withdraws it: the same workflow move as the API's."""
         values = await form_values(request)
         idea_id = await self._idea_id(request, db_session, reference)
         try:
-            await services.withdraw_idea(
-                db_session, signed_in_user(request), idea_id, values.get("reason", ""), _now(request)
+            await decisions.move_idea(
+                db_session,
+                signed_in_user(request),
+                idea_id,
+                MoveRequest(to=IdeaStatus.WITHDRAWN.value, reason=values.get("reason", "")),
+                seen_version=_version(values),
+                now=_now(request),
+                today=_today(request),
             )
         except ValidationFailed as failure:
             return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
+        except Conflict as conflict:
+            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
         flash(request, "Your idea has been withdrawn. It stays on the record, marked as withdrawn.")
         return see_other(f"/ideas/{reference.upper()}")
 

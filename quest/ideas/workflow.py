@@ -2,14 +2,17 @@
 
 | from | allowed moves |
 | --- | --- |
-| submitted | under_review, declined, duplicate, parked |
+| submitted | under_review, declined, duplicate, parked; withdrawn (by its submitter alone) |
 | under_review | approved, declined, duplicate, parked |
 | parked | under_review |
 | approved | in_progress, declined |
 | in_progress | implemented, declined |
 
-- declined and parked need a reason; duplicate names the original idea;
-- implemented records the date of the change and what was learned.
+- withdrawn is the submitter's move and no one else's; every other move is the division's managers';
+- declined, parked and withdrawn need a reason; duplicate names the original idea;
+- implemented records the date of the change and what was learned;
+- a withdrawal is not a decline: it is neither a first response nor a decision, so it counts in no
+  decline rate, response median or SLA.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from quest.ideas.status import IdeaStatus
 
 S = IdeaStatus
 MOVES: dict[IdeaStatus, frozenset[IdeaStatus]] = {
-    S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.DECLINED, S.DUPLICATE, S.PARKED}),
+    S.SUBMITTED: frozenset({S.UNDER_REVIEW, S.DECLINED, S.DUPLICATE, S.PARKED, S.WITHDRAWN}),
     S.UNDER_REVIEW: frozenset({S.APPROVED, S.DECLINED, S.DUPLICATE, S.PARKED}),
     S.PARKED: frozenset({S.UNDER_REVIEW}),
     S.APPROVED: frozenset({S.IN_PROGRESS, S.DECLINED}),
@@ -29,9 +32,13 @@ MOVES: dict[IdeaStatus, frozenset[IdeaStatus]] = {
     S.IMPLEMENTED: frozenset(),
     S.DECLINED: frozenset(),
     S.DUPLICATE: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
+# The moves that belong to the person who raised the idea; the rest belong to its division's managers.
+SUBMITTER_MOVES = frozenset({S.WITHDRAWN})
 # Reaching one of these is the idea's decision (DESIGN §2, the decision SLA).
 DECISIONS = frozenset({S.APPROVED, S.DECLINED, S.DUPLICATE})
+NEEDS_A_REASON = frozenset({S.DECLINED, S.PARKED, S.WITHDRAWN})
 REASON_LENGTH = 2000
 
 # What each move is called on a button.
@@ -43,6 +50,7 @@ VERBS = {
     S.DECLINED: "Decline",
     S.DUPLICATE: "Mark as a duplicate",
     S.PARKED: "Park",
+    S.WITHDRAWN: "Withdraw",
 }
 
 
@@ -66,9 +74,37 @@ class CheckedMove:
     learned: str
 
 
-def allowed_moves(current: IdeaStatus) -> list[IdeaStatus]:
-    """The moves open from ``current``, in the order the statuses are listed."""
-    return [status for status in IdeaStatus if status in MOVES[current]]
+def allowed_moves(current: IdeaStatus, *, submitter: bool = False) -> list[IdeaStatus]:
+    """The moves open from ``current`` to the idea's managers (or, with ``submitter``, to the person who
+    raised it), in the order the statuses are listed."""
+    theirs = SUBMITTER_MOVES if submitter else frozenset(IdeaStatus) - SUBMITTER_MOVES
+    return [status for status in IdeaStatus if status in MOVES[current] & theirs]
+
+
+def mover_refusal(current: IdeaStatus, to: str, *, raised_it: bool, decides_it: bool) -> str | None:
+    """Why this person may not make this move, or None. Only a move open from ``current`` is judged here
+    (any other is refused by :func:`check_move`): the submitter's moves are theirs alone, the rest the
+    managers'. Someone both raised and decides an idea (a manager's own idea) may make either kind."""
+    try:
+        target = IdeaStatus(to)
+    except ValueError:
+        return None
+    if target not in MOVES[current]:
+        return None
+    if target in SUBMITTER_MOVES:
+        return None if raised_it else "Only the person who raised an idea may withdraw it"
+    return None if decides_it else "Only the idea’s division’s managers may move it"
+
+
+def is_first_response(current: IdeaStatus, target: IdeaStatus) -> bool:
+    """Whether this move is the managers' first response (DESIGN §2, the first-response SLA): leaving
+    ``submitted``, except by the submitter's own withdrawal."""
+    return current is S.SUBMITTED and target not in SUBMITTER_MOVES
+
+
+def is_decision(target: IdeaStatus) -> bool:
+    """Whether reaching ``target`` decides the idea (the decision SLA). Withdrawal never does."""
+    return target in DECISIONS
 
 
 def check_move(
@@ -83,7 +119,9 @@ def check_move(
         return None, {"to": f"An idea that is {current.label.lower()} cannot be moved to {target.label.lower()}"}
     errors: dict[str, str] = {}
     reason = request.reason.strip()
-    if target in (S.DECLINED, S.PARKED) and not reason:
+    if target is S.WITHDRAWN and not reason:
+        errors["reason"] = "Say why you are withdrawing your idea: its followers will see this"
+    elif target in NEEDS_A_REASON and not reason:
         errors["reason"] = f"Say why the idea is {target.label.lower()}: the person who raised it will see this"
     elif len(reason) > REASON_LENGTH:
         errors["reason"] = f"The reason must be {REASON_LENGTH:,} characters or fewer"

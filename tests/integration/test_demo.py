@@ -150,7 +150,9 @@ def test_the_demo_is_refused_in_production(settings: Settings, monkeypatch: Any)
 
 
 def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
-    from quest.ideas.models import Idea
+    from quest.demo.stories import WITHDRAWAL_REASON
+    from quest.ideas.models import Idea, IdeaEvent
+    from quest.ideas.status import IdeaStatus
     from quest.metrics.models import Metric, Reading
     from quest.waste.models import WasteObservation
 
@@ -162,7 +164,16 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
                 await session.execute(select(func.count(func.distinct(Idea.division_id))))
             ).scalar_one()
             statuses = set((await session.execute(select(Idea.status).distinct())).scalars())
+            withdrawn = (
+                await session.execute(
+                    select(User.email, Idea.first_response_at, Idea.decided_at, IdeaEvent.kind, IdeaEvent.body)
+                    .join(User, User.id == Idea.submitter_id)
+                    .join(IdeaEvent, (IdeaEvent.idea_id == Idea.id) & (IdeaEvent.to_status == "withdrawn"))
+                    .where(Idea.status == IdeaStatus.WITHDRAWN)
+                )
+            ).all()
             return {
+                "withdrawn": [tuple(row) for row in withdrawn],
                 "metrics": (await count(Metric)).scalar_one(),
                 "readings": (await count(Reading)).scalar_one(),
                 "waste": (await count(WasteObservation)).scalar_one(),
@@ -175,7 +186,9 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
     assert found["readings"] == 40 * 2 * 731  # two years and today, every day
     assert found["waste"] >= 40 * 3
     assert found["divisions_with_ideas"] == 40
-    assert {"submitted", "under_review", "implemented", "declined"} <= found["statuses"]
+    assert {"submitted", "under_review", "implemented", "declined", "withdrawn"} <= found["statuses"]
+    # The demo staff member withdrew one idea, with a reason: its own outcome, neither response nor decision.
+    assert found["withdrawn"] == [("staff@lancashire.example", None, None, "withdrawn", WITHDRAWAL_REASON)]
 
 
 def test_the_demo_ledger_has_work_for_the_validator_and_no_false_double_counts(database: Any) -> None:

@@ -94,8 +94,9 @@ def test_my_ideas_shows_the_latest_news_and_the_reason(signed_in: Any, database:
     post_form(client, "/ideas/LAN-000001/withdraw", {"reason": "Someone already did this."})
     mine = client.get("/my-ideas").text
     assert "Stop printing the overnight summary" in mine
-    assert "Declined" in mine
-    assert "Someone already did this." in mine
+    assert re.search(r'govuk-tag--grey">\s*Withdrawn\s*<', mine)
+    assert "Withdrawn: “Someone already did this.”" in mine
+    assert "Declined" not in mine  # withdrawal is its own outcome, not a decline
 
 
 def test_withdrawing_keeps_the_idea_on_the_record_and_editing_stops_once_reviewed(
@@ -113,10 +114,25 @@ def test_withdrawing_keeps_the_idea_on_the_record_and_editing_stops_once_reviewe
     assert client.get("/ideas/LAN-000001/edit").status_code == 404
 
     submit(client, title="To withdraw", problem="p", proposal="q")
-    post_form(client, "/ideas/LAN-000002/withdraw", {"reason": ""})
+    no_reason = post_form(client, "/ideas/LAN-000002/withdraw", {"reason": " ", "version": "1"})
+    assert no_reason.status_code == 422
+    assert 'href="#reason">Say why you are withdrawing your idea' in no_reason.text
+    assert "Why are you withdrawing it?" in no_reason.text  # the form is open again, its error beside it
+    assert "(optional)" not in no_reason.text
+    withdrawn = post_form(
+        client, "/ideas/LAN-000002/withdraw", {"reason": "A colleague raised it first.", "version": "1"}
+    )
+    assert "Your idea has been withdrawn. It stays on the record, marked as withdrawn." in withdrawn.text
     page = client.get("/ideas/LAN-000002").text
-    assert "Withdrawn" in page
-    assert "Withdrawn by the person who raised it" in page
+    assert re.search(r'govuk-tag--grey">\s*Withdrawn\s*<', page)
+    timeline = page.split('id="timeline"')[1]
+    assert re.search(r"Withdrawn\s*</h3>", timeline)
+    assert "A colleague raised it first." in timeline
+    assert "Withdraw this idea" not in page  # nothing left to withdraw
+    assert "Declined" not in page
+    listed = client.get("/ideas?status=withdrawn").text
+    assert "To withdraw" in listed
+    assert "Second version" not in listed
 
 
 def test_only_the_submitter_may_change_an_idea(app: Any, demo: Any, database: Any) -> None:

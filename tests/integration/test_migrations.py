@@ -110,3 +110,80 @@ def test_the_audit_log_refuses_updates_and_deletes_in_the_database(empty_databas
         execute(settings, "UPDATE audit_log SET action = 'nothing to see'")
     with pytest.raises(DBAPIError, match="append-only"):
         execute(settings, "DELETE FROM audit_log")
+
+
+def _statuses_and_withdrawals(settings: Settings) -> tuple[dict[str, str], set[str | None]]:
+    async def read() -> tuple[dict[str, str], set[str | None]]:
+        engine = create_engine(settings)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(text("SELECT title, status FROM ideas"))
+                statuses: dict[str, str] = dict(rows.all())  # type: ignore[arg-type]
+                withdrawals = set(
+                    (
+                        await connection.execute(text("SELECT to_status FROM idea_events WHERE kind = 'withdrawn'"))
+                    ).scalars()
+                )
+                return statuses, withdrawals
+        finally:
+            await engine.dispose()
+
+    return run(read())
+
+
+def test_ideas_withdrawn_as_declines_become_withdrawn_and_back(empty_database: Settings) -> None:
+    """Before withdrawal was its own status, a withdrawn idea was declined with a 'withdrawn' event."""
+    from quest.db import open_database
+    from quest.demo.seed import seed_small
+    from tests.helpers import DEMO_EMAILS, raise_idea
+
+    settings = empty_database
+    migrations.upgrade(settings, "0047d56e3dec")
+
+    async def ideas_as_they_were() -> None:
+        async with open_database(settings) as session_maker:
+            await seed_small(session_maker, seed=1, history=False)
+            await raise_idea(session_maker, DEMO_EMAILS["staff"], "Taken back")
+            await raise_idea(session_maker, DEMO_EMAILS["staff"], "Turned down")
+
+    run(ideas_as_they_were())
+    execute(settings, "UPDATE ideas SET status = 'declined' WHERE title IN ('Taken back', 'Turned down')")
+    execute(
+        settings,
+        "INSERT INTO idea_events (id, idea_id, occurred_at, kind, from_status, to_status, body) "
+        "SELECT :id, id, :at, 'withdrawn', 'submitted', 'declined', 'Someone already did this.' "
+        "FROM ideas WHERE title = 'Taken back'",
+        {
+            "id": uuid.uuid4().bytes if settings.is_sqlite else uuid.uuid4(),
+            "at": datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC),
+        },
+    )
+
+    migrations.upgrade(settings)
+    after = ({"Taken back": "withdrawn", "Turned down": "declined"}, {"withdrawn"})
+    assert _statuses_and_withdrawals(settings) == after
+    assert migrations.status(settings).ok
+    if settings.is_sqlite:  # the table was rebuilt: full-text search still follows it
+        execute(settings, "UPDATE ideas SET title = 'Taken back for good' WHERE title = 'Taken back'")
+        found = run(_sqlite_search(settings, "good"))
+        assert found == ["Taken back for good"]
+        execute(settings, "UPDATE ideas SET title = 'Taken back' WHERE title = 'Taken back for good'")
+    with pytest.raises(DBAPIError):
+        execute(settings, "UPDATE ideas SET status = 'lost' WHERE title = 'Turned down'")
+
+    migrations.downgrade(settings, "0047d56e3dec")
+    assert _statuses_and_withdrawals(settings) == ({"Taken back": "declined", "Turned down": "declined"}, {"declined"})
+    with pytest.raises(DBAPIError):  # the old constraint is back
+        execute(settings, "UPDATE ideas SET status = 'withdrawn' WHERE title = 'Turned down'")
+
+
+async def _sqlite_search(settings: Settings, word: str) -> list[str]:
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT title FROM ideas_fts WHERE ideas_fts MATCH :word"), {"word": word}
+            )
+            return list(rows.scalars())
+    finally:
+        await engine.dispose()

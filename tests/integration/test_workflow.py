@@ -371,3 +371,83 @@ def test_an_implemented_idea_can_be_adopted_elsewhere_once(signed_in: Any, datab
     twice = post_form(manager, f"/ideas/{theirs.reference}/adopt")
     assert twice.status_code == 422
     assert "Your division has already adopted this idea" in twice.text
+
+
+# --- Withdrawal: the submitter's own move, not a decline -------------------------------------------------
+
+
+def transition(client: Any, idea_id: Any, **body: str) -> Any:
+    return client.post(f"/api/v1/ideas/{idea_id}/transitions", json=body, headers=api_headers(client))
+
+
+def test_the_submitter_alone_withdraws_an_idea_through_the_api_with_a_reason(
+    client: Any, demo: Any, database: Any
+) -> None:
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Print fewer briefing packs"))
+    person = People(client)
+    sign_in_as(person("manager"), "manager")
+    assert post_form(client, f"/ideas/{idea.reference}/follow", {"follow": "yes"}).status_code == 200
+
+    # The managers decide an idea, but may not withdraw it; the person who raised it may not decide it.
+    managers_page = client.get(f"/ideas/{idea.reference}").text
+    assert 'value="under_review"' in managers_page
+    assert 'value="withdrawn"' not in managers_page
+    assert "Withdraw this idea" not in managers_page
+    refused = transition(client, idea.id, to="withdrawn", reason="Not wanted")
+    assert refused.status_code == 403
+    for role in ("validator", "force_hq"):  # they see the idea, but it is neither theirs nor theirs to decide
+        sign_in_as(person(role), role)
+        assert transition(client, idea.id, to="withdrawn", reason="Not wanted").status_code == 404
+    sign_in_as(person("staff"), "staff")
+    assert transition(client, idea.id, to="under_review").status_code == 403
+    no_reason = transition(client, idea.id, to="withdrawn", reason="  ")
+    assert no_reason.status_code == 422
+    assert list(no_reason.json()["extra"]["errors"]) == ["reason"]
+    assert database(lambda maker: counts(maker, idea.reference)) == (1, 0)  # refused moves change nothing
+
+    withdrawn = transition(client, idea.id, to="withdrawn", reason="The new system prints them on demand.")
+    assert withdrawn.status_code == 200
+    body = withdrawn.json()
+    assert body["status"] == "withdrawn"
+    latest = body["timeline"][-1]
+    assert (latest["kind"], latest["from_status"], latest["to_status"]) == ("withdrawn", "submitted", "withdrawn")
+    assert latest["body"] == "The new system prints them on demand."
+    row = database(lambda maker: idea_row(maker, idea.reference))
+    assert row.status is IdeaStatus.WITHDRAWN
+    assert (row.first_response_at, row.decided_at) == (None, None)  # neither a response nor a decision
+    assert database(lambda maker: counts(maker, idea.reference)) == (2, 1)  # the follower told; not the submitter
+    again = transition(client, idea.id, to="withdrawn", reason="Twice")
+    assert again.status_code == 422
+    assert again.json()["extra"]["errors"] == {"to": "An idea that is withdrawn cannot be moved to withdrawn"}
+    listed = client.get("/api/v1/ideas", params={"status": "withdrawn"}, headers=api_headers(client)).json()
+    assert [item["ref"] for item in listed["items"]] == [idea.reference]
+
+    person("manager")
+    assert "PC Sam Taylor withdrew it" in client.get("/notifications").text
+    page = client.get(f"/ideas/{idea.reference}").text
+    assert "This idea is withdrawn: nothing more to decide." in page
+    assert "Declined" not in page
+
+
+def test_a_withdrawal_is_neither_a_first_response_nor_a_decision(browser: Any, database: Any) -> None:
+    days = datetime.timedelta(days=1)
+    taken_back = database(lambda maker: raise_idea(maker, STAFF, "Taken back after a day", now=START - 20 * days))
+    reviewed = database(lambda maker: raise_idea(maker, STAFF, "Reviewed after two days", now=START - 10 * days))
+    declined = database(lambda maker: raise_idea(maker, STAFF, "Declined after three days", now=START - 40 * days))
+    database(lambda maker: move_along(maker, STAFF, taken_back.id, "withdrawn", now=START - 19 * days))
+    database(lambda maker: move_along(maker, MANAGER, reviewed.id, "under_review", now=START - 8 * days))
+    database(lambda maker: move_along(maker, MANAGER, declined.id, "declined", now=START - 37 * days))
+
+    sign_in_as(browser, "manager")
+    page = browser.get("/triage").text
+    assert taken_back.reference not in page  # not open, so never overdue
+    assert "<strong>0</strong> waiting too long for a first response" in page
+    assert "<strong>0</strong> waiting too long for a decision" in page
+    # Responses took 2 and 3 days, the one decision 3: the withdrawal after a day counts in neither.
+    assert "Median days to a first response: <strong>2.5</strong>" in page
+    assert "Median days to a decision: <strong>3.0</strong>" in page
+
+    sign_in_as(browser, "force_hq")
+    settings_page = browser.get("/forces/LAN/settings").text
+    northern = next(row for row in settings_page.split('<tr class="govuk-table__row">') if "Northern" in row)
+    assert re.findall(r"numeric\">([^<]*)</td>", northern) == ["2.5", "3.0"]

@@ -1,6 +1,7 @@
 """Random sequences of moves by random people (issue 5): an idea never reaches a state the design forbids,
-every accepted move leaves an event on the timeline and a notification for the person who raised it, and a
-refused move changes nothing."""
+only its managers decide it and only the person who raised it withdraws it, every accepted move leaves an
+event on the timeline and a notification for the person who raised it (unless they made it themselves),
+and a refused move changes nothing."""
 
 from __future__ import annotations
 
@@ -21,22 +22,22 @@ from quest.errors import QuestError
 from quest.ideas.decisions import move_idea
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import MOVES, MoveRequest
+from quest.ideas.workflow import MOVES, SUBMITTER_MOVES, MoveRequest
 from quest.notifications.models import Notification
 from tests.helpers import DEMO_EMAILS, add_colleague, current_user_for, raise_idea
 
 T = TypeVar("T")
 NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 PEOPLE = {
-    "manager": DEMO_EMAILS["manager"],  # the idea's division's manager: the only one who may move it
+    "manager": DEMO_EMAILS["manager"],  # the idea's division's manager: the only one who may decide it
     "manager elsewhere": "west.manager@lancashire.example",
-    "staff": DEMO_EMAILS["staff"],  # the person who raised it
+    "staff": DEMO_EMAILS["staff"],  # the person who raised it: the only one who may withdraw it
     "validator": DEMO_EMAILS["validator"],
     "force_hq": DEMO_EMAILS["force_hq"],
     "national": DEMO_EMAILS["national"],
     "admin": DEMO_EMAILS["admin"],
 }
-NEEDS_A_REASON = {IdeaStatus.DECLINED, IdeaStatus.PARKED}
+NEEDS_A_REASON = {IdeaStatus.DECLINED, IdeaStatus.PARKED, IdeaStatus.WITHDRAWN}
 # The way to implementation, favoured in the draws so that runs get there.
 FORWARD = {
     IdeaStatus.SUBMITTED: IdeaStatus.UNDER_REVIEW,
@@ -91,14 +92,20 @@ def test_random_moves_by_random_people_keep_to_the_design(settings: Settings, de
                 self.status = IdeaStatus.SUBMITTED
                 self.version = 1
                 self.moves = 0
+                self.told = 0
 
             @rule(data=st.data())
             def move(self, data: st.DataObject) -> None:
-                # Mostly the manager, mostly a move the design allows, so that runs go deep; the rest at random.
-                who = data.draw(st.sampled_from(["manager"] * 6 + sorted(PEOPLE)), label="who")
-                legal = [*[FORWARD[self.status]] * 3, *sorted(MOVES[self.status])] if MOVES[self.status] else []
+                # Mostly a move the design allows, mostly by the one whose move it is, so that runs go deep;
+                # the rest at random.
+                # The submitter's moves are few: drawn more often, so that runs make them too.
+                moves = MOVES[self.status]
+                theirs = sorted(moves & SUBMITTER_MOVES) * 2
+                legal = [*[FORWARD[self.status]] * 3, *sorted(moves), *theirs] if moves else []
                 anything = st.sampled_from(list(IdeaStatus))
                 to = data.draw(st.one_of(st.sampled_from(legal), anything) if legal else anything, label="to")
+                rightful = "staff" if to in SUBMITTER_MOVES else "manager"
+                who = data.draw(st.sampled_from([rightful] * 6 + sorted(PEOPLE)), label="who")
                 reason = data.draw(st.sampled_from(["Because of the shift pattern.", ""]), label="reason")
                 stale = data.draw(st.booleans(), label="stale") and data.draw(st.booleans())
                 request = MoveRequest(
@@ -129,7 +136,7 @@ def test_random_moves_by_random_people_keep_to_the_design(settings: Settings, de
 
                 accepted = run(attempt())
                 allowed = (
-                    who == "manager"
+                    who == rightful
                     and seen == self.version
                     and to in MOVES[self.status]
                     and (bool(reason) or to not in NEEDS_A_REASON)
@@ -137,6 +144,7 @@ def test_random_moves_by_random_people_keep_to_the_design(settings: Settings, de
                 assert accepted == allowed, f"{who} moving {self.status.value} to {to.value}: accepted={accepted}"
                 if accepted:
                     self.status, self.version, self.moves = to, self.version + 1, self.moves + 1
+                    self.told += who != "staff"  # nobody is told of their own move
                     reached.add(to)
                 else:
                     assert run(state(self.idea.id)) == before  # a refused move changes nothing
@@ -148,7 +156,7 @@ def test_random_moves_by_random_people_keep_to_the_design(settings: Settings, de
                 assert events[0] == (None, IdeaStatus.SUBMITTED.value)
                 moves = events[1:]
                 assert len(moves) == self.moves  # one event per accepted move
-                assert told == self.moves  # and the person who raised it told of each
+                assert told == self.told  # and the person who raised it told of each made by another
                 for from_status, to_status in moves:
                     assert IdeaStatus(to_status) in MOVES[IdeaStatus(from_status)]
                 if moves:

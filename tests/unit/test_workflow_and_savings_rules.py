@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quest.ideas.status import IdeaStatus as S
-from quest.ideas.workflow import MOVES, MoveRequest, allowed_moves, check_move
+from quest.ideas.workflow import (
+    MOVES,
+    MoveRequest,
+    allowed_moves,
+    check_move,
+    is_decision,
+    is_first_response,
+    mover_refusal,
+)
 from quest.savings.rules import (
     ClaimFacts,
     ClaimKind,
@@ -40,14 +48,64 @@ LANCASHIRE_VALUE = D("419865.00")
 
 def test_the_moves_are_exactly_the_designs() -> None:
     assert {status: set(targets) for status, targets in MOVES.items() if targets} == {
-        S.SUBMITTED: {S.UNDER_REVIEW, S.DECLINED, S.DUPLICATE, S.PARKED},
+        S.SUBMITTED: {S.UNDER_REVIEW, S.DECLINED, S.DUPLICATE, S.PARKED, S.WITHDRAWN},
         S.UNDER_REVIEW: {S.APPROVED, S.DECLINED, S.DUPLICATE, S.PARKED},
         S.PARKED: {S.UNDER_REVIEW},
         S.APPROVED: {S.IN_PROGRESS, S.DECLINED},
         S.IN_PROGRESS: {S.IMPLEMENTED, S.DECLINED},
     }
+    assert set(MOVES) == set(S)
     assert allowed_moves(S.IMPLEMENTED) == []
     assert allowed_moves(S.DECLINED) == []
+    assert allowed_moves(S.WITHDRAWN) == allowed_moves(S.WITHDRAWN, submitter=True) == []
+
+
+def test_withdrawal_is_the_submitters_move_and_every_other_the_managers() -> None:
+    assert allowed_moves(S.SUBMITTED) == [S.UNDER_REVIEW, S.DECLINED, S.DUPLICATE, S.PARKED]
+    assert allowed_moves(S.SUBMITTED, submitter=True) == [S.WITHDRAWN]
+    assert allowed_moves(S.UNDER_REVIEW, submitter=True) == []  # once reviewed, too late to withdraw
+    manager, submitter, both = {"decides_it": True}, {"raised_it": True}, {"raised_it": True, "decides_it": True}
+    assert mover_refusal(S.SUBMITTED, "withdrawn", raised_it=False, **manager) == (
+        "Only the person who raised an idea may withdraw it"
+    )
+    assert mover_refusal(S.SUBMITTED, "withdrawn", decides_it=False, **submitter) is None
+    assert mover_refusal(S.SUBMITTED, "under_review", decides_it=False, **submitter) == (
+        "Only the idea’s division’s managers may move it"
+    )
+    assert mover_refusal(S.SUBMITTED, "under_review", raised_it=False, **manager) is None
+    assert mover_refusal(S.SUBMITTED, "withdrawn", **both) is None  # a manager's own idea
+    assert mover_refusal(S.SUBMITTED, "under_review", **both) is None
+    # Moves not open from here, or no move at all, are for check_move to refuse in words.
+    assert mover_refusal(S.UNDER_REVIEW, "withdrawn", raised_it=False, **manager) is None
+    assert mover_refusal(S.SUBMITTED, "finished", raised_it=False, **manager) is None
+
+
+def test_withdrawing_needs_a_reason_and_only_from_submitted() -> None:
+    _move, errors = check_move(S.SUBMITTED, MoveRequest(to="withdrawn", reason="  "), TODAY)
+    assert errors == {"reason": "Say why you are withdrawing your idea: its followers will see this"}
+    move, errors = check_move(S.SUBMITTED, MoveRequest(to="withdrawn", reason=" Raised twice "), TODAY)
+    assert errors == {}
+    assert move is not None
+    assert (move.to, move.reason) == (S.WITHDRAWN, "Raised twice")
+    _move, errors = check_move(S.UNDER_REVIEW, MoveRequest(to="withdrawn", reason="Too late"), TODAY)
+    assert errors == {"to": "An idea that is under review cannot be moved to withdrawn"}
+
+
+@given(st.sampled_from(S), st.sampled_from(S))
+def test_a_withdrawal_is_neither_a_first_response_nor_a_decision(current: S, target: S) -> None:
+    if target is S.WITHDRAWN:
+        assert not is_first_response(current, target)
+        assert not is_decision(target)
+    elif current is S.SUBMITTED:
+        assert is_first_response(current, target)
+    else:
+        assert not is_first_response(current, target)
+    assert is_decision(target) == (target in {S.APPROVED, S.DECLINED, S.DUPLICATE})
+
+
+def test_withdrawn_is_shown_as_withdrawn_not_as_a_decline() -> None:
+    assert S("withdrawn").label == "Withdrawn"
+    assert S.WITHDRAWN.tag_class != S.DECLINED.tag_class
 
 
 def test_an_illegal_move_is_refused_in_words() -> None:
