@@ -89,7 +89,7 @@ def test_typed_rows_are_comma_separated_and_blank_lines_are_skipped_but_still_co
 
 
 def test_each_line_is_split_at_its_own_separator_so_pasted_and_typed_rows_can_mix() -> None:
-    pasted = "Date\tIncidents\n01/03/2026\t1,204\n2026-03-02,\"1,198\"\n03/03/2026;1190\n2026-03-04   1185\n"
+    pasted = 'Date\tIncidents\n01/03/2026\t1,204\n2026-03-02,"1,198"\n03/03/2026;1190\n2026-03-04   1185\n'
     rows = list(imports.rows_from_text(pasted))
     assert rows == [
         SheetRow(2, ("01/03/2026", "1,204")),
