@@ -27,6 +27,7 @@ from litestar.datastructures import Cookie, Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.utils import normalize_path
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -268,7 +269,7 @@ class DraftMiddleware(ASGIMiddleware):
                     session,
                     user_id=owner,
                     fields=fields,
-                    page=page.split("?", 1)[0],
+                    page=normalize_path(page.split("?", 1)[0]),  # as routing gives the path of a GET
                     action=scope["path"],
                     what=handler.opt.get(WHAT_OPTION),
                     now=clock.now(),
