@@ -27,6 +27,7 @@ from quest.accounts.authentication import (
     current_user,
     require_sign_in,
 )
+from quest.accounts.drafts import DraftMiddleware
 from quest.accounts.sessions import SessionPolicy
 from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
@@ -134,7 +135,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
-        middleware=[AuthenticationMiddleware(), DefineMiddleware(CsrfMiddleware, config=csrf)],
+        # In this order: who is asking; the CSRF check; then keeping or giving back a form's draft.
+        middleware=[AuthenticationMiddleware(), DefineMiddleware(CsrfMiddleware, config=csrf), DraftMiddleware()],
         guards=[require_sign_in],
         template_config=templates,
         exception_handlers={

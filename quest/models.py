@@ -2,7 +2,7 @@
 
 from advanced_alchemy.base import orm_registry
 
-from quest.accounts.models import ApiToken, SignInAttempt, User, UserSession
+from quest.accounts.models import ApiToken, FormDraft, SignInAttempt, User, UserSession
 from quest.audit.models import AuditEntry
 from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, IdeaSupport, IdeaWasteType
 from quest.metrics.models import Metric, Reading
@@ -21,6 +21,7 @@ __all__ = [
     "ForceCounter",
     "ForceProfile",
     "ForceSettings",
+    "FormDraft",
     "Idea",
     "IdeaEvent",
     "IdeaFollower",

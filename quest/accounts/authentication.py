@@ -102,7 +102,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
         with reading():
             async with maker() as session:
                 user, touch = await self._identify(session, scope, state, now)
-                if user is not None and _renders_a_page(scope):
+                if user is not None and renders_a_page(scope):
                     scope["state"][UNREAD] = await unread_count(session, user.id)
         if touch is not None:
             with writing():
@@ -139,7 +139,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
         return resolved.user, touch
 
 
-def _renders_a_page(scope: Scope) -> bool:
+def renders_a_page(scope: Scope) -> bool:
     """A whole HTML page (with the header and its unread count): not the API, not an htmx fragment."""
     if scope["path"].startswith(("/api/", "/static/", "/schema")):
         return False

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from advanced_alchemy.base import UUIDv7AuditBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from quest.accounts.roles import Role
@@ -109,3 +109,25 @@ class SignInAttempt(UUIDv7Base):
         Index("ix_sign_in_attempts_email_attempted_at", "email", "attempted_at"),
         Index("ix_sign_in_attempts_client_address_attempted_at", "client_address", "attempted_at"),
     )
+
+
+class FormDraft(UUIDv7Base):
+    """What someone had typed into a form when their session ended before they sent it: kept for a day,
+    shown back to them alone, on the page the form was on, once they have signed in again
+    (:mod:`quest.accounts.drafts`). The browser holds a random secret in a cookie; only its SHA-256 is
+    kept here. Not audited: nothing was changed, and it is deleted once shown."""
+
+    __tablename__ = "form_drafts"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The person whose session ended: only they are ever shown it.
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # When they signed in again on the browser that holds it; until then it is shown to nobody.
+    bound_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    page: Mapped[str] = mapped_column(String(2000))
+    action: Mapped[str] = mapped_column(String(2000))
+    what: Mapped[str | None] = mapped_column(String(80))
+    # The form's text fields as a JSON list of [name, value] pairs, in the order sent.
+    fields: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)

@@ -12,7 +12,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from quest.accounts import services
+from quest.accounts import drafts, services
 from quest.accounts.authentication import CLOCK, SESSION_POLICY, current_user, signed_in_user
 from quest.accounts.roles import Role
 from quest.accounts.sessions import SESSION_COOKIE, list_tokens
@@ -63,8 +63,8 @@ class SignInPages(Controller):
     @get("/sign-in", name="sign_in")
     async def sign_in_form(self, request: AnyRequest, next: FromQuery[str | None] = None) -> Template | Redirect:
         if current_user(request) is not None:
-            return see_other(safe_next(next))
-        return page(request, "accounts/sign_in.html", {"values": {"next": safe_next(next)}, "errors": {}})
+            return see_other(safe_next(request.app, next))
+        return page(request, "accounts/sign_in.html", {"values": {"next": safe_next(request.app, next)}, "errors": {}})
 
     @post("/sign-in")
     async def sign_in(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
@@ -74,7 +74,7 @@ class SignInPages(Controller):
             errors["email"] = "Enter your email address"
         if not values.get("password"):
             errors["password"] = "Enter your password"
-        shown = {"email": values.get("email", ""), "next": safe_next(values.get("next"))}
+        shown = {"email": values.get("email", ""), "next": safe_next(request.app, values.get("next"))}
         if errors:
             return page(request, "accounts/sign_in.html", {"values": shown, "errors": errors}, status_code=422)
 
@@ -92,6 +92,8 @@ class SignInPages(Controller):
         )
         match outcome:
             case SignedIn(user=user, session_secret=secret):
+                if draft := request.cookies.get(drafts.DRAFT_COOKIE):
+                    await drafts.bind(db_session, draft, user.id, _clock(request).now())
                 target = "/account/password" if user.must_change_password else shown["next"]
                 return see_other(target, [session_cookie(request, secret)])
             case Refused(retry_at=retry_at):
@@ -149,7 +151,7 @@ class AccountPages(Controller):
             request, "accounts/password.html", {"errors": {}, "required": signed_in_user(request).must_change_password}
         )
 
-    @post("/password", opt={"while_password_change_required": True})
+    @post("/password", opt={"while_password_change_required": True, "keep_draft": False})
     async def change_password(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
         viewer = signed_in_user(request)
         values = await form_values(request)

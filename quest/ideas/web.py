@@ -171,7 +171,7 @@ class IdeaPages(Controller):
             }
         return page(request, "ideas/new.html", _idea_form_context(values, {}))
 
-    @post("/new")
+    @post("/new", opt={"draft": "Your idea"})
     async def submit(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
         viewer = signed_in_user(request)
         data, values = await _idea_input(request)
@@ -350,7 +350,7 @@ class IdeaPages(Controller):
         }
         return page(request, "ideas/show.html", context, status_code=status_code)
 
-    @post("/{reference:str}/decision")
+    @post("/{reference:str}/decision", opt={"draft": "Your decision"})
     async def decide(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -391,7 +391,7 @@ class IdeaPages(Controller):
         flash(request, f"{reference.upper()} is now {moved.label.lower()}. The person who raised it has been told.")
         return see_other("/triage" if from_triage else f"/ideas/{reference.upper()}")
 
-    @post("/{reference:str}/owner")
+    @post("/{reference:str}/owner", opt={"draft": "Your choice of owner"})
     async def assign_owner(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -414,7 +414,7 @@ class IdeaPages(Controller):
         flash(request, f"{name} now owns {reference.upper()}")
         return see_other(f"/ideas/{reference.upper()}")
 
-    @post("/{reference:str}/savings")
+    @post("/{reference:str}/savings", opt={"draft": "Your saving"})
     async def record_saving(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -441,7 +441,7 @@ class IdeaPages(Controller):
         )
         return see_other(f"/ideas/{reference.upper()}#savings")
 
-    @post("/{reference:str}/metrics")
+    @post("/{reference:str}/metrics", opt={"draft": "Your link to a measure"})
     async def link_metric(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -488,7 +488,7 @@ class IdeaPages(Controller):
         flash(request, f"Adopted as {adopted}: your division’s managers will see it")
         return see_other(f"/ideas/{adopted}")
 
-    @post("/{reference:str}/comments")
+    @post("/{reference:str}/comments", opt={"draft": "Your comment"})
     async def comment(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -550,7 +550,7 @@ class IdeaPages(Controller):
         }
         return page(request, "ideas/edit.html", _idea_form_context(values, {}, idea=detail))
 
-    @post("/{reference:str}/edit")
+    @post("/{reference:str}/edit", opt={"draft": "Your change to the idea"})
     async def edit(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:
@@ -567,7 +567,7 @@ class IdeaPages(Controller):
         flash(request, "Your idea has been changed")
         return see_other(f"/ideas/{reference.upper()}")
 
-    @post("/{reference:str}/withdraw")
+    @post("/{reference:str}/withdraw", opt={"draft": "Your withdrawal"})
     async def withdraw(
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
     ) -> Template | Redirect:

@@ -69,6 +69,7 @@ EXTRA_CELL = "Only the date and the value are read: clear this cell, or put a nu
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class UnreadableRows(ValueError):
@@ -88,13 +89,28 @@ class SheetRow:
 
 
 def rows_from_text(text: str) -> Iterator[SheetRow]:
-    """Rows pasted from a spreadsheet (tab-separated) or written as CSV (comma-separated)."""
-    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if "\t" in first_line else ",")
+    """Rows pasted from a spreadsheet (tab-separated) or typed as CSV (comma-separated), each line read
+    with its own separator, so rows pasted from a sheet and rows typed by hand can share one paste."""
+    lines = _LINE_BREAK.split(text)
     try:
-        yield from _data_rows(SheetRow(number, tuple(cells)) for number, cells in enumerate(reader, start=1))
+        yield from _data_rows(SheetRow(number, split_line(line)) for number, line in enumerate(lines, start=1))
     except csv.Error as error:
         raise UnreadableRows(NOT_TEXT) from error
+
+
+def split_line(line: str) -> tuple[str, ...]:
+    """One line's cells: split at tabs if it has any (a spreadsheet's, where "1,204" is one number),
+    else at commas (CSV, quotes allowed), else at semicolons (CSV as some spreadsheets save it), else at
+    spaces ("01/03/2026 118")."""
+    if "\t" in line:
+        separator = "\t"
+    elif "," in line:
+        separator = ","
+    elif ";" in line:
+        separator = ";"
+    else:
+        return tuple(line.split())
+    return tuple(next(csv.reader([line], delimiter=separator), []))
 
 
 def rows_from_file(filename: str, data: bytes) -> Iterator[SheetRow]:
@@ -107,9 +123,20 @@ def rows_from_file(filename: str, data: bytes) -> Iterator[SheetRow]:
     if extension == ".xlsx":
         yield from rows_from_xlsx(data)
     elif extension == ".csv":
-        yield from rows_from_text(_csv_text(data))
+        yield from rows_from_csv(_csv_text(data))
     else:
         raise UnreadableRows(WRONG_TYPE)
+
+
+def rows_from_csv(text: str) -> Iterator[SheetRow]:
+    """The rows of a CSV file, comma-separated (tab-separated if its first line has a tab). Unlike a
+    paste, a file is read as one CSV document, so a quoted cell may run over two lines."""
+    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if "\t" in first_line else ",")
+    try:
+        yield from _data_rows(SheetRow(number, tuple(cells)) for number, cells in enumerate(reader, start=1))
+    except csv.Error as error:
+        raise UnreadableRows(NOT_TEXT) from error
 
 
 def _csv_text(data: bytes) -> str:

@@ -111,8 +111,10 @@ class ReadingPages(Controller):
     @post("/paste")
     async def paste(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
         values = await form_values(request)
-        rows = imports.rows_from_text(values.get("rows", ""))
-        return await self._preview(request, db_session, metric_id, rows, PASTED, "rows", values)
+        pasted = values.get("rows", "")
+        return await self._preview(
+            request, db_session, metric_id, imports.rows_from_text(pasted), PASTED, "rows", values, pasted=pasted
+        )
 
     @post("/upload")
     async def upload(
@@ -140,7 +142,7 @@ class ReadingPages(Controller):
                 today=today,
             )
         except ImportRefused as refused:
-            return self._preview_page(request, refused.plan, source)
+            return self._preview_page(request, refused.plan, source, pasted=values.get("pasted"))
         except UnreadableRows as problem:
             return await self._entry_page(request, db_session, metric_id, {}, {"rows": str(problem)})
         flash(request, _saved(plan, source))
@@ -155,6 +157,8 @@ class ReadingPages(Controller):
         source: str,
         field: str,
         values: dict[str, str],
+        *,
+        pasted: str | None = None,
     ) -> Template:
         """The preview of pasted or uploaded rows; the readings page again if they cannot be read at all."""
         today = _now(request)[1]
@@ -162,9 +166,13 @@ class ReadingPages(Controller):
             plan = await imports.preview_import(db_session, signed_in_user(request), metric_id, rows, today=today)
         except UnreadableRows as problem:
             return await self._entry_page(request, db_session, metric_id, values, {field: str(problem)})
-        return self._preview_page(request, plan, source)
+        return self._preview_page(request, plan, source, pasted=pasted)
 
-    def _preview_page(self, request: AnyRequest, plan: ImportPlan, source: str) -> Template:
+    def _preview_page(
+        self, request: AnyRequest, plan: ImportPlan, source: str, *, pasted: str | None = None
+    ) -> Template:
+        """The preview; of a paste, with the pasted text in a box again, so one line can be put right and
+        checked again without pasting it all anew."""
         problems = plan.problems
         shown = rows_to_show(plan.rows)
         to_save = plan.count(Outcome.NEW) + plan.count(Outcome.CHANGED)
@@ -184,6 +192,7 @@ class ReadingPages(Controller):
                 "save_label": f"Save {_readings(to_save)}",
                 "checked_text": "" if problems else plan.checked_text(),
                 "period_heading": PERIOD_HEADINGS[plan.metric.frequency],
+                "pasted": pasted,
             },
             status_code=422 if problems else 200,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
@@ -251,9 +251,12 @@ async def record_readings(
     *,
     now: datetime.datetime,
     today: datetime.date,
+    other_errors: Mapping[str, str] | None = None,
 ) -> int:
     """Save readings, all or none: any bad entry stops them all, each error named by its field.
     A reading for a date that already has one replaces it (and the audit log keeps the old value).
+    ``other_errors`` are problems found in the same form before (the quick entry's date): they stop the
+    save too, and are reported with every entry's own, so a person sees every problem at once.
     Returns how many readings were written or changed. Commits."""
     metric_ids = {entry.metric_id for entry in entries}
     metrics = {
@@ -262,7 +265,7 @@ async def record_readings(
             await session.execute(select(Metric).where(Metric.id.in_(metric_ids), _in_reach(viewer)))
         ).scalars()
     }
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = dict(other_errors or {})
     wanted: dict[tuple[uuid.UUID, datetime.date], tuple[decimal.Decimal, Metric]] = {}
     for entry in entries:
         metric = metrics.get(entry.metric_id)

@@ -82,13 +82,14 @@ class BacklogPages(Controller):
                 except ValueError:
                     continue
                 entries.append(services.ReadingInput(metric_id=metric_id, field=key, day=day or today, value=raw))
+        # Every problem at once: a wrong date does not hide wrong counts.
         errors: dict[str, str] = {"date": problem} if problem else {}
         if not errors and not entries:
             errors = {"date": "Enter at least one count"}
-        if not errors:
+        if entries:
             try:
                 written = await services.record_readings(
-                    db_session, viewer, entries, now=request.app.state[CLOCK].now(), today=today
+                    db_session, viewer, entries, now=request.app.state[CLOCK].now(), today=today, other_errors=errors
                 )
             except ValidationFailed as failure:
                 errors = failure.errors

@@ -23,10 +23,12 @@ from litestar.status_codes import (
 )
 
 from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired
+from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
 from quest.errors import Conflict, Forbidden, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
 from quest.web.flash import flash
+from quest.web.forms import page_of_form
 from quest.web.pages import see_other
 
 logger = get_logger("quest.errors")
@@ -111,12 +113,18 @@ def _not_signed_in(request: AnyRequest) -> Response[Any]:
             "Sign in, or send an API token as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    cookies = None
+    cookies = []
     if request.scope.get("state", {}).get(SESSION_ENDED):
         flash(request, "Your session has ended. Sign in again to carry on.", "info")
-        cookies = [Cookie(key=SESSION_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax")]
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return _go_to(request, f"/sign-in?next={quote(target, safe='')}", cookies)
+        cookies.append(Cookie(key=SESSION_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax"))
+    if kept := kept_draft(request):
+        flash(request, "What you typed has been kept: sign in to check it and send it again.", "info")
+        cookies.append(draft_cookie(request, kept.secret))
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:  # back to the page the form was on, never to a URL that only takes a POST
+        target = page_of_form(request)
+    return _go_to(request, f"/sign-in?next={quote(target, safe='')}", cookies or None)
 
 
 def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]:

@@ -19,7 +19,9 @@ from litestar.response import Redirect, Template
 
 from quest.accounts.access import Permission, may
 from quest.accounts.authentication import UNREAD, current_user
+from quest.accounts.drafts import restore, take_offered
 from quest.paths import STATIC_DIR
+from quest.web.flash import flash
 
 VARY_HX_REQUEST = {"Vary": "HX-Request"}
 
@@ -57,9 +59,20 @@ def page(
     fragment: str | None = None,
     status_code: int = 200,
 ) -> Template:
-    """The whole page ``template``, or just ``fragment`` when htmx asks for it."""
-    chosen = fragment if fragment is not None and wants_fragment(request) else template
-    return Template(template_name=chosen, context=context or {}, status_code=status_code, headers=VARY_HX_REQUEST)
+    """The whole page ``template``, or just ``fragment`` when htmx asks for it.
+
+    A whole page that has a draft to give back (a form sent after its session ended, see
+    :mod:`quest.accounts.drafts`) shows it, once: what was typed goes into the page's form ``values``,
+    with a message that it was not saved yet."""
+    wants_part = fragment is not None and wants_fragment(request)
+    chosen = fragment if wants_part else template
+    context = context or {}
+    draft = None if wants_part else take_offered(request)
+    if draft is not None:
+        flash(request, draft.message, "info")
+        if "values" in context:
+            context = {**context, "values": restore(draft.fields, context["values"])}
+    return Template(template_name=chosen, context=context, status_code=status_code, headers=VARY_HX_REQUEST)
 
 
 def navigation(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:

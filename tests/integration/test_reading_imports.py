@@ -179,6 +179,35 @@ def test_pasted_rows_are_previewed_and_only_saved_when_confirmed(signed_in: Any,
     assert entry.after == {"2026-03-01": "1204", "2026-03-02": "1198", "2026-03-03": "96"}
 
 
+def pasted_box(preview: Any) -> str | None:
+    """The text in the preview's box of pasted rows, as the browser would send it again; None if none."""
+    found = re.search(
+        r'<textarea class="govuk-textarea[^"]*" id="rows" name="rows"[^>]*>(.*?)</textarea>', preview.text, re.S
+    )
+    return html.unescape(found.group(1)).removeprefix("\n") if found else None
+
+
+def test_pasted_rows_stay_in_the_preview_so_one_line_can_be_put_right_and_checked_again(
+    signed_in: Any, database: Any
+) -> None:
+    client = signed_in("manager")
+    metric_id = set_up_measure(client)
+    pasted = "Date\tIncidents\n01/03/2026\t1,204\n02/03/2026\t-5\n2026-03-03,96\n"
+    preview = paste(client, metric_id, pasted)
+    assert preview.status_code == 422
+    assert "Row 3, column B (value): A count cannot be negative" in preview.text
+    assert pasted_box(preview) == pasted  # every line kept, the good ones too, to correct in place
+
+    corrected = paste(client, metric_id, pasted_box(preview).replace("\t-5", "\t1,198"))  # type: ignore[union-attr]
+    assert corrected.status_code == 200
+    assert "Save 3 readings" in corrected.text
+    assert pasted_box(corrected) == pasted.replace("\t-5", "\t1,198")
+    assert stored(database, metric_id) == {}
+
+    assert save_previewed(client, metric_id, corrected).status_code == 303
+    assert stored(database, metric_id) == {march(1): 1204, march(2): 1198, march(3): 96}
+
+
 def test_a_csv_upload_shows_what_changes_and_replaces_those_values(signed_in: Any, database: Any) -> None:
     client = signed_in("manager")
     metric_id = set_up_measure(client)

@@ -178,6 +178,36 @@ def set_up_backlogs(client: Any) -> list[str]:
     return ids
 
 
+def test_quick_entry_shows_the_date_and_every_count_problem_at_once(app: Any, demo: Any, database: Any) -> None:
+    from litestar.testing import TestClient
+
+    with TestClient(app) as client:
+        person = People(client)
+        sign_in_as(person("manager"), "manager")
+        pending, crime = set_up_backlogs(client)
+        sign_in_as(person("staff"), "staff")
+        refused = post_form(
+            client,
+            "/backlogs",
+            {
+                "date": (TODAY + datetime.timedelta(days=2)).isoformat(),
+                f"value-{pending}": "-4",
+                f"value-{crime}": "lots",
+            },
+        )
+        assert refused.status_code == 422
+        assert 'href="#date">The date must be today or in the past' in refused.text
+        assert f'href="#value-{pending}">A count cannot be negative' in refused.text
+        assert f'href="#value-{crime}">Enter a number, like 42' in refused.text
+        assert 'value="lots"' in refused.text  # what was typed stays, to correct
+
+    async def count(session_maker: Any) -> int:
+        async with session_maker() as session:
+            return len((await session.execute(select(Reading.metric_id))).all())
+
+    assert database(count) == 0
+
+
 def test_quick_entry_saves_all_counts_together_and_replaces_a_date_again(app: Any, demo: Any, database: Any) -> None:
     from litestar.testing import TestClient
 

@@ -88,6 +88,23 @@ def test_typed_rows_are_comma_separated_and_blank_lines_are_skipped_but_still_co
     ]
 
 
+def test_each_line_is_split_at_its_own_separator_so_pasted_and_typed_rows_can_mix() -> None:
+    pasted = 'Date\tIncidents\n01/03/2026\t1,204\n2026-03-02,"1,198"\n03/03/2026;1190\n2026-03-04   1185\n'
+    rows = list(imports.rows_from_text(pasted))
+    assert rows == [
+        SheetRow(2, ("01/03/2026", "1,204")),
+        SheetRow(3, ("2026-03-02", "1,198")),
+        SheetRow(4, ("03/03/2026", "1190")),
+        SheetRow(5, ("2026-03-04", "1185")),
+    ]
+    assert [value for _row, _day, value in readings(check(rows))] == [D(1204), D(1198), D(1190), D(1185)]
+
+
+def test_a_csv_file_is_one_document_where_a_quoted_cell_may_run_over_lines() -> None:
+    rows = list(imports.rows_from_file("counts.csv", b'"Date","Pending\nincidents"\n2026-03-01,118\n'))
+    assert rows == [SheetRow(2, ("2026-03-01", "118"))]  # numbered as the spreadsheet shows it
+
+
 def test_a_header_is_words_that_are_neither_a_date_nor_a_number() -> None:
     assert [row.number for row in imports.rows_from_text("Week beginning,Incidents (2026)\n2026-03-02,5")] == [2]
     # A mistyped first date is a reading with a problem, never a header skipped in silence.
