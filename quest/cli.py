@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -70,6 +73,52 @@ def check_database(settings: Settings) -> None:
         ) from None
 
 
+def _listening_addresses(host: str, port: int, workers: int) -> list[tuple[socket.AddressFamily, tuple[Any, ...]]]:
+    """The addresses uvicorn will bind for ``host``: one socket of its own with several workers, else
+    every address the name resolves to (asyncio's ``create_server``)."""
+    if workers > 1:
+        return [(socket.AF_INET6 if ":" in host else socket.AF_INET, (host, port))]
+    found = socket.getaddrinfo(host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+    return list(dict.fromkeys((family, address) for family, _type, _proto, _name, address in found))
+
+
+def check_port(host: str, port: int, workers: int) -> None:
+    """Raise a one-line ClickException unless uvicorn will be able to listen on ``host``:``port``.
+
+    Binds and listens as uvicorn will (``SO_REUSEADDR``, IPv6 sockets IPv6-only), then lets go: so a port
+    whose last server left only TIME_WAIT connections counts as free, as it is to uvicorn, while one with
+    a listener counts as taken. Another program could still take the port in the moment between."""
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        addresses = _listening_addresses(host, port, workers)
+    except OSError as error:  # socket.gaierror: a name that does not resolve
+        raise click.ClickException(
+            f"cannot listen on {shown}: {(error.strerror or str(error)).lower()}. Choose another address with --host"
+        ) from None
+    for family, address in addresses:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+                probe.listen()
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    raise click.ClickException(
+                        f"{shown} is taken: another program is listening there. "
+                        f"Choose another port with --port, e.g. quest serve --port {port % 65535 + 1}"
+                    ) from None
+                advice = (
+                    "Choose a port above 1023 with --port"
+                    if error.errno == errno.EACCES
+                    else "Choose another address with --host"
+                )
+                raise click.ClickException(
+                    f"cannot listen on {shown}: {(error.strerror or str(error)).lower()}. {advice}"
+                ) from None
+
+
 @contextmanager
 def _migration_errors() -> Iterator[None]:
     try:
@@ -99,6 +148,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
 
     settings = _settings()
     configure_logging(settings)
+    check_port(host, port, workers)  # first: it is quick, and a taken port should not wait on migrations
     check_database(settings)
     with _migration_errors():
         migrations.upgrade(settings)

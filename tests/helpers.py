@@ -178,3 +178,49 @@ IMPLEMENTED_PATH = ("under_review", "approved", "in_progress", "implemented")
 def api_headers(client: Client) -> dict[str, str]:
     """What the browser's htmx (or a script reusing the session) sends with a JSON call: the CSRF token."""
     return {"X-CSRFToken": csrf_token(client), "Accept": "application/json"}
+
+
+class Argon2Calls:
+    """Every Argon2 hash and verify the app makes, and whether each ran on an event loop's thread.
+
+    ``Argon2Calls.install(monkeypatch)`` swaps the hasher in ``quest.accounts.passwords`` for one that
+    records, then does the real work."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: list[tuple[str, bool]] = []
+        self.verified_hashes: list[str] = []
+
+    @classmethod
+    def install(cls, monkeypatch: Any) -> Argon2Calls:
+        from quest.accounts import passwords
+
+        recorder = cls(passwords._hasher)
+        monkeypatch.setattr(passwords, "_hasher", recorder)
+        return recorder
+
+    def _record(self, what: str) -> None:
+        import asyncio
+
+        try:
+            asyncio.get_running_loop()
+            on_event_loop = True
+        except RuntimeError:
+            on_event_loop = False
+        self.calls.append((what, on_event_loop))
+
+    def hash(self, password: str) -> str:
+        self._record("hash")
+        return str(self.real.hash(password))
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self._record("verify")
+        self.verified_hashes.append(password_hash)
+        return bool(self.real.verify(password_hash, password))
+
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        return bool(self.real.check_needs_rehash(password_hash))
+
+    @property
+    def on_the_event_loop(self) -> list[str]:
+        return [what for what, on_event_loop in self.calls if on_event_loop]

@@ -4,11 +4,19 @@
 - Not common or easy to guess: judged by zxcvbn, which knows the common-password lists, keyboard walks,
   repeats, dates and the user's own name and email. A score below 3 of 4 is refused.
 - No rules about character classes: they make passwords harder to remember, not to guess.
+
+Argon2 is slow and hungry on purpose (about half a second and 64 MiB a check), so code that serves
+requests awaits ``hash_password_in_thread`` and ``verify_password_in_thread``: they run the work in a few
+threads of its own, off the event loop, and a burst of sign-ins waits its turn there instead of holding
+up every other request of the worker. The plain functions are for scripts and tests.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -27,6 +35,12 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not anyone's password, only here to take time")
 
 
+# Argon2 computations at once, per process. Each needs 64 MiB and keeps a core busy, so more at once would
+# finish no sooner and could exhaust memory (DESIGN §7: 300 MB a worker); the rest queue, at no cost.
+CONCURRENT_HASHES = 2
+_hashing_threads = ThreadPoolExecutor(max_workers=CONCURRENT_HASHES, thread_name_prefix="quest-argon2")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -42,6 +56,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+async def hash_password_in_thread(password: str) -> str:
+    """``hash_password``, off the event loop, at most ``CONCURRENT_HASHES`` at once."""
+    return await asyncio.get_running_loop().run_in_executor(
+        _hashing_threads, functools.partial(hash_password, password)
+    )
+
+
+async def verify_password_in_thread(password_hash: str | None, password: str) -> bool:
+    """``verify_password`` (the dummy check too, for no hash), off the event loop, at most
+    ``CONCURRENT_HASHES`` at once."""
+    return await asyncio.get_running_loop().run_in_executor(
+        _hashing_threads, functools.partial(verify_password, password_hash, password)
+    )
 
 
 def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:

@@ -19,7 +19,7 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import ApiToken, User, normalise_email
-from quest.accounts.passwords import hash_password, password_problem, verify_password
+from quest.accounts.passwords import hash_password_in_thread, password_problem, verify_password_in_thread
 from quest.accounts.roles import Role
 from quest.accounts.sessions import create_token, revoke_user_sessions, revoke_user_tokens
 from quest.audit.recorder import act_as
@@ -295,7 +295,7 @@ async def create_user(
         force_id=placement.force_id,
         division_id=placement.division_id,
         is_active=True,
-        password_hash=hash_password(data.password),
+        password_hash=await hash_password_in_thread(data.password),
         must_change_password=must_change_password,
     )
     session.add(user)
@@ -365,7 +365,7 @@ async def change_password(
     errors: dict[str, str] = {}
     if not current_password:
         errors["current_password"] = "Enter your current password"
-    elif not verify_password(user.password_hash, current_password):
+    elif not await verify_password_in_thread(user.password_hash, current_password):
         errors["current_password"] = "Your current password is not right"
     if problem := password_problem(new_password, user_inputs=(user.email, user.display_name)):
         errors["new_password"] = problem
@@ -376,7 +376,7 @@ async def change_password(
     if errors:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
-    user.password_hash = hash_password(new_password)
+    user.password_hash = await hash_password_in_thread(new_password)
     user.must_change_password = False
     await revoke_user_sessions(session, user.id, now, keep=viewer.session_id)
     await session.commit()

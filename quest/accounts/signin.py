@@ -1,8 +1,8 @@
 """Signing in and out: credentials checked, the throttle applied, every outcome audited.
 
 The answer never says whether an account exists: an unknown email, a wrong password and a deactivated
-account all get the same message, take the same time (a dummy Argon2 check), and count the same
-towards the throttle, which goes by the email typed rather than by account.
+account all get the same message, take the same time (a dummy Argon2 check, off the event loop like a
+real one), and count the same towards the throttle, which goes by the email typed rather than by account.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from quest.accounts import throttle
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import SignInAttempt, User, normalise_email
-from quest.accounts.passwords import hash_password, needs_rehash, verify_password
+from quest.accounts.passwords import hash_password_in_thread, needs_rehash, verify_password_in_thread
 from quest.accounts.sessions import SessionPolicy, as_current_user, revoke_session, start_session
 from quest.audit.recorder import Actor, act_as, record_event
 from quest.org.models import Force
@@ -111,7 +111,7 @@ async def sign_in(
         return Refused(retry_at=verdict.retry_at, locked=verdict.locked)
 
     password_hash = user.password_hash if user is not None else None
-    correct = verify_password(password_hash, password)
+    correct = await verify_password_in_thread(password_hash, password)
     succeeded = correct and user is not None and user.is_active
     session.add(SignInAttempt(attempted_at=now, email=email, client_address=address, succeeded=succeeded))
     await session.flush()
@@ -129,7 +129,7 @@ async def sign_in(
 
     assert user is not None
     if password_hash is not None and needs_rehash(password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_in_thread(password)
     if replacing_session is not None:
         await revoke_session(session, replacing_session, now)
     secret, record = await start_session(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quest.accounts.models import User
-from quest.accounts.passwords import hash_password
+from quest.accounts.passwords import hash_password_in_thread
 from quest.accounts.roles import Role
 from quest.audit.recorder import Actor, act_as
 from quest.clock import LONDON, SystemClock
@@ -165,7 +165,7 @@ async def _upsert_users(session: AsyncSession, report: SeedReport) -> None:
         }
         user = existing.get(demo.email)
         if user is None:
-            password_hash = password_hash or hash_password(DEMO_PASSWORD)
+            password_hash = password_hash or await hash_password_in_thread(DEMO_PASSWORD)
             session.add(User(email=demo.email, password_hash=password_hash, must_change_password=False, **values))
             report.count("users", created=True)
         elif _assign(user, values):

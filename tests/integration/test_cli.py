@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from quest import migrations
+from quest.cli import check_port
 from quest.config import Settings
 from tests.helpers import csrf_from_page
 
@@ -60,6 +61,55 @@ def test_serve_with_a_bad_database_url_stops_with_one_clear_line(tmp_path: Path,
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
+
+
+def test_serve_on_a_taken_port_says_so_and_how_to_choose_another(tmp_path: Path) -> None:
+    """Nothing is migrated and "is running" is never printed when the port is taken."""
+    with socket.socket() as occupant:
+        occupant.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn's would be
+        occupant.bind(("127.0.0.1", 0))
+        occupant.listen()
+        port = int(occupant.getsockname()[1])
+        result = quest(None, "serve", "--port", str(port), extra_env={"QUEST_DATA_DIR": str(tmp_path)})
+        current = quest(None, "db", "current", extra_env={"QUEST_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "is running" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == (
+        f"Error: 127.0.0.1:{port} is taken: another program is listening there. "
+        f"Choose another port with --port, e.g. quest serve --port {port + 1}"
+    )
+    assert current.stdout.strip() == "no revision (empty)"  # the port was checked before migrating
+
+
+def test_a_port_whose_last_server_left_time_wait_connections_is_free() -> None:
+    """uvicorn binds with SO_REUSEADDR, so the check must too, or it would refuse a port uvicorn can use."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = int(server.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port)) as visitor:
+            connection, _address = server.accept()
+            connection.close()  # the server closes first, so its side waits in TIME_WAIT
+            visitor.recv(1)
+    with socket.socket() as plain, pytest.raises(OSError, match="in use"):
+        plain.bind(("127.0.0.1", port))  # without SO_REUSEADDR the port looks taken
+    check_port("127.0.0.1", port, workers=1)  # no exception: uvicorn can listen there
+
+
+def test_serve_with_a_host_it_cannot_listen_on_says_so(tmp_path: Path) -> None:
+    result = quest(
+        None, "serve", "--host", "192.0.2.1", "--port", str(free_port()), extra_env={"QUEST_DATA_DIR": str(tmp_path)}
+    )
+    assert result.returncode == 1
+    assert "is running" not in result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: cannot listen on 192.0.2.1:"), lines[0]
+    assert "--host" in lines[0]
 
 
 def test_serve_with_a_missing_postgres_database_names_it(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ enumeration, and every outcome audited."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -12,12 +14,14 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from quest.accounts.models import UserSession
+from quest.accounts import passwords
+from quest.accounts.models import User, UserSession
 from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
-from tests.helpers import DEMO_EMAILS, post_form, sign_in
+from quest.demo.catalogue import DEMO_PASSWORD
+from tests.helpers import DEMO_EMAILS, Argon2Calls, post_form, sign_in
 
 Client = TestClient[Litestar]
 STAFF = DEMO_EMAILS["staff"]
@@ -272,3 +276,68 @@ def test_a_form_sent_after_a_pause_refreshes_the_session_without_deadlock(browse
     assert "Token made" in response.text
     clock.advance(minutes=59)
     assert browser.get("/account").status_code == 200  # still signed in: the pause counted as activity
+
+
+def test_passwords_are_checked_off_the_event_loop_unknown_emails_too(browser: Client, monkeypatch: Any) -> None:
+    argon2 = Argon2Calls.install(monkeypatch)
+    assert sign_in(browser, STAFF).status_code == 303
+    assert sign_in(browser, STAFF, password="not-the-password-at-all").status_code == 422
+    assert sign_in(browser, "nobody@lancashire.example", password="not-the-password-at-all").status_code == 422
+    assert [what for what, _on_event_loop in argon2.calls] == ["verify", "verify", "verify"]
+    assert argon2.verified_hashes[2] == passwords._DUMMY_HASH  # an unknown email still costs a real check
+    assert argon2.on_the_event_loop == []
+
+
+def test_an_outdated_hash_is_replaced_at_sign_in_off_the_event_loop(
+    browser: Client, database: Any, monkeypatch: Any
+) -> None:
+    from argon2 import PasswordHasher
+
+    outdated = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(DEMO_PASSWORD)
+
+    async def stored_hash(session_maker: Any, replace_with: str | None = None) -> str:
+        async with session_maker() as session:
+            user = (await session.execute(select(User).where(User.email == STAFF))).scalar_one()
+            if replace_with is not None:
+                user.password_hash = replace_with
+                await session.commit()
+            return str(user.password_hash)
+
+    database(lambda maker: stored_hash(maker, outdated))
+    argon2 = Argon2Calls.install(monkeypatch)
+    assert sign_in(browser, STAFF).status_code == 303
+    assert [what for what, _on_event_loop in argon2.calls] == ["verify", "hash"]
+    assert argon2.on_the_event_loop == []
+    renewed = database(stored_hash)
+    assert renewed != outdated
+    assert not passwords.needs_rehash(renewed)
+
+
+def test_other_requests_are_answered_while_a_sign_in_is_in_its_password_check(
+    browser: Client, monkeypatch: Any
+) -> None:
+    """The check is held until another request has been answered. On the event loop it would hold up
+    that request too, until it gave up waiting."""
+    real = passwords._hasher
+    checking, others_answered = threading.Event(), threading.Event()
+    gave_up_waiting: list[bool] = []
+
+    class HeldCheck:
+        def verify(self, password_hash: str, password: str) -> bool:
+            checking.set()
+            gave_up_waiting.append(not others_answered.wait(timeout=20))
+            return bool(real.verify(password_hash, password))
+
+        def check_needs_rehash(self, password_hash: str) -> bool:
+            return bool(real.check_needs_rehash(password_hash))
+
+    monkeypatch.setattr(passwords, "_hasher", HeldCheck())
+    browser.get("/sign-in")  # the CSRF cookie, before the two requests share the browser
+    with ThreadPoolExecutor(max_workers=1) as someone_else:
+        signing_in = someone_else.submit(sign_in, browser, STAFF)
+        assert checking.wait(timeout=60)
+        health = browser.get("/healthz")
+        others_answered.set()
+        assert signing_in.result(timeout=60).status_code == 303
+    assert health.json() == {"status": "ok", "database": "ok"}
+    assert gave_up_waiting == [False]

@@ -16,7 +16,7 @@ from quest.audit.models import AuditEntry
 from quest.cli import main
 from quest.config import Settings
 from quest.org.models import Division, Force
-from tests.helpers import DEMO_EMAILS, People, csrf_token, new_token, post_form, sign_in, sign_in_as
+from tests.helpers import DEMO_EMAILS, Argon2Calls, People, csrf_token, new_token, post_form, sign_in, sign_in_as
 
 Client = TestClient[Any]
 NEW_PASSWORD = "kettle orbit granite lantern"
@@ -368,3 +368,28 @@ def test_an_oversized_request_is_refused(signed_in: Any) -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrf_token(client)},
     )
     assert response.status_code == 413
+
+
+def test_new_users_and_password_changes_hash_off_the_event_loop(
+    signed_in: Any, database: Any, monkeypatch: Any
+) -> None:
+    client = signed_in("force_hq")
+    west = database(lambda maker: division_id(maker, "LAN", "WEST"))
+    argon2 = Argon2Calls.install(monkeypatch)
+    added = add_user(
+        client,
+        email="sam.jones@lancashire.example",
+        display_name="PC Sam Jones",
+        role="staff",
+        division_id=west,
+        password="temporary password for sam",
+    )
+    assert added.status_code == 303
+    changed = post_form(
+        client,
+        "/account/password",
+        {"current_password": "quest-demo-password", "new_password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    )
+    assert "Your password has been changed" in changed.text
+    assert [what for what, _on_event_loop in argon2.calls] == ["hash", "verify", "hash"]
+    assert argon2.on_the_event_loop == []

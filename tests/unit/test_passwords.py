@@ -3,8 +3,14 @@ common passwords refused)."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+from typing import Any
+
 import pytest
 
+from quest.accounts import passwords
 from quest.accounts.passwords import MAX_LENGTH, hash_password, needs_rehash, password_problem, verify_password
 
 
@@ -70,3 +76,33 @@ def test_at_least_64_characters_are_allowed() -> None:
     assert len(long_password) > 64
     assert password_problem(long_password) is None
     assert verify_password(hash_password(long_password), long_password)
+
+
+def test_at_most_a_few_hashes_run_at_once(monkeypatch: Any) -> None:
+    """A burst of sign-ins queues for the hashing threads: Argon2 takes 64 MiB each time."""
+    limit = passwords.CONCURRENT_HASHES
+    lock = threading.Lock()
+    running: list[int] = [0]
+    peak: list[int] = [0]
+    together = threading.Barrier(limit, timeout=30)  # proves that ``limit`` of them do run at once
+
+    class CountingHasher:
+        def hash(self, password: str) -> str:
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            together.wait()
+            # Lingering widens the window in which a missing bound would show; with the bound, no timing
+            # can make the peak exceed it, so this cannot make the test flaky.
+            time.sleep(0.05)
+            with lock:
+                running[0] -= 1
+            return f"hash of {password}"
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+
+    async def burst() -> list[str]:
+        return await asyncio.gather(*(passwords.hash_password_in_thread(f"p{n}") for n in range(4 * limit)))
+
+    assert asyncio.run(burst()) == [f"hash of p{n}" for n in range(4 * limit)]
+    assert peak[0] == limit
