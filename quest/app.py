@@ -35,6 +35,7 @@ from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
+from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.logs import configure_logging
@@ -54,7 +55,6 @@ from quest.waste.web import WastePages
 from quest.web.errors import http_exception_handler, internal_error_handler, quest_error_handler
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
-from quest.web.home import home
 from quest.web.pages import can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware

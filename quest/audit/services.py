@@ -1,4 +1,5 @@
-"""Reading the audit trail: who changed what, when. Scoped by the access matrix; never written here."""
+"""Reading the audit trail: who changed what, when, with each record named in words and each change in
+full. Scoped by the access matrix; never written here."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.models import AuditEntry
+from quest.audit.names import RecordName, from_values, kind_in_words, record_names
 from quest.clock import LONDON
 
 ENTRIES_PER_PAGE = 50
@@ -27,6 +29,56 @@ class AuditFilters:
     date_to: datetime.date | None = None
 
 
+# Words in field names people read differently from how the columns spell them.
+_FIELD_WORDS = {"fte": "FTE", "sla": "SLA", "km2": "km²", "gbp": "£", "id": "id", "api": "API", "pcso": "PCSO"}
+
+
+def field_label(field: str) -> str:
+    """``officers_fte`` as "Officers FTE"."""
+    words = [_FIELD_WORDS.get(word, word) for word in field.split("_") if word]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else field
+
+
+def readable(value: Any) -> str:
+    """A value from the log as text, whole: lists one item a line, mappings one ``key: value`` a line."""
+    if value is None:
+        return "(none)"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value == "":
+        return "(empty)"
+    if isinstance(value, list):
+        return "\n".join(readable(item) for item in value) if value else "(none)"
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {readable(item)}" for key, item in value.items()) if value else "(none)"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    field: str
+    label: str
+    before: str | None  # None: the field was not there before (a new record, an event)
+    after: str | None  # None: the field is gone (a deleted record)
+
+
+def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
+    """Every field of an entry, with its whole value before and after, in a stable order."""
+    fields = sorted({*(before or {}), *(after or {})})
+    return [
+        Change(
+            field=field,
+            label=field_label(field),
+            before=readable(before[field]) if before is not None and field in before else None,
+            after=readable(after[field]) if after is not None and field in after else None,
+        )
+        for field in fields
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRow:
     id: uuid.UUID
@@ -35,13 +87,13 @@ class AuditRow:
     action: str
     entity: str
     entity_id: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    record: RecordName
+    changes: list[Change]
     request_id: str | None
 
     @property
     def changed_fields(self) -> list[str]:
-        return sorted({*(self.before or {}), *(self.after or {})})
+        return [change.label for change in self.changes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +101,7 @@ class AuditPage:
     entries: list[AuditRow]
     total: int
     page: int
-    entities: list[str]
+    entities: list[tuple[str, str]]  # (entity, in words), for the filter
     per_page: int = ENTRIES_PER_PAGE
 
     @property
@@ -86,6 +138,10 @@ async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: Audi
     entities = (
         await session.execute(select(AuditEntry.entity).where(in_scope).distinct().order_by(AuditEntry.entity))
     ).scalars()
+    rows = list(entries.scalars())
+    names = await record_names(
+        session, viewer, ((entry.entity, entry.entity_id) for entry in rows if entry.entity_id is not None)
+    )
     return AuditPage(
         entries=[
             AuditRow(
@@ -95,13 +151,14 @@ async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: Audi
                 action=entry.action,
                 entity=entry.entity,
                 entity_id=entry.entity_id,
-                before=entry.before,
-                after=entry.after,
+                record=names.get((entry.entity, entry.entity_id or ""))
+                or from_values(entry.entity, entry.before or entry.after),
+                changes=changes_of(entry.before, entry.after),
                 request_id=entry.request_id,
             )
-            for entry in entries.scalars()
+            for entry in rows
         ],
         total=total,
         page=page,
-        entities=list(entities),
+        entities=[(entity, kind_in_words(entity, plural=True)) for entity in entities],
     )

@@ -59,7 +59,7 @@ class AuditPages(Controller):
                 "values": values,
                 "errors": errors,
                 "filter_query": urlencode({key: value for key, value in values.items() if value}),
-                "entity_options": [("", "Any record"), *((name, name) for name in found.entities)],
+                "entity_options": [("", "Any record"), *found.entities],
             },
             fragment="audit/_entries.html",
             status_code=422 if errors else 200,

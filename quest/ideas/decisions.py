@@ -49,6 +49,14 @@ async def force_settings(session: AsyncSession, force_id: uuid.UUID) -> ForceSet
     return found or ForceSettings.defaults(force_id)
 
 
+async def sla_of(session: AsyncSession, force_id: uuid.UUID | None) -> Sla:
+    """The force's response SLA (the defaults for someone outside any force)."""
+    if force_id is None:
+        return Sla()
+    settings = await force_settings(session, force_id)
+    return Sla(settings.first_response_days, settings.decision_days)
+
+
 def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.datetime, sla: Sla) -> tuple[bool, bool]:
     """(first response overdue, decision overdue). Parked ideas have had a decision to wait, with a reason."""
     age = now - created_at
@@ -376,8 +384,7 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
     in_reach = access.scope(
         viewer, Permission.DECIDE_IDEAS, force_column=Idea.force_id, division_column=Idea.division_id
     )
-    settings = await force_settings(session, viewer.force_id) if viewer.force_id else None
-    sla = Sla(settings.first_response_days, settings.decision_days) if settings else Sla()
+    sla = await sla_of(session, viewer.force_id)
     rows = await session.execute(
         select(
             Idea.id,

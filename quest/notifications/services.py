@@ -1,5 +1,5 @@
 """Who is told what: the submitter and the followers of an idea hear of every move and comment, except
-the person who made it."""
+the person who made it; a force's validators hear of every saving claimed in their force."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
+from quest.accounts.roles import Role
 from quest.ideas.models import Idea, IdeaEvent, IdeaFollower
 from quest.notifications import email
 from quest.notifications.models import Notification
@@ -31,18 +32,58 @@ async def notify(
     """Notify the submitter and followers of ``event``, in the caller's transaction. Returns who."""
     followers = (await session.execute(select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea_id))).scalars()
     recipients = sorted({submitter_id, *followers} - {actor_id})
-    mailer = email.current_mailer()
-    if recipients and mailer is not None:
-        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients)
-    if recipients:
-        await session.execute(
-            insert(Notification),
-            [
-                {"user_id": user_id, "idea_id": idea_id, "event_id": event.id, "created_at": now, "read_at": None}
-                for user_id in recipients
-            ],
-        )
+    await _deliver(
+        session, idea_id, event, actor_id, recipients, now, "You are told because you raised or follow this idea."
+    )
     return recipients
+
+
+async def notify_validators(
+    session: AsyncSession,
+    *,
+    force_id: uuid.UUID,
+    idea_id: uuid.UUID,
+    event: IdeaEvent,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+    already_told: list[uuid.UUID] | None = None,
+) -> list[uuid.UUID]:
+    """Tell the force's active validators that a saving waits for them (``event`` is its claim on the
+    idea's timeline), in the caller's transaction; never the claimant, nor anyone told of it already."""
+    validators = (
+        await session.execute(
+            select(User.id).where(User.force_id == force_id, User.role == Role.VALIDATOR, User.is_active.is_(True))
+        )
+    ).scalars()
+    recipients = sorted(set(validators) - {actor_id} - set(already_told or ()))
+    await _deliver(
+        session, idea_id, event, actor_id, recipients, now, "You are told because you validate savings in this force."
+    )
+    return recipients
+
+
+async def _deliver(
+    session: AsyncSession,
+    idea_id: uuid.UUID,
+    event: IdeaEvent,
+    actor_id: uuid.UUID | None,
+    recipients: list[uuid.UUID],
+    now: datetime.datetime,
+    why: str,
+) -> None:
+    """One notification, and an email when a mailer is set up, for each recipient."""
+    if not recipients:
+        return
+    mailer = email.current_mailer()
+    if mailer is not None:
+        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients, why)
+    await session.execute(
+        insert(Notification),
+        [
+            {"user_id": user_id, "idea_id": idea_id, "event_id": event.id, "created_at": now, "read_at": None}
+            for user_id in recipients
+        ],
+    )
 
 
 def describe(kind: str, to_status: str | None, actor_name: str | None) -> str:
@@ -70,6 +111,7 @@ async def _queue_emails(
     event: IdeaEvent,
     actor_id: uuid.UUID | None,
     recipients: list[uuid.UUID],
+    why: str,
 ) -> None:
     idea = (await session.execute(select(Idea.reference, Idea.title).where(Idea.id == idea_id))).one()
     actor_name = (
@@ -88,7 +130,7 @@ async def _queue_emails(
             f"{what}.",
             f"“{event.body}”" if event.body else "",
             f"See it in QUEST: {base_url}/ideas/{idea.reference}",
-            "You are told because you raised or follow this idea.",
+            why,
         )
         if part
     )
@@ -123,7 +165,11 @@ class NotificationRow:
     actor_name: str | None
 
 
-async def list_notifications(session: AsyncSession, viewer: CurrentUser) -> list[NotificationRow]:
+async def list_notifications(
+    session: AsyncSession, viewer: CurrentUser, *, unread_only: bool = False, limit: int = PER_PAGE
+) -> list[NotificationRow]:
+    """The viewer's latest notifications (only those not yet read, with ``unread_only``), newest first."""
+    unread = Notification.read_at.is_(None) if unread_only else true()
     rows = await session.execute(
         select(
             Notification.id,
@@ -140,9 +186,9 @@ async def list_notifications(session: AsyncSession, viewer: CurrentUser) -> list
         .join(Idea, Idea.id == Notification.idea_id)
         .join(IdeaEvent, IdeaEvent.id == Notification.event_id)
         .outerjoin(User, User.id == IdeaEvent.actor_id)
-        .where(Notification.user_id == viewer.id)
+        .where(Notification.user_id == viewer.id, unread)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(PER_PAGE)
+        .limit(limit)
     )
     return [NotificationRow(**row._asdict()) for row in rows]
 

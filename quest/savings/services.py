@@ -3,6 +3,7 @@
 - A manager records claims against an idea of their division: ``forecast`` once it is approved,
   ``claimed`` once it is implemented.
 - A validator of the force validates or rejects a claimed saving, with a note; never their own claim.
+  The force's validators are notified as each claimed saving is recorded.
 - A validated claim is locked. Changing it means a new claim that supersedes it.
 - Time released is valued at the rate in force for its grade at the start of the claim's period; the
   rate used is kept on the claim, so a later change of rate does not rewrite history.
@@ -33,7 +34,7 @@ from quest.ideas.models import Idea
 from quest.ideas.services import add_event, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
-from quest.notifications.services import notify
+from quest.notifications.services import notify, notify_validators
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceSettings
 from quest.savings.models import RateCardEntry, SavingsClaim
 from quest.savings.rules import (
@@ -498,7 +499,20 @@ async def record_claim(
         body=f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}",
         details={"claim": str(claim.id)},
     )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    told = await notify(
+        session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now
+    )
+    if status is ClaimStatus.CLAIMED:
+        # A claimed saving waits for the force's validators: they hear of it as it is made.
+        await notify_validators(
+            session,
+            force_id=idea.force_id,
+            idea_id=idea.id,
+            event=event,
+            actor_id=viewer.id,
+            now=now,
+            already_told=told,
+        )
     await session.commit()
     return claim.id
 

@@ -21,7 +21,7 @@ from quest.app import create_app
 from quest.config import Settings
 from quest.ideas.status import IdeaStatus
 from quest.notifications import email
-from tests.helpers import DEMO_EMAILS, post_form, raise_idea, sign_in_as
+from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, post_form, raise_idea, sign_in_as
 
 STAFF = DEMO_EMAILS["staff"]
 
@@ -150,3 +150,36 @@ def test_a_mail_server_that_hangs_does_not_hold_up_the_response(demo: Any, datab
             assert mailer.pending() == 0
     finally:
         silent.close()
+
+
+def test_the_forces_validators_are_emailed_when_a_saving_is_claimed(
+    demo: Any, database: Any, inbox: tuple[Inbox, int], mail_app: Any
+) -> None:
+    handler, port = inbox
+    idea = database(lambda maker: raise_idea(maker, STAFF, "Call-back before visit"))
+    database(lambda maker: move_along(maker, DEMO_EMAILS["manager"], idea.id, *IMPLEMENTED_PATH))
+    with mail_app(f"smtp://127.0.0.1:{port}") as client:
+        sign_in_as(client, "manager")
+        claimed = client.post(
+            f"/api/v1/ideas/{idea.id}/savings",
+            json={
+                "kind": "cashable",
+                "status": "claimed",
+                "mechanism": "Overtime for call-backs",
+                "cost_line": "Overtime",
+                "amount_gbp_per_year": "5000.00",
+                "period_start": "2026-04-01",
+                "evidence": "Overtime stopped.",
+            },
+            headers=api_headers(client),
+        )
+        assert claimed.status_code == 201, claimed.text
+        deadline = time.monotonic() + 30
+        while len(handler.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    by_recipient = {message["To"]: message for message in handler.messages}
+    assert set(by_recipient) == {STAFF, DEMO_EMAILS["validator"]}
+    told = by_recipient[DEMO_EMAILS["validator"]]
+    assert told["Subject"] == f"{idea.reference}: Inspector Priya Shah claimed a saving"
+    body = told.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "You are told because you validate savings in this force." in body

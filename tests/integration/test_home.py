@@ -1,0 +1,263 @@
+"""Each role's home page is a to-do list of what waits for them, with counts and links (issue item 8).
+
+The app runs on a clock that stands still just before midnight UTC on 30 June 2026, which is already
+1 July in the UK: "today" on the home page is the UK date.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from litestar import Litestar
+
+from quest.app import create_app
+from quest.clock import FrozenClock
+from quest.config import Settings
+from tests.helpers import (
+    DEMO_EMAILS,
+    IMPLEMENTED_PATH,
+    People,
+    api_headers,
+    move_along,
+    post_form,
+    raise_idea,
+    sign_in_as,
+)
+
+STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
+NOW = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
+UK_TODAY = datetime.date(2026, 7, 1)
+CLAIM = {
+    "kind": "non_cashable",
+    "status": "claimed",
+    "mechanism": "Pending open incidents",
+    "hours_per_year": 11500,
+    "grade": "constable_sergeant",
+    "redeployed_to": "Neighbourhood patrol",
+    "period_start": "2026-04-01",
+    "evidence": "Pending incidents fell from 1,150 to 100.",
+}
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings, clock=FrozenClock(NOW))
+
+
+def days_ago(days: float) -> datetime.datetime:
+    return NOW - datetime.timedelta(days=days)
+
+
+def team(client: Any, *roles: str) -> People:
+    people = People(client)
+    for role in roles:
+        sign_in_as(people(role), role)
+    return people
+
+
+def card(page: str, card_id: str) -> str:
+    """The text of one card on the home page (its heading first)."""
+    match = re.search(rf'<section class="govuk-summary-card quest-home-card" id="{card_id}".*?</section>', page, re.S)
+    assert match is not None, f"no {card_id} card"
+    return match.group(0)
+
+
+def heading(section: str) -> str:
+    match = re.search(r'<h2 class="govuk-summary-card__title"[^>]*>(.*?)</h2>', section, re.S)
+    assert match is not None
+    return " ".join(match.group(1).split())
+
+
+def links(section: str) -> list[str]:
+    """The task links in a card, in order."""
+    return re.findall(r'class="govuk-link govuk-task-list__link" href="([^"]+)"', section)
+
+
+def make_backlog(client: Any, name: str, frequency: str = "daily") -> str:
+    body = {"name": name, "unit": "incidents", "kind": "backlog", "direction": "down", "frequency": frequency}
+    response = client.post("/api/v1/metrics", json=body, headers=api_headers(client))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def enter_reading(client: Any, metric_id: str, day: datetime.date) -> None:
+    response = client.put(
+        f"/api/v1/metrics/{metric_id}/readings",
+        json=[{"date": day.isoformat(), "value": 40}],
+        headers=api_headers(client),
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_a_signed_out_visitor_gets_what_quest_is_and_a_signed_in_one_does_not(signed_in: Any) -> None:
+    client = signed_in("staff")
+    page = client.get("/").text
+    assert "What waits for you – QUEST" in page
+    assert "Who QUEST is for" not in page
+    client.cookies.clear()
+    assert "Who QUEST is for" in client.get("/").text
+
+
+def test_staff_see_their_ideas_what_changed_what_is_overdue_and_counts_to_enter(
+    demo: Any, client: Any, database: Any
+) -> None:
+    late = database(lambda maker: raise_idea(maker, STAFF, "Book exhibits in at the front counter", now=days_ago(20)))
+    recent = database(lambda maker: raise_idea(maker, STAFF, "Scan statements at the scene", now=days_ago(2)))
+    database(lambda maker: move_along(maker, MANAGER, recent.id, "under_review", now=days_ago(1)))
+    people = team(client, "manager", "staff")
+    pending = make_backlog(people("manager"), "Pending open incidents")
+    crimes = make_backlog(people("manager"), "Crime reports awaiting allocation")
+    make_backlog(people("manager"), "Files awaiting review", frequency="weekly")
+    enter_reading(people("manager"), crimes, UK_TODAY)
+    enter_reading(people("manager"), pending, UK_TODAY - datetime.timedelta(days=1))  # 30 June: not today
+
+    page = people("staff").get("/").text
+    mine = card(page, "my-ideas")
+    assert heading(mine) == "You have raised 2 ideas"
+    assert 'href="/my-ideas"' in mine
+
+    updates = card(page, "updates")
+    assert heading(updates) == "1 update since you last looked"
+    assert links(updates) == [f"/ideas/{recent.reference}"]
+    assert "Inspector Priya Shah moved it to under review" in updates
+    assert 'href="/notifications"' in updates
+
+    overdue = card(page, "overdue")
+    assert heading(overdue) == "1 of your ideas is overdue for a response"
+    assert links(overdue) == [f"/ideas/{late.reference}"]
+    assert "waiting for a first response" in overdue
+
+    counts = card(page, "counts")
+    assert heading(counts) == "1 backlog count to enter for today"
+    assert "Pending open incidents" in counts
+    assert "Crime reports awaiting allocation" not in counts
+    assert "Files awaiting review" not in counts  # weekly, not daily
+    assert 'href="/backlogs"' in counts
+
+    # Reading the notifications clears "what changed"; entering today's count clears the count.
+    post_form(people("staff"), "/notifications/read")
+    enter_reading(people("staff"), pending, UK_TODAY)
+    page = people("staff").get("/").text
+    assert heading(card(page, "updates")) == "0 updates since you last looked"
+    assert heading(card(page, "counts")) == "0 backlog counts to enter for today"
+
+
+def test_the_manager_sees_overdue_ideas_first_then_claims_to_make_and_counts_missing(
+    demo: Any, client: Any, database: Any
+) -> None:
+    # Oldest first would put the idea under review (20 days, within the 30-day decision) before the
+    # submitted one (16 days, past the 14-day first response); overdue comes first.
+    under_review = database(lambda maker: raise_idea(maker, STAFF, "Share one van rota", now=days_ago(20)))
+    database(lambda maker: move_along(maker, MANAGER, under_review.id, "under_review", now=days_ago(19)))
+    overdue = database(lambda maker: raise_idea(maker, STAFF, "Stop double keying crimes", now=days_ago(16)))
+    fresh = database(lambda maker: raise_idea(maker, STAFF, "Text victims an update", now=days_ago(1)))
+
+    to_claim = database(lambda maker: raise_idea(maker, STAFF, "Call back before visiting", now=days_ago(90)))
+    database(lambda maker: move_along(maker, MANAGER, to_claim.id, *IMPLEMENTED_PATH, now=days_ago(20)))
+    claimed = database(lambda maker: raise_idea(maker, STAFF, "Triage at the front desk", now=days_ago(90)))
+    database(lambda maker: move_along(maker, MANAGER, claimed.id, *IMPLEMENTED_PATH, now=days_ago(20)))
+    to_forecast = database(lambda maker: raise_idea(maker, STAFF, "One form for lost property", now=days_ago(60)))
+    database(lambda maker: move_along(maker, MANAGER, to_forecast.id, "under_review", "approved", now=days_ago(10)))
+    forecast = database(lambda maker: raise_idea(maker, STAFF, "Pool cars by the hour", now=days_ago(60)))
+    database(lambda maker: move_along(maker, MANAGER, forecast.id, "under_review", "approved", now=days_ago(10)))
+
+    manager = People(client)("manager")
+    sign_in_as(manager, "manager")
+    made = manager.post(f"/api/v1/ideas/{claimed.id}/savings", json=CLAIM, headers=api_headers(manager))
+    assert made.status_code == 201, made.text
+    made = manager.post(
+        f"/api/v1/ideas/{forecast.id}/savings",
+        json=CLAIM | {"status": "forecast", "mechanism": "Pool cars"},
+        headers=api_headers(manager),
+    )
+    assert made.status_code == 201, made.text
+    make_backlog(manager, "Pending open incidents")
+
+    page = manager.get("/").text
+    waiting = card(page, "waiting")
+    assert heading(waiting) == "3 ideas wait for a first response or a decision"
+    assert "1 is overdue" in waiting
+    assert links(waiting) == [f"/ideas/{idea.reference}" for idea in (overdue, under_review, fresh)]
+    assert 'href="/triage"' in waiting
+
+    claims = card(page, "claims")
+    assert heading(claims) == "2 savings to claim or forecast"
+    assert links(claims) == [f"/ideas/{to_claim.reference}#savings", f"/ideas/{to_forecast.reference}#savings"]
+    assert "To claim" in claims
+    assert "To forecast" in claims
+
+    counts = card(page, "counts")
+    assert heading(counts) == "1 backlog count to enter for today"
+
+
+def test_the_validator_is_told_of_each_claim_and_sees_the_queue_and_double_counts_oldest_first(
+    demo: Any, client: Any, database: Any
+) -> None:
+    first = database(lambda maker: raise_idea(maker, STAFF, "Call back before visiting", now=days_ago(90)))
+    second = database(lambda maker: raise_idea(maker, STAFF, "Close incidents by phone", now=days_ago(90)))
+    for idea in (first, second):
+        database(lambda maker, idea=idea: move_along(maker, MANAGER, idea.id, *IMPLEMENTED_PATH, now=days_ago(20)))
+    people = team(client, "manager", "validator")
+    manager = people("manager")
+
+    forecast = CLAIM | {"status": "forecast", "mechanism": "Overtime"}
+    made = manager.post(f"/api/v1/ideas/{first.id}/savings", json=forecast, headers=api_headers(manager))
+    assert made.status_code == 201, made.text
+    validator = people("validator")
+    assert "claimed a saving" not in validator.get("/notifications").text  # a forecast waits for nobody
+    assert heading(card(validator.get("/").text, "to-validate")) == "0 claimed savings wait for you to validate"
+
+    manager = people("manager")
+    older = manager.post(f"/api/v1/ideas/{first.id}/savings", json=CLAIM, headers=api_headers(manager)).json()["id"]
+    newer = manager.post(f"/api/v1/ideas/{second.id}/savings", json=CLAIM, headers=api_headers(manager)).json()["id"]
+
+    validator = people("validator")
+    notifications = validator.get("/notifications").text
+    assert notifications.count("Inspector Priya Shah claimed a saving") == 2
+    page = validator.get("/").text
+    queue = card(page, "to-validate")
+    assert heading(queue) == "2 claimed savings wait for you to validate"
+    assert links(queue) == [f"/savings?status=claimed#claim-{older}", f"/savings?status=claimed#claim-{newer}"]
+    assert f"Savings claim on {first.reference}: Pending open incidents" in queue
+    assert "Possible double count" in queue
+    doubles = card(page, "double-counts")
+    assert heading(doubles) == "2 possible double counts"
+    assert links(doubles) == [f"/savings?status=#claim-{older}", f"/savings?status=#claim-{newer}"]
+    updates = card(page, "updates")
+    assert heading(updates) == "2 updates since you last looked"
+    assert links(updates) == [f"/ideas/{second.reference}", f"/ideas/{first.reference}"]
+    # The links lead to the claims themselves.
+    assert f'id="claim-{older}"' in validator.get("/savings?status=claimed").text
+
+
+def test_headquarters_national_and_administrators_get_links_to_what_exists(signed_in: Any) -> None:
+    force_hq = signed_in("force_hq").get("/").text
+    for href in ("/forces/LAN", "/forces/LAN/settings", "/savings", "/ideas", "/users", "/audit"):
+        assert f'href="{href}"' in force_hq
+    national = signed_in("national").get("/").text
+    for href in ("/forces", "/ideas?view=library", "/savings"):
+        assert f'href="{href}"' in national
+    assert 'class="govuk-link govuk-task-list__link" href="/users"' not in national
+    assert 'class="govuk-link govuk-task-list__link" href="/audit"' not in national
+    admin = signed_in("admin").get("/").text
+    for href in ("/forces", "/users", "/audit"):
+        assert f'class="govuk-link govuk-task-list__link" href="{href}"' in admin
+
+
+def test_every_demo_role_has_a_home_with_its_to_do_list(demo_history: Any, client: Any) -> None:
+    expected = {
+        "staff": ("updates", "overdue", "counts"),
+        "manager": ("waiting", "claims", "counts", "updates"),
+        "validator": ("to-validate", "double-counts", "updates"),
+    }
+    for role in ("staff", "manager", "validator", "force_hq", "national", "admin"):
+        sign_in_as(client, role)
+        response = client.get("/")
+        assert response.status_code == 200
+        for card_id in expected.get(role, ()):
+            assert re.match(r"\d+ ", heading(card(response.text, card_id))), (role, card_id)
+        if role not in expected:
+            assert "Comparisons of divisions and forces will appear here" in response.text
