@@ -3,8 +3,9 @@ limits (dashed) and the target, each segment with its own limits, and a line at 
 what caused it. Geometry only; templates/charts/xmr.html draws it as SVG.
 
 It stays readable from 10 points to 2,000: dots shrink as they crowd, the line joining them thins, and the
-date axis labels five dates whatever the span. On a phone the chart keeps a readable width and scrolls
-sideways, its text a little larger (text is sized by the stylesheet, in the chart's own units).
+date axis labels five dates whatever the span. A phone gets the same chart drawn narrower and taller, with
+two dates, so that shrunk to the width of a 320 px screen its text stays readable; the page shows the one
+that suits the screen (text is sized by the stylesheet, in the chart's own units).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import dataclass
 from quest.metrics.spc import Number, PointType, Spc
 
 WIDTH, HEIGHT = 800, 360
+PHONE_WIDTH, PHONE_HEIGHT = 360, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 28, 40
 DATE_LABELS = 4
+PHONE_DATE_LABELS = 1
 VALUE_TICKS = 5
 
 # NHS England's Making Data Count colours.
@@ -85,6 +88,7 @@ class XmrChart:
     rebases: tuple[Rebase, ...]
     value_ticks: tuple[Tick, ...]
     date_ticks: tuple[Tick, ...]
+    phone: XmrChart | None = None  # the same chart for a phone's screen
 
 
 def _nice_step(span: float, ticks: int) -> float:
@@ -99,9 +103,14 @@ def _number(value: float) -> str:
 
 
 def xmr_chart(
-    spc: Spc, *, target: Number | None = None, rebase_labels: Mapping[datetime.date, str] | None = None
+    spc: Spc,
+    *,
+    target: Number | None = None,
+    rebase_labels: Mapping[datetime.date, str] | None = None,
+    size: tuple[int, int, int] | None = None,
 ) -> XmrChart | None:
-    """None when there is nothing to draw."""
+    """None when there is nothing to draw. ``size`` (width, height, date labels) draws one chart of that
+    size; without it, the chart for a wide screen is drawn, and the phone's with it."""
     if not spc.points:
         return None
     labels = rebase_labels or {}
@@ -117,7 +126,8 @@ def xmr_chart(
     low, high = math.floor(min(extent) / step) * step, math.ceil(max(extent) / step) * step
     if high == low:
         low, high = low - step, high + step
-    plot_right, plot_bottom = WIDTH - RIGHT, HEIGHT - BOTTOM
+    width, height, date_labels = size or (WIDTH, HEIGHT, DATE_LABELS)
+    plot_right, plot_bottom = width - RIGHT, height - BOTTOM
     first, last = spc.points[0].date, spc.points[-1].date
     days = max((last - first).days, 1)
 
@@ -169,7 +179,7 @@ def xmr_chart(
     )
     tick_days = list(
         dict.fromkeys(
-            first + datetime.timedelta(days=round(days * step / DATE_LABELS)) for step in range(DATE_LABELS + 1)
+            first + datetime.timedelta(days=round(days * step / date_labels)) for step in range(date_labels + 1)
         )
     )
     date_ticks = tuple(
@@ -181,8 +191,8 @@ def xmr_chart(
         for index, day in enumerate(tick_days)
     )
     return XmrChart(
-        width=WIDTH,
-        height=HEIGHT,
+        width=width,
+        height=height,
         plot_left=LEFT,
         plot_right=plot_right,
         plot_top=TOP,
@@ -198,4 +208,9 @@ def xmr_chart(
         rebases=rebases,
         value_ticks=value_ticks,
         date_ticks=date_ticks,
+        phone=None
+        if size
+        else xmr_chart(
+            spc, target=target, rebase_labels=rebase_labels, size=(PHONE_WIDTH, PHONE_HEIGHT, PHONE_DATE_LABELS)
+        ),
     )
