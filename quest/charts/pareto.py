@@ -1,4 +1,9 @@
-"""A Pareto chart: bars from the largest down, and the running share as a line, with the 80% mark."""
+"""A Pareto chart: bars from the largest down, and the running share as a line, with the 80% mark.
+
+Drawn for a phone first: narrow and tall, so that shrunk to a 320 px screen its text (sized in the chart's
+own units, in templates/charts/pareto.html) stays readable; the stylesheet caps its width on a wide screen.
+The bars' names slope steeply, so a dozen fit side by side.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import dataclass
 
 from quest.waste.services import ParetoBar
 
-LEFT, RIGHT, TOP, BOTTOM = 56, 48, 16, 72
+LEFT, RIGHT, TOP, BOTTOM = 64, 48, 16, 124
 SHORT_LABEL = 16
 
 
@@ -59,7 +64,7 @@ def _nice_ceiling(value: float) -> int:
     return int(10 * magnitude)
 
 
-def pareto_chart(bars: Sequence[ParetoBar], width: int = 640, height: int = 320) -> ParetoChart | None:
+def pareto_chart(bars: Sequence[ParetoBar], width: int = 360, height: int = 400) -> ParetoChart | None:
     if not bars:
         return None
     plot_width = width - LEFT - RIGHT

@@ -8,8 +8,9 @@ to the left, on the lowest row where it fits; the chart grows taller by a row fo
 Text width is estimated from the character count at the largest size the stylesheet sets.
 
 It stays readable from 10 points to 2,000: dots shrink as they crowd, the line joining them thins, and the
-date axis labels five dates whatever the span. On a phone the chart keeps a readable width and scrolls
-sideways, its text a little larger (text is sized by the stylesheet, in the chart's own units).
+date axis labels five dates whatever the span. A phone gets the same chart drawn narrower and taller, with
+two dates, so that shrunk to the width of a 320 px screen its text stays readable; the page shows the one
+that suits the screen (text is sized by the stylesheet, in the chart's own units).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 from quest.metrics.spc import NoLimits, Number, PointType, Spc
 
 WIDTH, HEIGHT = 800, 360
+PHONE_WIDTH, PHONE_HEIGHT = 360, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 28, 40
 DATE_LABELS = 4
+PHONE_DATE_LABELS = 1
 VALUE_TICKS = 5
 
 # Labels above the plot: quest.scss sets .quest-xmr__label at 13 chart units, 15 on a phone; lay out for 15.
@@ -109,6 +112,7 @@ class XmrChart:
     notes: tuple[Label, ...]
     value_ticks: tuple[Tick, ...]
     date_ticks: tuple[Tick, ...]
+    phone: XmrChart | None = None  # the same chart for a phone's screen
 
 
 def _nice_step(span: float, ticks: int) -> float:
@@ -212,15 +216,21 @@ def _rebase_texts(spc: Spc, labels: Mapping[datetime.date, str]) -> list[str]:
 
 
 def xmr_chart(
-    spc: Spc, *, target: Number | None = None, rebase_labels: Mapping[datetime.date, str] | None = None
+    spc: Spc,
+    *,
+    target: Number | None = None,
+    rebase_labels: Mapping[datetime.date, str] | None = None,
+    size: tuple[int, int, int] | None = None,
 ) -> XmrChart | None:
-    """None when there is nothing to draw."""
+    """None when there is nothing to draw. ``size`` (width, height, date labels) draws one chart of that
+    size; without it, the chart for a wide screen is drawn, and the phone's with it."""
     if not spc.points:
         return None
     labels = rebase_labels or {}
+    width, plot_height, date_labels = size or (WIDTH, HEIGHT, DATE_LABELS)
     first, last = spc.points[0].date, spc.points[-1].date
     days = max((last - first).days, 1)
-    plot_right = WIDTH - RIGHT
+    plot_right = width - RIGHT
 
     def x_of(day: datetime.date) -> float:
         return (
@@ -238,10 +248,10 @@ def xmr_chart(
         for segment in spc.segments
         if segment.limits.missing is not None
     ]
-    placed = lay_out_labels([*rebase_texts, *note_texts], left=0, right=WIDTH)
+    placed = lay_out_labels([*rebase_texts, *note_texts], left=0, right=width)
     rebases, notes = tuple(placed[: len(rebase_texts)]), tuple(placed[len(rebase_texts) :])
     plot_top = plot_top_for(rows_needed(placed))
-    height = HEIGHT + plot_top - TOP
+    height = plot_height + plot_top - TOP
     values = [float(point.value) for point in spc.points]
     limits = [
         float(bound)
@@ -289,7 +299,7 @@ def xmr_chart(
     )
     tick_days = list(
         dict.fromkeys(
-            first + datetime.timedelta(days=round(days * step / DATE_LABELS)) for step in range(DATE_LABELS + 1)
+            first + datetime.timedelta(days=round(days * step / date_labels)) for step in range(date_labels + 1)
         )
     )
     date_ticks = tuple(
@@ -301,7 +311,7 @@ def xmr_chart(
         for index, day in enumerate(tick_days)
     )
     return XmrChart(
-        width=WIDTH,
+        width=width,
         height=height,
         plot_left=LEFT,
         plot_right=plot_right,
@@ -319,4 +329,9 @@ def xmr_chart(
         notes=notes,
         value_ticks=value_ticks,
         date_ticks=date_ticks,
+        phone=None
+        if size
+        else xmr_chart(
+            spc, target=target, rebase_labels=rebase_labels, size=(PHONE_WIDTH, PHONE_HEIGHT, PHONE_DATE_LABELS)
+        ),
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, accessibility_violations
+from tests.e2e.conftest import DESKTOP, PHONE, accessibility_violations, axe_findings
 
 # name: (path, signed in as)
 PAGES = {
@@ -109,3 +109,36 @@ def test_navigating_to_a_force_and_its_similar_forces(open_page: Any) -> None:
     similar_name = similar.inner_text()
     similar.click()
     assert page.get_by_role("heading", level=1).inner_text() == similar_name
+
+
+def test_radios_that_reveal_fields_pass_axe_and_still_reveal(open_page: Any, live_server: str) -> None:
+    """Issue item 13: the decide panel's and the savings form's radios reveal the chosen option's fields
+    without an ARIA attribute a radio may not have (axe: critical aria-allowed-attr)."""
+    manager = open_page("/triage", role="manager")
+    page = manager.page
+    page.locator("main a[href^='/ideas/LAN-']").first.click()
+    page.wait_for_load_state("networkidle")
+    decline, note = page.get_by_label("Decline"), page.locator("#reason-declined")
+    assert not note.is_visible()
+    decline.check()
+    assert note.is_visible()
+    assert "aria-expanded" not in page.inner_html("#decide-heading + form")
+    assert accessibility_violations(page) == []
+
+    page.goto(live_server + "/ideas?view=library&q=Call+back+before+visiting")
+    page.get_by_role("link", name="Call back before visiting").first.click()
+    page.get_by_text("Record a saving").click()
+    hours = page.get_by_label("Hours a year released")
+    assert not hours.is_visible()
+    page.get_by_label("Non-cashable: time released").check()
+    assert hours.is_visible()
+    assert not page.get_by_label("£ a year").is_visible()
+    assert accessibility_violations(page) == []
+    assert manager.problems == []
+
+
+@pytest.mark.parametrize("path", ["/", "/forces/LAN/divisions/NORTH/edit"])
+def test_every_part_of_a_signed_in_page_is_in_a_landmark(open_page: Any, path: str) -> None:
+    """The signed-in bar and back links sit in landmarks, so no content is outside them (axe: region)."""
+    watch = open_page(path, role="force_hq")
+    assert [finding["id"] for finding in axe_findings(watch.page) if finding["id"] == "region"] == []
