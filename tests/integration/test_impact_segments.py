@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, raise_idea, sign_in_as
-from tests.integration.test_spc_and_impact import alternating, make_metric, put_readings
+from tests.integration.test_spc_and_impact import SVG, alternating, chart_of, make_metric, put_readings
 
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 CLAIM = {
@@ -76,7 +76,8 @@ def test_a_later_change_is_judged_against_the_segment_since_the_earlier_one(sign
 
     # The idea's chart is cut where the measure's own chart is: at both changes, each labelled.
     for page in (manager.get(f"/ideas/{first.reference}").text, manager.get(f"/metrics/{metric}").text):
-        assert page.count('class="quest-xmr__rebase"') == 2
+        lines = [line for line in chart_of(page).findall(f".//{SVG}line") if line.get("class") == "quest-xmr__rebase"]
+        assert len(lines) == 2
         assert f">{first.reference}</text>" in page
         assert f">{later.reference}</text>" in page
 
