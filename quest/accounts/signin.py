@@ -3,6 +3,9 @@
 The answer never says whether an account exists: an unknown email, a wrong password and a deactivated
 account all get the same message, take the same time (a dummy Argon2 check, off the event loop like a
 real one), and count the same towards the throttle, which goes by the email typed rather than by account.
+
+No transaction is open while a password is checked: the attempt is written (as a failure) first, the
+check runs in a thread, and a second short transaction records the outcome.
 """
 
 from __future__ import annotations
@@ -110,11 +113,16 @@ async def sign_in(
         await session.commit()
         return Refused(retry_at=verdict.retry_at, locked=verdict.locked)
 
+    # The attempt is recorded as failed before the password is checked, and the transaction ends: the
+    # half-second check then holds no connection (nor, on SQLite, the write lock), and a burst of guesses
+    # at one account is counted by the throttle as it happens, not after every check has finished.
+    attempt = SignInAttempt(attempted_at=now, email=email, client_address=address, succeeded=False)
+    session.add(attempt)
+    await session.commit()
+
     password_hash = user.password_hash if user is not None else None
     correct = await verify_password_in_thread(password_hash, password)
     succeeded = correct and user is not None and user.is_active
-    session.add(SignInAttempt(attempted_at=now, email=email, client_address=address, succeeded=succeeded))
-    await session.flush()
 
     if not succeeded:
         reason = "unknown_email" if user is None else ("inactive" if correct else "wrong_password")
@@ -128,6 +136,7 @@ async def sign_in(
         return Failed()
 
     assert user is not None
+    attempt.succeeded = True
     if password_hash is not None and needs_rehash(password_hash):
         user.password_hash = await hash_password_in_thread(password)
     if replacing_session is not None:

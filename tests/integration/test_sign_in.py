@@ -341,3 +341,63 @@ def test_other_requests_are_answered_while_a_sign_in_is_in_its_password_check(
         assert signing_in.result(timeout=60).status_code == 303
     assert health.json() == {"status": "ok", "database": "ok"}
     assert gave_up_waiting == [False]
+
+
+def test_no_transaction_is_held_open_while_a_password_is_checked(
+    browser: Client, settings: Settings, database: Any, monkeypatch: Any
+) -> None:
+    """A check takes half a second. Held inside the sign-in's transaction it would keep SQLite's write lock
+    (every other writer waits) or a PostgreSQL connection idle in its transaction (a burst empties the
+    pool). While one check is held here, another writer gets the lock at once, and no connection of the
+    app is idle in a transaction."""
+    real = passwords._hasher
+    checking, looked = threading.Event(), threading.Event()
+
+    class HeldCheck:
+        def verify(self, password_hash: str, password: str) -> bool:
+            checking.set()
+            looked.wait(timeout=20)
+            return bool(real.verify(password_hash, password))
+
+        def check_needs_rehash(self, password_hash: str) -> bool:
+            return bool(real.check_needs_rehash(password_hash))
+
+    async def idle_in_transaction(session_maker: Any) -> int:
+        from sqlalchemy import text
+
+        async with session_maker() as session:
+            found = await session.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'idle in transaction' AND pid <> pg_backend_pid()"
+                )
+            )
+            return int(found.scalar_one())
+
+    def another_writer_waits() -> bool:
+        import sqlite3
+
+        path = settings.database_url.split("///", 1)[1]
+        other = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            other.close()
+
+    monkeypatch.setattr(passwords, "_hasher", HeldCheck())
+    browser.get("/sign-in")
+    with ThreadPoolExecutor(max_workers=1) as someone_else:
+        signing_in = someone_else.submit(sign_in, browser, STAFF)
+        assert checking.wait(timeout=60)
+        try:
+            if settings.database_url.startswith("sqlite"):
+                assert not another_writer_waits()
+            else:
+                assert database(idle_in_transaction) == 0
+        finally:
+            looked.set()
+        assert signing_in.result(timeout=60).status_code == 303
