@@ -15,7 +15,12 @@ class NotFound(QuestError):
 
 
 class Forbidden(QuestError):
-    """The current user's role does not allow this at all."""
+    """The current user's role does not allow this at all. ``reason``, when given, says why in words a
+    person can act on; without it, the page says only that their role does not allow it."""
+
+    def __init__(self, message: str = "", *, reason: str = "") -> None:
+        super().__init__(message or reason)
+        self.reason = reason
 
 
 class ValidationFailed(QuestError):

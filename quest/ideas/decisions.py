@@ -121,7 +121,7 @@ async def move_idea(
     current = idea.status
     refusal = mover_refusal(current, request.to, raised_it=raised_it, decides_it=decides_it)
     if refusal is not None:
-        raise Forbidden(refusal)
+        raise Forbidden(reason=refusal)
     move, errors = check_move(current, request, today)
     original = None
     if move is not None and move.to is IdeaStatus.DUPLICATE:

@@ -131,8 +131,8 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
     match error:
         case NotFound():
             status_code, detail = HTTP_404_NOT_FOUND, "Not found"
-        case Forbidden():
-            status_code, detail = HTTP_403_FORBIDDEN, "Your role does not allow this"
+        case Forbidden(reason=reason):
+            status_code, detail = HTTP_403_FORBIDDEN, reason or "Your role does not allow this"
         case Conflict():
             status_code, detail = HTTP_409_CONFLICT, str(error) or "Conflict"
         case ValidationFailed(errors=errors):

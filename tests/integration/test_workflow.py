@@ -395,11 +395,14 @@ def test_the_submitter_alone_withdraws_an_idea_through_the_api_with_a_reason(
     assert "Withdraw this idea" not in managers_page
     refused = transition(client, idea.id, to="withdrawn", reason="Not wanted")
     assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only the person who raised an idea may withdraw it"
     for role in ("validator", "force_hq"):  # they see the idea, but it is neither theirs nor theirs to decide
         sign_in_as(person(role), role)
         assert transition(client, idea.id, to="withdrawn", reason="Not wanted").status_code == 404
     sign_in_as(person("staff"), "staff")
-    assert transition(client, idea.id, to="under_review").status_code == 403
+    decided = transition(client, idea.id, to="under_review")
+    assert decided.status_code == 403
+    assert decided.json()["detail"] == "Only the idea’s division’s managers may move it"
     no_reason = transition(client, idea.id, to="withdrawn", reason="  ")
     assert no_reason.status_code == 422
     assert list(no_reason.json()["extra"]["errors"]) == ["reason"]
