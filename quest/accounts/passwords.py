@@ -29,15 +29,19 @@ _SERVICE_WORDS = ("quest", "police", "lean", "constabulary")
 # zxcvbn judges at most this many characters; a longer password is judged by its start.
 _STRENGTH_WINDOW = 72
 
-# argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile (t=3, m=64 MiB, p=4).
-_hasher = PasswordHasher()
+# Argon2id, t=3 and m=64 MiB as in RFC 9106's low-memory profile, but one lane (p=1): each check then keeps
+# one core busy rather than every core, so a burst of sign-ins leaves the others free to answer everyone
+# else. The cost to an attacker (memory × passes) is the same; hashes made with p=4 still verify, and are
+# replaced with the new parameters at the next sign-in.
+_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=1)
 # Verified against when the email matches no one, so that an unknown email takes as long as a known one.
 _DUMMY_HASH = _hasher.hash("not anyone's password, only here to take time")
 
 
-# Argon2 computations at once, per process. Each needs 64 MiB and keeps a core busy, so more at once would
-# finish no sooner and could exhaust memory (DESIGN §7: 300 MB a worker); the rest queue, at no cost.
-CONCURRENT_HASHES = 2
+# Argon2 computations at once, per process (per worker). Each needs 64 MiB and keeps a core busy: one at a
+# time leaves the other core to the worker's other requests (DESIGN §7: 300 MB a worker), and the rest
+# queue, at no cost. With more cores, run more workers.
+CONCURRENT_HASHES = 1
 _hashing_threads = ThreadPoolExecutor(max_workers=CONCURRENT_HASHES, thread_name_prefix="quest-argon2")
 
 

@@ -4,8 +4,9 @@ The answer never says whether an account exists: an unknown email, a wrong passw
 account all get the same message, take the same time (a dummy Argon2 check, off the event loop like a
 real one), and count the same towards the throttle, which goes by the email typed rather than by account.
 
-No transaction is open while a password is checked: the attempt is written (as a failure) first, the
-check runs in a thread, and a second short transaction records the outcome.
+No transaction is open while a password is checked: a first short transaction looks at the throttle, the
+check runs in a thread, and a second short transaction looks at the throttle again (attempts sent
+together all pass the first look) and records the outcome.
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ async def sign_in(
             session, action=action, entity="users", entity_id=str(user.id) if user else None, after=details
         )
 
-    verdict = await _verdict(session, email, address, now)
-    if not verdict.allowed:
+    async def refusal() -> Refused | None:
+        verdict = await _verdict(session, email, address, now)
+        if verdict.allowed:
+            return None
         assert verdict.retry_at is not None
         await audit(
             "sign_in_refused", client_address=address, retry_at=verdict.retry_at.isoformat(), locked=verdict.locked
@@ -113,16 +116,28 @@ async def sign_in(
         await session.commit()
         return Refused(retry_at=verdict.retry_at, locked=verdict.locked)
 
-    # The attempt is recorded as failed before the password is checked, and the transaction ends: the
-    # half-second check then holds no connection (nor, on SQLite, the write lock), and a burst of guesses
-    # at one account is counted by the throttle as it happens, not after every check has finished.
-    attempt = SignInAttempt(attempted_at=now, email=email, client_address=address, succeeded=False)
-    session.add(attempt)
-    await session.commit()
+    if refused := await refusal():
+        return refused
 
+    # End the transaction before the check: the check then holds no connection (nor, on SQLite, the write
+    # lock), so other requests, and other people signing in, do not queue behind it.
+    await session.commit()
     password_hash = user.password_hash if user is not None else None
     correct = await verify_password_in_thread(password_hash, password)
     succeeded = correct and user is not None and user.is_active
+    rehashed = (
+        await hash_password_in_thread(password)
+        if succeeded and password_hash is not None and needs_rehash(password_hash)
+        else None
+    )
+
+    # Attempts are counted once they are judged. Judge the throttle again now: guesses sent together all
+    # pass the first look, and one that comes right after the others have failed past a limit is refused
+    # whatever its password, so a burst learns no more than attempts made one at a time.
+    if refused := await refusal():
+        return refused
+    session.add(SignInAttempt(attempted_at=now, email=email, client_address=address, succeeded=succeeded))
+    await session.flush()
 
     if not succeeded:
         reason = "unknown_email" if user is None else ("inactive" if correct else "wrong_password")
@@ -136,9 +151,8 @@ async def sign_in(
         return Failed()
 
     assert user is not None
-    attempt.succeeded = True
-    if password_hash is not None and needs_rehash(password_hash):
-        user.password_hash = await hash_password_in_thread(password)
+    if rehashed is not None:
+        user.password_hash = rehashed
     if replacing_session is not None:
         await revoke_session(session, replacing_session, now)
     secret, record = await start_session(

@@ -401,3 +401,63 @@ def test_no_transaction_is_held_open_while_a_password_is_checked(
         finally:
             looked.set()
         assert signing_in.result(timeout=60).status_code == 303
+
+
+def test_a_right_password_sent_in_a_burst_of_wrong_ones_is_refused_once_they_trip_the_throttle(
+    demo: Any, database: Any, monkeypatch: Any
+) -> None:
+    """Attempts sent together all pass the throttle's first look, before any is judged. The right one is
+    held in its password check while wrong ones fail and slow the account down: it is refused, so a burst
+    of guesses learns no more than guesses made one at a time."""
+    import asyncio
+    import datetime
+
+    from quest.accounts.sessions import SessionPolicy
+    from quest.accounts.signin import Refused
+    from quest.accounts.signin import sign_in as sign_in_service
+
+    real = passwords._hasher
+    checking, release = threading.Event(), threading.Event()
+
+    class HeldRightPassword:
+        def verify(self, password_hash: str, password: str) -> bool:
+            if password == DEMO_PASSWORD:
+                checking.set()
+                release.wait(timeout=20)
+            return bool(real.verify(password_hash, password))
+
+        def check_needs_rehash(self, password_hash: str) -> bool:
+            return False
+
+    monkeypatch.setattr(passwords, "_hasher", HeldRightPassword())
+    monkeypatch.setattr(passwords, "_hashing_threads", ThreadPoolExecutor(max_workers=2))
+    policy = SessionPolicy(idle=datetime.timedelta(hours=1), lifetime=datetime.timedelta(hours=12))
+    start = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+
+    async def burst(session_maker: Any) -> Any:
+        async def attempt(password: str, at: datetime.datetime) -> Any:
+            async with session_maker() as session:
+                return await sign_in_service(
+                    session,
+                    email=STAFF,
+                    password=password,
+                    client_address="10.1.2.3",
+                    user_agent=None,
+                    now=at,
+                    policy=policy,
+                )
+
+        right = asyncio.create_task(attempt(DEMO_PASSWORD, start))
+        assert await asyncio.to_thread(checking.wait, 20)
+        try:
+            wrong = [
+                await attempt(f"wrong guess {n}", start + datetime.timedelta(milliseconds=n + 1)) for n in range(5)
+            ]
+        finally:
+            release.set()
+        return wrong, await right
+
+    wrong, right = database(burst)
+    # Three wrong guesses fail; from then on the account is slowed down, and the rest are refused.
+    assert [type(outcome).__name__ for outcome in wrong] == ["Failed"] * 3 + ["Refused"] * 2
+    assert isinstance(right, Refused)
