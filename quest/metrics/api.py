@@ -195,7 +195,13 @@ class MetricApi(Controller):
         await services.get_metric(db_session, viewer, metric_id)  # 404 unless within reach
         now = request.app.state[CLOCK].now()
         entries = [
-            services.ReadingInput(metric_id=metric_id, field=f"[{index}]", day=row.date, value=_text(row.value))
+            services.ReadingInput(
+                metric_id=metric_id,
+                field=f"[{index}]",
+                day=row.date,
+                value=_text(row.value),
+                date_field=f"[{index}].date",
+            )
             for index, row in enumerate(data)
         ]
         written = await services.record_readings(

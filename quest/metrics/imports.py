@@ -43,9 +43,12 @@ from quest.errors import ValidationFailed
 from quest.metrics.models import READINGS, Reading
 from quest.metrics.services import (
     MetricSummary,
+    check_entry_window,
     check_reading_date,
     check_reading_value,
+    earliest_entry_date,
     get_metric,
+    manages,
     period_start,
 )
 from quest.metrics.vocabulary import Frequency, MetricKind
@@ -352,11 +355,16 @@ def _day_words(day: datetime.date) -> str:
 
 
 def check_rows(
-    rows: Iterable[SheetRow], kind: MetricKind, frequency: Frequency, today: datetime.date
+    rows: Iterable[SheetRow],
+    kind: MetricKind,
+    frequency: Frequency,
+    today: datetime.date,
+    earliest: datetime.date | None = None,
 ) -> list[ImportRow]:
-    """Every row judged: a date (not in the future, nor before 2000) and a value fit for the measure's
-    kind, and no two rows for one period (weekly readings are filed under their Monday, monthly ones
-    under the 1st, so two days of one week clash on a weekly measure)."""
+    """Every row judged: a date (not in the future, nor before 2000, nor before ``earliest``: see
+    :func:`~quest.metrics.services.earliest_entry_date`) and a value fit for the measure's kind, and no
+    two rows for one period (weekly readings are filed under their Monday, monthly ones under the 1st,
+    so two days of one week clash on a weekly measure)."""
     checked = []
     first_row_for: dict[datetime.date, int] = {}
     for row in rows:
@@ -369,6 +377,8 @@ def check_rows(
             problems.append(Problem(number, 0, NOT_A_DATE if date_text else ENTER_A_DATE))
         else:
             day, date_problem = check_reading_date(day, today)
+            if day is not None and not date_problem:
+                date_problem = check_entry_window(day, earliest)
             if date_problem:
                 problems.append(Problem(number, 0, date_problem))
         value, value_problem = check_reading_value(value_text, kind)
@@ -537,7 +547,10 @@ async def _plan(
     session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, rows: Iterable[SheetRow], today: datetime.date
 ) -> tuple[ImportPlan, dict[datetime.date, decimal.Decimal]]:
     metric = await managed_metric(session, viewer, metric_id)
-    checked = check_rows(rows, metric.kind, metric.frequency, today)
+    # Imports are for managers, so any date goes today; the window is asked all the same, so the rule
+    # stays in one place if imports are ever opened to others.
+    earliest = earliest_entry_date(manages(viewer, metric), today)
+    checked = check_rows(rows, metric.kind, metric.frequency, today, earliest)
     stored = await _stored_values(session, metric_id, [row.reading.period for row in checked if row.reading])
     return ImportPlan(metric, compare(checked, stored)), stored
 

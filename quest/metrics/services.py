@@ -4,7 +4,9 @@ Rules (DESIGN §2):
 - one reading per metric per period date; entering a date again replaces the value, and the audit log
   keeps the old one;
 - weekly readings are dated on the Monday of their week, monthly ones on the first of their month;
-- counts (backlogs and volumes) are whole numbers, never negative; no reading is for a future date.
+- counts (backlogs and volumes) are whole numbers, never negative; no reading is for a future date;
+- frontline staff enter the latest counts only (today's, or yesterday's after a night shift); older
+  readings are the record, which only a manager enters or corrects (DESIGN §3).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from quest.org.services import contributing_division
 MAX_VALUE = decimal.Decimal("1000000000")
 COUNT_KINDS = (MetricKind.BACKLOG, MetricKind.VOLUME)
 RECENT_READINGS = 14
+# How many days back, counting today (UK time) as the first, those who do not manage a measure may enter
+# or replace its readings: today and yesterday, for whoever counted on nights.
+STAFF_ENTRY_DAYS = 2
+OLD_READING_FOR_MANAGERS = "Only a manager can enter or correct readings older than yesterday"
 
 
 # --- Rules (pure) -------------------------------------------------------------------------------------
@@ -81,6 +87,19 @@ def check_reading_date(raw: str | datetime.date, today: datetime.date) -> tuple[
     if day < EARLIEST_DATE:
         return None, "The date must be in 2000 or later"
     return day, None
+
+
+def earliest_entry_date(may_correct_history: bool, today: datetime.date) -> datetime.date | None:
+    """The oldest date one may enter or replace a reading for: None when any date goes (a manager)."""
+    if may_correct_history:
+        return None
+    return today - datetime.timedelta(days=STAFF_ENTRY_DAYS - 1)
+
+
+def check_entry_window(day: datetime.date, earliest: datetime.date | None) -> str | None:
+    if earliest is not None and day < earliest:
+        return OLD_READING_FOR_MANAGERS
+    return None
 
 
 # --- Metrics ------------------------------------------------------------------------------------------
@@ -233,11 +252,20 @@ class ReadingInput:
     field: str  # where an error about it should be shown
     day: str | datetime.date
     value: str
+    # Where an error about its date alone should be shown (the API's ``[0].date``, the form's shared date
+    # field); the entry's own field when empty.
+    date_field: str = ""
+
+
+def manages(viewer: CurrentUser, metric: Metric | MetricSummary) -> bool:
+    """Whether the viewer manages the measure: enters and corrects any of its readings, of any date."""
+    return access.covers(viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id)
 
 
 def may_enter(viewer: CurrentUser, metric: Metric | MetricSummary) -> bool:
-    """Managers enter any reading of their division; frontline staff its backlog counts."""
-    if access.covers(viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id):
+    """Managers enter any reading of their division; frontline staff its latest backlog counts (see
+    :func:`earliest_entry_date`)."""
+    if manages(viewer, metric):
         return True
     return metric.kind is MetricKind.BACKLOG and access.covers(
         viewer, Permission.CONTRIBUTE, force_id=metric.force_id, division_id=metric.division_id
@@ -255,6 +283,7 @@ async def record_readings(
 ) -> int:
     """Save readings, all or none: any bad entry stops them all, each error named by its field.
     A reading for a date that already has one replaces it (and the audit log keeps the old value).
+    Those who do not manage the measure enter only readings dated from :func:`earliest_entry_date`.
     ``other_errors`` are problems found in the same form before (the quick entry's date): they stop the
     save too, and are reported with every entry's own, so a person sees every problem at once.
     Returns how many readings were written or changed. Commits."""
@@ -274,8 +303,15 @@ async def record_readings(
             continue
         day, date_problem = check_reading_date(entry.day, today)
         value, value_problem = check_reading_value(entry.value, metric.kind)
+        too_old = None
+        if day is not None and date_problem is None:
+            too_old = check_entry_window(day, earliest_entry_date(manages(viewer, metric), today))
+            if too_old:
+                errors[entry.date_field or entry.field] = too_old
         if date_problem or value_problem or day is None or value is None:
             errors[entry.field] = value_problem or date_problem or "Enter a number"
+            continue
+        if too_old:
             continue
         wanted[(metric.id, period_start(metric.frequency, day))] = (value, metric)
     if errors:

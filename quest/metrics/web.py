@@ -81,7 +81,11 @@ class BacklogPages(Controller):
                     metric_id = uuid.UUID(key.removeprefix("value-"))
                 except ValueError:
                     continue
-                entries.append(services.ReadingInput(metric_id=metric_id, field=key, day=day or today, value=raw))
+                entries.append(
+                    services.ReadingInput(
+                        metric_id=metric_id, field=key, day=day or today, value=raw, date_field="date"
+                    )
+                )
         # Every problem at once: a wrong date does not hide wrong counts.
         errors: dict[str, str] = {"date": problem} if problem else {}
         if not errors and not entries:

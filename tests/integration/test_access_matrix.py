@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from quest.accounts.models import User
 from quest.accounts.roles import Role
+from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
@@ -155,6 +156,15 @@ def read_metric(client: Any, target: Target) -> str:
 def enter_reading(client: Any, target: Target) -> str:
     response = client.put(
         f"/api/v1/metrics/{target.metric_id}/readings",
+        json=[{"date": datetime.datetime.now(LONDON).date().isoformat(), "value": 12}],
+        headers={"X-CSRFToken": client.cookies.get("quest_csrf", "")},
+    )
+    return outcome(response.status_code)
+
+
+def correct_old_reading(client: Any, target: Target) -> str:
+    response = client.put(
+        f"/api/v1/metrics/{target.metric_id}/readings",
         json=[{"date": "2026-01-05", "value": 12}],
         headers={"X-CSRFToken": client.cookies.get("quest_csrf", "")},
     )
@@ -227,6 +237,7 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
     "log waste there (API)": log_waste_there,
     "read measure": read_metric,
     "enter a backlog count (API)": enter_reading,
+    "correct an old reading (API)": correct_old_reading,
     "move idea (API)": move_idea,
     "record saving (API)": record_saving,
     "decide claim (API)": decide_claim,
@@ -245,6 +256,7 @@ _DIVISION_WORK = {
     "log waste there (API)": (A, R, R),
     "read measure": (A, N, N),
     "enter a backlog count (API)": (A, N, N),
+    "correct an old reading (API)": (R, N, N),
 }
 _FORCE_WORK = {
     "read idea": (A, A, N),
@@ -254,6 +266,7 @@ _FORCE_WORK = {
     "log waste there (API)": (F, F, F),
     "read measure": (A, A, N),
     "enter a backlog count (API)": (R, R, N),
+    "correct an old reading (API)": (R, R, N),
 }
 _ALL_WORK = {
     "read idea": (A, A, A),
@@ -263,6 +276,7 @@ _ALL_WORK = {
     "log waste there (API)": (F, F, F),
     "read measure": (A, A, A),
     "enter a backlog count (API)": (R, R, R),
+    "correct an old reading (API)": (R, R, R),
 }
 
 _NOBODY_ELSES_PEOPLE = {
@@ -297,7 +311,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str]]] = {
     | _DIVISION_WORK
     | _NO_DECISIONS
     | _READ_RATES_OWN_FORCE
-    | {"move idea (API)": (A, N, N), "record saving (API)": (A, N, N)},
+    | {"move idea (API)": (A, N, N), "record saving (API)": (A, N, N), "correct an old reading (API)": (A, N, N)},
     "validator": _NOBODY_ELSES_PEOPLE
     | _FORCE_WORK
     | _NO_DECISIONS

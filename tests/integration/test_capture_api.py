@@ -153,13 +153,13 @@ def test_measures_and_idempotent_readings(api: Any) -> None:
     metric_id = created.json()["id"]
     assert created.json()["target"] == 20.0
 
-    days = [(TODAY - datetime.timedelta(days=offset)).isoformat() for offset in range(3)]
+    days = [(TODAY - datetime.timedelta(days=offset)).isoformat() for offset in range(2)]
     readings = [{"date": day, "value": 100 - index} for index, day in enumerate(days)]
     first = staff.put(f"/api/v1/metrics/{metric_id}/readings", json=readings)
-    assert first.json() == {"written": 3, "readings": 3}
+    assert first.json() == {"written": 2, "readings": 2}
     again = staff.put(f"/api/v1/metrics/{metric_id}/readings", json=readings)
-    assert again.json() == {"written": 0, "readings": 3}  # idempotent
-    assert [row["value"] for row in staff.get(f"/api/v1/metrics/{metric_id}/readings").json()] == [98.0, 99.0, 100.0]
+    assert again.json() == {"written": 0, "readings": 2}  # idempotent
+    assert [row["value"] for row in staff.get(f"/api/v1/metrics/{metric_id}/readings").json()] == [99.0, 100.0]
 
     bad = staff.put(
         f"/api/v1/metrics/{metric_id}/readings",
@@ -171,6 +171,55 @@ def test_measures_and_idempotent_readings(api: Any) -> None:
 
     assert api("validator").put(f"/api/v1/metrics/{metric_id}/readings", json=readings).status_code == 422
     assert api("national").get(f"/api/v1/metrics/{metric_id}/readings").status_code == 200
+
+
+def test_staff_enter_today_and_yesterday_and_only_managers_older_readings(api: Any, database: Any) -> None:
+    manager, staff = api("manager"), api("staff")
+    created = manager.post(
+        "/api/v1/metrics",
+        json={
+            "division_id": division_id(manager, "NORTH"),
+            "name": "Crime reports awaiting allocation",
+            "unit": "reports",
+            "kind": "backlog",
+            "direction": "down",
+            "frequency": "daily",
+        },
+    )
+    url = f"/api/v1/metrics/{created.json()['id']}/readings"
+    yesterday, older = TODAY - datetime.timedelta(days=1), TODAY - datetime.timedelta(days=2)
+    history = [{"date": "2025-06-01", "value": 40}, {"date": older.isoformat(), "value": 30}]
+    assert manager.put(url, json=history).json() == {"written": 2, "readings": 2}
+
+    # Rewriting history, or adding to it, is refused row by row, naming each old row's date; nothing is written.
+    refused = staff.put(
+        url,
+        json=[
+            {"date": TODAY.isoformat(), "value": 20},
+            {"date": "2025-06-01", "value": 999},
+            {"date": older.isoformat(), "value": 31},
+            {"date": "2025-06-02", "value": -1},
+        ],
+    )
+    assert refused.status_code == 422
+    errors = refused.json()["extra"]["errors"]
+    message = "Only a manager can enter or correct readings older than yesterday"
+    assert errors == {
+        "[1].date": message,
+        "[2].date": message,
+        "[3].date": message,
+        "[3]": "A count cannot be negative",
+    }
+    assert [row["value"] for row in staff.get(url).json()] == [40.0, 30.0]
+
+    # Today's and yesterday's counts are staff's own, to enter and to correct.
+    latest = [{"date": yesterday.isoformat(), "value": 25}, {"date": TODAY.isoformat(), "value": 20}]
+    assert staff.put(url, json=latest).json() == {"written": 2, "readings": 2}
+    latest[0]["value"] = 26
+    assert staff.put(url, json=latest).json() == {"written": 1, "readings": 2}
+    # A manager corrects any date.
+    assert manager.put(url, json=[{"date": "2025-06-01", "value": 41}]).status_code == 200
+    assert [row["value"] for row in staff.get(url).json()] == [41.0, 30.0, 26.0, 20.0]
 
 
 def test_readings_of_a_measure_out_of_reach_are_not_found(api: Any, database: Any) -> None:

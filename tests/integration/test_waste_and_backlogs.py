@@ -208,6 +208,34 @@ def test_quick_entry_shows_the_date_and_every_count_problem_at_once(app: Any, de
     assert database(count) == 0
 
 
+def test_quick_entry_of_older_counts_is_for_managers(app: Any, demo: Any, database: Any) -> None:
+    from litestar.testing import TestClient
+
+    older = (TODAY - datetime.timedelta(days=2)).isoformat()
+    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    with TestClient(app) as client:
+        person = People(client)
+        sign_in_as(person("manager"), "manager")
+        pending, crime = set_up_backlogs(client)
+        saved = post_form(client, "/backlogs", {"date": older, f"value-{pending}": "70"})
+        assert "Saved 1 count" in saved.text
+
+        sign_in_as(person("staff"), "staff")
+        refused = post_form(client, "/backlogs", {"date": older, f"value-{pending}": "5", f"value-{crime}": "lots"})
+        assert refused.status_code == 422
+        assert 'href="#date">Only a manager can enter or correct readings older than yesterday' in refused.text
+        assert f'href="#value-{crime}">Enter a number, like 42' in refused.text
+        night_shift = post_form(client, "/backlogs", {"date": yesterday, f"value-{pending}": "64"})
+        assert "Saved 1 count" in night_shift.text
+
+    async def values(session_maker: Any) -> list[int]:
+        async with session_maker() as session:
+            found = await session.execute(select(Reading.value).order_by(Reading.period_date))
+            return [int(value) for value in found.scalars()]
+
+    assert database(values) == [70, 64]  # the older count kept the manager's value
+
+
 def test_quick_entry_saves_all_counts_together_and_replaces_a_date_again(app: Any, demo: Any, database: Any) -> None:
     from litestar.testing import TestClient
 

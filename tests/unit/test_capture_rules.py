@@ -15,7 +15,14 @@ from quest.charts.pareto import pareto_chart
 from quest.charts.sparkline import sparkline
 from quest.ideas.search import terms
 from quest.ideas.services import IdeaInput, check_idea
-from quest.metrics.services import check_reading_date, check_reading_value, period_start
+from quest.metrics.services import (
+    OLD_READING_FOR_MANAGERS,
+    check_entry_window,
+    check_reading_date,
+    check_reading_value,
+    earliest_entry_date,
+    period_start,
+)
 from quest.metrics.vocabulary import Frequency, MetricKind
 from quest.waste.services import WasteInput, check_waste, hours_per_year, pareto
 from quest.waste.types import WasteType
@@ -140,6 +147,18 @@ def test_reading_dates_are_real_and_not_in_the_future() -> None:
     assert check_reading_date("2026-11-24", TODAY) == (None, "The date must be today or in the past")
     assert check_reading_date("1999-12-31", TODAY) == (None, "The date must be in 2000 or later")
     assert check_reading_date("23/11/2026", TODAY) == (None, "Enter a real date, like 2026-11-23")
+
+
+def test_staff_enter_today_and_yesterday_and_managers_any_date() -> None:
+    yesterday, before = TODAY - datetime.timedelta(days=1), TODAY - datetime.timedelta(days=2)
+    staff = earliest_entry_date(False, TODAY)
+    assert staff == yesterday
+    assert check_entry_window(TODAY, staff) is None
+    assert check_entry_window(yesterday, staff) is None
+    assert check_entry_window(before, staff) == OLD_READING_FOR_MANAGERS
+    manager = earliest_entry_date(True, TODAY)
+    assert manager is None
+    assert check_entry_window(datetime.date(2000, 1, 1), manager) is None
 
 
 def test_weekly_and_monthly_readings_are_filed_under_the_start_of_their_period() -> None:
