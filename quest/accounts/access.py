@@ -35,9 +35,14 @@ class Permission(enum.StrEnum):
     VIEW_USERS = "view_users"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
-    # Ideas, waste and metrics of divisions. Implemented ideas are seen everywhere besides (the practice
-    # library): see quest.ideas.services.
+    # Ideas, waste and metrics of divisions: the whole record, with its people (who raised, owns, said
+    # and decided what), its comments and its savings claims' details.
     VIEW_WORK = "view_work"
+    # Implemented ideas outside one's VIEW_WORK reach, as the practice library shows them: what the
+    # problem was, what changed and what was learned, where, when, and the validated savings totals; no
+    # names of people, no comments, no claims' details (evidence, validators' notes). See
+    # quest.ideas.services.sees_full_record.
+    VIEW_LIBRARY = "view_library"
     # Submit ideas and waste, comment on, support and follow ideas, enter backlog counts.
     CONTRIBUTE = "contribute"
     # Set up a division's metrics, and enter or correct any of their readings.
@@ -71,6 +76,7 @@ POLICY: dict[Permission, dict[Role, Reach]] = {
         Role.NATIONAL: Reach.EVERYWHERE,
         Role.ADMIN: Reach.EVERYWHERE,
     },
+    Permission.VIEW_LIBRARY: _EVERY_ROLE,
     Permission.CONTRIBUTE: {Role.STAFF: Reach.OWN_DIVISION, Role.MANAGER: Reach.OWN_DIVISION},
     Permission.MANAGE_METRICS: {Role.MANAGER: Reach.OWN_DIVISION},
     Permission.DECIDE_IDEAS: {Role.MANAGER: Reach.OWN_DIVISION},

@@ -62,11 +62,14 @@ class IdeaOut:
     division_id: str
     division_name: str
     force_code: str
-    submitter: str
+    # Null, like every actor in the timeline, for those who see the idea only in the practice library
+    # (library_view): it then holds status moves alone, without comments or names.
+    submitter: str | None
     owner: str | None
     supporter_count: int
     created_at: datetime.datetime
     timeline: list[TimelineOut]
+    library_view: bool
 
     @classmethod
     def of(cls, idea: services.IdeaDetail) -> IdeaOut:
@@ -98,6 +101,7 @@ class IdeaOut:
                 )
                 for entry in idea.timeline
             ],
+            library_view=idea.library_view,
         )
 
 

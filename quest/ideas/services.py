@@ -2,7 +2,9 @@
 move along the workflow, the submitter's own: quest.ideas.decisions.move_idea.)
 
 Who may see an idea: anyone whose reach for VIEW_WORK covers its division, and everyone signed in once it
-is implemented (the practice library, DESIGN §3). Who may act on it: CONTRIBUTE in its division.
+is implemented (the practice library, DESIGN §3: VIEW_LIBRARY). Those who see it only through the library
+get the library view of it: no names of people, no comments, no savings claims' details
+(:func:`sees_full_record`). Who may act on it: CONTRIBUTE in its division.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -60,8 +62,17 @@ def visible(viewer: CurrentUser) -> ColumnElement[bool]:
     """Ideas the viewer may see: those in reach, and every implemented idea."""
     return or_(
         access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id),
-        Idea.status == IdeaStatus.IMPLEMENTED,
+        and_(
+            Idea.status == IdeaStatus.IMPLEMENTED,
+            access.scope(viewer, Permission.VIEW_LIBRARY, force_column=Idea.force_id, division_column=Idea.division_id),
+        ),
     )
+
+
+def sees_full_record(viewer: CurrentUser, idea: Idea | IdeaDetail) -> bool:
+    """Whether the viewer sees the idea's whole record (its people, comments and savings claims), not
+    only the practice library's view of it: those whose VIEW_WORK reach covers its division."""
+    return access.covers(viewer, Permission.VIEW_WORK, force_id=idea.force_id, division_id=idea.division_id)
 
 
 def may_contribute(viewer: CurrentUser, idea: Idea | IdeaDetail) -> bool:
@@ -178,7 +189,7 @@ class IdeaDetail:
     division_name: str
     force_code: str
     submitter_id: uuid.UUID
-    submitter_name: str
+    submitter_name: str | None  # None in the library view
     owner_name: str | None
     title: str
     problem: str
@@ -199,6 +210,8 @@ class IdeaDetail:
     implemented_on: datetime.date | None = None
     learned: str = ""
     adopted_from_id: uuid.UUID | None = None
+    # Seen only through the practice library: no people's names, no comments, status moves alone.
+    library_view: bool = False
 
     @property
     def editable_by_viewer(self) -> bool:
@@ -239,6 +252,7 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
     if row is None:
         raise NotFound("idea")
     idea, division_name, force_code, submitter_name, owner_name = row
+    full_record = sees_full_record(viewer, idea)
     events = await session.execute(
         select(IdeaEvent, User.display_name)
         .outerjoin(User, User.id == IdeaEvent.actor_id)
@@ -254,7 +268,18 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
             to_status=IdeaStatus(event.to_status) if event.to_status else None,
             body=event.body,
         )
+        if full_record
+        # The library view: when it moved, and where to; not who moved it, nor what they wrote.
+        else TimelineEntry(
+            occurred_at=event.occurred_at,
+            kind=event.kind,
+            actor_name=None,
+            from_status=IdeaStatus(event.from_status) if event.from_status else None,
+            to_status=IdeaStatus(event.to_status) if event.to_status else None,
+            body="",
+        )
         for event, actor_name in events
+        if full_record or event.to_status
     )
     supports = (
         await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
@@ -272,8 +297,8 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
         division_name=division_name,
         force_code=force_code,
         submitter_id=idea.submitter_id,
-        submitter_name=submitter_name,
-        owner_name=owner_name,
+        submitter_name=submitter_name if full_record else None,
+        owner_name=owner_name if full_record else None,
         title=idea.title,
         problem=idea.problem,
         proposal=idea.proposal,
@@ -293,6 +318,7 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
         implemented_on=idea.implemented_on,
         learned=idea.learned,
         adopted_from_id=idea.adopted_from_id,
+        library_view=not full_record,
     )
 
 

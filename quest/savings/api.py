@@ -130,8 +130,7 @@ class DecisionIn:
 async def _claim_out(
     db_session: DatabaseSession, request: AnyRequest, idea_id: uuid.UUID, claim_id: uuid.UUID
 ) -> ClaimOut:
-    ledger = await services.ledger_for_idea(db_session, signed_in_user(request), idea_id)
-    for claim in ledger.claims:
+    for claim in await services.claims_for_idea(db_session, signed_in_user(request), idea_id):
         if claim.id == claim_id:
             return ClaimOut.of(claim)
     raise NotFound("claim")
@@ -160,8 +159,9 @@ class SavingsApi(Controller):
     async def list_claims(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
-        ledger = await services.ledger_for_idea(db_session, signed_in_user(request), idea_id)
-        return [ClaimOut.of(claim) for claim in ledger.claims]
+        return [
+            ClaimOut.of(claim) for claim in await services.claims_for_idea(db_session, signed_in_user(request), idea_id)
+        ]
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",

@@ -31,7 +31,7 @@ from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas.decisions import force_settings
 from quest.ideas.models import Idea
-from quest.ideas.services import add_event, visible
+from quest.ideas.services import add_event, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify, notify_validators
@@ -766,17 +766,33 @@ class Ledger:
     claims: list[ClaimRow]
     totals: Totals
     year: int | None
+    # Seen through the practice library: the validated totals alone, no claims.
+    library_view: bool = False
 
 
 async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Ledger:
-    """An idea's claims, and their totals for a full year. Double counts are judged across the division."""
+    """An idea's claims, and their totals for a full year. Double counts are judged across the division.
+    Those who see the idea only in the practice library get its validated totals, and no claims."""
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
     division_claims = await _claims(session, SavingsClaim.division_id == idea.division_id)
     mine = [claim for claim in division_claims if claim.idea_id == idea.id]
     settings = await force_settings(session, idea.force_id)
-    return Ledger(mine, totals([claim.facts() for claim in mine], None, settings.productive_hours_per_fte), None)
+    hours = settings.productive_hours_per_fte
+    if not sees_full_record(viewer, idea):
+        validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
+        return Ledger([], totals(validated, None, hours), None, library_view=True)
+    return Ledger(mine, totals([claim.facts() for claim in mine], None, hours), None)
+
+
+async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[ClaimRow]:
+    """An idea's claims, for those who see its whole record: :class:`NotFound` for those who see it only
+    in the practice library, as the claims are out of their reach."""
+    ledger = await ledger_for_idea(session, viewer, idea_id)
+    if ledger.library_view:
+        raise NotFound("claims")
+    return ledger.claims
 
 
 async def ledger_for_force(

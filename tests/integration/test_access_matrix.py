@@ -23,7 +23,7 @@ from sqlalchemy import select
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.clock import LONDON
-from quest.ideas.models import Idea
+from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import Metric
@@ -40,6 +40,9 @@ PLACES = {"own_division": ("LAN", "NORTH"), "same_force": ("LAN", "WEST"), "othe
 
 ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED = "allowed", "404", "403", "422"
 A, N, F, R = ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED
+# An implemented idea seen only through the practice library: what changed and what it saved, without
+# people's names, comments or the savings claims' details.
+LIBRARY = L = "library view"
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,13 @@ class Target:
     metric_id: uuid.UUID
     implemented_idea_id: uuid.UUID
     claim_id: uuid.UUID
+    implemented_reference: str = ""
+    colleague_name: str = ""
+
+
+# What only the whole record of an implemented idea shows (besides its colleague's name): a claim's
+# evidence, a validator's note, a comment.
+PRIVATE_DETAILS = ("Invoices kept by the matrix", "Checked by the matrix validator", "A comment from the matrix")
 
 
 def outcome(status: int) -> str:
@@ -123,6 +133,51 @@ def comment_on_idea(client: Any, target: Target) -> str:
         client, f"/ideas/{target.idea_reference}/comments", {"body": "From the matrix"}, follow_redirects=False
     )
     return outcome(response.status_code)
+
+
+def _names(target: Target) -> tuple[str, str]:
+    """The colleague's name, before and after "change user" renames them."""
+    return target.colleague_name, "Renamed by the matrix"
+
+
+def read_implemented_idea(client: Any, target: Target) -> str:
+    response = client.get(f"/ideas/{target.implemented_reference}")
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    # The page lists claims without their evidence (the API gives it): the note, the comment, the name.
+    private = [text for text in (*PRIVATE_DETAILS[1:], *_names(target)) if text in response.text]
+    if len(private) == len(PRIVATE_DETAILS):
+        return ALLOWED
+    validated_only = "£300.00 cash" in response.text and 'id="library-view"' in response.text
+    return LIBRARY if not private and validated_only else f"partial: {private}"
+
+
+def read_implemented_idea_api(client: Any, target: Target) -> str:
+    response = client.get(f"/api/v1/ideas/{target.implemented_idea_id}")
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    idea = response.json()
+    if idea["submitter"] in _names(target) and any(e["body"] == PRIVATE_DETAILS[2] for e in idea["timeline"]):
+        return ALLOWED
+    people = [idea["submitter"], idea["owner"], *(entry["actor"] for entry in idea["timeline"])]
+    bodies = [entry["body"] for entry in idea["timeline"]]
+    if idea.get("library_view") and not any(people) and not any(bodies):
+        return LIBRARY
+    return f"partial: {idea}"
+
+
+def read_implemented_idea_savings_api(client: Any, target: Target) -> str:
+    """The claims (404 when out of reach), and the impact's totals: validated only in the library view."""
+    claims = client.get(f"/api/v1/ideas/{target.implemented_idea_id}/savings")
+    impact = client.get(f"/api/v1/ideas/{target.implemented_idea_id}/impact")
+    if impact.status_code != 200:
+        return outcome(impact.status_code)
+    savings = impact.json()["savings"]
+    if claims.status_code == 200 and savings["claimed"]["total_gbp"] == "500.00":
+        return ALLOWED
+    if claims.status_code == 404 and savings["claimed"]["total_gbp"] == "0.00":
+        return LIBRARY if savings["validated"]["total_gbp"] == "300.00" else f"totals: {savings}"
+    return f"claims {claims.status_code}, totals {savings}"
 
 
 def read_waste(client: Any, target: Target) -> str:
@@ -233,6 +288,9 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
     "read idea": read_idea,
     "read idea (API)": read_idea_api,
     "comment on idea": comment_on_idea,
+    "read implemented idea": read_implemented_idea,
+    "read implemented idea (API)": read_implemented_idea_api,
+    "read implemented idea's savings (API)": read_implemented_idea_savings_api,
     "read waste": read_waste,
     "log waste there (API)": log_waste_there,
     "read measure": read_metric,
@@ -248,7 +306,11 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
 # Ideas, waste and measures (DESIGN §3): staff and managers see their own division and act in it;
 # validators and force headquarters see their force; national and admin see everything; only those
 # with a division add to one. A division out of reach, named in a write, is refused on its field (422).
+# Implemented ideas out of reach are seen everywhere, as the practice library shows them.
 _DIVISION_WORK = {
+    "read implemented idea": (A, L, L),
+    "read implemented idea (API)": (A, L, L),
+    "read implemented idea's savings (API)": (A, L, L),
     "read idea": (A, N, N),
     "read idea (API)": (A, N, N),
     "comment on idea": (A, N, N),
@@ -259,6 +321,9 @@ _DIVISION_WORK = {
     "correct an old reading (API)": (R, N, N),
 }
 _FORCE_WORK = {
+    "read implemented idea": (A, A, L),
+    "read implemented idea (API)": (A, A, L),
+    "read implemented idea's savings (API)": (A, A, L),
     "read idea": (A, A, N),
     "read idea (API)": (A, A, N),
     "comment on idea": (N, N, N),
@@ -269,6 +334,9 @@ _FORCE_WORK = {
     "correct an old reading (API)": (R, R, N),
 }
 _ALL_WORK = {
+    "read implemented idea": (A, A, A),
+    "read implemented idea (API)": (A, A, A),
+    "read implemented idea's savings (API)": (A, A, A),
     "read idea": (A, A, A),
     "read idea (API)": (A, A, A),
     "comment on idea": (N, N, N),
@@ -389,10 +457,35 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                     cost_line="Vehicle hire",
                     amount_per_year=decimal.Decimal("500.00"),
                     period_start=datetime.date(2026, 4, 1),
-                    evidence="Invoices",
+                    evidence=PRIVATE_DETAILS[0],
                     claimed_by=person.id,
                 )
                 session.add(claim)
+                session.add(
+                    SavingsClaim(
+                        force_id=division.force_id,
+                        division_id=division.id,
+                        idea_id=implemented.id,
+                        kind=ClaimKind.CASHABLE,
+                        status=ClaimStatus.VALIDATED,
+                        mechanism="Fuel",
+                        cost_line="Fuel",
+                        amount_per_year=decimal.Decimal("300.00"),
+                        period_start=datetime.date(2026, 4, 1),
+                        evidence="Fuel cards",
+                        claimed_by=person.id,
+                        decision_note=PRIVATE_DETAILS[1],
+                    )
+                )
+                session.add(
+                    IdeaEvent(
+                        idea_id=implemented.id,
+                        occurred_at=datetime.datetime.now(datetime.UTC),
+                        actor_id=person.id,
+                        kind="commented",
+                        body=PRIVATE_DETAILS[2],
+                    )
+                )
                 await session.flush()
                 found[relation] = Target(
                     force_code,
@@ -406,6 +499,8 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                     metric.id,
                     implemented.id,
                     claim.id,
+                    implemented.reference,
+                    person.display_name,
                 )
             await session.commit()
         return found
