@@ -59,6 +59,7 @@ from quest.web.pages import can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
 from quest.web.templating import template_config
+from quest.web.text_input import TextInputMiddleware
 
 # The largest request body QUEST accepts (imports included): larger ones get 413.
 MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024
@@ -135,8 +136,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
-        # In this order: who is asking; the CSRF check; then keeping or giving back a form's draft.
-        middleware=[AuthenticationMiddleware(), DefineMiddleware(CsrfMiddleware, config=csrf), DraftMiddleware()],
+        # In this order: who is asking; the CSRF check; refusing what is not text (quest.text); then
+        # keeping or giving back a form's draft.
+        middleware=[
+            AuthenticationMiddleware(),
+            DefineMiddleware(CsrfMiddleware, config=csrf),
+            TextInputMiddleware(),
+            DraftMiddleware(),
+        ],
         guards=[require_sign_in],
         template_config=templates,
         exception_handlers={

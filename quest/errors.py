@@ -31,5 +31,9 @@ class ValidationFailed(QuestError):
         self.errors = dict(errors)
 
 
+class InvalidQuery(ValidationFailed):
+    """A query parameter is wrong: answered 400, since a query string is part of the address, not a form."""
+
+
 class Conflict(QuestError):
     """The record changed, or exists already, in a way that stops this change."""

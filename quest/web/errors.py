@@ -15,6 +15,7 @@ from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.response import Template
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
@@ -25,7 +26,7 @@ from litestar.status_codes import (
 from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired
 from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
-from quest.errors import Conflict, Forbidden, NotFound, QuestError, ValidationFailed
+from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
 from quest.web.flash import flash
 from quest.web.forms import page_of_form
@@ -136,16 +137,16 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
         case Conflict():
             status_code, detail = HTTP_409_CONFLICT, str(error) or "Conflict"
         case ValidationFailed(errors=errors):
+            status_code = HTTP_400_BAD_REQUEST if isinstance(error, InvalidQuery) else HTTP_422_UNPROCESSABLE_ENTITY
             if wants_json(request):
-                return _json_error(HTTP_422_UNPROCESSABLE_ENTITY, "Validation failed", {"errors": errors})
-            status_code, detail = HTTP_422_UNPROCESSABLE_ENTITY, "; ".join(errors.values())
+                return _json_error(status_code, "Validation failed", {"errors": errors})
+            detail = "; ".join(errors.values())
         case _:
             status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"
     if wants_json(request):
         return _json_error(status_code, detail)
-    return _error_page(
-        status_code, detail if status_code in (HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY) else None
-    )
+    shown = status_code in (HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY)
+    return _error_page(status_code, detail if shown else None)
 
 
 def internal_error_handler(request: AnyRequest, exception: Exception) -> Response[Any]:

@@ -3,6 +3,9 @@
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read by a
 spreadsheet as a formula. In CSV such text gets a leading apostrophe; in XLSX the cell is typed as text.
 Either way it is shown, never run.
+
+Text is made :func:`~quest.text.printable` on the way out: a control character stored before QUEST refused
+them (Excel cannot hold one at all) becomes U+FFFD, and the download works for everyone.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from litestar import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from quest.text import printable
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,8 +32,10 @@ Cell = str | int | float | decimal.Decimal | datetime.date | datetime.datetime |
 
 def safe_cell(value: Cell) -> Cell:
     """Text that a spreadsheet would run as a formula is escaped; numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -53,7 +60,7 @@ def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[C
 def xlsx_download(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response[bytes]:
     workbook = Workbook(write_only=True)
     worksheet: Any = workbook.create_sheet(sheet[:31])
-    worksheet.append(list(header))
+    worksheet.append([printable(name) for name in header])
     for row in rows:
         worksheet.append([_excel(worksheet, cell) for cell in row])
     buffer = io.BytesIO()
@@ -74,6 +81,8 @@ def _excel(worksheet: Any, cell: Cell) -> Any:
         return cell.replace(tzinfo=None)  # Excel has no time zones; the column heading says UTC
     if isinstance(cell, decimal.Decimal):
         return float(cell)
+    if isinstance(cell, str):
+        cell = printable(cell)
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
         text = WriteOnlyCell(worksheet, value=cell)
         text.data_type = "s"  # text, not a formula
