@@ -83,6 +83,23 @@ def test_allowed_hosts_are_enforced_in_production(settings: Settings, demo: Any)
         assert client.get("/sign-in").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("allowed", "refused"),
+    [("quest.example:8103", "evil.example:8103"), ("QUEST.EXAMPLE", "EVIL.EXAMPLE"), ("[::1]:8000", "[::2]:8000")],
+)
+def test_allowed_hosts_are_compared_without_port_or_case(
+    settings: Settings, demo: Any, allowed: str, refused: str
+) -> None:
+    import dataclasses
+
+    production = dataclasses.replace(settings, env="production", allowed_hosts=("quest.example", "[::1]"))
+    with TestClient(create_app(production), base_url="https://quest.example") as client:
+        assert client.get("/sign-in", headers={"host": allowed}).status_code == 200
+        other = client.get("/sign-in", headers={"host": refused})
+        assert other.status_code == 400
+        assert other.headers["x-content-type-options"] == "nosniff"
+
+
 def test_only_a_hash_of_the_session_secret_is_stored(browser: Client, database: Any) -> None:
     response = sign_in(browser, STAFF)
     secret = re.search(r"quest_session=([^;]+)", session_cookie_header(response))
