@@ -6,7 +6,6 @@ import datetime
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from litestar import Litestar, Router
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
@@ -52,6 +51,7 @@ from quest.savings.api import RateCardApi, SavingsApi
 from quest.savings.web import ForceSettingsPages, SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
+from quest.web.allowed_hosts import AllowedHostsMiddleware
 from quest.web.errors import http_exception_handler, internal_error_handler, quest_error_handler
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
@@ -165,9 +165,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"BearerToken": []}],
         ),
-        allowed_hosts=None
-        if "*" in settings.allowed_hosts
-        else AllowedHostsConfig(allowed_hosts=list(settings.allowed_hosts)),
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
         logging_config=None,
         debug=False,
@@ -183,7 +180,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # Outside Litestar's routing, so that every response, a 404 included, passes through them.
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
-            FlashMiddleware(app.asgi_handler, secret_key=settings.secret_key, secure=settings.is_production),
+            AllowedHostsMiddleware(
+                FlashMiddleware(app.asgi_handler, secret_key=settings.secret_key, secure=settings.is_production),
+                settings.allowed_hosts,
+            ),
             production=settings.is_production,
         )
     )

@@ -2,7 +2,9 @@
 
 - At least 12 characters; up to 128 allowed (ASVS asks for at least 64).
 - Not common or easy to guess: judged by zxcvbn, which knows the common-password lists, keyboard walks,
-  repeats, dates and the user's own name and email. A score below 3 of 4 is refused.
+  repeats, dates and the user's own name, email and force. A score below 3 of 4 is refused.
+- Not the person's email, and without their name (or a part of it of 3 letters or more) or their email's
+  local part in it, whatever zxcvbn's score.
 - No rules about character classes: they make passwords harder to remember, not to guess.
 
 Argon2 is slow and hungry on purpose (about half a second and 64 MiB a check), so code that serves
@@ -77,21 +79,46 @@ async def verify_password_in_thread(password_hash: str | None, password: str) ->
     )
 
 
-def password_problem(password: str, *, user_inputs: tuple[str, ...] = ()) -> str | None:
-    """What is wrong with ``password`` as a new password, in words for the person choosing it; or None."""
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _words(*texts: str) -> list[str]:
+    return [part for text in texts for part in re.split(r"[^a-z0-9]+", text.lower()) if part]
+
+
+def personal_problem(password: str, *, email: str, name: str) -> str | None:
+    """Whether ``password`` is the person's email, or has their name (whole, or a part of 3 letters or
+    more) or their email's local part in it: the first things an attacker who knows them tries."""
+    if email and password.strip().lower() == email.strip().lower():
+        return "Do not use your email address as your password"
+    squashed = _squashed(password)
+    local_part = _squashed(email.rsplit("@", 1)[0]) if "@" in email else ""
+    found = [_squashed(name), local_part, *(part for part in _words(name) if len(part) >= 3)]
+    if any(len(piece) >= 3 and piece in squashed for piece in found):
+        return "Do not use your name or email address in your password"
+    return None
+
+
+def password_problem(password: str, *, email: str = "", name: str = "", force: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with ``password`` as a new password, in words for the person choosing it; or None.
+    ``email``, ``name`` and ``force`` (its code and name) are the person's own: a password made of them is
+    refused."""
     if not password:
         return "Enter a password"
     if len(password) < MIN_LENGTH:
         return f"Password must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
-    words = [part for value in user_inputs for part in re.split(r"[^a-z0-9]+", value.lower()) if part]
+    if problem := personal_problem(password, email=email, name=name):
+        return problem
+    words = _words(email, name, *force)
     judgement = zxcvbn(password[:_STRENGTH_WINDOW], user_inputs=[*words, *_SERVICE_WORDS])
-    # A name or email in the password is among the first things an attacker tries; only a password
-    # that is very hard to guess for other reasons (score 4) may contain one.
-    squashed = re.sub(r"[^a-z0-9]", "", password.lower())
+    # The email's domain or the force's name in the password: only a password that is very hard to guess
+    # for other reasons (score 4) may contain one.
+    squashed = _squashed(password)
     if judgement["score"] < 4 and any(len(word) >= 4 and word in squashed for word in words):
-        return "Do not use your name or email address in your password"
+        return "Do not use your name, email address or force in your password"
     if judgement["score"] < MIN_STRENGTH:
         warning = judgement["feedback"]["warning"]
         advice = f" ({warning.rstrip('.')})" if warning else ""

@@ -222,6 +222,14 @@ class Placement:
     division_id: uuid.UUID | None
 
 
+async def _force_words(session: AsyncSession, force_id: uuid.UUID | None) -> tuple[str, ...]:
+    """The code and name of a person's force, which their password must not lean on."""
+    if force_id is None:
+        return ()
+    row = (await session.execute(select(Force.code, Force.name).where(Force.id == force_id))).first()
+    return (row.code, row.name) if row else ()
+
+
 async def _placement(
     session: AsyncSession, viewer: CurrentUser, data: UserInput, errors: dict[str, str]
 ) -> Placement | None:
@@ -279,7 +287,8 @@ async def create_user(
     if problem := check_display_name(data.display_name):
         errors["display_name"] = problem
     placement = await _placement(session, viewer, data, errors)
-    if problem := password_problem(data.password, user_inputs=(data.email, data.display_name)):
+    force = await _force_words(session, placement.force_id if placement else None)
+    if problem := password_problem(data.password, email=data.email, name=data.display_name, force=force):
         errors["password"] = problem
     email = normalise_email(data.email)
     if "email" not in errors and (await session.execute(select(User.id).where(User.email == email))).first():
@@ -367,7 +376,8 @@ async def change_password(
         errors["current_password"] = "Enter your current password"
     elif not await verify_password_in_thread(user.password_hash, current_password):
         errors["current_password"] = "Your current password is not right"
-    if problem := password_problem(new_password, user_inputs=(user.email, user.display_name)):
+    force = await _force_words(session, user.force_id)
+    if problem := password_problem(new_password, email=user.email, name=user.display_name, force=force):
         errors["new_password"] = problem
     elif new_password == current_password:
         errors["new_password"] = "Choose a password different from your current one"

@@ -2,7 +2,8 @@
 
 The answer never says whether an account exists: an unknown email, a wrong password and a deactivated
 account all get the same message, take the same time (a dummy Argon2 check, off the event loop like a
-real one), and count the same towards the throttle, which goes by the email typed rather than by account.
+real one), and count the same towards the throttle, which goes by the email typed rather than by account,
+and by the client address (see :mod:`quest.accounts.throttle`).
 
 No transaction is open while a password is checked: a first short transaction looks at the throttle, the
 check runs in a thread, and a second short transaction looks at the throttle again (attempts sent
@@ -15,9 +16,8 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from quest.accounts import throttle
 from quest.accounts.identity import CurrentUser
@@ -52,30 +52,21 @@ class Refused:
 SignInOutcome = SignedIn | Failed | Refused
 
 
-async def _recent_failures(
-    session: AsyncSession, column: InstrumentedAttribute[str], value: str, now: datetime.datetime
-) -> list[datetime.datetime]:
-    """Failed attempts within the throttle window since the last success, for one email or address."""
-    rows = (
-        await session.execute(
-            select(SignInAttempt.attempted_at, SignInAttempt.succeeded)
-            .where(column == value, SignInAttempt.attempted_at > now - throttle.WINDOW)
-            .order_by(SignInAttempt.attempted_at)
-        )
-    ).all()
-    failures: list[datetime.datetime] = []
-    for attempted_at, succeeded in rows:
-        failures = [] if succeeded else [*failures, attempted_at]
-    return failures
-
-
 async def _verdict(session: AsyncSession, email: str, address: str, now: datetime.datetime) -> throttle.Verdict:
-    return throttle.combine(
-        throttle.judge(await _recent_failures(session, SignInAttempt.email, email, now), now, throttle.ACCOUNT_LIMITS),
-        throttle.judge(
-            await _recent_failures(session, SignInAttempt.client_address, address, now), now, throttle.ADDRESS_LIMITS
-        ),
+    """The throttle's verdict, from the recent attempts at this email or from this address."""
+    rows = await session.execute(
+        select(
+            SignInAttempt.attempted_at, SignInAttempt.email, SignInAttempt.client_address, SignInAttempt.succeeded
+        ).where(
+            or_(SignInAttempt.email == email, SignInAttempt.client_address == address),
+            SignInAttempt.attempted_at > now - throttle.WINDOW,
+        )
     )
+    attempts = [
+        throttle.Attempt(at=at, email=attempt_email, address=attempt_address, succeeded=succeeded)
+        for at, attempt_email, attempt_address, succeeded in rows
+    ]
+    return throttle.assess(attempts, email=email, address=address, now=now)
 
 
 async def sign_in(

@@ -105,6 +105,7 @@ class SignInPages(Controller):
                     "accounts/sign_in.html",
                     {"values": shown, "errors": {"email": message}},
                     status_code=429,
+                    headers={"Retry-After": str(wait)},
                 )
             case Failed():
                 message = "Enter a correct email address and password"

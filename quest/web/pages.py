@@ -58,8 +58,9 @@ def page(
     *,
     fragment: str | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Template:
-    """The whole page ``template``, or just ``fragment`` when htmx asks for it.
+    """The whole page ``template``, or just ``fragment`` when htmx asks for it, with ``headers`` if given.
 
     A whole page that has a draft to give back (a form sent after its session ended, see
     :mod:`quest.accounts.drafts`) shows it, once: what was typed goes into the page's form ``values``,
@@ -72,7 +73,9 @@ def page(
         flash(request, draft.message, "info")
         if "values" in context:
             context = {**context, "values": restore(draft.fields, context["values"])}
-    return Template(template_name=chosen, context=context, status_code=status_code, headers=VARY_HX_REQUEST)
+    return Template(
+        template_name=chosen, context=context, status_code=status_code, headers={**VARY_HX_REQUEST, **(headers or {})}
+    )
 
 
 def navigation(request: Request[Any, Any, Any]) -> list[dict[str, Any]]:

@@ -83,6 +83,23 @@ def test_allowed_hosts_are_enforced_in_production(settings: Settings, demo: Any)
         assert client.get("/sign-in").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("allowed", "refused"),
+    [("quest.example:8103", "evil.example:8103"), ("QUEST.EXAMPLE", "EVIL.EXAMPLE"), ("[::1]:8000", "[::2]:8000")],
+)
+def test_allowed_hosts_are_compared_without_port_or_case(
+    settings: Settings, demo: Any, allowed: str, refused: str
+) -> None:
+    import dataclasses
+
+    production = dataclasses.replace(settings, env="production", allowed_hosts=("quest.example", "[::1]"))
+    with TestClient(create_app(production), base_url="https://quest.example") as client:
+        assert client.get("/sign-in", headers={"host": allowed}).status_code == 200
+        other = client.get("/sign-in", headers={"host": refused})
+        assert other.status_code == 400
+        assert other.headers["x-content-type-options"] == "nosniff"
+
+
 def test_only_a_hash_of_the_session_secret_is_stored(browser: Client, database: Any) -> None:
     response = sign_in(browser, STAFF)
     secret = re.search(r"quest_session=([^;]+)", session_cookie_header(response))
@@ -461,3 +478,66 @@ def test_a_right_password_sent_in_a_burst_of_wrong_ones_is_refused_once_they_tri
     # Three wrong guesses fail; from then on the account is slowed down, and the rest are refused.
     assert [type(outcome).__name__ for outcome in wrong] == ["Failed"] * 3 + ["Refused"] * 2
     assert isinstance(right, Refused)
+
+
+def at_address(app: Litestar, address: str) -> Litestar:
+    """The app, seeing every request come from ``address``."""
+    inner = app.asgi_handler
+
+    async def handler(scope: Any, receive: Any, send: Any) -> None:
+        await inner({**scope, "client": (address, 50000)} if scope["type"] == "http" else scope, receive, send)
+
+    app.asgi_handler = handler
+    return app
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_addresss_failures(
+    browser: Client, clock: FrozenClock
+) -> None:
+    """The attack in issue 10: guesses at 40 accounts from one address, signing in to one's own account
+    after every 8. The address is slowed from its 11th failure all the same, and locked by its 25th."""
+    own = DEMO_EMAILS["manager"]
+    answers: list[int] = []
+    for number in range(40):
+        if number % 8 == 0:
+            sign_in(browser, own)
+            clock.advance(seconds=1)
+        answers.append(sign_in(browser, f"guess{number}@lancashire.example", password="wrong guess").status_code)
+        clock.advance(seconds=1)
+    assert answers[:10] == [422] * 10
+    assert answers[10] == 429
+    assert answers.count(422) <= 25
+    refused = sign_in(browser, "guess41@lancashire.example", password="wrong guess")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 15 * 60
+
+
+def test_a_refusal_says_when_to_come_back_in_retry_after(browser: Client, clock: FrozenClock) -> None:
+    for _ in range(3):
+        sign_in(browser, STAFF, password="wrong password guess")
+        clock.advance(seconds=1)
+    slowed = sign_in(browser, STAFF)
+    assert slowed.status_code == 429
+    assert slowed.headers["retry-after"] == "4"
+    sign_in(browser, STAFF, password="wrong password guess")  # too soon: refused, not counted
+    clock.advance(seconds=4)
+    for _ in range(2):
+        assert sign_in(browser, STAFF, password="wrong password guess").status_code == 422
+        clock.advance(seconds=30)
+    locked = sign_in(browser, STAFF)
+    assert locked.status_code == 429
+    assert locked.headers["retry-after"] == str(15 * 60 - 30)
+
+
+def test_five_guesses_from_another_address_do_not_lock_the_owner_out(
+    settings: Settings, demo: Any, clock: FrozenClock
+) -> None:
+    stranger = at_address(create_app(settings, clock=clock), "192.0.2.66")
+    owner = at_address(create_app(settings, clock=clock), "10.20.30.40")
+    with TestClient(stranger, base_url="http://testserver.local") as guesser:
+        for _ in range(5):
+            assert sign_in(guesser, STAFF, password="wrong password guess").status_code == 422
+            clock.advance(seconds=20)
+        assert sign_in(guesser, STAFF).status_code == 429  # the stranger is locked out, even with the password
+    with TestClient(owner, base_url="http://testserver.local") as own_browser:
+        assert sign_in(own_browser, STAFF).status_code == 303

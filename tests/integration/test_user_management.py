@@ -382,7 +382,7 @@ def test_new_users_and_password_changes_hash_off_the_event_loop(
         display_name="PC Sam Jones",
         role="staff",
         division_id=west,
-        password="temporary password for sam",
+        password="temporary password for a new starter",
     )
     assert added.status_code == 303
     changed = post_form(
@@ -393,3 +393,50 @@ def test_new_users_and_password_changes_hash_off_the_event_loop(
     assert "Your password has been changed" in changed.text
     assert [what for what, _on_event_loop in argon2.calls] == ["hash", "verify", "hash"]
     assert argon2.on_the_event_loop == []
+
+
+def test_a_new_users_password_may_not_be_their_email_or_contain_their_name(signed_in: Any, database: Any) -> None:
+    client = signed_in("force_hq")
+    west = database(lambda maker: division_id(maker, "LAN", "WEST"))
+    person = {"display_name": "PC Robin Fairweather", "role": "staff", "division_id": west}
+    as_email = add_user(
+        client, email="robin.fairweather@lancashire.example", password="Robin.Fairweather@Lancashire.example", **person
+    )
+    assert as_email.status_code == 422
+    assert "Do not use your email address as your password" in as_email.text
+    with_name = add_user(
+        client, email="robin.fairweather@lancashire.example", password="purple fairweather cobalt violin", **person
+    )
+    assert with_name.status_code == 422
+    assert "Do not use your name or email address in your password" in html.unescape(with_name.text)
+    fine = add_user(client, email="robin.fairweather@lancashire.example", password=NEW_PASSWORD, **person)
+    assert fine.status_code == 303
+
+
+def test_a_new_password_may_not_contain_ones_name(signed_in: Any) -> None:
+    client = signed_in("staff")  # PC Sam Taylor
+    response = post_form(
+        client,
+        "/account/password",
+        {
+            "current_password": "quest-demo-password",
+            "new_password": "purple Taylor cobalt violin",
+            "confirmation": "purple Taylor cobalt violin",
+        },
+    )
+    assert response.status_code == 422
+    assert "Do not use your name or email address in your password" in html.unescape(response.text)
+
+
+def test_the_command_line_refuses_a_password_with_the_persons_name(
+    settings: Settings, demo: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("QUEST_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("QUEST_DATABASE_URL", settings.database_url)
+    arguments = ["users", "create", "--email", "ana.lyst@quest.example", "--name", "Ana Lyst", "--role", "national"]
+    refused = CliRunner().invoke(main, [*arguments, "--password-stdin"], input="purple analyst cobalt violin\n")
+    assert refused.exit_code == 1
+    assert "Error: password: Do not use your name or email address in your password" in refused.output
+    refused = CliRunner().invoke(main, [*arguments, "--password-stdin"], input="ana.lyst@quest.example\n")
+    assert refused.exit_code == 1
+    assert "Error: password: Do not use your email address as your password" in refused.output

@@ -47,13 +47,37 @@ def test_weak_passwords_are_refused_with_a_reason(password: str, problem: str) -
     assert found.startswith(problem)
 
 
+SAM = {"email": "sam.taylor@lancashire.example", "name": "PC Sam Taylor", "force": ("LAN", "Lancashire Constabulary")}
+
+
 def test_a_password_made_of_ones_own_name_is_refused() -> None:
-    person = ("sam.taylor@lancashire.example", "Sam Taylor")
-    assert (
-        password_problem("samtaylor2026", user_inputs=person)
-        == "Do not use your name or email address in your password"
-    )
-    assert password_problem("kettle orbit granite lantern", user_inputs=person) is None
+    assert password_problem("samtaylor2026", **SAM) == "Do not use your name or email address in your password"
+    assert password_problem("kettle orbit granite lantern", **SAM) is None
+
+
+def test_ones_own_email_is_refused_whatever_its_case_though_zxcvbn_alone_would_score_it_4() -> None:
+    assert password_problem("Sam.Taylor@Lancashire.example") is None  # strong, to someone who does not know Sam
+    assert password_problem("Sam.Taylor@Lancashire.example", **SAM) == "Do not use your email address as your password"
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "purple Taylor cobalt violin",  # a part of the name, among strong words
+        "purple sam cobalt violin 77",  # a part of 3 letters
+        "violin-SamTaylor-cobalt-purple",  # the whole name
+        "purple sam.taylor cobalt violin",  # the email's local part
+    ],
+)
+def test_a_strong_password_with_ones_name_or_email_in_it_is_refused_outright(password: str) -> None:
+    assert password_problem(password) is None
+    assert password_problem(password, **SAM) == "Do not use your name or email address in your password"
+
+
+def test_short_name_parts_and_titles_do_not_count_but_the_force_does() -> None:
+    person = {"email": "jo.li@lancashire.example", "name": "PC Jo Li"}
+    assert password_problem("pc jo kettle orbit granite", **person) is None
+    assert password_problem("lancashire2026!", **SAM) is not None
 
 
 @pytest.mark.parametrize(
