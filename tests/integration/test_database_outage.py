@@ -79,6 +79,14 @@ def test_health_answers_503_with_retry_after_while_the_database_is_unreachable(o
     assert response.json() == {"status": "error", "database": "unreachable"}
 
 
+def test_service_comes_back_by_itself_when_the_database_does(settings: Settings, tmp_path: Path) -> None:
+    down = _unreachable(settings, tmp_path, "sqlite")  # a folder where its file should be
+    with TestClient(create_app(down), raise_server_exceptions=False) as client:
+        _assert_retry_later(client.get("/healthz"))
+        (tmp_path / "not-a-database-file").rmdir()  # now SQLite can open (create) its file: no restart needed
+        assert client.get("/healthz").status_code == 200
+
+
 def test_a_bug_is_still_a_500_not_an_outage(app: Any) -> None:
     @get("/bad-query", include_in_schema=False, opt={"public": True})
     async def bad_query(db_session: DatabaseSession) -> None:
