@@ -9,22 +9,29 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest import __version__, migrations
-from quest.accounts.models import normalise_email
+from quest import __version__
 from quest.accounts.roles import Role
-from quest.config import ConfigurationError, Settings, describe_url, load_settings
-from quest.db import create_engine, open_database, ping, writing
 from quest.errors import ValidationFailed
-from quest.logs import configure_logging
-from quest.org.models import Division, Force
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from quest.config import Settings
+
+# This module imports only what every command needs (click and a few small modules); each command imports
+# the rest (SQLAlchemy, the models, Alembic) itself. It must stay light: each worker process that
+# `quest serve --workers N` starts re-imports it before it can answer uvicorn's health check.
 
 DATABASE_TIMEOUT_SECONDS = 10.0
+# How long uvicorn's supervisor waits for a worker to answer its health check before killing it (its own
+# default is 5 s). A worker starting on a busy machine, with requests already queued at the shared socket,
+# can take longer than that to import and build the app; it is not hung, and killing it only starts the
+# same slow start-up again. A worker that is really stuck is still replaced, half a minute later.
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 class DatabaseUnavailable(click.ClickException):
@@ -32,6 +39,8 @@ class DatabaseUnavailable(click.ClickException):
 
 
 def _settings() -> Settings:
+    from quest.config import ConfigurationError, load_settings
+
     try:
         return load_settings()
     except ConfigurationError as error:
@@ -56,6 +65,8 @@ def _innermost_reason(error: BaseException) -> str:
 
 def check_database(settings: Settings) -> None:
     """Raise :class:`DatabaseUnavailable` unless the database answers a trivial query."""
+    from quest.config import describe_url
+    from quest.db import create_engine, ping
 
     async def attempt() -> None:
         engine = create_engine(settings)
@@ -121,6 +132,8 @@ def check_port(host: str, port: int, workers: int) -> None:
 
 @contextmanager
 def _migration_errors() -> Iterator[None]:
+    from quest import migrations
+
     try:
         yield
     except migrations.MigrationError as error:
@@ -146,6 +159,9 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Migrate the database to the latest version, then serve QUEST."""
     import uvicorn
 
+    from quest import migrations
+    from quest.logs import configure_logging
+
     settings = _settings()
     configure_logging(settings)
     check_port(host, port, workers)  # first: it is quick, and a taken port should not wait on migrations
@@ -163,6 +179,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         host=host,
         port=port,
         workers=workers,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=None,
         access_log=False,
         server_header=False,
@@ -179,6 +196,8 @@ def db() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Upgrade the database to REVISION (the latest, by default)."""
+    from quest import migrations
+
     _migrate(migrations.upgrade, revision)
 
 
@@ -186,6 +205,8 @@ def upgrade(revision: str) -> None:
 @click.argument("revision")
 def downgrade(revision: str) -> None:
     """Downgrade the database to REVISION ('base' empties it; '-1' goes one step back)."""
+    from quest import migrations
+
     _migrate(migrations.downgrade, revision)
 
 
@@ -208,6 +229,8 @@ def current() -> None:
 @db.command()
 def check() -> None:
     """Check that the database is at the latest revision and matches the models; exit 1 if not."""
+    from quest import migrations
+
     settings = _settings()
     check_database(settings)
     status = migrations.status(settings)
@@ -229,6 +252,8 @@ def check() -> None:
 @click.option("-m", "--message", required=True, help="What the revision changes.")
 def revision(message: str) -> None:
     """For developers: autogenerate a migration from the models (upgrade first, then read the result)."""
+    from quest import migrations
+
     settings = _settings()
     check_database(settings)
     with _migration_errors():
@@ -236,6 +261,8 @@ def revision(message: str) -> None:
 
 
 def _describe_current(settings: Settings) -> str:
+    from quest import migrations
+
     status = migrations.status(settings)
     if not status.current:
         return "no revision (empty)"
@@ -254,6 +281,8 @@ def _describe_current(settings: Settings) -> str:
 @click.option("--seed", default=1, show_default=True, type=int, help="Seed for the random parts of the data.")
 def demo(scale: str, seed: int) -> None:
     """Seed demo data (migrating the database first). Seeding twice changes nothing the second time."""
+    from quest import migrations
+
     if scale == "national":
         raise click.UsageError(
             "--scale national is not available yet: the national benchmark dataset comes with the benchmarks."
@@ -275,6 +304,7 @@ def _refuse_demo_in_production(settings: Settings) -> None:
 
 
 def _seed_demo(settings: Settings, *, seed: int, only_if_empty: bool) -> None:
+    from quest.db import open_database
     from quest.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
     from quest.demo.seed import database_is_empty, seed_small
 
@@ -313,6 +343,9 @@ def create_user(
     email: str, display_name: str, role: str, force_code: str | None, division_code: str | None, password_stdin: bool
 ) -> None:
     """Create a user. Without --password-stdin the password is asked for, twice, without echo."""
+    from quest.accounts.models import normalise_email
+    from quest.db import open_database, writing
+
     settings = _settings()
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -364,6 +397,10 @@ async def _placement_ids(
     session: AsyncSession, force_code: str | None, division_code: str | None
 ) -> tuple[str, str, dict[str, str]]:
     """The ids of the force and division named by code, and what is wrong with the codes given."""
+    from sqlalchemy import select
+
+    from quest.org.models import Division, Force
+
     force_id = division_id = ""
     errors: dict[str, str] = {}
     if force_code:
@@ -399,6 +436,11 @@ def tokens() -> None:
 @click.option("--label", default="command line", show_default=True, help="What the token is for.")
 def create_token_command(email: str, label: str) -> None:
     """Create an API token and print it, once. Only a hash of it is kept."""
+    from sqlalchemy import select
+
+    from quest.accounts.models import normalise_email
+    from quest.db import open_database, writing
+
     settings = _settings()
     check_database(settings)
 

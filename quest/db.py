@@ -12,6 +12,10 @@ SQLite needs care to be a good citizen under concurrent web traffic:
 
 Whether a transaction writes is known before it starts: an HTTP request writes when its method is
 unsafe, a command when it says so. That intent is carried by :func:`writing`.
+
+:func:`is_unreachable` tells a database that cannot be reached just now (down, restarting, refusing
+connections, its file locked or unreadable) from a mistake in the code, so that the first is answered 503
+"try again" and the second stays a 500.
 """
 
 from __future__ import annotations
@@ -22,13 +26,21 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from quest.config import Settings, parse_database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": class 08 (connection exceptions), 57P0x (the
+# server is shutting down, starting up or in recovery) and 53300 (too many connections).
+_UNREACHABLE_SQLSTATES = ("08", "57P", "53300")
+# SQLite's result codes for a file that cannot be opened or read, or is held by another writer too long.
+_UNREACHABLE_SQLITE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
+# A socket error (refused, reset, timed out, no such host) counts only when the database code raised it.
+_DATABASE_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.")
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("quest_write_intent", default=False)
 
@@ -115,3 +127,36 @@ async def ping(engine: AsyncEngine) -> None:
     """Run a trivial query; raises if the database cannot be reached."""
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be reached just now, not that a query or the code is wrong.
+
+    Follows the chain SQLAlchemy and the drivers build (``orig``, ``__cause__``); a bad query (a missing
+    table, a constraint) or an error of QUEST's own is never an outage."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, (exc.TimeoutError, exc.DisconnectionError)):  # no pool connection came free
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES):
+            return True
+        if str(getattr(current, "sqlite_errorname", "")).startswith(_UNREACHABLE_SQLITE_ERRORS):
+            return True
+        if isinstance(current, OSError) and _raised_in_database_code(current):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__
+    return False
+
+
+def _raised_in_database_code(error: BaseException) -> bool:
+    frame = error.__traceback__
+    while frame is not None:
+        if str(frame.tb_frame.f_globals.get("__name__", "")).startswith(_DATABASE_MODULES):
+            return True
+        frame = frame.tb_next
+    return False

@@ -2,7 +2,9 @@
 
 Services raise the domain errors of :mod:`quest.errors`; this module turns those, and Litestar's own
 HTTP exceptions, into responses. A 500 never shows what went wrong, only a reference (the request id)
-that finds it in the log.
+that finds it in the log. A database that cannot be reached just now (:func:`quest.db.is_unreachable`),
+wherever it is found (the authentication middleware looks the session up before routing), is a 503 with
+``Retry-After``, not a 500: nothing is wrong with the request, and it will work again by itself.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired
 from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
+from quest.db import is_unreachable
 from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
 from quest.web.flash import flash
@@ -35,6 +39,10 @@ from quest.web.pages import see_other
 logger = get_logger("quest.errors")
 AnyRequest = Request[Any, Any, Any]
 CSRF_FAILURE = "CSRF token verification failed"
+# How long to ask people and programs to wait while the database cannot be reached.
+RETRY_AFTER_SECONDS = 30
+OUTAGE_HEADING = "QUEST cannot reach its database just now"
+OUTAGE_ADVICE = "Try again in a minute."
 
 _HEADINGS = {
     400: ("There is a problem with your request", "Check what you sent and try again."),
@@ -47,6 +55,10 @@ _HEADINGS = {
     413: ("What you sent is too large", "Send something smaller."),
     422: ("There is a problem with what you sent", "Go back, check it and try again."),
     429: ("Too many requests", "Wait a minute, then try again."),
+    503: (
+        OUTAGE_HEADING,
+        f"{OUTAGE_ADVICE} Nothing you entered has been saved unless you were told it was.",
+    ),
 }
 
 
@@ -149,7 +161,23 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
     return _error_page(status_code, detail if shown else None)
 
 
+def retry_later_headers() -> dict[str, str]:
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def database_unreachable(request: AnyRequest, exception: Exception) -> Response[Any]:
+    """503 with Retry-After: a page for people, the API's JSON error for programs."""
+    logger.warning("database unreachable", path=request.url.path, error=f"{type(exception).__name__}: {exception}")
+    if wants_json(request):
+        return _json_error(
+            HTTP_503_SERVICE_UNAVAILABLE, f"{OUTAGE_HEADING}. {OUTAGE_ADVICE}", headers=retry_later_headers()
+        )
+    return _error_page(HTTP_503_SERVICE_UNAVAILABLE, headers=retry_later_headers())
+
+
 def internal_error_handler(request: AnyRequest, exception: Exception) -> Response[Any]:
+    if is_unreachable(exception):
+        return database_unreachable(request, exception)
     request_id = request.scope.get("state", {}).get("request_id")
     logger.error("unhandled error", path=request.url.path, exc_info=exception)
     if wants_json(request):

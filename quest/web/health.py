@@ -10,6 +10,7 @@ from litestar import MediaType, Response, get
 from quest.db import ping
 from quest.logs import get_logger
 from quest.web.dependencies import DatabaseEngine
+from quest.web.errors import retry_later_headers
 
 logger = get_logger("quest.health")
 DATABASE_TIMEOUT_SECONDS = 3.0
@@ -21,5 +22,5 @@ async def healthz(db_engine: DatabaseEngine) -> Response[dict[str, Any]]:
         await asyncio.wait_for(ping(db_engine), timeout=DATABASE_TIMEOUT_SECONDS)
     except Exception as error:
         logger.warning("health check: database unreachable", error=type(error).__name__)
-        return Response({"status": "error", "database": "unreachable"}, status_code=503)
+        return Response({"status": "error", "database": "unreachable"}, status_code=503, headers=retry_later_headers())
     return Response({"status": "ok", "database": "ok"})
