@@ -12,6 +12,20 @@ PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SHEET_START = f'<worksheet xmlns="{MAIN}"><sheetData>'.encode()
 SHEET_END = b"</sheetData></worksheet>"
+CONTENT_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
 A_READING = b'<row><c t="inlineStr"><is><t>2026-03-01</t></is></c><c><v>118</v></c></row>'
 
 
@@ -24,6 +38,8 @@ def workbook(
         rels += f'<Relationship Id="rId2" Type="{DOCUMENT}/sharedStrings" Target="sharedStrings.xml"/>'
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with_strings = CONTENT_TYPES.replace("</Types>", f"{SHARED_STRINGS_TYPE}</Types>")
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES if shared_strings is None else with_strings)
         archive.writestr(
             "_rels/.rels",
             f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" Type="{DOCUMENT}/officeDocument" '
