@@ -15,6 +15,7 @@ The readers and the checks are pure; only the service, at the end, touches the d
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import csv
 import datetime
@@ -29,11 +30,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import TypeVar
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import spreadsheets
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -160,22 +161,26 @@ def _csv_text(data: bytes) -> str:
 
 
 def rows_from_xlsx(data: bytes) -> Iterator[SheetRow]:
-    """The rows of a workbook's first sheet. Date cells come as dates and numbers as numbers; a formula
-    as the result Excel last saved. openpyxl reads the XML through defusedxml, which refuses entity
-    tricks."""
+    """The rows of a workbook's first sheet, read by :mod:`quest.spreadsheets`, which caps what a hostile
+    workbook can cost. Date cells come as dates and numbers as numbers; a formula as the result Excel last
+    saved. Every row of the sheet counts towards the limit, blank ones too (a header is allowed on top)."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # a damaged or disguised file fails in many ways inside openpyxl
-        raise UnreadableRows(NOT_XLSX) from error
-    try:
-        cells = workbook.worksheets[0].iter_rows(min_row=1, values_only=True)
-        yield from _data_rows(SheetRow(number, tuple(row)) for number, row in enumerate(cells, start=1))
+        sheet = spreadsheets.first_sheet_rows(data, max_rows=MAX_ROWS + 1)
+        yield from _data_rows(SheetRow(number, cells) for number, cells in sheet)
+    except spreadsheets.TooManyRows as error:
+        raise UnreadableRows(TOO_MANY) from error
+    except spreadsheets.SpreadsheetRefused as error:
+        raise UnreadableRows(NOT_XLSX if str(error) == spreadsheets.NOT_A_WORKBOOK else str(error)) from error
     except UnreadableRows:
         raise
-    except Exception as error:  # the sheet's XML is read only now, row by row
+    except Exception as error:  # a damaged or disguised file fails in many ways: bad XML, zip, numbers
         raise UnreadableRows(NOT_XLSX) from error
-    finally:
-        workbook.close()
+
+
+async def read_file(filename: str, data: bytes) -> list[SheetRow]:
+    """:func:`rows_from_file`, all read in a worker thread, so a slow file never holds up the event loop
+    (the XLSX reader also gives up at its own deadline)."""
+    return await asyncio.to_thread(lambda: list(rows_from_file(filename, data)))
 
 
 def rows_from_preview(text: str) -> Iterator[SheetRow]:

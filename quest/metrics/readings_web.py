@@ -122,7 +122,12 @@ class ReadingPages(Controller):
     ) -> Template:
         upload = (await request.form()).get("file")
         name, data = (upload.filename, await upload.read()) if isinstance(upload, UploadFile) else ("", b"")
-        rows = imports.rows_from_file(name, data)
+        # Only those who may import read the file at all; and it is read in a worker thread, in full.
+        await imports.managed_metric(db_session, signed_in_user(request), metric_id)
+        try:
+            rows = await imports.read_file(name, data)
+        except UnreadableRows as problem:
+            return await self._entry_page(request, db_session, metric_id, {}, {"file": str(problem)})
         return await self._preview(request, db_session, metric_id, rows, name, "file", {})
 
     @post("/confirm")

@@ -4,6 +4,7 @@ CSV or XLSX file; a preview row by row; all or nothing; and who may."""
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import io
 import re
@@ -19,9 +20,11 @@ from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
+from quest.metrics import imports
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
+from tests import workbooks
 from tests.helpers import DEMO_EMAILS, csrf_token, post_form
 
 # 23 November 2026, a Monday: 24 November is the future.
@@ -406,3 +409,50 @@ def test_only_managers_of_the_measures_division_manage_its_readings(signed_in: A
     assert database(count) == 0
     assert every_door(signed_in("manager"), own)[:2] == [200, 303]
     assert database(count) == 1
+
+
+# --- Hostile workbooks (issue 10) ---------------------------------------------------------------------
+
+
+@functools.cache
+def hostile(name: str) -> bytes:
+    """Made once per run: 20 million empty rows, one 400 MB cell, a shared-strings bomb, and a sheet whose
+    150,000 empty rows are small enough unzipped to be read, so only counting them stops it."""
+    return {
+        "empty rows": lambda: workbooks.empty_rows(20_000_000),
+        "huge cell": lambda: workbooks.one_huge_cell(400_000_000),
+        "strings bomb": lambda: workbooks.shared_strings_bomb(10_000_000),
+        "counted rows": lambda: workbooks.empty_rows(150_000),
+        "long cell": lambda: workbooks.one_huge_cell(100_000),
+    }[name]()
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty rows", "The file is too large once unzipped: 114 MB, and at most 32 MB is read"),
+        ("huge cell", "The file is too large once unzipped: 381 MB, and at most 32 MB is read"),
+        ("strings bomb", "The file is too large once unzipped: 191 MB, and at most 32 MB is read"),
+        ("counted rows", "There are more than 20,000 rows"),
+        ("long cell", "A cell holds 100,000 characters, more than the 32,767 Excel allows"),
+    ],
+)
+def test_a_hostile_workbook_gets_a_422_with_the_reason(signed_in: Any, database: Any, name: str, message: str) -> None:
+    client = signed_in("manager")
+    metric_id = set_up_measure(client)
+    data = hostile(name)
+    assert len(data) < 500_000
+    refused = upload(client, metric_id, "readings.xlsx", data, XLSX)
+    assert refused.status_code == 422
+    assert f'href="#file">{html.escape(message)}' in refused.text
+    assert stored(database, metric_id) == {}
+
+
+def test_a_workbook_is_not_read_for_someone_who_may_not_import(signed_in: Any, monkeypatch: Any) -> None:
+    client = signed_in("manager")
+    metric_id = set_up_measure(client)
+    read: list[str] = []
+    monkeypatch.setattr(imports, "rows_from_file", lambda name, data: read.append(name) or iter(()))
+    staff = signed_in("staff")
+    assert upload(staff, metric_id, "readings.xlsx", hostile("counted rows"), XLSX).status_code in (403, 404)
+    assert read == []
