@@ -181,6 +181,7 @@ def test_db_commands_migrate_with_the_migration_url_when_it_is_set(settings: Set
     alone = quest(settings, "db", "upgrade", extra_env={"QUEST_DATABASE_URL": unreachable})
     assert alone.returncode == 1
     assert "cannot connect to the database" in alone.stderr
+    migrations.upgrade(settings)  # on PostgreSQL the next tests share this database
 
 
 def test_serve_migrates_seeds_the_demo_and_serves(settings: Settings) -> None:
