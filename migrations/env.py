@@ -40,7 +40,7 @@ def _run_on(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    settings = config.attributes.get("settings") or load_settings()
+    settings = config.attributes.get("settings") or load_settings().for_migrations()
     engine = create_engine(settings, for_migrations=True)
     try:
         async with engine.connect() as connection:
@@ -51,7 +51,7 @@ async def _run_online() -> None:
 
 connection = config.attributes.get("connection")
 if context.is_offline_mode():
-    settings = config.attributes.get("settings") or load_settings()
+    settings = config.attributes.get("settings") or load_settings().for_migrations()
     _configure(url=settings.database_url, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()

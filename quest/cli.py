@@ -166,8 +166,10 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     configure_logging(settings)
     check_port(host, port, workers)  # first: it is quick, and a taken port should not wait on migrations
     check_database(settings)
+    if settings.migration_database_url:
+        check_database(settings.for_migrations())
     with _migration_errors():
-        migrations.upgrade(settings)
+        migrations.upgrade(settings)  # as the owner role, when QUEST_MIGRATION_DATABASE_URL is set
     if demo:
         _refuse_demo_in_production(settings)
         _seed_demo(settings, seed=1, only_if_empty=True)
@@ -212,7 +214,7 @@ def downgrade(revision: str) -> None:
 
 def _migrate(step: Callable[[Settings, str], None], revision: str) -> None:
     settings = _settings()
-    check_database(settings)
+    check_database(settings.for_migrations())
     with _migration_errors():
         step(settings, revision)
     click.echo(f"The database is at {_describe_current(settings)}.")
@@ -222,7 +224,7 @@ def _migrate(step: Callable[[Settings, str], None], revision: str) -> None:
 def current() -> None:
     """Show the database's current revision."""
     settings = _settings()
-    check_database(settings)
+    check_database(settings.for_migrations())
     click.echo(_describe_current(settings))
 
 
@@ -232,7 +234,7 @@ def check() -> None:
     from quest import migrations
 
     settings = _settings()
-    check_database(settings)
+    check_database(settings.for_migrations())
     status = migrations.status(settings)
     if status.ok:
         click.echo(f"The database is at the latest revision ({', '.join(status.head)}) and matches the models.")

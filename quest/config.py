@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -33,6 +33,8 @@ class Settings:
     env: Environment = "development"
     data_dir: Path = field(default_factory=lambda: Path("var"))
     database_url: str = ""
+    # The database as a role that owns its tables, for migrations only; none: ``database_url`` migrates.
+    migration_database_url: str = field(default="", repr=False)
     secret_key: str = field(default="", repr=False)
     log_level: str = "INFO"
     log_format: LogFormat = "console"
@@ -54,6 +56,12 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def for_migrations(self) -> Settings:
+        """These settings as migrations use them: the owner role's URL, when one is set."""
+        if not self.migration_database_url:
+            return self
+        return replace(self, database_url=self.migration_database_url)
+
 
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / SQLITE_FILE).resolve()}"
@@ -70,6 +78,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     data_dir = Path(environ.get("QUEST_DATA_DIR", "var").strip() or "var")
     raw_url = environ.get("QUEST_DATABASE_URL", "").strip() or default_database_url(data_dir)
     database_url = parse_database_url(raw_url).render_as_string(hide_password=False)
+    raw_migration_url = environ.get("QUEST_MIGRATION_DATABASE_URL", "").strip()
+    migration_database_url = (
+        parse_database_url(raw_migration_url, "QUEST_MIGRATION_DATABASE_URL").render_as_string(hide_password=False)
+        if raw_migration_url
+        else ""
+    )
 
     log_level = environ.get("QUEST_LOG_LEVEL", "INFO").strip().upper() or "INFO"
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -110,6 +124,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env=env,  # type: ignore[arg-type]  # checked above
         data_dir=data_dir,
         database_url=database_url,
+        migration_database_url=migration_database_url,
         secret_key=secret_key,
         log_level=log_level,
         log_format=log_format,  # type: ignore[arg-type]  # checked above
@@ -152,13 +167,14 @@ def development_secret_key(data_dir: Path) -> str:
     return key
 
 
-def parse_database_url(raw: str) -> URL:
-    """Parse ``QUEST_DATABASE_URL``, accepting the plain ``postgresql://`` and ``sqlite://`` forms too."""
+def parse_database_url(raw: str, variable: str = "QUEST_DATABASE_URL") -> URL:
+    """Parse a database URL (``variable`` names its setting in errors), accepting the plain
+    ``postgresql://`` and ``sqlite://`` forms too."""
     try:
         url = make_url(raw)
     except ArgumentError:
         raise ConfigurationError(
-            "QUEST_DATABASE_URL is not a database URL; expected postgresql+asyncpg://user:password@host/name"
+            f"{variable} is not a database URL; expected postgresql+asyncpg://user:password@host/name"
             " or sqlite+aiosqlite:///path/to/file.db"
         ) from None
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2"):
@@ -167,12 +183,12 @@ def parse_database_url(raw: str) -> URL:
         url = url.set(drivername="sqlite+aiosqlite")
     if url.drivername not in SUPPORTED_DRIVERS:
         raise ConfigurationError(
-            f"QUEST_DATABASE_URL uses {url.drivername!r}, which QUEST does not support;"
+            f"{variable} uses {url.drivername!r}, which QUEST does not support;"
             " use postgresql+asyncpg:// or sqlite+aiosqlite://"
         )
     if url.drivername.startswith("sqlite") and url.database in (None, "", ":memory:"):
         raise ConfigurationError(
-            "QUEST_DATABASE_URL must name a SQLite file; an in-memory database is not shared between connections"
+            f"{variable} must name a SQLite file; an in-memory database is not shared between connections"
         )
     return url
 

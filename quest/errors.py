@@ -14,13 +14,27 @@ class NotFound(QuestError):
     """No such record, or none the current user may see (the two are not told apart: DESIGN §3)."""
 
 
+class OutOfReach(NotFound):
+    """A record that exists, but beyond the current user's reach (another force or division). Answered
+    exactly as :class:`NotFound`, so its existence is not revealed, and written to the audit trail as
+    refused access (DESIGN §2)."""
+
+    def __init__(self, entity: str, entity_id: object, permission: str) -> None:
+        super().__init__(entity)
+        self.entity = entity
+        self.entity_id = str(entity_id)
+        self.permission = permission
+
+
 class Forbidden(QuestError):
     """The current user's role does not allow this at all. ``reason``, when given, says why in words a
     person can act on; without it, the page says only that their role does not allow it."""
 
-    def __init__(self, message: str = "", *, reason: str = "") -> None:
-        super().__init__(message or reason)
+    def __init__(self, message: str = "", *, reason: str = "", permission: str = "") -> None:
+        super().__init__(message or reason or permission)
         self.reason = reason
+        # The permission the role lacks, when that is why: the audit trail names it.
+        self.permission = permission
 
 
 class ValidationFailed(QuestError):

@@ -49,10 +49,11 @@ class SchemaStatus:
 
 
 def alembic_config(settings: Settings) -> Config:
+    """Alembic's configuration; it connects with the migration URL (an owner role) when one is set."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
-    config.attributes["settings"] = settings
+    config.attributes["settings"] = settings.for_migrations()
     return config
 
 
@@ -162,7 +163,7 @@ def _check_foreign_keys(settings: Settings) -> None:
 
 def _run(settings: Settings, work: Callable[[Connection], T]) -> T:
     async def go() -> T:
-        engine = create_engine(settings, for_migrations=True)
+        engine = create_engine(settings.for_migrations(), for_migrations=True)
         try:
             async with engine.connect() as connection:
                 return await connection.run_sync(work)

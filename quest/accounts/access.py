@@ -4,7 +4,8 @@ Each permission gives each role a *reach*: nothing, its own division, its own fo
 Services ask this module before every read and write, and build their queries' scope from it, so a
 controller cannot forget: the HTML pages and the JSON API call the same services.
 
-Out-of-scope records are reported as :class:`~quest.errors.NotFound`, never as forbidden, so a user cannot
+Out-of-scope records are reported as :class:`~quest.errors.NotFound` (an
+:class:`~quest.errors.OutOfReach`, which the audit trail records), never as forbidden, so a user cannot
 learn that another force's record exists. A permission the role lacks altogether (a staff member opening
 the user list) is :class:`~quest.errors.Forbidden`.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from quest.accounts.identity import CurrentUser
 from quest.accounts.roles import Role
-from quest.errors import Forbidden, NotFound
+from quest.errors import Forbidden, OutOfReach
 
 
 class Reach(enum.IntEnum):
@@ -113,7 +114,7 @@ def require(user: CurrentUser, permission: Permission) -> Reach:
     """The user's reach for ``permission``; :class:`Forbidden` if they have none."""
     found = reach(user, permission)
     if found is Reach.NONE:
-        raise Forbidden(permission.value)
+        raise Forbidden(permission=permission.value)
     return found
 
 
@@ -133,11 +134,18 @@ def covers(
 
 
 def require_record(
-    user: CurrentUser, permission: Permission, *, force_id: uuid.UUID | None, division_id: uuid.UUID | None = None
+    user: CurrentUser,
+    permission: Permission,
+    *,
+    entity: str,
+    entity_id: object,
+    force_id: uuid.UUID | None,
+    division_id: uuid.UUID | None = None,
 ) -> None:
-    """:class:`NotFound` unless the record is within reach: its existence is not revealed."""
+    """:class:`~quest.errors.OutOfReach` (a :class:`NotFound`) unless the record, ``entity`` (its table)
+    ``entity_id``, is within reach: its existence is not revealed, and the refusal is audited."""
     if not covers(user, permission, force_id=force_id, division_id=division_id):
-        raise NotFound(permission.value)
+        raise OutOfReach(entity, entity_id, permission.value)
 
 
 def scope(

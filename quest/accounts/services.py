@@ -121,7 +121,9 @@ async def get_user(session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUI
         raise NotFound("user")
     found = UserSummary(**row._asdict())
     if found.id != viewer.id:
-        access.require_record(viewer, Permission.VIEW_USERS, force_id=found.force_id)
+        access.require_record(
+            viewer, Permission.VIEW_USERS, entity="users", entity_id=found.id, force_id=found.force_id
+        )
     return found
 
 
@@ -316,7 +318,7 @@ async def _managed_user(session: AsyncSession, viewer: CurrentUser, user_id: uui
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("user")
-    access.require_record(viewer, Permission.MANAGE_USERS, force_id=user.force_id)
+    access.require_record(viewer, Permission.MANAGE_USERS, entity="users", entity_id=user.id, force_id=user.force_id)
     if not access.may_grant(viewer, user.role):
         raise NotFound("user")  # e.g. a force HQ looking at an administrator: not theirs to see
     return user

@@ -23,7 +23,8 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
-from quest.audit.recorder import act_as
+from quest.audit.recorder import act_as, record_event
+from quest.audit.refusals import not_found
 from quest.concurrency import changed_once
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas import search
@@ -250,7 +251,7 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
         )
     ).first()
     if row is None:
-        raise NotFound("idea")
+        raise await not_found(session, Idea.id, Permission.VIEW_WORK, Idea.id == idea_id)
     idea, division_name, force_code, submitter_name, owner_name = row
     full_record = sees_full_record(viewer, idea)
     events = await session.execute(
@@ -334,7 +335,7 @@ async def find_by_reference(session: AsyncSession, viewer: CurrentUser, referenc
         await session.execute(select(Idea.id).where(Idea.reference == reference.upper(), visible(viewer)))
     ).scalar_one_or_none()
     if found is None:
-        raise NotFound("idea")
+        raise await not_found(session, Idea.id, Permission.VIEW_WORK, Idea.reference == reference.upper())
     return found
 
 
@@ -623,8 +624,16 @@ async def edit_idea(
 
 async def _contributable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
-    if idea is None or not may_contribute(viewer, idea):
-        raise NotFound("idea")
+    if idea is None:
+        raise await not_found(session, Idea.id, Permission.CONTRIBUTE, Idea.id == idea_id)
+    access.require_record(
+        viewer,
+        Permission.CONTRIBUTE,
+        entity="ideas",
+        entity_id=idea.id,
+        force_id=idea.force_id,
+        division_id=idea.division_id,
+    )
     return idea
 
 
@@ -638,7 +647,16 @@ async def add_comment(
         raise ValidationFailed({"body": "Enter a comment"})
     if len(body) > COMMENT_LENGTH:
         raise ValidationFailed({"body": f"Comment must be {COMMENT_LENGTH:,} characters or fewer"})
+    act_as(session, viewer.actor)
     event = await add_event(session, idea, kind="commented", actor_id=viewer.id, now=now, body=body)
+    await record_event(
+        session,
+        action="commented",
+        entity="ideas",
+        entity_id=str(idea.id),
+        force_id=idea.force_id,
+        after={"comment": body, "idea_event_id": str(event.id)},
+    )
     await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
     await session.commit()
 
@@ -654,14 +672,17 @@ async def set_support(
     already = (
         await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
     ).scalar_one()
+    act_as(session, viewer.actor)
     if support and not already:
         session.add(IdeaSupport(idea_id=idea.id, user_id=viewer.id, created_at=now))
         await session.execute(update(Idea).where(Idea.id == idea.id).values(supporter_count=Idea.supporter_count + 1))
+        await _record_on_idea(session, idea, "supported")
     elif not support and already:
         await session.execute(
             delete(IdeaSupport).where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)
         )
         await session.execute(update(Idea).where(Idea.id == idea.id).values(supporter_count=Idea.supporter_count - 1))
+        await _record_on_idea(session, idea, "support_withdrawn")
     await session.commit()
     return int((await session.execute(select(Idea.supporter_count).where(Idea.id == idea.id))).scalar_one())
 
@@ -676,13 +697,22 @@ async def set_follow(
             select(exists().where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id))
         )
     ).scalar_one()
+    act_as(session, viewer.actor)
     if follow and not following:
         session.add(IdeaFollower(idea_id=idea.id, user_id=viewer.id, created_at=now))
+        await _record_on_idea(session, idea, "followed")
     elif not follow and following:
         await session.execute(
             delete(IdeaFollower).where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id)
         )
+        await _record_on_idea(session, idea, "unfollowed")
     await session.commit()
+
+
+async def _record_on_idea(session: AsyncSession, idea: Idea, action: str) -> None:
+    """Support and follows are rows of their own, not audited models (taking support back deletes one in
+    bulk): the trail gets one entry on the idea, in the same transaction."""
+    await record_event(session, action=action, entity="ideas", entity_id=str(idea.id), force_id=idea.force_id)
 
 
 # --- My ideas ---------------------------------------------------------------------------------------------

@@ -471,7 +471,14 @@ async def managed_metric(session: AsyncSession, viewer: CurrentUser, metric_id: 
     all, NotFound for a measure out of their reach."""
     access.require(viewer, Permission.MANAGE_METRICS)
     metric = await get_metric(session, viewer, metric_id)
-    access.require_record(viewer, Permission.MANAGE_METRICS, force_id=metric.force_id, division_id=metric.division_id)
+    access.require_record(
+        viewer,
+        Permission.MANAGE_METRICS,
+        entity="metrics",
+        entity_id=metric_id,
+        force_id=metric.force_id,
+        division_id=metric.division_id,
+    )
     return metric
 
 

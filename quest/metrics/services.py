@@ -24,8 +24,9 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
+from quest.audit.refusals import not_found
 from quest.clock import EARLIEST_DATE
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import ValidationFailed
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division
@@ -237,7 +238,9 @@ async def list_metrics(
 async def get_metric(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> MetricSummary:
     found = await list_metrics(session, viewer, only=metric_id)
     if not found:
-        raise NotFound("metric")
+        raise await not_found(
+            session, Metric.id, Permission.VIEW_WORK, Metric.id == metric_id, Metric.is_active.is_(True)
+        )
     return found[0]
 
 

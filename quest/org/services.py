@@ -269,7 +269,9 @@ async def _managed_force(session: AsyncSession, viewer: CurrentUser, force_code:
     force_id = await find_force_id(session, force_code)
     if force_id is None:
         raise NotFound("force")
-    access.require_record(viewer, Permission.MANAGE_ORGANISATION, force_id=force_id)
+    access.require_record(
+        viewer, Permission.MANAGE_ORGANISATION, entity="forces", entity_id=force_id, force_id=force_id
+    )
     return force_id
 
 

@@ -112,5 +112,11 @@ class ForcePages(Controller):
         detail = await services.get_force(db_session, code)
         if detail is None:
             raise NotFound("force")
-        access.require_record(signed_in_user(request), Permission.MANAGE_ORGANISATION, force_id=detail.force.id)
+        access.require_record(
+            signed_in_user(request),
+            Permission.MANAGE_ORGANISATION,
+            entity="forces",
+            entity_id=detail.force.id,
+            force_id=detail.force.id,
+        )
         return detail

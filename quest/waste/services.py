@@ -16,6 +16,7 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
+from quest.audit.refusals import not_found
 from quest.clock import EARLIEST_DATE
 from quest.errors import NotFound, ValidationFailed
 from quest.org.models import Division
@@ -209,7 +210,7 @@ async def list_waste(session: AsyncSession, viewer: CurrentUser, limit: int = 20
 async def get_waste(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.UUID) -> WasteRow:
     row = (await session.execute(_waste_rows(viewer).where(WasteObservation.id == waste_id))).first()
     if row is None:
-        raise NotFound("waste")
+        raise await not_found(session, WasteObservation.id, Permission.VIEW_WORK, WasteObservation.id == waste_id)
     return WasteRow(**row._asdict())
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.response import Template
@@ -26,9 +27,10 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired
+from quest.accounts.authentication import SESSION_ENDED, SESSION_MAKER, PasswordChangeRequired, current_user
 from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
+from quest.audit.refusals import record_refusal, refusal_of
 from quest.db import is_unreachable
 from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
@@ -155,10 +157,16 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
             detail = "; ".join(errors.values())
         case _:
             status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"
-    if wants_json(request):
-        return _json_error(status_code, detail)
     shown = status_code in (HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY)
-    return _error_page(status_code, detail if shown else None)
+    response = (
+        _json_error(status_code, detail) if wants_json(request) else _error_page(status_code, detail if shown else None)
+    )
+    refusal = refusal_of(error, method=request.method, path=request.url.path)
+    if refusal is not None:
+        # The request's own transaction is rolled back: the refusal is written on its own, once answered.
+        maker = request.app.state[SESSION_MAKER]
+        response.background = BackgroundTask(record_refusal, maker, current_user(request), refusal)
+    return response
 
 
 def retry_later_headers() -> dict[str, str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,9 +116,13 @@ def write_division(client: Any, target: Target) -> str:
 
 def read_audit(client: Any, target: Target) -> str:
     response = client.get("/audit", params={"entity": "users"})
-    if response.status_code == 200 and str(target.user_id) not in response.text:
-        return NOT_FOUND
-    return outcome(response.status_code)
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    # A refused attempt on another force's record is on the trail of the refused person's force, naming
+    # only what they asked for (DESIGN §2); what counts is whether the record's own changes are shown.
+    entries = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', response.text, re.S)
+    changes = [entry for entry in entries if "refused access" not in entry]
+    return ALLOWED if any(str(target.user_id) in entry for entry in changes) else NOT_FOUND
 
 
 def read_idea(client: Any, target: Target) -> str:

@@ -154,6 +154,36 @@ def test_db_commands(settings: Settings, tmp_path: Path) -> None:
     assert "nonsense" in unknown.stderr
 
 
+def test_db_commands_migrate_with_the_migration_url_when_it_is_set(settings: Settings, tmp_path: Path) -> None:
+    """The app's role may not own the tables: migrations connect as QUEST_MIGRATION_DATABASE_URL. Here the
+    app's URL names a database that does not exist, so only the migration URL can succeed."""
+    migrations.downgrade(settings, "base")
+    if settings.is_sqlite:
+        (tmp_path / "a-file").write_text("not a folder")
+        unreachable = f"sqlite+aiosqlite:///{tmp_path / 'a-file' / 'quest.db'}"
+    else:
+        from sqlalchemy.engine import make_url
+
+        unreachable = make_url(settings.database_url).set(database="quest_no_such_database").render_as_string(False)
+    env = {"QUEST_DATABASE_URL": unreachable, "QUEST_MIGRATION_DATABASE_URL": settings.database_url}
+
+    up = quest(settings, "db", "upgrade", extra_env=env)
+    assert up.returncode == 0, up.stderr
+    assert "(the latest)" in up.stdout
+    assert migrations.status(settings).ok
+    for command in ("current", "check"):
+        result = quest(settings, "db", command, extra_env=env)
+        assert result.returncode == 0, result.stderr
+    down = quest(settings, "db", "downgrade", "base", extra_env=env)
+    assert down.returncode == 0, down.stderr
+    assert migrations.status(settings).current == ()
+    # Without it, the app's own URL is the one migrations use, and it fails.
+    alone = quest(settings, "db", "upgrade", extra_env={"QUEST_DATABASE_URL": unreachable})
+    assert alone.returncode == 1
+    assert "cannot connect to the database" in alone.stderr
+    migrations.upgrade(settings)  # on PostgreSQL the next tests share this database
+
+
 def test_serve_migrates_seeds_the_demo_and_serves(settings: Settings) -> None:
     migrations.downgrade(settings, "base")  # an empty database, as on first start
     port = free_port()

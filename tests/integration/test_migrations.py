@@ -112,6 +112,16 @@ def test_the_audit_log_refuses_updates_and_deletes_in_the_database(empty_databas
         execute(settings, "DELETE FROM audit_log")
 
 
+@pytest.mark.skipif(not POSTGRES_URL, reason="SQLite has no TRUNCATE; its DELETE trigger is tested above")
+def test_the_audit_log_refuses_truncate_on_postgresql(empty_database: Settings) -> None:
+    settings = empty_database
+    migrations.upgrade(settings)
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute(settings, "TRUNCATE audit_log")
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute(settings, "TRUNCATE audit_log, forces CASCADE")
+
+
 def _statuses_and_withdrawals(settings: Settings) -> tuple[dict[str, str], set[str | None]]:
     async def read() -> tuple[dict[str, str], set[str | None]]:
         engine = create_engine(settings)

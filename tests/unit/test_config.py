@@ -83,6 +83,7 @@ def test_a_short_secret_key_is_refused() -> None:
         ("QUEST_DATABASE_URL", "not a url", "is not a database URL"),
         ("QUEST_DATABASE_URL", "mysql://root@localhost/quest", "does not support"),
         ("QUEST_DATABASE_URL", "sqlite+aiosqlite://", "must name a SQLite file"),
+        ("QUEST_MIGRATION_DATABASE_URL", "mysql://root@localhost/quest", "QUEST_MIGRATION_DATABASE_URL uses"),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, variable: str, value: str, message: str) -> None:
@@ -102,6 +103,22 @@ def test_bad_values_name_the_variable(tmp_path: Path, variable: str, value: str,
 def test_plain_database_urls_are_given_the_async_driver(tmp_path: Path, given: str, expected: str) -> None:
     settings = load_settings({"QUEST_DATA_DIR": str(tmp_path), "QUEST_DATABASE_URL": given})
     assert settings.database_url == expected
+
+
+def test_migrations_use_the_owner_roles_url_when_one_is_set(tmp_path: Path) -> None:
+    app = "postgresql://quest_app:pw@db/quest"
+    settings = load_settings({"QUEST_DATA_DIR": str(tmp_path), "QUEST_DATABASE_URL": app})
+    assert settings.for_migrations() == settings
+    settings = load_settings(
+        {
+            "QUEST_DATA_DIR": str(tmp_path),
+            "QUEST_DATABASE_URL": app,
+            "QUEST_MIGRATION_DATABASE_URL": "postgresql://quest_owner:pw@db/quest",
+        }
+    )
+    assert settings.database_url == "postgresql+asyncpg://quest_app:pw@db/quest"
+    assert settings.for_migrations().database_url == "postgresql+asyncpg://quest_owner:pw@db/quest"
+    assert "quest_owner" not in repr(settings)
 
 
 def test_passwords_are_masked_when_a_url_is_shown() -> None:
