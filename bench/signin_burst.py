@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import socket
@@ -94,11 +95,9 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     )
     deadline = time.monotonic() + 60
     while True:
-        try:
+        with contextlib.suppress(httpx.TransportError):  # not listening yet
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
                 return server
-        except httpx.TransportError:
-            pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
             raise SystemExit("quest serve did not start")

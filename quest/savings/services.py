@@ -673,18 +673,18 @@ class ClaimRow:
 
 
 async def _measure_changes(
-    session: AsyncSession, claims: list[ClaimRow]
+    session: AsyncSession, where: ColumnElement[bool], claims: list[ClaimRow]
 ) -> dict[uuid.UUID, frozenset[tuple[str, datetime.date]]]:
-    """For each claim, the changes to measures it rests on: its idea's linked measures that it names or
-    whose name is its mechanism, each with the idea's change date."""
-    idea_ids = {claim.idea_id for claim in claims}
-    if not idea_ids:
+    """For each claim (those ``where`` selects), the changes to measures it rests on: its idea's linked
+    measures that it names or whose name is its mechanism, each with the idea's change date. The ideas
+    are chosen by a subquery, not a list of ids, so a force's whole ledger is one statement."""
+    if not claims:
         return {}
     links = (
         await session.execute(
             select(IdeaMetric.idea_id, IdeaMetric.metric_id, IdeaMetric.change_date, Metric.name)
             .join(Metric, Metric.id == IdeaMetric.metric_id)
-            .where(IdeaMetric.idea_id.in_(idea_ids))
+            .where(IdeaMetric.idea_id.in_(select(SavingsClaim.idea_id).where(where)))
         )
     ).all()
     by_idea: dict[uuid.UUID, list[tuple[uuid.UUID, datetime.date, str]]] = {}
@@ -739,7 +739,7 @@ async def _claims(session: AsyncSession, where: ColumnElement[bool], year: int |
         .order_by(SavingsClaim.created_at)
     )
     found = [ClaimRow(*row) for row in rows]  # type: ignore[call-arg]
-    changes = await _measure_changes(session, found)
+    changes = await _measure_changes(session, where, found)
     found = [dataclasses.replace(row, measure_changes=changes.get(row.id, frozenset())) for row in found]
     clashing = clashes([row.facts() for row in found])
     by_id = {str(row.id): row for row in found}
