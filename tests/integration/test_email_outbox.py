@@ -57,8 +57,12 @@ def run_sender(settings: Settings, smtp_url: str, clock: FrozenClock, **options:
     return asyncio.run(go())
 
 
-def test_an_email_is_in_the_outbox_only_if_its_change_commits(settings: Settings, database: Any) -> None:
+def test_an_email_is_in_the_outbox_only_if_its_change_commits_and_only_a_commit_wakes_the_sender(
+    settings: Settings, database: Any
+) -> None:
     email.configure(mail_settings(settings, f"smtp://127.0.0.1:{free_port()}"))
+    nudges: list[str] = []
+    stop_listening = email.on_commit_of_emails(lambda: nudges.append("nudged"))
     now = FrozenClock().now()
     try:
 
@@ -70,6 +74,7 @@ def test_an_email_is_in_the_outbox_only_if_its_change_commits(settings: Settings
 
         database(lambda maker: queue_then(maker, commit=False))
         assert outbox_rows(database) == []
+        assert nudges == []
         database(lambda maker: queue_then(maker, commit=True))
         [row] = outbox_rows(database)
         assert (row.recipient, row.subject, row.status, row.attempts) == (
@@ -78,7 +83,9 @@ def test_an_email_is_in_the_outbox_only_if_its_change_commits(settings: Settings
             "pending",
             0,
         )
+        assert nudges == ["nudged"]  # the sender goes at once, without waiting for its next look
     finally:
+        stop_listening()
         email.configure(settings)
 
 
