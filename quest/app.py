@@ -41,7 +41,7 @@ from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
 from quest.metrics.readings_web import ReadingPages
 from quest.metrics.web import BacklogPages, MetricPages
-from quest.notifications import email
+from quest.notifications import email, sender
 from quest.notifications.services import describe
 from quest.notifications.web import NotificationPages
 from quest.org.api import ForceApi
@@ -168,7 +168,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
         logging_config=None,
         debug=False,
-        on_shutdown=[email.drain_on_shutdown],
+        on_startup=[sender.start_with_app],
+        on_shutdown=[sender.stop_with_app],
     )
     app.state.settings = settings
     app.state[CLOCK] = clock or SystemClock()

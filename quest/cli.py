@@ -471,3 +471,71 @@ def create_token_command(email: str, label: str) -> None:
         raise click.ClickException(f"there is no active user with the email {email!r}")
     click.echo(secret)
     click.echo("Keep this token safe: QUEST keeps only a hash of it and cannot show it again.", err=True)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def outbox(context: click.Context) -> None:
+    """The email outbox: what waits to be sent, what was sent, what failed and why."""
+    if context.invoked_subcommand is not None:
+        return
+    from quest.db import open_database
+    from quest.notifications import outbox as email_outbox
+
+    settings = _settings()
+    check_database(settings)
+
+    async def summarise() -> email_outbox.OutboxSummary:
+        async with open_database(settings) as session_maker, session_maker() as session:
+            return await email_outbox.summarise(session)
+
+    summary = asyncio.run(summarise())
+    now = _now()
+    waiting = ""
+    if summary.oldest_pending_since is not None:
+        waiting = f" (the oldest waiting {_age(now - summary.oldest_pending_since)}"
+        waiting += f"; {summary.pending_with_errors} after a failed try)" if summary.pending_with_errors else ")"
+    click.echo(f"pending: {summary.pending}{waiting}")
+    click.echo(f"sent: {summary.sent} (in the last {email_outbox.RETENTION.days} days)")
+    click.echo(f"failed: {summary.failed}")
+    for failure in summary.latest_failures:
+        when = failure.failed_at.strftime("%Y-%m-%d %H:%M UTC") if failure.failed_at else "?"
+        click.echo(f"  {when}  {failure.id}  to {failure.to} after {failure.attempts} tries: {failure.last_error}")
+    if summary.failed:
+        click.echo("Put failed emails back in the queue with: quest outbox retry")
+
+
+@outbox.command("retry")
+def retry_failed_emails() -> None:
+    """Put every failed email back in the queue, to be tried afresh."""
+    from quest.db import open_database, writing
+    from quest.notifications import outbox as email_outbox
+
+    settings = _settings()
+    check_database(settings)
+
+    async def requeue() -> int:
+        async with open_database(settings) as session_maker, session_maker() as session:
+            with writing():
+                count = await email_outbox.requeue_failed(session, _now())
+                await session.commit()
+                return count
+
+    count = asyncio.run(requeue())
+    click.echo(f"{count} failed email{'' if count == 1 else 's'} put back in the queue.")
+
+
+def _now() -> Any:
+    from quest.clock import SystemClock
+
+    return SystemClock().now()
+
+
+def _age(age: Any) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    return f"{hours // 24} days"

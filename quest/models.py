@@ -6,7 +6,7 @@ from quest.accounts.models import ApiToken, FormDraft, SignInAttempt, User, User
 from quest.audit.models import AuditEntry
 from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, IdeaSupport, IdeaWasteType
 from quest.metrics.models import Metric, Reading
-from quest.notifications.models import Notification
+from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
 from quest.savings.models import RateCardEntry, SavingsClaim
 from quest.waste.models import WasteObservation
@@ -29,6 +29,7 @@ __all__ = [
     "IdeaWasteType",
     "Metric",
     "Notification",
+    "OutboxEmail",
     "RateCardEntry",
     "Reading",
     "SavingsClaim",

@@ -1,17 +1,21 @@
-"""Notification emails, when ``QUEST_SMTP_URL`` is set.
+"""Notification emails, when ``QUEST_SMTP_URL`` is set: queued in the outbox, sent over SMTP.
 
-Messages are queued on the database session while the change is made and sent only after it commits,
-in the background: a slow or failing mail server never holds up or rolls back the change, and a
-rolled-back change sends nothing. Failures are logged (without the server's password).
+:func:`queue` writes emails to the outbox (:mod:`quest.notifications.outbox`) in the transaction of the
+change they report, and a commit nudges this process's senders (:mod:`quest.notifications.sender`) so
+that they go out at once; a slow or failing mail server never holds up or rolls back the change, and a
+rolled-back change sends nothing. :class:`Mailer` is the SMTP side: it sends each email with a
+``Message-ID`` made from its outbox row, so the same email sent twice can be told apart from two emails.
 """
 
 from __future__ import annotations
 
-import asyncio
+import datetime
 import smtplib
 import ssl
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -20,21 +24,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from quest.config import Settings
-from quest.logs import get_logger
+from quest.notifications import outbox
+from quest.notifications.outbox import ClaimedEmail, Email
 
-logger = get_logger("quest.email")
-_OUTBOX = "quest.outbox"
+__all__ = ["Email", "Mailer", "configure", "current_mailer", "queue"]
+
+_COMMIT_NUDGES = "quest.outbox.nudge"
 SEND_TIMEOUT_SECONDS = 15
 
 
-@dataclass(frozen=True, slots=True)
-class Email:
-    to: str
-    subject: str
-    body: str
-
-
 class Mailer:
+    """Where emails go (the SMTP server of ``QUEST_SMTP_URL``) and who they are from."""
+
     def __init__(self, smtp_url: str, sender: str, base_url: str = "http://localhost:8000") -> None:
         self.base_url = base_url
         parts = urlsplit(smtp_url)
@@ -44,35 +45,38 @@ class Mailer:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.sender = sender
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.message_id_domain = parseaddr(sender)[1].rpartition("@")[2] or "quest.invalid"
 
-    def send_later(self, emails: list[Email]) -> None:
-        """Send in the background; never raises."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no loop (a command run outside the app): send now, in this thread
-            self._send(emails)
-            return
-        task = loop.create_task(self._send_in_thread(emails))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def message_id(self, email_id: uuid.UUID) -> str:
+        """The ``Message-ID`` of an outbox email: the same at every try."""
+        return f"<{email_id}@{self.message_id_domain}>"
 
-    async def _send_in_thread(self, emails: list[Email]) -> None:
-        await asyncio.to_thread(self._send, emails)
-
-    def _send(self, emails: list[Email]) -> None:
+    def send(self, emails: Sequence[ClaimedEmail]) -> dict[uuid.UUID, str | None]:
+        """Send ``emails`` over one connection (blocking: run it in a thread). For each, ``None`` if the
+        server accepted it, or the error, without the server's password."""
+        outcomes: dict[uuid.UUID, str | None] = {}
         try:
             with self._connect() as server:
                 for email in emails:
-                    message = EmailMessage()
-                    message["From"] = self.sender
-                    message["To"] = email.to
-                    message["Subject"] = email.subject
-                    message.set_content(email.body)
-                    server.send_message(message)
-            logger.info("emails sent", count=len(emails))
+                    try:
+                        server.send_message(self._message(email))
+                        outcomes[email.id] = None
+                    except smtplib.SMTPRecipientsRefused as error:  # this one refused; the next may pass
+                        outcomes[email.id] = outbox.describe_error(error, self.password)
         except (OSError, smtplib.SMTPException) as error:
-            logger.warning("emails not sent", count=len(emails), error=f"{type(error).__name__}: {error}")
+            described = outbox.describe_error(error, self.password)
+            outcomes.update({email.id: described for email in emails if email.id not in outcomes})
+        return outcomes
+
+    def _message(self, email: ClaimedEmail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        message["Message-ID"] = self.message_id(email.id)
+        message["Date"] = formatdate(usegmt=True)
+        message.set_content(email.body)
+        return message
 
     def _connect(self) -> smtplib.SMTP:
         if self.scheme == "smtps":
@@ -81,23 +85,20 @@ class Mailer:
             )
         else:
             server = smtplib.SMTP(self.host, self.port, timeout=SEND_TIMEOUT_SECONDS)
+        try:
             if self.scheme == "smtp+starttls":
                 server.starttls(context=ssl.create_default_context())
-        if self.username:
-            server.login(self.username, self.password or "")
+            if self.username:
+                server.login(self.username, self.password or "")
+        except BaseException:
+            server.close()
+            raise
         return server
-
-    def pending(self) -> int:
-        """How many batches of emails are still being sent."""
-        return len(self._tasks)
-
-    async def drain(self) -> None:
-        """Wait for the emails under way (at shutdown): each send gives up after its own timeout."""
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 _mailer: Mailer | None = None
+# Called after a commit that queued emails: the senders running in this process (see sender.py).
+_commit_listeners: list[Callable[[], None]] = []
 
 
 def configure(settings: Settings) -> Mailer | None:
@@ -111,27 +112,27 @@ def current_mailer() -> Mailer | None:
     return _mailer
 
 
-async def drain_on_shutdown() -> None:
-    """Let emails already under way finish before the process stops."""
-    if _mailer is not None:
-        await _mailer.drain()
+def on_commit_of_emails(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener`` after each commit that queued emails; returns what stops that."""
+    _commit_listeners.append(listener)
+    return lambda: _commit_listeners.remove(listener)
 
 
-def queue(session: AsyncSession | Session, emails: list[Email]) -> None:
-    """Send ``emails`` once (and only if) the session's transaction commits."""
+async def queue(session: AsyncSession, emails: list[Email], now: datetime.datetime) -> None:
+    """Put ``emails`` in the outbox, in the session's transaction: sent once (and only if) it commits."""
     if _mailer is None or not emails:
         return
-    sync_session = session.sync_session if isinstance(session, AsyncSession) else session
-    sync_session.info.setdefault(_OUTBOX, []).extend(emails)
+    await outbox.add(session, emails, now)
+    session.sync_session.info[_COMMIT_NUDGES] = True
 
 
 @event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    emails: list[Email] = session.info.pop(_OUTBOX, [])
-    if emails and _mailer is not None:
-        _mailer.send_later(emails)
+def _nudge_after_commit(session: Session) -> None:
+    if session.info.pop(_COMMIT_NUDGES, False):
+        for listener in list(_commit_listeners):
+            listener()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session, *_: Any) -> None:
-    session.info.pop(_OUTBOX, None)
+    session.info.pop(_COMMIT_NUDGES, None)

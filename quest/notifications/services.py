@@ -76,7 +76,7 @@ async def _deliver(
         return
     mailer = email.current_mailer()
     if mailer is not None:
-        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients, why)
+        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients, why, now)
     await session.execute(
         insert(Notification),
         [
@@ -112,6 +112,7 @@ async def _queue_emails(
     actor_id: uuid.UUID | None,
     recipients: list[uuid.UUID],
     why: str,
+    now: datetime.datetime,
 ) -> None:
     idea = (await session.execute(select(Idea.reference, Idea.title).where(Idea.id == idea_id))).one()
     actor_name = (
@@ -134,8 +135,10 @@ async def _queue_emails(
         )
         if part
     )
-    email.queue(
-        session, [email.Email(to=address, subject=f"{idea.reference}: {what}", body=body) for address in addresses]
+    await email.queue(
+        session,
+        [email.Email(to=address, subject=f"{idea.reference}: {what}", body=body) for address in addresses],
+        now,
     )
 
 
