@@ -462,6 +462,8 @@ def test_pg_dump_and_pg_restore_as_documented_bring_back_every_row(
                 source_name,
                 f'GRANT USAGE ON SCHEMA public TO "{app}"',
                 f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{app}"',
+                f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA public'
+                f' GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "{app}"',
             )
         )
         restored_as_superuser = base.set(database=restored_name)
@@ -490,17 +492,19 @@ def test_pg_dump_and_pg_restore_as_documented_bring_back_every_row(
         assert source_counts["ideas"] == 2
         assert source_counts["audit_log"] > 0
         assert run(_row_counts(restored)) == source_counts
-        [owners, app_rights] = run(
+        [owners, app_rights, default_rights] = run(
             _as_superuser(
                 postgres_server,
                 restored_name,
                 "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'",
                 f"SELECT bool_and(has_table_privilege('{app}', format('public.%I', tablename),"
                 " 'SELECT, INSERT, UPDATE, DELETE')) FROM pg_tables WHERE schemaname = 'public'",
+                "SELECT pg_get_userbyid(defaclrole), defaclacl::text FROM pg_default_acl",
             )
         )
         assert owners == [(owner,)]
         assert app_rights == [(True,)]
+        assert default_rights == [(owner, f"{{{app}=arwd/{owner}}}")]
         as_owner = make_settings(
             tmp_path, restored_as_superuser.set(username=owner, password=None).render_as_string(hide_password=False)
         )
