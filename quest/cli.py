@@ -9,6 +9,7 @@ import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -270,6 +271,45 @@ def _describe_current(settings: Settings) -> str:
         return "no revision (empty)"
     latest = " (the latest)" if status.at_head else f" (the latest is {', '.join(status.head)})"
     return ", ".join(status.current) + latest
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Back up the SQLite database to FILE, consistently, even while QUEST is serving."""
+    from quest import backups
+
+    with _backup_errors():
+        report = backups.back_up(_settings(), file, overwrite=force)
+    summary = report.summary
+    click.echo(f"Backed up to {report.path} ({report.size_bytes:,} bytes).")
+    click.echo(f"Schema revision {summary.revision or 'none'}; {summary.describe_counts()}.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def restore(file: Path) -> None:
+    """Restore the SQLite database from the backup FILE, then migrate it. Stop QUEST first."""
+    from quest import backups
+
+    settings = _settings()
+    with _backup_errors():
+        report = backups.restore(settings, file)
+    if report.kept_copy is not None:
+        click.echo(f"The database as it was before is kept in {report.kept_copy}.")
+    click.echo(f"Restored {report.source} (schema revision {report.restored_revision}).")
+    click.echo(f"The database is at {_describe_current(settings)}; {report.summary.describe_counts()}.")
+
+
+@contextmanager
+def _backup_errors() -> Iterator[None]:
+    from quest.backups import BackupRefused
+
+    try:
+        yield
+    except BackupRefused as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

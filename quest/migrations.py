@@ -62,6 +62,12 @@ def head_revisions() -> tuple[str, ...]:
     return tuple(script.get_heads())
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this version of QUEST has a migration for; a database at any other comes from a newer one."""
+    script = ScriptDirectory.from_config(alembic_config(Settings()))
+    return frozenset(revision.revision for revision in script.walk_revisions())
+
+
 def upgrade(settings: Settings, revision: str = "head") -> None:
     before = current_revisions(settings) if settings.is_sqlite else ()
     command.upgrade(alembic_config(settings), revision)
