@@ -200,7 +200,7 @@ async def _managing_division(
     return place
 
 
-def _summaries() -> Select[tuple[Any, ...]]:
+def _summaries() -> Select[*tuple[Any, ...]]:
     """The active measures, as :class:`MetricSummary` rows: in no one's scope yet; the caller adds it."""
     return (
         select(
