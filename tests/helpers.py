@@ -123,9 +123,11 @@ async def raise_idea(session_maker: Any, email: str, title: str, **fields: Any) 
 
 
 async def add_colleague(
-    session_maker: Any, email: str, force_code: str, division_code: str, role: str = "staff"
+    session_maker: Any, email: str, force_code: str, division_code: str, role: str = "staff", *, signs_in: bool = False
 ) -> None:
-    """A frontline colleague in another place (no password: they never sign in in tests)."""
+    """A colleague in another place; with ``signs_in``, one who signs in with the demo password (a
+    password is slow to hash, so only those who sign in get one)."""
+    from quest.accounts.passwords import hash_password
     from quest.accounts.roles import Role
     from quest.org.models import Division, Force
 
@@ -142,6 +144,7 @@ async def add_colleague(
                 role=Role(role),
                 force_id=division.force_id,
                 division_id=division.id,
+                password_hash=hash_password(DEMO_PASSWORD) if signs_in else None,
             )
         )
         await session.commit()

@@ -289,8 +289,10 @@ class MetricImpactOut:
     # after-period stops before its next change (null: runs to the latest reading).
     previous_change_date: datetime.date | None
     next_change_date: datetime.date | None
-    # Other ideas that changed the measure on the same date: the impact is shared with them.
+    # Other ideas that changed the measure on the same date: the impact is shared with them. Those the
+    # viewer may see by reference; the others (in the practice library's view) only counted.
     shared_with: list[str]
+    shared_with_unnamed: int
 
     @classmethod
     def of(cls, linked: LinkedMetric) -> MetricImpactOut:
@@ -314,6 +316,7 @@ class MetricImpactOut:
             previous_change_date=result.previous_change,
             next_change_date=result.next_change,
             shared_with=linked.shared_with,
+            shared_with_unnamed=linked.shared_with_unnamed,
         )
 
 

@@ -15,8 +15,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
-from quest.metrics.spc import Number, PointType, Spc, analyse, exact
+from quest.metrics.spc import Number, Point, PointType, Spc, analyse, exact
 from quest.metrics.vocabulary import Direction
 
 
@@ -48,6 +49,30 @@ class Impact:
         if change is None or not self.mean_before:
             return None
         return change / abs(self.mean_before) * 100
+
+    def readings_around(self, count: int = 12) -> tuple[list[Point], list[Point]]:
+        """The chart's last ``count`` readings of the before-period and first ``count`` of the
+        after-period: the figures beside the chart on the idea's page, where the measure's own page may
+        be out of reach (the practice library). Twelve: the baseline DESIGN §2 asks for."""
+        periods = [
+            _period(point.date, self.change_date, self.previous_change, self.next_change) for point in self.chart.points
+        ]
+        before = [point for point, period in zip(self.chart.points, periods, strict=True) if period == "before"]
+        after = [point for point, period in zip(self.chart.points, periods, strict=True) if period == "after"]
+        return before[-count:] if count else [], after[:count]
+
+
+def _period(
+    day: datetime.date,
+    change_date: datetime.date,
+    previous_change: datetime.date | None,
+    next_change: datetime.date | None,
+) -> Literal["before", "after"] | None:
+    """Whether a reading is in the change's before-period (since the previous change), its after-period
+    (until the next change), or neither."""
+    if day < change_date:
+        return "before" if previous_change is None or day >= previous_change else None
+    return "after" if next_change is None or day < next_change else None
 
 
 def improved(change: Fraction | None, direction: Direction) -> bool | None:
@@ -83,14 +108,9 @@ def before_and_after(
     others = set(changes) - {change_date}
     previous_change = max((day for day in others if day < change_date), default=None)
     next_change = min((day for day in others if day > change_date), default=None)
-    before_period = [
-        (day, value)
-        for day, value in ordered
-        if day < change_date and (previous_change is None or day >= previous_change)
-    ]
-    after_period = [
-        (day, value) for day, value in ordered if day >= change_date and (next_change is None or day < next_change)
-    ]
+    periods = [_period(day, change_date, previous_change, next_change) for day, _value in ordered]
+    before_period = [item for item, period in zip(ordered, periods, strict=True) if period == "before"]
+    after_period = [item for item, period in zip(ordered, periods, strict=True) if period == "after"]
     before = [exact(value) for _day, value in before_period]
     after = [exact(value) for _day, value in after_period]
     special = None

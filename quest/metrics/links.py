@@ -1,6 +1,14 @@
 """The measures an idea is judged by (DESIGN §2, Before and after): a manager links a measure of the idea's
 division from the date of the change; the idea's impact panel shows the before and after, and the
-measure's chart rebases at that date, labelled with the idea."""
+measure's chart rebases at that date, labelled with the idea.
+
+Whoever may see an idea sees its impact. Those who see it only in the practice library (another force,
+or for staff and managers another division: :func:`quest.ideas.services.sees_full_record`) get the same
+before and after and chart, since what an implemented idea changed is what the library is for; the
+measure's readings are a division's operational counts, not anyone's personal data. They do not get the
+claims resting on the measure (the ledger gives them none), the way to the measure's page (VIEW_WORK),
+nor the references of other ideas they cannot see that changed the measure: those are "another idea".
+"""
 
 from __future__ import annotations
 
@@ -13,6 +21,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.accounts import access
+from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.errors import NotFound, ValidationFailed
@@ -21,9 +31,24 @@ from quest.ideas.models import Idea
 from quest.ideas.services import add_event, visible
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric
-from quest.metrics.services import MetricSummary, check_reading_date, get_metric, list_metrics, readings
+from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, measures_judging, readings_of
 from quest.savings.rules import rests_on
 from quest.savings.services import ClaimRow, ledger_for_idea
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
+    """The ideas that changed a measure on one day: by reference those the viewer may see, and how many
+    others."""
+
+    references: tuple[str, ...] = ()
+    unnamed: int = 0
+
+    @property
+    def label(self) -> str:
+        """ "LAN-000012, another idea": the line on the chart, and the change in the impact's wording."""
+        others = [] if not self.unnamed else ["another idea" if self.unnamed == 1 else f"{self.unnamed} other ideas"]
+        return ", ".join([*self.references, *others])
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +59,18 @@ class LinkedMetric:
     impact: Impact
     # The idea's savings claims that rest on this measure (linked to it, or naming it as their mechanism).
     claims: list[ClaimRow]
+    # Whether the viewer may open the measure's own page (its division is in their VIEW_WORK reach).
+    opens_measure: bool = True
     # Other ideas that changed this measure on the same date: the impact is theirs as much as this one's.
+    # Those the viewer may see by reference; the others counted.
     shared_with: list[str] = dataclasses.field(default_factory=list)
+    shared_with_unnamed: int = 0
     # Every change to the measure, with the ideas that made it: the lines on its chart.
-    measure_changes: dict[datetime.date, list[str]] = dataclasses.field(default_factory=dict)
+    measure_changes: dict[datetime.date, MeasureChange] = dataclasses.field(default_factory=dict)
 
     @property
     def chart_labels(self) -> dict[datetime.date, str]:
-        return {day: ", ".join(references) for day, references in self.measure_changes.items()}
+        return {day: change.label for day, change in self.measure_changes.items()}
 
     @property
     def wording(self) -> str:
@@ -115,7 +144,8 @@ async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uui
 
 
 async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[LinkedMetric]:
-    """Each measure linked to the idea, with its before and after, for whoever may see the idea."""
+    """Each measure linked to the idea, with its before and after, for whoever may see the idea (the
+    practice library's view of it too: see the module's docstring)."""
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
@@ -126,50 +156,60 @@ async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.
             )
         ).scalars()
     )
+    measures = await measures_judging(session, idea.id)
+    # None in the library view: the ledger keeps the claims with the division.
     claims = (await ledger_for_idea(session, viewer, idea.id)).claims
-    changes = await _changes_of(session, [link.metric_id for link in links])
+    changes = await _changes_of(session, viewer, list(measures))
     found = []
     for link in links:
-        try:
-            metric = await get_metric(session, viewer, link.metric_id)
-        except NotFound:
-            continue  # an implemented idea is seen everywhere; another division's measures are not
-        series = await readings(session, viewer, metric.id, limit=None)
+        metric = measures.get(link.metric_id)
+        if metric is None:
+            continue  # a measure no longer in use
         measure_changes = changes.get(metric.id, {})
+        same_day = measure_changes.get(link.change_date, MeasureChange())
         found.append(
             LinkedMetric(
                 link_id=link.id,
                 metric=metric,
                 change_date=link.change_date,
-                impact=before_and_after(series, link.change_date, metric.direction, measure_changes),
+                impact=before_and_after(
+                    await readings_of(session, metric, limit=None), link.change_date, metric.direction, measure_changes
+                ),
                 claims=[
                     claim for claim in claims if rests_on(claim.metric_id, claim.mechanism, metric.id, metric.name)
                 ],
-                shared_with=[
-                    reference for reference in measure_changes.get(link.change_date, []) if reference != idea.reference
-                ],
-                measure_changes={day: list(references) for day, references in measure_changes.items()},
+                opens_measure=access.covers(
+                    viewer, Permission.VIEW_WORK, force_id=metric.force_id, division_id=metric.division_id
+                ),
+                shared_with=[reference for reference in same_day.references if reference != idea.reference],
+                shared_with_unnamed=same_day.unnamed,
+                measure_changes=measure_changes,
             )
         )
     return found
 
 
 async def _changes_of(
-    session: AsyncSession, metric_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[datetime.date, list[str]]]:
-    """Every change date of each measure, whoever's idea made it, with the ideas' references: the
-    measure's segments, which every idea's impact is read from."""
+    session: AsyncSession, viewer: CurrentUser, metric_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[datetime.date, MeasureChange]]:
+    """Every change date of each measure, whoever's idea made it: the measure's segments, which every
+    idea's impact is read from. Each names the ideas that made it, if the viewer may see them."""
     if not metric_ids:
         return {}
     rows = await session.execute(
-        select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference)
+        select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference, visible(viewer).label("seen"))
         .join(Idea, Idea.id == IdeaMetric.idea_id)
         .where(IdeaMetric.metric_id.in_(metric_ids))
         .order_by(IdeaMetric.change_date, Idea.reference)
     )
-    changes: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for metric_id, day, reference in rows:
-        changes[metric_id][day].append(reference)
+    changes: dict[uuid.UUID, dict[datetime.date, MeasureChange]] = defaultdict(dict)
+    for metric_id, day, reference, seen in rows:
+        change = changes[metric_id].get(day, MeasureChange())
+        changes[metric_id][day] = (
+            dataclasses.replace(change, references=(*change.references, reference))
+            if seen
+            else dataclasses.replace(change, unnamed=change.unnamed + 1)
+        )
     return changes
 
 

@@ -16,8 +16,9 @@ import decimal
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -27,7 +28,7 @@ from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
 from quest.clock import EARLIEST_DATE
 from quest.errors import ValidationFailed
-from quest.metrics.models import Metric, Reading
+from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division
 from quest.org.services import contributing_division
@@ -199,17 +200,9 @@ async def _managing_division(
     return place
 
 
-async def list_metrics(
-    session: AsyncSession,
-    viewer: CurrentUser,
-    *,
-    kind: MetricKind | None = None,
-    only: uuid.UUID | None = None,
-    division_id: uuid.UUID | None = None,
-) -> list[MetricSummary]:
-    """The active measures in the viewer's reach (of a kind, of a division, or just ``only``)."""
-    access.require(viewer, Permission.VIEW_WORK)
-    statement = (
+def _summaries() -> Select[*tuple[Any, ...]]:
+    """The active measures, as :class:`MetricSummary` rows: in no one's scope yet; the caller adds it."""
+    return (
         select(
             Metric.id,
             Metric.force_id,
@@ -223,9 +216,21 @@ async def list_metrics(
             Metric.target,
         )
         .join(Division, Division.id == Metric.division_id)
-        .where(_in_reach(viewer), Metric.is_active.is_(True))
-        .order_by(Division.name, Metric.name)
+        .where(Metric.is_active.is_(True))
     )
+
+
+async def list_metrics(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    *,
+    kind: MetricKind | None = None,
+    only: uuid.UUID | None = None,
+    division_id: uuid.UUID | None = None,
+) -> list[MetricSummary]:
+    """The active measures in the viewer's reach (of a kind, of a division, or just ``only``)."""
+    access.require(viewer, Permission.VIEW_WORK)
+    statement = _summaries().where(_in_reach(viewer)).order_by(Division.name, Metric.name)
     if kind is not None:
         statement = statement.where(Metric.kind == kind)
     if only is not None:
@@ -233,6 +238,16 @@ async def list_metrics(
     if division_id is not None:
         statement = statement.where(Metric.division_id == division_id)
     return [MetricSummary(**row._asdict()) for row in await session.execute(statement)]
+
+
+async def measures_judging(session: AsyncSession, idea_id: uuid.UUID) -> dict[uuid.UUID, MetricSummary]:
+    """The active measures an idea is judged by, for its impact, whoever may see the idea: the caller
+    has checked that. An implemented idea's impact is shown in the practice library, beyond the
+    measure's division (VIEW_WORK), so no other scope applies here."""
+    rows = await session.execute(
+        _summaries().join(IdeaMetric, IdeaMetric.metric_id == Metric.id).where(IdeaMetric.idea_id == idea_id)
+    )
+    return {row.id: MetricSummary(**row._asdict()) for row in rows}
 
 
 async def get_metric(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> MetricSummary:
@@ -398,10 +413,17 @@ async def readings(
     session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, limit: int | None = 2000
 ) -> list[tuple[datetime.date, decimal.Decimal]]:
     """The latest ``limit`` readings (all of them with None), oldest first."""
-    await get_metric(session, viewer, metric_id)
+    return await readings_of(session, await get_metric(session, viewer, metric_id), limit)
+
+
+async def readings_of(
+    session: AsyncSession, metric: MetricSummary, limit: int | None = 2000
+) -> list[tuple[datetime.date, decimal.Decimal]]:
+    """The latest ``limit`` readings of a measure the caller was given (so in the viewer's reach, or
+    judging an idea they may see), oldest first."""
     rows = await session.execute(
         select(Reading.period_date, Reading.value)
-        .where(Reading.metric_id == metric_id)
+        .where(Reading.metric_id == metric.id)
         .order_by(Reading.period_date.desc())
         .limit(limit)
     )

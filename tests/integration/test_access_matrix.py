@@ -27,7 +27,7 @@ from quest.clock import LONDON
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
-from quest.metrics.models import Metric
+from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
 from quest.savings.models import SavingsClaim
@@ -63,6 +63,9 @@ class Target:
     claim_id: uuid.UUID
     implemented_reference: str = ""
     colleague_name: str = ""
+    # An idea under way that changed the implemented idea's measure on the same day: out of the practice
+    # library, so a library viewer is told the impact is shared without being told with which idea.
+    sharing_reference: str = ""
 
 
 # What only the whole record of an implemented idea shows (besides its colleague's name): a claim's
@@ -185,6 +188,52 @@ def read_implemented_idea_savings_api(client: Any, target: Target) -> str:
     return f"claims {claims.status_code}, totals {savings}"
 
 
+# The implemented idea's measure: 20 on average for ten days before its change, 5 for ten days after.
+CHANGE_DATE = datetime.date(2025, 11, 11)
+READINGS = [(CHANGE_DATE + datetime.timedelta(days=offset), 19 + 2 * (offset % 2)) for offset in range(-10, 0)] + [
+    (CHANGE_DATE + datetime.timedelta(days=offset), 5) for offset in range(10)
+]
+
+
+def read_implemented_idea_impact(client: Any, target: Target) -> str:
+    """The impact panel: its before and after and chart for anyone who sees the idea; the way to the
+    measure's page, the claims resting on it and the idea sharing its change only with the whole record."""
+    response = client.get(f"/ideas/{target.implemented_reference}")
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    panel = response.text.partition('<section id="impact"')[2].partition("</section>")[0]
+    before_and_after = f"Pending in {target.division_code} fell by 75% (an improvement): from 20.0 to 5.0"
+    if before_and_after not in panel or "<svg" not in panel:
+        return f"no impact: {panel[:200]!r}"
+    whole = {
+        "measure page": f'href="/metrics/{target.metric_id}"' in panel,
+        "claim": "Vehicle hire" in panel,
+        "sharing idea": target.sharing_reference in panel,
+    }
+    if all(whole.values()):
+        return ALLOWED
+    private = [text for text in (*PRIVATE_DETAILS, *_names(target)) if text in panel]
+    if not any(whole.values()) and not private and "another idea" in panel:
+        return LIBRARY
+    return f"partial: {whole}, {private}"
+
+
+def read_implemented_idea_impact_api(client: Any, target: Target) -> str:
+    response = client.get(f"/api/v1/ideas/{target.implemented_idea_id}/impact")
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    metrics = response.json()["metrics"]
+    if [(row["before_mean"], row["after_mean"], row["improved"]) for row in metrics] != [(20.0, 5.0, True)]:
+        return f"no impact: {metrics}"
+    private = [text for text in (*PRIVATE_DETAILS, *_names(target), "Vehicle hire") if text in response.text]
+    shared = (metrics[0]["shared_with"], metrics[0].get("shared_with_unnamed"))
+    if shared == ([target.sharing_reference], 0) and not private:
+        return ALLOWED
+    if shared == ([], 1) and not private and target.sharing_reference not in response.text:
+        return LIBRARY
+    return f"partial: shared {shared}, {private}"
+
+
 def read_waste(client: Any, target: Target) -> str:
     response = client.get("/waste")
     if response.status_code == 200 and target.waste_description not in response.text:
@@ -296,6 +345,8 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
     "read implemented idea": read_implemented_idea,
     "read implemented idea (API)": read_implemented_idea_api,
     "read implemented idea's savings (API)": read_implemented_idea_savings_api,
+    "read implemented idea's impact": read_implemented_idea_impact,
+    "read implemented idea's impact (API)": read_implemented_idea_impact_api,
     "read waste": read_waste,
     "log waste there (API)": log_waste_there,
     "read measure": read_metric,
@@ -316,6 +367,8 @@ _DIVISION_WORK = {
     "read implemented idea": (A, L, L),
     "read implemented idea (API)": (A, L, L),
     "read implemented idea's savings (API)": (A, L, L),
+    "read implemented idea's impact": (A, L, L),
+    "read implemented idea's impact (API)": (A, L, L),
     "read idea": (A, N, N),
     "read idea (API)": (A, N, N),
     "comment on idea": (A, N, N),
@@ -329,6 +382,8 @@ _FORCE_WORK = {
     "read implemented idea": (A, A, L),
     "read implemented idea (API)": (A, A, L),
     "read implemented idea's savings (API)": (A, A, L),
+    "read implemented idea's impact": (A, A, L),
+    "read implemented idea's impact (API)": (A, A, L),
     "read idea": (A, A, N),
     "read idea (API)": (A, A, N),
     "comment on idea": (N, N, N),
@@ -342,6 +397,8 @@ _ALL_WORK = {
     "read implemented idea": (A, A, A),
     "read implemented idea (API)": (A, A, A),
     "read implemented idea's savings (API)": (A, A, A),
+    "read implemented idea's impact": (A, A, A),
+    "read implemented idea's impact (API)": (A, A, A),
     "read idea": (A, A, A),
     "read idea (API)": (A, A, A),
     "comment on idea": (N, N, N),
@@ -452,10 +509,31 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                 session.add(metric)
                 implemented = await _idea_in(session, division, person, f"Done in {division_code}")
                 implemented.status = IdeaStatus.IMPLEMENTED
+                implemented.implemented_on = CHANGE_DATE
+                sharing = await _idea_in(session, division, person, f"Under way in {division_code}")
+                sharing.status = IdeaStatus.IN_PROGRESS
+                await session.flush()
+                for linked in (implemented, sharing):
+                    session.add(
+                        IdeaMetric(
+                            idea_id=linked.id, metric_id=metric.id, change_date=CHANGE_DATE, force_id=division.force_id
+                        )
+                    )
+                session.add_all(
+                    Reading(
+                        metric_id=metric.id,
+                        period_date=day,
+                        value=decimal.Decimal(value),
+                        entered_at=datetime.datetime.now(datetime.UTC),
+                        force_id=division.force_id,
+                    )
+                    for day, value in READINGS
+                )
                 claim = SavingsClaim(
                     force_id=division.force_id,
                     division_id=division.id,
                     idea_id=implemented.id,
+                    metric_id=metric.id,
                     kind=ClaimKind.CASHABLE,
                     status=ClaimStatus.CLAIMED,
                     mechanism="Vehicle hire",
@@ -506,6 +584,7 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                     claim.id,
                     implemented.reference,
                     person.display_name,
+                    sharing.reference,
                 )
             await session.commit()
         return found

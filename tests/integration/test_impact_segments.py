@@ -7,7 +7,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, raise_idea, sign_in_as
+from tests.helpers import (
+    DEMO_EMAILS,
+    IMPLEMENTED_PATH,
+    add_colleague,
+    api_headers,
+    move_along,
+    raise_idea,
+    sign_in,
+    sign_in_as,
+)
 from tests.integration.test_spc_and_impact import SVG, alternating, chart_of, make_metric, put_readings
 
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
@@ -138,3 +147,69 @@ def test_claims_on_one_measure_changed_on_different_days_are_not_a_double_count(
         for idea, mechanism in ((first, "Fewer incidents visited"), (later, "Fewer duplicates"))
     ]
     assert [claim["flagged_double_count"] for claim in made] == [False, False]
+
+
+def test_another_force_sees_the_impact_but_not_the_claims_or_the_ideas_it_cannot_see(
+    signed_in: Any, database: Any, client: Any
+) -> None:
+    """The practice library (issue 10, item 9): another force sees an implemented idea's before and after,
+    its chart and the readings beside it; not the way to the measure's page, the claims resting on it,
+    nor the references of ideas still under way that changed the measure."""
+    early, alongside = (database(lambda maker, title=title: raise_idea(maker, STAFF, title)) for title in ("A", "B"))
+    for idea in (early, alongside):
+        database(
+            lambda maker, idea=idea: move_along(maker, MANAGER, idea.id, "under_review", "approved", "in_progress")
+        )
+    done = implemented(database, "Call back before visiting")
+    manager = signed_in("manager")
+    metric = make_metric(manager)
+    # About 102 from 2 April, about 52 from 1 June (the early idea's change), about 9 from 1 July.
+    put_readings(
+        manager,
+        metric,
+        [*alternating(100, 104, 60), *alternating(50, 54, 30), *alternating(8, 10, 30)],
+        start=datetime.date(2026, 4, 2),
+    )
+    link(manager, early, metric, "2026-06-01")
+    link(manager, alongside, metric, "2026-07-01")
+    link(manager, done, metric, "2026-07-01")
+    claim = CLAIM | {"mechanism": "Fewer incidents visited", "metric_id": metric}
+    made = manager.post(f"/api/v1/ideas/{done.id}/savings", json=claim, headers=api_headers(manager))
+    assert made.status_code == 201, made.text
+    whole = manager.get(f"/ideas/{done.reference}").text
+    assert f'href="/metrics/{metric}"' in whole
+    assert f"since the change of {early.reference} on 1 June 2026" in whole
+    assert "Fewer incidents visited</a>: £36,510.00 a year" in whole
+    assert (impact_of(manager, done)["shared_with"], impact_of(manager, done)["shared_with_unnamed"]) == (
+        [alongside.reference],
+        0,
+    )
+
+    database(lambda maker: add_colleague(maker, "east@cheshire.example", "CHE", "EAST", signs_in=True))
+    assert sign_in(client, "east@cheshire.example").status_code == 303
+    page = client.get(f"/ideas/{done.reference}").text
+    assert 'id="library-view"' in page
+    assert "Pending open incidents fell by 83% (an improvement): from 52.0 to 9.0 incidents on average." in page
+    assert "since the change of another idea on 1 June 2026" in page
+    assert "<strong>Shared impact.</strong> Another idea" in page
+    # The chart's lines: the early change unnamed, this idea's change named beside the one it shares.
+    assert ">another idea</text>" in page
+    assert f">{done.reference}, another idea</text>" in page
+    assert early.reference not in page
+    assert alongside.reference not in page
+    assert f'href="/metrics/{metric}"' not in page
+    assert "Fewer incidents visited" not in page
+    assert client.get(f"/metrics/{metric}").status_code == 404
+    # The figures beside the chart: the last 12 readings before the change (from 19 June), the first 12 since.
+    caption = "The last 12 readings before the change and the first 12 since, newest first"
+    table = page.partition(caption)[2].partition("</table>")[0]
+    assert [day in table for day in ("18 June 2026", "19 June 2026", "12 July 2026", "13 July 2026")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+    seen = impact_of(client, done)
+    assert (seen["before_mean"], seen["after_mean"], seen["previous_change_date"]) == (52.0, 9.0, "2026-06-01")
+    assert (seen["shared_with"], seen["shared_with_unnamed"]) == ([], 1)

@@ -263,21 +263,9 @@ def test_a_measure_of_another_division_cannot_be_linked(signed_in: Any, database
     idea = implemented_idea(database)
     from tests.helpers import add_colleague, sign_in
 
-    database(lambda maker: add_colleague(maker, "west@lancashire.example", "LAN", "WEST", role="manager"))
-
-    async def password(session_maker: Any) -> None:
-        from sqlalchemy import select
-
-        from quest.accounts.models import User
-        from quest.accounts.passwords import hash_password
-        from quest.demo.catalogue import DEMO_PASSWORD
-
-        async with session_maker() as session:
-            user = (await session.execute(select(User).where(User.email == "west@lancashire.example"))).scalar_one()
-            user.password_hash = hash_password(DEMO_PASSWORD)
-            await session.commit()
-
-    database(password)
+    database(
+        lambda maker: add_colleague(maker, "west@lancashire.example", "LAN", "WEST", role="manager", signs_in=True)
+    )
     sign_in(client, "west@lancashire.example")
     west_metric = make_metric(client, "West backlog")
     sign_in_as(client, "manager")

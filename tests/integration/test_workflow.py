@@ -206,19 +206,9 @@ def test_a_duplicate_names_its_original_and_its_supporters_move_across(
 
 
 def test_two_managers_at_once_cannot_both_win(client: Any, demo: Any, database: Any) -> None:
-    database(lambda maker: add_colleague(maker, "deputy@lancashire.example", "LAN", "NORTH", role="manager"))
-
-    async def set_password(session_maker: Any) -> None:
-        from quest.accounts.models import User
-        from quest.accounts.passwords import hash_password
-        from quest.demo.catalogue import DEMO_PASSWORD
-
-        async with session_maker() as session:
-            user = (await session.execute(select(User).where(User.email == "deputy@lancashire.example"))).scalar_one()
-            user.password_hash = hash_password(DEMO_PASSWORD)
-            await session.commit()
-
-    database(set_password)
+    database(
+        lambda maker: add_colleague(maker, "deputy@lancashire.example", "LAN", "NORTH", role="manager", signs_in=True)
+    )
     idea = database(lambda maker: raise_idea(maker, STAFF, "Single crime number"))
     people = People(client)
     sign_in_as(people("inspector"), "manager")
