@@ -15,6 +15,7 @@ from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.accounts.services import revoke_own_token
 from quest.accounts.sessions import list_tokens
 from quest.org.models import Division, Force
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 
@@ -50,7 +51,7 @@ class MeApi(Controller):
     path = "/api/v1/me"
     tags = ["Accounts"]
 
-    @get("/", summary="The signed-in user", operation_id="getMe")
+    @get("/", summary="The signed-in user", operation_id="getMe", responses=refusals())
     async def me(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> MeOut:
         user = signed_in_user(request)
         force = division = None
@@ -73,7 +74,7 @@ class MeApi(Controller):
             must_change_password=user.must_change_password,
         )
 
-    @get("/tokens", summary="Your API tokens", operation_id="listMyTokens")
+    @get("/tokens", summary="Your API tokens", operation_id="listMyTokens", responses=refusals())
     async def tokens(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> list[TokenOut]:
         user = signed_in_user(request)
         return [
@@ -81,7 +82,12 @@ class MeApi(Controller):
             for token in await list_tokens(db_session, user.id)
         ]
 
-    @delete("/tokens/{token_id:uuid}", summary="Revoke one of your API tokens", operation_id="revokeMyToken")
+    @delete(
+        "/tokens/{token_id:uuid}",
+        summary="Revoke one of your API tokens",
+        operation_id="revokeMyToken",
+        responses=refusals(404),
+    )
     async def revoke_token(
         self, request: Request[Any, Any, Any], db_session: DatabaseSession, token_id: FromPath[uuid.UUID]
     ) -> None:

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
-from quest.errors import ValidationFailed
+from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
@@ -21,6 +21,7 @@ from quest.metrics import links
 from quest.metrics.impact import improved
 from quest.metrics.links import LinkedMetric
 from quest.savings import services as savings
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 from quest.web.pages import PageNumber
 
@@ -149,14 +150,14 @@ def _uuid_or_none(raw: str | None, name: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise ValidationFailed({name: "Must be an id from this API"}) from None
+        raise InvalidQuery({name: "Must be an id from this API"}) from None
 
 
 class IdeaApi(Controller):
     path = "/api/v1/ideas"
     tags = ["Ideas"]
 
-    @post("/", summary="Raise an idea", operation_id="createIdea", status_code=201)
+    @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
     async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[IdeaIn]) -> IdeaOut:
         viewer = signed_in_user(request)
         submitted = await services.submit_idea(
@@ -175,7 +176,7 @@ class IdeaApi(Controller):
         )
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
 
-    @get("/", summary="List ideas", operation_id="listIdeas")
+    @get("/", summary="List ideas", operation_id="listIdeas", responses=refusals())
     async def list_ideas(
         self,
         request: AnyRequest,
@@ -210,11 +211,17 @@ class IdeaApi(Controller):
             pages=found.pages,
         )
 
-    @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea")
+    @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
     async def show(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
         return IdeaOut.of(await services.get_idea(db_session, signed_in_user(request), idea_id))
 
-    @post("/{idea_id:uuid}/comments", summary="Comment on an idea", operation_id="commentOnIdea", status_code=201)
+    @post(
+        "/{idea_id:uuid}/comments",
+        summary="Comment on an idea",
+        operation_id="commentOnIdea",
+        responses=refusals(404, 422),
+        status_code=201,
+    )
     async def comment(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[CommentIn]
     ) -> IdeaOut:
@@ -222,7 +229,13 @@ class IdeaApi(Controller):
         await services.add_comment(db_session, viewer, idea_id, data.body, request.app.state[CLOCK].now())
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
-    @post("/{idea_id:uuid}/support", summary="Support an idea (once)", operation_id="supportIdea", status_code=200)
+    @post(
+        "/{idea_id:uuid}/support",
+        summary="Support an idea (once)",
+        operation_id="supportIdea",
+        responses=refusals(404, 422),
+        status_code=200,
+    )
     async def support(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
     ) -> SupportOut:
@@ -231,7 +244,13 @@ class IdeaApi(Controller):
         )
         return SupportOut(supporter_count=count, supported=True)
 
-    @delete("/{idea_id:uuid}/support", summary="Take support back", operation_id="unsupportIdea", status_code=200)
+    @delete(
+        "/{idea_id:uuid}/support",
+        summary="Take support back",
+        operation_id="unsupportIdea",
+        responses=refusals(404),
+        status_code=200,
+    )
     async def unsupport(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
     ) -> SupportOut:
@@ -240,14 +259,26 @@ class IdeaApi(Controller):
         )
         return SupportOut(supporter_count=count, supported=False)
 
-    @post("/{idea_id:uuid}/follow", summary="Follow an idea", operation_id="followIdea", status_code=200)
+    @post(
+        "/{idea_id:uuid}/follow",
+        summary="Follow an idea",
+        operation_id="followIdea",
+        responses=refusals(404),
+        status_code=200,
+    )
     async def follow(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> FollowOut:
         await services.set_follow(
             db_session, signed_in_user(request), idea_id, follow=True, now=request.app.state[CLOCK].now()
         )
         return FollowOut(following=True)
 
-    @delete("/{idea_id:uuid}/follow", summary="Stop following an idea", operation_id="unfollowIdea", status_code=200)
+    @delete(
+        "/{idea_id:uuid}/follow",
+        summary="Stop following an idea",
+        operation_id="unfollowIdea",
+        responses=refusals(404),
+        status_code=200,
+    )
     async def unfollow(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
     ) -> FollowOut:
@@ -341,7 +372,13 @@ class IdeaWorkflowApi(Controller):
     path = "/api/v1/ideas/{idea_id:uuid}"
     tags = ["Workflow"]
 
-    @post("/transitions", summary="Move an idea along the workflow", operation_id="moveIdea", status_code=200)
+    @post(
+        "/transitions",
+        summary="Move an idea along the workflow",
+        operation_id="moveIdea",
+        responses=refusals(404, 409, 422),
+        status_code=200,
+    )
     async def move(
         self,
         request: AnyRequest,
@@ -368,14 +405,20 @@ class IdeaWorkflowApi(Controller):
         )
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
-    @get("/impact", summary="What an idea changed and saved", operation_id="getImpact")
+    @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))
     async def impact(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
         viewer = signed_in_user(request)
         ledger = await savings.ledger_for_idea(db_session, viewer, idea_id)
         linked = await links.idea_impact(db_session, viewer, idea_id)
         return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
 
-    @post("/metrics", summary="Judge an idea by a measure", operation_id="linkMetric", status_code=201)
+    @post(
+        "/metrics",
+        summary="Judge an idea by a measure",
+        operation_id="linkMetric",
+        responses=refusals(404, 409, 422),
+        status_code=201,
+    )
     async def link_metric(
         self,
         request: AnyRequest,

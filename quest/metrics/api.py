@@ -13,9 +13,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
-from quest.errors import ValidationFailed
+from quest.errors import InvalidQuery, ValidationFailed
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 AnyRequest = Request[Any, Any, Any]
@@ -125,7 +126,7 @@ class MetricApi(Controller):
     path = "/api/v1/metrics"
     tags = ["Metrics"]
 
-    @post("/", summary="Set up a measure", operation_id="createMetric", status_code=201)
+    @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
     async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[MetricIn]) -> MetricOut:
         viewer = signed_in_user(request)
         metric_id = await services.create_metric(
@@ -143,18 +144,28 @@ class MetricApi(Controller):
         )
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
-    @get("/", summary="Measures within your reach", operation_id="listMetrics")
+    @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())
     async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession) -> list[MetricOut]:
         return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, signed_in_user(request))]
 
-    @get("/{metric_id:uuid}/readings", summary="A measure's readings", operation_id="listReadings")
+    @get(
+        "/{metric_id:uuid}/readings",
+        summary="A measure's readings",
+        operation_id="listReadings",
+        responses=refusals(404),
+    )
     async def readings(
         self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
     ) -> list[ReadingOut]:
         rows = await services.readings(db_session, signed_in_user(request), metric_id)
         return [ReadingOut(date=day, value=float(value)) for day, value in rows]
 
-    @get("/{metric_id:uuid}/spc", summary="A measure's XmR chart, as figures", operation_id="getSpc")
+    @get(
+        "/{metric_id:uuid}/spc",
+        summary="A measure's XmR chart, as figures",
+        operation_id="getSpc",
+        responses=refusals(404),
+    )
     async def spc(
         self,
         request: AnyRequest,
@@ -171,9 +182,9 @@ class MetricApi(Controller):
             try:
                 dates.append(datetime.date.fromisoformat(raw))
             except ValueError:
-                raise ValidationFailed({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"}) from None
+                raise InvalidQuery({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"}) from None
         if baseline is not None and not 2 <= baseline <= 10_000:
-            raise ValidationFailed({"baseline": "A fixed baseline is between 2 and 10,000 points"})
+            raise InvalidQuery({"baseline": "A fixed baseline is between 2 and 10,000 points"})
         viewer = signed_in_user(request)
         metric = await services.get_metric(db_session, viewer, metric_id)
         series = await services.readings(db_session, viewer, metric_id, limit=None)
@@ -181,7 +192,12 @@ class MetricApi(Controller):
             analyse(series, direction=metric.direction, target=metric.target, rebase=dates, baseline=baseline)
         )
 
-    @put("/{metric_id:uuid}/readings", summary="Add or replace readings (idempotent)", operation_id="putReadings")
+    @put(
+        "/{metric_id:uuid}/readings",
+        summary="Add or replace readings (idempotent)",
+        operation_id="putReadings",
+        responses=refusals(404, 422),
+    )
     async def put_readings(
         self,
         request: AnyRequest,

@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from quest.org import services
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 
@@ -78,11 +79,16 @@ class ForceApi(Controller):
     path = "/api/v1/forces"
     tags = ["Organisation"]
 
-    @get("/", summary="List forces", operation_id="listForces")
+    @get("/", summary="List forces", operation_id="listForces", responses=refusals())
     async def list_forces(self, db_session: DatabaseSession) -> list[ForceOut]:
         return [ForceOut.of(force) for force in await services.list_forces(db_session)]
 
-    @get("/{force_code:str}/divisions", summary="List a force's divisions", operation_id="listDivisions")
+    @get(
+        "/{force_code:str}/divisions",
+        summary="List a force's divisions",
+        operation_id="listDivisions",
+        responses=refusals(404),
+    )
     async def list_divisions(self, db_session: DatabaseSession, force_code: FromPath[str]) -> list[DivisionOut]:
         force_id = await services.find_force_id(db_session, force_code)
         if force_id is None:

@@ -14,6 +14,7 @@ from litestar.params import FromPath, JSONBody
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 AnyRequest = Request[Any, Any, Any]
@@ -140,7 +141,11 @@ class SavingsApi(Controller):
     tags = ["Savings"]
 
     @post(
-        "/api/v1/ideas/{idea_id:uuid}/savings", summary="Record a saving", operation_id="createClaim", status_code=201
+        "/api/v1/ideas/{idea_id:uuid}/savings",
+        summary="Record a saving",
+        operation_id="createClaim",
+        responses=refusals(404, 422),
+        status_code=201,
     )
     async def create(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[ClaimIn]
@@ -155,7 +160,12 @@ class SavingsApi(Controller):
         )
         return await _claim_out(db_session, request, idea_id, claim_id)
 
-    @get("/api/v1/ideas/{idea_id:uuid}/savings", summary="An idea's savings claims", operation_id="listClaims")
+    @get(
+        "/api/v1/ideas/{idea_id:uuid}/savings",
+        summary="An idea's savings claims",
+        operation_id="listClaims",
+        responses=refusals(404),
+    )
     async def list_claims(
         self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
@@ -167,6 +177,7 @@ class SavingsApi(Controller):
         "/api/v1/savings/{claim_id:uuid}/decision",
         summary="Validate or reject a claim",
         operation_id="decideClaim",
+        responses=refusals(404, 409, 422),
         status_code=200,
     )
     async def decide(
@@ -231,11 +242,16 @@ class RateCardApi(Controller):
     path = "/api/v1/forces/{force_code:str}/rate-card"
     tags = ["Savings"]
 
-    @get("/", summary="A force's rate card", operation_id="getRateCard")
+    @get("/", summary="A force's rate card", operation_id="getRateCard", responses=refusals(404))
     async def show(self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str]) -> RateCardOut:
         return await _rate_card(request, db_session, force_code)
 
-    @put("/", summary="Add or correct rates (and productive hours)", operation_id="putRateCard")
+    @put(
+        "/",
+        summary="Add or correct rates (and productive hours)",
+        operation_id="putRateCard",
+        responses=refusals(404, 422),
+    )
     async def update(
         self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str], data: JSONBody[RateCardIn]
     ) -> RateCardOut:

@@ -13,6 +13,7 @@ from litestar.params import JSONBody
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.waste import services
+from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 
@@ -49,7 +50,13 @@ class WasteApi(Controller):
     path = "/api/v1/waste"
     tags = ["Waste"]
 
-    @post("/", summary="Log a waste observation", operation_id="createWaste", status_code=201)
+    @post(
+        "/",
+        summary="Log a waste observation",
+        operation_id="createWaste",
+        responses=refusals(404, 422),
+        status_code=201,
+    )
     async def create(
         self, request: Request[Any, Any, Any], db_session: DatabaseSession, data: JSONBody[WasteIn]
     ) -> WasteOut:
