@@ -401,22 +401,24 @@ def create_user(
         from quest.accounts import services
         from quest.accounts.identity import COMMAND_LINE
 
-        async with open_database(settings) as session_maker, session_maker() as session:
-            force_id, division_id, code_errors = await _placement_ids(session, force_code, division_code)
-            data = services.UserInput(
-                email=email,
-                display_name=display_name,
-                role=role,
-                force_id=force_id,
-                division_id=division_id,
-                password=password,
-            )
-            try:
-                with writing():
+        # Writing from its first query: a transaction that reads, then writes, fails at once on SQLite if
+        # another writer committed in between, instead of waiting for it (quest.db).
+        with writing():
+            async with open_database(settings) as session_maker, session_maker() as session:
+                force_id, division_id, code_errors = await _placement_ids(session, force_code, division_code)
+                data = services.UserInput(
+                    email=email,
+                    display_name=display_name,
+                    role=role,
+                    force_id=force_id,
+                    division_id=division_id,
+                    password=password,
+                )
+                try:
                     user_id = await services.create_user(session, COMMAND_LINE, data, must_change_password=False)
-            except ValidationFailed as failure:
-                raise ValidationFailed({**failure.errors, **code_errors}) from None
-            return str(user_id)
+                except ValidationFailed as failure:
+                    raise ValidationFailed({**failure.errors, **code_errors}) from None
+                return str(user_id)
 
     try:
         user_id = asyncio.run(create())

@@ -40,6 +40,8 @@ class Settings:
     log_format: LogFormat = "console"
     session_idle_minutes: int = 60
     session_max_hours: int = 12
+    # How long a SQLite writer waits for another to finish before its request is answered 503 "try again".
+    sqlite_busy_timeout_seconds: int = 30
     # Host names this service answers to; "*" (development only) means any.
     allowed_hosts: tuple[str, ...] = ("*",)
     # Where notification emails go out (none: in-app notifications only), who they are from, and the
@@ -96,6 +98,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     session_idle_minutes = _whole_number(environ, "QUEST_SESSION_IDLE_MINUTES", 60, 1, 24 * 60)
     session_max_hours = _whole_number(environ, "QUEST_SESSION_MAX_HOURS", 12, 1, 24 * 30)
+    sqlite_busy_timeout_seconds = _whole_number(environ, "QUEST_SQLITE_BUSY_TIMEOUT_SECONDS", 30, 1, 600)
 
     secret_key = environ.get("QUEST_SECRET_KEY", "").strip()
     if not secret_key:
@@ -130,6 +133,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_format=log_format,  # type: ignore[arg-type]  # checked above
         session_idle_minutes=session_idle_minutes,
         session_max_hours=session_max_hours,
+        sqlite_busy_timeout_seconds=sqlite_busy_timeout_seconds,
         allowed_hosts=hosts,
         smtp_url=smtp_url,
         mail_from=mail_from,

@@ -4,7 +4,8 @@ SQLite needs care to be a good citizen under concurrent web traffic:
 
 - WAL, so readers never block the writer; ``synchronous=NORMAL``, which is safe with WAL;
 - ``foreign_keys=ON``, which SQLite leaves off by default;
-- a busy timeout, so a second writer waits for the first instead of failing at once;
+- a busy timeout (``QUEST_SQLITE_BUSY_TIMEOUT_SECONDS``, 30 s), so a second writer waits for the first
+  instead of failing at once; one that waits longer is answered 503 "try again" (:func:`is_unreachable`);
 - pysqlite's own transaction handling switched off and replaced by an explicit ``BEGIN``, so that
   SQLAlchemy's transactions are real ones, and so that a *writing* transaction can begin
   ``IMMEDIATE``. A deferred transaction that reads first and writes later cannot wait for the write
@@ -31,8 +32,6 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from quest.config import Settings, parse_database_url
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 # PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": class 08 (connection exceptions), 57P0x (the
 # server is shutting down, starting up or in recovery) and 53300 (too many connections).
@@ -75,7 +74,9 @@ def create_engine(settings: Settings, *, for_migrations: bool = False) -> AsyncE
     """
     url = parse_database_url(settings.database_url)
     if url.drivername.startswith("sqlite"):
-        return _create_sqlite_engine(url, enforce_foreign_keys=not for_migrations)
+        return _create_sqlite_engine(
+            url, enforce_foreign_keys=not for_migrations, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
+        )
     return create_async_engine(
         url,
         pool_size=10,
@@ -86,10 +87,10 @@ def create_engine(settings: Settings, *, for_migrations: bool = False) -> AsyncE
     )
 
 
-def _create_sqlite_engine(url: URL, *, enforce_foreign_keys: bool) -> AsyncEngine:
+def _create_sqlite_engine(url: URL, *, enforce_foreign_keys: bool, busy_timeout_seconds: int) -> AsyncEngine:
     if url.database:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    engine = create_async_engine(url, connect_args={"timeout": busy_timeout_seconds})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -98,7 +99,7 @@ def _create_sqlite_engine(url: URL, *, enforce_foreign_keys: bool) -> AsyncEngin
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_seconds * 1000}")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if enforce_foreign_keys else 'OFF'}")
         cursor.close()
 

@@ -36,7 +36,8 @@ from quest.accounts.sessions import (
     touch_token,
 )
 from quest.clock import Clock
-from quest.db import reading, writing
+from quest.db import is_unreachable, reading, writing
+from quest.logs import get_logger
 from quest.notifications.services import unread_count
 
 # Keys in app.state, set by create_app.
@@ -89,6 +90,9 @@ def signed_in_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUse
     return user
 
 
+logger = get_logger("quest.accounts")
+
+
 class AuthenticationMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
@@ -104,13 +108,26 @@ class AuthenticationMiddleware(ASGIMiddleware):
                 user, touch = await self._identify(session, scope, state, now)
                 if user is not None and renders_a_page(scope):
                     scope["state"][UNREAD] = await unread_count(session, user.id)
+        scope["user"] = user
+        await next_app(scope, receive, send)
         if touch is not None:
+            await self._record_use(maker, touch)
+
+    async def _record_use(
+        self, maker: async_sessionmaker[AsyncSession], touch: Callable[[AsyncSession], Awaitable[None]]
+    ) -> None:
+        """The bookkeeping write (last seen, last used), once the answer has gone: on SQLite it needs the
+        write lock, and a reader must neither wait for a long writer to finish nor be refused because of
+        it. If the lock does not come within the busy timeout, the next request records the use instead."""
+        try:
             with writing():
                 async with maker() as session:
                     await touch(session)
                     await session.commit()
-        scope["user"] = user
-        await next_app(scope, receive, send)
+        except Exception as error:
+            if not is_unreachable(error):
+                raise
+            logger.warning("could not record a session's or token's use; the next request will", error=str(error))
 
     async def _identify(
         self, session: AsyncSession, scope: Scope, state: Any, now: datetime.datetime

@@ -16,6 +16,7 @@ from quest import migrations
 from quest.cli import check_port
 from quest.config import Settings
 from tests.helpers import csrf_from_page
+from tests.servers import free_port
 
 QUEST = [sys.executable, "-m", "quest"]
 
@@ -28,12 +29,6 @@ def quest(
         env |= {"QUEST_DATA_DIR": str(settings.data_dir), "QUEST_DATABASE_URL": settings.database_url}
     env |= extra_env or {}
     return subprocess.run([*QUEST, *arguments], env=env, capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.parametrize(

@@ -125,3 +125,11 @@ def test_passwords_are_masked_when_a_url_is_shown() -> None:
     shown = describe_url("postgresql+asyncpg://quest:hunter2hunter2@db/quest")
     assert "hunter2" not in shown
     assert shown == "postgresql+asyncpg://quest:***@db/quest"
+
+
+def test_the_sqlite_busy_timeout_is_configurable_and_checked(tmp_path: Path) -> None:
+    assert load_settings({"QUEST_DATA_DIR": str(tmp_path)}).sqlite_busy_timeout_seconds == 30
+    configured = {"QUEST_DATA_DIR": str(tmp_path), "QUEST_SQLITE_BUSY_TIMEOUT_SECONDS": "5"}
+    assert load_settings(configured).sqlite_busy_timeout_seconds == 5
+    with pytest.raises(ConfigurationError, match="QUEST_SQLITE_BUSY_TIMEOUT_SECONDS must be between 1 and 600"):
+        load_settings({"QUEST_DATA_DIR": str(tmp_path), "QUEST_SQLITE_BUSY_TIMEOUT_SECONDS": "0"})
