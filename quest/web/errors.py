@@ -55,6 +55,7 @@ _HEADINGS = {
     405: ("You cannot do that here", "This page does not accept that kind of request."),
     409: ("This changed while you were looking at it", "Go back, refresh the page and try again."),
     413: ("What you sent is too large", "Send something smaller."),
+    415: ("QUEST cannot read what you sent", "Go back, refresh the page and send the form again."),
     422: ("There is a problem with what you sent", "Go back, check it and try again."),
     429: ("Too many requests", "Wait a minute, then try again."),
     503: (

@@ -128,7 +128,11 @@ def test_json_nested_too_deeply_is_refused_not_a_500(
 def test_json_nested_a_little_is_still_read(client: Any, demo: Any, database: Any) -> None:
     token = database(lambda maker: new_token(maker, STAFF))
     body = {"title": "Custody handover", "problem": "Officers wait.", "proposal": "Change it.", "waste_types": []}
-    response = client.post("/api/v1/ideas", content=json.dumps(body), headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/ideas",
+        content=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 201
 
 
