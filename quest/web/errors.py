@@ -184,6 +184,15 @@ def database_unreachable(request: AnyRequest, exception: Exception) -> Response[
     return _error_page(HTTP_503_SERVICE_UNAVAILABLE, headers=retry_later_headers())
 
 
+def undecodable_input_handler(request: AnyRequest, exception: UnicodeDecodeError) -> Response[Any]:
+    """Bytes that are not UTF-8 where text was expected (a JSON body, a form's text field): 400, wherever
+    they were decoded, Litestar's own form parser included, never a 500."""
+    detail = "What you sent is not UTF-8 text. Send it again as UTF-8."
+    if wants_json(request):
+        return _json_error(HTTP_400_BAD_REQUEST, detail)
+    return _error_page(HTTP_400_BAD_REQUEST, detail)
+
+
 def internal_error_handler(request: AnyRequest, exception: Exception) -> Response[Any]:
     if is_unreachable(exception):
         return database_unreachable(request, exception)
