@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             QuestError: quest_error_handler,
             HTTPException: http_exception_handler,
             UnicodeDecodeError: undecodable_input_handler,
+            LookupError: undecodable_input_handler,
             Exception: internal_error_handler,
         },
         openapi_config=OpenAPIConfig(

@@ -184,9 +184,13 @@ def database_unreachable(request: AnyRequest, exception: Exception) -> Response[
     return _error_page(HTTP_503_SERVICE_UNAVAILABLE, headers=retry_later_headers())
 
 
-def undecodable_input_handler(request: AnyRequest, exception: UnicodeDecodeError) -> Response[Any]:
-    """Bytes that are not UTF-8 where text was expected (a JSON body, a form's text field): 400, wherever
-    they were decoded, Litestar's own form parser included, never a 500."""
+def undecodable_input_handler(request: AnyRequest, exception: UnicodeDecodeError | LookupError) -> Response[Any]:
+    """Bytes that are not UTF-8 where text was expected (a JSON body, a form's text field), or text in an
+    encoding that does not exist (a form part's ``charset=``): 400, wherever they were decoded, Litestar's
+    own form parser included, never a 500. A KeyError or IndexError, also a LookupError, is QUEST's own
+    fault: a 500."""
+    if type(exception) not in (UnicodeDecodeError, LookupError):
+        return internal_error_handler(request, exception)
     detail = "What you sent is not UTF-8 text. Send it again as UTF-8."
     if wants_json(request):
         return _json_error(HTTP_400_BAD_REQUEST, detail)

@@ -138,7 +138,7 @@ def test_json_nested_a_little_is_still_read(client: Any, demo: Any, database: An
 
 def test_a_body_that_is_not_utf8_is_a_400_naming_the_problem_not_a_500(signed_in: Any) -> None:
     """Bytes that are not UTF-8, as JSON to the API and to a page, and as a multipart form's text field
-    (which Litestar decodes before any QUEST code runs)."""
+    (which Litestar decodes before any QUEST code runs), or in an encoding that does not exist."""
     client = signed_in("staff")
     token = csrf_token(client)
     sent = [
@@ -157,8 +157,16 @@ def test_a_body_that_is_not_utf8_is_a_400_naming_the_problem_not_a_500(signed_in
             content=b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\n\xff\xfe\r\n--b--\r\n',
             headers={"Content-Type": "multipart/form-data; boundary=b", "X-CSRFToken": token},
         ),
+        client.post(
+            "/ideas/new",
+            content=(
+                b'--b\r\nContent-Disposition: form-data; name="title"\r\nContent-Type: text/plain; charset=bogus\r\n'
+                b"\r\nCustody\r\n--b--\r\n"
+            ),
+            headers={"Content-Type": "multipart/form-data; boundary=b", "X-CSRFToken": token},
+        ),
     ]
-    assert [response.status_code for response in sent] == [400, 400, 400]
+    assert [response.status_code for response in sent] == [400, 400, 400, 400]
     assert "UTF-8" in sent[0].json()["detail"]
     assert "UTF-8" in sent[2].text
 
