@@ -52,7 +52,12 @@ from quest.savings.web import ForceSettingsPages, SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware
-from quest.web.errors import http_exception_handler, internal_error_handler, quest_error_handler
+from quest.web.errors import (
+    http_exception_handler,
+    internal_error_handler,
+    quest_error_handler,
+    undecodable_input_handler,
+)
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
 from quest.web.pages import can, navigation, static_url, unread_notifications
@@ -149,6 +154,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         exception_handlers={
             QuestError: quest_error_handler,
             HTTPException: http_exception_handler,
+            UnicodeDecodeError: undecodable_input_handler,
+            LookupError: undecodable_input_handler,
             Exception: internal_error_handler,
         },
         openapi_config=OpenAPIConfig(

@@ -55,6 +55,7 @@ _HEADINGS = {
     405: ("You cannot do that here", "This page does not accept that kind of request."),
     409: ("This changed while you were looking at it", "Go back, refresh the page and try again."),
     413: ("What you sent is too large", "Send something smaller."),
+    415: ("QUEST cannot read what you sent", "Go back, refresh the page and send the form again."),
     422: ("There is a problem with what you sent", "Go back, check it and try again."),
     429: ("Too many requests", "Wait a minute, then try again."),
     503: (
@@ -181,6 +182,19 @@ def database_unreachable(request: AnyRequest, exception: Exception) -> Response[
             HTTP_503_SERVICE_UNAVAILABLE, f"{OUTAGE_HEADING}. {OUTAGE_ADVICE}", headers=retry_later_headers()
         )
     return _error_page(HTTP_503_SERVICE_UNAVAILABLE, headers=retry_later_headers())
+
+
+def undecodable_input_handler(request: AnyRequest, exception: UnicodeDecodeError | LookupError) -> Response[Any]:
+    """Bytes that are not UTF-8 where text was expected (a JSON body, a form's text field), or text in an
+    encoding that does not exist (a form part's ``charset=``): 400, wherever they were decoded, Litestar's
+    own form parser included, never a 500. A KeyError or IndexError, also a LookupError, is QUEST's own
+    fault: a 500."""
+    if type(exception) not in (UnicodeDecodeError, LookupError):
+        return internal_error_handler(request, exception)
+    detail = "What you sent is not UTF-8 text. Send it again as UTF-8."
+    if wants_json(request):
+        return _json_error(HTTP_400_BAD_REQUEST, detail)
+    return _error_page(HTTP_400_BAD_REQUEST, detail)
 
 
 def internal_error_handler(request: AnyRequest, exception: Exception) -> Response[Any]:

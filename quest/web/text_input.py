@@ -7,6 +7,9 @@
   Files in a multipart form are exempt: they are bytes, read by their own importers.
 - A JSON body nested more deeply than any of QUEST's documents: 400, before the decoder can run out of
   stack.
+- A body is read only as the type its ``Content-Type`` says, so nothing reaches a handler unjudged: the
+  JSON API reads JSON; pages read forms or JSON. A body of any other type (``text/plain``, XML, a form
+  sent to the API) or of no stated type is 415 (OWASP ASVS 13.1.5, 13.2.5).
 
 It is Litestar middleware, after authentication and the CSRF check, so its errors are rendered like any
 other (a page, or JSON under ``/api``), and before the draft keeper, so refused text is never kept.
@@ -21,6 +24,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import ScopeType
 from litestar.exceptions import ClientException, NotFoundException, SerializationException
 from litestar.middleware import ASGIMiddleware
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from quest.errors import InvalidQuery, ValidationFailed
@@ -30,6 +34,7 @@ from quest.text import refused_character, text_problem
 MAX_JSON_DEPTH = 32
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 TOO_DEEP = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
+API_PREFIX = "/api/"
 
 
 class TextInputMiddleware(ASGIMiddleware):
@@ -43,13 +48,20 @@ class TextInputMiddleware(ASGIMiddleware):
             raise InvalidQuery(errors)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             media_type = request.content_type[0]
-            if media_type in FORM_TYPES:
+            to_the_api = scope["path"].startswith(API_PREFIX)
+            if media_type == "application/json" or media_type.endswith("+json"):
+                await _judge_json(request)
+            elif media_type in FORM_TYPES and not to_the_api:
                 form = await request.form()
                 fields = ((name, value) for name, value in form.multi_items() if not isinstance(value, UploadFile))
                 if errors := _problems(fields):
                     raise ValidationFailed(errors)
-            elif media_type in ("", "application/json") or media_type.endswith("+json"):
-                await _judge_json(request)
+            elif await request.body():
+                expected = "JSON, as Content-Type: application/json" if to_the_api else "a form or JSON"
+                raise ClientException(
+                    status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                    detail=f"QUEST does not read {media_type or 'a body without a Content-Type'} here: send {expected}",
+                )
         await next_app(scope, receive, send)
 
 

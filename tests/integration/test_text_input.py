@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.helpers import DEMO_EMAILS, new_token, post_form, raise_idea
+from tests.helpers import DEMO_EMAILS, csrf_token, new_token, post_form, raise_idea
 
 STAFF = DEMO_EMAILS["staff"]
 
@@ -128,8 +128,47 @@ def test_json_nested_too_deeply_is_refused_not_a_500(
 def test_json_nested_a_little_is_still_read(client: Any, demo: Any, database: Any) -> None:
     token = database(lambda maker: new_token(maker, STAFF))
     body = {"title": "Custody handover", "problem": "Officers wait.", "proposal": "Change it.", "waste_types": []}
-    response = client.post("/api/v1/ideas", content=json.dumps(body), headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/ideas",
+        content=json.dumps(body),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     assert response.status_code == 201
+
+
+def test_a_body_that_is_not_utf8_is_a_400_naming_the_problem_not_a_500(signed_in: Any) -> None:
+    """Bytes that are not UTF-8, as JSON to the API and to a page, and as a multipart form's text field
+    (which Litestar decodes before any QUEST code runs), or in an encoding that does not exist."""
+    client = signed_in("staff")
+    token = csrf_token(client)
+    sent = [
+        client.post(
+            "/api/v1/ideas",
+            content=b'{"title": "\xff\xfe"}',
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        ),
+        client.post(
+            "/ideas/new",
+            content=b'{"title": "\xff"}',
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        ),
+        client.post(
+            "/ideas/new",
+            content=b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\n\xff\xfe\r\n--b--\r\n',
+            headers={"Content-Type": "multipart/form-data; boundary=b", "X-CSRFToken": token},
+        ),
+        client.post(
+            "/ideas/new",
+            content=(
+                b'--b\r\nContent-Disposition: form-data; name="title"\r\nContent-Type: text/plain; charset=bogus\r\n'
+                b"\r\nCustody\r\n--b--\r\n"
+            ),
+            headers={"Content-Type": "multipart/form-data; boundary=b", "X-CSRFToken": token},
+        ),
+    ]
+    assert [response.status_code for response in sent] == [400, 400, 400, 400]
+    assert "UTF-8" in sent[0].json()["detail"]
+    assert "UTF-8" in sent[2].text
 
 
 @pytest.mark.parametrize("path", ["/static/%00", "/static/app%00.css", "/static/%0b"])

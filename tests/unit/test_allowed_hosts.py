@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quest.web.allowed_hosts import host_name, is_allowed
+from quest.web.allowed_hosts import host_name, is_allowed, is_well_formed
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,19 @@ def test_ipv6_literals_and_wildcards() -> None:
     assert is_allowed("Forces.Quest.Example:8103", ("*.quest.example",))
     assert not is_allowed("quest.example", ("*.quest.example",))
     assert is_allowed("anything:1", ("*",))
+
+
+@pytest.mark.parametrize(
+    "header", ["quest.example:abc", "quest.example:99999", "quest.example:1:2", "[::1", "a b", "a/b"]
+)
+def test_a_host_header_that_is_no_host_is_refused_even_where_any_host_is_allowed(header: str) -> None:
+    assert not is_well_formed(header)
+    assert not is_allowed(header, ("*",))
+    assert not is_allowed(header, ("quest.example",))
+
+
+@pytest.mark.parametrize(
+    "header", ["quest.example", "quest.example:", "QUEST.example:65535", "10.0.0.1:80", "[::1]:8000"]
+)
+def test_names_and_addresses_with_a_port_are_well_formed(header: str) -> None:
+    assert is_well_formed(header)

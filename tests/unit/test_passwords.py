@@ -130,3 +130,19 @@ def test_at_most_a_few_hashes_run_at_once(monkeypatch: Any) -> None:
 
     assert asyncio.run(burst()) == [f"hash of p{n}" for n in range(4 * limit)]
     assert peak[0] == limit
+
+
+def test_a_long_password_is_never_truncated() -> None:
+    """ASVS 2.1.3: the last character of a 128-character password counts."""
+    base = "harbour kestrel violin meadow copper ribbon thistle quartz lantern " * 2
+    password = base[: MAX_LENGTH - 1] + "a"
+    assert password_problem(password) is None
+    assert not verify_password(hash_password(password), password[:-1] + "b")
+
+
+def test_any_printable_unicode_and_spaces_are_allowed() -> None:
+    """ASVS 2.1.4: accented letters, other scripts, emoji and spaces are all password characters."""
+    password = "Crème brûlée ☕ Ωmega 🔑 kestrel"
+    assert password_problem(password) is None
+    assert verify_password(hash_password(password), password)
+    assert not verify_password(hash_password(password), "Creme brulee ☕ Ωmega 🔑 kestrel")
