@@ -62,7 +62,7 @@ class DatabaseSummary:
     counts: dict[str, int]
 
     def describe_counts(self) -> str:
-        return ", ".join(f"{count} {table}" for table, count in self.counts.items()) or "no QUEST tables"
+        return ", ".join(f"{count:,} {table}" for table, count in self.counts.items()) or "no QUEST tables"
 
 
 @dataclass(frozen=True, slots=True)

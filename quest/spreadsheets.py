@@ -81,12 +81,12 @@ class _Deadline:
 
 
 def first_sheet_rows(
-    data: bytes, *, max_rows: int, seconds: float = READ_SECONDS, clock: Callable[[], float] = time.monotonic
+    data: bytes, *, max_rows: int, seconds: float | None = None, clock: Callable[[], float] = time.monotonic
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """Every row of the workbook's first sheet, blank ones too, as (its number in the sheet, its values
     from column A to the last filled one). :class:`TooManyRows` once a row numbered or counted above
     ``max_rows`` appears; :class:`SpreadsheetRefused` for anything else that stops the reading."""
-    deadline = _Deadline(seconds, clock)
+    deadline = _Deadline(READ_SECONDS if seconds is None else seconds, clock)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as error:
