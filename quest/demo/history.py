@@ -4,6 +4,7 @@ every stage with their timelines, and waste observations. Everything is keyed by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 import random
@@ -15,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.bulk import insert_rows
-from quest.demo import lancashire, stories
+from quest.demo import lancashire, moves, stories
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import is_decision, is_first_response
+from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
@@ -35,6 +36,8 @@ STAFF_PER_DIVISION = 3
 DEMO_STAFF_EMAIL = "staff@lancashire.example"
 DEMO_MANAGER_EMAIL = "manager@lancashire.example"
 DEMO_VALIDATOR_EMAIL = "validator@lancashire.example"
+# What every implemented idea of the demo learned.
+LEARNED = "Brief every team before the change, not after."
 
 # How ideas end up, and how often.
 OUTCOMES = (
@@ -227,7 +230,8 @@ async def _ideas(
             proposal=story.proposal,
             expected_benefit=story.benefit,
             process=story.process,
-            status=outcome,
+            # Raised as anyone raises an idea; its moves (below) take it to its outcome.
+            status=IdeaStatus.SUBMITTED,
             status_changed_at=created,
             supporter_count=len(supporters),
             created_at=created,
@@ -237,32 +241,11 @@ async def _ideas(
         await session.flush()
         session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
         session.add_all(IdeaSupport(idea_id=idea.id, user_id=person.id, created_at=created) for person in supporters)
-        events = [
-            IdeaEvent(
-                idea_id=idea.id,
-                occurred_at=created,
-                actor_id=submitter.id,
-                kind="submitted",
-                to_status="submitted",
-                body="",
-            )
-        ]
+        events = [await moves.raised(session, idea)]
         moment = created
-        for step, body in _path(outcome, reason):
+        for step in _path(outcome, reason):
             moment += datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
-            events.append(
-                IdeaEvent(
-                    idea_id=idea.id,
-                    occurred_at=min(moment, now),
-                    actor_id=team.manager.id,
-                    kind="status_changed",
-                    from_status=events[-1].to_status if events[-1].to_status else None,
-                    to_status=step.value,
-                    body=body,
-                )
-            )
-        idea.status_changed_at = events[-1].occurred_at
-        _record_timings(idea, events)
+            events.append(await _move(session, idea, step, actor=team.manager, at=min(moment, now)))
         claim = _claim_for(rng, idea, team, story, events[-1].occurred_at.date())
         if claim is not None:
             session.add(claim)
@@ -276,7 +259,7 @@ async def _ideas(
                     body=comment,
                 )
             )
-        session.add_all(events)
+        session.add_all(events)  # the comments
         await session.flush()
         news = [event for event in events if event.actor_id != submitter.id]
         if submitter.email == DEMO_STAFF_EMAIL and news:
@@ -315,52 +298,27 @@ async def _withdrawn_idea(session: AsyncSession, division: Division, submitter: 
         proposal=story.proposal,
         expected_benefit=story.benefit,
         process=story.process,
-        status=IdeaStatus.WITHDRAWN,
-        status_changed_at=withdrawn,
+        status=IdeaStatus.SUBMITTED,
+        status_changed_at=created,
         created_at=created,
-        updated_at=withdrawn,
+        updated_at=created,
     )
     session.add(idea)
     await session.flush()
     session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
-    events = [
-        IdeaEvent(
-            idea_id=idea.id,
-            occurred_at=created,
-            actor_id=submitter.id,
-            kind="submitted",
-            to_status="submitted",
-            body="",
-        ),
-        IdeaEvent(
-            idea_id=idea.id,
-            occurred_at=withdrawn,
-            actor_id=submitter.id,
-            kind="withdrawn",
-            from_status=IdeaStatus.SUBMITTED.value,
-            to_status=IdeaStatus.WITHDRAWN.value,
-            body=stories.WITHDRAWAL_REASON,
-        ),
-    ]
-    _record_timings(idea, events)  # records nothing: a withdrawal is neither a response nor a decision
-    session.add_all(events)
-    await session.flush()
+    await moves.raised(session, idea)
+    withdrawal = MoveRequest(to=IdeaStatus.WITHDRAWN.value, reason=stories.WITHDRAWAL_REASON)
+    await _move(session, idea, withdrawal, actor=submitter, at=withdrawn)
     return 1
 
 
-def _record_timings(idea: Idea, events: list[IdeaEvent]) -> None:
-    """What the workflow would have recorded: first response, decision, the change and what was learned."""
-    for event in events:
-        if event.from_status is None or event.to_status is None:
-            continue
-        current, target = IdeaStatus(event.from_status), IdeaStatus(event.to_status)
-        if is_first_response(current, target) and idea.first_response_at is None:
-            idea.first_response_at = event.occurred_at
-        if is_decision(target) and idea.decided_at is None:
-            idea.decided_at = event.occurred_at
-        if event.to_status == IdeaStatus.IMPLEMENTED.value:
-            idea.implemented_on = event.occurred_at.date()
-            idea.learned = "Brief every team before the change, not after."
+async def _move(
+    session: AsyncSession, idea: Idea, request: MoveRequest, *, actor: User, at: datetime.datetime
+) -> IdeaEvent:
+    """A move of the ordinary history; an implementation learned what every demo idea learned."""
+    if request.to == IdeaStatus.IMPLEMENTED.value:
+        request = dataclasses.replace(request, change_date=at.date().isoformat(), learned=LEARNED)
+    return await moves.move(session, idea, request, actor_id=actor.id, at=at)
 
 
 def _claim_for(
@@ -401,28 +359,21 @@ def _claim_for(
     )
 
 
-def _path(outcome: IdeaStatus, reason: str) -> list[tuple[IdeaStatus, str]]:
+def _path(outcome: IdeaStatus, reason: str) -> list[MoveRequest]:
     """The moves that took an idea from submitted to ``outcome``, each with what was said."""
-    review = (IdeaStatus.UNDER_REVIEW, "Thank you. We are looking at this with the shift sergeants.")
-    approve = (IdeaStatus.APPROVED, "Approved: worth trying on one team first.")
-    start = (IdeaStatus.IN_PROGRESS, "Trial started on C team.")
+    review = MoveRequest(IdeaStatus.UNDER_REVIEW.value, "Thank you. We are looking at this with the shift sergeants.")
+    approve = MoveRequest(IdeaStatus.APPROVED.value, "Approved: worth trying on one team first.")
+    start = MoveRequest(IdeaStatus.IN_PROGRESS.value, "Trial started on C team.")
+    # What was learned is said by the move itself (see _move).
+    implement = MoveRequest(IdeaStatus.IMPLEMENTED.value)
     return {
         IdeaStatus.SUBMITTED: [],
         IdeaStatus.UNDER_REVIEW: [review],
         IdeaStatus.APPROVED: [review, approve],
         IdeaStatus.IN_PROGRESS: [review, approve, start],
-        IdeaStatus.IMPLEMENTED: [
-            review,
-            approve,
-            start,
-            (
-                IdeaStatus.IMPLEMENTED,
-                "Now standard practice across the division. "
-                "What we learned: brief every team before the change, not after.",
-            ),
-        ],
-        IdeaStatus.DECLINED: [review, (IdeaStatus.DECLINED, reason)],
-        IdeaStatus.PARKED: [review, (IdeaStatus.PARKED, reason)],
+        IdeaStatus.IMPLEMENTED: [review, approve, start, implement],
+        IdeaStatus.DECLINED: [review, MoveRequest(IdeaStatus.DECLINED.value, reason)],
+        IdeaStatus.PARKED: [review, MoveRequest(IdeaStatus.PARKED.value, reason)],
     }.get(outcome, [])
 
 

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.models import User
+from quest.demo import moves
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.services import next_reference
 from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.models import Notification
 from quest.org.models import Division
@@ -82,18 +84,17 @@ async def tell(
         ),
         expected_benefit="A short pending list, and officer hours back for neighbourhood patrols.",
         process="Incident closure",
-        status=IdeaStatus.IMPLEMENTED,
-        status_changed_at=moments["implemented"],
+        status=IdeaStatus.SUBMITTED,
+        status_changed_at=moments["submitted"],
         created_at=moments["submitted"],
-        updated_at=moments["implemented"],
-        first_response_at=moments["under_review"],
-        decided_at=moments["approved"],
-        implemented_on=changed,
-        learned=LEARNED,
+        updated_at=moments["submitted"],
         supporter_count=0,
     )
     session.add(idea)
     await session.flush()
+    events = [await moves.raised(session, idea)]
+    for step, request in _moves(changed):
+        events.append(await moves.move(session, idea, request, actor_id=manager.id, at=moments[step]))
     session.add(
         IdeaMetric(
             idea_id=idea.id, metric_id=metric.id, change_date=changed, linked_by=manager.id, force_id=idea.force_id
@@ -127,9 +128,11 @@ async def tell(
         updated_at=moments["validated"],
     )
     session.add(claim)
-    events = _timeline(idea, changed, amount, manager, validator, moments)
-    session.add_all(events)
     await session.flush()
+    later = _timeline(idea, changed, amount, manager, validator, moments, claim)
+    session.add_all(later)
+    await session.flush()
+    events += later
     session.add_all(
         Notification(
             user_id=submitter.id, idea_id=idea.id, event_id=event.id, created_at=event.occurred_at, read_at=None
@@ -155,6 +158,19 @@ def _moments(changed: datetime.date, now: datetime.datetime) -> dict[str, dateti
     return {step: min(at_nine + datetime.timedelta(days=days), now) for step, days in offsets.items()}
 
 
+def _moves(changed: datetime.date) -> list[tuple[str, MoveRequest]]:
+    """The idea's moves, each with the moment (a key of :func:`_moments`) it was made."""
+    return [
+        ("under_review", MoveRequest(IdeaStatus.UNDER_REVIEW.value, "Thank you. We are trying it on one shift first.")),
+        ("approved", MoveRequest(IdeaStatus.APPROVED.value, "The trial shift cleared 30 incidents in a day.")),
+        ("in_progress", MoveRequest(IdeaStatus.IN_PROGRESS.value)),
+        (
+            "implemented",
+            MoveRequest(IdeaStatus.IMPLEMENTED.value, change_date=changed.isoformat(), learned=LEARNED),
+        ),
+    ]
+
+
 def _timeline(
     idea: Idea,
     changed: datetime.date,
@@ -162,51 +178,31 @@ def _timeline(
     manager: User,
     validator: User,
     moments: dict[str, datetime.datetime],
+    claim: SavingsClaim,
 ) -> list[IdeaEvent]:
-    def event(kind: str, step: str, actor: User | None, body: str = "", **statuses: str) -> IdeaEvent:
+    """What happened after the change: the measure linked, the saving claimed and validated."""
+
+    def event(kind: str, step: str, actor: User, body: str, details: dict[str, str] | None = None) -> IdeaEvent:
         return IdeaEvent(
-            idea_id=idea.id,
-            occurred_at=moments[step],
-            actor_id=actor.id if actor else idea.submitter_id,
-            kind=kind,
-            body=body,
-            **statuses,
+            idea_id=idea.id, occurred_at=moments[step], actor_id=actor.id, kind=kind, body=body, details=details
         )
 
     saving = f"{MEASURE}: £{amount:,.2f} a year ({HOURS_A_YEAR:,} hours a year released), from {changed:%d %B %Y}"
+    on_claim = {"claim": str(claim.id)}
     return [
-        event("submitted", "submitted", None, to_status="submitted"),
         event(
-            "status_changed",
-            "under_review",
-            manager,
-            "Thank you. We are trying it on one shift first.",
-            from_status="submitted",
-            to_status="under_review",
-        ),
-        event(
-            "status_changed",
-            "approved",
-            manager,
-            "The trial shift cleared 30 incidents in a day.",
-            from_status="under_review",
-            to_status="approved",
-        ),
-        event("status_changed", "in_progress", manager, from_status="approved", to_status="in_progress"),
-        event(
-            "status_changed",
+            "metric_linked",
             "implemented",
             manager,
-            f"Changed on {changed:%d %B %Y}. What was learned: {LEARNED}",
-            from_status="in_progress",
-            to_status="implemented",
+            f"Judged by “{MEASURE}” from {changed:%d %B %Y}",
+            {"metric_id": str(claim.metric_id), "change_date": changed.isoformat()},
         ),
-        event("metric_linked", "implemented", manager, f"Judged by “{MEASURE}” from {changed:%d %B %Y}"),
-        event("saving_claimed", "claimed", manager, saving),
+        event("saving_claimed", "claimed", manager, saving, on_claim),
         event(
             "saving_validated",
             "validated",
             validator,
             f"{MEASURE} (£{amount:,.2f} a year): Checked against the duty records and the incident log.",
+            on_claim,
         ),
     ]

@@ -30,9 +30,10 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.services import MetricSummary, backlog_entry
 from quest.metrics.vocabulary import Frequency
 from quest.notifications.services import NotificationRow, list_notifications, unread_count
+from quest.savings.claim_workflow import CLAIMABLE
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus, financial_year
-from quest.savings.services import CLAIMABLE, ClaimRow, ledger_for_force
+from quest.savings.services import ClaimRow, ledger_for_force
 
 # Each list on the home page shows this many; its heading counts them all, and links to the rest.
 SHOWN = 10
@@ -236,7 +237,7 @@ async def validator_home(session: AsyncSession, viewer: CurrentUser, today: date
     # The ledger lists claims oldest first.
     return ValidatorHome(
         to_validate=[
-            claim for claim in ledger.claims if claim.status is ClaimStatus.CLAIMED and claim.claimed_by != viewer.id
+            claim for claim in ledger.claims if claim.awaits_decision and claim.decider_refusal(viewer.id) is None
         ],
         double_counts=[claim for claim in ledger.claims if claim.flagged],
         updates=await updates(session, viewer),

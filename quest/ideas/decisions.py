@@ -25,10 +25,10 @@ from quest.accounts.roles import Role
 from quest.audit.recorder import act_as
 from quest.concurrency import changed_once, check_seen
 from quest.errors import Forbidden, NotFound, ValidationFailed
-from quest.ideas.models import Idea, IdeaSupport, IdeaWasteType
+from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
 from quest.ideas.services import IDEA_CHANGED, add_event, next_reference, visible
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, is_decision, is_first_response, mover_refusal
+from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal, record_of
 from quest.notifications.services import notify
 from quest.org.models import DEFAULT_DECISION_DAYS, DEFAULT_FIRST_RESPONSE_DAYS, Division, Force, ForceSettings
 
@@ -104,6 +104,45 @@ async def _change(session: AsyncSession, idea: Idea, seen: int | None, values: d
     await changed_once(session, idea, IDEA_CHANGED)
 
 
+async def record_move(
+    session: AsyncSession,
+    idea: Idea,
+    move: CheckedMove,
+    *,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+    original: Idea | None = None,
+) -> IdeaEvent:
+    """Apply a checked move to the idea at ``now`` and put it on the idea's timeline, as the workflow says
+    (:func:`~quest.ideas.workflow.record_of`); a duplicate's backers move to its original. Conflict if
+    another change to the idea lands first. The one path for every move: a person's (:func:`move_idea`,
+    which has checked the version they saw), and the demo's back-dated history. Flushes; the caller tells
+    people and commits."""
+    current = idea.status
+    record = record_of(
+        current,
+        move,
+        now=now,
+        first_response_at=idea.first_response_at,
+        decided_at=idea.decided_at,
+        original=original,
+    )
+    await _change(session, idea, None, record.values)
+    if original is not None:
+        await _move_supporters(session, idea, original, now)
+    return await add_event(
+        session,
+        idea,
+        kind=record.kind,
+        actor_id=actor_id,
+        now=now,
+        body=record.body,
+        from_status=current,
+        to_status=move.to,
+        details=record.details,
+    )
+
+
 async def move_idea(
     session: AsyncSession,
     viewer: CurrentUser,
@@ -129,42 +168,7 @@ async def move_idea(
     if move is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
-    values: dict[str, Any] = {"status": move.to, "status_changed_at": now}
-    if is_first_response(current, move.to) and idea.first_response_at is None:
-        values["first_response_at"] = now
-    if is_decision(move.to) and idea.decided_at is None:
-        values["decided_at"] = now
-    if move.to is IdeaStatus.IMPLEMENTED:
-        values["implemented_on"] = move.change_date
-        values["learned"] = move.learned
-    if original is not None:
-        values["duplicate_of_id"] = original.id
-    await _change(session, idea, seen_version, values)
-    details: dict[str, Any] | None = None
-    body = move.reason
-    if move.to is IdeaStatus.IMPLEMENTED:
-        details = {"change_date": move.change_date.isoformat() if move.change_date else None}
-        body = (
-            f"Changed on {move.change_date:%d %B %Y}. What was learned: {move.learned}"
-            if move.change_date
-            else move.learned
-        )
-    if original is not None:
-        details = {"duplicate_of": original.reference}
-        body = (move.reason + "\n" if move.reason else "") + f"Same as {original.reference}: {original.title}"
-        await _move_supporters(session, idea, original, now)
-    event = await add_event(
-        session,
-        idea,
-        # The timeline, My ideas and notifications word a withdrawal as the submitter's own act.
-        kind="withdrawn" if move.to is IdeaStatus.WITHDRAWN else "status_changed",
-        actor_id=viewer.id,
-        now=now,
-        body=body,
-        from_status=current,
-        to_status=move.to,
-        details=details,
-    )
+    event = await record_move(session, idea, move, actor_id=viewer.id, now=now, original=original)
     await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
     await session.commit()
     return move.to

@@ -21,9 +21,10 @@ from quest.errors import Conflict, NotFound, ValidationFailed
 from quest.ideas import decisions, services
 from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import VERBS, MoveRequest, allowed_moves
+from quest.ideas.workflow import NEEDS_A_REASON, VERBS, MoveRequest, allowed_moves
 from quest.metrics import links
 from quest.org.services import list_divisions
+from quest.savings import claim_workflow
 from quest.savings import services as savings
 from quest.savings.rules import Grade
 from quest.waste.services import get_waste
@@ -303,7 +304,9 @@ class IdeaPages(Controller):
         similar = await services.similar_ideas(db_session, viewer, detail.title, exclude=detail.id)
         place = {"force_id": detail.force_id, "division_id": detail.division_id}
         may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
-        may_claim = access.covers(viewer, Permission.CLAIM_SAVINGS, **place) and savings.open_to_savings(detail.status)
+        may_claim = access.covers(viewer, Permission.CLAIM_SAVINGS, **place) and claim_workflow.open_to_savings(
+            detail.status
+        )
         ledger = await savings.ledger_for_idea(db_session, viewer, detail.id)
         replacing = next((claim for claim in ledger.claims if claim.id == replace and may_claim), None)
         if replacing is not None and "values" not in extra:
@@ -326,8 +329,11 @@ class IdeaPages(Controller):
             "values": {},
             "may_decide": may_decide,
             "moves": [(status, VERBS[status]) for status in allowed_moves(detail.status)] if may_decide else [],
+            "needs_a_reason": NEEDS_A_REASON,
             "owners": await decisions.possible_owners(db_session, viewer, detail.id) if may_decide else [],
             "ledger": ledger,
+            "open_to_savings": claim_workflow.open_to_savings(detail.status),
+            "new_claim_status": claim_workflow.new_claim_status(detail.status),
             "may_claim": may_claim,
             "replacing": replacing,
             "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],

@@ -13,12 +13,16 @@
 - implemented records the date of the change and what was learned;
 - a withdrawal is not a decline: it is neither a first response nor a decision, so it counts in no
   decline rate, response median or SLA.
+- what a move records (the idea's new values and its entry on the timeline) is :func:`record_of`'s to
+  say, for every move: a person's, and the demo's back-dated history alike.
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from quest.ideas.status import IdeaStatus
 
@@ -145,3 +149,57 @@ def check_move(
     if errors:
         return None, errors
     return CheckedMove(target, reason, duplicate_of, change_date, learned), {}
+
+
+class Original(Protocol):
+    """The idea a duplicate repeats."""
+
+    id: uuid.UUID
+    reference: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRecord:
+    """What a move writes: the idea's new values, and its entry on the timeline."""
+
+    values: dict[str, Any]
+    kind: str
+    body: str
+    details: dict[str, Any] | None
+
+
+def record_of(
+    current: IdeaStatus,
+    move: CheckedMove,
+    *,
+    now: datetime.datetime,
+    first_response_at: datetime.datetime | None,
+    decided_at: datetime.datetime | None,
+    original: Original | None = None,
+) -> MoveRecord:
+    """What moving an idea from ``current`` records at ``now``: its status and when it changed; the first
+    response and the decision, the first time each happens; the change and what was learned; the
+    original of a duplicate. A withdrawal is worded on the timeline as the submitter's own act."""
+    values: dict[str, Any] = {"status": move.to, "status_changed_at": now}
+    if is_first_response(current, move.to) and first_response_at is None:
+        values["first_response_at"] = now
+    if is_decision(move.to) and decided_at is None:
+        values["decided_at"] = now
+    details: dict[str, Any] | None = None
+    body = move.reason
+    if move.to is S.IMPLEMENTED:
+        values["implemented_on"] = move.change_date
+        values["learned"] = move.learned
+        details = {"change_date": move.change_date.isoformat() if move.change_date else None}
+        body = (
+            f"Changed on {move.change_date:%d %B %Y}. What was learned: {move.learned}"
+            if move.change_date
+            else move.learned
+        )
+    if original is not None:
+        values["duplicate_of_id"] = original.id
+        details = {"duplicate_of": original.reference}
+        body = (move.reason + "\n" if move.reason else "") + f"Same as {original.reference}: {original.title}"
+    kind = "withdrawn" if move.to is S.WITHDRAWN else "status_changed"
+    return MoveRecord(values, kind, body, details)

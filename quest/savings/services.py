@@ -36,6 +36,7 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify, notify_validators
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceSettings
+from quest.savings import claim_workflow
 from quest.savings.models import RateCardEntry, SavingsClaim
 from quest.savings.rules import (
     DEFAULT_RATES,
@@ -61,10 +62,6 @@ D = decimal.Decimal
 MAX_AMOUNT = D("100000000")
 MAX_HOURS = D("10000000")
 CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it is now, then try again."
-CLAIMABLE = {
-    ClaimStatus.FORECAST: (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED),
-    ClaimStatus.CLAIMED: (IdeaStatus.IMPLEMENTED,),
-}
 
 
 # --- The rate card -------------------------------------------------------------------------------------
@@ -331,10 +328,9 @@ class ClaimInput:
     @staticmethod
     def of(claim: ClaimRow, idea_status: IdeaStatus) -> dict[str, str]:
         """A claim's values as the form shows them, to correct it (or to claim a forecast once implemented)."""
-        claimed = idea_status in CLAIMABLE[ClaimStatus.CLAIMED]
         return {
             "kind": claim.kind.value,
-            "status": ClaimStatus.CLAIMED.value if claimed else ClaimStatus.FORECAST.value,
+            "status": claim_workflow.new_claim_status(idea_status).value,
             "mechanism": claim.mechanism,
             "cost_line": claim.cost_line,
             "amount_gbp_per_year": f"{claim.amount_per_year:.2f}" if claim.kind is ClaimKind.CASHABLE else "",
@@ -346,11 +342,6 @@ class ClaimInput:
             "evidence": claim.evidence,
             "metric_id": str(claim.metric_id) if claim.metric_id else "",
         }
-
-
-def open_to_savings(status: IdeaStatus) -> bool:
-    """Whether savings can be recorded on an idea in this status (forecast from approval on)."""
-    return status in CLAIMABLE[ClaimStatus.FORECAST]
 
 
 def _text(raw: str, *, name: str, label: str, limit: int, errors: dict[str, str], required: bool = True) -> str:
@@ -381,21 +372,8 @@ async def record_claim(
         viewer, Permission.CLAIM_SAVINGS, force_id=idea.force_id, division_id=idea.division_id
     ):
         raise NotFound("idea")
-    errors: dict[str, str] = {}
     replaced = await _replaceable(session, idea, replacing) if replacing is not None else None
-    try:
-        status = ClaimStatus(data.status)
-        if status not in CLAIMABLE:
-            raise ValueError(status)
-    except ValueError:
-        status = ClaimStatus.CLAIMED
-        errors["status"] = "Choose forecast or claimed"
-    if "status" not in errors and idea.status not in CLAIMABLE[status]:
-        errors["status"] = (
-            "A saving can be forecast once the idea is approved"
-            if status is ClaimStatus.FORECAST
-            else "A saving can be claimed once the idea is implemented; until then, forecast it"
-        )
+    status, errors = claim_workflow.check_start(data.status, idea.status)
     try:
         kind = ClaimKind(data.kind)
     except ValueError:
@@ -536,8 +514,9 @@ async def _replaceable(session: AsyncSession, idea: Idea, claim_id: uuid.UUID) -
     claim = await session.get(SavingsClaim, claim_id)
     if claim is None or claim.idea_id != idea.id:
         raise ValidationFailed({"supersedes": "That claim is not one of this idea's"})
-    if claim.status is ClaimStatus.SUPERSEDED:
-        raise ValidationFailed({"supersedes": "That claim has already been replaced"})
+    refusal = claim_workflow.replacement_refusal(claim.status)
+    if refusal is not None:
+        raise ValidationFailed({"supersedes": refusal})
     return claim
 
 
@@ -563,21 +542,12 @@ async def decide_claim(
     """A validator validates or rejects a claimed saving, with a note; never their own. Commits."""
     claim = await _claim_in_reach(session, viewer, claim_id, Permission.VALIDATE_SAVINGS)
     check_seen(claim, seen_version, CLAIM_CHANGED_MESSAGE)
-    errors: dict[str, str] = {}
-    if decision not in (ClaimStatus.VALIDATED.value, ClaimStatus.REJECTED.value):
-        errors["decision"] = "Choose validated or rejected"
-    if not note.strip():
-        errors["note"] = "Say why: the division will see your note"
-    elif len(note.strip()) > 2000:
-        errors["note"] = "The note must be 2,000 characters or fewer"
-    if claim.claimed_by == viewer.id:
-        errors["decision"] = "You made this claim: another validator must decide it"
-    if claim.status is not ClaimStatus.CLAIMED:
-        errors["decision"] = f"Only a claimed saving can be decided; this one is {claim.status.value}"
-    if errors:
+    outcome, errors = claim_workflow.check_decision(
+        claim.status, decision, note, claimed_by=claim.claimed_by, decider=viewer.id
+    )
+    if outcome is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
-    outcome = ClaimStatus(decision)
     claim.status = outcome
     claim.decided_by = viewer.id
     claim.decided_at = now
@@ -654,6 +624,21 @@ class ClaimRow:
     @property
     def flagged(self) -> bool:
         return bool(self.clashes_with)
+
+    # What may happen to it next, as the claim workflow says (for pages to ask, not restate).
+    @property
+    def replaceable(self) -> bool:
+        return claim_workflow.may_replace(self.status)
+
+    @property
+    def awaits_decision(self) -> bool:
+        return claim_workflow.may_decide(self.status)
+
+    def decider_refusal(self, decider: uuid.UUID) -> str | None:
+        return claim_workflow.decider_refusal(self.claimed_by, decider)
+
+    def replacing_claims_a_forecast(self, idea_status: IdeaStatus) -> bool:
+        return claim_workflow.replacing_claims_a_forecast(self.status, idea_status)
 
     def facts(self) -> ClaimFacts:
         return ClaimFacts(
