@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -203,18 +204,9 @@ def check_email(email: str) -> str | None:
 
 
 def check_display_name(name: str) -> str | None:
-    if not name.strip():
-        return "Enter the person's name"
-    if len(name.strip()) > MAX_NAME_LENGTH:
-        return f"Name must be {MAX_NAME_LENGTH} characters or fewer"
-    return None
-
-
-def _parse_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
+    errors: fields.Errors = {}
+    fields.text(name, "display_name", "name", limit=MAX_NAME_LENGTH, missing="Enter the person's name", errors=errors)
+    return errors.get("display_name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +237,8 @@ async def _placement(
         errors["role"] = "You cannot give someone this role"
         return None
 
-    division_id = _parse_uuid(data.division_id) if role.needs_division else None
-    force_id = _parse_uuid(data.force_id) if role.needs_force else None
+    division_id = fields.read_uuid(data.division_id) if role.needs_division else None
+    force_id = fields.read_uuid(data.force_id) if role.needs_force else None
     if viewer.role is Role.FORCE_HQ and role.needs_force:
         force_id = viewer.force_id  # a force's headquarters only places people in its own force
 

@@ -9,7 +9,6 @@ named from the entry's own values.
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -68,13 +68,7 @@ Resolver = Callable[[AsyncSession, CurrentUser, list[str]], Awaitable[Names]]
 
 
 def _uuids(ids: Iterable[str]) -> list[uuid.UUID]:
-    found = []
-    for raw in ids:
-        try:
-            found.append(uuid.UUID(raw))
-        except ValueError:
-            continue
-    return found
+    return [found for found in map(fields.read_uuid, ids) if found is not None]
 
 
 def _sees_work(viewer: CurrentUser, force_id: uuid.UUID, division_id: uuid.UUID | None) -> bool:
@@ -153,9 +147,8 @@ async def _readings(session: AsyncSession, viewer: CurrentUser, ids: list[str]) 
             continue
         href = f"/metrics/{row.id}" if _sees_work(viewer, row.force_id, row.division_id) else None
         if len(split) == 2:
-            try:
-                day = datetime.date.fromisoformat(split[1])
-            except ValueError:
+            day = fields.read_date(split[1])
+            if day is None:
                 continue
             names[raw] = RecordName(f"Reading of {_quoted(row.name)} for {day.day} {day:%B %Y} ({row.division})", href)
         else:

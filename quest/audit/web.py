@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,20 +9,11 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from quest import fields
 from quest.accounts.authentication import signed_in_user
 from quest.audit import services
 from quest.web.dependencies import DatabaseSession
 from quest.web.pages import PageNumber, page
-
-
-def _date(raw: str | None, label: str, errors: dict[str, str], name: str) -> datetime.date | None:
-    if not raw:
-        return None
-    try:
-        return datetime.date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"{label} must be a real date, like 2026-11-23"
-        return None
 
 
 class AuditPages(Controller):
@@ -46,8 +36,12 @@ class AuditPages(Controller):
         filters = services.AuditFilters(
             actor=(actor or "")[:320],
             entity=(entity or "")[:64],
-            date_from=_date(date_from, "The ‘from’ date", errors, "date_from"),
-            date_to=_date(date_to, "The ‘to’ date", errors, "date_to"),
+            date_from=fields.date(
+                date_from or "", "date_from", "the ‘from’ date", required=False, earliest=None, errors=errors
+            ),
+            date_to=fields.date(
+                date_to or "", "date_to", "the ‘to’ date", required=False, earliest=None, errors=errors
+            ),
         )
         found = await services.list_entries(db_session, viewer, filters, page_number)
         values = {"actor": actor or "", "entity": entity or "", "date_from": date_from or "", "date_to": date_to or ""}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from quest import fields
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.errors import InvalidQuery
@@ -144,15 +144,6 @@ class FollowOut:
     following: bool
 
 
-def _uuid_or_none(raw: str | None, name: str) -> uuid.UUID | None:
-    if not raw:
-        return None
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise InvalidQuery({name: "Must be an id from this API"}) from None
-
-
 class IdeaApi(Controller):
     path = "/api/v1/ideas"
     tags = ["Ideas"]
@@ -186,9 +177,11 @@ class IdeaApi(Controller):
         q: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
     ) -> IdeaListOut:
-        filters = services.IdeaFilters(
-            division_id=_uuid_or_none(division_id, "division_id"), status=status, search=(q or "")[:200]
-        )
+        errors: fields.Errors = {}
+        division = fields.identifier(division_id, "division_id", invalid="Must be an id from this API", errors=errors)
+        if errors:
+            raise InvalidQuery(errors)
+        filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
         found = await services.list_ideas(db_session, signed_in_user(request), filters, page_number)
         return IdeaListOut(
             items=[
@@ -336,10 +329,10 @@ class MetricImpactOut:
             change_date=linked.change_date,
             points_before=result.points_before,
             points_after=result.points_after,
-            before_mean=_float(result.mean_before),
-            after_mean=_float(result.mean_after),
-            change=_float(result.change),
-            change_pct=_float(result.change_pct),
+            before_mean=fields.api_number(result.mean_before, 4),
+            after_mean=fields.api_number(result.mean_after, 4),
+            change=fields.api_number(result.change, 4),
+            change_pct=fields.api_number(result.change_pct, 4),
             improved=improved(result.change, linked.metric.direction),
             special_cause=result.special_cause is not None,
             special_cause_type=result.special_cause.value if result.special_cause else None,
@@ -349,10 +342,6 @@ class MetricImpactOut:
             shared_with=linked.shared_with,
             shared_with_unnamed=linked.shared_with_unnamed,
         )
-
-
-def _float(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 4)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -106,35 +107,29 @@ class CheckedIdea:
     waste_types: tuple[WasteType, ...]
 
 
-def _text(value: str, *, name: str, label: str, limit: int, required: bool, errors: dict[str, str]) -> str:
-    cleaned = value.strip().replace("\r\n", "\n")
-    if required and not cleaned:
-        errors[name] = f"Enter {label}"
-    elif len(cleaned) > limit:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer"
-    return cleaned
-
-
 def check_idea(data: IdeaInput) -> tuple[CheckedIdea | None, dict[str, str]]:
     """The idea's fields, cleaned; or what is wrong with them, field by field."""
     errors: dict[str, str] = {}
-    title = _text(data.title, name="title", label="a short title", limit=TITLE_LENGTH, required=True, errors=errors)
-    problem = _text(
-        data.problem, name="problem", label="what happens now", limit=TEXT_LENGTH, required=True, errors=errors
+    title = fields.text(
+        data.title, "title", "a short title", limit=TITLE_LENGTH, required=True, errors=errors, lines=True
     )
-    proposal = _text(
-        data.proposal, name="proposal", label="what you would change", limit=TEXT_LENGTH, required=True, errors=errors
+    problem = fields.text(
+        data.problem, "problem", "what happens now", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
     )
-    benefit = _text(
+    proposal = fields.text(
+        data.proposal, "proposal", "what you would change", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
+    )
+    benefit = fields.text(
         data.expected_benefit,
-        name="expected_benefit",
-        label="the expected benefit",
+        "expected_benefit",
+        "the expected benefit",
         limit=BENEFIT_LENGTH,
         required=False,
         errors=errors,
+        lines=True,
     )
-    process = _text(
-        data.process, name="process", label="the process", limit=PROCESS_LENGTH, required=False, errors=errors
+    process = fields.text(
+        data.process, "process", "the process", limit=PROCESS_LENGTH, required=False, errors=errors, lines=True
     )
     waste_types: list[WasteType] = []
     for raw in data.waste_types:

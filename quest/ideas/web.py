@@ -12,6 +12,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
@@ -69,13 +70,6 @@ def _problem_text(problem: ValidationFailed | Conflict) -> str:
     return str(problem) if isinstance(problem, Conflict) else "; ".join(problem.errors.values())
 
 
-def _uuid(raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
-
-
 def _version(values: dict[str, Any]) -> int | None:
     """The version of the idea the form was made from, so a change made since is not overwritten."""
     try:
@@ -121,14 +115,8 @@ def _filters(
     sort: str | None,
     view: str | None = None,
 ) -> tuple[IdeaFilters, dict[str, str]]:
-    def parsed_uuid(raw: str | None) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(raw) if raw else None
-        except ValueError:
-            return None
-
     filters = IdeaFilters(
-        division_id=parsed_uuid(division),
+        division_id=fields.read_uuid(division),
         status=IdeaStatus(status) if status in {member.value for member in IdeaStatus} else None,
         waste_type=WasteType(waste) if waste in {member.value for member in WasteType} else None,
         process=(process or "")[:80],
@@ -176,12 +164,7 @@ class IdeaPages(Controller):
     async def submit(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
         viewer = signed_in_user(request)
         data, values = await _idea_input(request)
-        from_waste = None
-        if values.get("from_waste"):
-            try:
-                from_waste = uuid.UUID(values["from_waste"])
-            except ValueError:
-                from_waste = None
+        from_waste = fields.read_uuid(values.get("from_waste"))
         try:
             submitted = await services.submit_idea(db_session, viewer, data, _now(request), from_waste=from_waste)
         except ValidationFailed as failure:
@@ -287,7 +270,7 @@ class IdeaPages(Controller):
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], replace: FromQuery[str] = ""
     ) -> Template:
         """The idea; ``?replace=<claim id>`` opens the savings form filled in from a claim, to correct it."""
-        return await self._show(request, db_session, reference, replace=_uuid(replace))
+        return await self._show(request, db_session, reference, replace=fields.read_uuid(replace))
 
     async def _show(
         self,
@@ -409,7 +392,7 @@ class IdeaPages(Controller):
                 db_session,
                 viewer,
                 idea_id,
-                _uuid(values.get("owner_id", "")),
+                fields.read_uuid(values.get("owner_id", "")),
                 seen_version=_version(values),
                 now=_now(request),
             )
@@ -434,7 +417,7 @@ class IdeaPages(Controller):
                 idea_id,
                 claim_input(values),
                 now=_now(request),
-                replacing=_uuid(values.get("supersedes", "")),
+                replacing=fields.read_uuid(values.get("supersedes", "")),
             )
         except ValidationFailed as failure:
             return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)

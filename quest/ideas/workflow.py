@@ -24,6 +24,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from quest import fields
 from quest.ideas.status import IdeaStatus
 
 S = IdeaStatus
@@ -135,13 +136,17 @@ def check_move(
     change_date = None
     learned = request.learned.strip()
     if target is S.IMPLEMENTED:
-        try:
-            change_date = datetime.date.fromisoformat(request.change_date.strip())
-        except ValueError:
-            errors["change_date"] = "Enter the date the change was made, like 2026-11-23"
-        else:
-            if change_date > today:
-                errors["change_date"] = "The date of the change must be today or in the past"
+        not_given = "Enter the date the change was made, like 2026-11-23"
+        change_date = fields.date(
+            request.change_date,
+            "change_date",
+            "the date of the change",
+            missing=not_given,
+            invalid=not_given,
+            today=today,
+            earliest=None,
+            errors=errors,
+        )
         if not learned:
             errors["learned"] = "Say what was learned, so other divisions can repeat it"
         elif len(learned) > REASON_LENGTH:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from quest import fields
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.errors import InvalidQuery, ValidationFailed
@@ -21,12 +21,6 @@ from quest.web.dependencies import DatabaseSession
 
 AnyRequest = Request[Any, Any, Any]
 MAX_READINGS_PER_REQUEST = 5000
-
-
-def _text(value: float | str | None) -> str:
-    if value is None:
-        return ""
-    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
 
 
 @dataclass
@@ -138,7 +132,7 @@ class MetricApi(Controller):
                 kind=data.kind,
                 direction=data.direction,
                 frequency=data.frequency,
-                target=_text(data.target),
+                target=fields.number_text(data.target),
                 division_id=data.division_id,
             ),
         )
@@ -179,10 +173,10 @@ class MetricApi(Controller):
         points."""
         dates = []
         for index, raw in enumerate(rebase or []):
-            try:
-                dates.append(datetime.date.fromisoformat(raw))
-            except ValueError:
-                raise InvalidQuery({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"}) from None
+            day = fields.read_date(raw)
+            if day is None:
+                raise InvalidQuery({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"})
+            dates.append(day)
         if baseline is not None and not 2 <= baseline <= 10_000:
             raise InvalidQuery({"baseline": "A fixed baseline is between 2 and 10,000 points"})
         viewer = signed_in_user(request)
@@ -215,7 +209,7 @@ class MetricApi(Controller):
                 metric_id=metric_id,
                 field=f"[{index}]",
                 day=row.date,
-                value=_text(row.value),
+                value=fields.number_text(row.value),
                 date_field=f"[{index}].date",
             )
             for index, row in enumerate(data)

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest import spreadsheets
+from quest import fields, spreadsheets
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -71,8 +71,6 @@ NOT_A_DATE = "Enter a real date, like 01/03/2026 or 2026-03-01"
 EXTRA_CELL = "Only the date and the value are read: clear this cell, or put a number with commas in quotes"
 
 T = TypeVar("T")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -228,11 +226,7 @@ def _two_cells(row: SheetRow) -> tuple[object, object]:
 
 
 def _is_number(cell: object) -> bool:
-    try:
-        decimal.Decimal(cell_text(cell).replace(",", ""))
-    except decimal.InvalidOperation:
-        return False
-    return True
+    return fields.read_decimal(cell_text(cell)) is not None
 
 
 def cell_text(cell: object) -> str:
@@ -255,22 +249,7 @@ def parse_day(cell: object) -> datetime.date | None:
         return cell.date()
     if isinstance(cell, datetime.date):
         return cell
-    text = cell_text(cell)
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdecimal():
-        try:
-            return datetime.date.fromisoformat(text)  # the usual case: 2026-03-01, as a preview sends back
-        except ValueError:
-            return None
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = match.groups()
-    elif match := _UK_DATE.fullmatch(text):
-        day, month, year = match.groups()
-    else:
-        return None
-    try:
-        return datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    return fields.read_written_date(cell_text(cell))
 
 
 # --- Checking rows (pure) -----------------------------------------------------------------------------

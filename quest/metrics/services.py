@@ -21,12 +21,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
-from quest.clock import EARLIEST_DATE
 from quest.errors import ValidationFailed
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -55,14 +55,10 @@ def period_start(frequency: Frequency, day: datetime.date) -> datetime.date:
 
 
 def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | None, str | None]:
-    text = raw.strip().replace(",", "")
-    if not text:
+    if not raw.strip().replace(",", ""):
         return None, "Enter a number"
-    try:
-        value = decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        return None, "Enter a number, like 42"
-    if not value.is_finite():
+    value = fields.read_decimal(raw)
+    if value is None or not value.is_finite():
         return None, "Enter a number, like 42"
     if kind in COUNT_KINDS:
         if value < 0:
@@ -71,24 +67,17 @@ def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | N
             return None, "A count must be a whole number"
     if abs(value) > MAX_VALUE:
         return None, "That number is too large"
-    if value != value.quantize(decimal.Decimal("0.0001")):
+    if not fields.has_places(value, 4):
         return None, "Use at most 4 decimal places"
     return value, None
 
 
 def check_reading_date(raw: str | datetime.date, today: datetime.date) -> tuple[datetime.date | None, str | None]:
-    if isinstance(raw, datetime.date):
-        day = raw
-    else:
-        try:
-            day = datetime.date.fromisoformat(raw.strip())
-        except ValueError:
-            return None, "Enter a real date, like 2026-11-23"
-    if day > today:
-        return None, "The date must be today or in the past"
-    if day < EARLIEST_DATE:
-        return None, "The date must be in 2000 or later"
-    return day, None
+    errors: fields.Errors = {}
+    written = raw.isoformat() if isinstance(raw, datetime.date) else raw
+    not_real = "Enter a real date, like 2026-11-23"
+    day = fields.date(written, "date", "the date", missing=not_real, invalid=not_real, today=today, errors=errors)
+    return day, errors.get("date")
 
 
 def earliest_entry_date(may_correct_history: bool, today: datetime.date) -> datetime.date | None:
@@ -140,16 +129,12 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
     """A manager sets up a measure for their division. Commits."""
     access.require(viewer, Permission.MANAGE_METRICS)
     errors: dict[str, str] = {}
-    name = data.name.strip()
-    if not name:
-        errors["name"] = "Enter a name, like ‘Pending open incidents’"
-    elif len(name) > 120:
-        errors["name"] = "Name must be 120 characters or fewer"
-    unit = data.unit.strip()
-    if not unit:
-        errors["unit"] = "Enter the unit, like ‘incidents’ or ‘days’"
-    elif len(unit) > 40:
-        errors["unit"] = "Unit must be 40 characters or fewer"
+    name = fields.text(
+        data.name, "name", "name", limit=120, missing="Enter a name, like ‘Pending open incidents’", errors=errors
+    )
+    unit = fields.text(
+        data.unit, "unit", "unit", limit=40, missing="Enter the unit, like ‘incidents’ or ‘days’", errors=errors
+    )
     choices: dict[str, object] = {}
     for field_name, kind, message in (
         ("kind", MetricKind, "Choose what it measures"),
@@ -160,14 +145,17 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
             choices[field_name] = kind(getattr(data, field_name))
         except ValueError:
             errors[field_name] = message
-    target = None
-    if data.target.strip():
-        try:
-            target = decimal.Decimal(data.target.strip().replace(",", ""))
-            if not target.is_finite() or abs(target) > MAX_VALUE:
-                raise decimal.InvalidOperation
-        except decimal.InvalidOperation:
-            errors["target"] = "Target must be a number, like 50"
+    target = fields.decimal_number(
+        data.target,
+        "target",
+        "target",
+        required=False,
+        invalid="Target must be a number, like 50",
+        least=-MAX_VALUE,
+        most=MAX_VALUE,
+        most_word="less",
+        errors=errors,
+    )
     place = await _managing_division(session, viewer, data.division_id, errors)
     if errors or place is None:
         raise ValidationFailed(errors)

@@ -11,6 +11,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
@@ -77,9 +78,8 @@ class BacklogPages(Controller):
         entries = []
         for key, raw in values.items():
             if key.startswith("value-") and raw.strip():
-                try:
-                    metric_id = uuid.UUID(key.removeprefix("value-"))
-                except ValueError:
+                metric_id = fields.read_uuid(key.removeprefix("value-"))
+                if metric_id is None:
                     continue
                 entries.append(
                     services.ReadingInput(

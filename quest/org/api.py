@@ -8,13 +8,10 @@ from litestar import Controller, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
+from quest import fields
 from quest.org import services
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
-
-
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +43,9 @@ class ForceOut:
             country=force.country,
             area_km2=float(force.area_km2),
             profile_year=force.profile_year,
-            officers_fte=_number(force.officers_fte),
-            staff_fte=_number(force.staff_fte),
-            pcso_fte=_number(force.pcso_fte),
+            officers_fte=fields.api_number(force.officers_fte),
+            staff_fte=fields.api_number(force.staff_fte),
+            pcso_fte=fields.api_number(force.pcso_fte),
             staff_figures_estimated=force.staff_figures_estimated,
             population=force.population,
             officers_per_1000=None if force.officers_per_1000 is None else round(float(force.officers_per_1000), 3),

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ScalarSelect, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -224,37 +225,24 @@ class DivisionInput:
     code: str = ""
 
 
-def _check_fte(raw: str, what: str) -> tuple[decimal.Decimal | None, str | None]:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return None, f"Enter the {what} (FTE)"
-    try:
-        value = decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        return None, f"The {what} must be a number, like 264.5"
-    if not value.is_finite() or value < 0:
-        return None, f"The {what} must be 0 or more"
-    if value > MAX_FTE:
-        return None, f"The {what} must be {MAX_FTE:,} or fewer"
-    if value != value.quantize(decimal.Decimal("0.01")):
-        return None, f"The {what} can have at most 2 decimal places"
-    return value, None
-
-
 def _check_division(data: DivisionInput, *, new: bool) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    name = data.name.strip()
-    if not name:
-        errors["name"] = "Enter the division's name"
-    elif len(name) > 120:
-        errors["name"] = "Name must be 120 characters or fewer"
-    values["name"] = name
+    values["name"] = fields.text(
+        data.name, "name", "name", limit=120, missing="Enter the division's name", errors=errors
+    )
     for field_name, what in (("officers_fte", "number of officers"), ("staff_fte", "number of staff")):
-        value, problem = _check_fte(getattr(data, field_name), what)
-        if problem:
-            errors[field_name] = problem
-        values[field_name] = value
+        values[field_name] = fields.decimal_number(
+            getattr(data, field_name),
+            field_name,
+            f"the {what}",
+            example="264.5",
+            missing=f"Enter the {what} (FTE)",
+            least=decimal.Decimal(0),
+            most=MAX_FTE,
+            places=2,
+            errors=errors,
+        )
     if new:
         code = data.code.strip().upper()
         if not code:
@@ -333,12 +321,7 @@ async def contributing_division(
 ) -> tuple[uuid.UUID, uuid.UUID] | None:
     """The (force, division) the viewer is adding an idea, waste or reading to: the one named, or their
     own. A division out of the viewer's reach is an error on the ``division_id`` field."""
-    chosen = viewer.division_id
-    if division_id.strip():
-        try:
-            chosen = uuid.UUID(division_id.strip())
-        except ValueError:
-            chosen = None
+    chosen = fields.read_uuid(division_id) if division_id.strip() else viewer.division_id
     row = (await session.execute(select(Division.force_id).where(Division.id == chosen))).first() if chosen else None
     if (
         chosen is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
+from quest import fields
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
@@ -18,12 +18,6 @@ from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
 AnyRequest = Request[Any, Any, Any]
-
-
-def _text(value: float | str | None) -> str:
-    if value is None:
-        return ""
-    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
 
 
 @dataclass
@@ -45,12 +39,13 @@ class ClaimIn:
     metric_id: str | None = None
 
     def replacing(self) -> uuid.UUID | None:
-        if not self.supersedes:
-            return None
-        try:
-            return uuid.UUID(self.supersedes)
-        except ValueError:
-            raise ValidationFailed({"supersedes": "Give the id of one of this idea's claims"}) from None
+        errors: fields.Errors = {}
+        found = fields.identifier(
+            self.supersedes, "supersedes", invalid="Give the id of one of this idea's claims", errors=errors
+        )
+        if errors:
+            raise ValidationFailed(errors)
+        return found
 
     def as_input(self) -> services.ClaimInput:
         return services.ClaimInput(
@@ -58,8 +53,8 @@ class ClaimIn:
             status=self.status,
             mechanism=self.mechanism,
             cost_line=self.cost_line,
-            amount_gbp_per_year=_text(self.amount_gbp_per_year),
-            hours_per_year=_text(self.hours_per_year),
+            amount_gbp_per_year=fields.number_text(self.amount_gbp_per_year),
+            hours_per_year=fields.number_text(self.hours_per_year),
             grade=self.grade,
             redeployed_to=self.redeployed_to,
             period_start=self.period_start,
@@ -259,7 +254,12 @@ class RateCardApi(Controller):
             db_session,
             signed_in_user(request),
             force_code,
-            [services.RateInput(rate.grade, _text(rate.hourly_rate_gbp), rate.effective_from) for rate in data.rates],
-            productive_hours=None if data.productive_hours_per_fte is None else _text(data.productive_hours_per_fte),
+            [
+                services.RateInput(rate.grade, fields.number_text(rate.hourly_rate_gbp), rate.effective_from)
+                for rate in data.rates
+            ],
+            productive_hours=None
+            if data.productive_hours_per_fte is None
+            else fields.number_text(data.productive_hours_per_fte),
         )
         return await _rate_card(request, db_session, force_code)

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -61,6 +62,7 @@ from quest.savings.rules import (
 D = decimal.Decimal
 MAX_AMOUNT = D("100000000")
 MAX_HOURS = D("10000000")
+FY_START = "2026-04-01"  # the example in a date's messages: a financial year's first day
 CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it is now, then try again."
 
 
@@ -100,53 +102,6 @@ async def _managed_force(session: AsyncSession, viewer: CurrentUser, force_code:
     return await _force_in_reach(session, viewer, force_code, Permission.MANAGE_FORCE_SETTINGS)
 
 
-def _money(raw: str, *, name: str, label: str, most: D, errors: dict[str, str]) -> D | None:
-    text = raw.strip().replace(",", "").removeprefix("£")
-    try:
-        value = D(text)
-    except decimal.InvalidOperation:
-        errors[name] = f"Enter {label} as a number, like 36.51"
-        return None
-    if not value.is_finite() or value <= 0:
-        errors[name] = f"{label.capitalize()} must be more than 0"
-    elif value > most:
-        errors[name] = f"{label.capitalize()} must be {most:,} or less"
-    elif value != value.quantize(D("0.01")):
-        errors[name] = f"{label.capitalize()} can have at most 2 decimal places"
-    else:
-        return value
-    return None
-
-
-def _date(
-    raw: str,
-    *,
-    name: str,
-    label: str,
-    errors: dict[str, str],
-    required: bool = True,
-    latest: datetime.date | None = None,
-) -> datetime.date | None:
-    if not raw.strip():
-        if required:
-            errors[name] = f"Enter {label}, like 2026-04-01"
-        return None
-    try:
-        day = datetime.date.fromisoformat(raw.strip())
-    except ValueError:
-        errors[name] = f"{label.capitalize()} must be a real date, like 2026-04-01"
-        return None
-    if day < EARLIEST_DATE:
-        errors[name] = f"{label.capitalize()} must be in {EARLIEST_DATE.year} or later"
-        return None
-    if latest is not None and day > latest:
-        errors[name] = (
-            f"{label.capitalize()} must be on or before {latest.day} {latest:%B %Y}, the end of next financial year"
-        )
-        return None
-    return day
-
-
 @dataclass(frozen=True, slots=True)
 class RateInput:
     grade: str
@@ -161,8 +116,8 @@ def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tu
     except ValueError:
         grade = Grade.PCSO
         found["grade"] = "Choose a grade"
-    rate = _money(data.hourly_rate, name="hourly_rate", label="the rate", most=D(10000), errors=found)
-    day = _date(data.effective_from, name="effective_from", label="the date it takes effect", errors=found)
+    rate = fields.money(data.hourly_rate, "hourly_rate", "the rate", most=D(10000), errors=found)
+    day = fields.date(data.effective_from, "effective_from", "the date it takes effect", example=FY_START, errors=found)
     errors.update({f"{prefix}{field}": message for field, message in found.items()})
     if found or rate is None or day is None:
         return None
@@ -198,8 +153,8 @@ async def update_rate_card(
     ]
     hours = None
     if productive_hours is not None:
-        hours = _money(
-            productive_hours, name="productive_hours_per_fte", label="productive hours", most=D(8760), errors=errors
+        hours = fields.money(
+            productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors
         )
     if errors:
         raise ValidationFailed(errors)
@@ -277,24 +232,22 @@ async def update_settings(
     force_id = await _managed_force(session, viewer, force_code)
     errors: dict[str, str] = {}
 
-    def whole(raw: str, name: str, label: str, most: int) -> int:
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            errors[name] = f"Enter {label} as a whole number of days"
-            return 0
-        if not 1 <= value <= most:
-            errors[name] = f"{label.capitalize()} must be between 1 and {most} days"
-        return value
-
-    first = whole(first_response_days, "first_response_days", "the time to a first response", 365)
-    decision = whole(decision_days, "decision_days", "the time to a decision", 730)
-    hours = _money(
-        productive_hours, name="productive_hours_per_fte", label="productive hours", most=D(8760), errors=errors
+    first = fields.whole_number(
+        first_response_days,
+        "first_response_days",
+        "the time to a first response",
+        least=1,
+        most=365,
+        unit="days",
+        errors=errors,
     )
-    if not errors and decision < first:
+    decision = fields.whole_number(
+        decision_days, "decision_days", "the time to a decision", least=1, most=730, unit="days", errors=errors
+    )
+    hours = fields.money(productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors)
+    if first is not None and decision is not None and decision < first and not errors:
         errors["decision_days"] = "The time to a decision cannot be shorter than the time to a first response"
-    if errors or hours is None:
+    if errors or hours is None or first is None or decision is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
     settings = await _settings_row(session, force_id)
@@ -344,15 +297,6 @@ class ClaimInput:
         }
 
 
-def _text(raw: str, *, name: str, label: str, limit: int, errors: dict[str, str], required: bool = True) -> str:
-    value = raw.strip()
-    if required and not value:
-        errors[name] = f"Enter {label}"
-    elif len(value) > limit:
-        errors[name] = f"{label[0].upper()}{label[1:]} must be {limit:,} characters or fewer"
-    return value
-
-
 async def record_claim(
     session: AsyncSession,
     viewer: CurrentUser,
@@ -379,50 +323,45 @@ async def record_claim(
     except ValueError:
         kind = ClaimKind.CASHABLE
         errors["kind"] = "Choose cashable (money) or non-cashable (time released)"
-    mechanism = _text(
+    mechanism = fields.text(
         data.mechanism,
-        name="mechanism",
-        label="how the saving happens (the metric, cost line or process)",
+        "mechanism",
+        "how the saving happens (the metric, cost line or process)",
         limit=200,
         errors=errors,
     )
-    evidence = _text(
-        data.evidence,
-        name="evidence",
-        label="the evidence",
-        limit=4000,
-        errors=errors,
-        required=status is ClaimStatus.CLAIMED,
+    evidence = fields.text(
+        data.evidence, "evidence", "the evidence", limit=4000, errors=errors, required=status is ClaimStatus.CLAIMED
     )
-    start = _date(
+    start = fields.date(
         data.period_start,
-        name="period_start",
-        label="the date the saving starts",
+        "period_start",
+        "the date the saving starts",
+        example=FY_START,
         errors=errors,
         latest=latest_period_start(now.astimezone(LONDON).date()),
+        latest_is="the end of next financial year",
     )
-    end = _date(data.period_end, name="period_end", label="the date it ends", errors=errors, required=False)
+    end = fields.date(
+        data.period_end, "period_end", "the date it ends", example=FY_START, errors=errors, required=False
+    )
     if start and end and end < start:
         errors["period_end"] = "The end must be on or after the start"
     cost_line, redeployed_to = "", ""
     amount, hours, grade, rate = None, D(0), None, None
     if kind is ClaimKind.CASHABLE and "kind" not in errors:
-        cost_line = _text(
-            data.cost_line, name="cost_line", label="the budget line the money comes off", limit=120, errors=errors
+        cost_line = fields.text(
+            data.cost_line, "cost_line", "the budget line the money comes off", limit=120, errors=errors
         )
-        amount = _money(
-            data.amount_gbp_per_year,
-            name="amount_gbp_per_year",
-            label="the amount a year",
-            most=MAX_AMOUNT,
-            errors=errors,
+        amount = fields.money(
+            data.amount_gbp_per_year, "amount_gbp_per_year", "the amount a year", most=MAX_AMOUNT, errors=errors
         )
     elif kind is ClaimKind.NON_CASHABLE and "kind" not in errors:
-        redeployed_to = _text(
-            data.redeployed_to, name="redeployed_to", label="where the released time goes", limit=2000, errors=errors
+        redeployed_to = fields.text(
+            data.redeployed_to, "redeployed_to", "where the released time goes", limit=2000, errors=errors
         )
-        hours = _money(
-            data.hours_per_year, name="hours_per_year", label="the hours a year", most=MAX_HOURS, errors=errors
+        hours = fields.money(
+            data.hours_per_year, "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
         ) or D(0)
         try:
             grade = Grade(data.grade)
@@ -500,10 +439,7 @@ async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: di
     if not raw.strip():
         return None
     linked = set((await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea.id))).scalars())
-    try:
-        chosen = uuid.UUID(raw.strip())
-    except ValueError:
-        chosen = None
+    chosen = fields.read_uuid(raw)
     if chosen not in linked:
         errors["metric_id"] = "Choose one of the measures linked to this idea, or none"
         return None

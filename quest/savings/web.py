@@ -12,6 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
@@ -26,7 +27,8 @@ from quest.web.forms import form_values
 from quest.web.pages import page, see_other
 
 AnyRequest = Request[Any, Any, Any]
-Year = Annotated[int | None, QueryParameter(name="fy", ge=2000, le=2100, required=False)]
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years the ledger can show
+Year = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
 
 
 def _now(request: AnyRequest) -> datetime.datetime:
@@ -88,7 +90,7 @@ class SavingsPages(Controller):
         """A validator's decision; errors are shown on the claim's own fields, named by its id."""
         viewer = signed_in_user(request)
         values = await form_values(request)
-        year = int(values["fy"]) if values.get("fy", "").isdigit() else None
+        year = fields.read_whole(values.get("fy", ""), least=FIRST_YEAR, most=LAST_YEAR)
         shown = values.get("status", "claimed")
         try:
             outcome = await services.decide_claim(
@@ -98,7 +100,7 @@ class SavingsPages(Controller):
                 values.get("decision", ""),
                 values.get("note", ""),
                 now=_now(request),
-                seen_version=int(values["version"]) if values.get("version", "").isdigit() else None,
+                seen_version=fields.read_whole(values.get("version", "")),
             )
         except ValidationFailed as failure:
             errors = {f"{field}-{claim_id}": message for field, message in failure.errors.items()}

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import decimal
 from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
+from quest import fields
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.waste import services
@@ -41,11 +41,6 @@ class WasteOut:
     division_name: str
 
 
-def _text(value: float | str) -> str:
-    """A JSON number as the text a person would type, so the API and the form share one validation."""
-    return format(decimal.Decimal(str(value)), "f") if isinstance(value, int | float) else value
-
-
 class WasteApi(Controller):
     path = "/api/v1/waste"
     tags = ["Waste"]
@@ -69,8 +64,8 @@ class WasteApi(Controller):
                 waste_type=data.waste_type,
                 process=data.process,
                 description=data.description,
-                minutes_per_occurrence=_text(data.minutes_per_occurrence),
-                occurrences_per_week=_text(data.occurrences_per_week),
+                minutes_per_occurrence=fields.number_text(data.minutes_per_occurrence),
+                occurrences_per_week=fields.number_text(data.occurrences_per_week),
                 observed_on=data.observed_on,
                 division_id=data.division_id,
             ),

@@ -11,13 +11,13 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
-from quest.clock import EARLIEST_DATE
 from quest.errors import NotFound, ValidationFailed
 from quest.org.models import Division
 from quest.org.services import contributing_division
@@ -58,24 +58,6 @@ class CheckedWaste:
     observed_on: datetime.date
 
 
-def _number(raw: str, *, name: str, label: str, most: decimal.Decimal, errors: dict[str, str]) -> decimal.Decimal:
-    text = raw.strip().replace(",", "")
-    try:
-        value = decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        errors[name] = (
-            f"Enter {label} as a number, like 15" if not text else f"{label.capitalize()} must be a number, like 15"
-        )
-        return decimal.Decimal(0)
-    if not value.is_finite() or value <= 0:
-        errors[name] = f"{label.capitalize()} must be more than 0"
-    elif value > most:
-        errors[name] = f"{label.capitalize()} must be {most:,} or fewer"
-    elif value != value.quantize(_HUNDREDTH):
-        errors[name] = f"{label.capitalize()} can have at most 2 decimal places"
-    return value
-
-
 def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | None, dict[str, str]]:
     errors: dict[str, str] = {}
     try:
@@ -83,44 +65,45 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
     except ValueError:
         waste_type = WasteType.WAITING
         errors["waste_type"] = "Choose the kind of waste"
-    process = data.process.strip()
-    if not process:
-        errors["process"] = "Enter the process, like ‘Custody handover’"
-    elif len(process) > PROCESS_LENGTH:
-        errors["process"] = f"Process must be {PROCESS_LENGTH} characters or fewer"
-    description = data.description.strip().replace("\r\n", "\n")
-    if not description:
-        errors["description"] = "Say what happened"
-    elif len(description) > DESCRIPTION_LENGTH:
-        errors["description"] = f"What happened must be {DESCRIPTION_LENGTH:,} characters or fewer"
-    minutes = _number(
+    process = fields.text(
+        data.process,
+        "process",
+        "process",
+        limit=PROCESS_LENGTH,
+        missing="Enter the process, like ‘Custody handover’",
+        errors=errors,
+    )
+    description = fields.text(
+        data.description,
+        "description",
+        "what happened",
+        limit=DESCRIPTION_LENGTH,
+        missing="Say what happened",
+        lines=True,
+        errors=errors,
+    )
+    minutes = fields.decimal_number(
         data.minutes_per_occurrence,
-        name="minutes_per_occurrence",
-        label="minutes lost each time",
+        "minutes_per_occurrence",
+        "minutes lost each time",
+        more_than=decimal.Decimal(0),
         most=MAX_MINUTES,
+        places=2,
         errors=errors,
     )
-    occurrences = _number(
+    occurrences = fields.decimal_number(
         data.occurrences_per_week,
-        name="occurrences_per_week",
-        label="times a week",
+        "occurrences_per_week",
+        "times a week",
+        more_than=decimal.Decimal(0),
         most=MAX_OCCURRENCES,
+        places=2,
         errors=errors,
     )
-    observed_on = today
-    if data.observed_on.strip():
-        try:
-            observed_on = datetime.date.fromisoformat(data.observed_on.strip())
-        except ValueError:
-            errors["observed_on"] = "Date seen must be a real date, like 2026-11-23"
-        else:
-            if observed_on > today:
-                errors["observed_on"] = "Date seen must be today or in the past"
-            elif observed_on < EARLIEST_DATE:
-                errors["observed_on"] = "Date seen must be in 2000 or later"
-    if errors:
+    observed_on = fields.date(data.observed_on, "observed_on", "date seen", required=False, today=today, errors=errors)
+    if errors or minutes is None or occurrences is None:
         return None, errors
-    return CheckedWaste(waste_type, process, description, minutes, occurrences, observed_on), {}
+    return CheckedWaste(waste_type, process, description, minutes, occurrences, observed_on or today), {}
 
 
 async def log_waste(

@@ -451,3 +451,29 @@ def test_the_period_starts_on_a_date_and_money_stays_exact(signed_in: Any, datab
     odd = claim(manager, idea, hours_per_year="0.01")
     assert odd.json()["amount_gbp_per_year"] == "0.37"  # 0.3651 rounds half up to the penny
     assert datetime.date.fromisoformat(odd.json()["period_start"]) == datetime.date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(("field", "value"), [("fy", "²"), ("version", "²"), ("fy", "99999")])
+def test_a_decision_whose_year_or_version_is_no_whole_number_reads_it_as_none_not_a_500(
+    field: str, value: str, demo: Any, client: Any, database: Any
+) -> None:
+    """‘²’ passes ``str.isdigit`` but is no whole number, and year 99999 has no financial year: each is read
+    as no number at all, like a missing one."""
+    idea = implemented_idea(database)
+    people = team(client, "manager", "validator")
+    claimed = claim(people("manager"), idea).json()["id"]
+    unexplained = post_form(
+        people("validator"),
+        f"/savings/{claimed}/decision",
+        {"decision": "rejected", "note": "", "status": "claimed", field: value},
+    )
+    assert unexplained.status_code == 422  # the ledger shown again, with the error, for the current year
+    assert "Say why: the division will see your note" in unexplained.text
+    answer = post_form(
+        people("validator"),
+        f"/savings/{claimed}/decision",
+        {"decision": "rejected", "note": "No before-and-after figures.", "status": "claimed", field: value},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/savings?fy=&status=claimed"
