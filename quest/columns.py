@@ -1,9 +1,13 @@
 """Column types shared by several domains."""
 
 import enum
+from collections.abc import Callable
 
 from sqlalchemy import JSON, Enum, Numeric
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine.interfaces import ExecutionContext
+
+from quest.text import matching_key
 
 # A JSON document: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
 JSONDocument = JSON().with_variant(postgresql.JSONB(), "postgresql")
@@ -22,3 +26,14 @@ def enum_column(kind: type[enum.StrEnum], name: str, length: int | None = None) 
         name=name,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def matching_key_of(column: str) -> Callable[[ExecutionContext], str]:
+    """The default of a column that holds :func:`quest.text.matching_key` of another column, set as a row
+    is inserted (by the ORM or a Core insert alike), so it never has to be remembered. For a column
+    whose source is never changed afterwards (a claim's mechanism, a measure's name)."""
+
+    def key(context: ExecutionContext) -> str:
+        return matching_key(str(context.get_current_parameters()[column]))  # type: ignore[attr-defined]
+
+    return key

@@ -38,3 +38,10 @@ def text_problem(field: str, value: str) -> str | None:
 def printable(value: str) -> str:
     """``value`` with every refused character replaced by U+FFFD, the mark for a character lost."""
     return REFUSED_CHARACTERS.sub(REPLACEMENT_CHARACTER, value)
+
+
+def matching_key(value: str) -> str:
+    """What two names are compared by, whatever their case and spacing: "Pending  Incidents" and
+    "pending incidents" match. Kept beside the name in a column where a query must compare names (a
+    database's own lower() knows only ASCII, and neither engine folds runs of spaces alike)."""
+    return " ".join(value.lower().split())

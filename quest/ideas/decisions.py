@@ -220,11 +220,14 @@ class Colleague:
 
 async def possible_owners(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[Colleague]:
     idea = await decidable_idea(session, viewer, idea_id)
+    return await owners_in(session, idea.division_id)
+
+
+async def owners_in(session: AsyncSession, division_id: uuid.UUID) -> list[Colleague]:
+    """Who may own an idea of the division (for one the caller knows the viewer decides)."""
     rows = await session.execute(
         select(User.id, User.display_name)
-        .where(
-            User.division_id == idea.division_id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER))
-        )
+        .where(User.division_id == division_id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER)))
         .order_by(User.display_name)
     )
     return [Colleague(*row) for row in rows]

@@ -233,21 +233,40 @@ async def _waste_types_of(session: AsyncSession, idea_ids: Sequence[uuid.UUID]) 
 
 async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> IdeaDetail:
     """An idea with its timeline; :class:`NotFound` unless the viewer may see it."""
+    return await _detail(session, viewer, Idea.id == idea_id)
+
+
+async def idea_by_reference(session: AsyncSession, viewer: CurrentUser, reference: str) -> IdeaDetail:
+    """:func:`get_idea` by the idea's reference (refused as :func:`find_by_reference` refuses)."""
+    return await _detail(session, viewer, Idea.reference == reference.upper())
+
+
+async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnElement[bool]) -> IdeaDetail:
+    """The idea ``which`` names, its people, and whether the viewer supports and follows it, in one
+    statement; its timeline and waste types in one each."""
     submitter = aliased(User)
     owner = aliased(User)
     row = (
         await session.execute(
-            select(Idea, Division.name, Force.code, submitter.display_name, owner.display_name)
+            select(
+                Idea,
+                Division.name,
+                Force.code,
+                submitter.display_name,
+                owner.display_name,
+                exists().where(IdeaSupport.idea_id == Idea.id, IdeaSupport.user_id == viewer.id),
+                exists().where(IdeaFollower.idea_id == Idea.id, IdeaFollower.user_id == viewer.id),
+            )
             .join(Division, Division.id == Idea.division_id)
             .join(Force, Force.id == Idea.force_id)
             .join(submitter, submitter.id == Idea.submitter_id)
             .outerjoin(owner, owner.id == Idea.owner_id)
-            .where(Idea.id == idea_id, visible(viewer))
+            .where(which, visible(viewer))
         )
     ).first()
     if row is None:
-        raise await not_found(session, Idea.id, Permission.VIEW_WORK, Idea.id == idea_id)
-    idea, division_name, force_code, submitter_name, owner_name = row
+        raise await not_found(session, Idea.id, Permission.VIEW_WORK, which)
+    idea, division_name, force_code, submitter_name, owner_name, supports, follows = row
     full_record = sees_full_record(viewer, idea)
     events = await session.execute(
         select(IdeaEvent, User.display_name)
@@ -277,14 +296,6 @@ async def get_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUI
         for event, actor_name in events
         if full_record or event.to_status
     )
-    supports = (
-        await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
-    ).scalar_one()
-    follows = (
-        await session.execute(
-            select(exists().where(IdeaFollower.idea_id == idea.id, IdeaFollower.user_id == viewer.id))
-        )
-    ).scalar_one()
     return IdeaDetail(
         id=idea.id,
         reference=idea.reference,

@@ -16,18 +16,16 @@ from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.charts.xmr import xmr_chart
 from quest.clock import LONDON
 from quest.errors import Conflict, NotFound, ValidationFailed
 from quest.ideas import decisions, services
+from quest.ideas.page import idea_page
 from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import NEEDS_A_REASON, VERBS, MoveRequest, allowed_moves
+from quest.ideas.workflow import MoveRequest
 from quest.metrics import links
 from quest.org.services import list_divisions
-from quest.savings import claim_workflow
 from quest.savings import services as savings
-from quest.savings.rules import Grade
 from quest.waste.services import get_waste
 from quest.waste.types import WasteType
 from quest.web.dependencies import DatabaseSession
@@ -282,61 +280,7 @@ class IdeaPages(Controller):
         replace: uuid.UUID | None = None,
         **extra: Any,
     ) -> Template:
-        viewer = signed_in_user(request)
-        detail = await services.get_idea(db_session, viewer, await self._idea_id(request, db_session, reference))
-        similar = await services.similar_ideas(db_session, viewer, detail.title, exclude=detail.id)
-        place = {"force_id": detail.force_id, "division_id": detail.division_id}
-        may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
-        may_claim = access.covers(viewer, Permission.CLAIM_SAVINGS, **place) and claim_workflow.open_to_savings(
-            detail.status
-        )
-        ledger = await savings.ledger_for_idea(db_session, viewer, detail.id)
-        replacing = next((claim for claim in ledger.claims if claim.id == replace and may_claim), None)
-        if replacing is not None and "values" not in extra:
-            extra["values"] = savings.ClaimInput.of(replacing, detail.status) | {"supersedes": str(replacing.id)}
-        impact = [
-            (
-                linked,
-                xmr_chart(
-                    linked.impact.chart,
-                    target=linked.metric.target,
-                    rebase_labels=linked.chart_labels,
-                ),
-            )
-            for linked in await links.idea_impact(db_session, viewer, detail.id)
-        ]
-        context = {
-            "idea": detail,
-            "similar": similar,
-            "errors": {},
-            "values": {},
-            "may_decide": may_decide,
-            "moves": [(status, VERBS[status]) for status in allowed_moves(detail.status)] if may_decide else [],
-            "needs_a_reason": NEEDS_A_REASON,
-            "owners": await decisions.possible_owners(db_session, viewer, detail.id) if may_decide else [],
-            "ledger": ledger,
-            "open_to_savings": claim_workflow.open_to_savings(detail.status),
-            "new_claim_status": claim_workflow.new_claim_status(detail.status),
-            "may_claim": may_claim,
-            "replacing": replacing,
-            "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],
-            "may_adopt": (
-                detail.status is IdeaStatus.IMPLEMENTED
-                and access.may(viewer, Permission.CONTRIBUTE)
-                and viewer.division_id != detail.division_id
-            ),
-            "impact": impact,
-            "impact_options": [(str(linked.metric.id), linked.metric.name) for linked, _chart in impact],
-            "linkable": [
-                (str(metric.id), metric.name)
-                for metric in await links.linkable_metrics(db_session, viewer, detail.id, detail.division_id)
-            ]
-            if may_decide
-            else [],
-            "spread": await decisions.spread(db_session, detail.id),
-            "adopted_from": await services.reference_of(db_session, detail.adopted_from_id),
-            **extra,
-        }
+        context = (await idea_page(db_session, signed_in_user(request), reference)).context(replace) | extra
         return page(request, "ideas/show.html", context, status_code=status_code)
 
     @post("/{reference:str}/decision", opt={"draft": "Your decision"})

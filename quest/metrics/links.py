@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import decimal
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from quest.accounts import access
 from quest.accounts.access import Permission
@@ -28,12 +32,14 @@ from quest.audit.recorder import act_as
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas.decisions import decidable_idea
 from quest.ideas.models import Idea
-from quest.ideas.services import add_event, visible
+from quest.ideas.services import IdeaDetail, add_event, visible
 from quest.metrics.impact import Impact, before_and_after, wording
-from quest.metrics.models import IdeaMetric
-from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, measures_judging, readings_of
+from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, summaries
 from quest.savings.rules import rests_on
-from quest.savings.services import ClaimRow, ledger_for_idea
+from quest.savings.services import ClaimRow, idea_ledger
+
+_SUMMARY_FIELDS = tuple(field.name for field in dataclasses.fields(MetricSummary))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +84,19 @@ class LinkedMetric:
 
 
 async def linkable_metrics(
-    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, division_id: uuid.UUID
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    division_id: uuid.UUID,
+    *,
+    linked: set[uuid.UUID] | None = None,
 ) -> list[MetricSummary]:
-    """Measures of the idea's division not yet linked to it (for its manager's form)."""
-    linked = set((await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars())
+    """Measures of the idea's division not yet linked to it (for its manager's form). ``linked``: the
+    measures in use linked to it, when the caller has them (its impact) and need not ask again."""
+    if linked is None:
+        linked = set(
+            (await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars()
+        )
     return [
         metric for metric in await list_metrics(session, viewer, division_id=division_id) if metric.id not in linked
     ]
@@ -149,31 +164,53 @@ async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
-    links = list(
-        (
-            await session.execute(
-                select(IdeaMetric).where(IdeaMetric.idea_id == idea.id).order_by(IdeaMetric.created_at)
-            )
-        ).scalars()
-    )
-    measures = await measures_judging(session, idea.id)
     # None in the library view: the ledger keeps the claims with the division.
-    claims = (await ledger_for_idea(session, viewer, idea.id)).claims
-    changes = await _changes_of(session, viewer, list(measures))
+    return await impact_of(session, viewer, idea, (await idea_ledger(session, viewer, idea)).claims)
+
+
+async def impact_of(
+    session: AsyncSession, viewer: CurrentUser, idea: Idea | IdeaDetail, claims: list[ClaimRow]
+) -> list[LinkedMetric]:
+    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims.
+    Two statements whatever the number of measures: the measures with every change to them (this idea's
+    links among them), and all their readings; one when no measure is linked."""
+    # The measures in use linked to the idea, each with every change to it, whoever's idea made it. Those
+    # who may see the idea see its impact, beyond the measure's division (the module's docstring).
+    linked = aliased(IdeaMetric)
+    rows = (
+        await session.execute(
+            summaries()
+            .add_columns(
+                IdeaMetric.id.label("link_id"),
+                IdeaMetric.idea_id,
+                IdeaMetric.change_date,
+                IdeaMetric.created_at.label("linked_at"),
+                Idea.reference,
+                visible(viewer).label("seen"),
+            )
+            .join(IdeaMetric, IdeaMetric.metric_id == Metric.id)
+            .join(Idea, Idea.id == IdeaMetric.idea_id)
+            .where(Metric.id.in_(select(linked.metric_id).where(linked.idea_id == idea.id)))
+            .order_by(IdeaMetric.change_date, Idea.reference)
+        )
+    ).all()
+    if not rows:
+        return []
+    measures = {row.id: MetricSummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS}) for row in rows}
+    changes = _changes_of(rows)
+    readings = await _readings_of(session, list(measures))
     found = []
-    for link in links:
-        metric = measures.get(link.metric_id)
-        if metric is None:
-            continue  # a measure no longer in use
+    for link in sorted((row for row in rows if row.idea_id == idea.id), key=lambda row: (row.linked_at, row.link_id)):
+        metric = measures[link.id]
         measure_changes = changes.get(metric.id, {})
         same_day = measure_changes.get(link.change_date, MeasureChange())
         found.append(
             LinkedMetric(
-                link_id=link.id,
+                link_id=link.link_id,
                 metric=metric,
                 change_date=link.change_date,
                 impact=before_and_after(
-                    await readings_of(session, metric, limit=None), link.change_date, metric.direction, measure_changes
+                    readings.get(metric.id, []), link.change_date, metric.direction, measure_changes
                 ),
                 claims=[
                     claim for claim in claims if rests_on(claim.metric_id, claim.mechanism, metric.id, metric.name)
@@ -189,28 +226,36 @@ async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.
     return found
 
 
-async def _changes_of(
-    session: AsyncSession, viewer: CurrentUser, metric_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[datetime.date, MeasureChange]]:
+def _changes_of(rows: Sequence[Row[*tuple[Any, ...]]]) -> dict[uuid.UUID, dict[datetime.date, MeasureChange]]:
     """Every change date of each measure, whoever's idea made it: the measure's segments, which every
-    idea's impact is read from. Each names the ideas that made it, if the viewer may see them."""
-    if not metric_ids:
-        return {}
-    rows = await session.execute(
-        select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference, visible(viewer).label("seen"))
-        .join(Idea, Idea.id == IdeaMetric.idea_id)
-        .where(IdeaMetric.metric_id.in_(metric_ids))
-        .order_by(IdeaMetric.change_date, Idea.reference)
-    )
+    idea's impact is read from. Each names the ideas that made it, if the viewer may see them (``rows``:
+    a measure's id, a change's date, the idea's reference and whether the viewer sees it; in order of
+    date, then reference)."""
     changes: dict[uuid.UUID, dict[datetime.date, MeasureChange]] = defaultdict(dict)
-    for metric_id, day, reference, seen in rows:
-        change = changes[metric_id].get(day, MeasureChange())
-        changes[metric_id][day] = (
-            dataclasses.replace(change, references=(*change.references, reference))
-            if seen
+    for row in rows:
+        change = changes[row.id].get(row.change_date, MeasureChange())
+        changes[row.id][row.change_date] = (
+            dataclasses.replace(change, references=(*change.references, row.reference))
+            if row.seen
             else dataclasses.replace(change, unnamed=change.unnamed + 1)
         )
     return changes
+
+
+async def _readings_of(
+    session: AsyncSession, metric_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]]:
+    """Every reading of each measure (the caller may see them: they judge an idea it may see), oldest
+    first, in one statement."""
+    found: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
+    rows = await session.execute(
+        select(Reading.metric_id, Reading.period_date, Reading.value)
+        .where(Reading.metric_id.in_(metric_ids))
+        .order_by(Reading.metric_id, Reading.period_date)
+    )
+    for metric_id, period, value in rows:
+        found[metric_id].append((period, value))
+    return found
 
 
 async def rebase_labels(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> dict[datetime.date, str]:

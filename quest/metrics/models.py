@@ -10,11 +10,11 @@ from typing import cast
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
-from quest.columns import enum_column
+from quest.columns import enum_column, matching_key_of
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 
 VALUE = Numeric(14, 4)
@@ -26,6 +26,9 @@ class Metric(UUIDv7AuditBase, Audited):
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
     division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(String(120))
+    # The name as a claim's mechanism is compared with it (quest.text.matching_key), for the ledger's
+    # queries; left out of the audit trail (its attribute starts with "_"), as it repeats the name.
+    _name_key: Mapped[str] = mapped_column("name_key", Text, default=matching_key_of("name"))
     unit: Mapped[str] = mapped_column(String(40))
     kind: Mapped[MetricKind] = mapped_column(enum_column(MetricKind, "metric_kind"))
     direction: Mapped[Direction] = mapped_column(enum_column(Direction, "metric_direction"))

@@ -28,7 +28,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
 from quest.errors import ValidationFailed
-from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division
 from quest.org.services import contributing_division
@@ -188,8 +188,9 @@ async def _managing_division(
     return place
 
 
-def _summaries() -> Select[*tuple[Any, ...]]:
-    """The active measures, as :class:`MetricSummary` rows: in no one's scope yet; the caller adds it."""
+def summaries() -> Select[*tuple[Any, ...]]:
+    """The active measures, as :class:`MetricSummary` rows: in no one's scope yet; the caller adds it (or,
+    for an idea's impact, has checked that the viewer may see the idea: quest.metrics.links)."""
     return (
         select(
             Metric.id,
@@ -218,7 +219,7 @@ async def list_metrics(
 ) -> list[MetricSummary]:
     """The active measures in the viewer's reach (of a kind, of a division, or just ``only``)."""
     access.require(viewer, Permission.VIEW_WORK)
-    statement = _summaries().where(_in_reach(viewer)).order_by(Division.name, Metric.name)
+    statement = summaries().where(_in_reach(viewer)).order_by(Division.name, Metric.name)
     if kind is not None:
         statement = statement.where(Metric.kind == kind)
     if only is not None:
@@ -226,16 +227,6 @@ async def list_metrics(
     if division_id is not None:
         statement = statement.where(Metric.division_id == division_id)
     return [MetricSummary(**row._asdict()) for row in await session.execute(statement)]
-
-
-async def measures_judging(session: AsyncSession, idea_id: uuid.UUID) -> dict[uuid.UUID, MetricSummary]:
-    """The active measures an idea is judged by, for its impact, whoever may see the idea: the caller
-    has checked that. An implemented idea's impact is shown in the practice library, beyond the
-    measure's division (VIEW_WORK), so no other scope applies here."""
-    rows = await session.execute(
-        _summaries().join(IdeaMetric, IdeaMetric.metric_id == Metric.id).where(IdeaMetric.idea_id == idea_id)
-    )
-    return {row.id: MetricSummary(**row._asdict()) for row in rows}
 
 
 async def get_metric(session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID) -> MetricSummary:

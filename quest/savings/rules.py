@@ -17,8 +17,11 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from quest.text import matching_key
 
 PENNY = decimal.Decimal("0.01")
 D = decimal.Decimal
@@ -170,8 +173,8 @@ class ClaimFacts:
 
 
 def mechanism_key(mechanism: str) -> str:
-    """Mechanisms match whatever their case and spacing."""
-    return " ".join(mechanism.lower().split())
+    """Mechanisms match whatever their case and spacing (kept in a column for the ledger's queries)."""
+    return matching_key(mechanism)
 
 
 def rests_on(claim_metric_id: object | None, claim_mechanism: str, metric_id: object, metric_name: str) -> bool:
@@ -193,39 +196,72 @@ def _same_saving(first: ClaimFacts, second: ClaimFacts) -> bool:
     return first.idea_id != second.idea_id and bool(first.measure_changes & second.measure_changes)
 
 
-def double_counts(claims: Sequence[ClaimFacts]) -> list[list[ClaimFacts]]:
-    """Groups of live claims that may count the same saving twice: same division, the same saving
-    (``_same_saving``), overlapping periods (chained: if A overlaps B and B overlaps C, they are one
-    group)."""
+def may_double_count(first: ClaimFacts, second: ClaimFacts) -> bool:
+    """The rule for a pair: two live claims of one division, over overlapping periods, that may be the
+    same saving (``_same_saving``). The ledger asks the database the same question
+    (``quest.savings.services.double_count_pairs``); a test holds the two to the same answers."""
+    return (
+        first.id != second.id
+        and first.status.live
+        and second.status.live
+        and first.division_id == second.division_id
+        and _overlap(first, second)
+        and _same_saving(first, second)
+    )
+
+
+Pairs = Iterable[tuple[str, str]]
+
+
+def pairs_among(claims: Sequence[ClaimFacts]) -> set[tuple[str, str]]:
+    """Every pair of ``claims`` that may count one saving twice, by :func:`may_double_count`: each pair
+    once, the lesser id first. (Every claim against every other: for a handful; a ledger asks the
+    database.)"""
+    return {
+        (min(first.id, second.id), max(first.id, second.id))
+        for index, first in enumerate(claims)
+        for second in claims[index + 1 :]
+        if may_double_count(first, second)
+    }
+
+
+def double_counts(claims: Sequence[ClaimFacts], pairs: Pairs | None = None) -> list[list[ClaimFacts]]:
+    """Groups of live claims that may count the same saving twice: claims joined by a pair that may
+    double count (chained: if A pairs with B and B with C, they are one group). ``pairs`` are those
+    found by the database (they may name claims not given, which then join no group); without them,
+    the pairs among ``claims`` by :func:`pairs_among`. A group starts from its earliest claim and grows
+    in the order the claims are given."""
     live = [claim for claim in claims if claim.status.live]
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for first, second in pairs_among(live) if pairs is None else pairs:
+        neighbours[first].add(second)
+        neighbours[second].add(first)
+    paired = [claim for claim in live if neighbours[claim.id]]
     groups: list[list[ClaimFacts]] = []
     seen: set[str] = set()
-    for claim in sorted(live, key=lambda claim: (claim.created_at, claim.id)):
+    for claim in sorted(paired, key=lambda claim: (claim.created_at, claim.id)):
         if claim.id in seen:
             continue
         group = [claim]
-        seen.add(claim.id)
+        members = {claim.id}
         grew = True
         while grew:
             grew = False
-            for other in live:
-                if other.id in seen:
-                    continue
-                if other.division_id == claim.division_id and any(
-                    _same_saving(other, member) and _overlap(other, member) for member in group
-                ):
+            for other in paired:
+                if other.id not in seen and other.id not in members and neighbours[other.id] & members:
                     group.append(other)
-                    seen.add(other.id)
+                    members.add(other.id)
                     grew = True
+        seen.update(members)
         if len(group) > 1:
             groups.append(group)
     return groups
 
 
-def clashes(claims: Sequence[ClaimFacts]) -> dict[str, list[str]]:
+def clashes(claims: Sequence[ClaimFacts], pairs: Pairs | None = None) -> dict[str, list[str]]:
     """For each claim flagged as a possible double count, the ids of the claims it clashes with."""
     found: dict[str, list[str]] = {}
-    for group in double_counts(claims):
+    for group in double_counts(claims, pairs):
         for claim in group:
             found[claim.id] = [other.id for other in group if other.id != claim.id]
     return found
@@ -234,12 +270,11 @@ def clashes(claims: Sequence[ClaimFacts]) -> dict[str, list[str]]:
 _PRECEDENCE = {ClaimStatus.VALIDATED: 0, ClaimStatus.CLAIMED: 1, ClaimStatus.FORECAST: 2}
 
 
-def counted(claims: Sequence[ClaimFacts]) -> list[ClaimFacts]:
+def counted(claims: Sequence[ClaimFacts], groups: list[list[ClaimFacts]] | None = None) -> list[ClaimFacts]:
     """The live claims that count in totals: from each double-count group, only the most assured claim
     (validated, then claimed, then forecast; the earliest if they tie)."""
-    groups = double_counts(claims)
     left_out: set[str] = set()
-    for group in groups:
+    for group in double_counts(claims) if groups is None else groups:
         keep = min(group, key=lambda claim: (_PRECEDENCE[claim.status], claim.created_at, claim.id))
         left_out.update(claim.id for claim in group if claim is not keep)
     return [claim for claim in claims if claim.status.live and claim.id not in left_out]
@@ -283,11 +318,15 @@ class Totals:
         }
 
 
-def totals(claims: Sequence[ClaimFacts], year: int | None, productive_hours: decimal.Decimal) -> Totals:
+def totals(
+    claims: Sequence[ClaimFacts], year: int | None, productive_hours: decimal.Decimal, pairs: Pairs | None = None
+) -> Totals:
     """Validated, claimed and forecast savings apart; for financial year ``year``, or a full year's
-    worth of every live claim when ``year`` is None. Double counts count once."""
+    worth of every live claim when ``year`` is None. Double counts count once (``pairs`` as for
+    :func:`double_counts`)."""
+    groups = double_counts(claims, pairs)
     sums = {status: [D(0), D(0), D(0)] for status in _PRECEDENCE}
-    for claim in counted(claims):
+    for claim in counted(claims, groups):
         share = D(1) if year is None else share_in_year(claim.period_start, claim.period_end, year)
         if not share:
             continue
@@ -312,5 +351,5 @@ def totals(claims: Sequence[ClaimFacts], year: int | None, productive_hours: dec
         validated=total(sums[ClaimStatus.VALIDATED]),
         claimed=total(sums[ClaimStatus.CLAIMED]),
         forecast=total(sums[ClaimStatus.FORECAST]),
-        flagged_double_counts=len(double_counts(claims)),
+        flagged_double_counts=len(groups),
     )

@@ -17,7 +17,7 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -32,7 +32,7 @@ from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas.decisions import force_settings
 from quest.ideas.models import Idea
-from quest.ideas.services import add_event, sees_full_record, visible
+from quest.ideas.services import IdeaDetail, add_event, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify, notify_validators
@@ -50,10 +50,10 @@ from quest.savings.rules import (
     Rate,
     Totals,
     clashes,
+    financial_year_bounds,
     latest_period_start,
     part_of_year,
     rate_on,
-    rests_on,
     share_in_year,
     totals,
     value_of_hours,
@@ -548,8 +548,6 @@ class ClaimRow:
     version: int
     supersedes_id: uuid.UUID | None
     metric_id: uuid.UUID | None
-    # The changes to measures it rests on: (measure id, change date) of its idea's links.
-    measure_changes: frozenset[tuple[str, datetime.date]] = frozenset()
     # A possible double count, and the claims it may count twice.
     clashes_with: tuple[Clash, ...] = ()
     # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
@@ -577,6 +575,7 @@ class ClaimRow:
         return claim_workflow.replacing_claims_a_forecast(self.status, idea_status)
 
     def facts(self) -> ClaimFacts:
+        """What the totals need (the pairs that may double count come from :func:`double_count_pairs`)."""
         return ClaimFacts(
             id=str(self.id),
             division_id=str(self.division_id),
@@ -589,39 +588,59 @@ class ClaimRow:
             hours_per_year=self.hours_per_year,
             created_at=self.created_at,
             idea_id=str(self.idea_id),
-            measure_changes=self.measure_changes,
         )
 
 
-async def _measure_changes(
-    session: AsyncSession, where: ColumnElement[bool], claims: list[ClaimRow]
-) -> dict[uuid.UUID, frozenset[tuple[str, datetime.date]]]:
-    """For each claim (those ``where`` selects), the changes to measures it rests on: its idea's linked
-    measures that it names or whose name is its mechanism, each with the idea's change date. The ideas
-    are chosen by a subquery, not a list of ids, so a force's whole ledger is one statement."""
-    if not claims:
-        return {}
-    links = (
-        await session.execute(
-            select(IdeaMetric.idea_id, IdeaMetric.metric_id, IdeaMetric.change_date, Metric.name)
-            .join(Metric, Metric.id == IdeaMetric.metric_id)
-            .where(IdeaMetric.idea_id.in_(select(SavingsClaim.idea_id).where(where)))
-        )
-    ).all()
-    by_idea: dict[uuid.UUID, list[tuple[uuid.UUID, datetime.date, str]]] = {}
-    for idea_id, metric_id, change_date, name in links:
-        by_idea.setdefault(idea_id, []).append((metric_id, change_date, name))
-    return {
-        claim.id: frozenset(
-            (str(metric_id), change_date)
-            for metric_id, change_date, name in by_idea.get(claim.idea_id, [])
-            if rests_on(claim.metric_id, claim.mechanism, metric_id, name)
-        )
-        for claim in claims
-    }
+_LIVE = tuple(status for status in ClaimStatus if status.live)
 
 
-async def _claims(session: AsyncSession, where: ColumnElement[bool], year: int | None = None) -> list[ClaimRow]:
+def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
+    """The pairs of claims that may count one saving twice, each once (the lesser id first): the rule of
+    :func:`quest.savings.rules.may_double_count`, asked of the database. A self-join of the live claims
+    ``where`` selects (written on :class:`SavingsClaim`, the first of the pair; the second is in its
+    division, so in the same reach) on division and overlapping periods, and either the same mechanism
+    (its matching key) or, for two ideas, one change to a measure (the same measure and change date)
+    that both rest on (:func:`quest.savings.rules.rests_on`: they name it, or their mechanism is its
+    name). Two indexed joins, not every claim against every other."""
+    first, second = SavingsClaim, aliased(SavingsClaim)
+    both = (
+        where,
+        first.status.in_(_LIVE),
+        second.status.in_(_LIVE),
+        or_(second.period_end.is_(None), first.period_start <= second.period_end),
+        or_(first.period_end.is_(None), second.period_start <= first.period_end),
+    )
+    pair = select(first.id.label("first_id"), second.id.label("second_id"))
+    same_division = and_(second.division_id == first.division_id, first.id < second.id)
+    by_mechanism = pair.join(second, and_(same_division, second._mechanism_key == first._mechanism_key)).where(*both)
+    first_link, second_link = aliased(IdeaMetric), aliased(IdeaMetric)
+    by_measure = (
+        pair.join(first_link, first_link.idea_id == first.idea_id)
+        .join(Metric, Metric.id == first_link.metric_id)
+        .join(
+            second_link,
+            and_(
+                second_link.metric_id == first_link.metric_id,
+                second_link.change_date == first_link.change_date,
+                second_link.idea_id != first.idea_id,
+            ),
+        )
+        .join(second, and_(same_division, second.idea_id == second_link.idea_id))
+        .where(
+            *both,
+            or_(first.metric_id == Metric.id, first._mechanism_key == Metric._name_key),
+            or_(second.metric_id == Metric.id, second._mechanism_key == Metric._name_key),
+        )
+    )
+    return union(by_mechanism, by_measure)
+
+
+async def _pairs(session: AsyncSession, statement: Select[uuid.UUID, uuid.UUID]) -> list[tuple[str, str]]:
+    return [(str(first), str(second)) for first, second in await session.execute(statement)]
+
+
+async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+    """The claims ``where`` selects, oldest first, with their idea, division and people's names."""
     claimant, decider = aliased(User), aliased(User)
     rows = await session.execute(
         select(
@@ -657,12 +676,15 @@ async def _claims(session: AsyncSession, where: ColumnElement[bool], year: int |
         .join(claimant, claimant.id == SavingsClaim.claimed_by)
         .outerjoin(decider, decider.id == SavingsClaim.decided_by)
         .where(where)
-        .order_by(SavingsClaim.created_at)
+        .order_by(SavingsClaim.created_at, SavingsClaim.id)
     )
-    found = [ClaimRow(*row) for row in rows]  # type: ignore[call-arg]
-    changes = await _measure_changes(session, where, found)
-    found = [dataclasses.replace(row, measure_changes=changes.get(row.id, frozenset())) for row in found]
-    clashing = clashes([row.facts() for row in found])
+    return [ClaimRow(*row) for row in rows]  # type: ignore[call-arg]
+
+
+def _flagged(found: list[ClaimRow], pairs: list[tuple[str, str]], year: int | None = None) -> list[ClaimRow]:
+    """The claims with the claims each may count twice (every member of its group must be in ``found``)
+    and, for a financial year, the share of it that falls in that year."""
+    clashing = clashes([row.facts() for row in found], pairs)
     by_id = {str(row.id): row for row in found}
     return [
         dataclasses.replace(
@@ -682,6 +704,49 @@ async def _claims(session: AsyncSession, where: ColumnElement[bool], year: int |
     ]
 
 
+class Claims(list[ClaimRow]):
+    """Claims read with their flags, and the pairs that may double count among the claims they were read
+    from (for the totals)."""
+
+    def __init__(self, rows: list[ClaimRow], pairs: list[tuple[str, str]]) -> None:
+        super().__init__(rows)
+        self.pairs = pairs
+
+
+async def _claims(
+    session: AsyncSession,
+    where: ColumnElement[bool],
+    year: int | None = None,
+    *,
+    only: ColumnElement[bool] | None = None,
+) -> Claims:
+    """The claims ``where`` selects, oldest first, each with the claims it may count twice (and, for
+    financial year ``year``, its share of it). With ``only``: of those, the ones ``only`` selects, and
+    the members of double-count groups, so that each group is whole (its most assured claim is the one
+    counted). Two statements: the pairs (ids only), then the claims."""
+    pairs_statement = double_count_pairs(where).subquery()
+    pairs = await _pairs(session, select(pairs_statement))
+    if only is not None:
+        paired = union(select(pairs_statement.c.first_id), select(pairs_statement.c.second_id))
+        where = and_(where, or_(only, SavingsClaim.id.in_(paired)) if pairs else only)
+    return Claims(_flagged(await _claim_rows(session, where), pairs, year), pairs)
+
+
+def _reached(start: set[str], pairs: list[tuple[str, str]]) -> set[str]:
+    """The claims joined to ``start`` through ``pairs``, chained: their double-count groups."""
+    neighbours: dict[str, set[str]] = {}
+    for first, second in pairs:
+        neighbours.setdefault(first, set()).add(second)
+        neighbours.setdefault(second, set()).add(first)
+    reached, frontier = set(start), list(start)
+    while frontier:
+        for other in neighbours.get(frontier.pop(), ()):
+            if other not in reached:
+                reached.add(other)
+                frontier.append(other)
+    return reached
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     claims: list[ClaimRow]
@@ -697,14 +762,34 @@ async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
-    division_claims = await _claims(session, SavingsClaim.division_id == idea.division_id)
-    mine = [claim for claim in division_claims if claim.idea_id == idea.id]
-    settings = await force_settings(session, idea.force_id)
-    hours = settings.productive_hours_per_fte
-    if not sees_full_record(viewer, idea):
+    return await idea_ledger(session, viewer, idea)
+
+
+async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Idea | IdeaDetail) -> Ledger:
+    """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
+    idea's claims; if any is live, for the pairs that may double count in its division, and the other
+    claims of their groups (only when there are some); and for the force's productive hours."""
+    full_record = sees_full_record(viewer, idea)
+    mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
+    if not mine:  # no claims: nothing to total, whatever the force's productive hours
+        return Ledger([], totals([], None, DEFAULT_PRODUCTIVE_HOURS), None, library_view=not full_record)
+    hours = (await force_settings(session, idea.force_id)).productive_hours_per_fte
+    if not full_record:
         validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
         return Ledger([], totals(validated, None, hours), None, library_view=True)
-    return Ledger(mine, totals([claim.facts() for claim in mine], None, hours), None)
+    live = any(claim.status.live for claim in mine)
+    in_division = double_count_pairs(SavingsClaim.division_id == idea.division_id)
+    pairs = await _pairs(session, select(in_division.subquery())) if live else []
+    own = {str(claim.id) for claim in mine}
+    others = _reached(own, pairs) - own
+    found = mine
+    if others:
+        found = sorted(
+            [*mine, *await _claim_rows(session, SavingsClaim.id.in_([uuid.UUID(other) for other in others]))],
+            key=lambda row: (row.created_at, row.id),
+        )
+    flagged = [row for row in _flagged(found, pairs) if str(row.id) in own]
+    return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, pairs), None)
 
 
 async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[ClaimRow]:
@@ -719,17 +804,27 @@ async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
 async def ledger_for_force(
     session: AsyncSession, viewer: CurrentUser, year: int, *, status: ClaimStatus | None = None
 ) -> Ledger:
-    """The claims in the viewer's reach (a validator's force, say) and the year's totals."""
+    """The claims in the viewer's reach (those of ``status``, or all), and financial year ``year``'s
+    totals. The database finds the pairs that may double count; the claims read are those shown, the
+    live ones with a share in the year, and the members of double-count groups (so each group is whole,
+    as its most assured claim is the one that counts)."""
     access.require(viewer, Permission.VIEW_WORK)
     in_reach = access.scope(
         viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
     )
-    claims = await _claims(session, in_reach, year)
+    first_day, last_day = financial_year_bounds(year)
+    in_year = and_(
+        SavingsClaim.status.in_(_LIVE),
+        SavingsClaim.period_start <= last_day,
+        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day),
+    )
+    claims = await _claims(
+        session, in_reach, year, only=or_(true() if status is None else SavingsClaim.status == status, in_year)
+    )
     hours = (
         (await force_settings(session, viewer.force_id)).productive_hours_per_fte
         if viewer.force_id
         else DEFAULT_PRODUCTIVE_HOURS
     )
-    year_totals = totals([claim.facts() for claim in claims], year, hours)
-    shown = [claim for claim in claims if status is None or claim.status is status]
-    return Ledger(shown, year_totals, year)
+    year_totals = totals([claim.facts() for claim in claims], year, hours, claims.pairs)
+    return Ledger([claim for claim in claims if status is None or claim.status is status], year_totals, year)

@@ -1,0 +1,115 @@
+"""The idea page: everything it shows, asked of the database once for each thing.
+
+The idea (with its people, and whether the viewer supports and follows it), its timeline, its waste
+types, similar ideas, its savings ledger, its impact (the linked measures, every change to them, and
+their readings: one statement each, whatever their number), and for its managers who may own it and
+which measures could be linked; where it spread to. What the viewer may do is worked out from the
+viewer, not asked again. The page's handler and the re-render of each of its forms use this.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.charts.xmr import xmr_chart
+from quest.ideas import decisions, services
+from quest.ideas.decisions import Adoption, Colleague
+from quest.ideas.services import IdeaDetail, SimilarIdea
+from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
+from quest.metrics.links import LinkedMetric, impact_of, linkable_metrics
+from quest.metrics.services import MetricSummary
+from quest.savings import claim_workflow
+from quest.savings import services as savings
+from quest.savings.rules import Grade
+
+GRADE_OPTIONS = [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)]
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaPage:
+    idea: IdeaDetail
+    similar: list[SimilarIdea]
+    ledger: savings.Ledger
+    impact: list[LinkedMetric]
+    may_decide: bool
+    may_claim: bool
+    may_adopt: bool
+    # For those who decide the idea: who may own it, and the division's measures not linked to it yet.
+    owners: list[Colleague]
+    linkable: list[MetricSummary]
+    spread: list[Adoption]
+    adopted_from: str | None
+
+    def context(self, replace: uuid.UUID | None = None) -> dict[str, Any]:
+        """What ``ideas/show.html`` is given; ``replace``: the claim whose correction the savings form
+        starts from (``?replace=``), if the viewer may claim."""
+        replacing = next((claim for claim in self.ledger.claims if claim.id == replace and self.may_claim), None)
+        impact = [
+            (linked, xmr_chart(linked.impact.chart, target=linked.metric.target, rebase_labels=linked.chart_labels))
+            for linked in self.impact
+        ]
+        return {
+            "idea": self.idea,
+            "similar": self.similar,
+            "errors": {},
+            "values": (
+                savings.ClaimInput.of(replacing, self.idea.status) | {"supersedes": str(replacing.id)}
+                if replacing is not None
+                else {}
+            ),
+            "may_decide": self.may_decide,
+            "moves": [(status, VERBS[status]) for status in allowed_moves(self.idea.status)] if self.may_decide else [],
+            "needs_a_reason": NEEDS_A_REASON,
+            "owners": self.owners,
+            "ledger": self.ledger,
+            "open_to_savings": claim_workflow.open_to_savings(self.idea.status),
+            "new_claim_status": claim_workflow.new_claim_status(self.idea.status),
+            "may_claim": self.may_claim,
+            "replacing": replacing,
+            "grade_options": GRADE_OPTIONS,
+            "may_adopt": self.may_adopt,
+            "impact": impact,
+            "impact_options": [(str(linked.metric.id), linked.metric.name) for linked in self.impact],
+            "linkable": [(str(metric.id), metric.name) for metric in self.linkable],
+            "spread": self.spread,
+            "adopted_from": self.adopted_from,
+        }
+
+
+async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) -> IdeaPage:
+    """The idea page for the viewer; :class:`~quest.errors.NotFound` unless they may see the idea."""
+    detail = await services.idea_by_reference(session, viewer, reference)
+    place = {"force_id": detail.force_id, "division_id": detail.division_id}
+    may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
+    ledger = await savings.idea_ledger(session, viewer, detail)
+    impact = await impact_of(session, viewer, detail, ledger.claims)
+    return IdeaPage(
+        idea=detail,
+        similar=await services.similar_ideas(session, viewer, detail.title, exclude=detail.id),
+        ledger=ledger,
+        impact=impact,
+        may_decide=may_decide,
+        may_claim=access.covers(viewer, Permission.CLAIM_SAVINGS, **place)
+        and claim_workflow.open_to_savings(detail.status),
+        may_adopt=(
+            detail.status is IdeaStatus.IMPLEMENTED
+            and access.may(viewer, Permission.CONTRIBUTE)
+            and viewer.division_id != detail.division_id
+        ),
+        owners=await decisions.owners_in(session, detail.division_id) if may_decide else [],
+        linkable=await linkable_metrics(
+            session, viewer, detail.id, detail.division_id, linked={linked.metric.id for linked in impact}
+        )
+        if may_decide
+        else [],
+        spread=await decisions.spread(session, detail.id),
+        adopted_from=await services.reference_of(session, detail.adopted_from_id),
+    )
