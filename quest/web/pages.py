@@ -13,17 +13,21 @@ from functools import cache
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.datastructures import Cookie
 from litestar.params import QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
 from quest.accounts.access import Permission, may
-from quest.accounts.authentication import UNREAD, current_user
+from quest.accounts.authentication import current_user
 from quest.accounts.drafts import restore, take_offered
+from quest.db import reading
+from quest.notifications.services import unread_count
 from quest.paths import STATIC_DIR
 from quest.web.flash import flash
+from quest.web.state import SESSION_MAKER, renders_a_page
 
 VARY_HX_REQUEST = {"Vary": "HX-Request"}
+# Set in scope state for pages: the signed-in user's unread notifications (shown in the header).
+UNREAD = "quest.unread_notifications"
 
 # ?page=N on paged lists.
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
@@ -100,13 +104,21 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={hashlib.sha256(file.read_bytes()).hexdigest()[:12]}"
 
 
-def see_other(path: str, cookies: list[Cookie] | None = None) -> Redirect:
-    """303 See Other: after a POST, the browser GETs ``path`` (POST, redirect, GET)."""
-    return Redirect(path, status_code=303, cookies=cookies)
+async def count_unread(request: Request[Any, Any, Any]) -> None:
+    """Before a handler that may answer with a whole page, count the signed-in user's unread notifications
+    for its header (the app's ``before_request``): one query, in its own short read-only transaction, like
+    the sign-in lookup, so that it holds no lock the request's own work will want. Not for the API, nor
+    for an htmx fragment, nor for anyone not signed in."""
+    user = current_user(request)
+    if user is None or not renders_a_page(request.scope):
+        return
+    with reading():
+        async with request.app.state[SESSION_MAKER]() as session:
+            request.scope["state"][UNREAD] = await unread_count(session, user.id)
 
 
 def unread_notifications(request: Request[Any, Any, Any]) -> int:
-    """How many notifications the signed-in user has not read (counted by the authentication middleware)."""
+    """How many notifications the signed-in user has not read (counted by :func:`count_unread`)."""
     return int(request.scope.get("state", {}).get(UNREAD, 0))
 
 
