@@ -23,7 +23,6 @@ from quest.web.forms import answer_form, form_values
 from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
-ClaimId = FromPath[uuid.UUID]
 Year = Annotated[int | None, QueryParameter(name="fy", ge=2000, le=2100, required=False)]
 
 
@@ -87,7 +86,7 @@ class SavingsPages(Controller):
         viewer: Viewer,
         now: Now,
         today: Today,
-        claim_id: ClaimId,
+        claim_id: FromPath[uuid.UUID],
     ) -> Template | Redirect:
         """A validator's decision; errors are shown on the claim's own fields, named by its id."""
         values = await form_values(request)

@@ -59,39 +59,21 @@ def test_the_header_counts_unread_notifications_once_a_page_and_never_for_the_ap
 
 
 def test_a_form_answers_htmx_as_it_answers_a_browser(client: Any, demo: Any, database: Any) -> None:
-    sign_in_as(client, "staff")
-    bad = post_form(client, "/waste/new", {"waste_type": "waiting", "process": ""}, headers=HTMX)
-    assert bad.status_code == 422
-    assert 'class="govuk-error-summary' in bad.text
-    assert 'href="#process"' in bad.text
-    done = post_form(
-        client,
-        "/waste/new",
-        {
-            "waste_type": "waiting",
-            "process": "Custody handover",
-            "description": "Waiting for a free custody sergeant",
-            "minutes_per_occurrence": "20",
-            "occurrences_per_week": "15",
-            "observed_on": "2026-11-20",
-        },
-        headers=HTMX,
-        follow_redirects=False,
-    )
-    assert done.status_code == 303
-    assert done.headers["location"].startswith("/waste#waste-")
-
     idea = database(lambda maker: raise_idea(maker, STAFF, "Single crime number"))
+    sign_in_as(client, "staff")
+    comments = f"/ideas/{idea.reference}/comments"
+    empty = post_form(client, comments, {"body": "  "}, headers=HTMX)
+    assert empty.status_code == 422
+    assert 'class="govuk-error-summary' in empty.text
+    assert 'href="#body"' in empty.text
+    added = post_form(client, comments, {"body": "Tried it on nights"}, headers=HTMX, follow_redirects=False)
+    assert added.status_code == 303
+    assert added.headers["location"] == f"/ideas/{idea.reference}#timeline"
+
     sign_in_as(client, "manager")
-    moved = post_form(
-        client, f"/ideas/{idea.reference}/decision", {"to": "under_review", "version": "1"}, follow_redirects=False
-    )
-    assert moved.status_code == 303
-    stale = post_form(
-        client,
-        f"/ideas/{idea.reference}/decision",
-        {"to": "declined", "version": "1", "reason-declined": "Too late"},
-        headers=HTMX,
-    )
+    decision = f"/ideas/{idea.reference}/decision"
+    first = post_form(client, decision, {"to": "under_review", "version": "1"}, follow_redirects=False)
+    assert first.status_code == 303
+    stale = post_form(client, decision, {"to": "declined", "version": "1", "reason-declined": "Late"}, headers=HTMX)
     assert stale.status_code == 409
     assert "This idea changed since you opened it" in stale.text
