@@ -53,7 +53,7 @@ from quest.web.errors import (
 )
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
-from quest.web.pages import can, count_unread, navigation, static_url, unread_notifications
+from quest.web.pages import UnreadCountMiddleware, can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
 from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
@@ -135,10 +135,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
-        # In this order: who is asking; the CSRF check; refusing what is not text (quest.text); then
-        # keeping or giving back a form's draft.
+        # In this order: who is asking; their unread notifications, for a page's header; the CSRF check;
+        # refusing what is not text (quest.text); then keeping or giving back a form's draft.
         middleware=[
             AuthenticationMiddleware(),
+            UnreadCountMiddleware(),
             DefineMiddleware(CsrfMiddleware, config=csrf),
             TextInputMiddleware(),
             DraftMiddleware(),
@@ -146,7 +147,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         guards=[require_sign_in],
         # Every handler may declare these by name (see quest.web.dependencies).
         dependencies=PROVIDED,
-        before_request=count_unread,
         template_config=templates,
         exception_handlers={
             QuestError: quest_error_handler,

@@ -50,6 +50,10 @@ def test_the_header_counts_unread_notifications_once_a_page_and_never_for_the_ap
     assert re.search(r"quest-count\">\s*1 new\s*<", bad.text)
     assert len(unread_counts) == 1
 
+    refused = client.post("/waste/new", data={"waste_type": "waiting"})  # no CSRF token: refused before any handler
+    assert refused.status_code == 403
+    assert re.search(r"quest-count\">\s*1 new\s*<", refused.text)
+
     unread_counts.clear()
     fragment = client.get("/ideas", headers=HTMX)
     assert fragment.status_code == 200
