@@ -17,15 +17,7 @@ from litestar.static_files import create_static_files_router
 
 from quest import __version__
 from quest.accounts.api import MeApi
-from quest.accounts.authentication import (
-    CLOCK,
-    SESSION_MAKER,
-    SESSION_POLICY,
-    AuthenticationMiddleware,
-    CsrfMiddleware,
-    current_user,
-    require_sign_in,
-)
+from quest.accounts.authentication import AuthenticationMiddleware, CsrfMiddleware, current_user, require_sign_in
 from quest.accounts.drafts import DraftMiddleware
 from quest.accounts.sessions import SessionPolicy
 from quest.accounts.web import AccountPages, SignInPages, UserPages
@@ -52,6 +44,7 @@ from quest.savings.web import ForceSettingsPages, SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware
+from quest.web.dependencies import PROVIDED
 from quest.web.errors import (
     http_exception_handler,
     internal_error_handler,
@@ -60,9 +53,10 @@ from quest.web.errors import (
 )
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
-from quest.web.pages import can, navigation, static_url, unread_notifications
+from quest.web.pages import UnreadCountMiddleware, can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
+from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
 from quest.web.templating import template_config
 from quest.web.text_input import TextInputMiddleware
 
@@ -141,15 +135,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
-        # In this order: who is asking; the CSRF check; refusing what is not text (quest.text); then
-        # keeping or giving back a form's draft.
+        # In this order: who is asking; their unread notifications, for a page's header; the CSRF check;
+        # refusing what is not text (quest.text); then keeping or giving back a form's draft.
         middleware=[
             AuthenticationMiddleware(),
+            UnreadCountMiddleware(),
             DefineMiddleware(CsrfMiddleware, config=csrf),
             TextInputMiddleware(),
             DraftMiddleware(),
         ],
         guards=[require_sign_in],
+        # Every handler may declare these by name (see quest.web.dependencies).
+        dependencies=PROVIDED,
         template_config=templates,
         exception_handlers={
             QuestError: quest_error_handler,

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Controller, Request, delete, get
+from litestar import Controller, delete, get
 from litestar.params import FromPath
 from sqlalchemy import select
 
-from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.accounts.services import revoke_own_token
 from quest.accounts.sessions import list_tokens
 from quest.org.models import Division, Force
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Viewer
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,34 +50,32 @@ class MeApi(Controller):
     tags = ["Accounts"]
 
     @get("/", summary="The signed-in user", operation_id="getMe", responses=refusals())
-    async def me(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> MeOut:
-        user = signed_in_user(request)
+    async def me(self, db_session: DatabaseSession, viewer: Viewer) -> MeOut:
         force = division = None
-        if user.force_id is not None:
-            row = (await db_session.execute(select(Force.code, Force.name).where(Force.id == user.force_id))).one()
-            force = PlaceOut(str(user.force_id), row.code, row.name)
-        if user.division_id is not None:
+        if viewer.force_id is not None:
+            row = (await db_session.execute(select(Force.code, Force.name).where(Force.id == viewer.force_id))).one()
+            force = PlaceOut(str(viewer.force_id), row.code, row.name)
+        if viewer.division_id is not None:
             row = (
-                await db_session.execute(select(Division.code, Division.name).where(Division.id == user.division_id))
+                await db_session.execute(select(Division.code, Division.name).where(Division.id == viewer.division_id))
             ).one()
-            division = PlaceOut(str(user.division_id), row.code, row.name)
+            division = PlaceOut(str(viewer.division_id), row.code, row.name)
         return MeOut(
-            id=str(user.id),
-            email=user.email,
-            display_name=user.display_name,
-            role=user.role.value,
+            id=str(viewer.id),
+            email=viewer.email,
+            display_name=viewer.display_name,
+            role=viewer.role.value,
             force=force,
             division=division,
-            authenticated_by=user.authenticated_by,
-            must_change_password=user.must_change_password,
+            authenticated_by=viewer.authenticated_by,
+            must_change_password=viewer.must_change_password,
         )
 
     @get("/tokens", summary="Your API tokens", operation_id="listMyTokens", responses=refusals())
-    async def tokens(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> list[TokenOut]:
-        user = signed_in_user(request)
+    async def tokens(self, db_session: DatabaseSession, viewer: Viewer) -> list[TokenOut]:
         return [
             TokenOut(str(token.id), token.label, token.prefix, token.created_at, token.last_used_at)
-            for token in await list_tokens(db_session, user.id)
+            for token in await list_tokens(db_session, viewer.id)
         ]
 
     @delete(
@@ -89,7 +85,6 @@ class MeApi(Controller):
         responses=refusals(404),
     )
     async def revoke_token(
-        self, request: Request[Any, Any, Any], db_session: DatabaseSession, token_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, token_id: FromPath[uuid.UUID]
     ) -> None:
-        user = signed_in_user(request)
-        await revoke_own_token(db_session, user, token_id, request.app.state[CLOCK].now())
+        await revoke_own_token(db_session, viewer, token_id, now)

@@ -38,17 +38,10 @@ from quest.accounts.sessions import (
 from quest.clock import Clock
 from quest.db import is_unreachable, reading, writing
 from quest.logs import get_logger
-from quest.notifications.services import unread_count
-
-# Keys in app.state, set by create_app.
-CLOCK = "quest.clock"
-SESSION_POLICY = "quest.session_policy"
-SESSION_MAKER = "quest.session_maker"
+from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
 
 # Set in scope state when a session cookie was sent but its session has ended.
 SESSION_ENDED = "quest.session_ended"
-# Set in scope state for pages: the signed-in user's unread notifications (shown in the header).
-UNREAD = "quest.unread_notifications"
 
 
 class PasswordChangeRequired(PermissionDeniedException):
@@ -106,8 +99,6 @@ class AuthenticationMiddleware(ASGIMiddleware):
         with reading():
             async with maker() as session:
                 user, touch = await self._identify(session, scope, state, now)
-                if user is not None and renders_a_page(scope):
-                    scope["state"][UNREAD] = await unread_count(session, user.id)
         scope["user"] = user
         await next_app(scope, receive, send)
         if touch is not None:
@@ -154,14 +145,6 @@ class AuthenticationMiddleware(ASGIMiddleware):
         assert session_id is not None
         touch = (lambda s: touch_session(s, session_id, now)) if _stale(resolved.last_seen_at, now) else None
         return resolved.user, touch
-
-
-def renders_a_page(scope: Scope) -> bool:
-    """A whole HTML page (with the header and its unread count): not the API, not an htmx fragment."""
-    if scope["path"].startswith(("/api/", "/static/", "/schema")):
-        return False
-    headers = Headers.from_scope(scope)
-    return headers.get("hx-request") != "true" or headers.get("hx-boosted") == "true"
 
 
 def _stale(moment: datetime.datetime | None, now: datetime.datetime) -> bool:

@@ -31,12 +31,13 @@ from litestar.utils import normalize_path
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from quest.accounts.authentication import CLOCK, SESSION_MAKER, cookie_value, renders_a_page
+from quest.accounts.authentication import cookie_value
 from quest.accounts.models import FormDraft, User, UserSession
 from quest.accounts.sessions import SESSION_COOKIE, digest
 from quest.clock import Clock
 from quest.db import reading, writing
 from quest.web.forms import page_of_form
+from quest.web.state import CLOCK, SESSION_MAKER, renders_a_page
 
 DRAFT_COOKIE = "quest_draft"
 LIFETIME = datetime.timedelta(hours=24)

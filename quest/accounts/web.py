@@ -13,17 +13,17 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from quest.accounts import drafts, services
-from quest.accounts.authentication import CLOCK, SESSION_POLICY, current_user, signed_in_user
+from quest.accounts.authentication import current_user
 from quest.accounts.roles import Role
 from quest.accounts.sessions import SESSION_COOKIE, list_tokens
 from quest.accounts.signin import Failed, Refused, SignedIn, sign_in, sign_out
-from quest.clock import Clock
 from quest.config import Settings
 from quest.errors import Conflict, ValidationFailed
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Viewer
 from quest.web.flash import flash
-from quest.web.forms import client_address, form_values, safe_next
-from quest.web.pages import PageNumber, page, see_other
+from quest.web.forms import answer_form, client_address, form_values, safe_next, see_other
+from quest.web.pages import PageNumber, page
+from quest.web.state import SESSION_POLICY
 
 AnyRequest = Request[Any, Any, Any]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -32,11 +32,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 def _settings(request: AnyRequest) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-def _clock(request: AnyRequest) -> Clock:
-    clock: Clock = request.app.state[CLOCK]
-    return clock
 
 
 def session_cookie(request: AnyRequest, value: str, *, expire: bool = False) -> Cookie:
@@ -67,7 +62,7 @@ class SignInPages(Controller):
         return page(request, "accounts/sign_in.html", {"values": {"next": safe_next(request.app, next)}, "errors": {}})
 
     @post("/sign-in")
-    async def sign_in(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+    async def sign_in(self, request: AnyRequest, db_session: DatabaseSession, now: Now) -> Template | Redirect:
         values = await form_values(request)
         errors = {}
         if not values.get("email", "").strip():
@@ -86,18 +81,18 @@ class SignInPages(Controller):
             password=values["password"],
             client_address=client_address(request),
             user_agent=request.headers.get("user-agent"),
-            now=_clock(request).now(),
+            now=now,
             policy=settings_policy,
             replacing_session=previous.session_id if previous else None,
         )
         match outcome:
             case SignedIn(user=user, session_secret=secret):
                 if draft := request.cookies.get(drafts.DRAFT_COOKIE):
-                    await drafts.bind(db_session, draft, user.id, _clock(request).now())
+                    await drafts.bind(db_session, draft, user.id, now)
                 target = "/account/password" if user.must_change_password else shown["next"]
                 return see_other(target, [session_cookie(request, secret)])
             case Refused(retry_at=retry_at):
-                wait = max(1, math.ceil((retry_at - _clock(request).now()).total_seconds()))
+                wait = max(1, math.ceil((retry_at - now).total_seconds()))
                 wait_text = f"{math.ceil(wait / 60)} minutes" if wait > 90 else f"{wait} seconds"
                 message = f"Too many failed attempts to sign in. Wait {wait_text}, then try again."
                 return page(
@@ -117,10 +112,10 @@ class SignInPages(Controller):
                 )
 
     @post("/sign-out")
-    async def sign_out(self, request: AnyRequest, db_session: DatabaseSession) -> Redirect:
+    async def sign_out(self, request: AnyRequest, db_session: DatabaseSession, now: Now) -> Redirect:
         user = current_user(request)
         if user is not None:
-            await sign_out(db_session, user, _clock(request).now())
+            await sign_out(db_session, user, now)
             flash(request, "You have signed out", "info")
         return see_other("/sign-in", [session_cookie(request, "", expire=True)])
 
@@ -132,8 +127,7 @@ class AccountPages(Controller):
     path = "/account"
     include_in_schema = False
 
-    async def _account(self, request: AnyRequest, db_session: DatabaseSession, **extra: Any) -> dict[str, Any]:
-        viewer = signed_in_user(request)
+    async def _account(self, db_session: DatabaseSession, viewer: Viewer, **extra: Any) -> dict[str, Any]:
         return {
             "profile": await services.get_user(db_session, viewer, viewer.id),
             "tokens": await list_tokens(db_session, viewer.id),
@@ -143,45 +137,42 @@ class AccountPages(Controller):
         }
 
     @get("/", name="account")
-    async def show(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
-        return page(request, "accounts/account.html", await self._account(request, db_session))
+    async def show(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
+        return page(request, "accounts/account.html", await self._account(db_session, viewer))
 
     @get("/password", opt={"while_password_change_required": True})
-    async def password_form(self, request: AnyRequest) -> Template:
-        return page(
-            request, "accounts/password.html", {"errors": {}, "required": signed_in_user(request).must_change_password}
-        )
+    async def password_form(self, request: AnyRequest, viewer: Viewer) -> Template:
+        return page(request, "accounts/password.html", {"errors": {}, "required": viewer.must_change_password})
 
     @post("/password", opt={"while_password_change_required": True, "keep_draft": False})
-    async def change_password(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
-        viewer = signed_in_user(request)
+    async def change_password(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now
+    ) -> Template | Redirect:
         values = await form_values(request)
-        try:
-            await services.change_password(
+        return await answer_form(
+            request,
+            services.change_password(
                 db_session,
                 viewer,
                 current_password=values.get("current_password", ""),
                 new_password=values.get("new_password", ""),
                 confirmation=values.get("confirmation", ""),
-                now=_clock(request).now(),
-            )
-        except ValidationFailed as failure:
-            return page(
-                request,
-                "accounts/password.html",
-                {"errors": failure.errors, "required": viewer.must_change_password},
-                status_code=422,
-            )
-        flash(request, "Your password has been changed. You have been signed out everywhere else.")
-        return see_other("/account")
+                now=now,
+            ),
+            message="Your password has been changed. You have been signed out everywhere else.",
+            done="/account",
+            again=lambda errors: page(
+                request, "accounts/password.html", {"errors": errors, "required": viewer.must_change_password}
+            ),
+        )
 
     @post("/tokens")
-    async def create_token(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
+    async def create_token(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
         values = await form_values(request)
         try:
-            secret = await services.create_own_token(db_session, signed_in_user(request), values.get("label", ""))
+            secret = await services.create_own_token(db_session, viewer, values.get("label", ""))
         except ValidationFailed as failure:
-            context = await self._account(request, db_session, values=values, errors=failure.errors)
+            context = await self._account(db_session, viewer, values=values, errors=failure.errors)
             return page(request, "accounts/account.html", context, status_code=422)
         # Shown once, on this response only: not stored, not cached, not put in a redirect or a cookie.
         return Template(
@@ -192,9 +183,9 @@ class AccountPages(Controller):
 
     @post("/tokens/{token_id:uuid}/revoke")
     async def revoke_token(
-        self, request: AnyRequest, db_session: DatabaseSession, token_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, token_id: FromPath[uuid.UUID]
     ) -> Redirect:
-        await services.revoke_own_token(db_session, signed_in_user(request), token_id, _clock(request).now())
+        await services.revoke_own_token(db_session, viewer, token_id, now)
         flash(request, "The token has been revoked. Anything using it can no longer reach QUEST.")
         return see_other("/account")
 
@@ -207,9 +198,9 @@ def _role_options(roles: list[Role]) -> list[tuple[str, str]]:
 
 
 async def _form_context(
-    request: AnyRequest, db_session: DatabaseSession, values: dict[str, str], errors: dict[str, str], **extra: Any
+    db_session: DatabaseSession, viewer: Viewer, values: dict[str, str], errors: dict[str, str], **extra: Any
 ) -> dict[str, Any]:
-    choices = await services.form_choices(db_session, signed_in_user(request))
+    choices = await services.form_choices(db_session, viewer)
     return {
         "values": values,
         "errors": errors,
@@ -244,6 +235,7 @@ class UserPages(Controller):
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         q: FromQuery[str | None] = None,
         role: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
@@ -252,7 +244,7 @@ class UserPages(Controller):
         chosen_role = Role(role) if role in {member.value for member in Role} else None
         active = {"active": True, "deactivated": False}.get(status or "")
         found = await services.list_users(
-            db_session, signed_in_user(request), search=q, role=chosen_role, active=active, page=page_number
+            db_session, viewer, search=q, role=chosen_role, active=active, page=page_number
         )
         filters = {"q": q or "", "role": chosen_role.value if chosen_role else "", "status": status or ""}
         return page(
@@ -268,37 +260,41 @@ class UserPages(Controller):
         )
 
     @get("/new", name="new_user")
-    async def new_user_form(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
-        return page(request, "accounts/user_form.html", await _form_context(request, db_session, {}, {}, editing=None))
+    async def new_user_form(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
+        return page(request, "accounts/user_form.html", await _form_context(db_session, viewer, {}, {}, editing=None))
 
     @post("/new")
-    async def create_user(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+    async def create_user(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer
+    ) -> Template | Redirect:
         values = await form_values(request)
-        try:
-            user_id = await services.create_user(db_session, signed_in_user(request), _user_input(values))
-        except ValidationFailed as failure:
+
+        async def again(errors: dict[str, str]) -> Template:
             values.pop("password", None)
-            context = await _form_context(request, db_session, values, failure.errors, editing=None)
-            return page(request, "accounts/user_form.html", context, status_code=422)
-        flash(
+            context = await _form_context(db_session, viewer, values, errors, editing=None)
+            return page(request, "accounts/user_form.html", context)
+
+        return await answer_form(
             request,
-            f"{values.get('display_name', '').strip()} can now sign in. They must choose a new password when they do.",
+            services.create_user(db_session, viewer, _user_input(values)),
+            message=f"{values.get('display_name', '').strip()} can now sign in. "
+            "They must choose a new password when they do.",
+            done=lambda user_id: f"/users/{user_id}",
+            again=again,
         )
-        return see_other(f"/users/{user_id}")
 
     @get("/{user_id:uuid}", name="user")
     async def show_user(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, user_id: FromPath[uuid.UUID]
     ) -> Template:
-        viewer = signed_in_user(request)
         profile = await services.get_user(db_session, viewer, user_id)
         return page(request, "accounts/user.html", {"profile": profile, "is_self": profile.id == viewer.id})
 
     @get("/{user_id:uuid}/edit")
     async def edit_user_form(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, user_id: FromPath[uuid.UUID]
     ) -> Template:
-        profile = await services.get_user(db_session, signed_in_user(request), user_id)
+        profile = await services.get_user(db_session, viewer, user_id)
         values = {
             "display_name": profile.display_name,
             "role": profile.role.value,
@@ -306,43 +302,52 @@ class UserPages(Controller):
             "division_id": str(profile.division_id or ""),
         }
         return page(
-            request, "accounts/user_form.html", await _form_context(request, db_session, values, {}, editing=profile)
+            request, "accounts/user_form.html", await _form_context(db_session, viewer, values, {}, editing=profile)
         )
 
     @post("/{user_id:uuid}/edit")
     async def update_user(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, user_id: FromPath[uuid.UUID]
     ) -> Template | Redirect:
-        viewer = signed_in_user(request)
         values = await form_values(request)
-        try:
-            await services.update_user(db_session, viewer, user_id, _user_input(values))
-        except ValidationFailed as failure:
+
+        async def again(errors: dict[str, str]) -> Template:
             profile = await services.get_user(db_session, viewer, user_id)
-            context = await _form_context(request, db_session, values, failure.errors, editing=profile)
-            return page(request, "accounts/user_form.html", context, status_code=422)
-        flash(request, "The user's details have been changed")
-        return see_other(f"/users/{user_id}")
+            context = await _form_context(db_session, viewer, values, errors, editing=profile)
+            return page(request, "accounts/user_form.html", context)
+
+        return await answer_form(
+            request,
+            services.update_user(db_session, viewer, user_id, _user_input(values)),
+            message="The user's details have been changed",
+            done=f"/users/{user_id}",
+            again=again,
+        )
 
     @post("/{user_id:uuid}/deactivate")
     async def deactivate(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, user_id: FromPath[uuid.UUID]
     ) -> Redirect:
-        return await self._set_active(request, db_session, user_id, active=False)
+        return await self._set_active(request, db_session, viewer, now, user_id, active=False)
 
     @post("/{user_id:uuid}/reactivate")
     async def reactivate(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, user_id: FromPath[uuid.UUID]
     ) -> Redirect:
-        return await self._set_active(request, db_session, user_id, active=True)
+        return await self._set_active(request, db_session, viewer, now, user_id, active=True)
 
     async def _set_active(
-        self, request: AnyRequest, db_session: DatabaseSession, user_id: uuid.UUID, *, active: bool
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        user_id: uuid.UUID,
+        *,
+        active: bool,
     ) -> Redirect:
         try:
-            name = await services.set_active(
-                db_session, signed_in_user(request), user_id, active=active, now=_clock(request).now()
-            )
+            name = await services.set_active(db_session, viewer, user_id, active=active, now=now)
         except Conflict as refusal:
             flash(request, str(refusal), "info")
             return see_other(f"/users/{user_id}")

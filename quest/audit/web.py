@@ -10,9 +10,8 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from quest import fields
-from quest.accounts.authentication import signed_in_user
 from quest.audit import services
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber, page
 
 
@@ -25,13 +24,13 @@ class AuditPages(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DatabaseSession,
+        viewer: Viewer,
         actor: FromQuery[str | None] = None,
         entity: FromQuery[str | None] = None,
         date_from: FromQuery[str | None] = None,
         date_to: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
     ) -> Template:
-        viewer = signed_in_user(request)
         errors: dict[str, str] = {}
         filters = services.AuditFilters(
             actor=(actor or "")[:320],

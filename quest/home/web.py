@@ -7,9 +7,9 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
-from quest.accounts.authentication import CLOCK, current_user
+from quest.accounts.authentication import current_user
 from quest.home import services
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now
 from quest.web.pages import page
 
 # Each kind of home has its own part of the page.
@@ -22,9 +22,9 @@ _PARTS = {
 
 
 @get("/", include_in_schema=False, name="home", opt={"public": True})
-async def home(request: Request[Any, Any, Any], db_session: DatabaseSession) -> Template:
+async def home(request: Request[Any, Any, Any], db_session: DatabaseSession, now: Now) -> Template:
     viewer = current_user(request)
     if viewer is None:
         return page(request, "home/index.html")
-    found = await services.home_for(db_session, viewer, request.app.state[CLOCK].now())
+    found = await services.home_for(db_session, viewer, now)
     return page(request, "home/index.html", {"home": found, "part": _PARTS[type(found)]})

@@ -7,12 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest import fields
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.status import IdeaStatus
@@ -22,10 +20,8 @@ from quest.metrics.impact import improved
 from quest.metrics.links import LinkedMetric
 from quest.savings import services as savings
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
-
-AnyRequest = Request[Any, Any, Any]
 
 
 @dataclass
@@ -149,8 +145,7 @@ class IdeaApi(Controller):
     tags = ["Ideas"]
 
     @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
-    async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[IdeaIn]) -> IdeaOut:
-        viewer = signed_in_user(request)
+    async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
         submitted = await services.submit_idea(
             db_session,
             viewer,
@@ -163,15 +158,15 @@ class IdeaApi(Controller):
                 waste_types=list(data.waste_types),
                 division_id=data.division_id,
             ),
-            request.app.state[CLOCK].now(),
+            now,
         )
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
 
     @get("/", summary="List ideas", operation_id="listIdeas", responses=refusals())
     async def list_ideas(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         division_id: FromQuery[str | None] = None,
         status: FromQuery[IdeaStatus | None] = None,
         q: FromQuery[str | None] = None,
@@ -182,7 +177,7 @@ class IdeaApi(Controller):
         if errors:
             raise InvalidQuery(errors)
         filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
-        found = await services.list_ideas(db_session, signed_in_user(request), filters, page_number)
+        found = await services.list_ideas(db_session, viewer, filters, page_number)
         return IdeaListOut(
             items=[
                 IdeaListItem(
@@ -205,8 +200,8 @@ class IdeaApi(Controller):
         )
 
     @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
-    async def show(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
-        return IdeaOut.of(await services.get_idea(db_session, signed_in_user(request), idea_id))
+    async def show(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
+        return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @post(
         "/{idea_id:uuid}/comments",
@@ -216,10 +211,14 @@ class IdeaApi(Controller):
         status_code=201,
     )
     async def comment(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[CommentIn]
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[CommentIn],
     ) -> IdeaOut:
-        viewer = signed_in_user(request)
-        await services.add_comment(db_session, viewer, idea_id, data.body, request.app.state[CLOCK].now())
+        await services.add_comment(db_session, viewer, idea_id, data.body, now)
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @post(
@@ -230,11 +229,9 @@ class IdeaApi(Controller):
         status_code=200,
     )
     async def support(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, idea_id: FromPath[uuid.UUID]
     ) -> SupportOut:
-        count = await services.set_support(
-            db_session, signed_in_user(request), idea_id, support=True, now=request.app.state[CLOCK].now()
-        )
+        count = await services.set_support(db_session, viewer, idea_id, support=True, now=now)
         return SupportOut(supporter_count=count, supported=True)
 
     @delete(
@@ -245,11 +242,9 @@ class IdeaApi(Controller):
         status_code=200,
     )
     async def unsupport(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, idea_id: FromPath[uuid.UUID]
     ) -> SupportOut:
-        count = await services.set_support(
-            db_session, signed_in_user(request), idea_id, support=False, now=request.app.state[CLOCK].now()
-        )
+        count = await services.set_support(db_session, viewer, idea_id, support=False, now=now)
         return SupportOut(supporter_count=count, supported=False)
 
     @post(
@@ -259,10 +254,10 @@ class IdeaApi(Controller):
         responses=refusals(404),
         status_code=200,
     )
-    async def follow(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> FollowOut:
-        await services.set_follow(
-            db_session, signed_in_user(request), idea_id, follow=True, now=request.app.state[CLOCK].now()
-        )
+    async def follow(
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, idea_id: FromPath[uuid.UUID]
+    ) -> FollowOut:
+        await services.set_follow(db_session, viewer, idea_id, follow=True, now=now)
         return FollowOut(following=True)
 
     @delete(
@@ -273,11 +268,9 @@ class IdeaApi(Controller):
         status_code=200,
     )
     async def unfollow(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, idea_id: FromPath[uuid.UUID]
     ) -> FollowOut:
-        await services.set_follow(
-            db_session, signed_in_user(request), idea_id, follow=False, now=request.app.state[CLOCK].now()
-        )
+        await services.set_follow(db_session, viewer, idea_id, follow=False, now=now)
         return FollowOut(following=False)
 
 
@@ -370,13 +363,13 @@ class IdeaWorkflowApi(Controller):
     )
     async def move(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[TransitionIn],
     ) -> IdeaOut:
-        viewer = signed_in_user(request)
-        now = request.app.state[CLOCK].now()
         await decisions.move_idea(
             db_session,
             viewer,
@@ -390,13 +383,12 @@ class IdeaWorkflowApi(Controller):
             ),
             seen_version=data.version,
             now=now,
-            today=now.astimezone(LONDON).date(),
+            today=today,
         )
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))
-    async def impact(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
-        viewer = signed_in_user(request)
+    async def impact(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
         ledger = await savings.ledger_for_idea(db_session, viewer, idea_id)
         linked = await links.idea_impact(db_session, viewer, idea_id)
         return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
@@ -410,15 +402,15 @@ class IdeaWorkflowApi(Controller):
     )
     async def link_metric(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[MetricLinkIn],
     ) -> MetricImpactOut:
-        viewer = signed_in_user(request)
-        now = request.app.state[CLOCK].now()
         link_id = await links.link_metric(
-            db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=now.astimezone(LONDON).date()
+            db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=today
         )
         linked = await links.idea_impact(db_session, viewer, idea_id)
         return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))

@@ -3,20 +3,20 @@ comment, support, follow, change or withdraw one's own, the division's list with
 
 from __future__ import annotations
 
-import datetime
 import uuid
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
 from quest.errors import Conflict, NotFound, ValidationFailed
 from quest.ideas import decisions, services
 from quest.ideas.page import idea_page
@@ -28,13 +28,14 @@ from quest.org.services import list_divisions
 from quest.savings import services as savings
 from quest.waste.services import get_waste
 from quest.waste.types import WasteType
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.exports import csv_download, xlsx_download
 from quest.web.flash import flash
-from quest.web.forms import form_lists, form_values
-from quest.web.pages import PageNumber, page, see_other
+from quest.web.forms import answer_form, form_lists, form_values, see_other
+from quest.web.pages import PageNumber, page
 
 AnyRequest = Request[Any, Any, Any]
+Outcome = TypeVar("Outcome")
 _TOGGLE_MESSAGES = {
     ("support", True): "You support this idea",
     ("support", False): "You no longer support this idea",
@@ -55,13 +56,21 @@ EXPORT_HEADER = (
 )
 
 
-def _now(request: AnyRequest) -> datetime.datetime:
-    now: datetime.datetime = request.app.state[CLOCK].now()
-    return now
+@dataclass(frozen=True, slots=True)
+class IdeaReference:
+    """The idea named in the path (``/ideas/LAN-000123/...``), found among those the viewer may see."""
+
+    id: uuid.UUID
+    reference: str  # as it is written: LAN-000123
 
 
-def _today(request: AnyRequest) -> datetime.date:
-    return _now(request).astimezone(LONDON).date()
+async def find_idea(db_session: DatabaseSession, viewer: Viewer, reference: FromPath[str]) -> IdeaReference:
+    """A 404 unless the viewer may see the idea (see services.find_by_reference)."""
+    return IdeaReference(await services.find_by_reference(db_session, viewer, reference), reference.upper())
+
+
+# The idea a handler of one idea acts on, found once before the handler runs.
+IdeaRef = NamedDependency[IdeaReference]
 
 
 def _problem_text(problem: ValidationFailed | Conflict) -> str:
@@ -137,14 +146,18 @@ def _filters(
 class IdeaPages(Controller):
     path = "/ideas"
     include_in_schema = False
+    dependencies = {"idea": Provide(find_idea)}
 
     # --- raising an idea ---
 
     @get("/new", name="new_idea")
     async def new_idea(
-        self, request: AnyRequest, db_session: DatabaseSession, from_waste: FromQuery[uuid.UUID | None] = None
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        from_waste: FromQuery[uuid.UUID | None] = None,
     ) -> Template:
-        viewer = signed_in_user(request)
         access.require(viewer, Permission.CONTRIBUTE)
         values: dict[str, Any] = {"waste_types": []}
         if from_waste is not None:
@@ -159,21 +172,26 @@ class IdeaPages(Controller):
         return page(request, "ideas/new.html", _idea_form_context(values, {}))
 
     @post("/new", opt={"draft": "Your idea"})
-    async def submit(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
-        viewer = signed_in_user(request)
+    async def submit(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now
+    ) -> Template | Redirect:
         data, values = await _idea_input(request)
-        from_waste = fields.read_uuid(values.get("from_waste"))
-        try:
-            submitted = await services.submit_idea(db_session, viewer, data, _now(request), from_waste=from_waste)
-        except ValidationFailed as failure:
-            return page(request, "ideas/new.html", _idea_form_context(values, failure.errors), status_code=422)
-        flash(request, f"Your idea {submitted.reference} has been sent to your division’s managers")
-        return see_other(f"/ideas/{submitted.reference}")
+        return await answer_form(
+            request,
+            services.submit_idea(
+                db_session, viewer, data, now, from_waste=fields.read_uuid(values.get("from_waste", ""))
+            ),
+            message=lambda idea: f"Your idea {idea.reference} has been sent to your division’s managers",
+            done=lambda idea: f"/ideas/{idea.reference}",
+            again=lambda errors: page(request, "ideas/new.html", _idea_form_context(values, errors)),
+        )
 
     @get("/similar", name="similar_ideas")
-    async def similar(self, request: AnyRequest, db_session: DatabaseSession, title: FromQuery[str] = "") -> Template:
+    async def similar(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, title: FromQuery[str] = ""
+    ) -> Template:
         """The live suggestions under the title field (an htmx fragment)."""
-        matches = await services.similar_ideas(db_session, signed_in_user(request), title[:200])
+        matches = await services.similar_ideas(db_session, viewer, title[:200])
         return page(
             request, "ideas/_similar.html", {"matches": matches, "title": title}, fragment="ideas/_similar.html"
         )
@@ -185,6 +203,7 @@ class IdeaPages(Controller):
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         division: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         waste: FromQuery[str | None] = None,
@@ -194,7 +213,6 @@ class IdeaPages(Controller):
         view: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
     ) -> Template:
-        viewer = signed_in_user(request)
         filters, shown = _filters(division, status, waste, process, q, sort, view)
         found = await services.list_ideas(db_session, viewer, filters, page_number)
         divisions = []
@@ -223,14 +241,15 @@ class IdeaPages(Controller):
         )
 
     @get("/export.csv", name="ideas_csv")
-    async def export_csv(self, request: AnyRequest, db_session: DatabaseSession) -> Response[bytes]:
-        return csv_download("ideas.csv", EXPORT_HEADER, await self._export_rows(request, db_session))
+    async def export_csv(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Response[bytes]:
+        return csv_download("ideas.csv", EXPORT_HEADER, await self._export_rows(request, db_session, viewer))
 
     @get("/export.xlsx", name="ideas_xlsx")
-    async def export_xlsx(self, request: AnyRequest, db_session: DatabaseSession) -> Response[bytes]:
-        return xlsx_download("ideas.xlsx", "Ideas", EXPORT_HEADER, await self._export_rows(request, db_session))
+    async def export_xlsx(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Response[bytes]:
+        rows = await self._export_rows(request, db_session, viewer)
+        return xlsx_download("ideas.xlsx", "Ideas", EXPORT_HEADER, rows)
 
-    async def _export_rows(self, request: AnyRequest, db_session: DatabaseSession) -> list[list[Any]]:
+    async def _export_rows(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> list[list[Any]]:
         params = request.query_params
         filters, _shown = _filters(
             params.get("division"),
@@ -241,7 +260,7 @@ class IdeaPages(Controller):
             params.get("sort"),
             params.get("view"),
         )
-        rows = await services.all_ideas(db_session, signed_in_user(request), filters)
+        rows = await services.all_ideas(db_session, viewer, filters)
         return [
             [
                 row.reference,
@@ -260,37 +279,70 @@ class IdeaPages(Controller):
 
     # --- one idea ---
 
-    async def _idea_id(self, request: AnyRequest, db_session: DatabaseSession, reference: str) -> uuid.UUID:
-        return await services.find_by_reference(db_session, signed_in_user(request), reference)
-
     @get("/{reference:str}", name="idea")
     async def show(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], replace: FromQuery[str] = ""
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        reference: FromPath[str],
+        replace: FromQuery[str] = "",
     ) -> Template:
         """The idea; ``?replace=<claim id>`` opens the savings form filled in from a claim, to correct it."""
-        return await self._show(request, db_session, reference, replace=fields.read_uuid(replace))
+        return await self._show(request, db_session, viewer, reference, replace=fields.read_uuid(replace))
 
     async def _show(
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         reference: str,
-        status_code: int = 200,
         *,
         replace: uuid.UUID | None = None,
         **extra: Any,
     ) -> Template:
-        context = (await idea_page(db_session, signed_in_user(request), reference)).context(replace) | extra
-        return page(request, "ideas/show.html", context, status_code=status_code)
+        context = (await idea_page(db_session, viewer, reference)).context(replace) | extra
+        return page(request, "ideas/show.html", context)
+
+    async def _answer(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        idea: IdeaReference,
+        action: Awaitable[Outcome],
+        *,
+        message: str | Callable[[Outcome], str],
+        anchor: str = "",
+        values: dict[str, Any] | None = None,
+        conflicts: bool = True,
+        renamed: dict[str, str] | None = None,
+    ) -> Template | Redirect:
+        """A form on the idea's page: back to the page (at ``anchor``) once done; shown again there with the
+        errors (a field the page has twice is ``renamed``) and what was typed, or with the conflict."""
+
+        def again(errors: dict[str, str]) -> Awaitable[Template]:
+            errors = {(renamed or {}).get(field, field): problem for field, problem in errors.items()}
+            return self._show(request, db_session, viewer, idea.reference, errors=errors, values=values or {})
+
+        def conflict(problem: str) -> Awaitable[Template]:
+            return self._show(request, db_session, viewer, idea.reference, conflict=problem)
+
+        return await answer_form(
+            request,
+            action,
+            message=message,
+            done=f"/ideas/{idea.reference}{anchor}",
+            again=again,
+            conflict=conflict if conflicts else None,
+        )
 
     @post("/{reference:str}/decision", opt={"draft": "Your decision"})
     async def decide(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, idea: IdeaRef
     ) -> Template | Redirect:
         """Move the idea along the workflow (managers of its division)."""
-        viewer = signed_in_user(request)
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
         move = MoveRequest(
             to=values.get("to", ""),
             reason=values.get(f"reason-{values.get('to', '')}", values.get("reason", "")),
@@ -298,179 +350,160 @@ class IdeaPages(Controller):
             change_date=values.get("change_date", ""),
             learned=values.get("learned", ""),
         )
-        from_triage = values.get("from") == "triage"
-        try:
-            moved = await decisions.move_idea(
-                db_session,
-                viewer,
-                idea_id,
-                move,
-                seen_version=_version(values),
-                now=_now(request),
-                today=_today(request),
-            )
-        except (ValidationFailed, Conflict) as problem:
-            if from_triage:  # a quick move from the triage list: say what went wrong there
-                flash(request, f"{reference.upper()}: {_problem_text(problem)}", "info")
+        moving = decisions.move_idea(
+            db_session, viewer, idea.id, move, seen_version=_version(values), now=now, today=today
+        )
+
+        def moved_to(status: IdeaStatus) -> str:
+            return f"{idea.reference} is now {status.label.lower()}. The person who raised it has been told."
+
+        if values.get("from") == "triage":  # a quick move from the triage list: what went wrong is said there
+            try:
+                moved = await moving
+            except (ValidationFailed, Conflict) as problem:
+                flash(request, f"{idea.reference}: {_problem_text(problem)}", "info")
                 return see_other("/triage")
-            if isinstance(problem, Conflict):
-                return await self._show(request, db_session, reference, 409, conflict=str(problem))
-            # Each move has its own reason box on the page (only the chosen one is shown with JavaScript).
-            errors = {
-                (f"reason-{move.to}" if field == "reason" else field): message
-                for field, message in problem.errors.items()
-            }
-            return await self._show(request, db_session, reference, 422, errors=errors, values=values)
-        flash(request, f"{reference.upper()} is now {moved.label.lower()}. The person who raised it has been told.")
-        return see_other("/triage" if from_triage else f"/ideas/{reference.upper()}")
+            flash(request, moved_to(moved))
+            return see_other("/triage")
+        # Each move has its own reason box on the page (only the chosen one is shown with JavaScript).
+        renamed = {"reason": f"reason-{move.to}"}
+        return await self._answer(
+            request, db_session, viewer, idea, moving, message=moved_to, values=values, renamed=renamed
+        )
 
     @post("/{reference:str}/owner", opt={"draft": "Your choice of owner"})
     async def assign_owner(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        viewer = signed_in_user(request)
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            name = await decisions.assign_owner(
-                db_session,
-                viewer,
-                idea_id,
-                fields.read_uuid(values.get("owner_id", "")),
-                seen_version=_version(values),
-                now=_now(request),
-            )
-        except ValidationFailed as failure:
-            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
-        except Conflict as conflict:
-            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
-        flash(request, f"{name} now owns {reference.upper()}")
-        return see_other(f"/ideas/{reference.upper()}")
+        owner_id = fields.read_uuid(values.get("owner_id", ""))
+        assigning = decisions.assign_owner(
+            db_session, viewer, idea.id, owner_id, seen_version=_version(values), now=now
+        )
+
+        def owns(name: str | None) -> str:
+            return f"{name} now owns {idea.reference}"
+
+        return await self._answer(request, db_session, viewer, idea, assigning, message=owns, values=values)
 
     @post("/{reference:str}/savings", opt={"draft": "Your saving"})
     async def record_saving(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        viewer = signed_in_user(request)
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            await savings.record_claim(
-                db_session,
-                viewer,
-                idea_id,
-                claim_input(values),
-                now=_now(request),
-                replacing=fields.read_uuid(values.get("supersedes", "")),
-            )
-        except ValidationFailed as failure:
-            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
-        except Conflict as conflict:
-            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
-        flash(
-            request,
-            "The saving has been recorded"
-            + (". A validator will check it." if values.get("status") == "claimed" else "."),
+        replacing = fields.read_uuid(values.get("supersedes", ""))
+        recording = savings.record_claim(db_session, viewer, idea.id, claim_input(values), now=now, replacing=replacing)
+        message = "The saving has been recorded" + (
+            ". A validator will check it." if values.get("status") == "claimed" else "."
         )
-        return see_other(f"/ideas/{reference.upper()}#savings")
+        return await self._answer(
+            request, db_session, viewer, idea, recording, message=message, anchor="#savings", values=values
+        )
 
     @post("/{reference:str}/metrics", opt={"draft": "Your link to a measure"})
     async def link_metric(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, idea: IdeaRef
     ) -> Template | Redirect:
         """Judge the idea by a measure of its division, from the date of the change."""
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            await links.link_metric(
-                db_session,
-                signed_in_user(request),
-                idea_id,
-                values.get("link_metric_id", ""),
-                values.get("metric_change_date", ""),
-                now=_now(request),
-                today=_today(request),
-            )
-        except ValidationFailed as failure:
+        metric_id, change_date = values.get("link_metric_id", ""), values.get("metric_change_date", "")
+        linking = links.link_metric(db_session, viewer, idea.id, metric_id, change_date, now=now, today=today)
+        return await self._answer(
+            request,
+            db_session,
+            viewer,
+            idea,
+            linking,
+            message="The measure has been linked: its before and after are below",
+            anchor="#impact",
+            values=values,
+            conflicts=False,
             # The savings form on the same page has its own measure and date fields.
-            renamed = {"change_date": "metric_change_date", "metric_id": "link_metric_id"}
-            errors = {renamed.get(field, field): message for field, message in failure.errors.items()}
-            return await self._show(request, db_session, reference, 422, errors=errors, values=values)
-        flash(request, "The measure has been linked: its before and after are below")
-        return see_other(f"/ideas/{reference.upper()}#impact")
+            renamed={"change_date": "metric_change_date", "metric_id": "link_metric_id"},
+        )
 
     @post("/{reference:str}/metrics/{link_id:uuid}/remove")
     async def unlink_metric(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], link_id: FromPath[uuid.UUID]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        idea: IdeaRef,
+        link_id: FromPath[uuid.UUID],
     ) -> Redirect:
-        idea_id = await self._idea_id(request, db_session, reference)
-        await links.unlink_metric(db_session, signed_in_user(request), idea_id, link_id)
+        await links.unlink_metric(db_session, viewer, idea.id, link_id)
         flash(request, "The measure is no longer linked to this idea (its readings are kept)")
-        return see_other(f"/ideas/{reference.upper()}#impact")
+        return see_other(f"/ideas/{idea.reference}#impact")
 
     @post("/{reference:str}/adopt")
     async def adopt(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        viewer = signed_in_user(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            adopted = await decisions.adopt(db_session, viewer, idea_id, _now(request))
-        except ValidationFailed as failure:
-            return await self._show(request, db_session, reference, 422, errors=failure.errors)
-        flash(request, f"Adopted as {adopted}: your division’s managers will see it")
-        return see_other(f"/ideas/{adopted}")
+        return await answer_form(
+            request,
+            decisions.adopt(db_session, viewer, idea.id, now),
+            message=lambda adopted: f"Adopted as {adopted}: your division’s managers will see it",
+            done=lambda adopted: f"/ideas/{adopted}",
+            again=lambda errors: self._show(request, db_session, viewer, idea.reference, errors=errors),
+        )
 
     @post("/{reference:str}/comments", opt={"draft": "Your comment"})
     async def comment(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            await services.add_comment(
-                db_session, signed_in_user(request), idea_id, values.get("body", ""), _now(request)
-            )
-        except ValidationFailed as failure:
-            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
-        flash(request, "Your comment has been added")
-        return see_other(f"/ideas/{reference.upper()}#timeline")
+        commenting = services.add_comment(db_session, viewer, idea.id, values.get("body", ""), now)
+        return await self._answer(
+            request,
+            db_session,
+            viewer,
+            idea,
+            commenting,
+            message="Your comment has been added",
+            anchor="#timeline",
+            values=values,
+            conflicts=False,
+        )
 
     @post("/{reference:str}/support")
     async def support(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        return await self._toggle(request, db_session, reference, "support")
+        return await self._toggle(request, db_session, viewer, now, idea, "support")
 
     @post("/{reference:str}/follow")
     async def follow(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        return await self._toggle(request, db_session, reference, "follow")
+        return await self._toggle(request, db_session, viewer, now, idea, "follow")
 
     async def _toggle(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: str, what: Literal["support", "follow"]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea: IdeaReference,
+        what: Literal["support", "follow"],
     ) -> Template | Redirect:
         """Support or follow an idea, or stop: the form says which with ``support``/``follow`` = yes or no."""
-        viewer = signed_in_user(request)
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
         wanted = values.get(what, "yes") == "yes"
         if what == "support":
-            await services.set_support(db_session, viewer, idea_id, support=wanted, now=_now(request))
+            await services.set_support(db_session, viewer, idea.id, support=wanted, now=now)
         else:
-            await services.set_follow(db_session, viewer, idea_id, follow=wanted, now=_now(request))
+            await services.set_follow(db_session, viewer, idea.id, follow=wanted, now=now)
         if request.headers.get("hx-request") == "true":
-            detail = await services.get_idea(db_session, viewer, idea_id)
+            detail = await services.get_idea(db_session, viewer, idea.id)
             return page(request, "ideas/_support.html", {"idea": detail}, fragment="ideas/_support.html")
         flash(request, _TOGGLE_MESSAGES[(what, wanted)])
-        return see_other(f"/ideas/{reference.upper()}")
+        return see_other(f"/ideas/{idea.reference}")
 
     @get("/{reference:str}/edit")
-    async def edit_form(self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]) -> Template:
-        detail = await services.get_idea(
-            db_session, signed_in_user(request), await self._idea_id(request, db_session, reference)
-        )
+    async def edit_form(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, idea: IdeaRef
+    ) -> Template:
+        detail = await services.get_idea(db_session, viewer, idea.id)
         if not detail.editable_by_viewer:
             raise NotFound("idea")
         values = {
@@ -485,53 +518,42 @@ class IdeaPages(Controller):
 
     @post("/{reference:str}/edit", opt={"draft": "Your change to the idea"})
     async def edit(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef
     ) -> Template | Redirect:
-        viewer = signed_in_user(request)
-        idea_id = await self._idea_id(request, db_session, reference)
         data, values = await _idea_input(request)
-        try:
-            await services.edit_idea(db_session, viewer, idea_id, data, _now(request))
-        except ValidationFailed as failure:
-            detail = await services.get_idea(db_session, viewer, idea_id)
-            return page(
-                request, "ideas/edit.html", _idea_form_context(values, failure.errors, idea=detail), status_code=422
-            )
-        flash(request, "Your idea has been changed")
-        return see_other(f"/ideas/{reference.upper()}")
+
+        async def again(errors: dict[str, str]) -> Template:
+            detail = await services.get_idea(db_session, viewer, idea.id)
+            return page(request, "ideas/edit.html", _idea_form_context(values, errors, idea=detail))
+
+        return await answer_form(
+            request,
+            services.edit_idea(db_session, viewer, idea.id, data, now),
+            message="Your idea has been changed",
+            done=f"/ideas/{idea.reference}",
+            again=again,
+        )
 
     @post("/{reference:str}/withdraw", opt={"draft": "Your withdrawal"})
     async def withdraw(
-        self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, idea: IdeaRef
     ) -> Template | Redirect:
         """The person who raised the idea withdraws it: the same workflow move as the API's."""
         values = await form_values(request)
-        idea_id = await self._idea_id(request, db_session, reference)
-        try:
-            await decisions.move_idea(
-                db_session,
-                signed_in_user(request),
-                idea_id,
-                MoveRequest(to=IdeaStatus.WITHDRAWN.value, reason=values.get("reason", "")),
-                seen_version=_version(values),
-                now=_now(request),
-                today=_today(request),
-            )
-        except ValidationFailed as failure:
-            return await self._show(request, db_session, reference, 422, errors=failure.errors, values=values)
-        except Conflict as conflict:
-            return await self._show(request, db_session, reference, 409, conflict=str(conflict))
-        flash(request, "Your idea has been withdrawn. It stays on the record, marked as withdrawn.")
-        return see_other(f"/ideas/{reference.upper()}")
+        move = MoveRequest(to=IdeaStatus.WITHDRAWN.value, reason=values.get("reason", ""))
+        withdrawing = decisions.move_idea(
+            db_session, viewer, idea.id, move, seen_version=_version(values), now=now, today=today
+        )
+        message = "Your idea has been withdrawn. It stays on the record, marked as withdrawn."
+        return await self._answer(request, db_session, viewer, idea, withdrawing, message=message, values=values)
 
 
 @get("/my-ideas", include_in_schema=False, name="my_ideas")
-async def my_ideas(request: AnyRequest, db_session: DatabaseSession) -> Template:
-    return page(request, "ideas/mine.html", {"ideas": await services.my_ideas(db_session, signed_in_user(request))})
+async def my_ideas(request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
+    return page(request, "ideas/mine.html", {"ideas": await services.my_ideas(db_session, viewer)})
 
 
 @get("/triage", include_in_schema=False, name="triage")
-async def triage_page(request: AnyRequest, db_session: DatabaseSession) -> Template:
+async def triage_page(request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now) -> Template:
     """The division's open ideas by status, oldest first, with their response SLA (managers)."""
-    viewer = signed_in_user(request)
-    return page(request, "ideas/triage.html", {"triage": await decisions.triage(db_session, viewer, _now(request))})
+    return page(request, "ideas/triage.html", {"triage": await decisions.triage(db_session, viewer, now)})

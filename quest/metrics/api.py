@@ -5,21 +5,17 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest import fields
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
 from quest.errors import InvalidQuery, ValidationFailed
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
-AnyRequest = Request[Any, Any, Any]
 MAX_READINGS_PER_REQUEST = 5000
 
 
@@ -121,8 +117,7 @@ class MetricApi(Controller):
     tags = ["Metrics"]
 
     @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
-    async def create(self, request: AnyRequest, db_session: DatabaseSession, data: JSONBody[MetricIn]) -> MetricOut:
-        viewer = signed_in_user(request)
+    async def create(self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[MetricIn]) -> MetricOut:
         metric_id = await services.create_metric(
             db_session,
             viewer,
@@ -139,8 +134,8 @@ class MetricApi(Controller):
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
     @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())
-    async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession) -> list[MetricOut]:
-        return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, signed_in_user(request))]
+    async def list_metrics(self, db_session: DatabaseSession, viewer: Viewer) -> list[MetricOut]:
+        return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
 
     @get(
         "/{metric_id:uuid}/readings",
@@ -149,9 +144,9 @@ class MetricApi(Controller):
         responses=refusals(404),
     )
     async def readings(
-        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
     ) -> list[ReadingOut]:
-        rows = await services.readings(db_session, signed_in_user(request), metric_id)
+        rows = await services.readings(db_session, viewer, metric_id)
         return [ReadingOut(date=day, value=float(value)) for day, value in rows]
 
     @get(
@@ -162,8 +157,8 @@ class MetricApi(Controller):
     )
     async def spc(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         metric_id: FromPath[uuid.UUID],
         rebase: FromQuery[list[str] | None] = None,
         baseline: FromQuery[int | None] = None,
@@ -179,7 +174,6 @@ class MetricApi(Controller):
             dates.append(day)
         if baseline is not None and not 2 <= baseline <= 10_000:
             raise InvalidQuery({"baseline": "A fixed baseline is between 2 and 10,000 points"})
-        viewer = signed_in_user(request)
         metric = await services.get_metric(db_session, viewer, metric_id)
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         return SpcOut.of(
@@ -194,16 +188,16 @@ class MetricApi(Controller):
     )
     async def put_readings(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
         metric_id: FromPath[uuid.UUID],
         data: JSONBody[list[ReadingIn]],
     ) -> ReadingsOut:
         if len(data) > MAX_READINGS_PER_REQUEST:
             raise ValidationFailed({"body": f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request"})
-        viewer = signed_in_user(request)
         await services.get_metric(db_session, viewer, metric_id)  # 404 unless within reach
-        now = request.app.state[CLOCK].now()
         entries = [
             services.ReadingInput(
                 metric_id=metric_id,
@@ -214,7 +208,5 @@ class MetricApi(Controller):
             )
             for index, row in enumerate(data)
         ]
-        written = await services.record_readings(
-            db_session, viewer, entries, now=now, today=now.astimezone(LONDON).date()
-        )
+        written = await services.record_readings(db_session, viewer, entries, now=now, today=today)
         return ReadingsOut(written=written, readings=len(entries))

@@ -7,7 +7,6 @@ saving checks them all again, so what is saved is what the rules allow now, not 
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Iterable
 from itertools import islice
@@ -18,15 +17,13 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
 from quest.metrics import imports, services
 from quest.metrics.imports import ImportPlan, ImportRefused, ImportRow, Outcome, SheetRow, UnreadableRows
 from quest.metrics.vocabulary import Frequency
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
-from quest.web.forms import form_values
-from quest.web.pages import page, see_other
+from quest.web.forms import form_values, see_other
+from quest.web.pages import page
 from quest.web.templating import format_number, format_quantity
 
 AnyRequest = Request[Any, Any, Any]
@@ -36,13 +33,9 @@ RECENT_READINGS = 10
 PREVIEW_ROWS = 1_000
 SUMMARY_PROBLEMS = 100
 PASTED = "the pasted rows"
+# The measure named in the path.
+MetricId = FromPath[uuid.UUID]
 PERIOD_HEADINGS = {Frequency.DAILY: "Date", Frequency.WEEKLY: "Week", Frequency.MONTHLY: "Month"}
-
-
-def _now(request: AnyRequest) -> tuple[datetime.datetime, datetime.date]:
-    """The app clock's time, and the date in the UK, which decides what counts as the future."""
-    now: datetime.datetime = request.app.state[CLOCK].now()
-    return now, now.astimezone(LONDON).date()
 
 
 def _readings(count: int) -> str:
@@ -83,19 +76,27 @@ class ReadingPages(Controller):
     include_in_schema = False
 
     @get("/", name="metric_readings")
-    async def entry(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
-        return await self._entry_page(request, db_session, metric_id, {}, {})
+    async def entry(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, today: Today, metric_id: MetricId
+    ) -> Template:
+        return await self._entry_page(request, db_session, viewer, today, metric_id, {}, {})
 
     @post("/")
     async def enter(
-        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        metric_id: MetricId,
     ) -> Template | Redirect:
+        """One reading; the date in the UK decides what counts as the future."""
         values = await form_values(request)
-        now, today = _now(request)
         try:
             _metric, reading = await imports.enter_reading(
                 db_session,
-                signed_in_user(request),
+                viewer,
                 metric_id,
                 values.get("date", ""),
                 values.get("value", ""),
@@ -104,43 +105,51 @@ class ReadingPages(Controller):
             )
         except ImportRefused as refused:
             errors = {imports.COLUMN_NAMES[problem.column]: problem.message for problem in refused.plan.problems}
-            return await self._entry_page(request, db_session, metric_id, values, errors)
+            return await self._entry_page(request, db_session, viewer, today, metric_id, values, errors)
         flash(request, _entered(reading))
         return see_other(f"/metrics/{metric_id}/readings")
 
     @post("/paste")
-    async def paste(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
+    async def paste(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, today: Today, metric_id: MetricId
+    ) -> Template:
         values = await form_values(request)
         pasted = values.get("rows", "")
+        rows = imports.rows_from_text(pasted)
         return await self._preview(
-            request, db_session, metric_id, imports.rows_from_text(pasted), PASTED, "rows", values, pasted=pasted
+            request, db_session, viewer, today, metric_id, rows, PASTED, "rows", values, pasted=pasted
         )
 
     @post("/upload")
     async def upload(
-        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, today: Today, metric_id: MetricId
     ) -> Template:
         upload = (await request.form()).get("file")
         name, data = (upload.filename, await upload.read()) if isinstance(upload, UploadFile) else ("", b"")
         # Only those who may import read the file at all; and it is read in a worker thread, in full.
-        await imports.managed_metric(db_session, signed_in_user(request), metric_id)
+        await imports.managed_metric(db_session, viewer, metric_id)
         try:
             rows = await imports.read_file(name, data)
         except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, metric_id, {}, {"file": str(problem)})
-        return await self._preview(request, db_session, metric_id, rows, name, "file", {})
+            return await self._entry_page(request, db_session, viewer, today, metric_id, {}, {"file": str(problem)})
+        return await self._preview(request, db_session, viewer, today, metric_id, rows, name, "file", {})
 
     @post("/confirm")
     async def confirm(
-        self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        metric_id: MetricId,
     ) -> Template | Redirect:
         values = await form_values(request)
         source = values.get("source", "")[:200] or PASTED
-        now, today = _now(request)
         try:
             plan = await imports.save_import(
                 db_session,
-                signed_in_user(request),
+                viewer,
                 metric_id,
                 imports.rows_from_preview(values.get("readings", "")),
                 now=now,
@@ -149,7 +158,7 @@ class ReadingPages(Controller):
         except ImportRefused as refused:
             return self._preview_page(request, refused.plan, source, pasted=values.get("pasted"))
         except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, metric_id, {}, {"rows": str(problem)})
+            return await self._entry_page(request, db_session, viewer, today, metric_id, {}, {"rows": str(problem)})
         flash(request, _saved(plan, source))
         return see_other(f"/metrics/{metric_id}/readings")
 
@@ -157,6 +166,8 @@ class ReadingPages(Controller):
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
         metric_id: uuid.UUID,
         rows: Iterable[SheetRow],
         source: str,
@@ -166,11 +177,10 @@ class ReadingPages(Controller):
         pasted: str | None = None,
     ) -> Template:
         """The preview of pasted or uploaded rows; the readings page again if they cannot be read at all."""
-        today = _now(request)[1]
         try:
-            plan = await imports.preview_import(db_session, signed_in_user(request), metric_id, rows, today=today)
+            plan = await imports.preview_import(db_session, viewer, metric_id, rows, today=today)
         except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, metric_id, values, {field: str(problem)})
+            return await self._entry_page(request, db_session, viewer, today, metric_id, values, {field: str(problem)})
         return self._preview_page(request, plan, source, pasted=pasted)
 
     def _preview_page(
@@ -206,14 +216,14 @@ class ReadingPages(Controller):
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
         metric_id: uuid.UUID,
         values: dict[str, str],
         errors: dict[str, str],
     ) -> Template:
-        viewer = signed_in_user(request)
         metric = await imports.managed_metric(db_session, viewer, metric_id)
         recent = await services.readings(db_session, viewer, metric_id, limit=RECENT_READINGS)
-        today = _now(request)[1]
         return page(
             request,
             "metrics/readings.html",

@@ -14,19 +14,17 @@ from litestar.response import Redirect, Template
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.charts.icons import assurance_icon, variation_icon
 from quest.charts.sparkline import sparkline
 from quest.charts.xmr import xmr_chart
-from quest.clock import LONDON
 from quest.errors import ValidationFailed
 from quest.metrics import links, services
 from quest.metrics.spc import analyse
 from quest.metrics.vocabulary import DIRECTION_LABELS, FREQUENCY_LABELS, KIND_LABELS
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
-from quest.web.forms import form_values
-from quest.web.pages import page, see_other
+from quest.web.forms import answer_form, form_values, see_other, text_fields
+from quest.web.pages import page
 from quest.web.templating import format_date
 
 AnyRequest = Request[Any, Any, Any]
@@ -34,18 +32,18 @@ AnyRequest = Request[Any, Any, Any]
 TABLE_ROWS = 30
 
 
-def _today(request: AnyRequest) -> datetime.date:
-    now: datetime.datetime = request.app.state[CLOCK].now()
-    return now.astimezone(LONDON).date()
-
-
 async def _entry_context(
-    request: AnyRequest, db_session: DatabaseSession, day: datetime.date, values: dict[str, str], errors: dict[str, str]
+    db_session: DatabaseSession,
+    viewer: Viewer,
+    day: datetime.date,
+    today: Today,
+    values: dict[str, str],
+    errors: dict[str, str],
 ) -> dict[str, Any]:
-    lines = await services.backlog_entry(db_session, signed_in_user(request), day)
+    lines = await services.backlog_entry(db_session, viewer, day)
     return {
         "day": day,
-        "today": _today(request),
+        "today": today,
         "lines": [{"line": line, "sparkline": sparkline([value for _date, value in line.recent])} for line in lines],
         "values": values
         or {
@@ -62,18 +60,23 @@ class BacklogPages(Controller):
 
     @get("/", name="backlogs")
     async def entry(
-        self, request: AnyRequest, db_session: DatabaseSession, date: FromQuery[str | None] = None
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
+        date: FromQuery[str | None] = None,
     ) -> Template:
-        day, problem = services.check_reading_date(date or _today(request).isoformat(), _today(request))
+        day, problem = services.check_reading_date(date or today.isoformat(), today)
         errors = {"date": problem} if problem else {}
-        context = await _entry_context(request, db_session, day or _today(request), {}, errors)
+        context = await _entry_context(db_session, viewer, day or today, today, {}, errors)
         return page(request, "metrics/backlogs.html", context, status_code=422 if errors else 200)
 
     @post("/")
-    async def save(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
-        viewer = signed_in_user(request)
+    async def save(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today
+    ) -> Template | Redirect:
         values = await form_values(request)
-        today = _today(request)
         day, problem = services.check_reading_date(values.get("date", ""), today)
         entries = []
         for key, raw in values.items():
@@ -93,7 +96,7 @@ class BacklogPages(Controller):
         if entries:
             try:
                 written = await services.record_readings(
-                    db_session, viewer, entries, now=request.app.state[CLOCK].now(), today=today, other_errors=errors
+                    db_session, viewer, entries, now=now, today=today, other_errors=errors
                 )
             except ValidationFailed as failure:
                 errors = failure.errors
@@ -103,7 +106,7 @@ class BacklogPages(Controller):
                 unchanged = "" if written else " (no change)"
                 flash(request, f"Saved {len(entries)} {counts} for {format_date(saved_day)}{unchanged}")
                 return see_other("/backlogs" if saved_day == today else f"/backlogs?date={saved_day.isoformat()}")
-        context = await _entry_context(request, db_session, day or today, values, errors)
+        context = await _entry_context(db_session, viewer, day or today, today, values, errors)
         return page(request, "metrics/backlogs.html", context, status_code=422)
 
 
@@ -112,8 +115,7 @@ class MetricPages(Controller):
     include_in_schema = False
 
     @get("/", name="metrics")
-    async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
-        viewer = signed_in_user(request)
+    async def list_metrics(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
         return page(
             request,
             "metrics/index.html",
@@ -124,24 +126,23 @@ class MetricPages(Controller):
         )
 
     @get("/new", name="new_metric")
-    async def new_form(self, request: AnyRequest) -> Template:
-        access.require(signed_in_user(request), Permission.MANAGE_METRICS)
+    async def new_form(self, request: AnyRequest, viewer: Viewer) -> Template:
+        access.require(viewer, Permission.MANAGE_METRICS)
         return page(
             request, "metrics/new.html", self._form({"kind": "backlog", "direction": "down", "frequency": "daily"}, {})
         )
 
     @post("/new")
-    async def create(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+    async def create(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template | Redirect:
         values = await form_values(request)
-        data = services.MetricInput(
-            **{name: values.get(name, "") for name in ("name", "unit", "kind", "direction", "frequency", "target")}
+        data = services.MetricInput(**text_fields(values, "name", "unit", "kind", "direction", "frequency", "target"))
+        return await answer_form(
+            request,
+            services.create_metric(db_session, viewer, data),
+            message=f"‘{values.get('name', '').strip()}’ has been set up",
+            done=lambda metric_id: f"/metrics/{metric_id}",
+            again=lambda errors: page(request, "metrics/new.html", self._form(values, errors)),
         )
-        try:
-            metric_id = await services.create_metric(db_session, signed_in_user(request), data)
-        except ValidationFailed as failure:
-            return page(request, "metrics/new.html", self._form(values, failure.errors), status_code=422)
-        flash(request, f"‘{values.get('name', '').strip()}’ has been set up")
-        return see_other(f"/metrics/{metric_id}")
 
     def _form(self, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
         return {
@@ -153,10 +154,11 @@ class MetricPages(Controller):
         }
 
     @get("/{metric_id:uuid}", name="metric")
-    async def show(self, request: AnyRequest, db_session: DatabaseSession, metric_id: FromPath[uuid.UUID]) -> Template:
+    async def show(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
+    ) -> Template:
         """The measure's XmR chart, rebased at the change date of each idea judged by it, its icons and
         its figures."""
-        viewer = signed_in_user(request)
         metric = await services.get_metric(db_session, viewer, metric_id)
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         labels = await links.rebase_labels(db_session, viewer, metric_id)

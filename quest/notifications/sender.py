@@ -18,12 +18,12 @@ import uuid
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from quest.accounts.authentication import CLOCK, SESSION_MAKER
 from quest.clock import Clock
 from quest.db import is_unreachable, writing
 from quest.logs import get_logger
 from quest.notifications import email, outbox
 from quest.notifications.email import Mailer
+from quest.web.state import CLOCK, SESSION_MAKER
 
 logger = get_logger("quest.email")
 

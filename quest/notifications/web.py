@@ -7,10 +7,10 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.notifications import services
-from quest.web.dependencies import DatabaseSession
-from quest.web.pages import page, see_other
+from quest.web.dependencies import DatabaseSession, Now, Viewer
+from quest.web.forms import see_other
+from quest.web.pages import page
 
 
 class NotificationPages(Controller):
@@ -18,8 +18,7 @@ class NotificationPages(Controller):
     include_in_schema = False
 
     @get("/", name="notifications")
-    async def show(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> Template:
-        viewer = signed_in_user(request)
+    async def show(self, request: Request[Any, Any, Any], db_session: DatabaseSession, viewer: Viewer) -> Template:
         return page(
             request,
             "notifications/index.html",
@@ -27,7 +26,6 @@ class NotificationPages(Controller):
         )
 
     @post("/read")
-    async def mark_read(self, request: Request[Any, Any, Any], db_session: DatabaseSession) -> Redirect:
-        viewer = signed_in_user(request)
-        await services.mark_all_read(db_session, viewer, request.app.state[CLOCK].now())
+    async def mark_read(self, db_session: DatabaseSession, viewer: Viewer, now: Now) -> Redirect:
+        await services.mark_all_read(db_session, viewer, now)
         return see_other("/notifications")

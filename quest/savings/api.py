@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from quest import fields
-from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
-
-AnyRequest = Request[Any, Any, Any]
+from quest.web.dependencies import DatabaseSession, Now, Viewer
 
 
 @dataclass
@@ -123,10 +119,8 @@ class DecisionIn:
     version: int | None = None
 
 
-async def _claim_out(
-    db_session: DatabaseSession, request: AnyRequest, idea_id: uuid.UUID, claim_id: uuid.UUID
-) -> ClaimOut:
-    for claim in await services.claims_for_idea(db_session, signed_in_user(request), idea_id):
+async def _claim_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.UUID, claim_id: uuid.UUID) -> ClaimOut:
+    for claim in await services.claims_for_idea(db_session, viewer, idea_id):
         if claim.id == claim_id:
             return ClaimOut.of(claim)
     raise NotFound("claim")
@@ -143,17 +137,22 @@ class SavingsApi(Controller):
         status_code=201,
     )
     async def create(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID], data: JSONBody[ClaimIn]
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[ClaimIn],
     ) -> ClaimOut:
         claim_id = await services.record_claim(
             db_session,
-            signed_in_user(request),
+            viewer,
             idea_id,
             data.as_input(),
-            now=request.app.state[CLOCK].now(),
+            now=now,
             replacing=data.replacing(),
         )
-        return await _claim_out(db_session, request, idea_id, claim_id)
+        return await _claim_out(db_session, viewer, idea_id, claim_id)
 
     @get(
         "/api/v1/ideas/{idea_id:uuid}/savings",
@@ -162,11 +161,9 @@ class SavingsApi(Controller):
         responses=refusals(404),
     )
     async def list_claims(
-        self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]
+        self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
-        return [
-            ClaimOut.of(claim) for claim in await services.claims_for_idea(db_session, signed_in_user(request), idea_id)
-        ]
+        return [ClaimOut.of(claim) for claim in await services.claims_for_idea(db_session, viewer, idea_id)]
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",
@@ -177,18 +174,19 @@ class SavingsApi(Controller):
     )
     async def decide(
         self,
-        request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
         claim_id: FromPath[uuid.UUID],
         data: JSONBody[DecisionIn],
     ) -> dict[str, str]:
         outcome = await services.decide_claim(
             db_session,
-            signed_in_user(request),
+            viewer,
             claim_id,
             data.decision,
             data.note,
-            now=request.app.state[CLOCK].now(),
+            now=now,
             seen_version=data.version,
         )
         return {"id": str(claim_id), "status": outcome.value}
@@ -222,8 +220,8 @@ class RateCardIn:
     productive_hours_per_fte: float | str | None = None
 
 
-async def _rate_card(request: AnyRequest, db_session: DatabaseSession, force_code: str) -> RateCardOut:
-    view = await services.settings_view(db_session, signed_in_user(request), force_code, reading=True)
+async def _rate_card(db_session: DatabaseSession, viewer: Viewer, force_code: str) -> RateCardOut:
+    view = await services.settings_view(db_session, viewer, force_code, reading=True)
     return RateCardOut(
         force_code=view.force_code,
         productive_hours_per_fte=float(view.productive_hours_per_fte),
@@ -238,8 +236,8 @@ class RateCardApi(Controller):
     tags = ["Savings"]
 
     @get("/", summary="A force's rate card", operation_id="getRateCard", responses=refusals(404))
-    async def show(self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str]) -> RateCardOut:
-        return await _rate_card(request, db_session, force_code)
+    async def show(self, db_session: DatabaseSession, viewer: Viewer, force_code: FromPath[str]) -> RateCardOut:
+        return await _rate_card(db_session, viewer, force_code)
 
     @put(
         "/",
@@ -248,11 +246,11 @@ class RateCardApi(Controller):
         responses=refusals(404, 422),
     )
     async def update(
-        self, request: AnyRequest, db_session: DatabaseSession, force_code: FromPath[str], data: JSONBody[RateCardIn]
+        self, db_session: DatabaseSession, viewer: Viewer, force_code: FromPath[str], data: JSONBody[RateCardIn]
     ) -> RateCardOut:
         await services.update_rate_card(
             db_session,
-            signed_in_user(request),
+            viewer,
             force_code,
             [
                 services.RateInput(rate.grade, fields.number_text(rate.hourly_rate_gbp), rate.effective_from)
@@ -262,4 +260,4 @@ class RateCardApi(Controller):
             if data.productive_hours_per_fte is None
             else fields.number_text(data.productive_hours_per_fte),
         )
-        return await _rate_card(request, db_session, force_code)
+        return await _rate_card(db_session, viewer, force_code)

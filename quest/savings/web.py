@@ -3,8 +3,8 @@ settings (response SLA, productive hours, rate card) for its headquarters."""
 
 from __future__ import annotations
 
-import datetime
 import uuid
+from collections.abc import Awaitable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -15,25 +15,17 @@ from litestar.response import Redirect, Template
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
-from quest.errors import Conflict, ValidationFailed
 from quest.ideas.decisions import response_times
 from quest.savings import services
 from quest.savings.rules import ClaimStatus, Grade, financial_year
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
-from quest.web.forms import form_values
-from quest.web.pages import page, see_other
+from quest.web.forms import answer_form, form_values
+from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years the ledger can show
 Year = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
-
-
-def _now(request: AnyRequest) -> datetime.datetime:
-    now: datetime.datetime = request.app.state[CLOCK].now()
-    return now
 
 
 class SavingsPages(Controller):
@@ -42,23 +34,29 @@ class SavingsPages(Controller):
 
     @get("/", name="savings")
     async def ledger(
-        self, request: AnyRequest, db_session: DatabaseSession, fy: Year = None, status: FromQuery[str | None] = None
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
+        fy: Year = None,
+        status: FromQuery[str | None] = None,
     ) -> Template:
-        return await self._page(request, db_session, fy, status)
+        return await self._page(request, db_session, viewer, today, fy, status)
 
     async def _page(
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
         fy: int | None,
         status: str | None,
         *,
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
-        status_code: int = 200,
     ) -> Template:
-        viewer = signed_in_user(request)
-        current_year = financial_year(_now(request).astimezone(LONDON).date())
+        current_year = financial_year(today)
         year = fy or current_year
         validating = access.may(viewer, Permission.VALIDATE_SAVINGS)
         chosen = (
@@ -80,36 +78,47 @@ class SavingsPages(Controller):
                 "errors": errors or {},
                 "values": values or {},
             },
-            status_code=status_code,
         )
 
     @post("/{claim_id:uuid}/decision")
     async def decide(
-        self, request: AnyRequest, db_session: DatabaseSession, claim_id: FromPath[uuid.UUID]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        claim_id: FromPath[uuid.UUID],
     ) -> Template | Redirect:
         """A validator's decision; errors are shown on the claim's own fields, named by its id."""
-        viewer = signed_in_user(request)
         values = await form_values(request)
         year = fields.read_whole(values.get("fy", ""), least=FIRST_YEAR, most=LAST_YEAR)
         shown = values.get("status", "claimed")
-        try:
-            outcome = await services.decide_claim(
+
+        def again(errors: dict[str, str]) -> Awaitable[Template]:
+            errors = {f"{field}-{claim_id}": message for field, message in errors.items()}
+            return self._page(request, db_session, viewer, today, year, shown, errors=errors, values=values)
+
+        def conflict(problem: str) -> Awaitable[Template]:
+            flash(request, problem, "info")
+            return self._page(request, db_session, viewer, today, year, shown)
+
+        return await answer_form(
+            request,
+            services.decide_claim(
                 db_session,
                 viewer,
                 claim_id,
                 values.get("decision", ""),
                 values.get("note", ""),
-                now=_now(request),
+                now=now,
                 seen_version=fields.read_whole(values.get("version", "")),
-            )
-        except ValidationFailed as failure:
-            errors = {f"{field}-{claim_id}": message for field, message in failure.errors.items()}
-            return await self._page(request, db_session, year, shown, errors=errors, values=values, status_code=422)
-        except Conflict as conflict:
-            flash(request, str(conflict), "info")
-            return await self._page(request, db_session, year, shown, status_code=409)
-        flash(request, f"The saving has been {outcome.value}. The division has been told.")
-        return see_other("/savings?" + urlencode({"fy": year or "", "status": shown}))
+            ),
+            message=lambda outcome: f"The saving has been {outcome.value}. The division has been told.",
+            done="/savings?" + urlencode({"fy": year or "", "status": shown}),
+            again=again,
+            conflict=conflict,
+        )
 
 
 class ForceSettingsPages(Controller):
@@ -117,19 +126,20 @@ class ForceSettingsPages(Controller):
     include_in_schema = False
 
     @get("/", name="force_settings")
-    async def show(self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]) -> Template:
-        return await self._page(request, db_session, code, {}, {})
+    async def show(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
+    ) -> Template:
+        return await self._page(request, db_session, viewer, code, {}, {})
 
     async def _page(
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
+        viewer: Viewer,
         code: str,
         values: dict[str, str],
         errors: dict[str, str],
-        status_code: int = 200,
     ) -> Template:
-        viewer = signed_in_user(request)
         view = await services.settings_view(db_session, viewer, code)
         shown = {
             "first_response_days": str(view.first_response_days),
@@ -146,43 +156,45 @@ class ForceSettingsPages(Controller):
                 "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],
                 "responses": await response_times(db_session, view.force_id),
             },
-            status_code=status_code,
         )
 
     @post("/")
     async def update(
-        self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
     ) -> Template | Redirect:
         values = await form_values(request)
-        try:
-            await services.update_settings(
-                db_session,
-                signed_in_user(request),
-                code,
-                values.get("first_response_days", ""),
-                values.get("decision_days", ""),
-                values.get("productive_hours_per_fte", ""),
-            )
-        except ValidationFailed as failure:
-            return await self._page(request, db_session, code, values, failure.errors, 422)
-        flash(request, "The settings have been saved")
-        return see_other(f"/forces/{code.upper()}/settings")
+        fields = (values.get(name, "") for name in ("first_response_days", "decision_days", "productive_hours_per_fte"))
+        saving = services.update_settings(db_session, viewer, code, *fields)
+        message = "The settings have been saved"
+        return await self._answer(saving, message, request, db_session, viewer, code, values)
 
     @post("/rates")
     async def add_rate(
-        self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
     ) -> Template | Redirect:
         values = await form_values(request)
-        try:
-            await services.set_rate(
-                db_session,
-                signed_in_user(request),
-                code,
-                values.get("grade", ""),
-                values.get("hourly_rate", ""),
-                values.get("effective_from", ""),
-            )
-        except ValidationFailed as failure:
-            return await self._page(request, db_session, code, values, failure.errors, 422)
-        flash(request, "The rate has been added to the rate card")
-        return see_other(f"/forces/{code.upper()}/settings#rate-card")
+        fields = (values.get(name, "") for name in ("grade", "hourly_rate", "effective_from"))
+        saving = services.set_rate(db_session, viewer, code, *fields)
+        message = "The rate has been added to the rate card"
+        return await self._answer(saving, message, request, db_session, viewer, code, values, "#rate-card")
+
+    async def _answer(
+        self,
+        saving: Awaitable[object],
+        message: str,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        code: str,
+        values: dict[str, str],
+        anchor: str = "",
+    ) -> Template | Redirect:
+        """A form on the settings page: back to the page (at ``anchor``) once saved, or shown again with
+        the errors and what was typed."""
+        return await answer_form(
+            request,
+            saving,
+            message=message,
+            done=f"/forces/{code.upper()}/settings{anchor}",
+            again=lambda errors: self._page(request, db_session, viewer, code, values, errors),
+        )

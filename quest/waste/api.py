@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, post
 from litestar.params import JSONBody
 
 from quest import fields
-from quest.accounts.authentication import CLOCK, signed_in_user
-from quest.clock import LONDON
 from quest.waste import services
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
 
 @dataclass
@@ -53,10 +50,8 @@ class WasteApi(Controller):
         status_code=201,
     )
     async def create(
-        self, request: Request[Any, Any, Any], db_session: DatabaseSession, data: JSONBody[WasteIn]
+        self, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, data: JSONBody[WasteIn]
     ) -> WasteOut:
-        viewer = signed_in_user(request)
-        now = request.app.state[CLOCK].now()
         waste_id = await services.log_waste(
             db_session,
             viewer,
@@ -70,7 +65,7 @@ class WasteApi(Controller):
                 division_id=data.division_id,
             ),
             now,
-            now.astimezone(LONDON).date(),
+            today,
         )
         row = await services.get_waste(db_session, viewer, waste_id)
         return WasteOut(

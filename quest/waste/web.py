@@ -11,16 +11,12 @@ from litestar.response import Redirect, Template
 
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.charts.pareto import pareto_chart
-from quest.clock import LONDON
-from quest.errors import ValidationFailed
 from quest.waste import services
 from quest.waste.types import WasteType
-from quest.web.dependencies import DatabaseSession
-from quest.web.flash import flash
-from quest.web.forms import form_values
-from quest.web.pages import page, see_other
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.forms import answer_form, form_values, see_other, text_fields
+from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -38,8 +34,7 @@ class WastePages(Controller):
     include_in_schema = False
 
     @get("/", name="waste")
-    async def overview(self, request: AnyRequest, db_session: DatabaseSession) -> Template:
-        viewer = signed_in_user(request)
+    async def overview(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
         by_type = await services.hours_lost(db_session, viewer, "waste_type")
         by_process = await services.hours_lost(db_session, viewer, "process")
         return page(
@@ -55,35 +50,35 @@ class WastePages(Controller):
         )
 
     @get("/new", name="new_waste")
-    async def new_form(self, request: AnyRequest) -> Template:
-        access.require(signed_in_user(request), Permission.CONTRIBUTE)
-        today = request.app.state[CLOCK].now().astimezone(LONDON).date()
+    async def new_form(self, request: AnyRequest, viewer: Viewer, today: Today) -> Template:
+        access.require(viewer, Permission.CONTRIBUTE)
         return page(request, "waste/new.html", _form_context({"observed_on": today.isoformat()}, {}))
 
     @post("/new")
-    async def log(self, request: AnyRequest, db_session: DatabaseSession) -> Template | Redirect:
+    async def log(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today
+    ) -> Template | Redirect:
         values = await form_values(request)
-        now = request.app.state[CLOCK].now()
         data = services.WasteInput(
-            waste_type=values.get("waste_type", ""),
-            process=values.get("process", ""),
-            description=values.get("description", ""),
-            minutes_per_occurrence=values.get("minutes_per_occurrence", ""),
-            occurrences_per_week=values.get("occurrences_per_week", ""),
-            observed_on=values.get("observed_on", ""),
-        )
-        try:
-            waste_id = await services.log_waste(
-                db_session, signed_in_user(request), data, now, now.astimezone(LONDON).date()
+            **text_fields(
+                values,
+                "waste_type",
+                "process",
+                "description",
+                "minutes_per_occurrence",
+                "occurrences_per_week",
+                "observed_on",
             )
-        except ValidationFailed as failure:
-            return page(request, "waste/new.html", _form_context(values, failure.errors), status_code=422)
-        flash(request, "Thank you: the waste has been logged")
-        return see_other(f"/waste#waste-{waste_id}")
+        )
+        return await answer_form(
+            request,
+            services.log_waste(db_session, viewer, data, now, today),
+            message="Thank you: the waste has been logged",
+            done=lambda waste_id: f"/waste#waste-{waste_id}",
+            again=lambda errors: page(request, "waste/new.html", _form_context(values, errors)),
+        )
 
     @get("/{waste_id:uuid}/idea")
-    async def to_idea(
-        self, request: AnyRequest, db_session: DatabaseSession, waste_id: FromPath[uuid.UUID]
-    ) -> Redirect:
-        await services.get_waste(db_session, signed_in_user(request), waste_id)  # 404 unless in reach
+    async def to_idea(self, db_session: DatabaseSession, viewer: Viewer, waste_id: FromPath[uuid.UUID]) -> Redirect:
+        await services.get_waste(db_session, viewer, waste_id)  # 404 unless in reach
         return see_other(f"/ideas/new?from_waste={waste_id}")

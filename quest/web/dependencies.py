@@ -1,8 +1,52 @@
-"""The dependencies handlers declare by name (Litestar 3 needs them explicit)."""
+"""The dependencies handlers declare by name (Litestar 3 needs them explicit).
 
-from litestar.di import NamedDependency
+``create_app`` provides them all once, for every handler (:data:`PROVIDED`); a handler asks for one by
+naming a parameter after it, with its type here:
+
+- ``db_session: DatabaseSession`` and ``db_engine: DatabaseEngine``, from the Advanced Alchemy plugin;
+- ``viewer: Viewer``, the signed-in user (only on routes that need a sign-in: a public route has none);
+- ``now: Now``, the app clock's time (UTC), and ``today: Today``, the date in the UK at that time. One
+  request sees one time, however many of them it asks for.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from quest.accounts.authentication import signed_in_user
+from quest.accounts.identity import CurrentUser
+from quest.clock import LONDON, Clock
+from quest.web.state import CLOCK
 
 # The request's database session and the engine, provided by the Advanced Alchemy plugin.
 DatabaseSession = NamedDependency[AsyncSession]
 DatabaseEngine = NamedDependency[AsyncEngine]
+# Provided by create_app (PROVIDED).
+Viewer = NamedDependency[CurrentUser]
+Now = NamedDependency[datetime.datetime]
+Today = NamedDependency[datetime.date]
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> CurrentUser:
+    return signed_in_user(request)
+
+
+def provide_now(request: Request[Any, Any, Any]) -> datetime.datetime:
+    clock: Clock = request.app.state[CLOCK]
+    return clock.now()
+
+
+def provide_today(now: Now) -> datetime.date:
+    return now.astimezone(LONDON).date()
+
+
+PROVIDED = {
+    "viewer": Provide(provide_viewer, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
+    "today": Provide(provide_today, sync_to_thread=False),
+}

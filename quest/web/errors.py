@@ -27,7 +27,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from quest.accounts.authentication import SESSION_ENDED, SESSION_MAKER, PasswordChangeRequired, current_user
+from quest.accounts.authentication import SESSION_ENDED, PasswordChangeRequired, current_user
 from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
 from quest.audit.refusals import record_refusal, refusal_of
@@ -35,8 +35,8 @@ from quest.db import is_unreachable
 from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
 from quest.web.flash import flash
-from quest.web.forms import page_of_form
-from quest.web.pages import see_other
+from quest.web.forms import page_of_form, see_other
+from quest.web.state import SESSION_MAKER
 
 logger = get_logger("quest.errors")
 AnyRequest = Request[Any, Any, Any]

@@ -1,0 +1,24 @@
+"""What the application keeps for every request, and what kind of request this is.
+
+``create_app`` puts the clock, the session policy and a session maker in ``app.state`` under these keys;
+middleware and dependencies (:mod:`quest.web.dependencies`) read them there, so no domain needs to know
+where they live.
+"""
+
+from __future__ import annotations
+
+from litestar.datastructures import Headers
+from litestar.types import Scope
+
+# Keys in app.state, set by create_app.
+CLOCK = "quest.clock"
+SESSION_POLICY = "quest.session_policy"
+SESSION_MAKER = "quest.session_maker"
+
+
+def renders_a_page(scope: Scope) -> bool:
+    """A whole HTML page (with the header and its unread count): not the API, not an htmx fragment."""
+    if scope["path"].startswith(("/api/", "/static/", "/schema")):
+        return False
+    headers = Headers.from_scope(scope)
+    return headers.get("hx-request") != "true" or headers.get("hx-boosted") == "true"
