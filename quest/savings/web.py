@@ -1,5 +1,5 @@
-"""HTML pages for savings: the ledger and totals by financial year, the validators' queue, and a force's
-settings (response SLA, productive hours, rate card) for its headquarters."""
+"""HTML pages for savings: the ledger and totals by financial year, and the validators' queue. (A force's
+settings and rate card are the organisation's: quest.org.settings_web.)"""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.errors import Conflict, ValidationFailed
-from quest.ideas.decisions import response_times
 from quest.savings import services
-from quest.savings.rules import ClaimStatus, Grade, financial_year
+from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession
 from quest.web.flash import flash
 from quest.web.forms import form_values
@@ -110,79 +109,3 @@ class SavingsPages(Controller):
             return await self._page(request, db_session, year, shown, status_code=409)
         flash(request, f"The saving has been {outcome.value}. The division has been told.")
         return see_other("/savings?" + urlencode({"fy": year or "", "status": shown}))
-
-
-class ForceSettingsPages(Controller):
-    path = "/forces/{code:str}/settings"
-    include_in_schema = False
-
-    @get("/", name="force_settings")
-    async def show(self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]) -> Template:
-        return await self._page(request, db_session, code, {}, {})
-
-    async def _page(
-        self,
-        request: AnyRequest,
-        db_session: DatabaseSession,
-        code: str,
-        values: dict[str, str],
-        errors: dict[str, str],
-        status_code: int = 200,
-    ) -> Template:
-        viewer = signed_in_user(request)
-        view = await services.settings_view(db_session, viewer, code)
-        shown = {
-            "first_response_days": str(view.first_response_days),
-            "decision_days": str(view.decision_days),
-            "productive_hours_per_fte": f"{view.productive_hours_per_fte.normalize():f}",
-        } | values
-        return page(
-            request,
-            "savings/settings.html",
-            {
-                "view": view,
-                "values": shown,
-                "errors": errors,
-                "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],
-                "responses": await response_times(db_session, view.force_id),
-            },
-            status_code=status_code,
-        )
-
-    @post("/")
-    async def update(
-        self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]
-    ) -> Template | Redirect:
-        values = await form_values(request)
-        try:
-            await services.update_settings(
-                db_session,
-                signed_in_user(request),
-                code,
-                values.get("first_response_days", ""),
-                values.get("decision_days", ""),
-                values.get("productive_hours_per_fte", ""),
-            )
-        except ValidationFailed as failure:
-            return await self._page(request, db_session, code, values, failure.errors, 422)
-        flash(request, "The settings have been saved")
-        return see_other(f"/forces/{code.upper()}/settings")
-
-    @post("/rates")
-    async def add_rate(
-        self, request: AnyRequest, db_session: DatabaseSession, code: FromPath[str]
-    ) -> Template | Redirect:
-        values = await form_values(request)
-        try:
-            await services.set_rate(
-                db_session,
-                signed_in_user(request),
-                code,
-                values.get("grade", ""),
-                values.get("hourly_rate", ""),
-                values.get("effective_from", ""),
-            )
-        except ValidationFailed as failure:
-            return await self._page(request, db_session, code, values, failure.errors, 422)
-        flash(request, "The rate has been added to the rate card")
-        return see_other(f"/forces/{code.upper()}/settings#rate-card")
