@@ -37,10 +37,12 @@ from quest.notifications import email, sender
 from quest.notifications.services import describe
 from quest.notifications.web import NotificationPages
 from quest.org.api import ForceApi
+from quest.org.settings_api import RateCardApi
+from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
-from quest.savings.api import RateCardApi, SavingsApi
-from quest.savings.web import ForceSettingsPages, SavingsPages
+from quest.savings.api import SavingsApi
+from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware

@@ -42,7 +42,7 @@ class Permission(enum.StrEnum):
     # Implemented ideas outside one's VIEW_WORK reach, as the practice library shows them: what the
     # problem was, what changed and what was learned, where, when, and the validated savings totals; no
     # names of people, no comments, no claims' details (evidence, validators' notes). See
-    # quest.ideas.services.sees_full_record.
+    # quest.ideas.record.sees_full_record.
     VIEW_LIBRARY = "view_library"
     # Submit ideas and waste, comment on, support and follow ideas, enter backlog counts.
     CONTRIBUTE = "contribute"

@@ -18,7 +18,7 @@ from quest.accounts.roles import Role
 from quest.bulk import insert_rows
 from quest.demo import lancashire, moves, stories
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
-from quest.ideas.services import next_reference
+from quest.ideas.record import next_reference
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import READINGS, Metric, Reading

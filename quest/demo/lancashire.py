@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts.models import User
 from quest.demo import moves
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.services import next_reference
+from quest.ideas.record import next_reference
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import IdeaMetric, Metric

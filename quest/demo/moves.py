@@ -1,5 +1,5 @@
 """The demo's ideas move as anyone's do: raised, then moved along the workflow through the same code as a
-person's move (:func:`quest.ideas.decisions.record_move`), only back-dated. A demo history the workflow
+person's move (:func:`quest.ideas.record.record_move`), only back-dated. A demo history the workflow
 would refuse is a mistake in the demo, and stops the seed."""
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest.ideas.decisions import record_move
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.services import add_event
+from quest.ideas.record import add_event, record_move
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest, check_move
 

@@ -23,13 +23,14 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.roles import Role
 from quest.clock import LONDON
-from quest.ideas.decisions import Sla, TriageIdea, sla_flags, sla_of, triage
+from quest.ideas.decisions import TriageIdea, sla_flags, triage
 from quest.ideas.models import Idea
 from quest.ideas.services import my_ideas
 from quest.ideas.status import IdeaStatus
 from quest.metrics.services import MetricSummary, backlog_entry
 from quest.metrics.vocabulary import Frequency
 from quest.notifications.services import NotificationRow, list_notifications, unread_count
+from quest.org.settings import Sla, sla_of
 from quest.savings.claim_workflow import CLAIMABLE
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus, financial_year

@@ -12,9 +12,8 @@ import datetime
 import statistics
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -23,38 +22,23 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.audit.recorder import act_as
-from quest.concurrency import changed_once, check_seen
+from quest.concurrency import check_seen
 from quest.errors import Forbidden, NotFound, ValidationFailed
-from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
-from quest.ideas.services import IDEA_CHANGED, add_event, next_reference, visible
+from quest.ideas.models import Idea, IdeaWasteType
+from quest.ideas.record import (
+    IDEA_CHANGED,
+    add_event,
+    change_idea,
+    decidable_idea,
+    next_reference,
+    record_move,
+    visible,
+)
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal, record_of
+from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal
 from quest.notifications.services import notify
-from quest.org.models import DEFAULT_DECISION_DAYS, DEFAULT_FIRST_RESPONSE_DAYS, Division, Force, ForceSettings
-
-# --- Force settings: the SLA ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Sla:
-    first_response_days: int = DEFAULT_FIRST_RESPONSE_DAYS
-    decision_days: int = DEFAULT_DECISION_DAYS
-
-
-async def force_settings(session: AsyncSession, force_id: uuid.UUID) -> ForceSettings:
-    """The force's settings, with the defaults where its headquarters has set none."""
-    found = (
-        await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
-    ).scalar_one_or_none()
-    return found or ForceSettings.defaults(force_id)
-
-
-async def sla_of(session: AsyncSession, force_id: uuid.UUID | None) -> Sla:
-    """The force's response SLA (the defaults for someone outside any force)."""
-    if force_id is None:
-        return Sla()
-    settings = await force_settings(session, force_id)
-    return Sla(settings.first_response_days, settings.decision_days)
+from quest.org.models import Division, Force
+from quest.org.settings import Sla, sla_of
 
 
 def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.datetime, sla: Sla) -> tuple[bool, bool]:
@@ -74,16 +58,6 @@ def median_days(spans: list[datetime.timedelta]) -> float | None:
 # --- Moving an idea ------------------------------------------------------------------------------------
 
 
-async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
-    """The idea, if the viewer decides ideas in its division; NotFound otherwise."""
-    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
-    if idea is None or not access.covers(
-        viewer, Permission.DECIDE_IDEAS, force_id=idea.force_id, division_id=idea.division_id
-    ):
-        raise NotFound("idea")
-    return idea
-
-
 async def _movable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> tuple[Idea, bool, bool]:
     """The idea, with whether the viewer raised it and whether they decide it; NotFound if neither."""
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
@@ -94,53 +68,6 @@ async def _movable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uui
     if not (raised_it or decides_it):
         raise NotFound("idea")
     return idea, raised_it, decides_it
-
-
-async def _change(session: AsyncSession, idea: Idea, seen: int | None, values: dict[str, Any]) -> None:
-    """Apply ``values`` only if nobody changed the idea since ``seen``; Conflict otherwise."""
-    check_seen(idea, seen, IDEA_CHANGED)
-    for name, value in values.items():
-        setattr(idea, name, value)
-    await changed_once(session, idea, IDEA_CHANGED)
-
-
-async def record_move(
-    session: AsyncSession,
-    idea: Idea,
-    move: CheckedMove,
-    *,
-    actor_id: uuid.UUID | None,
-    now: datetime.datetime,
-    original: Idea | None = None,
-) -> IdeaEvent:
-    """Apply a checked move to the idea at ``now`` and put it on the idea's timeline, as the workflow says
-    (:func:`~quest.ideas.workflow.record_of`); a duplicate's backers move to its original. Conflict if
-    another change to the idea lands first. The one path for every move: a person's (:func:`move_idea`,
-    which has checked the version they saw), and the demo's back-dated history. Flushes; the caller tells
-    people and commits."""
-    current = idea.status
-    record = record_of(
-        current,
-        move,
-        now=now,
-        first_response_at=idea.first_response_at,
-        decided_at=idea.decided_at,
-        original=original,
-    )
-    await _change(session, idea, None, record.values)
-    if original is not None:
-        await _move_supporters(session, idea, original, now)
-    return await add_event(
-        session,
-        idea,
-        kind=record.kind,
-        actor_id=actor_id,
-        now=now,
-        body=record.body,
-        from_status=current,
-        to_status=move.to,
-        details=record.details,
-    )
 
 
 async def move_idea(
@@ -189,26 +116,6 @@ async def _original(session: AsyncSession, viewer: CurrentUser, idea: Idea, move
     return original
 
 
-async def _move_supporters(session: AsyncSession, duplicate: Idea, original: Idea, now: datetime.datetime) -> None:
-    """The duplicate's supporters (and its submitter) back the original instead, once each."""
-    backers = set(
-        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == duplicate.id))).scalars()
-    )
-    backers.add(duplicate.submitter_id)
-    backers.discard(original.submitter_id)
-    already = set(
-        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == original.id))).scalars()
-    )
-    new = sorted(backers - already)
-    if new:
-        await session.execute(
-            insert(IdeaSupport), [{"idea_id": original.id, "user_id": user_id, "created_at": now} for user_id in new]
-        )
-        await session.execute(
-            update(Idea).where(Idea.id == original.id).values(supporter_count=Idea.supporter_count + len(new))
-        )
-
-
 # --- Owners --------------------------------------------------------------------------------------------
 
 
@@ -248,7 +155,7 @@ async def assign_owner(
     if owner_id is None or owner_id not in owners:
         raise ValidationFailed({"owner_id": "Choose someone in the idea’s division"})
     act_as(session, viewer.actor)
-    await _change(session, idea, seen_version, {"owner_id": owner_id})
+    await change_idea(session, idea, seen_version, {"owner_id": owner_id})
     name = owners[owner_id].display_name
     event = await add_event(session, idea, kind="owner_assigned", actor_id=viewer.id, now=now, body=f"Owner: {name}")
     await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)

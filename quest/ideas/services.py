@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -33,13 +33,13 @@ from quest.ideas.models import (
     PROCESS_LENGTH,
     TEXT_LENGTH,
     TITLE_LENGTH,
-    ForceCounter,
     Idea,
     IdeaEvent,
     IdeaFollower,
     IdeaSupport,
     IdeaWasteType,
 )
+from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, next_reference, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
@@ -53,32 +53,6 @@ COMMENT_LENGTH = 2000
 SIMILAR_LIMIT = 5
 # Ideas that are no longer live are not offered as "similar": nobody can support a closed idea.
 _CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE, IdeaStatus.WITHDRAWN)
-
-IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
-
-
-# --- Who may see what -----------------------------------------------------------------------------------
-
-
-def visible(viewer: CurrentUser) -> ColumnElement[bool]:
-    """Ideas the viewer may see: those in reach, and every implemented idea."""
-    return or_(
-        access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id),
-        and_(
-            Idea.status == IdeaStatus.IMPLEMENTED,
-            access.scope(viewer, Permission.VIEW_LIBRARY, force_column=Idea.force_id, division_column=Idea.division_id),
-        ),
-    )
-
-
-def sees_full_record(viewer: CurrentUser, idea: Idea | IdeaDetail) -> bool:
-    """Whether the viewer sees the idea's whole record (its people, comments and savings claims), not
-    only the practice library's view of it: those whose VIEW_WORK reach covers its division."""
-    return access.covers(viewer, Permission.VIEW_WORK, force_id=idea.force_id, division_id=idea.division_id)
-
-
-def may_contribute(viewer: CurrentUser, idea: Idea | IdeaDetail) -> bool:
-    return access.covers(viewer, Permission.CONTRIBUTE, force_id=idea.force_id, division_id=idea.division_id)
 
 
 # --- Input ------------------------------------------------------------------------------------------------
@@ -143,24 +117,6 @@ def check_idea(data: IdeaInput) -> tuple[CheckedIdea | None, dict[str, str]]:
     if errors:
         return None, errors
     return CheckedIdea(title, problem, proposal, benefit, process, tuple(waste_types)), {}
-
-
-async def next_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
-    """The force's next idea reference, like LAN-000123. Taken inside the caller's transaction, so a
-    rolled-back idea leaves a gap, never a duplicate."""
-    bumped = (
-        await session.execute(
-            update(ForceCounter)
-            .where(ForceCounter.force_id == force_id, ForceCounter.name == "ideas")
-            .values(value=ForceCounter.value + 1)
-            .returning(ForceCounter.value)
-        )
-    ).scalar_one_or_none()
-    if bumped is None:
-        await session.execute(insert(ForceCounter).values(force_id=force_id, name="ideas", value=1))
-        bumped = 1
-    code = (await session.execute(select(Force.code).where(Force.id == force_id))).scalar_one()
-    return f"{code}-{bumped:06d}"
 
 
 # --- Reading ----------------------------------------------------------------------------------------------
@@ -519,33 +475,6 @@ async def similar_ideas(
 class Submitted:
     id: uuid.UUID
     reference: str
-
-
-async def add_event(
-    session: AsyncSession,
-    idea: Idea,
-    *,
-    kind: str,
-    actor_id: uuid.UUID | None,
-    now: datetime.datetime,
-    body: str = "",
-    from_status: IdeaStatus | None = None,
-    to_status: IdeaStatus | None = None,
-    details: dict[str, Any] | None = None,
-) -> IdeaEvent:
-    event = IdeaEvent(
-        idea_id=idea.id,
-        occurred_at=now,
-        actor_id=actor_id,
-        kind=kind,
-        body=body,
-        from_status=from_status.value if from_status else None,
-        to_status=to_status.value if to_status else None,
-        details=details,
-    )
-    session.add(event)
-    await session.flush()
-    return event
 
 
 async def submit_idea(

@@ -30,9 +30,9 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.errors import NotFound, ValidationFailed
-from quest.ideas.decisions import decidable_idea
 from quest.ideas.models import Idea
-from quest.ideas.services import IdeaDetail, add_event, visible
+from quest.ideas.record import add_event, decidable_idea, visible
+from quest.ideas.services import IdeaDetail
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, summaries

@@ -75,6 +75,9 @@ class ClaimStatus(enum.StrEnum):
 # --- Financial years -------------------------------------------------------------------------------------
 
 
+FY_START = "2026-04-01"  # the example in a date's messages: a financial year's first day
+
+
 def financial_year(day: datetime.date) -> int:
     """The UK financial year a day falls in, named by the year it starts: 31 March 2027 is in 2026."""
     return day.year if day.month >= 4 else day.year - 1

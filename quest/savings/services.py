@@ -27,27 +27,26 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
-from quest.clock import EARLIEST_DATE, LONDON
+from quest.clock import LONDON
 from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound, ValidationFailed
-from quest.ideas.decisions import force_settings
 from quest.ideas.models import Idea
-from quest.ideas.services import IdeaDetail, add_event, sees_full_record, visible
+from quest.ideas.record import Placed, add_event, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify, notify_validators
-from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceSettings
+from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
+from quest.org.settings import productive_hours_of, rates_of
 from quest.savings import claim_workflow
-from quest.savings.models import RateCardEntry, SavingsClaim
+from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
-    DEFAULT_RATES,
+    FY_START,
     PENNY,
     ClaimFacts,
     ClaimKind,
     ClaimStatus,
     Grade,
     PartYear,
-    Rate,
     Totals,
     clashes,
     financial_year_bounds,
@@ -62,199 +61,7 @@ from quest.savings.rules import (
 D = decimal.Decimal
 MAX_AMOUNT = D("100000000")
 MAX_HOURS = D("10000000")
-FY_START = "2026-04-01"  # the example in a date's messages: a financial year's first day
 CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it is now, then try again."
-
-
-# --- The rate card -------------------------------------------------------------------------------------
-
-
-async def rates_of(session: AsyncSession, force_id: uuid.UUID) -> list[Rate]:
-    """The force's rates, each from its date. Before a force's first rate for a grade (and where it has set
-    none), the Home Office default applies, as if effective from the earliest date QUEST knows."""
-    found = [
-        Rate(grade, rate, effective_from)
-        for grade, rate, effective_from in await session.execute(
-            select(RateCardEntry.grade, RateCardEntry.hourly_rate, RateCardEntry.effective_from).where(
-                RateCardEntry.force_id == force_id
-            )
-        )
-    ]
-    from_the_start = {rate.grade for rate in found if rate.effective_from <= EARLIEST_DATE}
-    defaults = [
-        Rate(grade, rate, EARLIEST_DATE, default=True)
-        for grade, rate in DEFAULT_RATES.items()
-        if grade not in from_the_start
-    ]
-    return sorted([*found, *defaults], key=lambda rate: (list(Grade).index(rate.grade), rate.effective_from))
-
-
-async def _force_in_reach(
-    session: AsyncSession, viewer: CurrentUser, force_code: str, permission: Permission
-) -> uuid.UUID:
-    force_id = (await session.execute(select(Force.id).where(Force.code == force_code.upper()))).scalar_one_or_none()
-    if force_id is None or not access.covers(viewer, permission, force_id=force_id):
-        raise NotFound("force")
-    return force_id
-
-
-async def _managed_force(session: AsyncSession, viewer: CurrentUser, force_code: str) -> uuid.UUID:
-    return await _force_in_reach(session, viewer, force_code, Permission.MANAGE_FORCE_SETTINGS)
-
-
-@dataclass(frozen=True, slots=True)
-class RateInput:
-    grade: str
-    hourly_rate: str
-    effective_from: str
-
-
-def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tuple[Grade, D, datetime.date] | None:
-    found: dict[str, str] = {}
-    try:
-        grade = Grade(data.grade)
-    except ValueError:
-        grade = Grade.PCSO
-        found["grade"] = "Choose a grade"
-    rate = fields.money(data.hourly_rate, "hourly_rate", "the rate", most=D(10000), errors=found)
-    day = fields.date(data.effective_from, "effective_from", "the date it takes effect", example=FY_START, errors=found)
-    errors.update({f"{prefix}{field}": message for field, message in found.items()})
-    if found or rate is None or day is None:
-        return None
-    return grade, rate, day
-
-
-async def _settings_row(session: AsyncSession, force_id: uuid.UUID) -> ForceSettings:
-    """The force's settings row, made (with the defaults) if its headquarters has never saved one."""
-    found = (
-        await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
-    ).scalar_one_or_none()
-    if found is None:
-        found = ForceSettings.defaults(force_id)
-        session.add(found)
-    return found
-
-
-async def update_rate_card(
-    session: AsyncSession,
-    viewer: CurrentUser,
-    force_code: str,
-    rates: list[RateInput],
-    *,
-    productive_hours: str | None = None,
-    prefix_errors: bool = True,
-) -> None:
-    """Add (or correct) rates, each for a grade from a date, and perhaps the productive hours of an FTE:
-    all of it, or none if anything is wrong. Commits; every change is audited."""
-    force_id = await _managed_force(session, viewer, force_code)
-    errors: dict[str, str] = {}
-    checked = [
-        _check_rate(rate, errors, f"rates[{index}]." if prefix_errors else "") for index, rate in enumerate(rates)
-    ]
-    hours = None
-    if productive_hours is not None:
-        hours = fields.money(
-            productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors
-        )
-    if errors:
-        raise ValidationFailed(errors)
-    act_as(session, viewer.actor)
-    for entry in checked:
-        assert entry is not None
-        grade, rate, day = entry
-        existing = (
-            await session.execute(
-                select(RateCardEntry).where(
-                    RateCardEntry.force_id == force_id,
-                    RateCardEntry.grade == grade,
-                    RateCardEntry.effective_from == day,
-                )
-            )
-        ).scalar_one_or_none()
-        if existing is None:
-            session.add(RateCardEntry(force_id=force_id, grade=grade, hourly_rate=rate, effective_from=day))
-        else:
-            existing.hourly_rate = rate
-    if hours is not None:
-        (await _settings_row(session, force_id)).productive_hours_per_fte = hours
-    await session.commit()
-
-
-async def set_rate(
-    session: AsyncSession, viewer: CurrentUser, force_code: str, grade: str, hourly_rate: str, effective_from: str
-) -> None:
-    """One rate, from the settings page (errors named by the form's own fields)."""
-    await update_rate_card(
-        session, viewer, force_code, [RateInput(grade, hourly_rate, effective_from)], prefix_errors=False
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsView:
-    force_id: uuid.UUID
-    force_code: str
-    force_name: str
-    first_response_days: int
-    decision_days: int
-    productive_hours_per_fte: D
-    rates: list[Rate]
-
-
-async def settings_view(
-    session: AsyncSession, viewer: CurrentUser, force_code: str, *, reading: bool = False
-) -> SettingsView:
-    """A force's settings and rate card: for its headquarters to change, or (``reading``) for those who
-    claim, validate or compare savings to read."""
-    permission = Permission.VIEW_RATE_CARD if reading else Permission.MANAGE_FORCE_SETTINGS
-    force_id = await _force_in_reach(session, viewer, force_code, permission)
-    force = (await session.execute(select(Force.code, Force.name).where(Force.id == force_id))).one()
-    settings = await force_settings(session, force_id)
-    rates = await rates_of(session, force_id)
-    return SettingsView(
-        force_id=force_id,
-        force_code=force.code,
-        force_name=force.name,
-        first_response_days=settings.first_response_days,
-        decision_days=settings.decision_days,
-        productive_hours_per_fte=settings.productive_hours_per_fte,
-        rates=rates,
-    )
-
-
-async def update_settings(
-    session: AsyncSession,
-    viewer: CurrentUser,
-    force_code: str,
-    first_response_days: str,
-    decision_days: str,
-    productive_hours: str,
-) -> None:
-    force_id = await _managed_force(session, viewer, force_code)
-    errors: dict[str, str] = {}
-
-    first = fields.whole_number(
-        first_response_days,
-        "first_response_days",
-        "the time to a first response",
-        least=1,
-        most=365,
-        unit="days",
-        errors=errors,
-    )
-    decision = fields.whole_number(
-        decision_days, "decision_days", "the time to a decision", least=1, most=730, unit="days", errors=errors
-    )
-    hours = fields.money(productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors)
-    if first is not None and decision is not None and decision < first and not errors:
-        errors["decision_days"] = "The time to a decision cannot be shorter than the time to a first response"
-    if errors or hours is None or first is None or decision is None:
-        raise ValidationFailed(errors)
-    act_as(session, viewer.actor)
-    settings = await _settings_row(session, force_id)
-    settings.first_response_days = first
-    settings.decision_days = decision
-    settings.productive_hours_per_fte = hours
-    await session.commit()
 
 
 # --- Claims ---------------------------------------------------------------------------------------------
@@ -765,7 +572,7 @@ async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     return await idea_ledger(session, viewer, idea)
 
 
-async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Idea | IdeaDetail) -> Ledger:
+async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) -> Ledger:
     """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
     idea's claims; if any is live, for the pairs that may double count in its division, and the other
     claims of their groups (only when there are some); and for the force's productive hours."""
@@ -773,7 +580,7 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Idea | I
     mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
     if not mine:  # no claims: nothing to total, whatever the force's productive hours
         return Ledger([], totals([], None, DEFAULT_PRODUCTIVE_HOURS), None, library_view=not full_record)
-    hours = (await force_settings(session, idea.force_id)).productive_hours_per_fte
+    hours = await productive_hours_of(session, idea.force_id)
     if not full_record:
         validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
         return Ledger([], totals(validated, None, hours), None, library_view=True)
@@ -821,10 +628,6 @@ async def ledger_for_force(
     claims = await _claims(
         session, in_reach, year, only=or_(true() if status is None else SavingsClaim.status == status, in_year)
     )
-    hours = (
-        (await force_settings(session, viewer.force_id)).productive_hours_per_fte
-        if viewer.force_id
-        else DEFAULT_PRODUCTIVE_HOURS
-    )
+    hours = await productive_hours_of(session, viewer.force_id)
     year_totals = totals([claim.facts() for claim in claims], year, hours, claims.pairs)
     return Ledger([claim for claim in claims if status is None or claim.status is status], year_totals, year)

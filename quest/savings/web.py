@@ -1,5 +1,5 @@
-"""HTML pages for savings: the ledger and totals by financial year, the validators' queue, and a force's
-settings (response SLA, productive hours, rate card) for its headquarters."""
+"""HTML pages for savings: the ledger and totals by financial year, and the validators' queue. (A force's
+settings and rate card are the organisation's: quest.org.settings_web.)"""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from litestar.response import Redirect, Template
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.ideas.decisions import response_times
 from quest.savings import services
-from quest.savings.rules import ClaimStatus, Grade, financial_year
+from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
 from quest.web.forms import answer_form, form_values
@@ -118,83 +117,4 @@ class SavingsPages(Controller):
             done="/savings?" + urlencode({"fy": year or "", "status": shown}),
             again=again,
             conflict=conflict,
-        )
-
-
-class ForceSettingsPages(Controller):
-    path = "/forces/{code:str}/settings"
-    include_in_schema = False
-
-    @get("/", name="force_settings")
-    async def show(
-        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
-    ) -> Template:
-        return await self._page(request, db_session, viewer, code, {}, {})
-
-    async def _page(
-        self,
-        request: AnyRequest,
-        db_session: DatabaseSession,
-        viewer: Viewer,
-        code: str,
-        values: dict[str, str],
-        errors: dict[str, str],
-    ) -> Template:
-        view = await services.settings_view(db_session, viewer, code)
-        shown = {
-            "first_response_days": str(view.first_response_days),
-            "decision_days": str(view.decision_days),
-            "productive_hours_per_fte": f"{view.productive_hours_per_fte.normalize():f}",
-        } | values
-        return page(
-            request,
-            "savings/settings.html",
-            {
-                "view": view,
-                "values": shown,
-                "errors": errors,
-                "grade_options": [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)],
-                "responses": await response_times(db_session, view.force_id),
-            },
-        )
-
-    @post("/")
-    async def update(
-        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
-    ) -> Template | Redirect:
-        values = await form_values(request)
-        fields = (values.get(name, "") for name in ("first_response_days", "decision_days", "productive_hours_per_fte"))
-        saving = services.update_settings(db_session, viewer, code, *fields)
-        message = "The settings have been saved"
-        return await self._answer(saving, message, request, db_session, viewer, code, values)
-
-    @post("/rates")
-    async def add_rate(
-        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
-    ) -> Template | Redirect:
-        values = await form_values(request)
-        fields = (values.get(name, "") for name in ("grade", "hourly_rate", "effective_from"))
-        saving = services.set_rate(db_session, viewer, code, *fields)
-        message = "The rate has been added to the rate card"
-        return await self._answer(saving, message, request, db_session, viewer, code, values, "#rate-card")
-
-    async def _answer(
-        self,
-        saving: Awaitable[object],
-        message: str,
-        request: AnyRequest,
-        db_session: DatabaseSession,
-        viewer: Viewer,
-        code: str,
-        values: dict[str, str],
-        anchor: str = "",
-    ) -> Template | Redirect:
-        """A form on the settings page: back to the page (at ``anchor``) once saved, or shown again with
-        the errors and what was typed."""
-        return await answer_form(
-            request,
-            saving,
-            message=message,
-            done=f"/forces/{code.upper()}/settings{anchor}",
-            again=lambda errors: self._page(request, db_session, viewer, code, values, errors),
         )

@@ -25,7 +25,7 @@ from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.clock import LONDON
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.services import next_reference
+from quest.ideas.record import next_reference
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind

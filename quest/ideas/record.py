@@ -1,0 +1,189 @@
+"""An idea as other domains meet it: who may see its record (whole, or the practice library's view of
+it), who may add to it or decide it, its reference, and what is written on it (its timeline, and a move
+along the workflow). Savings, metrics, the demo and the rest of ``quest.ideas`` import these from here,
+never from ``quest.ideas.services`` or ``quest.ideas.decisions``: those are the ideas domain's own rooms,
+and ``tests/unit/test_seams.py`` keeps other domains out of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.concurrency import changed_once, check_seen
+from quest.errors import NotFound
+from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaSupport
+from quest.ideas.status import IdeaStatus
+from quest.ideas.workflow import CheckedMove, record_of
+from quest.org.models import Force
+
+IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
+
+
+class Placed(Protocol):
+    """An idea as a row or as the page's detail: its id and where it lies are all these rules need."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def force_id(self) -> uuid.UUID: ...
+
+    @property
+    def division_id(self) -> uuid.UUID: ...
+
+
+# --- Who may see, add to and decide an idea --------------------------------------------------------------
+
+
+def visible(viewer: CurrentUser) -> ColumnElement[bool]:
+    """Ideas the viewer may see: those in reach, and every implemented idea."""
+    return or_(
+        access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id),
+        and_(
+            Idea.status == IdeaStatus.IMPLEMENTED,
+            access.scope(viewer, Permission.VIEW_LIBRARY, force_column=Idea.force_id, division_column=Idea.division_id),
+        ),
+    )
+
+
+def sees_full_record(viewer: CurrentUser, idea: Placed) -> bool:
+    """Whether the viewer sees the idea's whole record (its people, comments and savings claims), not
+    only the practice library's view of it: those whose VIEW_WORK reach covers its division."""
+    return access.covers(viewer, Permission.VIEW_WORK, force_id=idea.force_id, division_id=idea.division_id)
+
+
+def may_contribute(viewer: CurrentUser, idea: Placed) -> bool:
+    return access.covers(viewer, Permission.CONTRIBUTE, force_id=idea.force_id, division_id=idea.division_id)
+
+
+async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
+    """The idea, if the viewer decides ideas in its division; NotFound otherwise."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None or not access.covers(
+        viewer, Permission.DECIDE_IDEAS, force_id=idea.force_id, division_id=idea.division_id
+    ):
+        raise NotFound("idea")
+    return idea
+
+
+# --- Its reference and its timeline ----------------------------------------------------------------------
+
+
+async def next_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
+    """The force's next idea reference, like LAN-000123. Taken inside the caller's transaction, so a
+    rolled-back idea leaves a gap, never a duplicate."""
+    bumped = (
+        await session.execute(
+            update(ForceCounter)
+            .where(ForceCounter.force_id == force_id, ForceCounter.name == "ideas")
+            .values(value=ForceCounter.value + 1)
+            .returning(ForceCounter.value)
+        )
+    ).scalar_one_or_none()
+    if bumped is None:
+        await session.execute(insert(ForceCounter).values(force_id=force_id, name="ideas", value=1))
+        bumped = 1
+    code = (await session.execute(select(Force.code).where(Force.id == force_id))).scalar_one()
+    return f"{code}-{bumped:06d}"
+
+
+async def add_event(
+    session: AsyncSession,
+    idea: Idea,
+    *,
+    kind: str,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+    body: str = "",
+    from_status: IdeaStatus | None = None,
+    to_status: IdeaStatus | None = None,
+    details: dict[str, Any] | None = None,
+) -> IdeaEvent:
+    event = IdeaEvent(
+        idea_id=idea.id,
+        occurred_at=now,
+        actor_id=actor_id,
+        kind=kind,
+        body=body,
+        from_status=from_status.value if from_status else None,
+        to_status=to_status.value if to_status else None,
+        details=details,
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def change_idea(session: AsyncSession, idea: Idea, seen: int | None, values: dict[str, Any]) -> None:
+    """Apply ``values`` only if nobody changed the idea since ``seen``; Conflict otherwise."""
+    check_seen(idea, seen, IDEA_CHANGED)
+    for name, value in values.items():
+        setattr(idea, name, value)
+    await changed_once(session, idea, IDEA_CHANGED)
+
+
+async def record_move(
+    session: AsyncSession,
+    idea: Idea,
+    move: CheckedMove,
+    *,
+    actor_id: uuid.UUID | None,
+    now: datetime.datetime,
+    original: Idea | None = None,
+) -> IdeaEvent:
+    """Apply a checked move to the idea at ``now`` and put it on the idea's timeline, as the workflow says
+    (:func:`~quest.ideas.workflow.record_of`); a duplicate's backers move to its original. Conflict if
+    another change to the idea lands first. The one path for every move: a person's
+    (:func:`quest.ideas.decisions.move_idea`, which has checked the version they saw), and the demo's
+    back-dated history. Flushes; the caller tells people and commits."""
+    current = idea.status
+    record = record_of(
+        current,
+        move,
+        now=now,
+        first_response_at=idea.first_response_at,
+        decided_at=idea.decided_at,
+        original=original,
+    )
+    await change_idea(session, idea, None, record.values)
+    if original is not None:
+        await _move_supporters(session, idea, original, now)
+    return await add_event(
+        session,
+        idea,
+        kind=record.kind,
+        actor_id=actor_id,
+        now=now,
+        body=record.body,
+        from_status=current,
+        to_status=move.to,
+        details=record.details,
+    )
+
+
+async def _move_supporters(session: AsyncSession, duplicate: Idea, original: Idea, now: datetime.datetime) -> None:
+    """The duplicate's supporters (and its submitter) back the original instead, once each."""
+    backers = set(
+        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == duplicate.id))).scalars()
+    )
+    backers.add(duplicate.submitter_id)
+    backers.discard(original.submitter_id)
+    already = set(
+        (await session.execute(select(IdeaSupport.user_id).where(IdeaSupport.idea_id == original.id))).scalars()
+    )
+    new = sorted(backers - already)
+    if new:
+        await session.execute(
+            insert(IdeaSupport), [{"idea_id": original.id, "user_id": user_id, "created_at": now} for user_id in new]
+        )
+        await session.execute(
+            update(Idea).where(Idea.id == original.id).values(supporter_count=Idea.supporter_count + len(new))
+        )
