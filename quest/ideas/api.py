@@ -15,11 +15,10 @@ from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
+from quest.ideas.impact import LinkedMetric, idea_impact, link_metric
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
-from quest.metrics import links
 from quest.metrics.impact import improved
-from quest.metrics.links import LinkedMetric
 from quest.savings import services as savings
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
@@ -398,7 +397,7 @@ class IdeaWorkflowApi(Controller):
     async def impact(self, request: AnyRequest, db_session: DatabaseSession, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
         viewer = signed_in_user(request)
         ledger = await savings.ledger_for_idea(db_session, viewer, idea_id)
-        linked = await links.idea_impact(db_session, viewer, idea_id)
+        linked = await idea_impact(db_session, viewer, idea_id)
         return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
 
     @post(
@@ -417,8 +416,8 @@ class IdeaWorkflowApi(Controller):
     ) -> MetricImpactOut:
         viewer = signed_in_user(request)
         now = request.app.state[CLOCK].now()
-        link_id = await links.link_metric(
+        link_id = await link_metric(
             db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=now.astimezone(LONDON).date()
         )
-        linked = await links.idea_impact(db_session, viewer, idea_id)
+        linked = await idea_impact(db_session, viewer, idea_id)
         return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))

@@ -18,12 +18,11 @@ from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
 from quest.errors import Conflict, NotFound, ValidationFailed
-from quest.ideas import decisions, services
+from quest.ideas import decisions, impact, services
 from quest.ideas.page import idea_page
 from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
-from quest.metrics import links
 from quest.org.services import list_divisions
 from quest.savings import services as savings
 from quest.waste.services import get_waste
@@ -382,7 +381,7 @@ class IdeaPages(Controller):
         values = await form_values(request)
         idea_id = await self._idea_id(request, db_session, reference)
         try:
-            await links.link_metric(
+            await impact.link_metric(
                 db_session,
                 signed_in_user(request),
                 idea_id,
@@ -404,7 +403,7 @@ class IdeaPages(Controller):
         self, request: AnyRequest, db_session: DatabaseSession, reference: FromPath[str], link_id: FromPath[uuid.UUID]
     ) -> Redirect:
         idea_id = await self._idea_id(request, db_session, reference)
-        await links.unlink_metric(db_session, signed_in_user(request), idea_id, link_id)
+        await impact.unlink_metric(db_session, signed_in_user(request), idea_id, link_id)
         flash(request, "The measure is no longer linked to this idea (its readings are kept)")
         return see_other(f"/ideas/{reference.upper()}#impact")
 
