@@ -17,8 +17,8 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.authentication import CLOCK, signed_in_user
 from quest.clock import LONDON
+from quest.dashboards.response_times import response_times
 from quest.errors import Conflict, ValidationFailed
-from quest.ideas.decisions import response_times
 from quest.savings import services
 from quest.savings.rules import ClaimStatus, Grade, financial_year
 from quest.web.dependencies import DatabaseSession
