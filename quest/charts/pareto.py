@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quest.waste.services import ParetoBar
+from quest.waste.rules import ParetoBar
 
 LEFT, RIGHT, TOP, BOTTOM = 64, 48, 16, 124
 SHORT_LABEL = 16

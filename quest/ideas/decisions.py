@@ -9,7 +9,6 @@ Two people acting on the same idea at once cannot both win: every change raises 
 from __future__ import annotations
 
 import datetime
-import statistics
 import uuid
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.audit.recorder import act_as
 from quest.concurrency import check_seen
+from quest.dashboards.response_times import medians
 from quest.errors import Forbidden, NotFound, ValidationFailed
 from quest.ideas.models import Idea, IdeaWasteType
 from quest.ideas.record import (
@@ -49,10 +49,6 @@ def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.d
         days=sla.decision_days
     )
     return first, decision
-
-
-def median_days(spans: list[datetime.timedelta]) -> float | None:
-    return round(statistics.median(span.total_seconds() / 86400 for span in spans), 1) if spans else None
 
 
 # --- Moving an idea ------------------------------------------------------------------------------------
@@ -332,52 +328,13 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
                 version=row.version,
             )
         )
-    timings = await session.execute(
-        select(Idea.created_at, Idea.first_response_at, Idea.decided_at).where(
-            in_reach, (Idea.first_response_at.is_not(None)) | (Idea.decided_at.is_not(None))
-        )
-    )
-    to_first, to_decision = [], []
-    for created_at, first_response_at, decided_at in timings:
-        if first_response_at is not None:
-            to_first.append(first_response_at - created_at)
-        if decided_at is not None:
-            to_decision.append(decided_at - created_at)
+    times = await medians(session, in_reach)
     every = [idea for ideas in grouped.values() for idea in ideas]
     return Triage(
         groups=list(grouped.items()),
         sla=sla,
         overdue_first_response=sum(idea.first_response_overdue for idea in every),
         overdue_decision=sum(idea.decision_overdue for idea in every),
-        median_days_to_first_response=median_days(to_first),
-        median_days_to_decision=median_days(to_decision),
+        median_days_to_first_response=times.median_days_to_first_response,
+        median_days_to_decision=times.median_days_to_decision,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class DivisionResponse:
-    division_id: uuid.UUID
-    division_name: str
-    median_days_to_first_response: float | None
-    median_days_to_decision: float | None
-
-
-async def response_times(session: AsyncSession, force_id: uuid.UUID) -> list[DivisionResponse]:
-    """Median days to first response and to decision, for each division of a force (for HQ)."""
-    rows = await session.execute(
-        select(Division.id, Division.name, Idea.created_at, Idea.first_response_at, Idea.decided_at)
-        .join(Idea, Idea.division_id == Division.id, isouter=True)
-        .where(Division.force_id == force_id)
-        .order_by(Division.name)
-    )
-    spans: dict[tuple[uuid.UUID, str], tuple[list[datetime.timedelta], list[datetime.timedelta]]] = {}
-    for division_id, name, created_at, first_response_at, decided_at in rows:
-        first, decision = spans.setdefault((division_id, name), ([], []))
-        if created_at is not None and first_response_at is not None:
-            first.append(first_response_at - created_at)
-        if created_at is not None and decided_at is not None:
-            decision.append(decided_at - created_at)
-    return [
-        DivisionResponse(division_id, name, median_days(first), median_days(decision))
-        for (division_id, name), (first, decision) in spans.items()
-    ]

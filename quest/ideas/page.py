@@ -21,10 +21,10 @@ from quest.accounts.identity import CurrentUser
 from quest.charts.xmr import xmr_chart
 from quest.ideas import decisions, services
 from quest.ideas.decisions import Adoption, Colleague
+from quest.ideas.impact import LinkedMetric, impact_of, linkable_metrics
 from quest.ideas.services import IdeaDetail, SimilarIdea
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
-from quest.metrics.links import LinkedMetric, impact_of, linkable_metrics
 from quest.metrics.services import MetricSummary
 from quest.savings import claim_workflow
 from quest.savings import services as savings

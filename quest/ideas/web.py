@@ -18,12 +18,11 @@ from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.errors import Conflict, NotFound, ValidationFailed
-from quest.ideas import decisions, services
+from quest.ideas import decisions, impact, services
 from quest.ideas.page import idea_page
 from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
-from quest.metrics import links
 from quest.org.services import list_divisions
 from quest.savings import services as savings
 from quest.waste.services import get_waste
@@ -407,7 +406,7 @@ class IdeaPages(Controller):
         """Judge the idea by a measure of its division, from the date of the change."""
         values = await form_values(request)
         metric_id, change_date = values.get("link_metric_id", ""), values.get("metric_change_date", "")
-        linking = links.link_metric(db_session, viewer, idea.id, metric_id, change_date, now=now, today=today)
+        linking = impact.link_metric(db_session, viewer, idea.id, metric_id, change_date, now=now, today=today)
         return await self._answer(
             request,
             db_session,
@@ -431,7 +430,7 @@ class IdeaPages(Controller):
         idea: IdeaRef,
         link_id: FromPath[uuid.UUID],
     ) -> Redirect:
-        await links.unlink_metric(db_session, viewer, idea.id, link_id)
+        await impact.unlink_metric(db_session, viewer, idea.id, link_id)
         flash(request, "The measure is no longer linked to this idea (its readings are kept)")
         return see_other(f"/ideas/{idea.reference}#impact")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -190,7 +191,7 @@ async def _managing_division(
 
 def summaries() -> Select[*tuple[Any, ...]]:
     """The active measures, as :class:`MetricSummary` rows: in no one's scope yet; the caller adds it (or,
-    for an idea's impact, has checked that the viewer may see the idea: quest.metrics.links)."""
+    for an idea's impact, has checked that the viewer may see the idea: quest.ideas.impact)."""
     return (
         select(
             Metric.id,
@@ -407,3 +408,19 @@ async def readings_of(
         .limit(limit)
     )
     return [(period, value) for period, value in reversed(rows.all())]
+
+
+async def readings_of_each(
+    session: AsyncSession, metric_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]]:
+    """Every reading of each measure (the caller may see them: for an idea's impact, they judge an idea
+    it may see), oldest first, in one statement."""
+    found: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
+    rows = await session.execute(
+        select(Reading.metric_id, Reading.period_date, Reading.value)
+        .where(Reading.metric_id.in_(metric_ids))
+        .order_by(Reading.metric_id, Reading.period_date)
+    )
+    for metric_id, period, value in rows:
+        found[metric_id].append((period, value))
+    return found

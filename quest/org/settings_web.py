@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from quest.ideas.decisions import response_times
+from quest.dashboards.response_times import response_times
 from quest.org import settings
 from quest.savings.rules import Grade
 from quest.web.dependencies import DatabaseSession, Viewer

@@ -22,19 +22,13 @@ from quest.errors import NotFound, ValidationFailed
 from quest.org.models import Division
 from quest.org.services import contributing_division
 from quest.waste.models import WasteObservation
+from quest.waste.rules import ParetoBar, hours_a_year_of, hours_per_year, pareto
 from quest.waste.types import WasteType
 
 MAX_MINUTES = decimal.Decimal(24 * 60)
 MAX_OCCURRENCES = decimal.Decimal(7 * 24 * 60)  # once a minute, all week
-WEEKS_PER_YEAR = 52
 PROCESS_LENGTH = 80
 DESCRIPTION_LENGTH = 2000
-_HUNDREDTH = decimal.Decimal("0.01")
-
-
-def hours_per_year(minutes_per_occurrence: decimal.Decimal, occurrences_per_week: decimal.Decimal) -> decimal.Decimal:
-    """Hours lost a year = minutes × occurrences a week × 52 ÷ 60 (DESIGN §2), to the hundredth."""
-    return (minutes_per_occurrence * occurrences_per_week * WEEKS_PER_YEAR / 60).quantize(_HUNDREDTH)
 
 
 @dataclass
@@ -197,26 +191,6 @@ async def get_waste(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.U
     return WasteRow(**row._asdict())
 
 
-@dataclass(frozen=True, slots=True)
-class ParetoBar:
-    label: str
-    hours: decimal.Decimal
-    share: decimal.Decimal  # of the total, 0 to 1
-    cumulative: decimal.Decimal  # 0 to 1
-
-
-def pareto(totals: dict[str, decimal.Decimal]) -> list[ParetoBar]:
-    """Bars from the largest down, each with its share and the running share (pure)."""
-    grand = sum(totals.values(), decimal.Decimal(0))
-    bars = []
-    running = decimal.Decimal(0)
-    for label, hours in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
-        running += hours
-        share = hours / grand if grand else decimal.Decimal(0)
-        bars.append(ParetoBar(label, hours, share, running / grand if grand else decimal.Decimal(0)))
-    return bars
-
-
 async def hours_lost(
     session: AsyncSession, viewer: CurrentUser, by: Literal["waste_type", "process"]
 ) -> list[ParetoBar]:
@@ -235,7 +209,7 @@ async def hours_lost(
     totals: dict[str, decimal.Decimal] = {}
     for key, shown, weekly in rows:
         label = WasteType(key).label if by == "waste_type" else shown
-        totals[label] = (decimal.Decimal(weekly) * WEEKS_PER_YEAR / 60).quantize(_HUNDREDTH)
+        totals[label] = hours_a_year_of(decimal.Decimal(weekly))
     return pareto(totals)
 
 

@@ -217,8 +217,8 @@ def test_the_demo_ledger_has_work_for_the_validator_and_no_false_double_counts(d
 
 def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     from quest.demo import lancashire
+    from quest.ideas.impact import idea_impact
     from quest.ideas.models import Idea
-    from quest.metrics.links import idea_impact
     from quest.metrics.spc import PointType
     from quest.savings.rules import ClaimStatus
     from quest.savings.services import ledger_for_idea

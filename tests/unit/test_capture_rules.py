@@ -24,7 +24,8 @@ from quest.metrics.services import (
     period_start,
 )
 from quest.metrics.vocabulary import Frequency, MetricKind
-from quest.waste.services import WasteInput, check_waste, hours_per_year, pareto
+from quest.waste.rules import hours_a_year_of, hours_per_year, pareto
+from quest.waste.services import WasteInput, check_waste
 from quest.waste.types import WasteType
 from quest.web.exports import safe_cell
 
@@ -69,6 +70,14 @@ def test_hours_a_year_follow_the_design_formula() -> None:
     assert hours_per_year(D(40), D(25)) == D("866.67")
 
 
+def test_the_minutes_lost_a_week_come_to_hours_a_year_as_one_waste_does() -> None:
+    # The Pareto sums a week's minutes over many observations, then turns them into hours a year.
+    assert hours_a_year_of(D(150)) == D("130.00")  # 150 × 52 ÷ 60
+    assert hours_a_year_of(D(1000)) == D("866.67")
+    assert hours_a_year_of(D("0.01")) == D("0.01")  # 0.00866… to the hundredth
+    assert hours_a_year_of(D(15) * D(10)) == hours_per_year(D(15), D(10))
+
+
 @given(
     minutes=st.decimals(min_value=D("0.01"), max_value=D(1440), places=2),
     per_week=st.decimals(min_value=D("0.01"), max_value=D(10080), places=2),
@@ -110,6 +119,11 @@ def test_pareto_runs_from_the_largest_and_ends_at_everything() -> None:
     assert [bar.share for bar in bars] == [D("0.6"), D("0.2"), D("0.2")]
     assert bars[-1].cumulative == 1
     assert pareto({}) == []
+
+
+def test_a_pareto_of_nothing_lost_has_no_shares() -> None:
+    bars = pareto({"Waiting": D(0), "Motion": D(0)})
+    assert [(bar.label, bar.share, bar.cumulative) for bar in bars] == [("Motion", 0, 0), ("Waiting", 0, 0)]
 
 
 @given(

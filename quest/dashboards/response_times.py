@@ -1,0 +1,96 @@
+"""How long ideas wait for a first response and for a decision (DESIGN §2, the response SLA): the median
+days for each division of a force (force headquarters' settings page), and over a manager's reach (their
+triage list). One statement each: the database works out every span and picks each group's middle ones
+(:mod:`quest.dashboards.spans`); :func:`median_days` turns those into days."""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Subquery, literal_column, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.dashboards.spans import microseconds_between, middle_of
+from quest.ideas.models import Idea
+from quest.org.models import Division
+
+FIRST_RESPONSE, DECISION = 1, 2
+
+
+def median_days(middle: Sequence[int]) -> float | None:
+    """The median, in days to the tenth, of spans whose middle one or two are ``middle`` (microseconds):
+    what ``statistics.median`` of every span's ``total_seconds() / 86400`` gives; None for no spans."""
+    if not middle:
+        return None
+    return round(statistics.median(span / 10**6 / 86400 for span in middle), 1)
+
+
+def _spans(where: ColumnElement[bool]) -> Subquery:
+    """The time each idea ``where`` holds took to its first response and to its decision, if it had them:
+    its division, which span (``FIRST_RESPONSE`` or ``DECISION``) and how long (microseconds)."""
+    return union_all(
+        *(
+            select(
+                Idea.division_id.label("division_id"),
+                literal_column(str(kind)).label("kind"),
+                microseconds_between(moment, Idea.created_at).label("span"),
+            ).where(where, moment.is_not(None))
+            for kind, moment in ((FIRST_RESPONSE, Idea.first_response_at), (DECISION, Idea.decided_at))
+        )
+    ).subquery("spans")
+
+
+@dataclass(frozen=True, slots=True)
+class Medians:
+    median_days_to_first_response: float | None
+    median_days_to_decision: float | None
+
+
+def _medians(middles: dict[int, list[int]]) -> Medians:
+    return Medians(median_days(middles.get(FIRST_RESPONSE, [])), median_days(middles.get(DECISION, [])))
+
+
+async def medians(session: AsyncSession, where: ColumnElement[bool]) -> Medians:
+    """The median days to a first response and to a decision of the ideas ``where`` holds (the caller's
+    reach), all together."""
+    spans = _spans(where)
+    middles: dict[int, list[int]] = {}
+    for row in await session.execute(middle_of(spans, spans.c.kind)):
+        middles.setdefault(row.kind, []).append(row.span)
+    return _medians(middles)
+
+
+@dataclass(frozen=True, slots=True)
+class DivisionResponse:
+    division_id: uuid.UUID
+    division_name: str
+    median_days_to_first_response: float | None
+    median_days_to_decision: float | None
+
+
+async def response_times(session: AsyncSession, force_id: uuid.UUID) -> list[DivisionResponse]:
+    """Median days to first response and to decision, for each division of a force by name, those with no
+    ideas answered yet included (for HQ)."""
+    spans = _spans(Idea.division_id.in_(select(Division.id).where(Division.force_id == force_id)))
+    middle = middle_of(spans, spans.c.division_id, spans.c.kind).subquery("middle")
+    rows = await session.execute(
+        select(Division.id, Division.name, middle.c.kind, middle.c.span)
+        .outerjoin(middle, middle.c.division_id == Division.id)
+        .where(Division.force_id == force_id)
+        .order_by(Division.name, Division.id)
+    )
+    divisions: dict[tuple[uuid.UUID, str], dict[int, list[int]]] = {}
+    for division_id, name, kind, span in rows:
+        middles = divisions.setdefault((division_id, name), {})
+        if kind is not None:
+            middles.setdefault(kind, []).append(span)
+    found = []
+    for (division_id, name), middles in divisions.items():
+        times = _medians(middles)
+        found.append(
+            DivisionResponse(division_id, name, times.median_days_to_first_response, times.median_days_to_decision)
+        )
+    return found

@@ -1,0 +1,244 @@
+"""The measures an idea is judged by (DESIGN §2, Before and after): a manager links a measure of the idea's
+division from the date of the change; the idea's impact panel shows the before and after, and the
+measure's chart rebases at that date, labelled with the idea.
+
+Whoever may see an idea sees its impact. Those who see it only in the practice library (another force,
+or for staff and managers another division: :func:`quest.ideas.services.sees_full_record`) get the same
+before and after and chart, since what an implemented idea changed is what the library is for; the
+measure's readings are a division's operational counts, not anyone's personal data. They do not get the
+claims resting on the measure (the ledger gives them none), the way to the measure's page (VIEW_WORK),
+nor the references of other ideas they cannot see that changed the measure: those are "another idea".
+
+This is the idea's side of a link; the measure's (its readings, its chart's lines, the SPC and the before
+and after as pure rules) stays in :mod:`quest.metrics`, which this asks and which never asks this.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.audit.recorder import act_as
+from quest.errors import NotFound, ValidationFailed
+from quest.ideas.models import Idea
+from quest.ideas.record import add_event, decidable_idea, visible
+from quest.ideas.services import IdeaDetail
+from quest.metrics.impact import Impact, before_and_after, wording
+from quest.metrics.models import IdeaMetric, Metric
+from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
+from quest.savings.rules import rests_on
+from quest.savings.services import ClaimRow, idea_ledger
+
+_SUMMARY_FIELDS = tuple(field.name for field in dataclasses.fields(MetricSummary))
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
+    """The ideas that changed a measure on one day: by reference those the viewer may see, and how many
+    others."""
+
+    references: tuple[str, ...] = ()
+    unnamed: int = 0
+
+    @property
+    def label(self) -> str:
+        """ "LAN-000012, another idea": the line on the chart, and the change in the impact's wording."""
+        others = [] if not self.unnamed else ["another idea" if self.unnamed == 1 else f"{self.unnamed} other ideas"]
+        return ", ".join([*self.references, *others])
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedMetric:
+    link_id: uuid.UUID
+    metric: MetricSummary
+    change_date: datetime.date
+    impact: Impact
+    # The idea's savings claims that rest on this measure (linked to it, or naming it as their mechanism).
+    claims: list[ClaimRow]
+    # Whether the viewer may open the measure's own page (its division is in their VIEW_WORK reach).
+    opens_measure: bool = True
+    # Other ideas that changed this measure on the same date: the impact is theirs as much as this one's.
+    # Those the viewer may see by reference; the others counted.
+    shared_with: list[str] = dataclasses.field(default_factory=list)
+    shared_with_unnamed: int = 0
+    # Every change to the measure, with the ideas that made it: the lines on its chart.
+    measure_changes: dict[datetime.date, MeasureChange] = dataclasses.field(default_factory=dict)
+
+    @property
+    def chart_labels(self) -> dict[datetime.date, str]:
+        return {day: change.label for day, change in self.measure_changes.items()}
+
+    @property
+    def wording(self) -> str:
+        return wording(self.impact, self.metric.direction)
+
+
+async def linkable_metrics(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    division_id: uuid.UUID,
+    *,
+    linked: set[uuid.UUID] | None = None,
+) -> list[MetricSummary]:
+    """Measures of the idea's division not yet linked to it (for its manager's form). ``linked``: the
+    measures in use linked to it, when the caller has them (its impact) and need not ask again."""
+    if linked is None:
+        linked = set(
+            (await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars()
+        )
+    return [
+        metric for metric in await list_metrics(session, viewer, division_id=division_id) if metric.id not in linked
+    ]
+
+
+async def link_metric(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    metric_id: str,
+    change_date: str,
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> uuid.UUID:
+    """Judge the idea by a measure of its division from ``change_date`` (by default the day it was
+    implemented). Commits; returns the link's id."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    errors: dict[str, str] = {}
+    choices = {str(metric.id): metric for metric in await linkable_metrics(session, viewer, idea.id, idea.division_id)}
+    metric = choices.get(metric_id.strip())
+    if metric is None:
+        errors["metric_id"] = "Choose a measure of the idea’s division that is not linked to it yet"
+    day: datetime.date | None = idea.implemented_on
+    if change_date.strip():
+        day, problem = check_reading_date(change_date, today)
+        if problem:
+            errors["change_date"] = problem.replace("The date", "The date of the change")
+    elif day is None:
+        errors["change_date"] = "Enter the date of the change: the idea has not been implemented yet"
+    if errors or metric is None or day is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    link = IdeaMetric(
+        idea_id=idea.id, metric_id=metric.id, change_date=day, linked_by=viewer.id, force_id=idea.force_id
+    )
+    session.add(link)
+    await add_event(
+        session,
+        idea,
+        kind="metric_linked",
+        actor_id=viewer.id,
+        now=now,
+        body=f"Judged by “{metric.name}” from {day:%d %B %Y}",
+        details={"metric_id": str(metric.id), "change_date": day.isoformat()},
+    )
+    await session.commit()
+    return link.id
+
+
+async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, link_id: uuid.UUID) -> None:
+    """Stop judging the idea by a measure (the readings stay). Commits."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    link = await session.get(IdeaMetric, link_id)
+    if link is None or link.idea_id != idea.id:
+        raise NotFound("link")
+    act_as(session, viewer.actor)
+    await session.delete(link)
+    await session.commit()
+
+
+async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[LinkedMetric]:
+    """Each measure linked to the idea, with its before and after, for whoever may see the idea (the
+    practice library's view of it too: see the module's docstring)."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None:
+        raise NotFound("idea")
+    # None in the library view: the ledger keeps the claims with the division.
+    return await impact_of(session, viewer, idea, (await idea_ledger(session, viewer, idea)).claims)
+
+
+async def impact_of(
+    session: AsyncSession, viewer: CurrentUser, idea: Idea | IdeaDetail, claims: list[ClaimRow]
+) -> list[LinkedMetric]:
+    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims.
+    Two statements whatever the number of measures: the measures with every change to them (this idea's
+    links among them), and all their readings; one when no measure is linked."""
+    # The measures in use linked to the idea, each with every change to it, whoever's idea made it. Those
+    # who may see the idea see its impact, beyond the measure's division (the module's docstring).
+    linked = aliased(IdeaMetric)
+    rows = (
+        await session.execute(
+            summaries()
+            .add_columns(
+                IdeaMetric.id.label("link_id"),
+                IdeaMetric.idea_id,
+                IdeaMetric.change_date,
+                IdeaMetric.created_at.label("linked_at"),
+                Idea.reference,
+                visible(viewer).label("seen"),
+            )
+            .join(IdeaMetric, IdeaMetric.metric_id == Metric.id)
+            .join(Idea, Idea.id == IdeaMetric.idea_id)
+            .where(Metric.id.in_(select(linked.metric_id).where(linked.idea_id == idea.id)))
+            .order_by(IdeaMetric.change_date, Idea.reference)
+        )
+    ).all()
+    if not rows:
+        return []
+    measures = {row.id: MetricSummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS}) for row in rows}
+    changes = _changes_of(rows)
+    readings = await readings_of_each(session, list(measures))
+    found = []
+    for link in sorted((row for row in rows if row.idea_id == idea.id), key=lambda row: (row.linked_at, row.link_id)):
+        metric = measures[link.id]
+        measure_changes = changes.get(metric.id, {})
+        same_day = measure_changes.get(link.change_date, MeasureChange())
+        found.append(
+            LinkedMetric(
+                link_id=link.link_id,
+                metric=metric,
+                change_date=link.change_date,
+                impact=before_and_after(
+                    readings.get(metric.id, []), link.change_date, metric.direction, measure_changes
+                ),
+                claims=[
+                    claim for claim in claims if rests_on(claim.metric_id, claim.mechanism, metric.id, metric.name)
+                ],
+                opens_measure=access.covers(
+                    viewer, Permission.VIEW_WORK, force_id=metric.force_id, division_id=metric.division_id
+                ),
+                shared_with=[reference for reference in same_day.references if reference != idea.reference],
+                shared_with_unnamed=same_day.unnamed,
+                measure_changes=measure_changes,
+            )
+        )
+    return found
+
+
+def _changes_of(rows: Sequence[Row[*tuple[Any, ...]]]) -> dict[uuid.UUID, dict[datetime.date, MeasureChange]]:
+    """Every change date of each measure, whoever's idea made it: the measure's segments, which every
+    idea's impact is read from. Each names the ideas that made it, if the viewer may see them (``rows``:
+    a measure's id, a change's date, the idea's reference and whether the viewer sees it; in order of
+    date, then reference)."""
+    changes: dict[uuid.UUID, dict[datetime.date, MeasureChange]] = defaultdict(dict)
+    for row in rows:
+        change = changes[row.id].get(row.change_date, MeasureChange())
+        changes[row.id][row.change_date] = (
+            dataclasses.replace(change, references=(*change.references, row.reference))
+            if row.seen
+            else dataclasses.replace(change, unnamed=change.unnamed + 1)
+        )
+    return changes
