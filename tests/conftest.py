@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import text
@@ -28,6 +29,11 @@ from quest.db import open_database
 from quest.models import metadata
 
 T = TypeVar("T")
+
+# Hypothesis tests check rules, not speed: its default 200 ms deadline per example turns a loaded CI machine
+# into failures, so it is off (speed is measured by bench/, not by tests).
+hypothesis_settings.register_profile("quest", deadline=None)
+hypothesis_settings.load_profile("quest")
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 POSTGRES_URL = os.environ.get("QUEST_TEST_DATABASE_URL", "").strip()
 
