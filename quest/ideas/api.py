@@ -13,11 +13,10 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
-from quest.ideas.impact import LinkedMetric, idea_impact, link_metric
+from quest.ideas.impact import LinkedMetric, idea_impact, impact_and_ledger, link_metric
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.impact import improved
-from quest.savings import services as savings
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
@@ -388,8 +387,7 @@ class IdeaWorkflowApi(Controller):
 
     @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))
     async def impact(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
-        ledger = await savings.ledger_for_idea(db_session, viewer, idea_id)
-        linked = await idea_impact(db_session, viewer, idea_id)
+        linked, ledger = await impact_and_ledger(db_session, viewer, idea_id)
         return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
 
     @post(

@@ -39,7 +39,7 @@ from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
 from quest.savings.rules import rests_on
-from quest.savings.services import ClaimRow, idea_ledger
+from quest.savings.services import ClaimRow, Ledger, idea_ledger
 
 _SUMMARY_FIELDS = tuple(field.name for field in dataclasses.fields(MetricSummary))
 
@@ -163,11 +163,20 @@ async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uui
 async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[LinkedMetric]:
     """Each measure linked to the idea, with its before and after, for whoever may see the idea (the
     practice library's view of it too: see the module's docstring)."""
+    linked, _ledger = await impact_and_ledger(session, viewer, idea_id)
+    return linked
+
+
+async def impact_and_ledger(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID
+) -> tuple[list[LinkedMetric], Ledger]:
+    """:func:`idea_impact` and the idea's ledger, which it is worked out from, read once for both."""
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None:
         raise NotFound("idea")
-    # None in the library view: the ledger keeps the claims with the division.
-    return await impact_of(session, viewer, idea, (await idea_ledger(session, viewer, idea)).claims)
+    # No claims in the library view: the ledger keeps them with the division.
+    ledger = await idea_ledger(session, viewer, idea)
+    return await impact_of(session, viewer, idea, ledger.claims), ledger
 
 
 async def impact_of(
