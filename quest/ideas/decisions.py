@@ -30,7 +30,7 @@ from quest.ideas.record import (
     add_event,
     change_idea,
     decidable_idea,
-    next_reference,
+    raise_idea,
     record_move,
     visible,
 )
@@ -189,38 +189,19 @@ async def adopt(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, 
         )
     ).scalar_one():
         raise ValidationFailed({"adopt": "Your division has already adopted this idea"})
-    act_as(session, viewer.actor)
-    adopted = Idea(
-        reference=await next_reference(session, viewer.force_id),
-        force_id=viewer.force_id,
-        division_id=viewer.division_id,
-        submitter_id=viewer.id,
-        title=original.title,
-        problem=original.problem,
-        proposal=original.proposal,
-        expected_benefit=original.expected_benefit,
-        process=original.process,
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=now,
-        created_at=now,
-        updated_at=now,
-        adopted_from_id=original.id,
-    )
-    session.add(adopted)
-    await session.flush()
     wastes = (
         await session.execute(select(IdeaWasteType.waste_type).where(IdeaWasteType.idea_id == original.id))
     ).scalars()
-    session.add_all(IdeaWasteType(idea_id=adopted.id, waste_type=waste) for waste in wastes)
-    await add_event(
+    act_as(session, viewer.actor)
+    adopted, _submitted = await raise_idea(
         session,
-        adopted,
-        kind="submitted",
-        actor_id=viewer.id,
+        original,
+        wastes,
+        force_id=viewer.force_id,
+        division_id=viewer.division_id,
+        submitter_id=viewer.id,
         now=now,
-        to_status=IdeaStatus.SUBMITTED,
-        body=f"Adopted from {original.reference}",
-        details={"adopted_from": original.reference},
+        adopted_from=original,
     )
     division = (await session.execute(select(Division.name).where(Division.id == viewer.division_id))).scalar_one()
     event = await add_event(

@@ -39,7 +39,7 @@ from quest.ideas.models import (
     IdeaSupport,
     IdeaWasteType,
 )
-from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, next_reference, sees_full_record, visible
+from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, raise_idea, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
@@ -493,26 +493,15 @@ async def submit_idea(
         raise ValidationFailed(errors)
     force_id, division_id = place
     act_as(session, viewer.actor)
-    idea = Idea(
-        reference=await next_reference(session, force_id),
+    idea, _submitted = await raise_idea(
+        session,
+        checked,
+        checked.waste_types,
         force_id=force_id,
         division_id=division_id,
         submitter_id=viewer.id,
-        title=checked.title,
-        problem=checked.problem,
-        proposal=checked.proposal,
-        expected_benefit=checked.expected_benefit,
-        process=checked.process,
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=now,
-        # The app's clock, not the database's: SLA ages and medians are measured on it.
-        created_at=now,
-        updated_at=now,
+        now=now,
     )
-    session.add(idea)
-    await session.flush()
-    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in checked.waste_types)
-    await add_event(session, idea, kind="submitted", actor_id=viewer.id, now=now, to_status=IdeaStatus.SUBMITTED)
     if from_waste is not None:
         from quest.waste.services import link_to_idea
 
