@@ -27,6 +27,7 @@ from quest.errors import Forbidden, NotFound, ValidationFailed
 from quest.ideas.models import Idea, IdeaWasteType
 from quest.ideas.record import (
     IDEA_CHANGED,
+    LISTED,
     add_event,
     change_idea,
     decidable_idea,
@@ -278,12 +279,9 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
     sla = await sla_of(session, viewer.force_id)
     rows = await session.execute(
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Idea.created_at,
-            User.display_name,
+            User.display_name.label("owner_name"),
             Idea.supporter_count,
             Idea.version,
         )
@@ -296,17 +294,10 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
         first, decision = sla_flags(row.status, row.created_at, now, sla)
         grouped[row.status].append(
             TriageIdea(
-                id=row.id,
-                reference=row.reference,
-                title=row.title,
-                status=row.status,
-                created_at=row.created_at,
-                owner_name=row.display_name,
-                supporter_count=row.supporter_count,
+                **row._asdict(),
                 first_response_overdue=first,
                 decision_overdue=decision,
                 age_days=(now - row.created_at).days,
-                version=row.version,
             )
         )
     times = await medians(session, in_reach)

@@ -27,6 +27,10 @@ from quest.org.models import Force
 from quest.waste.types import WasteType
 
 IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
+# An idea as a line of a list (the idea list, triage, My ideas, similar ideas) begins with these.
+LISTED = (Idea.id, Idea.reference, Idea.title, Idea.status)
+# What an idea says, as its submitter wrote it (and may change while it is submitted).
+WORDING = ("title", "problem", "proposal", "expected_benefit", "process")
 
 
 class Placed(Protocol):
@@ -166,11 +170,7 @@ async def raise_idea(
         division_id=division_id,
         submitter_id=submitter_id,
         owner_id=owner_id,
-        title=proposal.title,
-        problem=proposal.problem,
-        proposal=proposal.proposal,
-        expected_benefit=proposal.expected_benefit,
-        process=proposal.process,
+        **{name: getattr(proposal, name) for name in WORDING},
         status=IdeaStatus.SUBMITTED,
         status_changed_at=now,
         supporter_count=len(supporters),

@@ -39,7 +39,16 @@ from quest.ideas.models import (
     IdeaSupport,
     IdeaWasteType,
 )
-from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, raise_idea, sees_full_record, visible
+from quest.ideas.record import (
+    IDEA_CHANGED,
+    LISTED,
+    WORDING,
+    add_event,
+    may_contribute,
+    raise_idea,
+    sees_full_record,
+    visible,
+)
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
@@ -359,10 +368,7 @@ def _filtered(
 ) -> tuple[Select[*tuple[Any, ...]], list[Any]]:
     statement = (
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Division.name.label("division_name"),
             Force.code.label("force_code"),
             Idea.process,
@@ -447,10 +453,7 @@ async def similar_ideas(
         return []
     statement = (
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Division.name.label("division_name"),
             Idea.supporter_count,
             exists().where(IdeaSupport.idea_id == Idea.id, IdeaSupport.user_id == viewer.id).label("viewer_supports"),
@@ -528,11 +531,7 @@ async def edit_idea(
     if checked is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
-    changed = [
-        name
-        for name in ("title", "problem", "proposal", "expected_benefit", "process")
-        if getattr(idea, name) != getattr(checked, name)
-    ]
+    changed = [name for name in WORDING if getattr(idea, name) != getattr(checked, name)]
     for name in changed:
         setattr(idea, name, getattr(checked, name))
     current = set((await _waste_types_of(session, [idea.id])).get(idea.id, []))
@@ -666,10 +665,7 @@ async def my_ideas(session: AsyncSession, viewer: CurrentUser) -> list[MyIdea]:
     )
     rows = await session.execute(
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Idea.created_at,
             IdeaEvent.kind,
             IdeaEvent.occurred_at,
