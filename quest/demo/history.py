@@ -28,6 +28,7 @@ from quest.org.models import Division, Force
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
+from quest.waste.services import CheckedWaste, new_observation
 from quest.waste.types import WasteType
 
 HISTORY_DAYS = 730
@@ -350,17 +351,15 @@ async def _waste(
         observed = today - datetime.timedelta(days=rng.randint(0, 90))
         if story.description in existing:
             continue
+        checked = CheckedWaste(
+            WasteType(story.waste_type),
+            story.process,
+            story.description,
+            decimal.Decimal(story.minutes),
+            decimal.Decimal(story.per_week),
+            observed,
+        )
         session.add(
-            WasteObservation(
-                force_id=division.force_id,
-                division_id=division.id,
-                reporter_id=reporter.id,
-                process=story.process,
-                waste_type=WasteType(story.waste_type),
-                description=story.description,
-                minutes_per_occurrence=decimal.Decimal(story.minutes),
-                occurrences_per_week=decimal.Decimal(story.per_week),
-                observed_on=observed,
-            )
+            new_observation(checked, force_id=division.force_id, division_id=division.id, reporter_id=reporter.id)
         )
         tally.waste += 1
