@@ -228,10 +228,8 @@ async def _placement(
     session: AsyncSession, viewer: CurrentUser, data: UserInput, errors: dict[str, str]
 ) -> Placement | None:
     """The role, force and division asked for, checked against the role's needs and the viewer's reach."""
-    try:
-        role = Role(data.role)
-    except ValueError:
-        errors["role"] = "Select a role"
+    role = fields.choice(data.role, Role, "role", invalid="Select a role", errors=errors)
+    if role is None:
         return None
     if not access.may_grant(viewer, role):
         errors["role"] = "You cannot give someone this role"

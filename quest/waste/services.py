@@ -69,11 +69,9 @@ def new_observation(
 
 def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    try:
-        waste_type = WasteType(data.waste_type)
-    except ValueError:
-        waste_type = WasteType.WAITING
-        errors["waste_type"] = "Choose the kind of waste"
+    waste_type = fields.choice(
+        data.waste_type, WasteType, "waste_type", invalid="Choose the kind of waste", errors=errors
+    )
     process = fields.text(
         data.process,
         "process",
@@ -94,7 +92,7 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
     minutes = _amount(data, "minutes_per_occurrence", "minutes lost each time", MAX_MINUTES, errors)
     occurrences = _amount(data, "occurrences_per_week", "times a week", MAX_OCCURRENCES, errors)
     observed_on = fields.date(data.observed_on, "observed_on", "date seen", required=False, today=today, errors=errors)
-    if errors or minutes is None or occurrences is None:
+    if errors or waste_type is None or minutes is None or occurrences is None:
         return None, errors
     return CheckedWaste(waste_type, process, description, minutes, occurrences, observed_on or today), {}
 
