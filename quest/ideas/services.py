@@ -54,6 +54,7 @@ from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
 from quest.org.models import Division, Force
 from quest.org.services import contributing_division
+from quest.paging import Paged
 from quest.waste.types import WasteType
 
 IDEAS_PER_PAGE = 50
@@ -347,16 +348,10 @@ class IdeaRow:
     waste_types: tuple[WasteType, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class IdeaPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdeaPage(Paged):
     ideas: list[IdeaRow]
-    total: int
-    page: int
     per_page: int = IDEAS_PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _dialect(session: AsyncSession) -> str:
