@@ -1,6 +1,6 @@
 """An idea as other domains meet it: who may see its record (whole, or the practice library's view of
-it), who may add to it or decide it, its reference, and what is written on it (its timeline, and a move
-along the workflow). Savings, metrics, the demo and the rest of ``quest.ideas`` import these from here,
+it), who may add to it or decide it, its reference, and what is written on it (raising it, its timeline,
+and a move along the workflow). Savings, metrics, the demo and the rest of ``quest.ideas`` import these from here,
 never from ``quest.ideas.services`` or ``quest.ideas.decisions``: those are the ideas domain's own rooms,
 and ``tests/unit/test_seams.py`` keeps other domains out of them.
 """
