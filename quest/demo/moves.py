@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts.models import User
 from quest.demo.stories import IdeaStory
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.record import raise_idea, record_move
+from quest.ideas.record import Place, raise_idea, record_move
 from quest.ideas.workflow import MoveRequest, check_move
 from quest.org.models import Division
 from quest.waste.types import WasteType
@@ -35,8 +35,7 @@ async def raised(
         session,
         story,
         map(WasteType, story.wastes),
-        force_id=division.force_id,
-        division_id=division.id,
+        place=Place(division.force_id, division.id),
         submitter_id=submitter.id,
         now=at,
         owner_id=owner.id if owner else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Collection, Iterable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,6 +78,13 @@ async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uu
     ):
         raise NotFound("idea")
     return idea
+
+
+class Place(NamedTuple):
+    """The force and division an idea is raised in (named as the idea's own columns)."""
+
+    force_id: uuid.UUID
+    division_id: uuid.UUID
 
 
 class Proposal(Protocol):
@@ -152,22 +159,21 @@ async def raise_idea(
     proposal: Proposal,
     waste_types: Iterable[WasteType],
     *,
-    force_id: uuid.UUID,
-    division_id: uuid.UUID,
+    place: Place,
     submitter_id: uuid.UUID,
     now: datetime.datetime,
     owner_id: uuid.UUID | None = None,
     adopted_from: Idea | None = None,
     supporters: Collection[uuid.UUID] = (),
 ) -> tuple[Idea, IdeaEvent]:
-    """A new idea, submitted at ``now`` with the force's next reference, and the first entry on its timeline
-    (an adopted idea's says where it came from). The one path by which an idea is raised: a person's
-    (:func:`quest.ideas.services.submit_idea`), a division adopting one (:func:`quest.ideas.decisions.adopt`)
-    and the demo's back-dated ones (which may start with an owner and supporters). Flushes."""
+    """A new idea of the division ``place``, submitted at ``now`` with the force's next reference, and the
+    first entry on its timeline (an adopted idea's says where it came from). The one path by which an idea
+    is raised: a person's (:func:`quest.ideas.services.submit_idea`), a division adopting one
+    (:func:`quest.ideas.decisions.adopt`) and the demo's back-dated ones (which may start with an owner and
+    supporters). Flushes."""
     idea = Idea(
-        reference=await next_reference(session, force_id),
-        force_id=force_id,
-        division_id=division_id,
+        reference=await next_reference(session, place.force_id),
+        **place._asdict(),
         submitter_id=submitter_id,
         owner_id=owner_id,
         **{name: getattr(proposal, name) for name in WORDING},

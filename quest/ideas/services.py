@@ -43,6 +43,7 @@ from quest.ideas.record import (
     IDEA_CHANGED,
     LISTED,
     WORDING,
+    Place,
     add_event,
     may_contribute,
     raise_idea,
@@ -489,16 +490,9 @@ async def submit_idea(
     place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
         raise ValidationFailed(errors)
-    force_id, division_id = place
     act_as(session, viewer.actor)
     idea, _submitted = await raise_idea(
-        session,
-        checked,
-        checked.waste_types,
-        force_id=force_id,
-        division_id=division_id,
-        submitter_id=viewer.id,
-        now=now,
+        session, checked, checked.waste_types, place=Place(*place), submitter_id=viewer.id, now=now
     )
     if from_waste is not None:
         from quest.waste.services import link_to_idea
