@@ -5,7 +5,7 @@ Two layers, both pure:
 - Readers (``read_*``) turn text into a value or None, with no words: for callers whose wording is their
   own (a spreadsheet cell, an id in a query string, a count on the quick-entry grid).
 - Fields (:func:`text`, :func:`whole_number`, :func:`decimal_number`, :func:`money`, :func:`date`,
-  :func:`identifier`) also judge the value and, when it is wrong, put a GOV.UK-style message that names
+  :func:`identifier`, :func:`choice`) also judge the value and, when it is wrong, put a GOV.UK-style message that names
   the field into ``errors[name]`` and return None (text is always returned, cleaned). Every problem is
   collected, so a form shows them all at once. The wording comes from ``label`` (“the rate”): “Enter the
   rate”, “The rate must be more than 0”; a caller whose tested wording differs passes ``missing=`` or
@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import re
 import uuid
 from fractions import Fraction
+from typing import TypeVar
 
 from quest.clock import EARLIEST_DATE
 
 Errors = dict[str, str]
+Choice = TypeVar("Choice", bound=enum.Enum)
 Number = decimal.Decimal | Fraction | float | int
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -248,6 +251,16 @@ def identifier(raw: str | None, name: str, *, invalid: str, errors: Errors) -> u
     if found is None:
         errors[name] = invalid
     return found
+
+
+def choice(raw: str, kind: type[Choice], name: str, *, invalid: str, errors: Errors) -> Choice | None:
+    """One of ``kind``'s values (a radio button or a select, as typed); anything else is an error, in the
+    caller's words."""
+    try:
+        return kind(raw)
+    except ValueError:
+        errors[name] = invalid
+        return None
 
 
 # --- Numbers across the API boundary -----------------------------------------------------------------

@@ -26,6 +26,7 @@ from quest.accounts.sessions import create_token, revoke_user_sessions, revoke_u
 from quest.audit.recorder import act_as
 from quest.errors import Conflict, NotFound, ValidationFailed
 from quest.org.models import Division, Force
+from quest.paging import Paged
 
 MAX_NAME_LENGTH = 120
 MAX_TOKEN_LABEL_LENGTH = 80
@@ -52,16 +53,10 @@ class UserSummary:
     created_at: datetime.datetime
 
 
-@dataclass(frozen=True, slots=True)
-class UserPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserPage(Paged):
     users: list[UserSummary]
-    total: int
-    page: int
     per_page: int = USERS_PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _user_summaries() -> Select[*tuple[Any, ...]]:
@@ -228,10 +223,8 @@ async def _placement(
     session: AsyncSession, viewer: CurrentUser, data: UserInput, errors: dict[str, str]
 ) -> Placement | None:
     """The role, force and division asked for, checked against the role's needs and the viewer's reach."""
-    try:
-        role = Role(data.role)
-    except ValueError:
-        errors["role"] = "Select a role"
+    role = fields.choice(data.role, Role, "role", invalid="Select a role", errors=errors)
+    if role is None:
         return None
     if not access.may_grant(viewer, role):
         errors["role"] = "You cannot give someone this role"

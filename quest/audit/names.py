@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -83,36 +83,30 @@ def _quoted(text: str) -> str:
     return f"‘{text}’"
 
 
-async def _ideas(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(Idea.id, Idea.reference, Idea.title, Idea.status, Idea.force_id, Idea.division_id).where(
-            Idea.id.in_(_uuids(ids))
-        )
-    )
-    return {
-        str(row.id): RecordName(
-            f"Idea {row.reference}: {row.title}",
-            f"/ideas/{row.reference}"
-            if row.status is IdeaStatus.IMPLEMENTED or _sees_work(viewer, row.force_id, row.division_id)
-            else None,
-        )
-        for row in rows
-    }
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """Records of one kind found by their ids in one statement (whose first column is the record's id), each
+    named by ``name`` from its row, as the viewer may follow it."""
+
+    statement: Select[*tuple[Any, ...]]
+    name: Callable[[CurrentUser, Any], RecordName]
+
+    async def __call__(self, session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
+        record_id = self.statement.selected_columns[0]
+        rows = await session.execute(self.statement.where(record_id.in_(_uuids(ids))))
+        return {str(row.id): self.name(viewer, row) for row in rows}
 
 
-async def _savings_claims(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(SavingsClaim.id, SavingsClaim.mechanism, Idea.reference, Idea.force_id, Idea.division_id)
-        .join(Idea, Idea.id == SavingsClaim.idea_id)
-        .where(SavingsClaim.id.in_(_uuids(ids)))
+def _idea(viewer: CurrentUser, row: Any) -> RecordName:
+    seen = row.status is IdeaStatus.IMPLEMENTED or _sees_work(viewer, row.force_id, row.division_id)
+    return RecordName(f"Idea {row.reference}: {row.title}", f"/ideas/{row.reference}" if seen else None)
+
+
+def _savings_claim(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"Savings claim on {row.reference} ({row.mechanism})",
+        f"/ideas/{row.reference}#savings" if _sees_work(viewer, row.force_id, row.division_id) else None,
     )
-    return {
-        str(row.id): RecordName(
-            f"Savings claim on {row.reference} ({row.mechanism})",
-            f"/ideas/{row.reference}#savings" if _sees_work(viewer, row.force_id, row.division_id) else None,
-        )
-        for row in rows
-    }
 
 
 async def _metric_names(session: AsyncSession, metric_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Any]:
@@ -156,24 +150,68 @@ async def _readings(session: AsyncSession, viewer: CurrentUser, ids: list[str]) 
     return names
 
 
-async def _idea_metrics(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
+def _idea_metric(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"Measure {_quoted(row.name)} linked to {row.reference}",
+        f"/ideas/{row.reference}" if _sees_work(viewer, row.force_id, row.division_id) else None,
+    )
+
+
+def _waste_observation(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"Waste: {WasteType(row.waste_type).label.lower()} in {_quoted(row.process)}, seen {row.observed_on.day} "
+        f"{row.observed_on:%B %Y}",
+        f"/waste#waste-{row.id}" if _sees_work(viewer, row.force_id, row.division_id) else None,
+    )
+
+
+def _user_href(viewer: CurrentUser, user_id: uuid.UUID, force_id: uuid.UUID | None) -> str | None:
+    return f"/users/{user_id}" if access.covers(viewer, Permission.VIEW_USERS, force_id=force_id) else None
+
+
+def _user(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(f"User {row.display_name} ({row.role.label.lower()})", _user_href(viewer, row.id, row.force_id))
+
+
+def _api_token(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"API token {_quoted(row.label)} of {row.display_name}", _user_href(viewer, row.user_id, row.force_id)
+    )
+
+
+def _force_settings(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"Settings of {row.name} (response SLA, productive hours)",
+        f"/forces/{row.code}/settings" if _manages_force(viewer, row.force_id) else None,
+    )
+
+
+def _rate_card_entry(viewer: CurrentUser, row: Any) -> RecordName:
+    return RecordName(
+        f"Rate card of {row.name}: {Grade(row.grade).label} from {row.effective_from.day} {row.effective_from:%B %Y}",
+        f"/forces/{row.code}/settings" if _manages_force(viewer, row.force_id) else None,
+    )
+
+
+_similar = aliased(Force)
+
+RESOLVERS: dict[str, Resolver] = {
+    "ideas": _Lookup(select(Idea.id, Idea.reference, Idea.title, Idea.status, Idea.force_id, Idea.division_id), _idea),
+    "savings_claims": _Lookup(
+        select(SavingsClaim.id, SavingsClaim.mechanism, Idea.reference, Idea.force_id, Idea.division_id).join(
+            Idea, Idea.id == SavingsClaim.idea_id
+        ),
+        _savings_claim,
+    ),
+    "metrics": _metrics,
+    "readings": _readings,
+    "idea_metrics": _Lookup(
         select(IdeaMetric.id, Idea.reference, Idea.force_id, Idea.division_id, Metric.name)
         .join(Idea, Idea.id == IdeaMetric.idea_id)
-        .join(Metric, Metric.id == IdeaMetric.metric_id)
-        .where(IdeaMetric.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"Measure {_quoted(row.name)} linked to {row.reference}",
-            f"/ideas/{row.reference}" if _sees_work(viewer, row.force_id, row.division_id) else None,
-        )
-        for row in rows
-    }
-
-
-async def _waste_observations(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
+        .join(Metric, Metric.id == IdeaMetric.metric_id),
+        _idea_metric,
+    ),
+    "waste_observations": _Lookup(
         select(
             WasteObservation.id,
             WasteObservation.waste_type,
@@ -181,105 +219,47 @@ async def _waste_observations(session: AsyncSession, viewer: CurrentUser, ids: l
             WasteObservation.observed_on,
             WasteObservation.force_id,
             WasteObservation.division_id,
-        ).where(WasteObservation.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"Waste: {WasteType(row.waste_type).label.lower()} in {_quoted(row.process)}, seen {row.observed_on.day} "
-            f"{row.observed_on:%B %Y}",
-            f"/waste#waste-{row.id}" if _sees_work(viewer, row.force_id, row.division_id) else None,
-        )
-        for row in rows
-    }
-
-
-def _user_href(viewer: CurrentUser, user_id: uuid.UUID, force_id: uuid.UUID | None) -> str | None:
-    return f"/users/{user_id}" if access.covers(viewer, Permission.VIEW_USERS, force_id=force_id) else None
-
-
-async def _users(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(User.id, User.display_name, User.role, User.force_id).where(User.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"User {row.display_name} ({row.role.label.lower()})", _user_href(viewer, row.id, row.force_id)
-        )
-        for row in rows
-    }
-
-
-async def _api_tokens(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(ApiToken.id, ApiToken.label, User.id.label("user_id"), User.display_name, User.force_id)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"API token {_quoted(row.label)} of {row.display_name}", _user_href(viewer, row.user_id, row.force_id)
-        )
-        for row in rows
-    }
-
-
-async def _forces(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(select(Force.id, Force.code, Force.name).where(Force.id.in_(_uuids(ids))))
-    return {str(row.id): RecordName(f"Force {row.name}", f"/forces/{row.code}") for row in rows}
-
-
-async def _force_profiles(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(ForceProfile.id, ForceProfile.year, Force.code, Force.name)
-        .join(Force, Force.id == ForceProfile.force_id)
-        .where(ForceProfile.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(f"Profile of {row.name} for {row.year} to {row.year + 1}", f"/forces/{row.code}")
-        for row in rows
-    }
-
-
-async def _similar_forces(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    similar = aliased(Force)
-    rows = await session.execute(
-        select(SimilarForce.id, Force.code, Force.name, similar.name.label("similar_name"))
+        ),
+        _waste_observation,
+    ),
+    "users": _Lookup(select(User.id, User.display_name, User.role, User.force_id), _user),
+    "api_tokens": _Lookup(
+        select(ApiToken.id, ApiToken.label, User.id.label("user_id"), User.display_name, User.force_id).join(
+            User, User.id == ApiToken.user_id
+        ),
+        _api_token,
+    ),
+    "forces": _Lookup(
+        select(Force.id, Force.code, Force.name),
+        lambda viewer, row: RecordName(f"Force {row.name}", f"/forces/{row.code}"),
+    ),
+    "force_profiles": _Lookup(
+        select(ForceProfile.id, ForceProfile.year, Force.code, Force.name).join(
+            Force, Force.id == ForceProfile.force_id
+        ),
+        lambda viewer, row: RecordName(
+            f"Profile of {row.name} for {row.year} to {row.year + 1}", f"/forces/{row.code}"
+        ),
+    ),
+    "similar_forces": _Lookup(
+        select(SimilarForce.id, Force.code, Force.name, _similar.name.label("similar_name"))
         .join(Force, Force.id == SimilarForce.force_id)
-        .join(similar, similar.id == SimilarForce.similar_force_id)
-        .where(SimilarForce.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(f"{row.similar_name} as a force similar to {row.name}", f"/forces/{row.code}")
-        for row in rows
-    }
-
-
-async def _divisions(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(Division.id, Division.name, Force.code, Force.name.label("force_name"))
-        .join(Force, Force.id == Division.force_id)
-        .where(Division.id.in_(_uuids(ids)))
-    )
-    return {str(row.id): RecordName(f"Division {row.name} ({row.force_name})", f"/forces/{row.code}") for row in rows}
-
-
-async def _force_settings(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
-        select(ForceSettings.id, Force.id.label("force_id"), Force.code, Force.name)
-        .join(Force, Force.id == ForceSettings.force_id)
-        .where(ForceSettings.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"Settings of {row.name} (response SLA, productive hours)",
-            f"/forces/{row.code}/settings" if _manages_force(viewer, row.force_id) else None,
-        )
-        for row in rows
-    }
-
-
-async def _rate_card_entries(session: AsyncSession, viewer: CurrentUser, ids: list[str]) -> Names:
-    rows = await session.execute(
+        .join(_similar, _similar.id == SimilarForce.similar_force_id),
+        lambda viewer, row: RecordName(f"{row.similar_name} as a force similar to {row.name}", f"/forces/{row.code}"),
+    ),
+    "divisions": _Lookup(
+        select(Division.id, Division.name, Force.code, Force.name.label("force_name")).join(
+            Force, Force.id == Division.force_id
+        ),
+        lambda viewer, row: RecordName(f"Division {row.name} ({row.force_name})", f"/forces/{row.code}"),
+    ),
+    "force_settings": _Lookup(
+        select(ForceSettings.id, Force.id.label("force_id"), Force.code, Force.name).join(
+            Force, Force.id == ForceSettings.force_id
+        ),
+        _force_settings,
+    ),
+    "rate_card_entries": _Lookup(
         select(
             RateCardEntry.id,
             RateCardEntry.grade,
@@ -287,35 +267,9 @@ async def _rate_card_entries(session: AsyncSession, viewer: CurrentUser, ids: li
             Force.id.label("force_id"),
             Force.code,
             Force.name,
-        )
-        .join(Force, Force.id == RateCardEntry.force_id)
-        .where(RateCardEntry.id.in_(_uuids(ids)))
-    )
-    return {
-        str(row.id): RecordName(
-            f"Rate card of {row.name}: {Grade(row.grade).label} from {row.effective_from.day} "
-            f"{row.effective_from:%B %Y}",
-            f"/forces/{row.code}/settings" if _manages_force(viewer, row.force_id) else None,
-        )
-        for row in rows
-    }
-
-
-RESOLVERS: dict[str, Resolver] = {
-    "ideas": _ideas,
-    "savings_claims": _savings_claims,
-    "metrics": _metrics,
-    "readings": _readings,
-    "idea_metrics": _idea_metrics,
-    "waste_observations": _waste_observations,
-    "users": _users,
-    "api_tokens": _api_tokens,
-    "forces": _forces,
-    "force_profiles": _force_profiles,
-    "similar_forces": _similar_forces,
-    "divisions": _divisions,
-    "force_settings": _force_settings,
-    "rate_card_entries": _rate_card_entries,
+        ).join(Force, Force.id == RateCardEntry.force_id),
+        _rate_card_entry,
+    ),
 }
 
 # Values an entry may carry that name its record, for records that no longer exist.

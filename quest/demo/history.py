@@ -17,8 +17,8 @@ from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.bulk import insert_rows
 from quest.demo import lancashire, moves, stories
-from quest.ideas.models import Idea, IdeaEvent, IdeaSupport, IdeaWasteType
-from quest.ideas.record import next_reference
+from quest.ideas.models import Idea, IdeaEvent
+from quest.ideas.record import add_event
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import READINGS, Metric, Reading
@@ -28,6 +28,7 @@ from quest.org.models import Division, Force
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
+from quest.waste.services import CheckedWaste, new_observation
 from quest.waste.types import WasteType
 
 HISTORY_DAYS = 730
@@ -49,6 +50,8 @@ OUTCOMES = (
     ("declined", 12),
     ("parked", 8),
 )
+# Ideas that got as far as these have an owner, their manager.
+OWNED = (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
 
 
 @dataclass
@@ -217,31 +220,12 @@ async def _ideas(
         supporters = rng.sample([person for person in team.staff if person is not submitter], k=rng.randint(0, 2))
         comments = rng.sample(stories.COMMENTS, k=rng.randint(0, 2))
         reason = rng.choice(stories.DECLINE_REASONS if outcome is IdeaStatus.DECLINED else stories.PARK_REASONS)
-        idea = Idea(
-            reference=await next_reference(session, division.force_id),
-            force_id=division.force_id,
-            division_id=division.id,
-            submitter_id=submitter.id,
-            owner_id=team.manager.id
-            if outcome in (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
-            else None,
-            title=story.title,
-            problem=story.problem,
-            proposal=story.proposal,
-            expected_benefit=story.benefit,
-            process=story.process,
-            # Raised as anyone raises an idea; its moves (below) take it to its outcome.
-            status=IdeaStatus.SUBMITTED,
-            status_changed_at=created,
-            supporter_count=len(supporters),
-            created_at=created,
-            updated_at=created,
+        owner = team.manager if outcome in OWNED else None
+        # Raised as anyone raises an idea; its moves (below) take it to its outcome.
+        idea, submitted = await moves.raised(
+            session, division, story, submitter=submitter, at=created, owner=owner, supporters=supporters
         )
-        session.add(idea)
-        await session.flush()
-        session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
-        session.add_all(IdeaSupport(idea_id=idea.id, user_id=person.id, created_at=created) for person in supporters)
-        events = [await moves.raised(session, idea)]
+        events = [submitted]
         moment = created
         for step in _path(outcome, reason):
             moment += datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
@@ -250,17 +234,9 @@ async def _ideas(
         if claim is not None:
             session.add(claim)
         for comment in comments:
-            events.append(
-                IdeaEvent(
-                    idea_id=idea.id,
-                    occurred_at=min(created + datetime.timedelta(days=rng.randint(1, 20)), now),
-                    actor_id=rng.choice(team.staff).id,
-                    kind="commented",
-                    body=comment,
-                )
-            )
-        session.add_all(events)  # the comments
-        await session.flush()
+            at = min(created + datetime.timedelta(days=rng.randint(1, 20)), now)
+            author = rng.choice(team.staff)
+            events.append(await add_event(session, idea, kind="commented", actor_id=author.id, now=at, body=comment))
         news = [event for event in events if event.actor_id != submitter.id]
         if submitter.email == DEMO_STAFF_EMAIL and news:
             # What the demo staff member has been told about their ideas, unread.
@@ -288,25 +264,7 @@ async def _withdrawn_idea(session: AsyncSession, division: Division, submitter: 
         return 0
     created = now - datetime.timedelta(days=9, hours=3)
     withdrawn = created + datetime.timedelta(days=2, hours=5)
-    idea = Idea(
-        reference=await next_reference(session, division.force_id),
-        force_id=division.force_id,
-        division_id=division.id,
-        submitter_id=submitter.id,
-        title=story.title,
-        problem=story.problem,
-        proposal=story.proposal,
-        expected_benefit=story.benefit,
-        process=story.process,
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=created,
-        created_at=created,
-        updated_at=created,
-    )
-    session.add(idea)
-    await session.flush()
-    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=WasteType(waste)) for waste in story.wastes)
-    await moves.raised(session, idea)
+    idea, _submitted = await moves.raised(session, division, story, submitter=submitter, at=created)
     withdrawal = MoveRequest(to=IdeaStatus.WITHDRAWN.value, reason=stories.WITHDRAWAL_REASON)
     await _move(session, idea, withdrawal, actor=submitter, at=withdrawn)
     return 1
@@ -393,17 +351,15 @@ async def _waste(
         observed = today - datetime.timedelta(days=rng.randint(0, 90))
         if story.description in existing:
             continue
+        checked = CheckedWaste(
+            WasteType(story.waste_type),
+            story.process,
+            story.description,
+            decimal.Decimal(story.minutes),
+            decimal.Decimal(story.per_week),
+            observed,
+        )
         session.add(
-            WasteObservation(
-                force_id=division.force_id,
-                division_id=division.id,
-                reporter_id=reporter.id,
-                process=story.process,
-                waste_type=WasteType(story.waste_type),
-                description=story.description,
-                minutes_per_occurrence=decimal.Decimal(story.minutes),
-                occurrences_per_week=decimal.Decimal(story.per_week),
-                observed_on=observed,
-            )
+            new_observation(checked, force_id=division.force_id, division_id=division.id, reporter_id=reporter.id)
         )
         tally.waste += 1

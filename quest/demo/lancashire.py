@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.models import User
 from quest.demo import moves
+from quest.demo.stories import IdeaStory
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.record import next_reference
+from quest.ideas.record import add_event
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.models import IdeaMetric, Metric
@@ -32,6 +33,16 @@ CHANGE_DAYS_AGO = 120
 # After the change, pending incidents run at 9% of their level before it: a fall of about 91%.
 SHARE_AFTER = 0.09
 TITLE = "Call back before visiting: clear pending incidents by phone"
+STORY = IdeaStory(
+    TITLE,
+    "Every pending incident waits for an officer to visit, even when a phone call would settle it. The pending "
+    "list runs at about eighty, and officers spend whole shifts working through it.",
+    "Call the caller back first. Visit only when the call says a visit is needed, and close the rest with a "
+    "record of the call.",
+    "A short pending list, and officer hours back for neighbourhood patrols.",
+    "Incident closure",
+    (),
+)
 HOURS_A_YEAR = decimal.Decimal(11500)
 LEARNED = (
     "Most pending incidents needed a conversation, not a visit. A call-back first, and a visit only when "
@@ -67,32 +78,10 @@ async def tell(
         return False
     changed = change_date(today)
     moments = _moments(changed, now)
-    idea = Idea(
-        reference=await next_reference(session, division.force_id),
-        force_id=division.force_id,
-        division_id=division.id,
-        submitter_id=submitter.id,
-        owner_id=manager.id,
-        title=TITLE,
-        problem=(
-            "Every pending incident waits for an officer to visit, even when a phone call would settle it. "
-            "The pending list runs at about eighty, and officers spend whole shifts working through it."
-        ),
-        proposal=(
-            "Call the caller back first. Visit only when the call says a visit is needed, and close the rest "
-            "with a record of the call."
-        ),
-        expected_benefit="A short pending list, and officer hours back for neighbourhood patrols.",
-        process="Incident closure",
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=moments["submitted"],
-        created_at=moments["submitted"],
-        updated_at=moments["submitted"],
-        supporter_count=0,
+    idea, submitted = await moves.raised(
+        session, division, STORY, submitter=submitter, at=moments["submitted"], owner=manager
     )
-    session.add(idea)
-    await session.flush()
-    events = [await moves.raised(session, idea)]
+    events = [submitted]
     for step, request in _moves(changed):
         events.append(await moves.move(session, idea, request, actor_id=manager.id, at=moments[step]))
     session.add(
@@ -129,10 +118,7 @@ async def tell(
     )
     session.add(claim)
     await session.flush()
-    later = _timeline(idea, changed, amount, manager, validator, moments, claim)
-    session.add_all(later)
-    await session.flush()
-    events += later
+    events += await _timeline(session, idea, changed, amount, manager, validator, moments, claim)
     session.add_all(
         Notification(
             user_id=submitter.id, idea_id=idea.id, event_id=event.id, created_at=event.occurred_at, read_at=None
@@ -171,7 +157,8 @@ def _moves(changed: datetime.date) -> list[tuple[str, MoveRequest]]:
     ]
 
 
-def _timeline(
+async def _timeline(
+    session: AsyncSession,
     idea: Idea,
     changed: datetime.date,
     amount: decimal.Decimal,
@@ -181,28 +168,26 @@ def _timeline(
     claim: SavingsClaim,
 ) -> list[IdeaEvent]:
     """What happened after the change: the measure linked, the saving claimed and validated."""
-
-    def event(kind: str, step: str, actor: User, body: str, details: dict[str, str] | None = None) -> IdeaEvent:
-        return IdeaEvent(
-            idea_id=idea.id, occurred_at=moments[step], actor_id=actor.id, kind=kind, body=body, details=details
-        )
-
     saving = f"{MEASURE}: £{amount:,.2f} a year ({HOURS_A_YEAR:,} hours a year released), from {changed:%d %B %Y}"
     on_claim = {"claim": str(claim.id)}
-    return [
-        event(
+    steps = [
+        (
             "metric_linked",
             "implemented",
             manager,
             f"Judged by “{MEASURE}” from {changed:%d %B %Y}",
             {"metric_id": str(claim.metric_id), "change_date": changed.isoformat()},
         ),
-        event("saving_claimed", "claimed", manager, saving, on_claim),
-        event(
+        ("saving_claimed", "claimed", manager, saving, on_claim),
+        (
             "saving_validated",
             "validated",
             validator,
             f"{MEASURE} (£{amount:,.2f} a year): Checked against the duty records and the incident log.",
             on_claim,
         ),
+    ]
+    return [
+        await add_event(session, idea, kind=kind, actor_id=actor.id, now=moments[step], body=body, details=details)
+        for kind, step, actor, body, details in steps
     ]

@@ -1,24 +1,45 @@
-"""The demo's ideas move as anyone's do: raised, then moved along the workflow through the same code as a
-person's move (:func:`quest.ideas.record.record_move`), only back-dated. A demo history the workflow
-would refuse is a mistake in the demo, and stops the seed."""
+"""The demo's ideas move as anyone's do: raised through the same code as a person's idea
+(:func:`quest.ideas.record.raise_idea`), then moved along the workflow through the same code as a person's
+move (:func:`quest.ideas.record.record_move`), only back-dated. A demo history the workflow would refuse is
+a mistake in the demo, and stops the seed."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.accounts.models import User
+from quest.demo.stories import IdeaStory
 from quest.ideas.models import Idea, IdeaEvent
-from quest.ideas.record import add_event, record_move
-from quest.ideas.status import IdeaStatus
+from quest.ideas.record import Place, raise_idea, record_move
 from quest.ideas.workflow import MoveRequest, check_move
+from quest.org.models import Division
+from quest.waste.types import WasteType
 
 
-async def raised(session: AsyncSession, idea: Idea) -> IdeaEvent:
-    """The idea's first entry on its timeline, as raising it writes it, when it was created."""
-    return await add_event(
-        session, idea, kind="submitted", actor_id=idea.submitter_id, now=idea.created_at, to_status=IdeaStatus.SUBMITTED
+async def raised(
+    session: AsyncSession,
+    division: Division,
+    story: IdeaStory,
+    *,
+    submitter: User,
+    at: datetime.datetime,
+    owner: User | None = None,
+    supporters: Sequence[User] = (),
+) -> tuple[Idea, IdeaEvent]:
+    """The story raised as an idea of ``division`` at ``at``, with its first entry on its timeline."""
+    return await raise_idea(
+        session,
+        story,
+        map(WasteType, story.wastes),
+        place=Place(division.force_id, division.id),
+        submitter_id=submitter.id,
+        now=at,
+        owner_id=owner.id if owner else None,
+        supporters=[person.id for person in supporters],
     )
 
 

@@ -10,7 +10,7 @@ class IdeaStory:
     title: str
     problem: str
     proposal: str
-    benefit: str
+    expected_benefit: str
     process: str
     wastes: tuple[str, ...]
 

@@ -27,10 +27,12 @@ from quest.errors import Forbidden, NotFound, ValidationFailed
 from quest.ideas.models import Idea, IdeaWasteType
 from quest.ideas.record import (
     IDEA_CHANGED,
+    LISTED,
+    Place,
     add_event,
     change_idea,
     decidable_idea,
-    next_reference,
+    raise_idea,
     record_move,
     visible,
 )
@@ -189,38 +191,18 @@ async def adopt(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, 
         )
     ).scalar_one():
         raise ValidationFailed({"adopt": "Your division has already adopted this idea"})
-    act_as(session, viewer.actor)
-    adopted = Idea(
-        reference=await next_reference(session, viewer.force_id),
-        force_id=viewer.force_id,
-        division_id=viewer.division_id,
-        submitter_id=viewer.id,
-        title=original.title,
-        problem=original.problem,
-        proposal=original.proposal,
-        expected_benefit=original.expected_benefit,
-        process=original.process,
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=now,
-        created_at=now,
-        updated_at=now,
-        adopted_from_id=original.id,
-    )
-    session.add(adopted)
-    await session.flush()
     wastes = (
         await session.execute(select(IdeaWasteType.waste_type).where(IdeaWasteType.idea_id == original.id))
     ).scalars()
-    session.add_all(IdeaWasteType(idea_id=adopted.id, waste_type=waste) for waste in wastes)
-    await add_event(
+    act_as(session, viewer.actor)
+    adopted, _submitted = await raise_idea(
         session,
-        adopted,
-        kind="submitted",
-        actor_id=viewer.id,
+        original,
+        wastes,
+        place=Place(viewer.force_id, viewer.division_id),
+        submitter_id=viewer.id,
         now=now,
-        to_status=IdeaStatus.SUBMITTED,
-        body=f"Adopted from {original.reference}",
-        details={"adopted_from": original.reference},
+        adopted_from=original,
     )
     division = (await session.execute(select(Division.name).where(Division.id == viewer.division_id))).scalar_one()
     event = await add_event(
@@ -297,12 +279,9 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
     sla = await sla_of(session, viewer.force_id)
     rows = await session.execute(
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Idea.created_at,
-            User.display_name,
+            User.display_name.label("owner_name"),
             Idea.supporter_count,
             Idea.version,
         )
@@ -315,17 +294,10 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
         first, decision = sla_flags(row.status, row.created_at, now, sla)
         grouped[row.status].append(
             TriageIdea(
-                id=row.id,
-                reference=row.reference,
-                title=row.title,
-                status=row.status,
-                created_at=row.created_at,
-                owner_name=row.display_name,
-                supporter_count=row.supporter_count,
+                **row._asdict(),
                 first_response_overdue=first,
                 decision_overdue=decision,
                 age_days=(now - row.created_at).days,
-                version=row.version,
             )
         )
     times = await medians(session, in_reach)

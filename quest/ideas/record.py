@@ -1,6 +1,6 @@
 """An idea as other domains meet it: who may see its record (whole, or the practice library's view of
-it), who may add to it or decide it, its reference, and what is written on it (its timeline, and a move
-along the workflow). Savings, metrics, the demo and the rest of ``quest.ideas`` import these from here,
+it), who may add to it or decide it, its reference, and what is written on it (raising it, its timeline,
+and a move along the workflow). Savings, metrics, the demo and the rest of ``quest.ideas`` import these from here,
 never from ``quest.ideas.services`` or ``quest.ideas.decisions``: those are the ideas domain's own rooms,
 and ``tests/unit/test_seams.py`` keeps other domains out of them.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, Protocol
+from collections.abc import Collection, Iterable
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +20,17 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound
-from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaSupport
+from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaSupport, IdeaWasteType
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.org.models import Force
+from quest.waste.types import WasteType
 
 IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
+# An idea as a line of a list (the idea list, triage, My ideas, similar ideas) begins with these.
+LISTED = (Idea.id, Idea.reference, Idea.title, Idea.status)
+# What an idea says, as its submitter wrote it (and may change while it is submitted).
+WORDING = ("title", "problem", "proposal", "expected_benefit", "process")
 
 
 class Placed(Protocol):
@@ -74,6 +80,32 @@ async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uu
     return idea
 
 
+class Place(NamedTuple):
+    """The force and division an idea is raised in (named as the idea's own columns)."""
+
+    force_id: uuid.UUID
+    division_id: uuid.UUID
+
+
+class Proposal(Protocol):
+    """What a new idea says: a person's checked idea, the idea an adopting division copies, a demo story."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def problem(self) -> str: ...
+
+    @property
+    def proposal(self) -> str: ...
+
+    @property
+    def expected_benefit(self) -> str: ...
+
+    @property
+    def process(self) -> str: ...
+
+
 # --- Its reference and its timeline ----------------------------------------------------------------------
 
 
@@ -120,6 +152,54 @@ async def add_event(
     session.add(event)
     await session.flush()
     return event
+
+
+async def raise_idea(
+    session: AsyncSession,
+    proposal: Proposal,
+    waste_types: Iterable[WasteType],
+    *,
+    place: Place,
+    submitter_id: uuid.UUID,
+    now: datetime.datetime,
+    owner_id: uuid.UUID | None = None,
+    adopted_from: Idea | None = None,
+    supporters: Collection[uuid.UUID] = (),
+) -> tuple[Idea, IdeaEvent]:
+    """A new idea of the division ``place``, submitted at ``now`` with the force's next reference, and the
+    first entry on its timeline (an adopted idea's says where it came from). The one path by which an idea
+    is raised: a person's (:func:`quest.ideas.services.submit_idea`), a division adopting one
+    (:func:`quest.ideas.decisions.adopt`) and the demo's back-dated ones (which may start with an owner and
+    supporters). Flushes."""
+    idea = Idea(
+        reference=await next_reference(session, place.force_id),
+        **place._asdict(),
+        submitter_id=submitter_id,
+        owner_id=owner_id,
+        **{name: getattr(proposal, name) for name in WORDING},
+        status=IdeaStatus.SUBMITTED,
+        status_changed_at=now,
+        supporter_count=len(supporters),
+        # The app's clock, not the database's: SLA ages and medians are measured on it.
+        created_at=now,
+        updated_at=now,
+        adopted_from_id=adopted_from.id if adopted_from else None,
+    )
+    session.add(idea)
+    await session.flush()
+    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in waste_types)
+    session.add_all(IdeaSupport(idea_id=idea.id, user_id=user_id, created_at=now) for user_id in supporters)
+    event = await add_event(
+        session,
+        idea,
+        kind="submitted",
+        actor_id=submitter_id,
+        now=now,
+        to_status=IdeaStatus.SUBMITTED,
+        body=f"Adopted from {adopted_from.reference}" if adopted_from else "",
+        details={"adopted_from": adopted_from.reference} if adopted_from else None,
+    )
+    return idea, event
 
 
 async def change_idea(session: AsyncSession, idea: Idea, seen: int | None, values: dict[str, Any]) -> None:

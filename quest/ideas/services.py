@@ -39,12 +39,23 @@ from quest.ideas.models import (
     IdeaSupport,
     IdeaWasteType,
 )
-from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, next_reference, sees_full_record, visible
+from quest.ideas.record import (
+    IDEA_CHANGED,
+    LISTED,
+    WORDING,
+    Place,
+    add_event,
+    may_contribute,
+    raise_idea,
+    sees_full_record,
+    visible,
+)
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
 from quest.org.models import Division, Force
 from quest.org.services import contributing_division
+from quest.paging import Paged
 from quest.waste.types import WasteType
 
 IDEAS_PER_PAGE = 50
@@ -338,16 +349,10 @@ class IdeaRow:
     waste_types: tuple[WasteType, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class IdeaPage:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdeaPage(Paged):
     ideas: list[IdeaRow]
-    total: int
-    page: int
     per_page: int = IDEAS_PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -359,10 +364,7 @@ def _filtered(
 ) -> tuple[Select[*tuple[Any, ...]], list[Any]]:
     statement = (
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Division.name.label("division_name"),
             Force.code.label("force_code"),
             Idea.process,
@@ -447,10 +449,7 @@ async def similar_ideas(
         return []
     statement = (
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Division.name.label("division_name"),
             Idea.supporter_count,
             exists().where(IdeaSupport.idea_id == Idea.id, IdeaSupport.user_id == viewer.id).label("viewer_supports"),
@@ -491,28 +490,10 @@ async def submit_idea(
     place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
         raise ValidationFailed(errors)
-    force_id, division_id = place
     act_as(session, viewer.actor)
-    idea = Idea(
-        reference=await next_reference(session, force_id),
-        force_id=force_id,
-        division_id=division_id,
-        submitter_id=viewer.id,
-        title=checked.title,
-        problem=checked.problem,
-        proposal=checked.proposal,
-        expected_benefit=checked.expected_benefit,
-        process=checked.process,
-        status=IdeaStatus.SUBMITTED,
-        status_changed_at=now,
-        # The app's clock, not the database's: SLA ages and medians are measured on it.
-        created_at=now,
-        updated_at=now,
+    idea, _submitted = await raise_idea(
+        session, checked, checked.waste_types, place=Place(*place), submitter_id=viewer.id, now=now
     )
-    session.add(idea)
-    await session.flush()
-    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in checked.waste_types)
-    await add_event(session, idea, kind="submitted", actor_id=viewer.id, now=now, to_status=IdeaStatus.SUBMITTED)
     if from_waste is not None:
         from quest.waste.services import link_to_idea
 
@@ -539,11 +520,7 @@ async def edit_idea(
     if checked is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
-    changed = [
-        name
-        for name in ("title", "problem", "proposal", "expected_benefit", "process")
-        if getattr(idea, name) != getattr(checked, name)
-    ]
+    changed = [name for name in WORDING if getattr(idea, name) != getattr(checked, name)]
     for name in changed:
         setattr(idea, name, getattr(checked, name))
     current = set((await _waste_types_of(session, [idea.id])).get(idea.id, []))
@@ -677,10 +654,7 @@ async def my_ideas(session: AsyncSession, viewer: CurrentUser) -> list[MyIdea]:
     )
     rows = await session.execute(
         select(
-            Idea.id,
-            Idea.reference,
-            Idea.title,
-            Idea.status,
+            *LISTED,
             Idea.created_at,
             IdeaEvent.kind,
             IdeaEvent.occurred_at,

@@ -136,16 +136,14 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
     unit = fields.text(
         data.unit, "unit", "unit", limit=40, missing="Enter the unit, like ‘incidents’ or ‘days’", errors=errors
     )
-    choices: dict[str, object] = {}
-    for field_name, kind, message in (
-        ("kind", MetricKind, "Choose what it measures"),
-        ("direction", Direction, "Choose which way is better"),
-        ("frequency", Frequency, "Choose how often it is read"),
-    ):
-        try:
-            choices[field_name] = kind(getattr(data, field_name))
-        except ValueError:
-            errors[field_name] = message
+    choices: dict[str, object] = {
+        field_name: fields.choice(getattr(data, field_name), kind, field_name, invalid=message, errors=errors)
+        for field_name, kind, message in (
+            ("kind", MetricKind, "Choose what it measures"),
+            ("direction", Direction, "Choose which way is better"),
+            ("frequency", Frequency, "Choose how often it is read"),
+        )
+    }
     target = fields.decimal_number(
         data.target,
         "target",

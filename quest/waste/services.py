@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -52,13 +52,26 @@ class CheckedWaste:
     observed_on: datetime.date
 
 
+def _amount(
+    data: WasteInput, name: str, label: str, most: decimal.Decimal, errors: dict[str, str]
+) -> decimal.Decimal | None:
+    """The field ``name``: how long each time, or how often; more than nothing, up to ``most``, to two places."""
+    raw = getattr(data, name)
+    return fields.decimal_number(raw, name, label, more_than=decimal.Decimal(0), most=most, places=2, errors=errors)
+
+
+def new_observation(
+    checked: CheckedWaste, *, force_id: uuid.UUID, division_id: uuid.UUID, reporter_id: uuid.UUID
+) -> WasteObservation:
+    """The observation a checked report makes, by whom and where (a person's, or the demo's)."""
+    return WasteObservation(force_id=force_id, division_id=division_id, reporter_id=reporter_id, **asdict(checked))
+
+
 def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    try:
-        waste_type = WasteType(data.waste_type)
-    except ValueError:
-        waste_type = WasteType.WAITING
-        errors["waste_type"] = "Choose the kind of waste"
+    waste_type = fields.choice(
+        data.waste_type, WasteType, "waste_type", invalid="Choose the kind of waste", errors=errors
+    )
     process = fields.text(
         data.process,
         "process",
@@ -76,26 +89,10 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
         lines=True,
         errors=errors,
     )
-    minutes = fields.decimal_number(
-        data.minutes_per_occurrence,
-        "minutes_per_occurrence",
-        "minutes lost each time",
-        more_than=decimal.Decimal(0),
-        most=MAX_MINUTES,
-        places=2,
-        errors=errors,
-    )
-    occurrences = fields.decimal_number(
-        data.occurrences_per_week,
-        "occurrences_per_week",
-        "times a week",
-        more_than=decimal.Decimal(0),
-        most=MAX_OCCURRENCES,
-        places=2,
-        errors=errors,
-    )
+    minutes = _amount(data, "minutes_per_occurrence", "minutes lost each time", MAX_MINUTES, errors)
+    occurrences = _amount(data, "occurrences_per_week", "times a week", MAX_OCCURRENCES, errors)
     observed_on = fields.date(data.observed_on, "observed_on", "date seen", required=False, today=today, errors=errors)
-    if errors or minutes is None or occurrences is None:
+    if errors or waste_type is None or minutes is None or occurrences is None:
         return None, errors
     return CheckedWaste(waste_type, process, description, minutes, occurrences, observed_on or today), {}
 
@@ -111,17 +108,7 @@ async def log_waste(
         raise ValidationFailed(errors)
     force_id, division_id = place
     act_as(session, viewer.actor)
-    observation = WasteObservation(
-        force_id=force_id,
-        division_id=division_id,
-        reporter_id=viewer.id,
-        process=checked.process,
-        waste_type=checked.waste_type,
-        description=checked.description,
-        minutes_per_occurrence=checked.minutes_per_occurrence,
-        occurrences_per_week=checked.occurrences_per_week,
-        observed_on=checked.observed_on,
-    )
+    observation = new_observation(checked, force_id=force_id, division_id=division_id, reporter_id=viewer.id)
     session.add(observation)
     await session.commit()
     return observation.id
