@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, delete, get, post
@@ -23,14 +23,8 @@ from quest.web.pages import PageNumber
 
 
 @dataclass
-class IdeaIn:
-    division_id: str = ""
-    title: str = ""
-    problem: str = ""
-    proposal: str = ""
-    waste_types: list[str] = field(default_factory=list)
-    process: str = ""
-    expected_benefit: str = ""
+class IdeaIn(services.IdeaInput):
+    """An idea as the API's JSON body: the form's fields, judged by the same service."""
 
 
 @dataclass(frozen=True)
@@ -144,20 +138,7 @@ class IdeaApi(Controller):
 
     @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
-        submitted = await services.submit_idea(
-            db_session,
-            viewer,
-            services.IdeaInput(
-                title=data.title,
-                problem=data.problem,
-                proposal=data.proposal,
-                expected_benefit=data.expected_benefit,
-                process=data.process,
-                waste_types=list(data.waste_types),
-                division_id=data.division_id,
-            ),
-            now,
-        )
+        submitted = await services.submit_idea(db_session, viewer, data, now)
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
 
     @get("/", summary="List ideas", operation_id="listIdeas", responses=refusals())
@@ -272,14 +253,11 @@ class IdeaApi(Controller):
         return FollowOut(following=False)
 
 
-@dataclass
-class TransitionIn:
-    to: str = ""
-    reason: str = ""
-    duplicate_of: str = ""
-    change_date: str = ""
-    learned: str = ""
-    # The idea's version as the caller last saw it: a newer one means someone else moved it (409).
+@dataclass(frozen=True, slots=True)
+class TransitionIn(MoveRequest):
+    """A move as the API asks for it, with the idea's version as the caller last saw it: a newer one
+    means someone else moved it (409)."""
+
     version: int | None = None
 
 
@@ -368,21 +346,7 @@ class IdeaWorkflowApi(Controller):
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[TransitionIn],
     ) -> IdeaOut:
-        await decisions.move_idea(
-            db_session,
-            viewer,
-            idea_id,
-            MoveRequest(
-                to=data.to,
-                reason=data.reason,
-                duplicate_of=data.duplicate_of,
-                change_date=data.change_date,
-                learned=data.learned,
-            ),
-            seen_version=data.version,
-            now=now,
-            today=today,
-        )
+        await decisions.move_idea(db_session, viewer, idea_id, data, seen_version=data.version, now=now, today=today)
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))

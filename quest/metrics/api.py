@@ -20,14 +20,8 @@ MAX_READINGS_PER_REQUEST = 5000
 
 
 @dataclass
-class MetricIn:
-    division_id: str = ""
-    name: str = ""
-    unit: str = ""
-    kind: str = ""
-    direction: str = ""
-    frequency: str = ""
-    target: float | str | None = None
+class MetricIn(services.MetricInput):
+    """A measure as the API's JSON body: the form's fields, judged by the same service."""
 
 
 @dataclass(frozen=True)
@@ -118,19 +112,7 @@ class MetricApi(Controller):
 
     @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[MetricIn]) -> MetricOut:
-        metric_id = await services.create_metric(
-            db_session,
-            viewer,
-            services.MetricInput(
-                name=data.name,
-                unit=data.unit,
-                kind=data.kind,
-                direction=data.direction,
-                frequency=data.frequency,
-                target=fields.number_text(data.target),
-                division_id=data.division_id,
-            ),
-        )
+        metric_id = await services.create_metric(db_session, viewer, data)
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
     @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())

@@ -31,11 +31,9 @@ class RateCardOut:
     rates: list[RateOut]
 
 
-@dataclass
-class RateIn:
-    grade: str = ""
-    hourly_rate_gbp: float | str = ""
-    effective_from: str = ""
+@dataclass(frozen=True, slots=True)
+class RateIn(settings.RateInput):
+    """A rate as the API sends it: the settings page's fields, judged by the same service."""
 
 
 @dataclass
@@ -76,10 +74,7 @@ class RateCardApi(Controller):
             db_session,
             viewer,
             force_code,
-            [
-                settings.RateInput(rate.grade, fields.number_text(rate.hourly_rate_gbp), rate.effective_from)
-                for rate in data.rates
-            ],
+            data.rates,
             productive_hours=None
             if data.productive_hours_per_fte is None
             else fields.number_text(data.productive_hours_per_fte),

@@ -18,22 +18,11 @@ from quest.web.dependencies import DatabaseSession, Now, Viewer
 
 
 @dataclass
-class ClaimIn:
-    kind: str = ""
-    mechanism: str = ""
-    status: str = "claimed"
-    hours_per_year: float | str | None = None
-    grade: str = ""
-    amount_gbp_per_year: float | str | None = None
-    cost_line: str = ""
-    period_start: str = ""
-    period_end: str | None = None
-    evidence: str = ""
-    redeployed_to: str = ""
+class ClaimIn(services.ClaimInput):
+    """A claim as the API sends it: the form's fields, and perhaps the claim it replaces."""
+
     # The id of a claim this one corrects (or a forecast it turns into a claim): that one is superseded.
     supersedes: str | None = None
-    # The id of a measure linked to the idea that shows the saving.
-    metric_id: str | None = None
 
     def replacing(self) -> uuid.UUID | None:
         errors: fields.Errors = {}
@@ -43,22 +32,6 @@ class ClaimIn:
         if errors:
             raise ValidationFailed(errors)
         return found
-
-    def as_input(self) -> services.ClaimInput:
-        return services.ClaimInput(
-            kind=self.kind,
-            status=self.status,
-            mechanism=self.mechanism,
-            cost_line=self.cost_line,
-            amount_gbp_per_year=fields.number_text(self.amount_gbp_per_year),
-            hours_per_year=fields.number_text(self.hours_per_year),
-            grade=self.grade,
-            redeployed_to=self.redeployed_to,
-            period_start=self.period_start,
-            period_end=self.period_end or "",
-            evidence=self.evidence,
-            metric_id=self.metric_id or "",
-        )
 
 
 @dataclass(frozen=True)
@@ -145,14 +118,7 @@ class SavingsApi(Controller):
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[ClaimIn],
     ) -> ClaimOut:
-        claim_id = await services.record_claim(
-            db_session,
-            viewer,
-            idea_id,
-            data.as_input(),
-            now=now,
-            replacing=data.replacing(),
-        )
+        claim_id = await services.record_claim(db_session, viewer, idea_id, data, now=now, replacing=data.replacing())
         return await _claim_out(db_session, viewer, idea_id, claim_id)
 
     @get(

@@ -33,13 +33,16 @@ DESCRIPTION_LENGTH = 2000
 
 @dataclass
 class WasteInput:
+    """An observation as the form or the API gives it (``quest.waste.api.WasteIn``): text as typed, the
+    numbers perhaps JSON numbers."""
+
+    division_id: str = ""
     waste_type: str = ""
     process: str = ""
     description: str = ""
-    minutes_per_occurrence: str = ""
-    occurrences_per_week: str = ""
+    minutes_per_occurrence: float | str = ""
+    occurrences_per_week: float | str = ""
     observed_on: str = ""
-    division_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
         errors=errors,
     )
     minutes = fields.decimal_number(
-        data.minutes_per_occurrence,
+        fields.number_text(data.minutes_per_occurrence),
         "minutes_per_occurrence",
         "minutes lost each time",
         more_than=decimal.Decimal(0),
@@ -86,7 +89,7 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
         errors=errors,
     )
     occurrences = fields.decimal_number(
-        data.occurrences_per_week,
+        fields.number_text(data.occurrences_per_week),
         "occurrences_per_week",
         "times a week",
         more_than=decimal.Decimal(0),
