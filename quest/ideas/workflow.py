@@ -61,9 +61,9 @@ VERBS = {
 
 @dataclass(frozen=True, slots=True)
 class MoveRequest:
-    """A move as asked for: strings as typed (``to`` empty when none was given)."""
+    """A move as asked for: strings as typed."""
 
-    to: str = ""
+    to: str
     reason: str = ""
     duplicate_of: str = ""
     change_date: str = ""

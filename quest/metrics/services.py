@@ -150,7 +150,7 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
         except ValueError:
             errors[field_name] = message
     target = fields.decimal_number(
-        fields.number_text(data.target),
+        data.target,
         "target",
         "target",
         required=False,

@@ -123,9 +123,7 @@ def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tu
     except ValueError:
         grade = Grade.PCSO
         found["grade"] = "Choose a grade"
-    rate = fields.money(
-        fields.number_text(data.hourly_rate_gbp), "hourly_rate", "the rate", most=D(10000), errors=found
-    )
+    rate = fields.money(data.hourly_rate_gbp, "hourly_rate", "the rate", most=D(10000), errors=found)
     day = fields.date(data.effective_from, "effective_from", "the date it takes effect", example=FY_START, errors=found)
     errors.update({f"{prefix}{field}": message for field, message in found.items()})
     if found or rate is None or day is None:
@@ -150,7 +148,7 @@ async def update_rate_card(
     force_code: str,
     rates: Sequence[RateInput],
     *,
-    productive_hours: str | None = None,
+    productive_hours: float | str | None = None,
     prefix_errors: bool = True,
 ) -> None:
     """Add (or correct) rates, each for a grade from a date, and perhaps the productive hours of an FTE:

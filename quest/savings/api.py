@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
+from quest.web.api_answers import answer, json_value
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
 
@@ -61,28 +62,15 @@ class ClaimOut:
 
     @classmethod
     def of(cls, claim: services.ClaimRow) -> ClaimOut:
-        return cls(
-            id=str(claim.id),
-            idea_id=str(claim.idea_id),
+        return answer(
+            cls,
+            claim,
             idea_ref=claim.idea_reference,
-            kind=claim.kind.value,
-            status=claim.status.value,
-            mechanism=claim.mechanism,
-            cost_line=claim.cost_line,
-            hours_per_year=float(claim.hours_per_year),
-            grade=claim.grade.value if claim.grade else None,
             hourly_rate_gbp=f"{claim.hourly_rate:.2f}" if claim.hourly_rate is not None else None,
             amount_gbp_per_year=f"{claim.amount_per_year:.2f}",
-            period_start=claim.period_start,
-            period_end=claim.period_end,
-            evidence=claim.evidence,
-            redeployed_to=claim.redeployed_to,
-            decision_note=claim.decision_note,
             flagged_double_count=claim.flagged,
             double_count_with=[str(other.id) for other in claim.clashes_with],
-            version=claim.version,
-            supersedes=str(claim.supersedes_id) if claim.supersedes_id else None,
-            metric_id=str(claim.metric_id) if claim.metric_id else None,
+            supersedes=json_value(claim.supersedes_id),
         )
 
 

@@ -162,18 +162,14 @@ async def record_claim(
             data.cost_line, "cost_line", "the budget line the money comes off", limit=120, errors=errors
         )
         amount = fields.money(
-            fields.number_text(data.amount_gbp_per_year),
-            "amount_gbp_per_year",
-            "the amount a year",
-            most=MAX_AMOUNT,
-            errors=errors,
+            data.amount_gbp_per_year, "amount_gbp_per_year", "the amount a year", most=MAX_AMOUNT, errors=errors
         )
     elif kind is ClaimKind.NON_CASHABLE and "kind" not in errors:
         redeployed_to = fields.text(
             data.redeployed_to, "redeployed_to", "where the released time goes", limit=2000, errors=errors
         )
         hours = fields.money(
-            fields.number_text(data.hours_per_year), "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
+            data.hours_per_year, "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
         ) or D(0)
         try:
             grade = Grade(data.grade)

@@ -9,6 +9,7 @@ from litestar import Controller, post
 from litestar.params import JSONBody
 
 from quest.waste import services
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
@@ -51,15 +52,4 @@ class WasteApi(Controller):
         data: JSONBody[WasteIn],
     ) -> WasteOut:
         waste_id = await services.log_waste(db_session, viewer, data, now, today)
-        row = await services.get_waste(db_session, viewer, waste_id)
-        return WasteOut(
-            id=str(row.id),
-            waste_type=row.waste_type.value,
-            process=row.process,
-            description=row.description,
-            minutes_per_occurrence=float(row.minutes_per_occurrence),
-            occurrences_per_week=float(row.occurrences_per_week),
-            hours_per_year=float(row.hours_per_year),
-            observed_on=row.observed_on,
-            division_name=row.division_name,
-        )
+        return answer(WasteOut, await services.get_waste(db_session, viewer, waste_id))

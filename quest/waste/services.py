@@ -80,7 +80,7 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
         errors=errors,
     )
     minutes = fields.decimal_number(
-        fields.number_text(data.minutes_per_occurrence),
+        data.minutes_per_occurrence,
         "minutes_per_occurrence",
         "minutes lost each time",
         more_than=decimal.Decimal(0),
@@ -89,7 +89,7 @@ def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | 
         errors=errors,
     )
     occurrences = fields.decimal_number(
-        fields.number_text(data.occurrences_per_week),
+        data.occurrences_per_week,
         "occurrences_per_week",
         "times a week",
         more_than=decimal.Decimal(0),
