@@ -151,7 +151,7 @@ def whole_number(
 
 
 def decimal_number(
-    raw: str,
+    raw: float | str | None,
     name: str,
     label: str,
     *,
@@ -167,7 +167,9 @@ def decimal_number(
     places: int | None = None,
 ) -> decimal.Decimal | None:
     """A finite number, commas allowed, above ``more_than`` (or from ``least``) up to ``most``, with at
-    most ``places`` decimal places. Empty and not ``required``: None, with no error."""
+    most ``places`` decimal places. Empty and not ``required``: None, with no error. A JSON number (or
+    null) is judged as the text a person would type for it (:func:`number_text`)."""
+    raw = number_text(raw)
     if not raw.strip().replace(",", ""):
         if required:
             errors[name] = missing or f"Enter {label} as a number, like {example}"
@@ -189,12 +191,13 @@ def decimal_number(
 
 
 def money(
-    raw: str, name: str, label: str, *, most: decimal.Decimal, errors: Errors, example: str = "36.51"
+    raw: float | str | None, name: str, label: str, *, most: decimal.Decimal, errors: Errors, example: str = "36.51"
 ) -> decimal.Decimal | None:
-    """An amount more than 0 and up to ``most``, in pence at the finest; a leading £ is allowed."""
+    """An amount more than 0 and up to ``most``, in pence at the finest; a leading £ is allowed (and a
+    JSON number, as for :func:`decimal_number`)."""
     asked = f"Enter {label} as a number, like {example}"
     return decimal_number(
-        raw.strip().removeprefix("£"),
+        number_text(raw).strip().removeprefix("£"),
         name,
         label,
         errors=errors,

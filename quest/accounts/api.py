@@ -13,6 +13,7 @@ from sqlalchemy import select
 from quest.accounts.services import revoke_own_token
 from quest.accounts.sessions import list_tokens
 from quest.org.models import Division, Force
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
 
@@ -60,23 +61,11 @@ class MeApi(Controller):
                 await db_session.execute(select(Division.code, Division.name).where(Division.id == viewer.division_id))
             ).one()
             division = PlaceOut(str(viewer.division_id), row.code, row.name)
-        return MeOut(
-            id=str(viewer.id),
-            email=viewer.email,
-            display_name=viewer.display_name,
-            role=viewer.role.value,
-            force=force,
-            division=division,
-            authenticated_by=viewer.authenticated_by,
-            must_change_password=viewer.must_change_password,
-        )
+        return answer(MeOut, viewer, force=force, division=division)
 
     @get("/tokens", summary="Your API tokens", operation_id="listMyTokens", responses=refusals())
     async def tokens(self, db_session: DatabaseSession, viewer: Viewer) -> list[TokenOut]:
-        return [
-            TokenOut(str(token.id), token.label, token.prefix, token.created_at, token.last_used_at)
-            for token in await list_tokens(db_session, viewer.id)
-        ]
+        return [answer(TokenOut, token) for token in await list_tokens(db_session, viewer.id)]
 
     @delete(
         "/tokens/{token_id:uuid}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, delete, get, post
@@ -17,20 +17,15 @@ from quest.ideas.impact import LinkedMetric, idea_impact, impact_and_ledger, lin
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.impact import improved
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
 
 
 @dataclass
-class IdeaIn:
-    division_id: str = ""
-    title: str = ""
-    problem: str = ""
-    proposal: str = ""
-    waste_types: list[str] = field(default_factory=list)
-    process: str = ""
-    expected_benefit: str = ""
+class IdeaIn(services.IdeaInput):
+    """An idea as the API's JSON body: the form's fields, judged by the same service."""
 
 
 @dataclass(frozen=True)
@@ -68,35 +63,13 @@ class IdeaOut:
 
     @classmethod
     def of(cls, idea: services.IdeaDetail) -> IdeaOut:
-        return cls(
-            id=str(idea.id),
+        return answer(
+            cls,
+            idea,
             ref=idea.reference,
-            status=idea.status.value,
-            title=idea.title,
-            problem=idea.problem,
-            proposal=idea.proposal,
-            expected_benefit=idea.expected_benefit,
-            process=idea.process,
-            waste_types=[waste.value for waste in idea.waste_types],
-            division_id=str(idea.division_id),
-            division_name=idea.division_name,
-            force_code=idea.force_code,
             submitter=idea.submitter_name,
             owner=idea.owner_name,
-            supporter_count=idea.supporter_count,
-            created_at=idea.created_at,
-            timeline=[
-                TimelineOut(
-                    occurred_at=entry.occurred_at,
-                    kind=entry.kind,
-                    actor=entry.actor_name,
-                    from_status=entry.from_status.value if entry.from_status else None,
-                    to_status=entry.to_status.value if entry.to_status else None,
-                    body=entry.body,
-                )
-                for entry in idea.timeline
-            ],
-            library_view=idea.library_view,
+            timeline=[answer(TimelineOut, entry, actor=entry.actor_name) for entry in idea.timeline],
         )
 
 
@@ -144,20 +117,7 @@ class IdeaApi(Controller):
 
     @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
-        submitted = await services.submit_idea(
-            db_session,
-            viewer,
-            services.IdeaInput(
-                title=data.title,
-                problem=data.problem,
-                proposal=data.proposal,
-                expected_benefit=data.expected_benefit,
-                process=data.process,
-                waste_types=list(data.waste_types),
-                division_id=data.division_id,
-            ),
-            now,
-        )
+        submitted = await services.submit_idea(db_session, viewer, data, now)
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
 
     @get("/", summary="List ideas", operation_id="listIdeas", responses=refusals())
@@ -176,26 +136,7 @@ class IdeaApi(Controller):
             raise InvalidQuery(errors)
         filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
         found = await services.list_ideas(db_session, viewer, filters, page_number)
-        return IdeaListOut(
-            items=[
-                IdeaListItem(
-                    id=str(row.id),
-                    ref=row.reference,
-                    status=row.status.value,
-                    title=row.title,
-                    division_name=row.division_name,
-                    force_code=row.force_code,
-                    process=row.process,
-                    waste_types=[waste.value for waste in row.waste_types],
-                    supporter_count=row.supporter_count,
-                    created_at=row.created_at,
-                )
-                for row in found.ideas
-            ],
-            total=found.total,
-            page=found.page,
-            pages=found.pages,
-        )
+        return answer(IdeaListOut, found, items=[answer(IdeaListItem, row, ref=row.reference) for row in found.ideas])
 
     @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
     async def show(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
@@ -272,14 +213,12 @@ class IdeaApi(Controller):
         return FollowOut(following=False)
 
 
-@dataclass
-class TransitionIn:
+@dataclass(frozen=True, slots=True)
+class TransitionIn(MoveRequest):
+    """A move as the API asks for it: one without ``to`` is judged as no move chosen (422), and
+    ``version`` is the idea's as the caller last saw it, so a newer one means someone else moved it (409)."""
+
     to: str = ""
-    reason: str = ""
-    duplicate_of: str = ""
-    change_date: str = ""
-    learned: str = ""
-    # The idea's version as the caller last saw it: a newer one means someone else moved it (409).
     version: int | None = None
 
 
@@ -368,21 +307,7 @@ class IdeaWorkflowApi(Controller):
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[TransitionIn],
     ) -> IdeaOut:
-        await decisions.move_idea(
-            db_session,
-            viewer,
-            idea_id,
-            MoveRequest(
-                to=data.to,
-                reason=data.reason,
-                duplicate_of=data.duplicate_of,
-                change_date=data.change_date,
-                learned=data.learned,
-            ),
-            seen_version=data.version,
-            now=now,
-            today=today,
-        )
+        await decisions.move_idea(db_session, viewer, idea_id, data, seen_version=data.version, now=now, today=today)
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))

@@ -71,15 +71,15 @@ _CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE, IdeaStatus.WITHDRAWN)
 
 @dataclass
 class IdeaInput:
-    """An idea as a form or the API gives it: strings as typed."""
+    """An idea as a form or the API gives it (``quest.ideas.api.IdeaIn``): strings as typed."""
 
+    division_id: str = ""
     title: str = ""
     problem: str = ""
     proposal: str = ""
-    expected_benefit: str = ""
-    process: str = ""
     waste_types: list[str] = field(default_factory=list)
-    division_id: str = ""
+    process: str = ""
+    expected_benefit: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from quest import fields
 from quest.errors import InvalidQuery, ValidationFailed
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
@@ -20,14 +21,8 @@ MAX_READINGS_PER_REQUEST = 5000
 
 
 @dataclass
-class MetricIn:
-    division_id: str = ""
-    name: str = ""
-    unit: str = ""
-    kind: str = ""
-    direction: str = ""
-    frequency: str = ""
-    target: float | str | None = None
+class MetricIn(services.MetricInput):
+    """A measure as the API's JSON body: the form's fields, judged by the same service."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +39,7 @@ class MetricOut:
 
     @classmethod
     def of(cls, metric: services.MetricSummary) -> MetricOut:
-        return cls(
-            id=str(metric.id),
-            division_id=str(metric.division_id),
-            division_name=metric.division_name,
-            name=metric.name,
-            unit=metric.unit,
-            kind=metric.kind.value,
-            direction=metric.direction.value,
-            frequency=metric.frequency.value,
-            target=None if metric.target is None else float(metric.target),
-        )
+        return answer(cls, metric)
 
 
 @dataclass
@@ -94,22 +79,8 @@ class SpcOut:
 
     @classmethod
     def of(cls, spc: Spc) -> SpcOut:
-        return cls(
-            points=[
-                SpcPointOut(
-                    date=point.date,
-                    value=float(point.value),
-                    mean=point.mean,
-                    upl=point.upper_limit,
-                    lpl=point.lower_limit,
-                    point_type=point.point_type.value,
-                )
-                for point in spc.points
-            ],
-            variation=spc.variation.value if spc.variation else None,
-            assurance=spc.assurance.value if spc.assurance else None,
-            warnings=spc.warnings,
-        )
+        points = [answer(SpcPointOut, point, upl=point.upper_limit, lpl=point.lower_limit) for point in spc.points]
+        return answer(cls, spc, points=points)
 
 
 class MetricApi(Controller):
@@ -118,19 +89,7 @@ class MetricApi(Controller):
 
     @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[MetricIn]) -> MetricOut:
-        metric_id = await services.create_metric(
-            db_session,
-            viewer,
-            services.MetricInput(
-                name=data.name,
-                unit=data.unit,
-                kind=data.kind,
-                direction=data.direction,
-                frequency=data.frequency,
-                target=fields.number_text(data.target),
-                division_id=data.division_id,
-            ),
-        )
+        metric_id = await services.create_metric(db_session, viewer, data)
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
     @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())

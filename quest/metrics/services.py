@@ -99,13 +99,16 @@ def check_entry_window(day: datetime.date, earliest: datetime.date | None) -> st
 
 @dataclass
 class MetricInput:
+    """A measure as the form or the API gives it (``quest.metrics.api.MetricIn``): text as typed, the
+    target perhaps a JSON number."""
+
+    division_id: str = ""
     name: str = ""
     unit: str = ""
     kind: str = ""
     direction: str = ""
     frequency: str = ""
-    target: str = ""
-    division_id: str = ""
+    target: float | str | None = None
 
 
 @dataclass(frozen=True, slots=True)

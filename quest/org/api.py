@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from quest import fields
 from quest.org import services
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
 
@@ -35,22 +36,7 @@ class ForceOut:
 
     @classmethod
     def of(cls, force: services.ForceSummary) -> ForceOut:
-        return cls(
-            id=str(force.id),
-            code=force.code,
-            name=force.name,
-            region=force.region,
-            country=force.country,
-            area_km2=float(force.area_km2),
-            profile_year=force.profile_year,
-            officers_fte=fields.api_number(force.officers_fte),
-            staff_fte=fields.api_number(force.staff_fte),
-            pcso_fte=fields.api_number(force.pcso_fte),
-            staff_figures_estimated=force.staff_figures_estimated,
-            population=force.population,
-            officers_per_1000=None if force.officers_per_1000 is None else round(float(force.officers_per_1000), 3),
-            division_count=force.division_count,
-        )
+        return answer(cls, force, officers_per_1000=fields.api_number(force.officers_per_1000, 3))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +49,7 @@ class DivisionOut:
 
     @classmethod
     def of(cls, division: services.DivisionSummary) -> DivisionOut:
-        return cls(
-            id=str(division.id),
-            code=division.code,
-            name=division.name,
-            officers_fte=float(division.officers_fte),
-            staff_fte=float(division.staff_fte),
-        )
+        return answer(cls, division)
 
 
 class ForceApi(Controller):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, select
@@ -107,9 +108,12 @@ async def _managed_force(session: AsyncSession, viewer: CurrentUser, force_code:
 
 @dataclass(frozen=True, slots=True)
 class RateInput:
-    grade: str
-    hourly_rate: str
-    effective_from: str
+    """A rate as the settings page or the API gives it (``quest.org.settings_api.RateIn``): text as
+    typed, the rate perhaps a JSON number."""
+
+    grade: str = ""
+    hourly_rate_gbp: float | str = ""
+    effective_from: str = ""
 
 
 def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tuple[Grade, D, datetime.date] | None:
@@ -119,7 +123,7 @@ def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tu
     except ValueError:
         grade = Grade.PCSO
         found["grade"] = "Choose a grade"
-    rate = fields.money(data.hourly_rate, "hourly_rate", "the rate", most=D(10000), errors=found)
+    rate = fields.money(data.hourly_rate_gbp, "hourly_rate", "the rate", most=D(10000), errors=found)
     day = fields.date(data.effective_from, "effective_from", "the date it takes effect", example=FY_START, errors=found)
     errors.update({f"{prefix}{field}": message for field, message in found.items()})
     if found or rate is None or day is None:
@@ -142,9 +146,9 @@ async def update_rate_card(
     session: AsyncSession,
     viewer: CurrentUser,
     force_code: str,
-    rates: list[RateInput],
+    rates: Sequence[RateInput],
     *,
-    productive_hours: str | None = None,
+    productive_hours: float | str | None = None,
     prefix_errors: bool = True,
 ) -> None:
     """Add (or correct) rates, each for a grade from a date, and perhaps the productive hours of an FTE:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from litestar import Controller, get, put
 from litestar.params import FromPath, JSONBody
 
-from quest import fields
 from quest.org import settings
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Viewer
 
@@ -31,11 +31,9 @@ class RateCardOut:
     rates: list[RateOut]
 
 
-@dataclass
-class RateIn:
-    grade: str = ""
-    hourly_rate_gbp: float | str = ""
-    effective_from: str = ""
+@dataclass(frozen=True, slots=True)
+class RateIn(settings.RateInput):
+    """A rate as the API sends it: the settings page's fields, judged by the same service."""
 
 
 @dataclass
@@ -46,13 +44,8 @@ class RateCardIn:
 
 async def _rate_card(db_session: DatabaseSession, viewer: Viewer, force_code: str) -> RateCardOut:
     view = await settings.settings_view(db_session, viewer, force_code, reading=True)
-    return RateCardOut(
-        force_code=view.force_code,
-        productive_hours_per_fte=float(view.productive_hours_per_fte),
-        rates=[
-            RateOut(rate.grade.value, f"{rate.hourly:.2f}", rate.effective_from, rate.default) for rate in view.rates
-        ],
-    )
+    rates = [answer(RateOut, rate, hourly_rate_gbp=f"{rate.hourly:.2f}") for rate in view.rates]
+    return answer(RateCardOut, view, rates=rates)
 
 
 class RateCardApi(Controller):
@@ -76,12 +69,7 @@ class RateCardApi(Controller):
             db_session,
             viewer,
             force_code,
-            [
-                settings.RateInput(rate.grade, fields.number_text(rate.hourly_rate_gbp), rate.effective_from)
-                for rate in data.rates
-            ],
-            productive_hours=None
-            if data.productive_hours_per_fte is None
-            else fields.number_text(data.productive_hours_per_fte),
+            data.rates,
+            productive_hours=data.productive_hours_per_fte,
         )
         return await _rate_card(db_session, viewer, force_code)

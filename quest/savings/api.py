@@ -13,27 +13,17 @@ from litestar.params import FromPath, JSONBody
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
+from quest.web.api_answers import answer, json_value
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
 
 
 @dataclass
-class ClaimIn:
-    kind: str = ""
-    mechanism: str = ""
-    status: str = "claimed"
-    hours_per_year: float | str | None = None
-    grade: str = ""
-    amount_gbp_per_year: float | str | None = None
-    cost_line: str = ""
-    period_start: str = ""
-    period_end: str | None = None
-    evidence: str = ""
-    redeployed_to: str = ""
+class ClaimIn(services.ClaimInput):
+    """A claim as the API sends it: the form's fields, and perhaps the claim it replaces."""
+
     # The id of a claim this one corrects (or a forecast it turns into a claim): that one is superseded.
     supersedes: str | None = None
-    # The id of a measure linked to the idea that shows the saving.
-    metric_id: str | None = None
 
     def replacing(self) -> uuid.UUID | None:
         errors: fields.Errors = {}
@@ -43,22 +33,6 @@ class ClaimIn:
         if errors:
             raise ValidationFailed(errors)
         return found
-
-    def as_input(self) -> services.ClaimInput:
-        return services.ClaimInput(
-            kind=self.kind,
-            status=self.status,
-            mechanism=self.mechanism,
-            cost_line=self.cost_line,
-            amount_gbp_per_year=fields.number_text(self.amount_gbp_per_year),
-            hours_per_year=fields.number_text(self.hours_per_year),
-            grade=self.grade,
-            redeployed_to=self.redeployed_to,
-            period_start=self.period_start,
-            period_end=self.period_end or "",
-            evidence=self.evidence,
-            metric_id=self.metric_id or "",
-        )
 
 
 @dataclass(frozen=True)
@@ -88,28 +62,15 @@ class ClaimOut:
 
     @classmethod
     def of(cls, claim: services.ClaimRow) -> ClaimOut:
-        return cls(
-            id=str(claim.id),
-            idea_id=str(claim.idea_id),
+        return answer(
+            cls,
+            claim,
             idea_ref=claim.idea_reference,
-            kind=claim.kind.value,
-            status=claim.status.value,
-            mechanism=claim.mechanism,
-            cost_line=claim.cost_line,
-            hours_per_year=float(claim.hours_per_year),
-            grade=claim.grade.value if claim.grade else None,
             hourly_rate_gbp=f"{claim.hourly_rate:.2f}" if claim.hourly_rate is not None else None,
             amount_gbp_per_year=f"{claim.amount_per_year:.2f}",
-            period_start=claim.period_start,
-            period_end=claim.period_end,
-            evidence=claim.evidence,
-            redeployed_to=claim.redeployed_to,
-            decision_note=claim.decision_note,
             flagged_double_count=claim.flagged,
             double_count_with=[str(other.id) for other in claim.clashes_with],
-            version=claim.version,
-            supersedes=str(claim.supersedes_id) if claim.supersedes_id else None,
-            metric_id=str(claim.metric_id) if claim.metric_id else None,
+            supersedes=json_value(claim.supersedes_id),
         )
 
 
@@ -145,14 +106,7 @@ class SavingsApi(Controller):
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[ClaimIn],
     ) -> ClaimOut:
-        claim_id = await services.record_claim(
-            db_session,
-            viewer,
-            idea_id,
-            data.as_input(),
-            now=now,
-            replacing=data.replacing(),
-        )
+        claim_id = await services.record_claim(db_session, viewer, idea_id, data, now=now, replacing=data.replacing())
         return await _claim_out(db_session, viewer, idea_id, claim_id)
 
     @get(

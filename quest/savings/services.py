@@ -69,21 +69,22 @@ CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it 
 
 @dataclass
 class ClaimInput:
-    """A claim as typed into the form or sent to the API."""
+    """A claim as typed into the form, or sent to the API (``quest.savings.api.ClaimIn``): text as typed,
+    the amounts perhaps JSON numbers, and None for what the API leaves out."""
 
     kind: str = ""
-    status: str = "claimed"
     mechanism: str = ""
-    cost_line: str = ""
-    amount_gbp_per_year: str = ""
-    hours_per_year: str = ""
+    status: str = "claimed"
+    hours_per_year: float | str | None = None
     grade: str = ""
-    redeployed_to: str = ""
+    amount_gbp_per_year: float | str | None = None
+    cost_line: str = ""
     period_start: str = ""
-    period_end: str = ""
+    period_end: str | None = None
     evidence: str = ""
-    # A measure linked to the idea that shows the saving (its before and after), if any.
-    metric_id: str = ""
+    redeployed_to: str = ""
+    # The id of a measure linked to the idea that shows the saving (its before and after), if any.
+    metric_id: str | None = None
 
     @staticmethod
     def of(claim: ClaimRow, idea_status: IdeaStatus) -> dict[str, str]:
@@ -150,7 +151,7 @@ async def record_claim(
         latest_is="the end of next financial year",
     )
     end = fields.date(
-        data.period_end, "period_end", "the date it ends", example=FY_START, errors=errors, required=False
+        data.period_end or "", "period_end", "the date it ends", example=FY_START, errors=errors, required=False
     )
     if start and end and end < start:
         errors["period_end"] = "The end must be on or after the start"
@@ -181,7 +182,7 @@ async def record_claim(
             else:
                 rate = found.hourly
                 amount = value_of_hours(hours, rate) if hours else None
-    metric_id = await _linked_metric(session, idea, data.metric_id, errors)
+    metric_id = await _linked_metric(session, idea, data.metric_id or "", errors)
     if errors or amount is None or start is None:
         raise ValidationFailed(errors or {"amount_gbp_per_year": "Enter the amount"})
     act_as(session, viewer.actor)

@@ -8,21 +8,15 @@ from dataclasses import dataclass
 from litestar import Controller, post
 from litestar.params import JSONBody
 
-from quest import fields
 from quest.waste import services
+from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
 
 @dataclass
-class WasteIn:
-    division_id: str = ""
-    waste_type: str = ""
-    process: str = ""
-    description: str = ""
-    minutes_per_occurrence: float | str = ""
-    occurrences_per_week: float | str = ""
-    observed_on: str = ""
+class WasteIn(services.WasteInput):
+    """An observation as the API's JSON body: the form's fields, judged by the same service."""
 
 
 @dataclass(frozen=True)
@@ -50,32 +44,12 @@ class WasteApi(Controller):
         status_code=201,
     )
     async def create(
-        self, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, data: JSONBody[WasteIn]
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        data: JSONBody[WasteIn],
     ) -> WasteOut:
-        waste_id = await services.log_waste(
-            db_session,
-            viewer,
-            services.WasteInput(
-                waste_type=data.waste_type,
-                process=data.process,
-                description=data.description,
-                minutes_per_occurrence=fields.number_text(data.minutes_per_occurrence),
-                occurrences_per_week=fields.number_text(data.occurrences_per_week),
-                observed_on=data.observed_on,
-                division_id=data.division_id,
-            ),
-            now,
-            today,
-        )
-        row = await services.get_waste(db_session, viewer, waste_id)
-        return WasteOut(
-            id=str(row.id),
-            waste_type=row.waste_type.value,
-            process=row.process,
-            description=row.description,
-            minutes_per_occurrence=float(row.minutes_per_occurrence),
-            occurrences_per_week=float(row.occurrences_per_week),
-            hours_per_year=float(row.hours_per_year),
-            observed_on=row.observed_on,
-            division_name=row.division_name,
-        )
+        waste_id = await services.log_waste(db_session, viewer, data, now, today)
+        return answer(WasteOut, await services.get_waste(db_session, viewer, waste_id))

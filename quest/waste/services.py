@@ -33,13 +33,16 @@ DESCRIPTION_LENGTH = 2000
 
 @dataclass
 class WasteInput:
+    """An observation as the form or the API gives it (``quest.waste.api.WasteIn``): text as typed, the
+    numbers perhaps JSON numbers."""
+
+    division_id: str = ""
     waste_type: str = ""
     process: str = ""
     description: str = ""
-    minutes_per_occurrence: str = ""
-    occurrences_per_week: str = ""
+    minutes_per_occurrence: float | str = ""
+    occurrences_per_week: float | str = ""
     observed_on: str = ""
-    division_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -284,3 +284,23 @@ def test_dates_read_back_in_both_written_forms(day: datetime.date) -> None:
     assert fields.read_written_date(f"{day.day}/{day.month}/{day.year:04}") == day
     errors: fields.Errors = {}
     assert fields.date(day.isoformat(), "d", "the date", errors=errors) == day
+
+
+@pytest.mark.parametrize(("sent", "typed"), [(0.1, "0.1"), (36.51, "36.51"), (42, "42"), (1e-7, "0.0000001")])
+def test_a_json_number_is_judged_as_the_text_a_person_would_type(sent: float, typed: str) -> None:
+    errors: fields.Errors = {}
+    assert fields.decimal_number(sent, "n", "hours", errors=errors) == fields.decimal_number(
+        typed, "n", "hours", errors=errors
+    )
+    assert fields.money(sent, "m", "the rate", most=D(10000), errors=errors) == fields.money(
+        typed, "m", "the rate", most=D(10000), errors=errors
+    )
+    assert errors == ({"m": "The rate can have at most 2 decimal places"} if sent == 1e-7 else {})
+
+
+def test_a_json_null_is_a_number_left_out() -> None:
+    errors: fields.Errors = {}
+    assert fields.decimal_number(None, "n", "hours", required=False, errors=errors) is None
+    assert errors == {}
+    assert fields.money(None, "m", "the rate", most=D(10000), errors=errors) is None
+    assert errors == {"m": "Enter the rate as a number, like 36.51"}
