@@ -134,18 +134,21 @@ class AccountPages(Controller):
     path = "/account"
     include_in_schema = False
 
-    async def _account(self, db_session: DatabaseSession, viewer: Viewer, **extra: Any) -> dict[str, Any]:
-        return {
+    async def _account(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, **extra: Any
+    ) -> Template:
+        context = {
             "profile": await services.get_user(db_session, viewer, viewer.id),
             "tokens": await list_tokens(db_session, viewer.id),
             "values": {},
             "errors": {},
             **extra,
         }
+        return page(request, "accounts/account.html", context)
 
     @get("/", name="account")
     async def show(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
-        return page(request, "accounts/account.html", await self._account(db_session, viewer))
+        return await self._account(request, db_session, viewer)
 
     @get("/password", opt={"while_password_change_required": True})
     async def password_form(self, request: AnyRequest, viewer: Viewer) -> Template:
@@ -178,11 +181,6 @@ class AccountPages(Controller):
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer
     ) -> Template | Redirect:
         values = await form_values(request)
-
-        async def again(errors: dict[str, str]) -> Template:
-            context = await self._account(db_session, viewer, values=values, errors=errors)
-            return page(request, "accounts/account.html", context)
-
         # Shown once, on this response only: not stored, not cached, not put in a redirect or a cookie.
         return await show_outcome(
             services.create_own_token(db_session, viewer, values.get("label", "")),
@@ -191,7 +189,7 @@ class AccountPages(Controller):
                 context={"secret": secret, "label": values.get("label", "").strip()},
                 headers=NO_STORE,
             ),
-            again=again,
+            again=lambda errors: self._account(request, db_session, viewer, values=values, errors=errors),
         )
 
     @post("/tokens/{token_id:uuid}/revoke")
