@@ -131,7 +131,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
                 return None, None
             token_id = resolved_token.user.token_id
             assert token_id is not None
-            touch = (lambda s: touch_token(s, token_id, now)) if _stale(resolved_token.last_used_at, now) else None
+            touch = (lambda s: touch_token(s, token_id, now)) if _stale(resolved_token.last_used, now) else None
             return resolved_token.user, touch
         secret = cookie_value(scope, SESSION_COOKIE)
         if not secret:
@@ -143,7 +143,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
             return None, None
         session_id = resolved.user.session_id
         assert session_id is not None
-        touch = (lambda s: touch_session(s, session_id, now)) if _stale(resolved.last_seen_at, now) else None
+        touch = (lambda s: touch_session(s, session_id, now)) if _stale(resolved.last_used, now) else None
         return resolved.user, touch
 
 

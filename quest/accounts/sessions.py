@@ -15,8 +15,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import ApiToken, User, UserSession
@@ -34,6 +35,15 @@ class SessionPolicy:
     lifetime: datetime.timedelta
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """Whose a session's or a token's secret is, and when that session or token was last used (a token
+    never used has no time)."""
+
+    user: CurrentUser
+    last_used: datetime.datetime | None
+
+
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
@@ -44,6 +54,29 @@ def digest(secret: str) -> str:
 
 def _current_user_query() -> Select[*tuple[Any, ...]]:
     return select(User, Force.code).outerjoin(Force, Force.id == User.force_id).where(User.is_active.is_(True))
+
+
+async def _resolve(
+    session: AsyncSession,
+    credential: type[UserSession] | type[ApiToken],
+    last_used: InstrumentedAttribute[datetime.datetime] | InstrumentedAttribute[datetime.datetime | None],
+    secret: str,
+    *conditions: ColumnElement[bool],
+) -> Resolved | None:
+    """Whose a secret is (a session's or a token's), and when it was last used: None if it is unknown,
+    revoked, fails ``conditions``, or its user is deactivated."""
+    query = (
+        _current_user_query()
+        .add_columns(credential.id, last_used)
+        .join(credential, credential.user_id == User.id)
+        .where(credential.token_hash == digest(secret), credential.revoked_at.is_(None), *conditions)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    user, force_code, credential_id, last_used_at = row
+    by = {"session_id": credential_id} if credential is UserSession else {"token_id": credential_id}
+    return Resolved(as_current_user(user, force_code, **by), last_used_at)
 
 
 def as_current_user(
@@ -88,34 +121,19 @@ async def start_session(
     return secret, record
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedSession:
-    user: CurrentUser
-    last_seen_at: datetime.datetime
-
-
 async def resolve_session(
     session: AsyncSession, secret: str, *, now: datetime.datetime, policy: SessionPolicy
-) -> ResolvedSession | None:
+) -> Resolved | None:
     """The signed-in user for a session cookie, or None if the session is unknown, revoked or expired,
     or its user deactivated."""
-    row = (
-        await session.execute(
-            _current_user_query()
-            .add_columns(UserSession.id, UserSession.last_seen_at)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.token_hash == digest(secret),
-                UserSession.revoked_at.is_(None),
-                UserSession.expires_at > now,
-                UserSession.last_seen_at > now - policy.idle,
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    user, force_code, session_id, last_seen_at = row
-    return ResolvedSession(as_current_user(user, force_code, session_id=session_id), last_seen_at)
+    return await _resolve(
+        session,
+        UserSession,
+        UserSession.last_seen_at,
+        secret,
+        UserSession.expires_at > now,
+        UserSession.last_seen_at > now - policy.idle,
+    )
 
 
 async def touch_session(session: AsyncSession, session_id: uuid.UUID, now: datetime.datetime) -> None:
@@ -165,27 +183,10 @@ async def create_token(session: AsyncSession, user: User, label: str) -> tuple[s
     return secret, token
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedToken:
-    user: CurrentUser
-    last_used_at: datetime.datetime | None
-
-
-async def resolve_token(session: AsyncSession, secret: str) -> ResolvedToken | None:
+async def resolve_token(session: AsyncSession, secret: str) -> Resolved | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    row = (
-        await session.execute(
-            _current_user_query()
-            .add_columns(ApiToken.id, ApiToken.last_used_at)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
-        )
-    ).first()
-    if row is None:
-        return None
-    user, force_code, token_id, last_used_at = row
-    return ResolvedToken(as_current_user(user, force_code, token_id=token_id), last_used_at)
+    return await _resolve(session, ApiToken, ApiToken.last_used_at, secret)
 
 
 async def touch_token(session: AsyncSession, token_id: uuid.UUID, now: datetime.datetime) -> None:

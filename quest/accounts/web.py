@@ -18,10 +18,17 @@ from quest.accounts.roles import Role
 from quest.accounts.sessions import SESSION_COOKIE, list_tokens
 from quest.accounts.signin import Failed, Refused, SignedIn, sign_in, sign_out
 from quest.config import Settings
-from quest.errors import Conflict, ValidationFailed
 from quest.web.dependencies import DatabaseSession, Now, Viewer
 from quest.web.flash import flash
-from quest.web.forms import answer_form, client_address, form_values, safe_next, see_other
+from quest.web.forms import (
+    answer_button,
+    answer_form,
+    client_address,
+    form_values,
+    safe_next,
+    see_other,
+    show_outcome,
+)
 from quest.web.pages import PageNumber, page
 from quest.web.state import SESSION_POLICY
 
@@ -127,18 +134,21 @@ class AccountPages(Controller):
     path = "/account"
     include_in_schema = False
 
-    async def _account(self, db_session: DatabaseSession, viewer: Viewer, **extra: Any) -> dict[str, Any]:
-        return {
+    async def _account(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, **extra: Any
+    ) -> Template:
+        context = {
             "profile": await services.get_user(db_session, viewer, viewer.id),
             "tokens": await list_tokens(db_session, viewer.id),
             "values": {},
             "errors": {},
             **extra,
         }
+        return page(request, "accounts/account.html", context)
 
     @get("/", name="account")
     async def show(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
-        return page(request, "accounts/account.html", await self._account(db_session, viewer))
+        return await self._account(request, db_session, viewer)
 
     @get("/password", opt={"while_password_change_required": True})
     async def password_form(self, request: AnyRequest, viewer: Viewer) -> Template:
@@ -167,18 +177,19 @@ class AccountPages(Controller):
         )
 
     @post("/tokens")
-    async def create_token(self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer) -> Template:
+    async def create_token(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer
+    ) -> Template | Redirect:
         values = await form_values(request)
-        try:
-            secret = await services.create_own_token(db_session, viewer, values.get("label", ""))
-        except ValidationFailed as failure:
-            context = await self._account(db_session, viewer, values=values, errors=failure.errors)
-            return page(request, "accounts/account.html", context, status_code=422)
         # Shown once, on this response only: not stored, not cached, not put in a redirect or a cookie.
-        return Template(
-            template_name="accounts/token_created.html",
-            context={"secret": secret, "label": values.get("label", "").strip()},
-            headers=NO_STORE,
+        return await show_outcome(
+            services.create_own_token(db_session, viewer, values.get("label", "")),
+            shown=lambda secret: Template(
+                template_name="accounts/token_created.html",
+                context={"secret": secret, "label": values.get("label", "").strip()},
+                headers=NO_STORE,
+            ),
+            again=lambda errors: self._account(request, db_session, viewer, values=values, errors=errors),
         )
 
     @post("/tokens/{token_id:uuid}/revoke")
@@ -327,13 +338,13 @@ class UserPages(Controller):
     @post("/{user_id:uuid}/deactivate")
     async def deactivate(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, user_id: FromPath[uuid.UUID]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         return await self._set_active(request, db_session, viewer, now, user_id, active=False)
 
     @post("/{user_id:uuid}/reactivate")
     async def reactivate(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, user_id: FromPath[uuid.UUID]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         return await self._set_active(request, db_session, viewer, now, user_id, active=True)
 
     async def _set_active(
@@ -345,14 +356,15 @@ class UserPages(Controller):
         user_id: uuid.UUID,
         *,
         active: bool,
-    ) -> Redirect:
-        try:
-            name = await services.set_active(db_session, viewer, user_id, active=active, now=now)
-        except Conflict as refusal:
-            flash(request, str(refusal), "info")
-            return see_other(f"/users/{user_id}")
-        if active:
-            flash(request, f"{name} can sign in again")
-        else:
-            flash(request, f"{name} has been deactivated. Their sessions and API tokens have ended.")
-        return see_other(f"/users/{user_id}")
+    ) -> Template | Redirect:
+        def changed(name: str) -> str:
+            if active:
+                return f"{name} can sign in again"
+            return f"{name} has been deactivated. Their sessions and API tokens have ended."
+
+        return await answer_button(
+            request,
+            services.set_active(db_session, viewer, user_id, active=active, now=now),
+            done=f"/users/{user_id}",
+            message=changed,
+        )

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quest.charts.canvas import Canvas
 from quest.waste.rules import ParetoBar
 
 LEFT, RIGHT, TOP, BOTTOM = 64, 48, 16, 124
@@ -39,13 +40,7 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
-class ParetoChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class ParetoChart(Canvas):
     bars: tuple[DrawnBar, ...]
     cumulative_points: str
     eighty_percent_y: float

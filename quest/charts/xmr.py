@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from quest.charts.canvas import Canvas
 from quest.metrics.spc import NoLimits, Number, PointType, Spc
 
 WIDTH, HEIGHT = 800, 360
@@ -92,13 +93,7 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
-class XmrChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    plot_top: int
-    plot_bottom: int
+class XmrChart(Canvas):
     dots: tuple[Dot, ...]
     radius: float
     line: str  # "x,y x,y ..." joining the dots

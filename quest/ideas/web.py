@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.errors import Conflict, NotFound, ValidationFailed
+from quest.errors import NotFound
 from quest.ideas import decisions, impact, services
 from quest.ideas.page import idea_page
 from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
@@ -30,7 +30,7 @@ from quest.waste.types import WasteType
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.exports import csv_download, xlsx_download
 from quest.web.flash import flash
-from quest.web.forms import answer_form, form_lists, form_values, see_other
+from quest.web.forms import answer_button, answer_form, form_lists, form_values, see_other
 from quest.web.pages import PageNumber, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -70,10 +70,6 @@ async def find_idea(db_session: DatabaseSession, viewer: Viewer, reference: From
 
 # The idea a handler of one idea acts on, found once before the handler runs.
 IdeaRef = NamedDependency[IdeaReference]
-
-
-def _problem_text(problem: ValidationFailed | Conflict) -> str:
-    return str(problem) if isinstance(problem, Conflict) else "; ".join(problem.errors.values())
 
 
 def _version(values: dict[str, Any]) -> int | None:
@@ -357,13 +353,9 @@ class IdeaPages(Controller):
             return f"{idea.reference} is now {status.label.lower()}. The person who raised it has been told."
 
         if values.get("from") == "triage":  # a quick move from the triage list: what went wrong is said there
-            try:
-                moved = await moving
-            except (ValidationFailed, Conflict) as problem:
-                flash(request, f"{idea.reference}: {_problem_text(problem)}", "info")
-                return see_other("/triage")
-            flash(request, moved_to(moved))
-            return see_other("/triage")
+            return await answer_button(
+                request, moving, done="/triage", message=moved_to, said=lambda problem: f"{idea.reference}: {problem}"
+            )
         # Each move has its own reason box on the page (only the chosen one is shown with JavaScript).
         renamed = {"reason": f"reason-{move.to}"}
         return await self._answer(
@@ -488,15 +480,23 @@ class IdeaPages(Controller):
         """Support or follow an idea, or stop: the form says which with ``support``/``follow`` = yes or no."""
         values = await form_values(request)
         wanted = values.get(what, "yes") == "yes"
+        toggling: Awaitable[object]
         if what == "support":
-            await services.set_support(db_session, viewer, idea.id, support=wanted, now=now)
+            toggling = services.set_support(db_session, viewer, idea.id, support=wanted, now=now)
         else:
-            await services.set_follow(db_session, viewer, idea.id, follow=wanted, now=now)
-        if request.headers.get("hx-request") == "true":
+            toggling = services.set_follow(db_session, viewer, idea.id, follow=wanted, now=now)
+
+        async def fragment(_toggled: object) -> Template:
             detail = await services.get_idea(db_session, viewer, idea.id)
             return page(request, "ideas/_support.html", {"idea": detail}, fragment="ideas/_support.html")
-        flash(request, _TOGGLE_MESSAGES[(what, wanted)])
-        return see_other(f"/ideas/{idea.reference}")
+
+        return await answer_form(
+            request,
+            toggling,
+            message=_TOGGLE_MESSAGES[(what, wanted)],
+            done=f"/ideas/{idea.reference}",
+            fragment=fragment,
+        )
 
     @get("/{reference:str}/edit")
     async def edit_form(

@@ -8,25 +8,26 @@ saving checks them all again, so what is saved is what the rules allow now, not 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from quest.errors import ValidationFailed
 from quest.metrics import imports, services
 from quest.metrics.imports import ImportPlan, ImportRefused, ImportRow, Outcome, SheetRow, UnreadableRows
 from quest.metrics.vocabulary import Frequency
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-from quest.web.flash import flash
-from quest.web.forms import form_values, see_other
+from quest.web.forms import answer_form, form_values, show_outcome
 from quest.web.pages import page
 from quest.web.templating import format_number, format_quantity
 
 AnyRequest = Request[Any, Any, Any]
+T = TypeVar("T")
 RECENT_READINGS = 10
 # A preview lists this many rows at most (problems and changes first), and its error summary this many
 # problems: enough to put a file right, without a page of 20,000 rows.
@@ -40,6 +41,27 @@ PERIOD_HEADINGS = {Frequency.DAILY: "Date", Frequency.WEEKLY: "Week", Frequency.
 
 def _readings(count: int) -> str:
     return f"{format_number(count)} reading{'' if count == 1 else 's'}"
+
+
+async def _ready(rows: Iterable[SheetRow]) -> Iterable[SheetRow]:
+    """Rows at hand (a paste's), awaited as the preview takes them (a file's are read in a worker thread)."""
+    return rows
+
+
+async def _readable(reading: Awaitable[T], field: str) -> T:
+    """What ``reading`` gives; rows that cannot be read at all (:class:`UnreadableRows`, with no
+    row-by-row report) are refused as the error of the form's ``field``."""
+    try:
+        return await reading
+    except UnreadableRows as problem:
+        raise ValidationFailed({field: str(problem)}) from problem
+
+
+def _by_column(failure: ValidationFailed) -> dict[str, str]:
+    """The one-reading form's errors by its fields (date, value): the one row's problems by column."""
+    if isinstance(failure, ImportRefused):
+        return {imports.COLUMN_NAMES[problem.column]: problem.message for problem in failure.plan.problems}
+    return failure.errors
 
 
 def rows_to_show(rows: list[ImportRow], limit: int = PREVIEW_ROWS) -> list[ImportRow]:
@@ -93,46 +115,48 @@ class ReadingPages(Controller):
     ) -> Template | Redirect:
         """One reading; the date in the UK decides what counts as the future."""
         values = await form_values(request)
-        try:
-            _metric, reading = await imports.enter_reading(
-                db_session,
-                viewer,
-                metric_id,
-                values.get("date", ""),
-                values.get("value", ""),
-                now=now,
-                today=today,
-            )
-        except ImportRefused as refused:
-            errors = {imports.COLUMN_NAMES[problem.column]: problem.message for problem in refused.plan.problems}
-            return await self._entry_page(request, db_session, viewer, today, metric_id, values, errors)
-        flash(request, _entered(reading))
-        return see_other(f"/metrics/{metric_id}/readings")
+        return await answer_form(
+            request,
+            imports.enter_reading(
+                db_session, viewer, metric_id, values.get("date", ""), values.get("value", ""), now=now, today=today
+            ),
+            message=lambda entered: _entered(entered[1]),
+            done=f"/metrics/{metric_id}/readings",
+            refused=lambda failure: self._entry_page(
+                request, db_session, viewer, today, metric_id, values, _by_column(failure)
+            ),
+        )
 
     @post("/paste")
     async def paste(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, today: Today, metric_id: MetricId
-    ) -> Template:
+    ) -> Template | Redirect:
         values = await form_values(request)
         pasted = values.get("rows", "")
-        rows = imports.rows_from_text(pasted)
         return await self._preview(
-            request, db_session, viewer, today, metric_id, rows, PASTED, "rows", values, pasted=pasted
+            request,
+            db_session,
+            viewer,
+            today,
+            metric_id,
+            _ready(imports.rows_from_text(pasted)),
+            PASTED,
+            "rows",
+            values,
+            pasted=pasted,
         )
 
     @post("/upload")
     async def upload(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, today: Today, metric_id: MetricId
-    ) -> Template:
+    ) -> Template | Redirect:
         upload = (await request.form()).get("file")
         name, data = (upload.filename, await upload.read()) if isinstance(upload, UploadFile) else ("", b"")
         # Only those who may import read the file at all; and it is read in a worker thread, in full.
         await imports.managed_metric(db_session, viewer, metric_id)
-        try:
-            rows = await imports.read_file(name, data)
-        except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, viewer, today, metric_id, {}, {"file": str(problem)})
-        return await self._preview(request, db_session, viewer, today, metric_id, rows, name, "file", {})
+        return await self._preview(
+            request, db_session, viewer, today, metric_id, imports.read_file(name, data), name, "file", {}
+        )
 
     @post("/confirm")
     async def confirm(
@@ -146,21 +170,20 @@ class ReadingPages(Controller):
     ) -> Template | Redirect:
         values = await form_values(request)
         source = values.get("source", "")[:200] or PASTED
-        try:
-            plan = await imports.save_import(
-                db_session,
-                viewer,
-                metric_id,
-                imports.rows_from_preview(values.get("readings", "")),
-                now=now,
-                today=today,
-            )
-        except ImportRefused as refused:
-            return self._preview_page(request, refused.plan, source, pasted=values.get("pasted"))
-        except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, viewer, today, metric_id, {}, {"rows": str(problem)})
-        flash(request, _saved(plan, source))
-        return see_other(f"/metrics/{metric_id}/readings")
+        rows = imports.rows_from_preview(values.get("readings", ""))
+
+        def refused(failure: ValidationFailed) -> Template | Awaitable[Template]:
+            if isinstance(failure, ImportRefused):
+                return self._preview_page(request, failure.plan, source, pasted=values.get("pasted"))
+            return self._entry_page(request, db_session, viewer, today, metric_id, {}, failure.errors)
+
+        return await answer_form(
+            request,
+            _readable(imports.save_import(db_session, viewer, metric_id, rows, now=now, today=today), "rows"),
+            message=lambda plan: _saved(plan, source),
+            done=f"/metrics/{metric_id}/readings",
+            refused=refused,
+        )
 
     async def _preview(
         self,
@@ -169,19 +192,23 @@ class ReadingPages(Controller):
         viewer: Viewer,
         today: Today,
         metric_id: uuid.UUID,
-        rows: Iterable[SheetRow],
+        rows: Awaitable[Iterable[SheetRow]],
         source: str,
         field: str,
         values: dict[str, str],
         *,
         pasted: str | None = None,
-    ) -> Template:
+    ) -> Template | Redirect:
         """The preview of pasted or uploaded rows; the readings page again if they cannot be read at all."""
-        try:
-            plan = await imports.preview_import(db_session, viewer, metric_id, rows, today=today)
-        except UnreadableRows as problem:
-            return await self._entry_page(request, db_session, viewer, today, metric_id, values, {field: str(problem)})
-        return self._preview_page(request, plan, source, pasted=pasted)
+
+        async def planning() -> ImportPlan:
+            return await imports.preview_import(db_session, viewer, metric_id, await rows, today=today)
+
+        return await show_outcome(
+            _readable(planning(), field),
+            shown=lambda plan: self._preview_page(request, plan, source, pasted=pasted),
+            again=lambda errors: self._entry_page(request, db_session, viewer, today, metric_id, values, errors),
+        )
 
     def _preview_page(
         self, request: AnyRequest, plan: ImportPlan, source: str, *, pasted: str | None = None

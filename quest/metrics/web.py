@@ -22,8 +22,7 @@ from quest.metrics import links, services
 from quest.metrics.spc import analyse
 from quest.metrics.vocabulary import DIRECTION_LABELS, FREQUENCY_LABELS, KIND_LABELS
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-from quest.web.flash import flash
-from quest.web.forms import answer_form, form_values, see_other, text_fields
+from quest.web.forms import answer_form, form_values, text_fields
 from quest.web.pages import page
 from quest.web.templating import format_date
 
@@ -90,24 +89,32 @@ class BacklogPages(Controller):
                     )
                 )
         # Every problem at once: a wrong date does not hide wrong counts.
-        errors: dict[str, str] = {"date": problem} if problem else {}
-        if not errors and not entries:
-            errors = {"date": "Enter at least one count"}
-        if entries:
-            try:
-                written = await services.record_readings(
-                    db_session, viewer, entries, now=now, today=today, other_errors=errors
-                )
-            except ValidationFailed as failure:
-                errors = failure.errors
-            else:
-                saved_day = day or today
-                counts = "count" if len(entries) == 1 else "counts"
-                unchanged = "" if written else " (no change)"
-                flash(request, f"Saved {len(entries)} {counts} for {format_date(saved_day)}{unchanged}")
-                return see_other("/backlogs" if saved_day == today else f"/backlogs?date={saved_day.isoformat()}")
-        context = await _entry_context(db_session, viewer, day or today, today, values, errors)
-        return page(request, "metrics/backlogs.html", context, status_code=422)
+        problems: dict[str, str] = {"date": problem} if problem else {}
+        saved_day = day or today
+
+        async def saving() -> int:
+            if not entries:
+                raise ValidationFailed(problems or {"date": "Enter at least one count"})
+            return await services.record_readings(
+                db_session, viewer, entries, now=now, today=today, other_errors=problems
+            )
+
+        def saved(written: int) -> str:
+            counts = "count" if len(entries) == 1 else "counts"
+            unchanged = "" if written else " (no change)"
+            return f"Saved {len(entries)} {counts} for {format_date(saved_day)}{unchanged}"
+
+        async def again(errors: dict[str, str]) -> Template:
+            context = await _entry_context(db_session, viewer, saved_day, today, values, errors)
+            return page(request, "metrics/backlogs.html", context)
+
+        return await answer_form(
+            request,
+            saving(),
+            message=saved,
+            done="/backlogs" if saved_day == today else f"/backlogs?date={saved_day.isoformat()}",
+            again=again,
+        )
 
 
 class MetricPages(Controller):

@@ -35,7 +35,7 @@ from quest.db import is_unreachable
 from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
 from quest.logs import get_logger
 from quest.web.flash import flash
-from quest.web.forms import page_of_form, see_other
+from quest.web.forms import is_htmx, page_of_form, see_other
 from quest.web.state import SESSION_MAKER
 
 logger = get_logger("quest.errors")
@@ -98,7 +98,7 @@ def _error_page(status_code: int, detail: str | None = None, headers: dict[str, 
 
 def _go_to(request: AnyRequest, target: str, cookies: list[Cookie] | None = None) -> Response[Any]:
     """Send the browser elsewhere; htmx gets ``HX-Redirect`` so the whole page changes, not a fragment."""
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return Response(content=b"", status_code=200, headers={"HX-Redirect": target}, cookies=cookies)
     return see_other(target, cookies)
 

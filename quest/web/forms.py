@@ -4,7 +4,10 @@
 input (:class:`~quest.errors.ValidationFailed`), the form's page is shown again with the errors, 422; if
 the record changed meanwhile (:class:`~quest.errors.Conflict`), the page is shown again with that said,
 409; otherwise a message is flashed and the browser is sent on with 303 (POST, redirect, GET). htmx gets
-the same answers (its configuration swaps 409 and 422 in, and follows a 303 by itself).
+the same answers (its configuration swaps 409 and 422 in, and follows a 303 by itself), or, when the
+handler gives one, the part of the page that changed. Two shapes of form take the same path:
+:func:`answer_button` (a button with no form of its own to show again: a refusal is said in a flash) and
+:func:`show_outcome` (a form answered by a page of its own, such as a secret shown once).
 """
 
 from __future__ import annotations
@@ -25,11 +28,18 @@ from quest.errors import Conflict, ValidationFailed
 from quest.web.flash import flash
 
 Outcome = TypeVar("Outcome")
+# A page to answer with, made at once or awaited (one that has to ask the database again).
+Shown = Template | Awaitable[Template]
 
 
 def see_other(path: str, cookies: list[Cookie] | None = None) -> Redirect:
     """303 See Other: after a POST, the browser GETs ``path`` (POST, redirect, GET)."""
     return Redirect(path, status_code=303, cookies=cookies)
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    """Whether htmx sent the request (a boosted one too)."""
+    return request.headers.get("hx-request") == "true"
 
 
 async def answer_form(
@@ -38,31 +48,109 @@ async def answer_form(
     *,
     done: str | Callable[[Outcome], str],
     message: str | Callable[[Outcome], str],
-    again: Callable[[dict[str, str]], Template | Awaitable[Template]],
-    conflict: Callable[[str], Template | Awaitable[Template]] | None = None,
+    again: Callable[[dict[str, str]], Shown | Redirect] | None = None,
+    refused: Callable[[ValidationFailed], Shown] | None = None,
+    conflict: Callable[[str], Shown | Redirect] | None = None,
+    fragment: Callable[[Outcome], Shown] | None = None,
 ) -> Template | Redirect:
     """Answer a form with ``action`` (the service call, not yet awaited).
 
     - It succeeds: ``message`` is flashed and the browser goes to ``done`` (each a text, or made from
-      what the service returned), 303.
-    - :class:`ValidationFailed`: ``again(errors)`` is the form's page with its errors, answered 422.
-    - :class:`Conflict`: ``conflict(message)`` is the page with the conflict said, answered 409; without
-      ``conflict`` the error handler answers it (409, its error page).
+      what the service returned), 303. If htmx asked and there is a ``fragment``, that part of the page
+      (made from what the service returned) is the answer instead, 200, and nothing is flashed.
+    - :class:`ValidationFailed`: ``again(errors)`` is the form's page with its errors, answered 422
+      (``refused(failure)`` instead, when the page needs more than the errors: an import's plan).
+    - :class:`Conflict`: ``conflict(message)`` is the page with the conflict said, answered 409.
+
+    Without ``again``/``refused`` or ``conflict``, the error handler answers that refusal (its error
+    page, 422 or 409).
     """
+
+    async def onward(outcome: Outcome) -> Template | Redirect:
+        if fragment is not None and is_htmx(request):
+            return await _made(fragment(outcome))
+        flash(request, message(outcome) if callable(message) else message)
+        return see_other(done(outcome) if callable(done) else done)
+
+    return await _answer(action, onward, again=again, refused=refused, conflict=conflict)
+
+
+async def answer_button(
+    request: Request[Any, Any, Any],
+    action: Awaitable[Outcome],
+    *,
+    done: str,
+    message: str | Callable[[Outcome], str],
+    said: Callable[[str], str] = str,
+) -> Template | Redirect:
+    """A button with no form of its own to show again (deactivating a user, a quick move on the triage
+    list): as :func:`answer_form` when it succeeds; refused (the input, or a conflict), it says why in a
+    flash (``said`` words it) and goes to ``done`` all the same, 303."""
+
+    def refusal(problem: str) -> Redirect:
+        flash(request, said(problem), "info")
+        return see_other(done)
+
+    return await answer_form(
+        request,
+        action,
+        done=done,
+        message=message,
+        again=lambda errors: refusal("; ".join(errors.values())),
+        conflict=refusal,
+    )
+
+
+async def show_outcome(
+    action: Awaitable[Outcome],
+    *,
+    shown: Callable[[Outcome], Template],
+    again: Callable[[dict[str, str]], Shown],
+) -> Template | Redirect:
+    """A form answered by a page of its own (made from what the service returned), not a redirect: what
+    may be shown only once, on this response (a new API token's secret). Refused input is answered as by
+    :func:`answer_form`."""
+
+    async def onward(outcome: Outcome) -> Template | Redirect:
+        return shown(outcome)
+
+    return await _answer(action, onward, again=again)
+
+
+async def _answer(
+    action: Awaitable[Outcome],
+    onward: Callable[[Outcome], Awaitable[Template | Redirect]],
+    *,
+    again: Callable[[dict[str, str]], Shown | Redirect] | None,
+    refused: Callable[[ValidationFailed], Shown] | None = None,
+    conflict: Callable[[str], Shown | Redirect] | None = None,
+) -> Template | Redirect:
+    """The one place a form's refusals are caught: each answered with the page given for it (its status
+    422 or 409), or left to the error handler when none is given."""
     try:
         outcome = await action
     except ValidationFailed as failure:
+        if refused is not None:
+            return await _answered(refused(failure), HTTP_422_UNPROCESSABLE_ENTITY)
+        if again is None:
+            raise
         return await _answered(again(failure.errors), HTTP_422_UNPROCESSABLE_ENTITY)
     except Conflict as problem:
         if conflict is None:
             raise
         return await _answered(conflict(str(problem)), HTTP_409_CONFLICT)
-    flash(request, message(outcome) if callable(message) else message)
-    return see_other(done(outcome) if callable(done) else done)
+    return await onward(outcome)
 
 
-async def _answered(shown: Template | Awaitable[Template], status_code: int) -> Template:
-    template = await shown if inspect.isawaitable(shown) else shown
+async def _made(shown: Shown) -> Template:
+    return await shown if inspect.isawaitable(shown) else shown
+
+
+async def _answered(shown: Shown | Redirect, status_code: int) -> Template | Redirect:
+    """The page again, with the refusal's status; a refusal answered by going elsewhere keeps its 303."""
+    if isinstance(shown, Redirect):
+        return shown
+    template = await _made(shown)
     template.status_code = status_code
     return template
 
