@@ -160,6 +160,16 @@ def test_a_reading_with_problems_is_shown_again_with_each_beside_its_field(signe
     assert stored(database, metric_id) == {}
 
 
+def test_a_blank_reading_is_refused_beside_its_fields(signed_in: Any, database: Any) -> None:
+    client = signed_in("manager")
+    metric_id = set_up_measure(client)
+    refused = post_form(client, f"/metrics/{metric_id}/readings", {"date": "", "value": ""})
+    assert refused.status_code == 422
+    assert 'href="#date">Enter a date</a>' in refused.text
+    assert 'id="value-error"' in refused.text
+    assert stored(database, metric_id) == {}
+
+
 # --- Pasting and uploading ----------------------------------------------------------------------------
 
 
