@@ -43,8 +43,9 @@ from quest.ideas.record import IDEA_CHANGED, add_event, may_contribute, next_ref
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
-from quest.org.models import Division, Force
+from quest.org.models import Division, Force, ForceSettings
 from quest.org.services import contributing_division
+from quest.org.settings import remember_settings
 from quest.waste.types import WasteType
 
 IDEAS_PER_PAGE = 50
@@ -201,7 +202,8 @@ async def idea_by_reference(session: AsyncSession, viewer: CurrentUser, referenc
 
 async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnElement[bool]) -> IdeaDetail:
     """The idea ``which`` names, its people, its waste types, the reference of the idea it was adopted
-    from, and whether the viewer supports and follows it, in one statement; its timeline in another."""
+    from, whether the viewer supports and follows it, and its force's settings (kept for the request:
+    its ledger needs them), in one statement; its timeline in another."""
     submitter = aliased(User)
     owner = aliased(User)
     original = aliased(Idea)
@@ -219,18 +221,21 @@ async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnEleme
                 .where(IdeaWasteType.idea_id == Idea.id)
                 .scalar_subquery(),
                 original.reference,
+                ForceSettings,
             )
             .join(Division, Division.id == Idea.division_id)
             .join(Force, Force.id == Idea.force_id)
             .join(submitter, submitter.id == Idea.submitter_id)
             .outerjoin(owner, owner.id == Idea.owner_id)
             .outerjoin(original, original.id == Idea.adopted_from_id)
+            .outerjoin(ForceSettings, ForceSettings.force_id == Idea.force_id)
             .where(which, visible(viewer))
         )
     ).first()
     if row is None:
         raise await not_found(session, Idea.id, Permission.VIEW_WORK, which)
-    idea, division_name, force_code, submitter_name, owner_name, supports, follows, wastes, adopted_from = row
+    idea, division_name, force_code, submitter_name, owner_name, supports, follows, wastes, adopted_from, found = row
+    remember_settings(session, idea.force_id, found)
     full_record = sees_full_record(viewer, idea)
     events = await session.execute(
         select(IdeaEvent, User.display_name)
