@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,6 +38,7 @@ from quest.ideas.services import IdeaDetail
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
+from quest.org.models import Division
 from quest.savings.rules import rests_on
 from quest.savings.services import ClaimRow, Ledger, idea_ledger
 
@@ -86,19 +87,10 @@ class LinkedMetric:
 
 
 async def linkable_metrics(
-    session: AsyncSession,
-    viewer: CurrentUser,
-    idea_id: uuid.UUID,
-    division_id: uuid.UUID,
-    *,
-    linked: set[uuid.UUID] | None = None,
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, division_id: uuid.UUID
 ) -> list[MetricSummary]:
-    """Measures of the idea's division not yet linked to it (for its manager's form). ``linked``: the
-    measures in use linked to it, when the caller has them (its impact) and need not ask again."""
-    if linked is None:
-        linked = set(
-            (await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars()
-        )
+    """Measures of the idea's division not yet linked to it (for its manager's form)."""
+    linked = set((await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea_id))).scalars())
     return [
         metric for metric in await list_metrics(session, viewer, division_id=division_id) if metric.id not in linked
     ]
@@ -176,44 +168,70 @@ async def impact_and_ledger(
         raise NotFound("idea")
     # No claims in the library view: the ledger keeps them with the division.
     ledger = await idea_ledger(session, viewer, idea)
-    return await impact_of(session, viewer, idea, ledger.claims), ledger
+    return (await measures_of(session, viewer, idea, ledger.claims)).linked, ledger
 
 
-async def impact_of(
-    session: AsyncSession, viewer: CurrentUser, idea: Idea | IdeaDetail, claims: list[ClaimRow]
-) -> list[LinkedMetric]:
-    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims.
-    Two statements whatever the number of measures: the measures with every change to them (this idea's
-    links among them), and all their readings; one when no measure is linked."""
+@dataclass(frozen=True, slots=True)
+class Measures:
+    # Each measure linked to the idea, with its before and after: :func:`idea_impact`.
+    linked: list[LinkedMetric]
+    # The measures of its division in the viewer's reach not linked to it yet (asked for: ``linkable``).
+    linkable: list[MetricSummary]
+
+
+async def measures_of(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea: Idea | IdeaDetail,
+    claims: list[ClaimRow],
+    *,
+    linkable: bool = False,
+) -> Measures:
+    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims, and
+    (``linkable``: for its managers) :func:`linkable_metrics`. Two statements whatever the number of
+    measures: the measures with every change to them (this idea's links among them, and the division's
+    measures not linked to it), and all the linked ones' readings; one when no measure is linked."""
     # The measures in use linked to the idea, each with every change to it, whoever's idea made it. Those
     # who may see the idea see its impact, beyond the measure's division (the module's docstring).
-    linked = aliased(IdeaMetric)
+    linked_here: ColumnElement[bool] = Metric.id.in_(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea.id))
+    change = aliased(IdeaMetric)
+    wanted = linked_here
+    if linkable:
+        in_reach = access.scope(
+            viewer, Permission.VIEW_WORK, force_column=Metric.force_id, division_column=Metric.division_id
+        )
+        wanted = or_(linked_here, and_(Metric.division_id == idea.division_id, in_reach))
     rows = (
         await session.execute(
             summaries()
             .add_columns(
-                IdeaMetric.id.label("link_id"),
-                IdeaMetric.idea_id,
-                IdeaMetric.change_date,
-                IdeaMetric.created_at.label("linked_at"),
+                change.id.label("link_id"),
+                change.idea_id,
+                change.change_date,
+                change.created_at.label("linked_at"),
                 Idea.reference,
                 visible(viewer).label("seen"),
             )
-            .join(IdeaMetric, IdeaMetric.metric_id == Metric.id)
-            .join(Idea, Idea.id == IdeaMetric.idea_id)
-            .where(Metric.id.in_(select(linked.metric_id).where(linked.idea_id == idea.id)))
-            .order_by(IdeaMetric.change_date, Idea.reference)
+            .outerjoin(change, and_(change.metric_id == Metric.id, linked_here))
+            .outerjoin(Idea, Idea.id == change.idea_id)
+            .where(wanted)
+            # The measures not linked (no change) in the order their list is in everywhere.
+            .order_by(change.change_date, Idea.reference, Division.name, Metric.name)
         )
     ).all()
-    if not rows:
-        return []
-    measures = {row.id: MetricSummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS}) for row in rows}
-    changes = _changes_of(rows)
+    changes = [row for row in rows if row.link_id is not None]
+    others = [_summary(row) for row in rows if row.link_id is None]
+    if not changes:
+        return Measures([], others)
+    measures = {row.id: _summary(row) for row in changes}
+    made = _changes_of(changes)
     readings = await readings_of_each(session, list(measures))
     found = []
-    for link in sorted((row for row in rows if row.idea_id == idea.id), key=lambda row: (row.linked_at, row.link_id)):
+    for link in sorted(
+        (row for row in changes if row.idea_id == idea.id), key=lambda row: (row.linked_at, row.link_id)
+    ):
         metric = measures[link.id]
-        measure_changes = changes.get(metric.id, {})
+        measure_changes = made.get(metric.id, {})
         same_day = measure_changes.get(link.change_date, MeasureChange())
         found.append(
             LinkedMetric(
@@ -234,7 +252,11 @@ async def impact_of(
                 measure_changes=measure_changes,
             )
         )
-    return found
+    return Measures(found, others)
+
+
+def _summary(row: Row[*tuple[Any, ...]]) -> MetricSummary:
+    return MetricSummary(**{name: getattr(row, name) for name in _SUMMARY_FIELDS})
 
 
 def _changes_of(rows: Sequence[Row[*tuple[Any, ...]]]) -> dict[uuid.UUID, dict[datetime.date, MeasureChange]]:

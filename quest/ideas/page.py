@@ -1,10 +1,12 @@
 """The idea page: everything it shows, asked of the database once for each thing.
 
-The idea (with its people, and whether the viewer supports and follows it), its timeline, its waste
-types, similar ideas, its savings ledger, its impact (the linked measures, every change to them, and
-their readings: one statement each, whatever their number), and for its managers who may own it and
-which measures could be linked; where it spread to. What the viewer may do is worked out from the
-viewer, not asked again. The page's handler and the re-render of each of its forms use this.
+The idea (with its people, its waste types, the idea it was adopted from, and whether the viewer
+supports and follows it), its timeline, similar ideas, its savings ledger, its measures (those linked
+with every change to them, and for its managers those that could be linked; then the linked ones'
+readings: one statement each, whatever their number), for its managers who may own it, and where it
+spread to, once implemented (only an implemented idea can be adopted, and implemented is final). What
+the viewer may do is worked out from the viewer, not asked again. The page's handler and the re-render
+of each of its forms use this.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from quest.accounts.identity import CurrentUser
 from quest.charts.xmr import xmr_chart
 from quest.ideas import decisions, services
 from quest.ideas.decisions import Adoption, Colleague
-from quest.ideas.impact import LinkedMetric, impact_of, linkable_metrics
+from quest.ideas.impact import LinkedMetric, measures_of
 from quest.ideas.services import IdeaDetail, SimilarIdea
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
@@ -31,6 +33,8 @@ from quest.savings import services as savings
 from quest.savings.rules import Grade
 
 GRADE_OPTIONS = [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)]
+# Where the idea's managers are offered a measure to link, even before one is: from its approval on.
+MEASURED_FROM = frozenset({IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,11 @@ class IdeaPage:
     owners: list[Colleague]
     linkable: list[MetricSummary]
     spread: list[Adoption]
-    adopted_from: str | None
+
+    @property
+    def shows_impact(self) -> bool:
+        """Whether the page has an impact panel: measures linked, or (for its managers) the way to link one."""
+        return bool(self.impact) or (self.may_decide and self.idea.status in MEASURED_FROM)
 
     def context(self, replace: uuid.UUID | None = None) -> dict[str, Any]:
         """What ``ideas/show.html`` is given; ``replace``: the claim whose correction the savings form
@@ -79,8 +87,9 @@ class IdeaPage:
             "impact": impact,
             "impact_options": [(str(linked.metric.id), linked.metric.name) for linked in self.impact],
             "linkable": [(str(metric.id), metric.name) for metric in self.linkable],
+            "shows_impact": self.shows_impact,
             "spread": self.spread,
-            "adopted_from": self.adopted_from,
+            "adopted_from": self.idea.adopted_from,
         }
 
 
@@ -90,12 +99,12 @@ async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) 
     place = {"force_id": detail.force_id, "division_id": detail.division_id}
     may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
     ledger = await savings.idea_ledger(session, viewer, detail)
-    impact = await impact_of(session, viewer, detail, ledger.claims)
+    measures = await measures_of(session, viewer, detail, ledger.claims, linkable=may_decide)
     return IdeaPage(
         idea=detail,
         similar=await services.similar_ideas(session, viewer, detail.title, exclude=detail.id),
         ledger=ledger,
-        impact=impact,
+        impact=measures.linked,
         may_decide=may_decide,
         may_claim=access.covers(viewer, Permission.CLAIM_SAVINGS, **place)
         and claim_workflow.open_to_savings(detail.status),
@@ -105,11 +114,6 @@ async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) 
             and viewer.division_id != detail.division_id
         ),
         owners=await decisions.owners_in(session, detail.division_id) if may_decide else [],
-        linkable=await linkable_metrics(
-            session, viewer, detail.id, detail.division_id, linked={linked.metric.id for linked in impact}
-        )
-        if may_decide
-        else [],
-        spread=await decisions.spread(session, detail.id),
-        adopted_from=await services.reference_of(session, detail.adopted_from_id),
+        linkable=measures.linkable,
+        spread=await decisions.spread(session, detail.id) if detail.status is IdeaStatus.IMPLEMENTED else [],
     )

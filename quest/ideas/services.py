@@ -53,8 +53,9 @@ from quest.ideas.record import (
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
 from quest.notifications.services import notify
-from quest.org.models import Division, Force
+from quest.org.models import Division, Force, ForceSettings
 from quest.org.services import contributing_division
+from quest.org.settings import remember_settings
 from quest.paging import Paged
 from quest.waste.types import WasteType
 
@@ -173,6 +174,8 @@ class IdeaDetail:
     implemented_on: datetime.date | None = None
     learned: str = ""
     adopted_from_id: uuid.UUID | None = None
+    # The reference of the idea it was adopted from.
+    adopted_from: str | None = None
     # Seen only through the practice library: no people's names, no comments, status moves alone.
     library_view: bool = False
 
@@ -209,10 +212,12 @@ async def idea_by_reference(session: AsyncSession, viewer: CurrentUser, referenc
 
 
 async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnElement[bool]) -> IdeaDetail:
-    """The idea ``which`` names, its people, and whether the viewer supports and follows it, in one
-    statement; its timeline and waste types in one each."""
+    """The idea ``which`` names, its people, its waste types, the reference of the idea it was adopted
+    from, whether the viewer supports and follows it, and its force's settings (kept for the request:
+    its ledger needs them), in one statement; its timeline in another."""
     submitter = aliased(User)
     owner = aliased(User)
+    original = aliased(Idea)
     row = (
         await session.execute(
             select(
@@ -223,17 +228,25 @@ async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnEleme
                 owner.display_name,
                 exists().where(IdeaSupport.idea_id == Idea.id, IdeaSupport.user_id == viewer.id),
                 exists().where(IdeaFollower.idea_id == Idea.id, IdeaFollower.user_id == viewer.id),
+                select(func.aggregate_strings(IdeaWasteType.waste_type, " "))
+                .where(IdeaWasteType.idea_id == Idea.id)
+                .scalar_subquery(),
+                original.reference,
+                ForceSettings,
             )
             .join(Division, Division.id == Idea.division_id)
             .join(Force, Force.id == Idea.force_id)
             .join(submitter, submitter.id == Idea.submitter_id)
             .outerjoin(owner, owner.id == Idea.owner_id)
+            .outerjoin(original, original.id == Idea.adopted_from_id)
+            .outerjoin(ForceSettings, ForceSettings.force_id == Idea.force_id)
             .where(which, visible(viewer))
         )
     ).first()
     if row is None:
         raise await not_found(session, Idea.id, Permission.VIEW_WORK, which)
-    idea, division_name, force_code, submitter_name, owner_name, supports, follows = row
+    idea, division_name, force_code, submitter_name, owner_name, supports, follows, wastes, adopted_from, found = row
+    remember_settings(session, idea.force_id, found)
     full_record = sees_full_record(viewer, idea)
     events = await session.execute(
         select(IdeaEvent, User.display_name)
@@ -279,7 +292,7 @@ async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnEleme
         expected_benefit=idea.expected_benefit,
         process=idea.process,
         status=idea.status,
-        waste_types=tuple((await _waste_types_of(session, [idea.id])).get(idea.id, [])),
+        waste_types=tuple(sorted((WasteType(waste) for waste in (wastes or "").split()), key=list(WasteType).index)),
         supporter_count=idea.supporter_count,
         created_at=idea.created_at,
         timeline=timeline,
@@ -292,15 +305,9 @@ async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnEleme
         implemented_on=idea.implemented_on,
         learned=idea.learned,
         adopted_from_id=idea.adopted_from_id,
+        adopted_from=adopted_from,
         library_view=not full_record,
     )
-
-
-async def reference_of(session: AsyncSession, idea_id: uuid.UUID | None) -> str | None:
-    if idea_id is None:
-        return None
-    found: str | None = (await session.execute(select(Idea.reference).where(Idea.id == idea_id))).scalar_one_or_none()
-    return found
 
 
 async def find_by_reference(session: AsyncSession, viewer: CurrentUser, reference: str) -> uuid.UUID:

@@ -1,7 +1,9 @@
 """A force's settings, set by its headquarters (DESIGN §4): the response SLA (days to a first response and
 to a decision), the productive hours of an FTE, and the rate card (an hourly rate for each grade, from a
 date). Ideas read the SLA here, savings the productive hours and the rates; the settings page and the
-rate card's API change them. Each page reads them once.
+rate card's API change them. Each page reads them once: a request's session keeps what it has read of
+a force's settings (:func:`remember_settings`, also for a statement that read them with something else),
+and forgets it when this module changes them.
 """
 
 from __future__ import annotations
@@ -43,12 +45,38 @@ class Sla:
     decision_days: int = DEFAULT_DECISION_DAYS
 
 
-async def force_settings(session: AsyncSession, force_id: uuid.UUID) -> ForceSettings:
+@dataclass(frozen=True, slots=True)
+class SettingsRead:
+    """A force's settings as read (values, not the row: they outlive a rollback)."""
+
+    first_response_days: int
+    decision_days: int
+    productive_hours_per_fte: D
+
+
+_READ = "quest.org.settings.read"
+
+
+def _read(session: AsyncSession) -> dict[uuid.UUID, SettingsRead]:
+    read: dict[uuid.UUID, SettingsRead] = session.info.setdefault(_READ, {})
+    return read
+
+
+def remember_settings(session: AsyncSession, force_id: uuid.UUID, found: ForceSettings | None) -> None:
+    """Keep the force's settings row (None: it has none), read with something else, for the rest of the
+    session's request, so that nothing reads them again."""
+    row = found or ForceSettings.defaults(force_id)
+    _read(session)[force_id] = SettingsRead(row.first_response_days, row.decision_days, row.productive_hours_per_fte)
+
+
+async def force_settings(session: AsyncSession, force_id: uuid.UUID) -> SettingsRead:
     """The force's settings, with the defaults where its headquarters has set none."""
-    found = (
-        await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
-    ).scalar_one_or_none()
-    return found or ForceSettings.defaults(force_id)
+    if force_id not in _read(session):
+        found = (
+            await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
+        ).scalar_one_or_none()
+        remember_settings(session, force_id, found)
+    return _read(session)[force_id]
 
 
 async def sla_of(session: AsyncSession, force_id: uuid.UUID | None) -> Sla:
@@ -132,7 +160,9 @@ def _check_rate(data: RateInput, errors: dict[str, str], prefix: str = "") -> tu
 
 
 async def _settings_row(session: AsyncSession, force_id: uuid.UUID) -> ForceSettings:
-    """The force's settings row, made (with the defaults) if its headquarters has never saved one."""
+    """The force's settings row, made (with the defaults) if its headquarters has never saved one; to be
+    changed, so what the session had read of them is forgotten."""
+    _read(session).pop(force_id, None)
     found = (
         await session.execute(select(ForceSettings).where(ForceSettings.force_id == force_id))
     ).scalar_one_or_none()

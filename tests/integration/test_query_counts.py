@@ -28,16 +28,16 @@ _TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 # each), a refused decision 25.
 #
 # The idea page as its division's manager sees it (the most it shows: moves, owners, measures to link),
-# with two savings claims: the idea with its people, its timeline, its waste types, similar ideas, its
-# claims, the force's productive hours, the pairs that may double count, its measures with their
-# changes, the owners, the measures to link, where it spread.
-IDEA_PAGE = 13
+# with two savings claims: the idea with its people, its waste types and its force's productive hours,
+# its timeline, similar ideas, its claims, the pairs that may double count, its measures with their
+# changes and the measures to link, the owners, where it spread.
+IDEA_PAGE = 10
 # The same with linked measures, each with readings: all their readings are one statement more,
 # whatever their number.
-IDEA_PAGE_WITH_MEASURES = 14
+IDEA_PAGE_WITH_MEASURES = 11
 # A decision refused for want of a reason, on a submitted idea: the idea's id from its reference, the
-# idea to move, then the page again (no claims, no measures).
-FAILED_DECISION = 13
+# idea to move, then the page again (no claims, no measures, and not implemented, so spread nowhere).
+FAILED_DECISION = 10
 # The division's ideas, one page of them: the count, the page, their waste types.
 IDEA_LIST = 5
 # The manager's triage list: the SLA, the open ideas, their response times.
