@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import re
 import uuid
 from fractions import Fraction
+from typing import TypeVar
 
 from quest.clock import EARLIEST_DATE
 
 Errors = dict[str, str]
+Choice = TypeVar("Choice", bound=enum.Enum)
 Number = decimal.Decimal | Fraction | float | int
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -248,6 +251,15 @@ def identifier(raw: str | None, name: str, *, invalid: str, errors: Errors) -> u
     if found is None:
         errors[name] = invalid
     return found
+
+
+def choice(raw: str, options: type[Choice], name: str, *, missing: str, errors: Errors) -> Choice | None:
+    """One of ``options``, by its value; anything else is an error, in the caller's words (“Choose …”)."""
+    try:
+        return options(raw)
+    except ValueError:
+        errors[name] = missing
+        return None
 
 
 # --- Numbers across the API boundary -----------------------------------------------------------------

@@ -145,11 +145,9 @@ async def record_claim(
         raise NotFound("idea")
     replaced = await _replaceable(session, idea, replacing) if replacing is not None else None
     status, errors = claim_workflow.check_start(data.status, idea.status)
-    try:
-        kind = ClaimKind(data.kind)
-    except ValueError:
-        kind = ClaimKind.CASHABLE
-        errors["kind"] = "Choose cashable (money) or non-cashable (time released)"
+    kind = fields.choice(
+        data.kind, ClaimKind, "kind", missing="Choose cashable (money) or non-cashable (time released)", errors=errors
+    )
     mechanism = fields.text(
         data.mechanism,
         "mechanism",
@@ -176,24 +174,23 @@ async def record_claim(
         errors["period_end"] = "The end must be on or after the start"
     cost_line, redeployed_to = "", ""
     amount, hours, grade, rate = None, D(0), None, None
-    if kind is ClaimKind.CASHABLE and "kind" not in errors:
+    if kind is ClaimKind.CASHABLE:
         cost_line = fields.text(
             data.cost_line, "cost_line", "the budget line the money comes off", limit=120, errors=errors
         )
         amount = fields.money(
             data.amount_gbp_per_year, "amount_gbp_per_year", "the amount a year", most=MAX_AMOUNT, errors=errors
         )
-    elif kind is ClaimKind.NON_CASHABLE and "kind" not in errors:
+    elif kind is ClaimKind.NON_CASHABLE:
         redeployed_to = fields.text(
             data.redeployed_to, "redeployed_to", "where the released time goes", limit=2000, errors=errors
         )
         hours = fields.money(
             data.hours_per_year, "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
         ) or D(0)
-        try:
-            grade = Grade(data.grade)
-        except ValueError:
-            errors["grade"] = "Choose the grade of the people whose time is released"
+        grade = fields.choice(
+            data.grade, Grade, "grade", missing="Choose the grade of the people whose time is released", errors=errors
+        )
         if grade is not None and start is not None:
             found = rate_on(await rates_of(session, idea.force_id), grade, start)
             if found is None:
@@ -202,7 +199,7 @@ async def record_claim(
                 rate = found.hourly
                 amount = value_of_hours(hours, rate) if hours else None
     metric_id = await _linked_metric(session, idea, data.metric_id, errors)
-    if errors or amount is None or start is None:
+    if errors or kind is None or amount is None or start is None:
         raise ValidationFailed(errors or {"amount_gbp_per_year": "Enter the amount"})
     act_as(session, viewer.actor)
     claim = SavingsClaim(
@@ -234,20 +231,30 @@ async def record_claim(
     session.add(claim)
     await session.flush()
     kind_words = "cash" if kind is ClaimKind.CASHABLE else f"{hours:,} hours a year released"
+    body = f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}"
+    await _tell(session, viewer, idea, claim, body, now=now)
+    await session.commit()
+    return claim.id
+
+
+async def _tell(
+    session: AsyncSession, viewer: CurrentUser, idea: Idea, claim: SavingsClaim, body: str, *, now: datetime.datetime
+) -> None:
+    """A claim's step on its idea's timeline (``saving_`` and the status it reached), told to those who
+    follow the idea; a claimed saving waits for the force's validators, who hear of it as it is made."""
     event = await add_event(
         session,
         idea,
-        kind=f"saving_{status.value}",
+        kind=f"saving_{claim.status.value}",
         actor_id=viewer.id,
         now=now,
-        body=f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}",
+        body=body,
         details={"claim": str(claim.id)},
     )
     told = await notify(
         session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now
     )
-    if status is ClaimStatus.CLAIMED:
-        # A claimed saving waits for the force's validators: they hear of it as it is made.
+    if claim.status is ClaimStatus.CLAIMED:
         await notify_validators(
             session,
             force_id=idea.force_id,
@@ -257,8 +264,6 @@ async def record_claim(
             now=now,
             already_told=told,
         )
-    await session.commit()
-    return claim.id
 
 
 async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: dict[str, str]) -> uuid.UUID | None:
@@ -319,16 +324,7 @@ async def decide_claim(
     idea = await session.get(Idea, claim.idea_id)
     assert idea is not None
     amount = f"£{claim.amount_per_year:,.2f} a year"
-    event = await add_event(
-        session,
-        idea,
-        kind=f"saving_{outcome.value}",
-        actor_id=viewer.id,
-        now=now,
-        body=f"{claim.mechanism} ({amount}): {note.strip()}",
-        details={"claim": str(claim.id)},
-    )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await _tell(session, viewer, idea, claim, f"{claim.mechanism} ({amount}): {note.strip()}", now=now)
     await session.commit()
     return outcome
 

@@ -19,16 +19,15 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from quest.ideas.models import Idea
-from quest.ideas.status import IdeaStatus
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
 from quest.savings import services
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimFacts, ClaimKind, ClaimStatus, double_counts, share_in_year, totals
 from quest.savings.services import ledger_for_force
 from tests.helpers import DEMO_EMAILS, current_user_for, user_id
+from tests.integration.test_double_count_query import AS_STORED, CREATED, IMPLEMENTED_IDEA
 
 D = decimal.Decimal
-CREATED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 # Few mechanisms, some alike but for case and spacing, so that claims often pair up into groups.
 MECHANISMS = ("Fewer visits", "fewer  visits", "Overtime", "Vehicle hire")
 FIRST_START = datetime.date(2024, 10, 1)
@@ -60,17 +59,12 @@ async def _two_ideas(session_maker: Any) -> list[tuple[Any, Any, Any]]:
         )
         ideas = [
             Idea(
+                **IMPLEMENTED_IDEA,
                 reference=f"LAN-8{number:05d}",
                 title=f"Idea {number}",
-                problem="A problem",
-                proposal="A change",
-                status=IdeaStatus.IMPLEMENTED,
                 force_id=force,
                 division_id=division,
                 submitter_id=submitter,
-                status_changed_at=CREATED,
-                created_at=CREATED,
-                updated_at=CREATED,
             )
             for number, division in enumerate(divisions)
         ]
@@ -81,17 +75,8 @@ async def _two_ideas(session_maker: Any) -> list[tuple[Any, Any, Any]]:
 
 def _facts(claim: SavingsClaim) -> ClaimFacts:
     return ClaimFacts(
-        id=str(claim.id),
-        division_id=str(claim.division_id),
-        mechanism=claim.mechanism,
-        kind=claim.kind,
-        status=claim.status,
-        period_start=claim.period_start,
-        period_end=claim.period_end,
-        amount_per_year=claim.amount_per_year,
-        hours_per_year=claim.hours_per_year,
-        created_at=claim.created_at,
-        idea_id=str(claim.idea_id),
+        **{name: getattr(claim, name) for name in AS_STORED},
+        **{name: str(getattr(claim, name)) for name in ("id", "division_id", "idea_id")},
     )
 
 
