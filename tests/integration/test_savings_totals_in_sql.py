@@ -24,7 +24,7 @@ from quest.savings import services
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimFacts, ClaimKind, ClaimStatus, double_counts, share_in_year, totals
 from quest.savings.services import ledger_for_force
-from tests.helpers import DEMO_EMAILS, current_user_for, user_id
+from tests.helpers import DEMO_EMAILS, current_user_for, sign_in_as, user_id
 from tests.integration.test_double_count_query import AS_STORED, CREATED, IMPLEMENTED_IDEA
 
 D = decimal.Decimal
@@ -73,6 +73,35 @@ async def _two_ideas(session_maker: Any) -> list[tuple[Any, Any, Any]]:
         return [(force, division, idea.id) for division, idea in zip(divisions, ideas, strict=True)]
 
 
+async def _record(session_maker: Any, ideas: list[tuple[Any, Any, Any]], drawn: list[tuple[Any, ...]]) -> None:
+    """The claims drawn (as ``claims`` draws them), in place of any before, recorded on 1 January 2026."""
+    submitter = await user_id(session_maker, DEMO_EMAILS["staff"])
+    async with session_maker() as session:
+        await session.execute(delete(SavingsClaim))
+        for number, (place, mechanism, kind, status, start, length, pence, hundredths) in enumerate(drawn):
+            force, division, idea = ideas[place]
+            period_start = FIRST_START + datetime.timedelta(days=start)
+            session.add(
+                SavingsClaim(
+                    force_id=force,
+                    division_id=division,
+                    idea_id=idea,
+                    kind=kind,
+                    status=status,
+                    mechanism=mechanism,
+                    hours_per_year=D(hundredths).scaleb(-2) if kind is ClaimKind.NON_CASHABLE else D(0),
+                    amount_per_year=D(pence).scaleb(-2),
+                    period_start=period_start,
+                    period_end=None if length is None else period_start + datetime.timedelta(days=length),
+                    evidence="A test",
+                    claimed_by=submitter,
+                    created_at=CREATED + datetime.timedelta(minutes=number % 5),  # some created alike
+                    updated_at=CREATED,
+                )
+            )
+        await session.commit()
+
+
 def _facts(claim: SavingsClaim) -> ClaimFacts:
     return ClaimFacts(
         **{name: getattr(claim, name) for name in AS_STORED},
@@ -88,31 +117,7 @@ def test_the_years_totals_from_the_database_are_the_pure_rules(
     seen = {"groups": 0, "part_years": 0, "whole_years": 0}
 
     async def record_and_total(session_maker: Any, drawn: list[tuple[Any, ...]], year: int) -> tuple[Any, ...]:
-        submitter = await user_id(session_maker, DEMO_EMAILS["staff"])
-        async with session_maker() as session:
-            await session.execute(delete(SavingsClaim))
-            for number, (place, mechanism, kind, status, start, length, pence, hundredths) in enumerate(drawn):
-                force, division, idea = ideas[place]
-                period_start = FIRST_START + datetime.timedelta(days=start)
-                session.add(
-                    SavingsClaim(
-                        force_id=force,
-                        division_id=division,
-                        idea_id=idea,
-                        kind=kind,
-                        status=status,
-                        mechanism=mechanism,
-                        hours_per_year=D(hundredths).scaleb(-2) if kind is ClaimKind.NON_CASHABLE else D(0),
-                        amount_per_year=D(pence).scaleb(-2),
-                        period_start=period_start,
-                        period_end=None if length is None else period_start + datetime.timedelta(days=length),
-                        evidence="A test",
-                        claimed_by=submitter,
-                        created_at=CREATED + datetime.timedelta(minutes=number % 5),  # some created alike
-                        updated_at=CREATED,
-                    )
-                )
-            await session.commit()
+        await _record(session_maker, ideas, drawn)
         headquarters = await current_user_for(session_maker, DEMO_EMAILS["force_hq"])
         async with session_maker() as session:
             stored = (await session.execute(select(SavingsClaim))).scalars().all()
@@ -153,3 +158,39 @@ def test_the_years_totals_from_the_database_are_the_pure_rules(
     check()
     # The runs meant something: claims in double-count groups, and claims covering part and all of a year.
     assert all(count > 10 for count in seen.values()), seen
+
+
+def _totals_table(page: str) -> str:
+    return page.split('class="govuk-table quest-totals"')[1].split("</table>")[0]
+
+
+def test_the_ledger_page_lists_the_years_claims_fifty_a_page(demo: Any, client: Any, database: Any) -> None:
+    ideas = database(_two_ideas)
+    from_may = (FIRST_START + datetime.timedelta(days=577)).isoformat()
+    assert from_may == "2026-05-01"
+    in_year = [
+        (n % 2, f"Mechanism {n}", ClaimKind.CASHABLE, ClaimStatus.VALIDATED, 577, None, 100, 0) for n in range(52)
+    ]
+    # Its period is in 2024 to 2025; it was recorded in 2025 to 2026, like every claim here.
+    ended = (0, "Long ago", ClaimKind.CASHABLE, ClaimStatus.VALIDATED, 0, 100, 100, 0)
+    database(lambda maker: _record(maker, ideas, [*in_year, ended]))
+    sign_in_as(client, "force_hq")
+
+    first = client.get("/savings?fy=2026&status=").text
+    assert first.count('class="quest-claim"') == 50
+    assert "52 claims, oldest first." in first
+    assert "Page 1 of 2" in first
+    assert 'href="/savings?fy=2026&amp;status=&amp;page=2"' in first
+    assert "Long ago" not in first
+    second = client.get("/savings?fy=2026&status=&page=2").text
+    assert second.count('class="quest-claim"') == 2
+    assert "Page 2 of 2" in second
+    assert 'href="/savings?fy=2026&amp;status=&amp;page=1"' in second
+    assert _totals_table(first) == _totals_table(second)
+    assert "£47.73" in _totals_table(first)  # 52 claims of £1.00 a year, each for 335 of its 365 days
+
+    recorded = client.get("/savings?fy=2025&status=").text
+    assert "53 claims, oldest first." in recorded
+    assert "Long ago" in recorded + client.get("/savings?fy=2025&status=&page=2").text
+    assert "1 claim, oldest first." in client.get("/savings?fy=2024&status=").text
+    assert "No claims here." in client.get("/savings?fy=2026&status=rejected").text
