@@ -507,11 +507,14 @@ async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list
     return [ClaimRow(*row) for row in await session.execute(_claim_rows_of(where))]
 
 
-def _flagged(found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> list[ClaimRow]:
-    """The claims with the claims each may count twice (every member of its group must be in ``found``)
-    and, for a financial year, the share of it that falls in that year."""
-    clashing = clashes([row.facts() for row in found], pairs)
-    by_id = {str(row.id): row for row in found}
+def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> list[ClaimRow]:
+    """The claims ``shown`` with the claims each may count twice (every member of its group must be in
+    ``found``, oldest first) and, for a financial year, the share of it that falls in that year."""
+    pairs = list(pairs)
+    paired = {claim_id for pair in pairs for claim_id in pair}
+    in_groups = [row for row in found if str(row.id) in paired]
+    clashing = clashes([row.facts() for row in in_groups], pairs)
+    by_id = {str(row.id): row for row in in_groups}
     return [
         dataclasses.replace(
             row,
@@ -526,17 +529,17 @@ def _flagged(found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> li
             ),
             part_year=None if year is None else part_of_year(row.period_start, row.period_end, year),
         )
-        for row in found
+        for row in shown
     ]
 
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """Claims read in one statement: those to show, and all that were read (shown, in a double-count
-    group, or asked for besides), flagged; and the pairs that may double count."""
+    """Claims read in one statement: those to show, flagged; the facts of all that were read (shown, in
+    a double-count group, or asked for besides); and the pairs that may double count."""
 
     shown: list[ClaimRow]
-    read: list[ClaimRow]
+    facts: list[ClaimFacts]
     pairs: set[tuple[str, str]]
 
 
@@ -571,8 +574,9 @@ async def _read(
             found_pairs.add((min(str(claim.id), str(partner)), max(str(claim.id), str(partner))))
         if is_shown:
             shown_ids.add(claim.id)
-    flagged = _flagged(list(found.values()), found_pairs, year)
-    return _Read([row for row in flagged if row.id in shown_ids], flagged, found_pairs)
+    read = list(found.values())
+    shown_rows = [row for row in read if row.id in shown_ids]
+    return _Read(_flagged(shown_rows, read, found_pairs, year), [row.facts() for row in read], found_pairs)
 
 
 async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
@@ -646,7 +650,7 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) 
             [*mine, *await _claim_rows(session, SavingsClaim.id.in_([uuid.UUID(other) for other in others]))],
             key=lambda row: (row.created_at, row.id),
         )
-    flagged = [row for row in _flagged(found, pairs) if str(row.id) in own]
+    flagged = _flagged([row for row in found if str(row.id) in own], found, pairs)
     return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, pairs), None)
 
 
@@ -748,7 +752,7 @@ async def ledger_for_force(
             )
         )
     ).one()
-    facts = [claim.facts() for claim in read.read]
+    facts = read.facts
     counted_elsewhere = {
         each: Amounts(**{field: D(sums._mapping[f"{each.value}_{field}"]).scaleb(-2) for field, _, _ in _SUMMED})
         - read_sums
