@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from quest.text import matching_key
 
 PENNY = decimal.Decimal("0.01")
+ZERO = decimal.Decimal(0)
 D = decimal.Decimal
 
 
@@ -284,6 +285,43 @@ def counted(claims: Sequence[ClaimFacts], groups: list[list[ClaimFacts]] | None 
 
 
 @dataclass(frozen=True, slots=True)
+class Amounts:
+    """What claims count, before rounding to the penny: £ of cash, £ of time released, and its hours."""
+
+    cash: decimal.Decimal = ZERO
+    time: decimal.Decimal = ZERO
+    hours: decimal.Decimal = ZERO
+
+    def __add__(self, other: Amounts) -> Amounts:
+        return Amounts(self.cash + other.cash, self.time + other.time, self.hours + other.hours)
+
+    def __sub__(self, other: Amounts) -> Amounts:
+        return Amounts(self.cash - other.cash, self.time - other.time, self.hours - other.hours)
+
+
+COUNTED_STATUSES = tuple(_PRECEDENCE)  # the statuses totals show apart: validated, claimed, forecast
+ByStatus = dict[ClaimStatus, Amounts]
+
+
+def amounts(claim: ClaimFacts, share: decimal.Decimal) -> Amounts:
+    """What ``share`` of a claim's year counts: its cash, or its time and hours."""
+    amount = claim.amount_per_year * share
+    if claim.kind is ClaimKind.CASHABLE:
+        return Amounts(cash=amount)
+    return Amounts(time=amount, hours=claim.hours_per_year * share)
+
+
+def whole_year(claims: Iterable[ClaimFacts], year: int) -> ByStatus:
+    """The sums of the live claims that cover all of financial year ``year`` (their share is 1, so the
+    sums are exact: what the database adds up for the claims it does not read)."""
+    sums = {status: Amounts() for status in COUNTED_STATUSES}
+    for claim in claims:
+        if claim.status.live and share_in_year(claim.period_start, claim.period_end, year) == 1:
+            sums[claim.status] += amounts(claim, D(1))
+    return sums
+
+
+@dataclass(frozen=True, slots=True)
 class Total:
     cashable_gbp: decimal.Decimal
     non_cashable_gbp: decimal.Decimal
@@ -322,37 +360,43 @@ class Totals:
 
 
 def totals(
-    claims: Sequence[ClaimFacts], year: int | None, productive_hours: decimal.Decimal, pairs: Pairs | None = None
+    claims: Sequence[ClaimFacts],
+    year: int | None,
+    productive_hours: decimal.Decimal,
+    pairs: Pairs | None = None,
+    *,
+    whole_years: ByStatus | None = None,
 ) -> Totals:
     """Validated, claimed and forecast savings apart; for financial year ``year``, or a full year's
     worth of every live claim when ``year`` is None. Double counts count once (``pairs`` as for
-    :func:`double_counts`)."""
-    groups = double_counts(claims, pairs)
-    sums = {status: [D(0), D(0), D(0)] for status in _PRECEDENCE}
-    for claim in counted(claims, groups):
-        share = D(1) if year is None else share_in_year(claim.period_start, claim.period_end, year)
-        if not share:
-            continue
-        amount = claim.amount_per_year * share
-        bucket = sums[claim.status]
-        if claim.kind is ClaimKind.CASHABLE:
-            bucket[0] += amount
-        else:
-            bucket[1] += amount
-            bucket[2] += claim.hours_per_year * share
+    :func:`double_counts`). ``whole_years``: the sums of further claims, counted elsewhere (the
+    database), that cover the whole of ``year``.
 
-    def total(values: list[decimal.Decimal]) -> Total:
-        cash, time, hours = values
+    Claims that cover the whole year add their yearly amounts, exactly; those that cover part of it add
+    their share by days (a 28-digit Decimal, as :func:`share_in_year` gives it), oldest first; the two
+    sums are added, then rounded to the penny. So the totals are the same whoever adds up the whole
+    years, and in whatever order the claims come."""
+    groups = double_counts(claims, pairs)
+    whole = {status: (whole_years or {}).get(status, Amounts()) for status in COUNTED_STATUSES}
+    part = {status: Amounts() for status in COUNTED_STATUSES}
+    for claim in sorted(counted(claims, groups), key=lambda claim: (claim.created_at, claim.id)):
+        share = D(1) if year is None else share_in_year(claim.period_start, claim.period_end, year)
+        if share:
+            sums = whole if share == 1 else part
+            sums[claim.status] += amounts(claim, share)
+
+    def total(status: ClaimStatus) -> Total:
+        found = whole[status] + part[status]
         return Total(
-            cashable_gbp=cash.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            non_cashable_gbp=time.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            hours=hours.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            fte=fte(hours, productive_hours),
+            cashable_gbp=found.cash.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
+            non_cashable_gbp=found.time.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
+            hours=found.hours.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
+            fte=fte(found.hours, productive_hours),
         )
 
     return Totals(
-        validated=total(sums[ClaimStatus.VALIDATED]),
-        claimed=total(sums[ClaimStatus.CLAIMED]),
-        forecast=total(sums[ClaimStatus.FORECAST]),
+        validated=total(ClaimStatus.VALIDATED),
+        claimed=total(ClaimStatus.CLAIMED),
+        forecast=total(ClaimStatus.FORECAST),
         flagged_double_counts=len(groups),
     )

@@ -16,10 +16,26 @@ import datetime
 import decimal
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, or_, select, true, union
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from quest import fields
 from quest.accounts import access
@@ -40,12 +56,15 @@ from quest.org.settings import productive_hours_of, rates_of
 from quest.savings import claim_workflow
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
+    COUNTED_STATUSES,
     FY_START,
     PENNY,
+    Amounts,
     ClaimFacts,
     ClaimKind,
     ClaimStatus,
     Grade,
+    Pairs,
     PartYear,
     Totals,
     clashes,
@@ -56,6 +75,7 @@ from quest.savings.rules import (
     share_in_year,
     totals,
     value_of_hours,
+    whole_year,
 )
 
 D = decimal.Decimal
@@ -126,11 +146,9 @@ async def record_claim(
         raise NotFound("idea")
     replaced = await _replaceable(session, idea, replacing) if replacing is not None else None
     status, errors = claim_workflow.check_start(data.status, idea.status)
-    try:
-        kind = ClaimKind(data.kind)
-    except ValueError:
-        kind = ClaimKind.CASHABLE
-        errors["kind"] = "Choose cashable (money) or non-cashable (time released)"
+    kind = fields.choice(
+        data.kind, ClaimKind, "kind", invalid="Choose cashable (money) or non-cashable (time released)", errors=errors
+    )
     mechanism = fields.text(
         data.mechanism,
         "mechanism",
@@ -157,24 +175,23 @@ async def record_claim(
         errors["period_end"] = "The end must be on or after the start"
     cost_line, redeployed_to = "", ""
     amount, hours, grade, rate = None, D(0), None, None
-    if kind is ClaimKind.CASHABLE and "kind" not in errors:
+    if kind is ClaimKind.CASHABLE:
         cost_line = fields.text(
             data.cost_line, "cost_line", "the budget line the money comes off", limit=120, errors=errors
         )
         amount = fields.money(
             data.amount_gbp_per_year, "amount_gbp_per_year", "the amount a year", most=MAX_AMOUNT, errors=errors
         )
-    elif kind is ClaimKind.NON_CASHABLE and "kind" not in errors:
+    elif kind is ClaimKind.NON_CASHABLE:
         redeployed_to = fields.text(
             data.redeployed_to, "redeployed_to", "where the released time goes", limit=2000, errors=errors
         )
         hours = fields.money(
             data.hours_per_year, "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
         ) or D(0)
-        try:
-            grade = Grade(data.grade)
-        except ValueError:
-            errors["grade"] = "Choose the grade of the people whose time is released"
+        grade = fields.choice(
+            data.grade, Grade, "grade", invalid="Choose the grade of the people whose time is released", errors=errors
+        )
         if grade is not None and start is not None:
             found = rate_on(await rates_of(session, idea.force_id), grade, start)
             if found is None:
@@ -183,7 +200,7 @@ async def record_claim(
                 rate = found.hourly
                 amount = value_of_hours(hours, rate) if hours else None
     metric_id = await _linked_metric(session, idea, data.metric_id or "", errors)
-    if errors or amount is None or start is None:
+    if errors or kind is None or amount is None or start is None:
         raise ValidationFailed(errors or {"amount_gbp_per_year": "Enter the amount"})
     act_as(session, viewer.actor)
     claim = SavingsClaim(
@@ -215,20 +232,30 @@ async def record_claim(
     session.add(claim)
     await session.flush()
     kind_words = "cash" if kind is ClaimKind.CASHABLE else f"{hours:,} hours a year released"
+    body = f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}"
+    await _tell(session, viewer, idea, claim, body, now=now)
+    await session.commit()
+    return claim.id
+
+
+async def _tell(
+    session: AsyncSession, viewer: CurrentUser, idea: Idea, claim: SavingsClaim, body: str, *, now: datetime.datetime
+) -> None:
+    """A claim's step on its idea's timeline (``saving_`` and the status it reached), told to those who
+    follow the idea; a claimed saving waits for the force's validators, who hear of it as it is made."""
     event = await add_event(
         session,
         idea,
-        kind=f"saving_{status.value}",
+        kind=f"saving_{claim.status.value}",
         actor_id=viewer.id,
         now=now,
-        body=f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}",
+        body=body,
         details={"claim": str(claim.id)},
     )
     told = await notify(
         session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now
     )
-    if status is ClaimStatus.CLAIMED:
-        # A claimed saving waits for the force's validators: they hear of it as it is made.
+    if claim.status is ClaimStatus.CLAIMED:
         await notify_validators(
             session,
             force_id=idea.force_id,
@@ -238,8 +265,6 @@ async def record_claim(
             now=now,
             already_told=told,
         )
-    await session.commit()
-    return claim.id
 
 
 async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: dict[str, str]) -> uuid.UUID | None:
@@ -300,16 +325,7 @@ async def decide_claim(
     idea = await session.get(Idea, claim.idea_id)
     assert idea is not None
     amount = f"£{claim.amount_per_year:,.2f} a year"
-    event = await add_event(
-        session,
-        idea,
-        kind=f"saving_{outcome.value}",
-        actor_id=viewer.id,
-        now=now,
-        body=f"{claim.mechanism} ({amount}): {note.strip()}",
-        details={"claim": str(claim.id)},
-    )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await _tell(session, viewer, idea, claim, f"{claim.mechanism} ({amount}): {note.strip()}", now=now)
     await session.commit()
     return outcome
 
@@ -447,10 +463,10 @@ async def _pairs(session: AsyncSession, statement: Select[uuid.UUID, uuid.UUID])
     return [(str(first), str(second)) for first, second in await session.execute(statement)]
 
 
-async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """The claims ``where`` selects, oldest first, with their idea, division and people's names."""
     claimant, decider = aliased(User), aliased(User)
-    rows = await session.execute(
+    return (
         select(
             SavingsClaim.id,
             SavingsClaim.idea_id,
@@ -486,14 +502,20 @@ async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list
         .where(where)
         .order_by(SavingsClaim.created_at, SavingsClaim.id)
     )
-    return [ClaimRow(*row) for row in rows]  # type: ignore[call-arg]
 
 
-def _flagged(found: list[ClaimRow], pairs: list[tuple[str, str]], year: int | None = None) -> list[ClaimRow]:
-    """The claims with the claims each may count twice (every member of its group must be in ``found``)
-    and, for a financial year, the share of it that falls in that year."""
-    clashing = clashes([row.facts() for row in found], pairs)
-    by_id = {str(row.id): row for row in found}
+async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+    return [ClaimRow(*row) for row in await session.execute(_claim_rows_of(where))]
+
+
+def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> list[ClaimRow]:
+    """The claims ``shown`` with the claims each may count twice (every member of its group must be in
+    ``found``, oldest first) and, for a financial year, the share of it that falls in that year."""
+    pairs = list(pairs)
+    paired = {claim_id for pair in pairs for claim_id in pair}
+    in_groups = [row for row in found if str(row.id) in paired]
+    clashing = clashes([row.facts() for row in in_groups], pairs)
+    by_id = {str(row.id): row for row in in_groups}
     return [
         dataclasses.replace(
             row,
@@ -508,36 +530,59 @@ def _flagged(found: list[ClaimRow], pairs: list[tuple[str, str]], year: int | No
             ),
             part_year=None if year is None else part_of_year(row.period_start, row.period_end, year),
         )
-        for row in found
+        for row in shown
     ]
 
 
-class Claims(list[ClaimRow]):
-    """Claims read with their flags, and the pairs that may double count among the claims they were read
-    from (for the totals)."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """Claims read in one statement: those to show, flagged; the facts of all that were read (shown, in
+    a double-count group, or asked for besides); and the pairs that may double count."""
 
-    def __init__(self, rows: list[ClaimRow], pairs: list[tuple[str, str]]) -> None:
-        super().__init__(rows)
-        self.pairs = pairs
+    shown: list[ClaimRow]
+    facts: list[ClaimFacts]
+    pairs: set[tuple[str, str]]
 
 
-async def _claims(
+async def _read(
     session: AsyncSession,
-    where: ColumnElement[bool],
-    year: int | None = None,
+    in_reach: ColumnElement[bool],
+    shown: Select[uuid.UUID],
     *,
-    only: ColumnElement[bool] | None = None,
-) -> Claims:
-    """The claims ``where`` selects, oldest first, each with the claims it may count twice (and, for
-    financial year ``year``, its share of it). With ``only``: of those, the ones ``only`` selects, and
-    the members of double-count groups, so that each group is whole (its most assured claim is the one
-    counted). Two statements: the pairs (ids only), then the claims."""
-    pairs_statement = double_count_pairs(where).subquery()
-    pairs = await _pairs(session, select(pairs_statement))
-    if only is not None:
-        paired = union(select(pairs_statement.c.first_id), select(pairs_statement.c.second_id))
-        where = and_(where, or_(only, SavingsClaim.id.in_(paired)) if pairs else only)
-    return Claims(_flagged(await _claim_rows(session, where), pairs, year), pairs)
+    besides: ColumnElement[bool] | None = None,
+    year: int | None = None,
+) -> _Read:
+    """One statement: the claims in reach whose ids ``shown`` selects, every claim in reach that may
+    count a saving twice (whatever its year: a double-count group counts its most assured claim, so it
+    is judged whole), and those ``besides`` selects; each with the claims it pairs with (a row a pair)."""
+    pairs = double_count_pairs(in_reach).cte("pairs")
+    partners = union_all(
+        select(pairs.c.first_id.label("claim_id"), pairs.c.second_id.label("partner_id")),
+        select(pairs.c.second_id, pairs.c.first_id),
+    ).subquery("partners")
+    wanted = or_(SavingsClaim.id.in_(shown), partners.c.partner_id.is_not(None))
+    rows = await session.execute(
+        _claim_rows_of(and_(in_reach, wanted if besides is None else or_(wanted, besides)))
+        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown).label("shown"))
+        .outerjoin(partners, partners.c.claim_id == SavingsClaim.id)
+    )
+    found: dict[uuid.UUID, ClaimRow] = {}
+    shown_ids: set[uuid.UUID] = set()
+    found_pairs: set[tuple[str, str]] = set()
+    for *columns, partner, is_shown in rows:
+        claim = found.setdefault(columns[0], ClaimRow(*columns))
+        if partner is not None:
+            found_pairs.add((min(str(claim.id), str(partner)), max(str(claim.id), str(partner))))
+        if is_shown:
+            shown_ids.add(claim.id)
+    read = list(found.values())
+    shown_rows = [row for row in read if row.id in shown_ids]
+    return _Read(_flagged(shown_rows, read, found_pairs, year), [row.facts() for row in read], found_pairs)
+
+
+async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+    """The claims ``where`` selects, oldest first, each with the claims it may count twice."""
+    return (await _read(session, where, select(SavingsClaim.id).where(where))).shown
 
 
 def _reached(start: set[str], pairs: list[tuple[str, str]]) -> set[str]:
@@ -555,6 +600,9 @@ def _reached(start: set[str], pairs: list[tuple[str, str]]) -> set[str]:
     return reached
 
 
+CLAIMS_PER_PAGE = 50
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     claims: list[ClaimRow]
@@ -562,6 +610,13 @@ class Ledger:
     year: int | None
     # Seen through the practice library: the validated totals alone, no claims.
     library_view: bool = False
+    # A force's ledger shown a page at a time: which page, and how many claims there are to page through.
+    page: int = 1
+    listed: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.listed // CLAIMS_PER_PAGE))
 
 
 async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Ledger:
@@ -596,7 +651,7 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) 
             [*mine, *await _claim_rows(session, SavingsClaim.id.in_([uuid.UUID(other) for other in others]))],
             key=lambda row: (row.created_at, row.id),
         )
-    flagged = [row for row in _flagged(found, pairs) if str(row.id) in own]
+    flagged = _flagged([row for row in found if str(row.id) in own], found, pairs)
     return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, pairs), None)
 
 
@@ -609,26 +664,101 @@ async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     return ledger.claims
 
 
+def _hundredths(column: InstrumentedAttribute[D]) -> ColumnElement[int]:
+    """Money or hours in hundredths, a whole number: summed exactly on both engines (SQLite keeps
+    numbers with decimals as floating point)."""
+    return cast(func.round(column * 100), BigInteger)
+
+
+# What the database adds up for each status: (the field of Amounts, the kind of claim, the column).
+_SUMMED: tuple[tuple[str, ClaimKind, InstrumentedAttribute[D]], ...] = (
+    ("cash", ClaimKind.CASHABLE, SavingsClaim.amount_per_year),
+    ("time", ClaimKind.NON_CASHABLE, SavingsClaim.amount_per_year),
+    ("hours", ClaimKind.NON_CASHABLE, SavingsClaim.hours_per_year),
+)
+
+
+def _whole_year_sums(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """One row: for each status and each of :data:`_SUMMED`, the sum in hundredths of the claims ``where``
+    selects."""
+    return select(
+        *(
+            func.coalesce(
+                func.sum(case((and_(SavingsClaim.status == status, SavingsClaim.kind == kind), _hundredths(column)))),
+                0,
+            ).label(f"{status.value}_{field}")
+            for status in COUNTED_STATUSES
+            for field, kind, column in _SUMMED
+        )
+    ).where(where)
+
+
+def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    """Of financial year ``year``: claims whose period falls in it at least in part; those whose period
+    covers all of it; and those recorded in it (from midnight on 1 April, London time)."""
+    first_day, last_day = financial_year_bounds(year)
+    ends_after = or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day)
+    covers = and_(
+        SavingsClaim.period_start <= first_day,
+        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= last_day),
+    )
+    opens, closes = (
+        datetime.datetime.combine(day, datetime.time(), LONDON).astimezone(datetime.UTC)
+        for day in (first_day, financial_year_bounds(year + 1)[0])
+    )
+    recorded = and_(SavingsClaim.created_at >= opens, SavingsClaim.created_at < closes)
+    return and_(SavingsClaim.period_start <= last_day, ends_after), covers, recorded
+
+
 async def ledger_for_force(
-    session: AsyncSession, viewer: CurrentUser, year: int, *, status: ClaimStatus | None = None
+    session: AsyncSession,
+    viewer: CurrentUser,
+    year: int,
+    *,
+    status: ClaimStatus | None = None,
+    page: int | None = None,
 ) -> Ledger:
-    """The claims in the viewer's reach (those of ``status``, or all), and financial year ``year``'s
-    totals. The database finds the pairs that may double count; the claims read are those shown, the
-    live ones with a share in the year, and the members of double-count groups (so each group is whole,
-    as its most assured claim is the one that counts)."""
+    """Financial year ``year``'s totals of the claims in the viewer's reach, and the claims to show (those
+    of ``status``, or all): with ``page``, that page of the year's claims (:data:`CLAIMS_PER_PAGE` a page,
+    oldest first): those whose period falls in the year, at least in part, and those recorded in it;
+    without, every claim in reach, whatever its year.
+
+    The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
+    pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
+    the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
+    engine computes alike). Three statements: those claims and the ones shown, with the pairs that may
+    double count; the whole years' sums and how many claims there are to show; the productive hours."""
     access.require(viewer, Permission.VIEW_WORK)
     in_reach = access.scope(
         viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
     )
-    first_day, last_day = financial_year_bounds(year)
-    in_year = and_(
-        SavingsClaim.status.in_(_LIVE),
-        SavingsClaim.period_start <= last_day,
-        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day),
-    )
-    claims = await _claims(
-        session, in_reach, year, only=or_(true() if status is None else SavingsClaim.status == status, in_year)
-    )
+    falls_in, covers, recorded = _in_year(year)
+    live = SavingsClaim.status.in_(_LIVE)
+    listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
+    shown = select(SavingsClaim.id).where(listed)
+    if page is not None:
+        listed = and_(listed, or_(falls_in, recorded))
+        shown = (
+            select(SavingsClaim.id)
+            .where(listed)
+            .order_by(SavingsClaim.created_at, SavingsClaim.id)
+            .limit(CLAIMS_PER_PAGE)
+            .offset((max(page, 1) - 1) * CLAIMS_PER_PAGE)
+        )
+    read = await _read(session, in_reach, shown, besides=and_(live, falls_in, not_(covers)), year=year)
+    sums = (
+        await session.execute(
+            _whole_year_sums(and_(in_reach, live, covers)).add_columns(
+                select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed")
+            )
+        )
+    ).one()
+    facts = read.facts
+    counted_elsewhere = {
+        each: Amounts(**{field: D(sums._mapping[f"{each.value}_{field}"]).scaleb(-2) for field, _, _ in _SUMMED})
+        - read_sums
+        for each, read_sums in whole_year(facts, year).items()
+    }
     hours = await productive_hours_of(session, viewer.force_id)
-    year_totals = totals([claim.facts() for claim in claims], year, hours, claims.pairs)
-    return Ledger([claim for claim in claims if status is None or claim.status is status], year_totals, year)
+    year_totals = totals(facts, year, hours, read.pairs, whole_years=counted_elsewhere)
+    return Ledger(read.shown, year_totals, year, page=page or 1, listed=sums.listed)

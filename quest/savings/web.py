@@ -20,10 +20,11 @@ from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
 from quest.web.forms import answer_form, form_values
-from quest.web.pages import page
+from quest.web.pages import PageNumber, page
 
 AnyRequest = Request[Any, Any, Any]
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years the ledger can show
+MAX_PAGE = 1_000_000  # the last page a decision's form may come back to, as ?page= allows
 Year = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
 
 
@@ -40,8 +41,9 @@ class SavingsPages(Controller):
         today: Today,
         fy: Year = None,
         status: FromQuery[str | None] = None,
+        page_number: PageNumber = 1,
     ) -> Template:
-        return await self._page(request, db_session, viewer, today, fy, status)
+        return await self._page(request, db_session, viewer, today, fy, status, page_number)
 
     async def _page(
         self,
@@ -51,6 +53,7 @@ class SavingsPages(Controller):
         today: Today,
         fy: int | None,
         status: str | None,
+        page_number: int,
         *,
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
@@ -63,7 +66,7 @@ class SavingsPages(Controller):
             if status in {member.value for member in ClaimStatus}
             else (ClaimStatus.CLAIMED if validating and status is None else None)
         )
-        ledger = await services.ledger_for_force(db_session, viewer, year, status=chosen)
+        ledger = await services.ledger_for_force(db_session, viewer, year, status=chosen, page=page_number)
         return page(
             request,
             "savings/index.html",
@@ -72,6 +75,7 @@ class SavingsPages(Controller):
                 "year": year,
                 "years": list(range(current_year - 3, current_year + 2)),
                 "status": chosen.value if chosen else "",
+                "query": urlencode({"fy": year, "status": chosen.value if chosen else ""}),
                 "validating": validating,
                 "viewer_id": viewer.id,
                 "errors": errors or {},
@@ -93,14 +97,18 @@ class SavingsPages(Controller):
         values = await form_values(request)
         year = fields.read_whole(values.get("fy", ""), least=FIRST_YEAR, most=LAST_YEAR)
         shown = values.get("status", "claimed")
+        page_number = fields.read_whole(values.get("page", ""), least=1, most=MAX_PAGE) or 1
+        back = {"fy": year or "", "status": shown} | ({"page": page_number} if page_number > 1 else {})
 
         def again(errors: dict[str, str]) -> Awaitable[Template]:
             errors = {f"{field}-{claim_id}": message for field, message in errors.items()}
-            return self._page(request, db_session, viewer, today, year, shown, errors=errors, values=values)
+            return self._page(
+                request, db_session, viewer, today, year, shown, page_number, errors=errors, values=values
+            )
 
         def conflict(problem: str) -> Awaitable[Template]:
             flash(request, problem, "info")
-            return self._page(request, db_session, viewer, today, year, shown)
+            return self._page(request, db_session, viewer, today, year, shown, page_number)
 
         return await answer_form(
             request,
@@ -114,7 +122,7 @@ class SavingsPages(Controller):
                 seen_version=fields.read_whole(values.get("version", "")),
             ),
             message=lambda outcome: f"The saving has been {outcome.value}. The division has been told.",
-            done="/savings?" + urlencode({"fy": year or "", "status": shown}),
+            done="/savings?" + urlencode(back),
             again=again,
             conflict=conflict,
         )
