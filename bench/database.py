@@ -67,7 +67,9 @@ def fresh(engine: str, data_dir: Path, postgresql_url: str, *, national: bool, s
     scale = ["--scale", "national"] if national else []
     command = quest_command("demo", *scale, "--seed", str(seed))
     print(f"{engine}: seeding with {' '.join(command[2:])} …", flush=True)
-    subprocess.run(command, env=quest_environment(data_dir, url), check=True)
+    seeded = subprocess.run(command, env=quest_environment(data_dir, url), check=False)
+    if seeded.returncode != 0:
+        raise SystemExit(f"{engine}: {' '.join(command[2:])} failed (exit {seeded.returncode}): see above")
     dataset = f"national (quest demo --scale national --seed {seed})" if national else "small demo (quest demo)"
     return Database(engine, url, data_dir, dataset)
 

@@ -19,7 +19,6 @@ import httpx
 from advanced_alchemy.extensions.litestar.plugins.init.plugin import SQLAlchemyInitPlugin
 from litestar.testing import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.load import PEOPLE, LoadResult, browser, run_load, sign_in
@@ -78,6 +77,8 @@ async def find_targets(settings: Settings) -> Targets:
             division_id = (
                 await connection.execute(select(User.division_id).where(User.email == PEOPLE["manager"]))
             ).scalar_one()
+            if division_id is None:
+                raise SystemExit(f"{PEOPLE['manager']} has no division: the pages open records in it")
             in_division = Idea.division_id == division_id
             claimed = (
                 select(Idea.reference)
@@ -126,9 +127,13 @@ def capture(settings: Settings, pages: list[Page]) -> dict[str, Capture]:
     """Serve each page once in this process (after a first request that warms what the app reads once),
     counting its statements and keeping the slowest."""
     app = create_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
-    engine: Engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine().sync_engine
+    engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine()
+    assert isinstance(engine, AsyncEngine), "the app's engine is asynchronous"
     captured: dict[str, Capture] = {}
-    with TestClient(app, base_url="http://testserver.local") as client, Statements().listening(engine) as counter:
+    with (
+        TestClient(app, base_url="http://testserver.local") as client,
+        Statements().listening(engine.sync_engine) as counter,
+    ):
         jars: dict[str, httpx.Cookies] = {}
         for page in pages:
             if page.role not in jars:

@@ -257,5 +257,7 @@ def render(run: Run) -> str:
         "```\nbench/run                                  # both engines, fresh small demo\n"
         "bench/run --engine sqlite --fresh-national # the national dataset, made by quest demo --scale national\n"
         "bench/run --database postgresql+asyncpg://postgres@localhost/quest_bench  # a prepared database\n```",
+        "A run writes to the databases it measures: the writers' ideas and the import's measures, named "
+        '"Bench …". `bench/run --help` lists the sizes of each measurement.',
     ]
     return "\n\n".join(sections) + "\n"
