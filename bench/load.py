@@ -65,6 +65,12 @@ class LoadResult:
         expected = {str(status) for status in self.expected}
         return sum(count for outcome, count in self.outcomes.items() if outcome not in expected)
 
+    def failures_named(self) -> str:
+        """The failures by answer, e.g. "503: 2, ReadTimeout: 1", or "none"."""
+        expected = {str(status) for status in self.expected}
+        failed = sorted((outcome, count) for outcome, count in self.outcomes.items() if outcome not in expected)
+        return ", ".join(f"{outcome}: {count}" for outcome, count in failed) or "none"
+
     @property
     def rate(self) -> float:
         """Requests answered a second over the run."""

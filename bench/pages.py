@@ -220,5 +220,5 @@ async def _replay(engine: AsyncEngine, captured: Capture, concurrency: int, plan
 def _line(name: str, concurrency: int, result: LoadResult) -> str:
     return (
         f"  {name:<42} {concurrency:>2} clients  p50 {result.p(0.5) * 1000:8.1f} ms  "
-        f"p95 {result.p(0.95) * 1000:8.1f} ms  {result.rate:7.1f} req/s  non-2xx {result.failures}"
+        f"p95 {result.p(0.95) * 1000:8.1f} ms  {result.rate:7.1f} req/s  other than 200: {result.failures_named()}"
     )

@@ -122,7 +122,7 @@ def summary(run: report.EngineRun) -> list[str]:
     done = run.submissions
     lines.append(
         f"{name} idea submission: {done.rate:,.1f}/s, p95 {report.ms(done.load.p(0.95))}, lost {done.lost}, "
-        f"non-303 {done.load.failures}, locked in the log {run.locked_in_log}"
+        f"other than 303: {done.load.failures_named()}, locked in the log {run.locked_in_log}"
     )
     return lines
 

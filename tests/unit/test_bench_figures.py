@@ -45,6 +45,7 @@ def test_every_unexpected_answer_and_error_is_a_failure() -> None:
     result = _result({"200": 90, "500": 4, "503": 3, "ReadTimeout": 3})
     assert result.requests == 100
     assert result.failures == 10
+    assert result.failures_named() == "500: 4, 503: 3, ReadTimeout: 3"
     assert result.rate == 50
     assert result.client_cpu_share == 0.25
 
@@ -52,6 +53,8 @@ def test_every_unexpected_answer_and_error_is_a_failure() -> None:
 def test_a_303_is_a_success_where_it_is_expected() -> None:
     submitted = _result({"303": 8, "200": 2}, expected=frozenset({303}))
     assert submitted.failures == 2
+    assert submitted.failures_named() == "200: 2"
+    assert _result({"200": 3}).failures_named() == "none"
 
 
 def test_a_ratio_is_in_units_of_the_floor() -> None:
@@ -93,7 +96,7 @@ def test_the_page_table_sets_each_page_beside_its_floors_and_counts_its_failures
         "100.0 ms",  # the 10th of 20 latencies of 10 ms steps
         "190.0 ms",
         "200.0 ms",
-        "2",
+        "500: 2",
         "1.0 ms",
         "190.0×",
         "190.0 ms",
