@@ -31,6 +31,11 @@ def operating_system() -> str:
     return platform.platform()
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: on a shared machine, how much else was running."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def describe(database_versions: dict[str, str]) -> dict[str, str]:
     """What the report says of the machine; ``database_versions`` by engine name."""
     return {
@@ -38,7 +43,6 @@ def describe(database_versions: dict[str, str]) -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "memory": f"{memory_gib():.1f} GiB",
         "OS": operating_system(),
-        "load average at the start (1, 5, 15 min)": ", ".join(f"{load:.2f}" for load in os.getloadavg()),
         "Python": platform.python_version(),
         **{f"{engine} version": version for engine, version in database_versions.items()},
     }

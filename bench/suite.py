@@ -33,6 +33,10 @@ SMALL_NOTE = (
     "them when `quest demo --scale national` lands."
 )
 NATIONAL_NOTE = "National run: the figures below are measured on the national dataset."
+BUSY = (
+    "The machine was busy with other work during the run (load average {load:.1f} on {cores} cores at its end): "
+    "every figure, floors included, is slower than on an idle machine, so read the ratios rather than the times."
+)
 
 
 def options(arguments: list[str] | None = None) -> argparse.Namespace:
@@ -134,16 +138,22 @@ def main(arguments: list[str] | None = None) -> None:
         folder = chosen.work_dir or Path(temporary)
         prepared = [prepare(engine, chosen, folder) for engine in chosen.engines]
         versions = {report.ENGINE_NAMES[db.engine]: asyncio.run(database.server_version(db)) for db in prepared}
+        described = machine.describe(versions) | {"load average at the start (1, 5, 15 min)": machine.load_average()}
         runs = [measure(db, plan, chosen) for db in prepared]
+        described["load average at the end (1, 5, 15 min)"] = machine.load_average()
     for run in runs:
         print("\n".join(summary(run)))
     national = all(db.dataset.startswith("national") for db in prepared)
+    note = NATIONAL_NOTE if national else SMALL_NOTE
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load > cores:
+        note += f" {BUSY.format(load=load, cores=cores)}"
     document = report.render(
         report.Run(
             date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             command=shlex.join(["bench/run", *(sys.argv[1:] if arguments is None else arguments)]),
-            note=NATIONAL_NOTE if national else SMALL_NOTE,
-            machine=machine.describe(versions),
+            note=note,
+            machine=described,
             plan=plan,
             engines=runs,
         )
