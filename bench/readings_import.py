@@ -32,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -167,30 +168,51 @@ def prepare(settings: Settings) -> None:
     asyncio.run(seed())
 
 
-def report(engine: str, imported: list[float], bare: list[float], core: list[float]) -> None:
+@dataclass(frozen=True, slots=True)
+class ImportRuns:
+    """Seconds of each run: the import, the floor (the bare bulk insert), the reference (Core executemany)."""
+
+    imported: list[float]
+    bare: list[float]
+    core: list[float]
+
+    @property
+    def import_rate(self) -> float:
+        """Rows a second of the best import."""
+        return ROWS / min(self.imported)
+
+    @property
+    def floor_rate(self) -> float:
+        """Rows a second of the best bare bulk insert."""
+        return ROWS / min(self.bare)
+
+
+def report(engine: str, runs: ImportRuns) -> None:
     lines = (
-        ("import (parse, check, audit)", imported),
-        ("floor: bare bulk insert", bare),
-        ("reference: Core executemany", core),
+        ("import (parse, check, audit)", runs.imported),
+        ("floor: bare bulk insert", runs.bare),
+        ("reference: Core executemany", runs.core),
     )
     for name, seconds in lines:
-        runs = ", ".join(f"{ROWS / run:,.0f}" for run in seconds)
-        print(f"{engine:<10} {name:<29} best {ROWS / min(seconds):>9,.0f} rows/s   runs: {runs}")
+        each = ", ".join(f"{ROWS / run:,.0f}" for run in seconds)
+        print(f"{engine:<10} {name:<29} best {ROWS / min(seconds):>9,.0f} rows/s   runs: {each}")
     print(
-        f"{engine:<10} import: {ROWS / min(imported):,.0f} rows/s (target ≥ 50,000), "
-        f"{min(imported) / min(bare):.1f}× the floor's time (target ≤ 2×)"
+        f"{engine:<10} import: {runs.import_rate:,.0f} rows/s (target ≥ 50,000), "
+        f"{runs.floor_rate / runs.import_rate:.1f}× the floor's time (target ≤ 2×)"
     )
 
 
-async def bench(engine: str, settings: Settings, rows: list[SheetRow]) -> None:
+async def measure(settings: Settings, rounds: int = ROUNDS) -> ImportRuns:
+    """``rounds`` runs of each, into fresh measures of the demo manager's division."""
+    rows = sheet_rows()
     async with open_database(settings) as session_maker:
         viewer = await manager(session_maker)
-        imported, bare, core = [], [], []
-        for _round in range(ROUNDS):
-            imported.append(await import_once(session_maker, viewer, rows))
-            bare.append(await bare_insert_once(session_maker, viewer, rows))
-            core.append(await core_insert_once(session_maker, viewer, rows))
-    report(engine, imported, bare, core)
+        runs = ImportRuns([], [], [])
+        for _round in range(rounds):
+            runs.imported.append(await import_once(session_maker, viewer, rows))
+            runs.bare.append(await bare_insert_once(session_maker, viewer, rows))
+            runs.core.append(await core_insert_once(session_maker, viewer, rows))
+    return runs
 
 
 async def profile(settings: Settings, rows: list[SheetRow]) -> None:
@@ -225,11 +247,11 @@ def main() -> None:
             asyncio.run(profile(sqlite, rows))
             return
         print(f"{ROWS:,} daily readings into one measure, {ROUNDS} runs each, a fresh measure every run")
-        asyncio.run(bench("SQLite", sqlite, rows))
+        report("SQLite", asyncio.run(measure(sqlite)))
         if postgres:
             on_postgres = settings_for(Path(folder), postgres)
             prepare(on_postgres)
-            asyncio.run(bench("PostgreSQL", on_postgres, rows))
+            report("PostgreSQL", asyncio.run(measure(on_postgres)))
 
 
 if __name__ == "__main__":

@@ -10,18 +10,17 @@ more fails here, and should either ask less or raise the ceiling with a reason.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from advanced_alchemy.extensions.litestar.plugins.init.plugin import SQLAlchemyInitPlugin
 from litestar import Litestar
-from sqlalchemy import event
 
+from bench.statements import Statements
 from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, post_form, raise_idea, sign_in_as
 
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 # Each ceiling counts the two statements every signed-in page makes (the viewer, and their unread
 # notifications). Before issue 11 the idea page made 25 (30 with four measures, a statement more for
@@ -47,44 +46,12 @@ TRIAGE = 5
 SAVINGS = 5
 
 
-class Statements:
-    """The statements the app's engine runs, counted while ``counting`` is on."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-        self.on = False
-
-    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if self.on and not statement.lstrip().upper().startswith(_TRANSACTION_CONTROL):
-            self.seen.append(statement)
-
-    def of(self, request: Callable[[], Any], status: int = 200) -> int:
-        """Run one request (answered ``status``) and count what it asked the database."""
-        self.seen = []
-        self.on = True
-        try:
-            response = request()
-        finally:
-            self.on = False
-        assert response.status_code == status, response.text
-        return len(self.seen)
-
-    def listing(self) -> str:
-        return "\n".join(
-            f"{index + 1}. {statement.split(chr(10))[0][:160]}" for index, statement in enumerate(self.seen)
-        )
-
-
 @pytest.fixture
 def statements(app: Litestar, client: Any) -> Iterator[Statements]:
     """A counter on the app's own engine (the one its requests use), for the test's life."""
     engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine().sync_engine
-    counter = Statements()
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
+    with Statements().listening(engine) as counter:
         yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
 
 
 def _make_metric(client: Any, name: str) -> str:
