@@ -82,7 +82,7 @@ SEAMS = {
     ),
     "quest.ideas.impact": (
         "idea_impact",
-        "impact_of",
+        "measures_of",
         "impact_and_ledger",
         "link_metric",
         "unlink_metric",
