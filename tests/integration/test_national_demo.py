@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import re
 import shutil
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def _every_main_page_answers_for_every_role_and_search_finds_generated_ideas(nat
         text(
             "SELECT i.reference FROM ideas i JOIN divisions d ON d.id = i.division_id"
             " JOIN forces f ON f.id = i.force_id WHERE f.code = 'LAN' AND d.code = 'NORTH'"
-            " AND i.status = 'implemented' ORDER BY i.reference LIMIT 1"
+            " ORDER BY i.status = 'implemented' DESC, i.reference LIMIT 1"  # one with a ledger, if there is one
         ),
     )[0][0]
     measure = _query(
@@ -188,8 +189,7 @@ def _every_main_page_answers_for_every_role_and_search_finds_generated_ideas(nat
 
 
 def _uuid(value: Any) -> str:
-    import uuid
-
+    """A measure's id as a page's path names it, whichever form the engine gave it in."""
     return str(value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=value))
 
 

@@ -90,7 +90,8 @@ def batches(task: Task) -> Iterator[tuple[str, made.Rows]]:
     outside = sum(force.validators + force.hq_posts for force in plan.forces) + NATIONAL_TEAM + ADMINISTRATORS
     officers = sum(float(place.officers_fte) for place in task.places)
     references = made.References()
-    first_reading = plan.today - datetime.timedelta(days=plan.reading_days - 1)
+    # Counts up to yesterday: today's are still to be entered, as on any morning.
+    first_reading = plan.today - datetime.timedelta(days=plan.reading_days)
     for number, place in enumerate(places, start=1):
         share = float(place.officers_fte) / officers
         rng = made.division_random(seed, place.force_code, place.code)

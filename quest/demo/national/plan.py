@@ -132,8 +132,8 @@ class Plan:
 
     @property
     def reading_days(self) -> int:
-        """How many days of backlog counts each division has, up to today."""
-        return max(7, round((self.today - self.first_day).days * self.fraction)) + 1
+        """How many days of backlog counts each division has, up to yesterday."""
+        return max(7, round((self.today - self.first_day).days * self.fraction))
 
     @cached_property
     def forces(self) -> tuple[ForcePlan, ...]:
