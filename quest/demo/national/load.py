@@ -26,7 +26,7 @@ from quest.models import metadata
 # after each write: a failed load is rolled back; a crashed one was going into an empty database
 # anyway. Foreign keys are checked by the test of the generator, not row by row here.
 _BULK_PRAGMAS = {"journal_mode": "MEMORY", "synchronous": "OFF", "foreign_keys": "OFF", "temp_store": "MEMORY"}
-_BULK_CACHE_KIB = 512 * 1024
+_BULK_CACHE_KIB = 1024 * 1024
 # The trigger that keeps the ideas' full-text index on SQLite (see the migrations).
 _SEARCH_TRIGGER = "ideas_fts_insert"
 

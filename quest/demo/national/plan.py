@@ -69,7 +69,7 @@ SUPPORTERS_PER_IDEA = 1.2
 # Savings on ideas that reached approval: forecast while under way; once implemented, claimed, then
 # mostly validated, some rejected, and some replaced by a corrected claim (the old one superseded).
 # How many implemented ideas have a claim, and how many under way a forecast.
-CLAIMED_SHARE = 0.8
+CLAIMED_SHARE = 0.65
 FORECAST_SHARE = 0.6
 CLAIM_OUTCOMES = (("validated", 55), ("claimed", 25), ("rejected", 8), ("superseded", 12))
 # The share of claims that repeat an earlier claim's mechanism in their division over an overlapping
