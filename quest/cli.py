@@ -333,6 +333,8 @@ def demo(scale: str, seed: int, fraction: float) -> None:
     second time; the national dataset goes only into an empty database."""
     from quest import migrations
 
+    if scale != "national" and fraction != 1.0:
+        raise click.UsageError("--fraction is for --scale national only")
     settings = _settings()
     check_database(settings)
     _refuse_demo_in_production(settings)

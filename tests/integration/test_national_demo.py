@@ -249,3 +249,9 @@ def test_the_same_seed_gives_the_same_dataset_and_the_command_refuses_a_database
     assert _query(settings, text("SELECT count(*) FROM audit_log"))[0][0] == audit_rows
     with pytest.raises(NotEmpty):
         run(_generate(settings))
+
+
+def test_a_fraction_is_for_the_national_scale_only() -> None:
+    result = CliRunner().invoke(main, ["demo", "--scale", "small", "--fraction", "0.5"])
+    assert result.exit_code == 2
+    assert "--fraction is for --scale national only" in result.output
