@@ -24,7 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 
-def _converter(target: Table, name: str, dialect: Dialect) -> Callable[[Any], Any]:
+def converter(target: Table, name: str, dialect: Dialect) -> Callable[[Any], Any]:
     """What the column's type does to a Python value before the driver gets it."""
     processor = target.c[name].type.dialect_impl(dialect).bind_processor(dialect)
     if processor is None:
@@ -41,19 +41,28 @@ async def insert_rows(
         return
     dialect = session.get_bind().dialect
     values: dict[str, Iterable[Any]] = {
-        name: itertools.repeat(_converter(target, name, dialect)(value), len(rows)) for name, value in same.items()
+        name: itertools.repeat(converter(target, name, dialect)(value), len(rows)) for name, value in same.items()
     }
     for name in rows[0]:
-        convert = _converter(target, name, dialect)
+        convert = converter(target, name, dialect)
         values[name] = [convert(row[name]) for row in rows]
-    connection = await session.connection()
-    if dialect.driver == "asyncpg":
-        await _copy(connection, target.name, values)
+    await insert_converted(await session.connection(), target.name, list(values), zip(*values.values(), strict=True))
+
+
+async def insert_converted(
+    connection: AsyncConnection, name: str, columns: Sequence[str], records: Iterable[tuple[Any, ...]]
+) -> None:
+    """INSERT ``records``, tuples already in the driver's form (see :func:`converter`) in the order of
+    ``columns``, into the table ``name``, in the connection's transaction."""
+    if connection.dialect.driver == "asyncpg":
+        await _copy(connection, name, columns, records)
     else:
-        await _executemany(connection, target.name, values)
+        await _executemany(connection, name, columns, records)
 
 
-async def _copy(connection: AsyncConnection, name: str, values: dict[str, Iterable[Any]]) -> None:
+async def _copy(
+    connection: AsyncConnection, name: str, columns: Sequence[str], records: Iterable[tuple[Any, ...]]
+) -> None:
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     if driver is None:
@@ -62,14 +71,15 @@ async def _copy(connection: AsyncConnection, name: str, values: dict[str, Iterab
         # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement; COPY must not run before it,
         # or it would commit on its own.
         await connection.exec_driver_sql("SELECT 1")
-    await driver.copy_records_to_table(name, records=zip(*values.values(), strict=True), columns=list(values))
+    await driver.copy_records_to_table(name, records=records, columns=list(columns))
 
 
-async def _executemany(connection: AsyncConnection, name: str, values: dict[str, Iterable[Any]]) -> None:
+async def _executemany(
+    connection: AsyncConnection, name: str, columns: Sequence[str], records: Iterable[tuple[Any, ...]]
+) -> None:
     dialect = connection.dialect
     # Compiled once, for the same table without types, so that nothing is converted twice.
-    statement = insert(table(name, *(column(key) for key in values))).compile(dialect=dialect)
-    order = statement.positiontup
-    if not dialect.positional or order is None or sorted(order) != sorted(values):
-        raise RuntimeError(f"The {dialect.name} driver does not take one positional parameter a column")
-    await connection.exec_driver_sql(statement.string, list(zip(*(values[key] for key in order), strict=True)))
+    statement = insert(table(name, *(column(key) for key in columns))).compile(dialect=dialect)
+    if not dialect.positional or statement.positiontup != list(columns):
+        raise RuntimeError(f"The {dialect.name} driver does not take one positional parameter a column, in order")
+    await connection.exec_driver_sql(statement.string, records if isinstance(records, list) else list(records))

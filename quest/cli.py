@@ -321,21 +321,65 @@ def _backup_errors() -> Iterator[None]:
     help="small: six real forces with their divisions. national: the benchmark dataset.",
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Seed for the random parts of the data.")
-def demo(scale: str, seed: int) -> None:
-    """Seed demo data (migrating the database first). Seeding twice changes nothing the second time."""
+@click.option(
+    "--fraction",
+    default=1.0,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    hidden=True,
+    help="National only: this share of its people, ideas, waste and days of readings (for tests).",
+)
+def demo(scale: str, seed: int, fraction: float) -> None:
+    """Seed demo data (migrating the database first). Seeding the small demo twice changes nothing the
+    second time; the national dataset goes only into an empty database."""
     from quest import migrations
 
-    if scale == "national":
-        raise click.UsageError(
-            "--scale national is not available yet: the national benchmark dataset comes with the benchmarks."
-            " "
-            "Use --scale small."
-        )
+    if scale != "national" and fraction != 1.0:
+        raise click.UsageError("--fraction is for --scale national only")
     settings = _settings()
     check_database(settings)
+    _refuse_demo_in_production(settings)
     with _migration_errors():
         migrations.upgrade(settings)
-    _seed_demo(settings, seed=seed, only_if_empty=False)
+    if scale == "national":
+        _seed_national(settings, seed=seed, fraction=fraction)
+    else:
+        _seed_demo(settings, seed=seed, only_if_empty=False)
+
+
+def _seed_national(settings: Settings, *, seed: int, fraction: float) -> None:
+    from quest.clock import LONDON, SystemClock
+    from quest.db import create_engine
+    from quest.demo.national.plan import Plan
+    from quest.demo.national.seed import NotEmpty, seed_national
+
+    plan = Plan(fraction=fraction, today=SystemClock().now().astimezone(LONDON).date())
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    async def run() -> None:
+        engine = create_engine(settings)
+        try:
+            generated = await seed_national(engine, seed=seed, plan=plan, say=say)
+        finally:
+            await engine.dispose()
+        for line in generated.progress.lines():
+            say(line)
+
+    try:
+        asyncio.run(run())
+    except NotEmpty as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Seeded the national dataset (seed {seed}, {plan.fraction:g} of national scale).")
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    from quest.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
+
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        click.echo(f"  {user.role:<10} {user.email}")
 
 
 def _refuse_demo_in_production(settings: Settings) -> None:
@@ -347,7 +391,6 @@ def _refuse_demo_in_production(settings: Settings) -> None:
 
 def _seed_demo(settings: Settings, *, seed: int, only_if_empty: bool) -> None:
     from quest.db import open_database
-    from quest.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
     from quest.demo.seed import database_is_empty, seed_small
 
     _refuse_demo_in_production(settings)
@@ -364,9 +407,7 @@ def _seed_demo(settings: Settings, *, seed: int, only_if_empty: bool) -> None:
         return f"Seeded the small demo (seed {seed}): created {created}" + (f"; updated {updated}." if updated else ".")
 
     click.echo(asyncio.run(run()))
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for user in DEMO_USERS:
-        click.echo(f"  {user.role:<10} {user.email}")
+    _print_demo_accounts()
 
 
 @main.group()

@@ -101,13 +101,6 @@ def test_the_demo_command_migrates_seeds_and_reports(settings: Settings, monkeyp
     assert "already seeded: nothing changed" in second.output
 
 
-def test_the_national_scale_is_refused_clearly_for_now(settings: Settings, monkeypatch: Any) -> None:
-    monkeypatch.setenv("QUEST_DATABASE_URL", settings.database_url)
-    result = CliRunner().invoke(main, ["demo", "--scale", "national"])
-    assert result.exit_code == 2
-    assert "--scale national is not available yet" in result.output
-
-
 def test_an_unknown_scale_or_option_is_a_clear_usage_error() -> None:
     unknown_scale = CliRunner().invoke(main, ["demo", "--scale", "huge"])
     assert unknown_scale.exit_code == 2

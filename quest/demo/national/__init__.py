@@ -1,0 +1,1 @@
+"""The national benchmark dataset: `quest demo --scale national` (plan, rows, load, seed)."""
