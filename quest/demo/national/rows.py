@@ -27,6 +27,7 @@ from quest.accounts.roles import Role
 from quest.demo import stories
 from quest.demo.history import LEARNED
 from quest.demo.national import plan as sizes
+from quest.ideas.record import WORDING
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -463,13 +464,7 @@ class History:
 
 
 def _story_values(story: stories.IdeaStory) -> dict[str, str]:
-    return {
-        "title": story.title,
-        "problem": story.problem,
-        "proposal": story.proposal,
-        "expected_benefit": story.benefit,
-        "process": story.process,
-    }
+    return {name: getattr(story, name) for name in WORDING}
 
 
 def _made_in(row_id: uuid.UUID, place: Place, members: str, moment: str) -> str:
