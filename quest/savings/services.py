@@ -53,6 +53,7 @@ from quest.metrics.models import IdeaMetric, Metric
 from quest.notifications.services import notify, notify_validators
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
 from quest.org.settings import productive_hours_of, rates_of
+from quest.records import filled
 from quest.savings import claim_workflow
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
@@ -400,18 +401,13 @@ class ClaimRow:
 
     def facts(self) -> ClaimFacts:
         """What the totals need (the pairs that may double count come from :func:`double_count_pairs`)."""
-        return ClaimFacts(
+        return filled(
+            ClaimFacts,
+            self,
             id=str(self.id),
             division_id=str(self.division_id),
-            mechanism=self.mechanism,
-            kind=self.kind,
-            status=self.status,
-            period_start=self.period_start,
-            period_end=self.period_end,
-            amount_per_year=self.amount_per_year,
-            hours_per_year=self.hours_per_year,
-            created_at=self.created_at,
             idea_id=str(self.idea_id),
+            measure_changes=frozenset(),
         )
 
 
