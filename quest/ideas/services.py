@@ -52,7 +52,7 @@ from quest.ideas.record import (
 )
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
-from quest.notifications.services import notify
+from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force, ForceSettings
 from quest.org.services import contributing_division
 from quest.org.settings import remember_settings
@@ -552,7 +552,7 @@ async def add_comment(
         force_id=idea.force_id,
         after={"comment": body, "idea_event_id": str(event.id)},
     )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     await session.commit()
 
 
