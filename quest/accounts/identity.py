@@ -11,13 +11,19 @@ from quest.audit.recorder import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class CurrentUser:
+class Identity:
+    """Who a user is, wherever services speak of one: the signed-in user, or a user in the users list."""
+
     id: uuid.UUID
     email: str
     display_name: str
     role: Role
     force_id: uuid.UUID | None
     force_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentUser(Identity):
     division_id: uuid.UUID | None
     must_change_password: bool
     # How this request was authenticated: one of the two is set.

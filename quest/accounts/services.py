@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
-from quest.accounts.identity import CurrentUser
+from quest.accounts.identity import CurrentUser, Identity
 from quest.accounts.models import ApiToken, User, normalise_email
 from quest.accounts.passwords import hash_password_in_thread, password_problem, verify_password_in_thread
 from quest.accounts.roles import Role
@@ -37,13 +37,7 @@ USERS_PER_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
-class UserSummary:
-    id: uuid.UUID
-    email: str
-    display_name: str
-    role: Role
-    force_id: uuid.UUID | None
-    force_code: str | None
+class UserSummary(Identity):
     force_name: str | None
     division_id: uuid.UUID | None
     division_code: str | None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import ApiToken, User, UserSession
 from quest.org.models import Force
+from quest.records import filled
 
 SESSION_COOKIE = "quest_session"
 TOKEN_PREFIX = "qst_"
@@ -82,18 +83,7 @@ async def _resolve(
 def as_current_user(
     user: User, force_code: str | None, *, session_id: uuid.UUID | None = None, token_id: uuid.UUID | None = None
 ) -> CurrentUser:
-    return CurrentUser(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        role=user.role,
-        force_id=user.force_id,
-        force_code=force_code,
-        division_id=user.division_id,
-        must_change_password=user.must_change_password,
-        session_id=session_id,
-        token_id=token_id,
-    )
+    return filled(CurrentUser, user, force_code=force_code, session_id=session_id, token_id=token_id)
 
 
 async def start_session(

@@ -17,6 +17,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.models import AuditEntry
 from quest.audit.names import RecordName, from_values, kind_in_words, record_names
 from quest.clock import LONDON
+from quest.records import filled
 
 ENTRIES_PER_PAGE = 50
 
@@ -144,17 +145,12 @@ async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: Audi
     )
     return AuditPage(
         entries=[
-            AuditRow(
-                id=entry.id,
-                occurred_at=entry.occurred_at,
-                actor_label=entry.actor_label,
-                action=entry.action,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
+            filled(
+                AuditRow,
+                entry,
                 record=names.get((entry.entity, entry.entity_id or ""))
                 or from_values(entry.entity, entry.before or entry.after),
                 changes=changes_of(entry.before, entry.after),
-                request_id=entry.request_id,
             )
             for entry in rows
         ],

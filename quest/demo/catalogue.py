@@ -1,4 +1,4 @@
-"""The forces of the small demo and their divisions.
+"""The forces of the small demo and their divisions (``quest/data/demo_divisions.csv``), and its users.
 
 The forces are six that took part in the Home Office's Operation QUEST. Division names follow each
 force's local policing areas; Lancashire keeps the divisional structure of the QUEST years, including
@@ -8,7 +8,10 @@ the thousands of residents it polices, which apportions the force's officers and
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+
+from quest.paths import DATA_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,60 +21,16 @@ class DemoDivision:
     weight: int
 
 
-DEMO_FORCES: dict[str, tuple[DemoDivision, ...]] = {
-    "LAN": (
-        DemoDivision("NORTH", "Northern (Lancaster and Morecambe)", 180),
-        DemoDivision("WEST", "Western (Blackpool, Fylde and Wyre)", 330),
-        DemoDivision("CENTRAL", "Central (Preston)", 150),
-        DemoDivision("SOUTH", "Southern (Chorley, South Ribble and West Lancashire)", 340),
-        DemoDivision("EAST", "Eastern (Blackburn, Hyndburn and Ribble Valley)", 330),
-        DemoDivision("PENNINE", "Pennine (Burnley, Pendle and Rossendale)", 270),
-    ),
-    "AVS": (
-        DemoDivision("BRISTOL", "Bristol", 480),
-        DemoDivision("BANES", "Bath and North East Somerset", 200),
-        DemoDivision("NSOM", "North Somerset", 220),
-        DemoDivision("SGLOS", "South Gloucestershire", 300),
-        DemoDivision("SOMEAST", "Somerset East", 300),
-        DemoDivision("SOMWEST", "Somerset West", 270),
-    ),
-    "CHE": (
-        DemoDivision("EAST", "Cheshire East", 410),
-        DemoDivision("WEST", "Cheshire West and Chester", 360),
-        DemoDivision("WARR", "Warrington", 215),
-        DemoDivision("HALTON", "Halton", 130),
-    ),
-    "TVP": (
-        DemoDivision("READING", "Reading", 175),
-        DemoDivision("SLOUGH", "Slough", 160),
-        DemoDivision("OXFORD", "Oxford", 165),
-        DemoDivision("MK", "Milton Keynes", 290),
-        DemoDivision("AYLES", "Aylesbury Vale", 210),
-        DemoDivision("WYCOMBE", "Wycombe", 180),
-        DemoDivision("WBERKS", "West Berkshire", 165),
-        DemoDivision("WINDSOR", "Windsor and Maidenhead", 155),
-        DemoDivision("BRACK", "Bracknell and Wokingham", 300),
-        DemoDivision("CHERWELL", "Cherwell and West Oxfordshire", 275),
-        DemoDivision("SVALE", "South and Vale", 300),
-        DemoDivision("CHILTERN", "Chiltern and South Bucks", 170),
-    ),
-    "STA": (
-        DemoDivision("STOKE", "Stoke-on-Trent", 260),
-        DemoDivision("NEWCASTLE", "Newcastle-under-Lyme", 125),
-        DemoDivision("MOORLANDS", "Staffordshire Moorlands", 95),
-        DemoDivision("STAFFORD", "Stafford", 140),
-        DemoDivision("CANNOCK", "Cannock Chase", 100),
-        DemoDivision("LICHFIELD", "Lichfield", 105),
-        DemoDivision("TAMWORTH", "Tamworth", 80),
-        DemoDivision("EASTSTAFFS", "East Staffordshire", 125),
-        DemoDivision("SOUTHSTAFFS", "South Staffordshire", 110),
-    ),
-    "SUS": (
-        DemoDivision("BRIGHTON", "Brighton and Hove", 280),
-        DemoDivision("EAST", "East Sussex", 560),
-        DemoDivision("WEST", "West Sussex", 890),
-    ),
-}
+def _demo_forces() -> dict[str, tuple[DemoDivision, ...]]:
+    """Each demo force's divisions, in the order of ``quest/data/demo_divisions.csv``."""
+    forces: dict[str, list[DemoDivision]] = {}
+    with (DATA_DIR / "demo_divisions.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            forces.setdefault(row["force_code"], []).append(DemoDivision(row["code"], row["name"], int(row["weight"])))
+    return {code: tuple(divisions) for code, divisions in forces.items()}
+
+
+DEMO_FORCES = _demo_forces()
 
 # Officers and staff not in a division work in force-wide functions (control room, major crime,
 # headquarters). These shares are demo assumptions, not published figures.

@@ -38,7 +38,7 @@ from quest.ideas.record import (
 )
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal
-from quest.notifications.services import notify
+from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, sla_of
 
@@ -94,7 +94,7 @@ async def move_idea(
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
     event = await record_move(session, idea, move, actor_id=viewer.id, now=now, original=original)
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     await session.commit()
     return move.to
 
@@ -156,7 +156,7 @@ async def assign_owner(
     await change_idea(session, idea, seen_version, {"owner_id": owner_id})
     name = owners[owner_id].display_name
     event = await add_event(session, idea, kind="owner_assigned", actor_id=viewer.id, now=now, body=f"Owner: {name}")
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     await session.commit()
     return name
 
@@ -214,9 +214,7 @@ async def adopt(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, 
         body=f"Adopted by {division} as {adopted.reference}",
         details={"adopted_as": adopted.reference},
     )
-    await notify(
-        session, idea_id=original.id, submitter_id=original.submitter_id, event=event, actor_id=viewer.id, now=now
-    )
+    await notify(session, Audience.FOLLOWERS, original, event=event, actor_id=viewer.id, now=now)
     await session.commit()
     return adopted.reference
 

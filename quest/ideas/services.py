@@ -52,11 +52,12 @@ from quest.ideas.record import (
 )
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import allowed_moves
-from quest.notifications.services import notify
+from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force, ForceSettings
 from quest.org.services import contributing_division
 from quest.org.settings import remember_settings
 from quest.paging import Paged
+from quest.records import filled
 from quest.waste.types import WasteType
 
 IDEAS_PER_PAGE = 50
@@ -258,53 +259,28 @@ async def _detail(session: AsyncSession, viewer: CurrentUser, which: ColumnEleme
         TimelineEntry(
             occurred_at=event.occurred_at,
             kind=event.kind,
-            actor_name=actor_name,
+            # The library view: when it moved, and where to; not who moved it, nor what they wrote.
+            actor_name=actor_name if full_record else None,
             from_status=IdeaStatus(event.from_status) if event.from_status else None,
             to_status=IdeaStatus(event.to_status) if event.to_status else None,
-            body=event.body,
-        )
-        if full_record
-        # The library view: when it moved, and where to; not who moved it, nor what they wrote.
-        else TimelineEntry(
-            occurred_at=event.occurred_at,
-            kind=event.kind,
-            actor_name=None,
-            from_status=IdeaStatus(event.from_status) if event.from_status else None,
-            to_status=IdeaStatus(event.to_status) if event.to_status else None,
-            body="",
+            body=event.body if full_record else "",
         )
         for event, actor_name in events
         if full_record or event.to_status
     )
-    return IdeaDetail(
-        id=idea.id,
-        reference=idea.reference,
-        force_id=idea.force_id,
-        division_id=idea.division_id,
+    return filled(
+        IdeaDetail,
+        idea,
         division_name=division_name,
         force_code=force_code,
-        submitter_id=idea.submitter_id,
         submitter_name=submitter_name if full_record else None,
         owner_name=owner_name if full_record else None,
-        title=idea.title,
-        problem=idea.problem,
-        proposal=idea.proposal,
-        expected_benefit=idea.expected_benefit,
-        process=idea.process,
-        status=idea.status,
         waste_types=tuple(sorted((WasteType(waste) for waste in (wastes or "").split()), key=list(WasteType).index)),
-        supporter_count=idea.supporter_count,
-        created_at=idea.created_at,
         timeline=timeline,
         viewer_supports=bool(supports),
         viewer_follows=bool(follows),
         viewer_may_contribute=may_contribute(viewer, idea),
         viewer_is_submitter=idea.submitter_id == viewer.id,
-        version=idea.version,
-        owner_id=idea.owner_id,
-        implemented_on=idea.implemented_on,
-        learned=idea.learned,
-        adopted_from_id=idea.adopted_from_id,
         adopted_from=adopted_from,
         library_view=not full_record,
     )
@@ -576,7 +552,7 @@ async def add_comment(
         force_id=idea.force_id,
         after={"comment": body, "idea_event_id": str(event.id)},
     )
-    await notify(session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now)
+    await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     await session.commit()
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.notifications.models import OutboxEmail, OutboxStatus
+from quest.records import filled
 
 MAX_ATTEMPTS = 10
 FIRST_RETRY_DELAY = datetime.timedelta(seconds=30)
@@ -253,17 +254,7 @@ async def summarise(session: AsyncSession, *, failures_shown: int = 10) -> Outbo
         failed=counts.get(OutboxStatus.FAILED, 0),
         oldest_pending_since=oldest,
         pending_with_errors=with_errors,
-        latest_failures=[
-            FailedEmail(
-                id=row.id,
-                to=row.recipient,
-                subject=row.subject,
-                attempts=row.attempts,
-                failed_at=row.failed_at,
-                last_error=row.last_error,
-            )
-            for row in failures
-        ],
+        latest_failures=[filled(FailedEmail, row, to=row.recipient) for row in failures],
     )
 
 

@@ -4,7 +4,9 @@ the person who made it; a force's validators hear of every saving claimed in the
 from __future__ import annotations
 
 import datetime
+import enum
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, true, update
@@ -20,70 +22,52 @@ from quest.notifications.models import Notification
 PER_PAGE = 50
 
 
+class Audience(enum.Enum):
+    """Who hears of an event on an idea; each one's value is why they are told, as their email says."""
+
+    # The idea's submitter and followers: every move and comment.
+    FOLLOWERS = "You are told because you raised or follow this idea."
+    # The active validators of the idea's force: each saving claimed on it.
+    VALIDATORS = "You are told because you validate savings in this force."
+
+
 async def notify(
     session: AsyncSession,
+    audience: Audience,
+    idea: Idea,
     *,
-    idea_id: uuid.UUID,
-    submitter_id: uuid.UUID,
     event: IdeaEvent,
     actor_id: uuid.UUID | None,
     now: datetime.datetime,
+    already_told: Collection[uuid.UUID] = (),
 ) -> list[uuid.UUID]:
-    """Notify the submitter and followers of ``event``, in the caller's transaction. Returns who."""
-    followers = (await session.execute(select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea_id))).scalars()
-    recipients = sorted({submitter_id, *followers} - {actor_id})
-    await _deliver(
-        session, idea_id, event, actor_id, recipients, now, "You are told because you raised or follow this idea."
-    )
-    return recipients
-
-
-async def notify_validators(
-    session: AsyncSession,
-    *,
-    force_id: uuid.UUID,
-    idea_id: uuid.UUID,
-    event: IdeaEvent,
-    actor_id: uuid.UUID | None,
-    now: datetime.datetime,
-    already_told: list[uuid.UUID] | None = None,
-) -> list[uuid.UUID]:
-    """Tell the force's active validators that a saving waits for them (``event`` is its claim on the
-    idea's timeline), in the caller's transaction; never the claimant, nor anyone told of it already."""
-    validators = (
-        await session.execute(
-            select(User.id).where(User.force_id == force_id, User.role == Role.VALIDATOR, User.is_active.is_(True))
-        )
-    ).scalars()
-    recipients = sorted(set(validators) - {actor_id} - set(already_told or ()))
-    await _deliver(
-        session, idea_id, event, actor_id, recipients, now, "You are told because you validate savings in this force."
-    )
-    return recipients
-
-
-async def _deliver(
-    session: AsyncSession,
-    idea_id: uuid.UUID,
-    event: IdeaEvent,
-    actor_id: uuid.UUID | None,
-    recipients: list[uuid.UUID],
-    now: datetime.datetime,
-    why: str,
-) -> None:
-    """One notification, and an email when a mailer is set up, for each recipient."""
+    """Tell ``audience`` of ``event`` on ``idea``, in the caller's transaction: a notification each, and an
+    email when a mailer is set up; never the person who made it, nor anyone ``already_told``. Returns who
+    was told."""
+    recipients = sorted(await _members(session, audience, idea) - {actor_id} - set(already_told))
     if not recipients:
-        return
+        return recipients
     mailer = email.current_mailer()
     if mailer is not None:
-        await _queue_emails(session, mailer.base_url, idea_id, event, actor_id, recipients, why, now)
+        await _queue_emails(session, mailer.base_url, idea.id, event, actor_id, recipients, audience.value, now)
     await session.execute(
         insert(Notification),
         [
-            {"user_id": user_id, "idea_id": idea_id, "event_id": event.id, "created_at": now, "read_at": None}
+            {"user_id": user_id, "idea_id": idea.id, "event_id": event.id, "created_at": now, "read_at": None}
             for user_id in recipients
         ],
     )
+    return recipients
+
+
+async def _members(session: AsyncSession, audience: Audience, idea: Idea) -> set[uuid.UUID]:
+    if audience is Audience.FOLLOWERS:
+        followers = select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea.id)
+        return {idea.submitter_id, *(await session.execute(followers)).scalars()}
+    validators = select(User.id).where(
+        User.force_id == idea.force_id, User.role == Role.VALIDATOR, User.is_active.is_(True)
+    )
+    return set((await session.execute(validators)).scalars())
 
 
 def describe(kind: str, to_status: str | None, actor_name: str | None) -> str:

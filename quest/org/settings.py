@@ -31,6 +31,7 @@ from quest.org.models import (
     Force,
     ForceSettings,
 )
+from quest.records import filled
 from quest.savings.models import RateCardEntry
 from quest.savings.rules import DEFAULT_RATES, FY_START, Grade, Rate
 
@@ -246,15 +247,7 @@ async def settings_view(
     force = await _force_in_reach(session, viewer, force_code, permission)
     settings = await force_settings(session, force.id)
     rates = await rates_of(session, force.id)
-    return SettingsView(
-        force_id=force.id,
-        force_code=force.code,
-        force_name=force.name,
-        first_response_days=settings.first_response_days,
-        decision_days=settings.decision_days,
-        productive_hours_per_fte=settings.productive_hours_per_fte,
-        rates=rates,
-    )
+    return filled(SettingsView, settings, force_id=force.id, force_code=force.code, force_name=force.name, rates=rates)
 
 
 async def update_settings(

@@ -3,13 +3,16 @@ and the rate card (with the response times the SLA is judged against)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.accounts.identity import CurrentUser
 from quest.dashboards.response_times import response_times
 from quest.org import settings
 from quest.savings.rules import Grade
@@ -18,6 +21,30 @@ from quest.web.forms import answer_form, form_values
 from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsForm:
+    """A form of the settings page: the change it makes (given the force's code and the form's three fields,
+    as typed, in order), what is said once it is saved, and where on the page it stands."""
+
+    change: Callable[[AsyncSession, CurrentUser, str, str, str, str], Awaitable[None]]
+    fields: tuple[str, str, str]
+    saved: str
+    anchor: str = ""
+
+
+SETTINGS_FORM = SettingsForm(
+    settings.update_settings,
+    ("first_response_days", "decision_days", "productive_hours_per_fte"),
+    "The settings have been saved",
+)
+RATE_FORM = SettingsForm(
+    settings.set_rate,
+    ("grade", "hourly_rate", "effective_from"),
+    "The rate has been added to the rate card",
+    "#rate-card",
+)
 
 
 class ForceSettingsPages(Controller):
@@ -61,39 +88,25 @@ class ForceSettingsPages(Controller):
     async def update(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
     ) -> Template | Redirect:
-        values = await form_values(request)
-        fields = (values.get(name, "") for name in ("first_response_days", "decision_days", "productive_hours_per_fte"))
-        saving = settings.update_settings(db_session, viewer, code, *fields)
-        message = "The settings have been saved"
-        return await self._answer(saving, message, request, db_session, viewer, code, values)
+        return await self._save(SETTINGS_FORM, request, db_session, viewer, code)
 
     @post("/rates")
     async def add_rate(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
     ) -> Template | Redirect:
-        values = await form_values(request)
-        fields = (values.get(name, "") for name in ("grade", "hourly_rate", "effective_from"))
-        saving = settings.set_rate(db_session, viewer, code, *fields)
-        message = "The rate has been added to the rate card"
-        return await self._answer(saving, message, request, db_session, viewer, code, values, "#rate-card")
+        return await self._save(RATE_FORM, request, db_session, viewer, code)
 
-    async def _answer(
-        self,
-        saving: Awaitable[object],
-        message: str,
-        request: AnyRequest,
-        db_session: DatabaseSession,
-        viewer: Viewer,
-        code: str,
-        values: dict[str, str],
-        anchor: str = "",
+    async def _save(
+        self, form: SettingsForm, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: str
     ) -> Template | Redirect:
-        """A form on the settings page: back to the page (at ``anchor``) once saved, or shown again with
-        the errors and what was typed."""
+        """A form on the settings page: its fields given to its change; back to the page (at the form) once
+        saved, or shown again with the errors and what was typed."""
+        values = await form_values(request)
+        saving = form.change(db_session, viewer, code, *(values.get(name, "") for name in form.fields))
         return await answer_form(
             request,
             saving,
-            message=message,
-            done=f"/forces/{code.upper()}/settings{anchor}",
+            message=form.saved,
+            done=f"/forces/{code.upper()}/settings{form.anchor}",
             again=lambda errors: self._page(request, db_session, viewer, code, values, errors),
         )

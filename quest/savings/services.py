@@ -50,9 +50,10 @@ from quest.ideas.models import Idea
 from quest.ideas.record import Placed, add_event, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
-from quest.notifications.services import notify, notify_validators
+from quest.notifications.services import Audience, notify
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
 from quest.org.settings import productive_hours_of, rates_of
+from quest.records import filled
 from quest.savings import claim_workflow
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
@@ -252,19 +253,9 @@ async def _tell(
         body=body,
         details={"claim": str(claim.id)},
     )
-    told = await notify(
-        session, idea_id=idea.id, submitter_id=idea.submitter_id, event=event, actor_id=viewer.id, now=now
-    )
+    told = await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     if claim.status is ClaimStatus.CLAIMED:
-        await notify_validators(
-            session,
-            force_id=idea.force_id,
-            idea_id=idea.id,
-            event=event,
-            actor_id=viewer.id,
-            now=now,
-            already_told=told,
-        )
+        await notify(session, Audience.VALIDATORS, idea, event=event, actor_id=viewer.id, now=now, already_told=told)
 
 
 async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: dict[str, str]) -> uuid.UUID | None:
@@ -400,18 +391,13 @@ class ClaimRow:
 
     def facts(self) -> ClaimFacts:
         """What the totals need (the pairs that may double count come from :func:`double_count_pairs`)."""
-        return ClaimFacts(
+        return filled(
+            ClaimFacts,
+            self,
             id=str(self.id),
             division_id=str(self.division_id),
-            mechanism=self.mechanism,
-            kind=self.kind,
-            status=self.status,
-            period_start=self.period_start,
-            period_end=self.period_end,
-            amount_per_year=self.amount_per_year,
-            hours_per_year=self.hours_per_year,
-            created_at=self.created_at,
             idea_id=str(self.idea_id),
+            measure_changes=frozenset(),
         )
 
 

@@ -8,17 +8,13 @@ answer's converter names only what it renames or words differently.
 
 from __future__ import annotations
 
-import dataclasses
 import decimal
 import enum
 import uuid
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-Answer = TypeVar("Answer", bound="DataclassInstance")
+from quest.records import Record, filled
 
 
 def json_value(value: Any) -> Any:
@@ -35,8 +31,11 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def answer(kind: type[Answer], record: object, **given: Any) -> Answer:
+def answer(kind: type[Record], record: object, **given: Any) -> Record:
     """An answer of type ``kind``: the fields ``given``, and the rest from ``record``'s attributes of the
     same names, through :func:`json_value`."""
-    names = (field.name for field in dataclasses.fields(kind))
-    return kind(**{name: given[name] if name in given else json_value(getattr(record, name)) for name in names})
+    return filled(kind, record, _json_attribute, **given)
+
+
+def _json_attribute(record: object, name: str) -> Any:
+    return json_value(getattr(record, name))
