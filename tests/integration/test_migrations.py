@@ -4,6 +4,7 @@ migrations, downgrade to base, upgrade again. The audit log refuses changes at t
 from __future__ import annotations
 
 import datetime
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from quest import migrations
-from quest.config import Settings, default_database_url
+from quest.config import SQLITE_FILE, Settings, default_database_url
 from quest.db import create_engine
 from quest.models import metadata
 from tests.conftest import POSTGRES_URL, _recreate_postgres_database, make_settings, run, worker_postgres_url
@@ -197,3 +198,22 @@ async def _sqlite_search(settings: Settings, word: str) -> list[str]:
             return list(rows.scalars())
     finally:
         await engine.dispose()
+
+
+def test_sqlite_checks_foreign_keys_after_a_migration_and_not_on_every_start(tmp_path: Path) -> None:
+    """SQLite migrates with foreign keys off, so a migration is followed by ``PRAGMA foreign_key_check``.
+    That reads the whole database, and ``quest serve`` upgrades on every start: with nothing to migrate,
+    it is not run (here, the broken row planted below is not looked for again)."""
+    settings = make_settings(tmp_path, default_database_url(tmp_path))
+    last = migrations.head_revisions()[0]
+    migrations.upgrade(settings, f"{last}-1")
+    with sqlite3.connect(tmp_path / SQLITE_FILE) as connection:
+        connection.execute("PRAGMA foreign_keys = OFF")
+        connection.execute(
+            "INSERT INTO idea_supports (idea_id, user_id, created_at) VALUES (?, ?, '2026-11-29 12:00:00')",
+            (uuid.uuid4().hex, uuid.uuid4().hex),
+        )
+    with pytest.raises(migrations.MigrationError, match="broken foreign key"):
+        migrations.upgrade(settings)
+    assert migrations.status(settings).at_head
+    migrations.upgrade(settings)  # nothing to migrate: starts without reading every row
