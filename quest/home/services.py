@@ -23,7 +23,7 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.roles import Role
 from quest.clock import LONDON
-from quest.ideas.decisions import TriageIdea, sla_flags, triage
+from quest.ideas.decisions import Waiting, sla_flags, waiting
 from quest.ideas.models import Idea
 from quest.ideas.services import my_ideas
 from quest.ideas.status import IdeaStatus
@@ -40,7 +40,6 @@ from quest.savings.services import ClaimRow, ledger_for_force
 SHOWN = 10
 # The unread notifications grouped by idea on the home page: the latest this many.
 UNREAD_READ = 200
-WAITING_FOR_RESPONSE = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
 # Ideas far enough along to forecast a saving, but not yet implemented (then it is claimed instead).
 TO_FORECAST = tuple(
     status for status in CLAIMABLE[ClaimStatus.FORECAST] if status not in CLAIMABLE[ClaimStatus.CLAIMED]
@@ -91,9 +90,7 @@ class StaffHome:
 
 @dataclass(frozen=True, slots=True)
 class ManagerHome:
-    waiting: list[TriageIdea]
-    overdue: int
-    sla: Sla
+    waiting: Waiting
     to_claim: list[IdeaToClaim]
     to_forecast: list[IdeaToClaim]
     counts_to_enter: list[MetricSummary]
@@ -181,15 +178,10 @@ async def staff_home(
 async def manager_home(
     session: AsyncSession, viewer: CurrentUser, now: datetime.datetime, today: datetime.date
 ) -> ManagerHome:
-    found = await triage(session, viewer, now)
-    waiting = [idea for status, ideas in found.groups if status in WAITING_FOR_RESPONSE for idea in ideas]
-    # Overdue first (the SLA is already broken), then the oldest.
-    waiting.sort(key=lambda idea: (not (idea.first_response_overdue or idea.decision_overdue), idea.created_at))
+    found = await waiting(session, viewer, now, SHOWN)
     to_claim, to_forecast = await ideas_to_claim(session, viewer)
     return ManagerHome(
-        waiting=waiting,
-        overdue=sum(idea.first_response_overdue or idea.decision_overdue for idea in waiting),
-        sla=found.sla,
+        waiting=found,
         to_claim=to_claim,
         to_forecast=to_forecast,
         counts_to_enter=await counts_to_enter(session, viewer, today),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -41,16 +42,44 @@ from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_ref
 from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, sla_of
+from quest.paging import Paged
+
+# Which open ideas still wait for each answer: only these can be overdue for it. Parked ideas have had a
+# decision to wait, with a reason.
+AWAITING_FIRST_RESPONSE = (IdeaStatus.SUBMITTED,)
+AWAITING_DECISION = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadlines:
+    """An idea raised before ``first_response`` (or ``decision``) and still waiting for it is overdue: the
+    SLA's days counted back from now, so a list can be asked for its overdue ideas in SQL."""
+
+    first_response: datetime.datetime
+    decision: datetime.datetime
+
+
+def deadlines(now: datetime.datetime, sla: Sla) -> Deadlines:
+    return Deadlines(
+        now - datetime.timedelta(days=sla.first_response_days), now - datetime.timedelta(days=sla.decision_days)
+    )
 
 
 def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.datetime, sla: Sla) -> tuple[bool, bool]:
-    """(first response overdue, decision overdue). Parked ideas have had a decision to wait, with a reason."""
-    age = now - created_at
-    first = status is IdeaStatus.SUBMITTED and age > datetime.timedelta(days=sla.first_response_days)
-    decision = status in (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW) and age > datetime.timedelta(
-        days=sla.decision_days
+    """(first response overdue, decision overdue)."""
+    due = deadlines(now, sla)
+    return (
+        status in AWAITING_FIRST_RESPONSE and created_at < due.first_response,
+        status in AWAITING_DECISION and created_at < due.decision,
     )
-    return first, decision
+
+
+def overdue_clauses(due: Deadlines) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """:func:`sla_flags` as WHERE clauses over ideas: (first response overdue, decision overdue)."""
+    return (
+        and_(Idea.status.in_(AWAITING_FIRST_RESPONSE), Idea.created_at < due.first_response),
+        and_(Idea.status.in_(AWAITING_DECISION), Idea.created_at < due.decision),
+    )
 
 
 # --- Moving an idea ------------------------------------------------------------------------------------
@@ -250,13 +279,33 @@ class TriageIdea:
 
 
 @dataclass(frozen=True, slots=True)
-class Triage:
-    groups: list[tuple[IdeaStatus, list[TriageIdea]]]
+class TriageGroup:
+    """One status of the open ideas: how many there are in all, and those on the page shown."""
+
+    status: IdeaStatus
+    total: int
+    ideas: list[TriageIdea]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Triage(Paged):
+    groups: list[TriageGroup]
     sla: Sla
     overdue_first_response: int
     overdue_decision: int
     median_days_to_first_response: float | None
     median_days_to_decision: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """The ideas waiting for a first response or a decision (a manager's home): the first few, overdue
+    first and then the oldest; how many wait in all, and how many of them are overdue."""
+
+    ideas: list[TriageIdea]
+    total: int
+    overdue: int
+    sla: Sla
 
 
 OPEN_STATUSES = (
@@ -266,45 +315,106 @@ OPEN_STATUSES = (
     IdeaStatus.APPROVED,
     IdeaStatus.IN_PROGRESS,
 )
+TRIAGE_PER_PAGE = 50
 
 
-async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime) -> Triage:
-    """The open ideas a manager decides, by status, oldest first, with their SLA flags and medians."""
+@dataclass(frozen=True, slots=True)
+class _StatusCount:
+    total: int
+    first_response_overdue: int
+    decision_overdue: int
+    overdue: int  # either
+
+
+def _decided_here(viewer: CurrentUser) -> ColumnElement[bool]:
     access.require(viewer, Permission.DECIDE_IDEAS)
-    in_reach = access.scope(
-        viewer, Permission.DECIDE_IDEAS, force_column=Idea.force_id, division_column=Idea.division_id
-    )
-    sla = await sla_of(session, viewer.force_id)
+    return access.scope(viewer, Permission.DECIDE_IDEAS, force_column=Idea.force_id, division_column=Idea.division_id)
+
+
+async def _status_counts(
+    session: AsyncSession, in_reach: ColumnElement[bool], statuses: tuple[IdeaStatus, ...], due: Deadlines
+) -> dict[IdeaStatus, _StatusCount]:
+    """How many ideas of each status there are, and how many are overdue: counted in the database (the
+    division's index on status and creation time answers it), whatever their number."""
+    first, decision = overdue_clauses(due)
     rows = await session.execute(
         select(
-            *LISTED,
-            Idea.created_at,
-            User.display_name.label("owner_name"),
-            Idea.supporter_count,
-            Idea.version,
+            Idea.status,
+            func.count(),
+            func.count().filter(first),
+            func.count().filter(decision),
+            func.count().filter(or_(first, decision)),
         )
-        .outerjoin(User, User.id == Idea.owner_id)
-        .where(in_reach, Idea.status.in_(OPEN_STATUSES))
-        .order_by(Idea.created_at)
+        .where(in_reach, Idea.status.in_(statuses))
+        .group_by(Idea.status)
     )
-    grouped: dict[IdeaStatus, list[TriageIdea]] = {status: [] for status in OPEN_STATUSES}
+    counted = {row[0]: _StatusCount(*row[1:]) for row in rows}
+    return {status: counted.get(status, _StatusCount(0, 0, 0, 0)) for status in statuses}
+
+
+def _triage_ideas(in_reach: ColumnElement[bool], statuses: tuple[IdeaStatus, ...]) -> Select[*tuple[Any, ...]]:
+    return (
+        select(*LISTED, Idea.created_at, User.display_name.label("owner_name"), Idea.supporter_count, Idea.version)
+        .outerjoin(User, User.id == Idea.owner_id)
+        .where(in_reach, Idea.status.in_(statuses))
+    )
+
+
+def _triage_idea(row: Row[Any], now: datetime.datetime, sla: Sla) -> TriageIdea:
+    first, decision = sla_flags(row.status, row.created_at, now, sla)
+    return TriageIdea(
+        **row._asdict(), first_response_overdue=first, decision_overdue=decision, age_days=(now - row.created_at).days
+    )
+
+
+async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime, page: int = 1) -> Triage:
+    """The open ideas a manager decides, by status and oldest first, a page at a time, with their SLA
+    flags; how many there are of each status, how many are overdue, and the medians, over them all."""
+    in_reach = _decided_here(viewer)
+    sla = await sla_of(session, viewer.force_id)
+    counts = await _status_counts(session, in_reach, OPEN_STATUSES, deadlines(now, sla))
+    total = sum(count.total for count in counts.values())
+    page = min(page, max(1, -(-total // TRIAGE_PER_PAGE)))
+    in_order = case({status: place for place, status in enumerate(OPEN_STATUSES)}, value=Idea.status)
+    rows = await session.execute(
+        _triage_ideas(in_reach, OPEN_STATUSES)
+        .order_by(in_order, Idea.created_at, Idea.id)
+        .limit(TRIAGE_PER_PAGE)
+        .offset((page - 1) * TRIAGE_PER_PAGE)
+    )
+    shown: dict[IdeaStatus, list[TriageIdea]] = {status: [] for status in OPEN_STATUSES}
     for row in rows:
-        first, decision = sla_flags(row.status, row.created_at, now, sla)
-        grouped[row.status].append(
-            TriageIdea(
-                **row._asdict(),
-                first_response_overdue=first,
-                decision_overdue=decision,
-                age_days=(now - row.created_at).days,
-            )
-        )
+        shown[row.status].append(_triage_idea(row, now, sla))
     times = await medians(session, in_reach)
-    every = [idea for ideas in grouped.values() for idea in ideas]
     return Triage(
-        groups=list(grouped.items()),
+        total=total,
+        page=page,
+        per_page=TRIAGE_PER_PAGE,
+        groups=[TriageGroup(status, counts[status].total, shown[status]) for status in OPEN_STATUSES],
         sla=sla,
-        overdue_first_response=sum(idea.first_response_overdue for idea in every),
-        overdue_decision=sum(idea.decision_overdue for idea in every),
+        overdue_first_response=sum(count.first_response_overdue for count in counts.values()),
+        overdue_decision=sum(count.decision_overdue for count in counts.values()),
         median_days_to_first_response=times.median_days_to_first_response,
         median_days_to_decision=times.median_days_to_decision,
+    )
+
+
+async def waiting(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime, shown: int) -> Waiting:
+    """The ideas of the manager's division that wait for a first response or a decision: the first
+    ``shown`` of them, overdue first (the SLA is already broken), then the oldest."""
+    in_reach = _decided_here(viewer)
+    sla = await sla_of(session, viewer.force_id)
+    due = deadlines(now, sla)
+    counts = await _status_counts(session, in_reach, AWAITING_DECISION, due)
+    overdue = or_(*overdue_clauses(due))
+    rows = await session.execute(
+        _triage_ideas(in_reach, AWAITING_DECISION)
+        .order_by(case((overdue, 0), else_=1), Idea.created_at, Idea.id)
+        .limit(shown)
+    )
+    return Waiting(
+        ideas=[_triage_idea(row, now, sla) for row in rows],
+        total=sum(count.total for count in counts.values()),
+        overdue=sum(count.overdue for count in counts.values()),
+        sla=sla,
     )

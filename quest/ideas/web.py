@@ -31,7 +31,7 @@ from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.exports import csv_download, xlsx_download
 from quest.web.flash import flash
 from quest.web.forms import answer_button, answer_form, form_lists, form_values, see_other
-from quest.web.pages import PageNumber, page
+from quest.web.pages import PageNumber, page, page_sent
 
 AnyRequest = Request[Any, Any, Any]
 Outcome = TypeVar("Outcome")
@@ -353,8 +353,13 @@ class IdeaPages(Controller):
             return f"{idea.reference} is now {status.label.lower()}. The person who raised it has been told."
 
         if values.get("from") == "triage":  # a quick move from the triage list: what went wrong is said there
+            back = page_sent(values)
             return await answer_button(
-                request, moving, done="/triage", message=moved_to, said=lambda problem: f"{idea.reference}: {problem}"
+                request,
+                moving,
+                done="/triage" + (f"?page={back}" if back > 1 else ""),
+                message=moved_to,
+                said=lambda problem: f"{idea.reference}: {problem}",
             )
         # Each move has its own reason box on the page (only the chosen one is shown with JavaScript).
         renamed = {"reason": f"reason-{move.to}"}
@@ -553,6 +558,10 @@ async def my_ideas(request: AnyRequest, db_session: DatabaseSession, viewer: Vie
 
 
 @get("/triage", include_in_schema=False, name="triage")
-async def triage_page(request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now) -> Template:
-    """The division's open ideas by status, oldest first, with their response SLA (managers)."""
-    return page(request, "ideas/triage.html", {"triage": await decisions.triage(db_session, viewer, now)})
+async def triage_page(
+    request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, page_number: PageNumber = 1
+) -> Template:
+    """The division's open ideas by status, oldest first, a page at a time, with their response SLA
+    (managers)."""
+    found = await decisions.triage(db_session, viewer, now, page_number)
+    return page(request, "ideas/triage.html", {"triage": found})

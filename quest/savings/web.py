@@ -20,11 +20,10 @@ from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
 from quest.web.forms import answer_form, form_values
-from quest.web.pages import PageNumber, page
+from quest.web.pages import PageNumber, page, page_sent
 
 AnyRequest = Request[Any, Any, Any]
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years the ledger can show
-MAX_PAGE = 1_000_000  # the last page a decision's form may come back to, as ?page= allows
 Year = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
 
 
@@ -97,7 +96,7 @@ class SavingsPages(Controller):
         values = await form_values(request)
         year = fields.read_whole(values.get("fy", ""), least=FIRST_YEAR, most=LAST_YEAR)
         shown = values.get("status", "claimed")
-        page_number = fields.read_whole(values.get("page", ""), least=1, most=MAX_PAGE) or 1
+        page_number = page_sent(values)
         back = {"fy": year or "", "status": shown} | ({"page": page_number} if page_number > 1 else {})
 
         def again(errors: dict[str, str]) -> Awaitable[Template]:

@@ -9,6 +9,7 @@ history restore want the whole page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from quest import fields
 from quest.accounts.access import Permission, may
 from quest.accounts.authentication import current_user
 from quest.accounts.drafts import restore, take_offered
@@ -33,8 +35,15 @@ VARY_HX_REQUEST = {"Vary": "HX-Request"}
 # Set in scope state for pages: the signed-in user's unread notifications (shown in the header).
 UNREAD = "quest.unread_notifications"
 
-# ?page=N on paged lists.
-PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
+# ?page=N on paged lists; a form that comes back to a page of its list sends it as `page` (page_sent).
+LAST_PAGE = 1_000_000
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=LAST_PAGE)]
+
+
+def page_sent(values: Mapping[str, str]) -> int:
+    """The page of its list a form came from (its ``page`` field), to go back to: 1 if none or not one."""
+    return fields.read_whole(values.get("page", ""), least=1, most=LAST_PAGE) or 1
+
 
 # The service navigation: (label, path, who sees it). A section appears only to those who may use it.
 _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (

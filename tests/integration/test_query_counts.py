@@ -39,8 +39,9 @@ IDEA_PAGE_WITH_MEASURES = 11
 FAILED_DECISION = 10
 # The division's ideas, one page of them: the count, the page, their waste types.
 IDEA_LIST = 5
-# The manager's triage list: the SLA, the open ideas, their response times.
-TRIAGE = 5
+# The manager's triage list: the SLA, how many open ideas of each status (and overdue), one page of
+# them, their response times. (5 before it was paged: the count is what paging costs.)
+TRIAGE = 6
 # The force's ledger for a financial year, as its validator sees it: the pairs that may double count,
 # the claims (shown, in the year, or in a double-count group), the productive hours.
 SAVINGS = 5

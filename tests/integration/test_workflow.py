@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
+from quest.ideas.decisions import sla_flags
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport
 from quest.ideas.status import IdeaStatus
 from quest.notifications.models import Notification
+from quest.org.settings import Sla
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -309,6 +311,61 @@ def test_triage_groups_open_ideas_with_sla_badges_and_medians(browser: Any, data
     assert again.status_code == 200
     assert f"{fresh.reference}: This idea changed since you opened it" in again.text
     assert 'id="triage"' in again.text
+
+
+def test_triage_counts_overdue_ideas_in_the_database_as_the_sla_flags_judge_each_one(
+    browser: Any, database: Any, clock: FrozenClock
+) -> None:
+    """The overdue counts are counted by the database, over every open idea (not only the page shown):
+    the same figures as :func:`sla_flags` of each idea, to the microsecond on either side of a limit."""
+    day, tick = datetime.timedelta(days=1), datetime.timedelta(microseconds=1)
+    paths = {"submitted": (), "under_review": ("under_review",), "approved": ("under_review", "approved")}
+    ages = (14 * day, 14 * day + tick, 30 * day, 30 * day + tick)  # the SLA: 14 days, then 30
+    for status in paths:
+        for age in ages:
+            raised = database(lambda maker, age=age: raise_idea(maker, STAFF, f"{age}", now=START - age))
+            moves = paths[status]
+            if moves:
+                database(lambda maker, raised=raised, moves=moves: move_along(maker, MANAGER, raised.id, *moves))
+
+    async def judged_one_by_one(maker: Any) -> tuple[int, int]:
+        async with maker() as session:
+            rows = (await session.execute(select(Idea.status, Idea.created_at))).all()
+        flags = [sla_flags(status, created_at, START, Sla(14, 30)) for status, created_at in rows]
+        return sum(first for first, _ in flags), sum(decision for _, decision in flags)
+
+    first, decision = database(judged_one_by_one)
+    assert (first, decision) == (3, 2)  # 14 days and a microsecond is over; 14 days is not
+    sign_in_as(browser, "manager")
+    page = browser.get("/triage").text
+    assert f"<strong>{first}</strong> waiting too long for a first response" in page
+    assert f"<strong>{decision}</strong> waiting too long for a decision" in page
+
+
+def test_triage_shows_fifty_ideas_a_page_and_a_quick_move_comes_back_to_its_page(
+    browser: Any, database: Any, clock: FrozenClock
+) -> None:
+    for number in range(53):
+        database(
+            lambda maker, number=number: raise_idea(
+                maker, STAFF, f"Idea number {number}", now=START - datetime.timedelta(hours=60 - number)
+            )
+        )
+    sign_in_as(browser, "manager")
+    first = browser.get("/triage").text
+    assert first.count('<li class="quest-triage__item">') == 50
+    assert 'Submitted <span class="quest-hint-inline">(53)</span>' in first  # counted over every page
+    assert 'href="/triage?page=2"' in first  # GOV.UK pagination: plain links, no JavaScript needed
+    assert "Page 1 of 2" in first
+    second = browser.get("/triage", params={"page": 2}).text
+    assert second.count('<li class="quest-triage__item">') == 3
+    assert "Idea number 52" in second  # the newest, last
+    assert "Idea number 0<" not in second
+    last = database(lambda maker: idea_row(maker, "LAN-000053"))
+    assert 'name="page" value="2"' in second
+    moved = decide(browser, last.reference, "under_review", version="1", **{"from": "triage", "page": "2"})
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/triage?page=2"
 
 
 def test_force_headquarters_sets_the_sla_and_the_badges_follow(browser: Any, database: Any, clock: FrozenClock) -> None:
