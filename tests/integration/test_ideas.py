@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
+from quest.ideas import search
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
 from tests.helpers import DEMO_EMAILS, People, add_colleague, post_form, raise_idea, sign_in_as
@@ -228,6 +229,34 @@ def test_similar_ideas_come_only_from_ones_own_force(signed_in: Any, database: A
     database(lambda maker: raise_idea(maker, "pc.cheshire@cheshire.example", "Pending incidents in Cheshire"))
     fragment = client.get("/ideas/similar", params={"title": "pending incidents"}, headers={"HX-Request": "true"})
     assert "Cheshire" not in fragment.text
+
+
+def test_similar_ideas_are_looked_for_among_the_forces_own_ideas_the_newest_first(
+    signed_in: Any, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search index holds each idea's force, so other forces' ideas are never candidates: however
+    many newer ones match in another force, they take none of the places ranked (here 2, not 200)."""
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    client = signed_in("staff")
+    database(lambda maker: add_colleague(maker, "pc.cheshire@cheshire.example", "CHE", "EAST"))
+    for title in ("Close pending incidents by phone", "Pending incidents reviewed at briefing"):
+        database(lambda maker, title=title: raise_idea(maker, STAFF, title))
+    for number in range(3):  # newer, and matching better (every word)
+        database(
+            lambda maker, number=number: raise_idea(
+                maker, "pc.cheshire@cheshire.example", f"Too many pending incidents, number {number}"
+            )
+        )
+    database(lambda maker: raise_idea(maker, STAFF, "Fewer pending incidents overnight"))
+
+    fragment = client.get(
+        "/ideas/similar", params={"title": "too many pending incidents"}, headers={"HX-Request": "true"}
+    ).text
+    assert "Too many pending incidents" not in fragment  # another force's
+    # The force's newest two matches are ranked; the oldest one is not among them.
+    assert "Fewer pending incidents overnight" in fragment
+    assert "Pending incidents reviewed at briefing" in fragment
+    assert "Close pending incidents by phone" not in fragment
 
 
 def test_the_list_filters_searches_sorts_and_pages(signed_in: Any, database: Any) -> None:

@@ -217,3 +217,89 @@ def test_sqlite_checks_foreign_keys_after_a_migration_and_not_on_every_start(tmp
         migrations.upgrade(settings)
     assert migrations.status(settings).at_head
     migrations.upgrade(settings)  # nothing to migrate: starts without reading every row
+
+
+def test_the_search_index_learns_the_force_of_every_idea_already_there_and_forgets_it_on_downgrade(
+    empty_database: Settings,
+) -> None:
+    """Similar ideas are narrowed to the viewer's force by the index itself (c5a91e3f7b2d): ideas raised
+    before the upgrade are filled in with their force, and ideas raised after it by the triggers."""
+    from quest.db import open_database
+    from quest.demo.seed import seed_small
+    from tests.helpers import DEMO_EMAILS, add_colleague, raise_idea
+
+    settings = empty_database
+    before = "3e8b6d2a9c41"
+    migrations.upgrade(settings, before)
+
+    async def ideas(*raised: tuple[str, str]) -> None:
+        async with open_database(settings) as session_maker:
+            if not raised:
+                await seed_small(session_maker, seed=1, history=False)
+                await add_colleague(session_maker, "pc@cheshire.example", "CHE", "EAST")
+            for email, title in raised:
+                await raise_idea(session_maker, email, title)
+
+    run(ideas())
+    run(
+        ideas(
+            (DEMO_EMAILS["staff"], "Pending incidents in Lancashire"),
+            ("pc@cheshire.example", "Pending incidents in Cheshire"),
+        )
+    )
+    migrations.upgrade(settings)
+    run(ideas((DEMO_EMAILS["staff"], "Pending incidents after the upgrade")))
+    assert run(_similar_in(settings, "LAN")) == {
+        "Pending incidents in Lancashire",
+        "Pending incidents after the upgrade",
+    }
+    assert run(_similar_in(settings, "CHE")) == {"Pending incidents in Cheshire"}
+
+    migrations.downgrade(settings, before)
+    assert len(run(_words_searched(settings, "pending"))) == 3  # the index as it was, filled again
+
+
+async def _similar_in(settings: Settings, force_code: str) -> set[str]:
+    from sqlalchemy import select
+
+    from quest.ideas import search
+    from quest.ideas.models import Idea
+    from quest.org.models import Force
+
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            force_id = (await connection.execute(select(Force.id).where(Force.code == force_code))).scalar_one()
+            searched = search.apply(
+                select(Idea.title), engine.dialect.name, "pending incidents", "any", force_id=force_id
+            )
+            assert searched is not None
+            return set((await connection.execute(searched[0])).scalars())
+    finally:
+        await engine.dispose()
+
+
+async def _words_searched(settings: Settings, word: str) -> list[str]:
+    """Titles found by the search index alone (SQLite's FTS5 table; PostgreSQL's index, forced)."""
+    if settings.is_sqlite:
+        return await _sqlite_search(settings, word)
+    engine = create_engine(settings)
+    old_document = "to_tsvector('english', title || ' ' || problem || ' ' || proposal || ' ' || process)"
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(
+                (
+                    await connection.execute(
+                        text(f"EXPLAIN SELECT title FROM ideas WHERE {old_document} @@ to_tsquery('english', :word)"),
+                        {"word": word},
+                    )
+                ).scalars()
+            )
+            assert "ix_ideas_search" in plan
+            rows = await connection.execute(
+                text(f"SELECT title FROM ideas WHERE {old_document} @@ to_tsquery('english', :word)"), {"word": word}
+            )
+            return list(rows.scalars())
+    finally:
+        await engine.dispose()
