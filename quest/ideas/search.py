@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Float, Integer, Select, bindparam, func, literal_column, select, text
@@ -64,37 +65,64 @@ def force_key(force_id: uuid.UUID) -> str:
     return f"f{force_id.hex}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Query:
+    words: list[str]
+    mode: Mode
+    # A word also matches the words it begins (a search box: "incid" finds "incidents"); otherwise whole
+    # words alone, as stemmed ("incident" still finds "incidents"), which the index looks up directly.
+    prefixes: bool
+    force_id: uuid.UUID | None = None
+
+
 def apply(
-    statement: Select[*tuple[Any, ...]], dialect: str, search: str, mode: Mode, *, force_id: uuid.UUID | None = None
+    statement: Select[*tuple[Any, ...]], dialect: str, search: str, mode: Mode
 ) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
     """``statement`` (over ideas) narrowed to matches, and an expression to order them best first.
 
-    ``mode="all"`` needs every word (a search box); ``"any"`` needs one (similar ideas). With
-    ``force_id``, only that force's ideas match, and only the newest :data:`CANDIDATES` of them are
-    ranked. None if the search has no words worth looking for.
+    ``mode="all"`` needs every word (a search box); ``"any"`` needs one. None if the search has no words
+    worth looking for.
     """
     words = terms(search)
-    if not words:
-        return None
+    return _searched(statement, dialect, _Query(words, mode, prefixes=True)) if words else None
+
+
+def within_force(
+    statement: Select[*tuple[Any, ...]], dialect: str, search: str, force_id: uuid.UUID
+) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
+    """Similar ideas: as :func:`apply`, for ideas of the force that share any whole word with ``search``.
+    The index narrows the matches to the force before a row is read, and only the newest
+    :data:`CANDIDATES` of them are ranked. (A prefix would make the index gather every word it begins,
+    in every force, before it narrowed them.)"""
+    words = terms(search)
+    return _searched(statement, dialect, _Query(words, "any", prefixes=False, force_id=force_id)) if words else None
+
+
+def _searched(
+    statement: Select[*tuple[Any, ...]], dialect: str, query: _Query
+) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
     if dialect == "postgresql":
-        return _postgresql(statement, words, mode, force_id)
-    return _sqlite(statement, words, mode, force_id)
+        return _postgresql(statement, query)
+    return _sqlite(statement, query)
 
 
 def _postgresql(
-    statement: Select[*tuple[Any, ...]], words: list[str], mode: Mode, force_id: uuid.UUID | None
+    statement: Select[*tuple[Any, ...]], query: _Query
 ) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
-    joiner = " & " if mode == "all" else " | "
+    joiner = " & " if query.mode == "all" else " | "
+    suffix = ":*" if query.prefixes else ""
     document: ColumnElement[Any] = literal_column(POSTGRES_DOCUMENT)
-    query = func.to_tsquery(literal_column("'english'"), bindparam("tsquery", joiner.join(f"{w}:*" for w in words)))
+    words = func.to_tsquery(
+        literal_column("'english'"), bindparam("tsquery", joiner.join(f"{word}{suffix}" for word in query.words))
+    )
     # The force's token is in no query of words, so the rank is the words' alone.
-    relevance = func.ts_rank(literal_column(POSTGRES_WORDS), query).desc()
-    if force_id is None:
-        return statement.where(document.op("@@")(query)), relevance
-    in_force = func.to_tsquery(literal_column("'simple'"), bindparam("force_key", force_key(force_id)))
+    relevance = func.ts_rank(literal_column(POSTGRES_WORDS), words).desc()
+    if query.force_id is None:
+        return statement.where(document.op("@@")(words)), relevance
+    in_force = func.to_tsquery(literal_column("'simple'"), bindparam("force_key", force_key(query.force_id)))
     candidates = (
         select(Idea.id)
-        .where(document.op("@@")(in_force.op("&&")(query)))
+        .where(document.op("@@")(in_force.op("&&")(words)))
         .order_by(Idea.id.desc())  # UUIDv7: the newest first
         .limit(CANDIDATES)
         .correlate(None)
@@ -102,14 +130,13 @@ def _postgresql(
     return statement.where(Idea.id.in_(candidates)), relevance
 
 
-def _sqlite(
-    statement: Select[*tuple[Any, ...]], words: list[str], mode: Mode, force_id: uuid.UUID | None
-) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
-    joiner = " AND " if mode == "all" else " OR "
-    match = f"{{{SQLITE_WORD_COLUMNS}}}: (" + joiner.join(f'"{word}"*' for word in words) + ")"
+def _sqlite(statement: Select[*tuple[Any, ...]], query: _Query) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
+    joiner = " AND " if query.mode == "all" else " OR "
+    suffix = "*" if query.prefixes else ""
+    match = f"{{{SQLITE_WORD_COLUMNS}}}: (" + joiner.join(f'"{word}"{suffix}' for word in query.words) + ")"
     sql = f"SELECT rowid, {SQLITE_RANK} AS rank FROM ideas_fts WHERE ideas_fts MATCH :fts_query"  # noqa: S608 - constants
-    if force_id is not None:
-        match = f'force_key: "{force_key(force_id)}" AND {match}'
+    if query.force_id is not None:
+        match = f'force_key: "{force_key(query.force_id)}" AND {match}'
         # FTS5 walks the matches newest first (descending rowid) and stops: only these are ranked.
         sql += f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
     found = text(sql).bindparams(fts_query=match).columns(rowid=Integer, rank=Float).subquery("fts")

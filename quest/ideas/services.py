@@ -442,7 +442,7 @@ async def similar_ideas(
     )
     if exclude is not None:
         statement = statement.where(Idea.id != exclude)
-    searched = search.apply(statement, _dialect(session), text, "any", force_id=viewer.force_id)
+    searched = search.within_force(statement, _dialect(session), text, viewer.force_id)
     if searched is None:
         return []
     statement, relevance = searched

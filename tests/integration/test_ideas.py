@@ -354,17 +354,22 @@ def test_nobody_supports_their_own_idea(signed_in: Any, database: Any) -> None:
     assert "You raised this idea" in response.text
 
 
-def test_search_goes_through_the_full_text_index_on_each_engine(settings: Any, database: Any, demo: Any) -> None:
+@pytest.mark.parametrize("kind", ["the list's search", "similar ideas"])
+def test_search_goes_through_the_full_text_index_on_each_engine(
+    settings: Any, database: Any, demo: Any, kind: str
+) -> None:
     from sqlalchemy import text
-
-    from quest.ideas import search
 
     database(lambda maker: raise_idea(maker, STAFF, "Pending incidents piling up"))
 
-    async def plan(session_maker: Any) -> str:
+    async def plan(session_maker: Any) -> tuple[str, Any]:
         async with session_maker() as session:
             dialect = session.get_bind().dialect.name
-            searched = search.apply(select(Idea.id), dialect, "pending incidents", "all")
+            force_id = (await session.execute(select(Idea.force_id))).scalar_one()
+            if kind == "similar ideas":  # the force is looked up in the index, with the words
+                searched = search.within_force(select(Idea.id), dialect, "pending incidents", force_id)
+            else:
+                searched = search.apply(select(Idea.id), dialect, "pending incidents", "all")
             assert searched is not None
             statement, _order = searched
             compiled = statement.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
@@ -373,10 +378,12 @@ def test_search_goes_through_the_full_text_index_on_each_engine(settings: Any, d
                 rows = await session.execute(text(f"EXPLAIN {compiled}"))
             else:
                 rows = await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
-            return "\n".join(str(row) for row in rows)
+            return "\n".join(str(row) for row in rows), force_id
 
-    found = database(plan)
+    found, force_id = database(plan)
     if settings.is_sqlite:
         assert "VIRTUAL TABLE INDEX" in found  # FTS5
     else:
         assert "ix_ideas_search" in found  # the GIN index over to_tsvector
+        if kind == "similar ideas":
+            assert f"'{search.force_key(force_id)}'" in found  # the force, in the index's condition

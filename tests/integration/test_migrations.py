@@ -270,9 +270,7 @@ async def _similar_in(settings: Settings, force_code: str) -> set[str]:
     try:
         async with engine.connect() as connection:
             force_id = (await connection.execute(select(Force.id).where(Force.code == force_code))).scalar_one()
-            searched = search.apply(
-                select(Idea.title), engine.dialect.name, "pending incidents", "any", force_id=force_id
-            )
+            searched = search.within_force(select(Idea.title), engine.dialect.name, "pending incidents", force_id)
             assert searched is not None
             return set((await connection.execute(searched[0])).scalars())
     finally:
