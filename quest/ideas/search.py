@@ -41,6 +41,34 @@ def terms(search: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
+def _postgres_query(words: list[str], mode: Mode) -> ColumnElement[Any]:
+    joiner = " & " if mode == "all" else " | "
+    return func.to_tsquery(literal_column("'english'"), bindparam("tsquery", joiner.join(f"{w}:*" for w in words)))
+
+
+def _fts_query(words: list[str], mode: Mode) -> str:
+    joiner = " AND " if mode == "all" else " OR "
+    return joiner.join(f'"{word}"*' for word in words)
+
+
+def matching(dialect: str, search: str) -> ColumnElement[bool] | None:
+    """A WHERE clause over ideas: those holding every word of ``search`` (the list's search box). None if
+    the search has no words worth looking for.
+
+    A condition, not a join ranked by relevance (:func:`apply`): a list shown newest first then walks its
+    own index and stops at a page, instead of reading and sorting every match. On SQLite the matches'
+    rowids are gathered once (the subquery) and each idea the walk meets is looked up among them."""
+    words = terms(search)
+    if not words:
+        return None
+    if dialect == "postgresql":
+        return literal_column(POSTGRES_DOCUMENT).op("@@")(_postgres_query(words, "all"))
+    found = text("SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query").bindparams(
+        fts_query=_fts_query(words, "all")
+    )
+    return literal_column("ideas.rowid").in_(found.columns(rowid=Integer))
+
+
 def apply(
     statement: Select[*tuple[Any, ...]], dialect: str, search: str, mode: Mode
 ) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
@@ -53,14 +81,12 @@ def apply(
     if not words:
         return None
     if dialect == "postgresql":
-        joiner = " & " if mode == "all" else " | "
         document: ColumnElement[Any] = literal_column(POSTGRES_DOCUMENT)
-        query = func.to_tsquery(literal_column("'english'"), bindparam("tsquery", joiner.join(f"{w}:*" for w in words)))
+        query = _postgres_query(words, mode)
         return statement.where(document.op("@@")(query)), func.ts_rank(document, query).desc()
-    joiner = " AND " if mode == "all" else " OR "
     found = (
         text("SELECT rowid, rank FROM ideas_fts WHERE ideas_fts MATCH :fts_query")
-        .bindparams(fts_query=joiner.join(f'"{word}"*' for word in words))
+        .bindparams(fts_query=_fts_query(words, mode))
         .columns(rowid=Integer, rank=Float)
         .subquery("fts")
     )
