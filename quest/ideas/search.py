@@ -14,11 +14,14 @@ import re
 from typing import Any, Literal
 
 from sqlalchemy import Float, Integer, Select, bindparam, func, literal_column, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 # Must stay identical to the expression indexed by the migration that created ix_ideas_search.
 POSTGRES_DOCUMENT = "to_tsvector('english', title || ' ' || problem || ' ' || proposal || ' ' || process)"
 MAX_TERMS = 12
+# See matching: on SQLite, how many matches are few enough to read by rowid and sort.
+FEW_MATCHES = 1_000
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -51,22 +54,29 @@ def _fts_query(words: list[str], mode: Mode) -> str:
     return joiner.join(f'"{word}"*' for word in words)
 
 
-def matching(dialect: str, search: str) -> ColumnElement[bool] | None:
+async def matching(session: AsyncSession, search: str) -> ColumnElement[bool] | None:
     """A WHERE clause over ideas: those holding every word of ``search`` (the list's search box). None if
     the search has no words worth looking for.
 
-    A condition, not a join ranked by relevance (:func:`apply`): a list shown newest first then walks its
-    own index and stops at a page, instead of reading and sorting every match. On SQLite the matches'
-    rowids are gathered once (the subquery) and each idea the walk meets is looked up among them."""
+    A condition, not a join ranked by relevance (:func:`apply`), so that a list shown newest first can
+    walk its own index and stop at a page instead of reading and sorting every match. PostgreSQL's
+    planner knows from its statistics how many ideas a word matches, and chooses. SQLite's cannot know
+    what the search index holds, so it is told: a search matching no more than :data:`FEW_MATCHES` ideas
+    reads them by rowid and sorts them; one matching more (a word in one idea in twenty, nationally
+    60,000) gathers the matches' rowids once and walks the list's index, looking each idea up among
+    them (the unary ``+`` keeps SQLite from reading the ideas by rowid instead)."""
     words = terms(search)
     if not words:
         return None
-    if dialect == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return literal_column(POSTGRES_DOCUMENT).op("@@")(_postgres_query(words, "all"))
-    found = text("SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query").bindparams(
-        fts_query=_fts_query(words, "all")
-    )
-    return literal_column("ideas.rowid").in_(found.columns(rowid=Integer))
+    fts_query = _fts_query(words, "all")
+    how_many = text(
+        "SELECT count(*) FROM (SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query LIMIT :enough)"
+    ).bindparams(fts_query=fts_query, enough=FEW_MATCHES + 1)
+    few = (await session.execute(how_many)).scalar_one() <= FEW_MATCHES
+    found = text("SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    return literal_column("ideas.rowid" if few else "+ideas.rowid").in_(found.columns(rowid=Integer))
 
 
 def apply(

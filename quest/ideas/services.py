@@ -345,7 +345,7 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _conditions(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
+async def _conditions(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
     """The WHERE clauses, over ideas alone, of the ideas the filters choose among those the viewer sees."""
     conditions: list[ColumnElement[bool]] = [
         Idea.status == IdeaStatus.IMPLEMENTED
@@ -365,7 +365,7 @@ def _conditions(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters
     if filters.submitter_id is not None:
         conditions.append(Idea.submitter_id == filters.submitter_id)
     if filters.search.strip():
-        matching = search.matching(_dialect(session), filters.search)
+        matching = await search.matching(session, filters.search)
         conditions.append(
             Idea.title.icontains(filters.search.strip(), autoescape=True) if matching is None else matching
         )
@@ -410,7 +410,7 @@ async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFi
     """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
     "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
-    conditions = _conditions(session, viewer, filters)
+    conditions = await _conditions(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
     ideas = await _listed(
@@ -429,7 +429,7 @@ async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFi
 async def all_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[IdeaRow]:
     """Every idea matching the filters (for exports), in the chosen order."""
     access.require(viewer, Permission.VIEW_WORK)
-    return await _listed(session, _rows(_conditions(session, viewer, filters), filters))
+    return await _listed(session, _rows(await _conditions(session, viewer, filters), filters))
 
 
 @dataclass(frozen=True, slots=True)

@@ -300,6 +300,27 @@ def test_a_list_longer_than_its_count_limit_says_more_than_and_pages_on_past_it(
     assert (last["counted_all"], last["has_next"], len(last["items"])) == (False, False, 2)
 
 
+@pytest.mark.parametrize("few_matches", [0, 1_000])
+def test_a_search_finds_the_same_ideas_in_the_same_order_however_many_match(
+    signed_in: Any, database: Any, monkeypatch: pytest.MonkeyPatch, few_matches: int
+) -> None:
+    """SQLite reads few matches by rowid and sorts them, and walks the list's index for many (see
+    quest.ideas.search.matching): both answer alike, in every order."""
+    from quest.ideas import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)
+    client = signed_in("manager")
+    for title in ("Custody handover in one form", "Briefing notes by email", "Custody queue at night"):
+        database(lambda maker, title=title: raise_idea(maker, STAFF, title))
+    newest = client.get("/ideas", params={"q": "custody"}).text
+    assert "2 ideas" in newest
+    assert newest.index("LAN-000003") < newest.index("LAN-000001")
+    assert "LAN-000002" not in newest
+    oldest = client.get("/ideas", params={"q": "custody", "sort": "oldest"}).text
+    assert oldest.index("LAN-000001") < oldest.index("LAN-000003")
+    assert "No ideas match" in client.get("/ideas", params={"q": "custody email"}).text
+
+
 def test_exports_are_csv_and_xlsx_with_formulas_defused(signed_in: Any, database: Any) -> None:
     client = signed_in("manager")
     database(lambda maker: raise_idea(maker, STAFF, '=HYPERLINK("http://evil.example","click")'))
