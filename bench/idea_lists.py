@@ -56,7 +56,7 @@ CASES = (
     Case("national, page 400", "national", IdeaFilters(), page=400),
     Case("national, search 'pending incidents'", "national", IdeaFilters(search="pending incidents")),
     Case("national, search 'custody'", "national", IdeaFilters(search="custody")),
-    Case("force HQ, search 'overtime'", "force_hq", IdeaFilters(search="overtime")),
+    Case("force HQ, search 'briefing'", "force_hq", IdeaFilters(search="briefing")),
     Case("staff, practice library", "staff", IdeaFilters(library=True)),
 )
 
