@@ -89,10 +89,16 @@ class IdeaListItem:
 
 @dataclass(frozen=True)
 class IdeaListOut:
+    """A page of ideas. A list of more than 10,000 is not counted to its end: ``counted_all`` is then
+    false, ``total`` is 10,000 and ``pages`` the pages those fill (there are more); ``has_next`` always
+    says whether a page follows this one."""
+
     items: list[IdeaListItem]
     total: int
     page: int
     pages: int
+    counted_all: bool
+    has_next: bool
 
 
 @dataclass

@@ -64,9 +64,16 @@ class Idea(UUIDv7AuditBase, Audited):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
+    # The idea list at each reach (a division, a force, everywhere), with and without a status, newest or
+    # oldest first: each walks one of these in the list's own order and stops at a page, never sorting
+    # every idea in reach (quest.ideas.services.list_ideas). The id settles ideas raised at one instant.
     __table_args__ = (
         Index("ix_ideas_division_id_status_created_at", "division_id", "status", "created_at"),
-        Index("ix_ideas_force_id_status", "force_id", "status"),
+        Index("ix_ideas_division_id_created_at_id", "division_id", "created_at", "id"),
+        Index("ix_ideas_force_id_status_created_at_id", "force_id", "status", "created_at", "id"),
+        Index("ix_ideas_force_id_created_at_id", "force_id", "created_at", "id"),
+        Index("ix_ideas_status_created_at_id", "status", "created_at", "id"),
+        Index("ix_ideas_created_at_id", "created_at", "id"),
         Index("ix_ideas_submitter_id_created_at", "submitter_id", "created_at"),
         Index("ix_ideas_status_changed_at", "status", "status_changed_at"),
         CheckConstraint("supporter_count >= 0", name="supporter_count_not_negative"),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Float, Integer, Select, bindparam, func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from quest.ideas.models import Idea
@@ -38,6 +39,8 @@ MAX_TERMS = 12
 # A search within a force ranks at most this many of its matches, the newest: a title's common words
 # can match most of a large force's ideas, and ranking them all is what made the idea page slow.
 CANDIDATES = 200
+# See matching: on SQLite, how many matches are few enough to read by rowid and sort.
+FEW_MATCHES = 1_000
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -72,54 +75,59 @@ class _Query:
     # A word also matches the words it begins (a search box: "incid" finds "incidents"); otherwise whole
     # words alone, as stemmed ("incident" still finds "incidents"), which the index looks up directly.
     prefixes: bool
-    force_id: uuid.UUID | None = None
 
 
-def apply(
-    statement: Select[*tuple[Any, ...]], dialect: str, search: str, mode: Mode
-) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
-    """``statement`` (over ideas) narrowed to matches, and an expression to order them best first.
+async def matching(session: AsyncSession, search: str) -> ColumnElement[bool] | None:
+    """A WHERE clause over ideas: those holding every word of ``search``, or a word each begins (the list's
+    search box). None if the search has no words worth looking for.
 
-    ``mode="all"`` needs every word (a search box); ``"any"`` needs one. None if the search has no words
-    worth looking for.
-    """
+    A condition, not a join ranked by relevance, so that a list shown newest first can walk its own index
+    and stop at a page instead of reading and sorting every match. PostgreSQL's planner knows from its
+    statistics how many ideas a word matches, and chooses. SQLite's cannot know what the search index
+    holds, so it is told: a search matching no more than :data:`FEW_MATCHES` ideas reads them by rowid and
+    sorts them; one matching more (a word in one idea in twenty, nationally 60,000) gathers the matches'
+    rowids once and walks the list's index, looking each idea up among them (the unary ``+`` keeps SQLite
+    from reading the ideas by rowid instead)."""
     words = terms(search)
-    return _searched(statement, dialect, _Query(words, mode, prefixes=True)) if words else None
+    if not words:
+        return None
+    query = _Query(words, "all", prefixes=True)
+    if session.get_bind().dialect.name == "postgresql":
+        return literal_column(POSTGRES_DOCUMENT).op("@@")(_tsquery(query))
+    fts_query = _fts_match(query)
+    how_many = text(
+        "SELECT count(*) FROM (SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query LIMIT :enough)"
+    ).bindparams(fts_query=fts_query, enough=FEW_MATCHES + 1)
+    few = (await session.execute(how_many)).scalar_one() <= FEW_MATCHES
+    found = text("SELECT rowid FROM ideas_fts WHERE ideas_fts MATCH :fts_query").bindparams(fts_query=fts_query)
+    return literal_column("ideas.rowid" if few else "+ideas.rowid").in_(found.columns(rowid=Integer))
 
 
 def within_force(
     statement: Select[*tuple[Any, ...]], dialect: str, search: str, force_id: uuid.UUID
 ) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]] | None:
-    """Similar ideas: as :func:`apply`, for ideas of the force that share any whole word with ``search``.
-    The index narrows the matches to the force before a row is read, and only the newest
+    """Similar ideas: ``statement`` (over ideas) narrowed to ideas of the force that share any whole word
+    with ``search``, and an expression to order them best first; None if the search has no words worth
+    looking for. The index narrows the matches to the force before a row is read, and only the newest
     :data:`CANDIDATES` of them are ranked. (A prefix would make the index gather every word it begins,
     in every force, before it narrowed them.)"""
     words = terms(search)
-    return _searched(statement, dialect, _Query(words, "any", prefixes=False, force_id=force_id)) if words else None
-
-
-def _searched(
-    statement: Select[*tuple[Any, ...]], dialect: str, query: _Query
-) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
+    if not words:
+        return None
+    query = _Query(words, "any", prefixes=False)
     if dialect == "postgresql":
-        return _postgresql(statement, query)
-    return _sqlite(statement, query)
+        return _postgresql(statement, query, force_id)
+    return _sqlite(statement, query, force_id)
 
 
 def _postgresql(
-    statement: Select[*tuple[Any, ...]], query: _Query
+    statement: Select[*tuple[Any, ...]], query: _Query, force_id: uuid.UUID
 ) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
-    joiner = " & " if query.mode == "all" else " | "
-    suffix = ":*" if query.prefixes else ""
     document: ColumnElement[Any] = literal_column(POSTGRES_DOCUMENT)
-    words = func.to_tsquery(
-        literal_column("'english'"), bindparam("tsquery", joiner.join(f"{word}{suffix}" for word in query.words))
-    )
+    words = _tsquery(query)
     # The force's token is in no query of words, so the rank is the words' alone.
     relevance = func.ts_rank(literal_column(POSTGRES_WORDS), words).desc()
-    if query.force_id is None:
-        return statement.where(document.op("@@")(words)), relevance
-    in_force = func.to_tsquery(literal_column("'simple'"), bindparam("force_key", force_key(query.force_id)))
+    in_force = func.to_tsquery(literal_column("'simple'"), bindparam("force_key", force_key(force_id)))
     candidates = (
         select(Idea.id)
         .where(document.op("@@")(in_force.op("&&")(words)))
@@ -130,14 +138,30 @@ def _postgresql(
     return statement.where(Idea.id.in_(candidates)), relevance
 
 
-def _sqlite(statement: Select[*tuple[Any, ...]], query: _Query) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
-    joiner = " AND " if query.mode == "all" else " OR "
-    suffix = "*" if query.prefixes else ""
-    match = f"{{{SQLITE_WORD_COLUMNS}}}: (" + joiner.join(f'"{word}"{suffix}' for word in query.words) + ")"
-    sql = f"SELECT rowid, {SQLITE_RANK} AS rank FROM ideas_fts WHERE ideas_fts MATCH :fts_query"  # noqa: S608 - constants
-    if query.force_id is not None:
-        match = f'force_key: "{force_key(query.force_id)}" AND {match}'
-        # FTS5 walks the matches newest first (descending rowid) and stops: only these are ranked.
-        sql += f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
+def _sqlite(
+    statement: Select[*tuple[Any, ...]], query: _Query, force_id: uuid.UUID
+) -> tuple[Select[*tuple[Any, ...]], ColumnElement[Any]]:
+    match = f'force_key: "{force_key(force_id)}" AND {_fts_match(query)}'
+    # FTS5 walks the matches newest first (descending rowid) and stops: only these are ranked.
+    sql = (
+        f"SELECT rowid, {SQLITE_RANK} AS rank FROM ideas_fts WHERE ideas_fts MATCH :fts_query"  # noqa: S608 - constants
+        f" ORDER BY rowid DESC LIMIT {CANDIDATES}"
+    )
     found = text(sql).bindparams(fts_query=match).columns(rowid=Integer, rank=Float).subquery("fts")
     return statement.join(found, found.c.rowid == literal_column("ideas.rowid")), found.c.rank.asc()
+
+
+def _tsquery(query: _Query) -> ColumnElement[Any]:
+    """PostgreSQL's query of the words."""
+    joiner = " & " if query.mode == "all" else " | "
+    suffix = ":*" if query.prefixes else ""
+    return func.to_tsquery(
+        literal_column("'english'"), bindparam("tsquery", joiner.join(f"{word}{suffix}" for word in query.words))
+    )
+
+
+def _fts_match(query: _Query) -> str:
+    """FTS5's query of the words, in the columns that hold words (not the force's token)."""
+    joiner = " AND " if query.mode == "all" else " OR "
+    suffix = "*" if query.prefixes else ""
+    return f"{{{SQLITE_WORD_COLUMNS}}}: (" + joiner.join(f'"{word}"{suffix}' for word in query.words) + ")"

@@ -56,11 +56,14 @@ from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force, ForceSettings
 from quest.org.services import contributing_division
 from quest.org.settings import remember_settings
-from quest.paging import Paged
+from quest.paging import Paged, count_up_to
 from quest.records import filled
 from quest.waste.types import WasteType
 
 IDEAS_PER_PAGE = 50
+# A list of more ideas than this says "more than 10,000 ideas" instead of counting every one on every page
+# (a national list holds a million): see quest.paging.
+COUNT_LIMIT = 10_000
 BENEFIT_LENGTH = 2000
 COMMENT_LENGTH = 2000
 SIMILAR_LIMIT = 5
@@ -342,10 +345,45 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _filtered(
-    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters
-) -> tuple[Select[*tuple[Any, ...]], list[Any]]:
-    statement = (
+async def _conditions(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses, over ideas alone, of the ideas the filters choose among those the viewer sees."""
+    conditions: list[ColumnElement[bool]] = [
+        Idea.status == IdeaStatus.IMPLEMENTED
+        if filters.library
+        else access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)
+    ]
+    if filters.division_id is not None:
+        conditions.append(Idea.division_id == filters.division_id)
+    if filters.status is not None:
+        conditions.append(Idea.status == filters.status)
+    if filters.waste_type is not None:
+        conditions.append(
+            exists().where(IdeaWasteType.idea_id == Idea.id, IdeaWasteType.waste_type == filters.waste_type)
+        )
+    if filters.process.strip():
+        conditions.append(func.lower(Idea.process) == filters.process.strip().lower())
+    if filters.submitter_id is not None:
+        conditions.append(Idea.submitter_id == filters.submitter_id)
+    if filters.search.strip():
+        matching = await search.matching(session, filters.search)
+        conditions.append(
+            Idea.title.icontains(filters.search.strip(), autoescape=True) if matching is None else matching
+        )
+    return conditions
+
+
+# Each order ends in a column no two ideas share, so that a page always holds the same ideas.
+_ORDERS: dict[str, tuple[Any, ...]] = {
+    "newest": (Idea.created_at.desc(), Idea.id.desc()),
+    "oldest": (Idea.created_at.asc(), Idea.id.asc()),
+    "most_supported": (Idea.supporter_count.desc(), Idea.created_at.desc(), Idea.id.desc()),
+    "recently_changed": (Idea.status_changed_at.desc(), Idea.id.desc()),
+}
+
+
+def _rows(conditions: list[ColumnElement[bool]], filters: IdeaFilters) -> Select[*tuple[Any, ...]]:
+    """The list's rows, in the filters' order."""
+    return (
         select(
             *LISTED,
             Division.name.label("division_name"),
@@ -357,60 +395,41 @@ def _filtered(
         )
         .join(Division, Division.id == Idea.division_id)
         .join(Force, Force.id == Idea.force_id)
+        .where(*conditions)
+        .order_by(*_ORDERS[filters.sort])
     )
-    if filters.library:
-        statement = statement.where(Idea.status == IdeaStatus.IMPLEMENTED)
-    else:
-        statement = statement.where(
-            access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)
-        )
-    if filters.division_id is not None:
-        statement = statement.where(Idea.division_id == filters.division_id)
-    if filters.status is not None:
-        statement = statement.where(Idea.status == filters.status)
-    if filters.waste_type is not None:
-        statement = statement.where(
-            exists().where(IdeaWasteType.idea_id == Idea.id, IdeaWasteType.waste_type == filters.waste_type)
-        )
-    if filters.process.strip():
-        statement = statement.where(func.lower(Idea.process) == filters.process.strip().lower())
-    if filters.submitter_id is not None:
-        statement = statement.where(Idea.submitter_id == filters.submitter_id)
-    order: list[Any] = {
-        "newest": [Idea.created_at.desc(), Idea.id.desc()],
-        "oldest": [Idea.created_at.asc(), Idea.id.asc()],
-        "most_supported": [Idea.supporter_count.desc(), Idea.created_at.desc()],
-        "recently_changed": [Idea.status_changed_at.desc(), Idea.id.desc()],
-    }[filters.sort]
-    if filters.search.strip():
-        searched = search.apply(statement, _dialect(session), filters.search, "all")
-        if searched is None:
-            statement = statement.where(Idea.title.icontains(filters.search.strip(), autoescape=True))
-        else:
-            statement, _relevance = searched
-    return statement, order
+
+
+async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> list[IdeaRow]:
+    rows = (await session.execute(statement)).all()
+    wastes = await _waste_types_of(session, [row.id for row in rows])
+    return [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
 
 
 async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1) -> IdeaPage:
+    """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
+    "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
-    statement, order = _filtered(session, viewer, filters)
-    total = (await session.execute(select(func.count()).select_from(statement.order_by(None).subquery()))).scalar_one()
+    conditions = await _conditions(session, viewer, filters)
+    total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
-    rows = (
-        await session.execute(statement.order_by(*order).limit(IDEAS_PER_PAGE).offset((page - 1) * IDEAS_PER_PAGE))
-    ).all()
-    wastes = await _waste_types_of(session, [row.id for row in rows])
-    ideas = [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
-    return IdeaPage(ideas=ideas, total=total, page=page)
+    ideas = await _listed(
+        session, _rows(conditions, filters).limit(IDEAS_PER_PAGE + 1).offset((page - 1) * IDEAS_PER_PAGE)
+    )
+    return IdeaPage(
+        ideas=ideas[:IDEAS_PER_PAGE],
+        total=total,
+        page=page,
+        per_page=IDEAS_PER_PAGE,
+        counted_all=counted_all,
+        more_after=len(ideas) > IDEAS_PER_PAGE,
+    )
 
 
 async def all_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[IdeaRow]:
     """Every idea matching the filters (for exports), in the chosen order."""
     access.require(viewer, Permission.VIEW_WORK)
-    statement, order = _filtered(session, viewer, filters)
-    rows = (await session.execute(statement.order_by(*order))).all()
-    wastes = await _waste_types_of(session, [row.id for row in rows])
-    return [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
+    return await _listed(session, _rows(await _conditions(session, viewer, filters), filters))
 
 
 @dataclass(frozen=True, slots=True)

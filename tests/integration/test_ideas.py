@@ -290,6 +290,66 @@ def test_the_list_filters_searches_sorts_and_pages(signed_in: Any, database: Any
     assert fragment.headers["vary"] == "HX-Request"
 
 
+def test_a_list_longer_than_its_count_limit_says_more_than_and_pages_on_past_it(
+    signed_in: Any, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quest.ideas import services
+
+    monkeypatch.setattr(services, "IDEAS_PER_PAGE", 5)
+    monkeypatch.setattr(services, "COUNT_LIMIT", 7)
+    client = signed_in("manager")
+    for number in range(12):
+        database(
+            lambda maker, number=number: raise_idea(
+                maker, STAFF, f"Idea number {number}", process="Briefing" if number < 3 else ""
+            )
+        )
+    first = client.get("/ideas").text
+    assert "More than 7 ideas" in first
+    assert "Page 1 of more than 2" in first
+    assert 'href="/ideas?page=2"' in first
+    second = client.get("/ideas", params={"page": 2}).text
+    assert "Page 2 of more than 2" in second
+    assert 'href="/ideas?page=3"' in second
+    third = client.get("/ideas", params={"page": 3}).text  # past what was counted
+    assert third.count('href="/ideas/LAN-0000') == 2
+    assert ">Page 3<" in third
+    assert 'href="/ideas?page=4"' not in third
+    assert 'href="/ideas?page=2"' in third
+    shown = [re.findall(r"LAN-0000\d\d", client.get("/ideas", params={"page": n}).text) for n in (1, 2, 3)]
+    assert [len(set(page)) for page in shown] == [5, 5, 2]
+    assert sorted({reference for page in shown for reference in page}) == [f"LAN-{n:06d}" for n in range(1, 13)]
+    briefing = client.get("/ideas", params={"process": "briefing"}).text  # within the limit: counted
+    assert "3 ideas" in briefing
+    assert "Page 1" not in briefing
+
+    api = client.get("/api/v1/ideas", params={"page": 2}).json()
+    assert (api["total"], api["counted_all"], api["has_next"], len(api["items"])) == (7, False, True, 5)
+    last = client.get("/api/v1/ideas", params={"page": 3}).json()
+    assert (last["counted_all"], last["has_next"], len(last["items"])) == (False, False, 2)
+
+
+@pytest.mark.parametrize("few_matches", [0, 1_000])
+def test_a_search_finds_the_same_ideas_in_the_same_order_however_many_match(
+    signed_in: Any, database: Any, monkeypatch: pytest.MonkeyPatch, few_matches: int
+) -> None:
+    """SQLite reads few matches by rowid and sorts them, and walks the list's index for many (see
+    quest.ideas.search.matching): both answer alike, in every order."""
+    from quest.ideas import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)
+    client = signed_in("manager")
+    for title in ("Custody handover in one form", "Briefing notes by email", "Custody queue at night"):
+        database(lambda maker, title=title: raise_idea(maker, STAFF, title))
+    newest = client.get("/ideas", params={"q": "custody"}).text
+    assert "2 ideas" in newest
+    assert newest.index("LAN-000003") < newest.index("LAN-000001")
+    assert "LAN-000002" not in newest
+    oldest = client.get("/ideas", params={"q": "custody", "sort": "oldest"}).text
+    assert oldest.index("LAN-000001") < oldest.index("LAN-000003")
+    assert "No ideas match" in client.get("/ideas", params={"q": "custody email"}).text
+
+
 def test_exports_are_csv_and_xlsx_with_formulas_defused(signed_in: Any, database: Any) -> None:
     client = signed_in("manager")
     database(lambda maker: raise_idea(maker, STAFF, '=HYPERLINK("http://evil.example","click")'))
@@ -368,10 +428,12 @@ def test_search_goes_through_the_full_text_index_on_each_engine(
             force_id = (await session.execute(select(Idea.force_id))).scalar_one()
             if kind == "similar ideas":  # the force is looked up in the index, with the words
                 searched = search.within_force(select(Idea.id), dialect, "pending incidents", force_id)
+                assert searched is not None
+                statement, _order = searched
             else:
-                searched = search.apply(select(Idea.id), dialect, "pending incidents", "all")
-            assert searched is not None
-            statement, _order = searched
+                condition = await search.matching(session, "pending incidents")
+                assert condition is not None
+                statement = select(Idea.id).where(condition)
             compiled = statement.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
             if dialect == "postgresql":
                 await session.execute(text("SET enable_seqscan = off"))
