@@ -1,0 +1,57 @@
+"""Every rollup recomputed from the records it counts: for the migration that made the rollups, and for
+data written in bulk beside :mod:`quest.rollups.changes` (the national dataset). It replaces what the
+rollups hold, so run it only where nobody else writes (a migration, a load in one transaction).
+"""
+
+from __future__ import annotations
+
+import decimal
+
+from sqlalchemy import BigInteger, ColumnElement, Executable, cast, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from quest.ideas.models import Idea
+from quest.rollups.models import IdeasByStatus, WasteByProcess
+from quest.waste.models import WasteObservation
+
+
+def _hundredths(column: InstrumentedAttribute[decimal.Decimal]) -> ColumnElement[int]:
+    """A number of two decimal places as a whole number of hundredths (exact on SQLite too)."""
+    return cast(func.round(column * 100), BigInteger)
+
+
+def rebuild_statements() -> list[Executable]:
+    """The statements that empty each rollup and fill it again from the records."""
+    waste = WasteObservation
+    # A division is in one force: grouping by the force too only carries it along.
+    process_key = func.lower(waste.process)
+    return [
+        delete(WasteByProcess),
+        insert(WasteByProcess).from_select(
+            ["division_id", "waste_type", "process_key", "force_id", "process", "observations", "minutes_a_week"],
+            select(
+                waste.division_id,
+                waste.waste_type,
+                process_key,
+                waste.force_id,
+                func.min(waste.process),
+                func.count(),
+                # Each in hundredths, a whole number, so the product is ten-thousandths (MINUTE_PARTS).
+                func.sum(_hundredths(waste.minutes_per_occurrence) * _hundredths(waste.occurrences_per_week)),
+            ).group_by(waste.division_id, waste.waste_type, process_key, waste.force_id),
+        ),
+        delete(IdeasByStatus),
+        insert(IdeasByStatus).from_select(
+            ["division_id", "status", "force_id", "ideas"],
+            select(Idea.division_id, Idea.status, Idea.force_id, func.count()).group_by(
+                Idea.division_id, Idea.status, Idea.force_id
+            ),
+        ),
+    ]
+
+
+async def rebuild(session: AsyncSession) -> None:
+    """Recompute every rollup from the records, in the session's transaction."""
+    for statement in rebuild_statements():
+        await session.execute(statement)
