@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.ideas.models import Idea
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByProcess
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
 Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -30,10 +30,25 @@ async def from_rollups(session: AsyncSession) -> Figures:
             WasteByProcess.minutes_a_week,
         )
     )
+    months = await session.execute(
+        select(
+            WasteByMonth.division_id,
+            WasteByMonth.month,
+            WasteByMonth.waste_type,
+            WasteByMonth.force_id,
+            WasteByMonth.observations,
+            WasteByMonth.minutes_a_week,
+        )
+    )
     ideas = await session.execute(
         select(IdeasByStatus.division_id, IdeasByStatus.status, IdeasByStatus.force_id, IdeasByStatus.ideas)
     )
     return {
+        "waste_by_month": {
+            (division, month, kind): (force, observations, decimal.Decimal(minutes) / MINUTE_PARTS)
+            for division, month, kind, force, observations, minutes in months
+            if observations
+        },
         "waste_by_process": {
             (division, kind, key): (force, shown, observations, decimal.Decimal(minutes) / MINUTE_PARTS)
             for division, kind, key, force, shown, observations, minutes in waste
@@ -58,22 +73,30 @@ async def from_records(session: AsyncSession) -> Figures:
         ).group_by(WasteObservation.division_id, WasteObservation.waste_type, key, WasteObservation.force_id)
     )
     minutes: dict[tuple[Any, ...], decimal.Decimal] = defaultdict(decimal.Decimal)
-    for division, kind, folded, each, per_week in await session.execute(
+    months: dict[tuple[Any, ...], tuple[Any, int, decimal.Decimal]] = {}
+    for division, force, kind, folded, observed_on, each, per_week in await session.execute(
         select(
             WasteObservation.division_id,
+            WasteObservation.force_id,
             WasteObservation.waste_type,
             key,
+            WasteObservation.observed_on,
             WasteObservation.minutes_per_occurrence,
             WasteObservation.occurrences_per_week,
         )
     ):
-        minutes[division, kind, folded] += decimal.Decimal(each) * decimal.Decimal(per_week)
+        lost = decimal.Decimal(each) * decimal.Decimal(per_week)
+        minutes[division, kind, folded] += lost
+        month = (division, observed_on.replace(day=1), kind)
+        _force, observations, total = months.get(month, (force, 0, decimal.Decimal(0)))
+        months[month] = (force, observations + 1, total + lost)
     ideas = await session.execute(
         select(Idea.division_id, Idea.status, Idea.force_id, func.count()).group_by(
             Idea.division_id, Idea.status, Idea.force_id
         )
     )
     return {
+        "waste_by_month": months,
         "waste_by_process": {
             (division, kind, folded): (force, shown, observations, minutes[division, kind, folded])
             for division, kind, folded, force, shown, observations in groups

@@ -2,8 +2,8 @@
 
 The waste page's Paretos summed every observation in reach (500,000 nationally) on each request. They
 read waste_by_process now: a division's waste of each kind in each process, with how many observations
-and their minutes a week; ideas_by_status counts each division's ideas in each status, for the
-dashboards. Both are kept by quest.rollups.changes in the transaction of each change, and filled here
+and their minutes a week. For the dashboards: waste_by_month, the same by kind and month observed, and
+ideas_by_status, each division's ideas counted in each status. Both are kept by quest.rollups.changes in the transaction of each change, and filled here
 from the records by quest.rollups.rebuild, as the national dataset fills them.
 
 The waste list (the newest 200 in a division, a force or everywhere) reads an index in its own order:
@@ -107,6 +107,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_waste_by_process_force_id", "waste_by_process", ["force_id"], unique=False)
     op.create_table(
+        "waste_by_month",
+        *_place(),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column(
+            "waste_type",
+            sa.Enum(*WASTE_TYPES, name="waste_type", native_enum=False, create_constraint=True),
+            nullable=False,
+        ),
+        sa.Column("observations", sa.Integer(), nullable=False),
+        sa.Column("minutes_a_week", sa.BigInteger(), nullable=False),
+        *_place_keys("waste_by_month"),
+        sa.PrimaryKeyConstraint("division_id", "month", "waste_type", name=op.f("pk_waste_by_month")),
+    )
+    op.create_index("ix_waste_by_month_force_id_month", "waste_by_month", ["force_id", "month"], unique=False)
+    op.create_table(
         "ideas_by_status",
         *_place(),
         sa.Column(
@@ -129,5 +144,7 @@ def downgrade() -> None:
     _swap_indexes(LIST_INDEXES_AFTER, LIST_INDEXES_BEFORE)
     op.drop_index("ix_ideas_by_status_force_id", table_name="ideas_by_status")
     op.drop_table("ideas_by_status")
+    op.drop_index("ix_waste_by_month_force_id_month", table_name="waste_by_month")
+    op.drop_table("waste_by_month")
     op.drop_index("ix_waste_by_process_force_id", table_name="waste_by_process")
     op.drop_table("waste_by_process")

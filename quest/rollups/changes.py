@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByProcess
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
 
@@ -48,6 +48,7 @@ def minutes_a_week(minutes_per_occurrence: decimal.Decimal, occurrences_per_week
 
 async def waste_observed(session: AsyncSession, observation: WasteObservation) -> None:
     """A waste observation was logged."""
+    lost = minutes_a_week(observation.minutes_per_occurrence, observation.occurrences_per_week)
     await _add(
         session,
         WasteByProcess,
@@ -58,10 +59,23 @@ async def waste_observed(session: AsyncSession, observation: WasteObservation) -
             "force_id": observation.force_id,
             "process": observation.process,
             "observations": 1,
-            "minutes_a_week": minutes_a_week(observation.minutes_per_occurrence, observation.occurrences_per_week),
+            "minutes_a_week": lost,
         },
         added=("observations", "minutes_a_week"),
         least=("process",),
+    )
+    await _add(
+        session,
+        WasteByMonth,
+        {
+            "division_id": observation.division_id,
+            "month": observation.observed_on.replace(day=1),
+            "waste_type": observation.waste_type,
+            "force_id": observation.force_id,
+            "observations": 1,
+            "minutes_a_week": lost,
+        },
+        added=("observations", "minutes_a_week"),
     )
 
 

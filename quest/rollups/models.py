@@ -8,10 +8,11 @@ floating point, adds whole numbers exactly too.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from advanced_alchemy.base import DefaultBase
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.columns import enum_column
@@ -41,6 +42,22 @@ class WasteByProcess(DefaultBase):
     minutes_a_week: Mapped[int] = mapped_column(BigInteger)  # in MINUTE_PARTS of a minute
 
     __table_args__ = (Index("ix_waste_by_process_force_id", "force_id"),)
+
+
+class WasteByMonth(DefaultBase):
+    """A division's waste of one kind observed in one month (its first day): how many observations, and
+    the minutes a week they lose between them. For the dashboards' waste over a financial year."""
+
+    __tablename__ = "waste_by_month"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    waste_type: Mapped[WasteType] = mapped_column(enum_column(WasteType, "waste_type"), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    observations: Mapped[int] = mapped_column(Integer)
+    minutes_a_week: Mapped[int] = mapped_column(BigInteger)  # in MINUTE_PARTS of a minute
+
+    __table_args__ = (Index("ix_waste_by_month_force_id_month", "force_id", "month"),)
 
 
 class IdeasByStatus(DefaultBase):

@@ -5,14 +5,19 @@ rollups hold, so run it only where nobody else writes (a migration, a load in on
 
 from __future__ import annotations
 
+import datetime
 import decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Executable, cast, delete, func, insert, select
+from sqlalchemy import BigInteger, ColumnElement, Date, Executable, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from quest.ideas.models import Idea
-from quest.rollups.models import IdeasByStatus, WasteByProcess
+from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
 
@@ -21,11 +26,33 @@ def _hundredths(column: InstrumentedAttribute[decimal.Decimal]) -> ColumnElement
     return cast(func.round(column * 100), BigInteger)
 
 
+class first_of_month(FunctionElement[datetime.date]):
+    """The first day of a date's month."""
+
+    type = Date()
+    name = "first_of_month"
+    inherit_cache = True
+
+
+@compiles(first_of_month, "postgresql")
+def _postgresql(element: first_of_month, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(first_of_month, "sqlite")
+def _sqlite(element: first_of_month, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy keeps a date on SQLite as 'YYYY-MM-DD' text, as date() gives it.
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
 def rebuild_statements() -> list[Executable]:
     """The statements that empty each rollup and fill it again from the records."""
     waste = WasteObservation
-    # A division is in one force: grouping by the force too only carries it along.
     process_key = func.lower(waste.process)
+    month = first_of_month(waste.observed_on)
+    # Each in hundredths, a whole number, so the product is ten-thousandths (MINUTE_PARTS).
+    lost = func.sum(_hundredths(waste.minutes_per_occurrence) * _hundredths(waste.occurrences_per_week))
+    # A division is in one force: grouping by the force too only carries it along.
     return [
         delete(WasteByProcess),
         insert(WasteByProcess).from_select(
@@ -37,9 +64,15 @@ def rebuild_statements() -> list[Executable]:
                 waste.force_id,
                 func.min(waste.process),
                 func.count(),
-                # Each in hundredths, a whole number, so the product is ten-thousandths (MINUTE_PARTS).
-                func.sum(_hundredths(waste.minutes_per_occurrence) * _hundredths(waste.occurrences_per_week)),
+                lost,
             ).group_by(waste.division_id, waste.waste_type, process_key, waste.force_id),
+        ),
+        delete(WasteByMonth),
+        insert(WasteByMonth).from_select(
+            ["division_id", "month", "waste_type", "force_id", "observations", "minutes_a_week"],
+            select(waste.division_id, month, waste.waste_type, waste.force_id, func.count(), lost).group_by(
+                waste.division_id, month, waste.waste_type, waste.force_id
+            ),
         ),
         delete(IdeasByStatus),
         insert(IdeasByStatus).from_select(

@@ -33,7 +33,9 @@ async def _agree(session_maker: Any) -> dict[str, int]:
     return {name: len(groups) for name, groups in rolled.items()}
 
 
-async def _log_waste(session_maker: Any, email: str, process: str, kind: str, minutes: str, per_week: str) -> None:
+async def _log_waste(
+    session_maker: Any, email: str, process: str, kind: str, minutes: str, per_week: str, observed_on: str = ""
+) -> None:
     viewer = await current_user_for(session_maker, email)
     data = WasteInput(
         waste_type=kind,
@@ -41,6 +43,7 @@ async def _log_waste(session_maker: Any, email: str, process: str, kind: str, mi
         description="Seen today.",
         minutes_per_occurrence=minutes,
         occurrences_per_week=per_week,
+        observed_on=observed_on,
     )
     async with session_maker() as session:
         await log_waste(session, viewer, data, NOW, TODAY)
@@ -58,16 +61,16 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
     async def scenario() -> None:
         async with open_database(settings) as maker:
             await add_colleague(maker, ELSEWHERE, "LAN", "WEST")
-            assert await _agree(maker) == {"waste_by_process": 0, "ideas_by_status": 0}
+            assert await _agree(maker) == {"waste_by_month": 0, "waste_by_process": 0, "ideas_by_status": 0}
 
             # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
-            # fraction of a minute, another kind, another division.
+            # fraction of a minute, another month, another kind, another division.
             await _log_waste(maker, staff, "Custody handover", "waiting", "12.5", "3")
             await _log_waste(maker, staff, "custody handover", "waiting", "0.01", "0.33")
-            await _log_waste(maker, staff, "CUSTODY HANDOVER", "waiting", "1440", "10080")
-            await _log_waste(maker, staff, "Custody handover", "motion", "7.25", "1.5")
+            await _log_waste(maker, staff, "CUSTODY HANDOVER", "waiting", "1440", "10080", "2026-10-01")
+            await _log_waste(maker, staff, "Custody handover", "motion", "7.25", "1.5", "2026-10-31")
             await _log_waste(maker, ELSEWHERE, "Custody handover", "waiting", "3", "4")
-            assert await _agree(maker) == {"waste_by_process": 3, "ideas_by_status": 0}
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 0}
 
             # Ideas: raised, then through every kind of move, by the manager and by its submitter.
             raised = await raise_idea(maker, staff, "Book custody slots ahead", now=NOW)
@@ -75,7 +78,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             second = (await raise_idea(maker, staff, "Book custody slots in advance", now=NOW)).id
             third = (await raise_idea(maker, staff, "Print less", now=NOW)).id
             fourth = (await raise_idea(maker, staff, "Park it", now=NOW)).id
-            assert await _agree(maker) == {"waste_by_process": 3, "ideas_by_status": 1}
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 1}
             for to in ("under_review", "approved", "in_progress"):
                 await _move(maker, manager, first, MoveRequest(to))
                 await _agree(maker)
@@ -90,12 +93,12 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             await _move(maker, manager, fourth, MoveRequest("parked", reason="Next year."))
             await _move(maker, manager, fourth, MoveRequest("under_review"))
             await _move(maker, manager, fourth, MoveRequest("declined", reason="No budget."))
-            assert await _agree(maker) == {"waste_by_process": 3, "ideas_by_status": 4}
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 4}
 
             # Adopted elsewhere: a new idea in the adopting division.
             async with maker() as session:
                 await adopt(session, await current_user_for(maker, ELSEWHERE), first, NOW)
-            assert await _agree(maker) == {"waste_by_process": 3, "ideas_by_status": 5}
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 5}
 
     run(scenario())
 
@@ -106,6 +109,7 @@ def test_the_demo_history_counts_as_it_is_made_and_a_rebuild_changes_nothing(
     async def check() -> None:
         async with open_database(settings) as maker:
             counted = await _agree(maker)
+            assert counted["waste_by_month"] > 0
             assert counted["waste_by_process"] > 0
             assert counted["ideas_by_status"] > 0
             before, _ = await compared(maker)
