@@ -6,17 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import decimal
+from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from quest.accounts import access
+from quest.accounts.access import Permission
 from quest.config import Settings
 from quest.db import open_database, writing
 from quest.ideas.decisions import adopt, move_idea
 from quest.ideas.models import Idea
 from quest.ideas.workflow import MoveRequest
 from quest.rollups.rebuild import rebuild
-from quest.waste.services import WasteInput, log_waste
+from quest.waste.models import WasteObservation
+from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
+from quest.waste.services import WasteInput, hours_lost, log_waste
+from quest.waste.types import WasteType
 from tests.conftest import run
 from tests.helpers import DEMO_EMAILS, add_colleague, current_user_for, raise_idea
 from tests.rollup_sums import compared
@@ -103,11 +110,51 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
     run(scenario())
 
 
+async def _paretos_from_records(session_maker: Any, viewer: Any) -> dict[str, list[ParetoBar]]:
+    """The waste page's two Paretos over the viewer's reach, as they were computed before the rollups:
+    from every observation (the sums here exact, in Python)."""
+    in_reach = access.scope(
+        viewer,
+        Permission.VIEW_WORK,
+        force_column=WasteObservation.force_id,
+        division_column=WasteObservation.division_id,
+    )
+    key = func.lower(WasteObservation.process)
+    by_type: dict[str, decimal.Decimal] = defaultdict(decimal.Decimal)
+    by_key: dict[str, decimal.Decimal] = defaultdict(decimal.Decimal)
+    async with session_maker() as session:
+        shown = dict(
+            (await session.execute(select(key, func.min(WasteObservation.process)).where(in_reach).group_by(key))).all()
+        )
+        for kind, folded, minutes, per_week in await session.execute(
+            select(
+                WasteObservation.waste_type,
+                key,
+                WasteObservation.minutes_per_occurrence,
+                WasteObservation.occurrences_per_week,
+            ).where(in_reach)
+        ):
+            by_type[WasteType(kind).label] += minutes * per_week
+            by_key[shown[folded]] += minutes * per_week
+    return {
+        "waste_type": pareto({label: hours_a_year_of(weekly) for label, weekly in by_type.items()}),
+        "process": pareto({label: hours_a_year_of(weekly) for label, weekly in by_key.items()}),
+    }
+
+
 def test_the_demo_history_counts_as_it_is_made_and_a_rebuild_changes_nothing(
     settings: Settings, demo_history: Any
 ) -> None:
     async def check() -> None:
         async with open_database(settings) as maker:
+            # The waste page's Paretos, read from the rollup, are what every observation adds up to, at
+            # each scope.
+            for role in ("national", "force_hq", "manager"):
+                viewer = await current_user_for(maker, DEMO_EMAILS[role])
+                expected = await _paretos_from_records(maker, viewer)
+                async with maker() as session:
+                    for by in ("waste_type", "process"):
+                        assert await hours_lost(session, viewer, by) == expected[by], (role, by)
             counted = await _agree(maker)
             assert counted["waste_by_month"] > 0
             assert counted["waste_by_process"] > 0
