@@ -17,6 +17,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from quest.ideas.models import Idea
+from quest.org.models import Division
 from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
@@ -52,7 +53,14 @@ def rebuild_statements() -> list[Executable]:
     month = first_of_month(waste.observed_on)
     # Each in hundredths, a whole number, so the product is ten-thousandths (MINUTE_PARTS).
     lost = func.sum(_hundredths(waste.minutes_per_occurrence) * _hundredths(waste.occurrences_per_week))
-    # A division is in one force: grouping by the force too only carries it along.
+    # Counted from the ideas' index on division and status alone (a million ideas: reading their rows
+    # for the force as well takes ten times as long), the force then found from the division.
+    ideas = (
+        select(Idea.division_id, Idea.status, func.count().label("ideas"))
+        .group_by(Idea.division_id, Idea.status)
+        .subquery("ideas")
+    )
+    # A division is in one force: grouping the waste by the force too only carries it along.
     return [
         delete(WasteByProcess),
         insert(WasteByProcess).from_select(
@@ -77,8 +85,8 @@ def rebuild_statements() -> list[Executable]:
         delete(IdeasByStatus),
         insert(IdeasByStatus).from_select(
             ["division_id", "status", "force_id", "ideas"],
-            select(Idea.division_id, Idea.status, Idea.force_id, func.count()).group_by(
-                Idea.division_id, Idea.status, Idea.force_id
+            select(ideas.c.division_id, ideas.c.status, Division.force_id, ideas.c.ideas).join(
+                Division, Division.id == ideas.c.division_id
             ),
         ),
     ]
