@@ -81,6 +81,22 @@ def _place_keys(table: str) -> list[sa.ForeignKeyConstraint]:
     ]
 
 
+def _waste_type() -> sa.Column[object]:
+    return sa.Column(
+        "waste_type",
+        sa.Enum(*WASTE_TYPES, name="waste_type", native_enum=False, create_constraint=True),
+        nullable=False,
+    )
+
+
+def _waste_totals() -> list[sa.Column[object]]:
+    """How many observations, and the minutes a week they lose (in ten-thousandths of a minute)."""
+    return [
+        sa.Column("observations", sa.Integer(), nullable=False),
+        sa.Column("minutes_a_week", sa.BigInteger(), nullable=False),
+    ]
+
+
 def _swap_indexes(drop: tuple[tuple[str, list[str]], ...], create: tuple[tuple[str, list[str]], ...]) -> None:
     with op.batch_alter_table("waste_observations", schema=None) as batch_op:
         for name, _columns in drop:
@@ -93,15 +109,10 @@ def upgrade() -> None:
     op.create_table(
         "waste_by_process",
         *_place(),
-        sa.Column(
-            "waste_type",
-            sa.Enum(*WASTE_TYPES, name="waste_type", native_enum=False, create_constraint=True),
-            nullable=False,
-        ),
+        _waste_type(),
         sa.Column("process_key", sa.String(length=80), nullable=False),
         sa.Column("process", sa.String(length=80), nullable=False),
-        sa.Column("observations", sa.Integer(), nullable=False),
-        sa.Column("minutes_a_week", sa.BigInteger(), nullable=False),
+        *_waste_totals(),
         *_place_keys("waste_by_process"),
         sa.PrimaryKeyConstraint("division_id", "waste_type", "process_key", name=op.f("pk_waste_by_process")),
     )
@@ -110,13 +121,8 @@ def upgrade() -> None:
         "waste_by_month",
         *_place(),
         sa.Column("month", sa.Date(), nullable=False),
-        sa.Column(
-            "waste_type",
-            sa.Enum(*WASTE_TYPES, name="waste_type", native_enum=False, create_constraint=True),
-            nullable=False,
-        ),
-        sa.Column("observations", sa.Integer(), nullable=False),
-        sa.Column("minutes_a_week", sa.BigInteger(), nullable=False),
+        _waste_type(),
+        *_waste_totals(),
         *_place_keys("waste_by_month"),
         sa.PrimaryKeyConstraint("division_id", "month", "waste_type", name=op.f("pk_waste_by_month")),
     )
