@@ -65,6 +65,8 @@ def daily_pages(targets: Targets) -> list[Page]:
         Page("measure page, manager", "manager", f"/metrics/{targets.metric_id}"),
         Page("backlog entry, staff", "staff", "/backlogs"),
         Page("/waste, national", "national", "/waste"),
+        Page("/waste, force HQ", "force_hq", "/waste"),
+        Page("/waste, manager", "manager", "/waste"),
         Page("SPC API, manager", "manager", f"/api/v1/metrics/{targets.metric_id}/spc"),
         Page("impact API, manager", "manager", f"/api/v1/ideas/{targets.impact_idea_id}/impact"),
     ]

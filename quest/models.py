@@ -8,6 +8,7 @@ from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, Idea
 from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
+from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.savings.models import RateCardEntry, SavingsClaim
 from quest.waste.models import WasteObservation
 
@@ -27,6 +28,7 @@ __all__ = [
     "IdeaFollower",
     "IdeaSupport",
     "IdeaWasteType",
+    "IdeasByStatus",
     "Metric",
     "Notification",
     "OutboxEmail",
@@ -37,6 +39,8 @@ __all__ = [
     "SimilarForce",
     "User",
     "UserSession",
+    "WasteByMonth",
+    "WasteByProcess",
     "WasteObservation",
     "metadata",
 ]

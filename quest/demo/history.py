@@ -28,7 +28,7 @@ from quest.org.models import Division, Force
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
-from quest.waste.services import CheckedWaste, new_observation
+from quest.waste.services import CheckedWaste, add_observation
 from quest.waste.types import WasteType
 
 HISTORY_DAYS = 730
@@ -359,7 +359,7 @@ async def _waste(
             decimal.Decimal(story.per_week),
             observed,
         )
-        session.add(
-            new_observation(checked, force_id=division.force_id, division_id=division.id, reporter_id=reporter.id)
+        await add_observation(
+            session, checked, force_id=division.force_id, division_id=division.id, reporter_id=reporter.id
         )
         tally.waste += 1

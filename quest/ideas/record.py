@@ -24,6 +24,7 @@ from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaSupport, IdeaW
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.org.models import Force
+from quest.rollups import changes
 from quest.waste.types import WasteType
 
 IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
@@ -199,6 +200,7 @@ async def raise_idea(
         body=f"Adopted from {adopted_from.reference}" if adopted_from else "",
         details={"adopted_from": adopted_from.reference} if adopted_from else None,
     )
+    await changes.idea_raised(session, idea)
     return idea, event
 
 
@@ -236,6 +238,7 @@ async def record_move(
     await change_idea(session, idea, None, record.values)
     if original is not None:
         await _move_supporters(session, idea, original, now)
+    await changes.idea_moved(session, idea, current)
     return await add_event(
         session,
         idea,

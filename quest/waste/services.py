@@ -21,6 +21,8 @@ from quest.audit.refusals import not_found
 from quest.errors import NotFound, ValidationFailed
 from quest.org.models import Division
 from quest.org.services import contributing_division
+from quest.rollups import changes
+from quest.rollups.models import MINUTE_PARTS, WasteByProcess
 from quest.waste.models import WasteObservation
 from quest.waste.rules import ParetoBar, hours_a_year_of, hours_per_year, pareto
 from quest.waste.types import WasteType
@@ -63,11 +65,18 @@ def _amount(
     return fields.decimal_number(raw, name, label, more_than=decimal.Decimal(0), most=most, places=2, errors=errors)
 
 
-def new_observation(
-    checked: CheckedWaste, *, force_id: uuid.UUID, division_id: uuid.UUID, reporter_id: uuid.UUID
+async def add_observation(
+    session: AsyncSession, checked: CheckedWaste, *, force_id: uuid.UUID, division_id: uuid.UUID, reporter_id: uuid.UUID
 ) -> WasteObservation:
-    """The observation a checked report makes, by whom and where (a person's, or the demo's)."""
-    return WasteObservation(force_id=force_id, division_id=division_id, reporter_id=reporter_id, **asdict(checked))
+    """The observation a checked report makes, by whom and where (a person's, or the demo's), added to the
+    session and counted in the rollups. The one path by which waste is logged. Flushes."""
+    observation = WasteObservation(
+        force_id=force_id, division_id=division_id, reporter_id=reporter_id, **asdict(checked)
+    )
+    session.add(observation)
+    await session.flush()
+    await changes.waste_observed(session, observation)
+    return observation
 
 
 def check_waste(data: WasteInput, today: datetime.date) -> tuple[CheckedWaste | None, dict[str, str]]:
@@ -111,8 +120,9 @@ async def log_waste(
         raise ValidationFailed(errors)
     force_id, division_id = place
     act_as(session, viewer.actor)
-    observation = new_observation(checked, force_id=force_id, division_id=division_id, reporter_id=viewer.id)
-    session.add(observation)
+    observation = await add_observation(
+        session, checked, force_id=force_id, division_id=division_id, reporter_id=viewer.id
+    )
     await session.commit()
     return observation.id
 
@@ -184,22 +194,31 @@ async def get_waste(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.U
 async def hours_lost(
     session: AsyncSession, viewer: CurrentUser, by: Literal["waste_type", "process"]
 ) -> list[ParetoBar]:
-    """Hours lost a year, summed by waste type or by process, over the waste in the viewer's reach."""
+    """Hours lost a year, summed by waste type or by process, over the waste in the viewer's reach: from
+    the rollup of waste by division, kind and process (a few thousand rows nationally, not every
+    observation)."""
     access.require(viewer, Permission.VIEW_WORK)
-    group = WasteObservation.waste_type if by == "waste_type" else func.lower(WasteObservation.process)
+    group = WasteByProcess.waste_type if by == "waste_type" else WasteByProcess.process_key
     rows = await session.execute(
         select(
             group.label("key"),
-            func.min(WasteObservation.process).label("shown"),
-            func.sum(WasteObservation.minutes_per_occurrence * WasteObservation.occurrences_per_week).label("weekly"),
+            func.min(WasteByProcess.process).label("shown"),
+            func.sum(WasteByProcess.minutes_a_week).label("weekly"),
         )
-        .where(_in_reach(viewer))
+        .where(
+            access.scope(
+                viewer,
+                Permission.VIEW_WORK,
+                force_column=WasteByProcess.force_id,
+                division_column=WasteByProcess.division_id,
+            )
+        )
         .group_by(group)
     )
     totals: dict[str, decimal.Decimal] = {}
     for key, shown, weekly in rows:
         label = WasteType(key).label if by == "waste_type" else shown
-        totals[label] = hours_a_year_of(decimal.Decimal(weekly))
+        totals[label] = hours_a_year_of(decimal.Decimal(weekly) / MINUTE_PARTS)
     return pareto(totals)
 
 

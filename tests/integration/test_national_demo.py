@@ -23,7 +23,7 @@ from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.cli import main
 from quest.config import Settings
-from quest.db import create_engine
+from quest.db import create_engine, open_database
 from quest.demo.catalogue import DEMO_USERS
 from quest.demo.national.plan import Plan
 from quest.demo.national.rows import COLUMNS
@@ -37,6 +37,7 @@ from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus
 from tests.conftest import POSTGRES_URL, run
 from tests.helpers import sign_in_as
+from tests.rollup_sums import Figures, compared
 
 FRACTION = 1 / 500
 PLAN = Plan(fraction=FRACTION, today=datetime.date(2026, 11, 29))
@@ -58,6 +59,11 @@ async def _rows(settings: Settings, statement: Any) -> Sequence[Any]:
             return (await connection.execute(statement)).all()
     finally:
         await engine.dispose()
+
+
+async def _rollups_and_records(settings: Settings) -> tuple[Figures, Figures]:
+    async with open_database(settings) as session_maker:
+        return await compared(session_maker)
 
 
 def _query(settings: Settings, statement: Any) -> Sequence[Any]:
@@ -84,6 +90,10 @@ def test_the_national_dataset_keeps_every_invariant_and_every_page_answers(setti
     run(_generate(settings))
     orphans = _orphans(settings)
     assert not any(orphans.values()), {key: count for key, count in orphans.items() if count}
+    # Written in bulk, counted once at the end: the rollups hold what the records add up to.
+    rolled, recorded = run(_rollups_and_records(settings))
+    assert rolled == recorded
+    assert all(rolled.values())
 
     ideas = {
         row.id: row

@@ -30,6 +30,7 @@ from quest.demo.national.plan import Plan
 from quest.demo.seed import DEMO_ACTOR, SeedReport, _upsert_divisions, _upsert_force, _upsert_users
 from quest.org.models import Division, Force
 from quest.org.services import refresh_similar_forces
+from quest.rollups.rebuild import rebuild
 
 # Processes making rows while this one writes them: with two cores, two makers keep both busy, since
 # writing waits on the database for much of its time.
@@ -68,6 +69,9 @@ async def seed_national(
                     await writer.set_aside_indexes()
                     await _history(session, writer, seed, plan, say, started)
                     await writer.restore_indexes(say)
+                    # Written in bulk, beside the rollups' writers: count it all once, at the end.
+                    await rebuild(session)
+                    say(f"rollups rebuilt ({time.perf_counter() - started:.1f} s)")
                 # The session joined the connection's transaction (begun by the check above): commit that.
                 await connection.commit()
     seconds = time.perf_counter() - started

@@ -1,0 +1,99 @@
+"""One writer for each kind of change a rollup counts, called in the changing transaction from the one
+path that change goes through. Each adds to its rollup's row with an upsert
+(``INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n``), so two transactions adding to one row at
+once both count, on either engine. Call them last in the change: on PostgreSQL the row stays locked
+until the transaction ends.
+"""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any, cast
+
+from advanced_alchemy.base import DefaultBase
+from sqlalchemy import ColumnElement, Table, case, func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.ideas.models import Idea
+from quest.ideas.status import IdeaStatus
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.waste.models import WasteObservation
+
+
+async def _add(
+    session: AsyncSession,
+    rollup: type[DefaultBase],
+    row: dict[str, Any],
+    added: tuple[str, ...],
+    least: tuple[str, ...] = (),
+) -> None:
+    """Insert ``row`` into the ``rollup``, or, where its key is already there, add its ``added`` columns
+    to that row's and keep the lesser of each of its ``least`` columns."""
+    table = cast(Table, rollup.__table__)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(row)
+    existing = statement.excluded
+    kept: dict[str, ColumnElement[Any]] = {
+        **{name: table.c[name] + existing[name] for name in added},
+        **{name: case((existing[name] < table.c[name], existing[name]), else_=table.c[name]) for name in least},
+    }
+    await session.execute(statement.on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=kept))
+
+
+def minutes_a_week(minutes_per_occurrence: decimal.Decimal, occurrences_per_week: decimal.Decimal) -> int:
+    """A waste's minutes lost a week, in :data:`MINUTE_PARTS` of a minute (exact: each has two places)."""
+    return int(minutes_per_occurrence * occurrences_per_week * MINUTE_PARTS)
+
+
+async def waste_observed(session: AsyncSession, observation: WasteObservation) -> None:
+    """A waste observation was logged."""
+    lost = minutes_a_week(observation.minutes_per_occurrence, observation.occurrences_per_week)
+    await _add(
+        session,
+        WasteByProcess,
+        {
+            "division_id": observation.division_id,
+            "waste_type": observation.waste_type,
+            "process_key": func.lower(observation.process),
+            "force_id": observation.force_id,
+            "process": observation.process,
+            "observations": 1,
+            "minutes_a_week": lost,
+        },
+        added=("observations", "minutes_a_week"),
+        least=("process",),
+    )
+    await _add(
+        session,
+        WasteByMonth,
+        {
+            "division_id": observation.division_id,
+            "month": observation.observed_on.replace(day=1),
+            "waste_type": observation.waste_type,
+            "force_id": observation.force_id,
+            "observations": 1,
+            "minutes_a_week": lost,
+        },
+        added=("observations", "minutes_a_week"),
+    )
+
+
+async def _count_idea(session: AsyncSession, idea: Idea, status: IdeaStatus, step: int) -> None:
+    await _add(
+        session,
+        IdeasByStatus,
+        {"division_id": idea.division_id, "status": status, "force_id": idea.force_id, "ideas": step},
+        added=("ideas",),
+    )
+
+
+async def idea_raised(session: AsyncSession, idea: Idea) -> None:
+    """An idea was raised (it is submitted)."""
+    await _count_idea(session, idea, IdeaStatus.SUBMITTED, 1)
+
+
+async def idea_moved(session: AsyncSession, idea: Idea, from_status: IdeaStatus) -> None:
+    """An idea moved from ``from_status`` to the status it has now."""
+    await _count_idea(session, idea, from_status, -1)
+    await _count_idea(session, idea, idea.status, 1)

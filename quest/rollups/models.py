@@ -1,0 +1,73 @@
+"""The rollup tables: each row the running total of one group of records, kept by
+:mod:`quest.rollups.changes` and recomputed from the records by :mod:`quest.rollups.rebuild`.
+
+Minutes a week are held in ten-thousandths of a minute, a whole number: a waste's minutes and
+occurrences each have two decimal places, so their product is exact, and SQLite, which keeps decimals as
+floating point, adds whole numbers exactly too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from advanced_alchemy.base import DefaultBase
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quest.columns import enum_column
+from quest.ideas.status import IdeaStatus
+from quest.waste.types import WasteType
+
+# Minutes a week are held in these parts of a minute (see the module's docstring).
+MINUTE_PARTS = 10_000
+# As long as a waste observation's process.
+PROCESS_LENGTH = 80
+
+
+class WasteByProcess(DefaultBase):
+    """A division's waste of one kind in one process (its case folded, as the waste page groups it): how
+    many observations, and the minutes a week they lose between them."""
+
+    __tablename__ = "waste_by_process"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    waste_type: Mapped[WasteType] = mapped_column(enum_column(WasteType, "waste_type"), primary_key=True)
+    # lower(process), by the database's own lower(), as the raw query grouped.
+    process_key: Mapped[str] = mapped_column(String(PROCESS_LENGTH), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    # The process as shown: the least of the spellings folded into the key, as min() gives.
+    process: Mapped[str] = mapped_column(String(PROCESS_LENGTH))
+    observations: Mapped[int] = mapped_column(Integer)
+    minutes_a_week: Mapped[int] = mapped_column(BigInteger)  # in MINUTE_PARTS of a minute
+
+    __table_args__ = (Index("ix_waste_by_process_force_id", "force_id"),)
+
+
+class WasteByMonth(DefaultBase):
+    """A division's waste of one kind observed in one month (its first day): how many observations, and
+    the minutes a week they lose between them. For the dashboards' waste over a financial year."""
+
+    __tablename__ = "waste_by_month"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    waste_type: Mapped[WasteType] = mapped_column(enum_column(WasteType, "waste_type"), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    observations: Mapped[int] = mapped_column(Integer)
+    minutes_a_week: Mapped[int] = mapped_column(BigInteger)  # in MINUTE_PARTS of a minute
+
+    __table_args__ = (Index("ix_waste_by_month_force_id_month", "force_id", "month"),)
+
+
+class IdeasByStatus(DefaultBase):
+    """How many of a division's ideas are in each status."""
+
+    __tablename__ = "ideas_by_status"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[IdeaStatus] = mapped_column(enum_column(IdeaStatus, "idea_status"), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    ideas: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_ideas_by_status_force_id", "force_id"),)

@@ -1,0 +1,218 @@
+"""The rollups (quest.rollups) hold exactly what the records add up to: after each kind of change that
+moves a figure (an idea raised or adopted, every kind of move, a waste observation logged), after the
+demo's history, after concurrent writers, and after a rebuild, on both engines."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import decimal
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.config import Settings
+from quest.db import open_database, writing
+from quest.ideas.decisions import adopt, move_idea
+from quest.ideas.models import Idea
+from quest.ideas.workflow import MoveRequest
+from quest.rollups.rebuild import rebuild
+from quest.waste.models import WasteObservation
+from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
+from quest.waste.services import WasteInput, hours_lost, log_waste
+from quest.waste.types import WasteType
+from tests.conftest import run
+from tests.helpers import DEMO_EMAILS, add_colleague, current_user_for, raise_idea
+from tests.rollup_sums import compared
+
+NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+TODAY = NOW.date()
+ELSEWHERE = "west.staff@lancashire.example"
+
+
+async def _agree(session_maker: Any) -> dict[str, int]:
+    """The rollups equal the records' figures; how many groups each holds (so a test can see it counted)."""
+    rolled, recorded = await compared(session_maker)
+    assert rolled == recorded
+    return {name: len(groups) for name, groups in rolled.items()}
+
+
+async def _log_waste(
+    session_maker: Any, email: str, process: str, kind: str, minutes: str, per_week: str, observed_on: str = ""
+) -> None:
+    viewer = await current_user_for(session_maker, email)
+    data = WasteInput(
+        waste_type=kind,
+        process=process,
+        description="Seen today.",
+        minutes_per_occurrence=minutes,
+        occurrences_per_week=per_week,
+        observed_on=observed_on,
+    )
+    async with session_maker() as session:
+        await log_waste(session, viewer, data, NOW, TODAY)
+
+
+async def _move(session_maker: Any, email: str, idea_id: Any, request: MoveRequest) -> None:
+    viewer = await current_user_for(session_maker, email)
+    async with session_maker() as session:
+        await move_idea(session, viewer, idea_id, request, seen_version=None, now=NOW, today=TODAY)
+
+
+def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: Settings, demo: Any) -> None:
+    staff, manager = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
+
+    async def scenario() -> None:
+        async with open_database(settings) as maker:
+            await add_colleague(maker, ELSEWHERE, "LAN", "WEST")
+            assert await _agree(maker) == {"waste_by_month": 0, "waste_by_process": 0, "ideas_by_status": 0}
+
+            # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
+            # fraction of a minute, another month, another kind, another division.
+            await _log_waste(maker, staff, "Custody handover", "waiting", "12.5", "3")
+            await _log_waste(maker, staff, "custody handover", "waiting", "0.01", "0.33")
+            await _log_waste(maker, staff, "CUSTODY HANDOVER", "waiting", "1440", "10080", "2026-10-01")
+            await _log_waste(maker, staff, "Custody handover", "motion", "7.25", "1.5", "2026-10-31")
+            await _log_waste(maker, ELSEWHERE, "Custody handover", "waiting", "3", "4")
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 0}
+
+            # Ideas: raised, then through every kind of move, by the manager and by its submitter.
+            raised = await raise_idea(maker, staff, "Book custody slots ahead", now=NOW)
+            first = raised.id
+            second = (await raise_idea(maker, staff, "Book custody slots in advance", now=NOW)).id
+            third = (await raise_idea(maker, staff, "Print less", now=NOW)).id
+            fourth = (await raise_idea(maker, staff, "Park it", now=NOW)).id
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 1}
+            for to in ("under_review", "approved", "in_progress"):
+                await _move(maker, manager, first, MoveRequest(to))
+                await _agree(maker)
+            await _move(
+                maker,
+                manager,
+                first,
+                MoveRequest("implemented", change_date="2026-11-01", learned="Ring ahead."),
+            )
+            await _move(maker, manager, second, MoveRequest("duplicate", duplicate_of=raised.reference))
+            await _move(maker, staff, third, MoveRequest("withdrawn", reason="Already done."))
+            await _move(maker, manager, fourth, MoveRequest("parked", reason="Next year."))
+            await _move(maker, manager, fourth, MoveRequest("under_review"))
+            await _move(maker, manager, fourth, MoveRequest("declined", reason="No budget."))
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 4}
+
+            # Adopted elsewhere: a new idea in the adopting division.
+            async with maker() as session:
+                await adopt(session, await current_user_for(maker, ELSEWHERE), first, NOW)
+            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 5}
+
+    run(scenario())
+
+
+async def _paretos_from_records(session_maker: Any, viewer: Any) -> dict[str, list[ParetoBar]]:
+    """The waste page's two Paretos over the viewer's reach, as they were computed before the rollups:
+    from every observation (the sums here exact, in Python)."""
+    in_reach = access.scope(
+        viewer,
+        Permission.VIEW_WORK,
+        force_column=WasteObservation.force_id,
+        division_column=WasteObservation.division_id,
+    )
+    key = func.lower(WasteObservation.process)
+    by_type: dict[str, decimal.Decimal] = defaultdict(decimal.Decimal)
+    by_key: dict[str, decimal.Decimal] = defaultdict(decimal.Decimal)
+    async with session_maker() as session:
+        shown = dict(
+            (await session.execute(select(key, func.min(WasteObservation.process)).where(in_reach).group_by(key))).all()
+        )
+        for kind, folded, minutes, per_week in await session.execute(
+            select(
+                WasteObservation.waste_type,
+                key,
+                WasteObservation.minutes_per_occurrence,
+                WasteObservation.occurrences_per_week,
+            ).where(in_reach)
+        ):
+            by_type[WasteType(kind).label] += minutes * per_week
+            by_key[shown[folded]] += minutes * per_week
+    return {
+        "waste_type": pareto({label: hours_a_year_of(weekly) for label, weekly in by_type.items()}),
+        "process": pareto({label: hours_a_year_of(weekly) for label, weekly in by_key.items()}),
+    }
+
+
+def test_the_demo_history_counts_as_it_is_made_and_a_rebuild_changes_nothing(
+    settings: Settings, demo_history: Any
+) -> None:
+    async def check() -> None:
+        async with open_database(settings) as maker:
+            # The waste page's Paretos, read from the rollup, are what every observation adds up to, at
+            # each scope.
+            for role in ("national", "force_hq", "manager"):
+                viewer = await current_user_for(maker, DEMO_EMAILS[role])
+                expected = await _paretos_from_records(maker, viewer)
+                async with maker() as session:
+                    for by in ("waste_type", "process"):
+                        assert await hours_lost(session, viewer, by) == expected[by], (role, by)
+            counted = await _agree(maker)
+            assert counted["waste_by_month"] > 0
+            assert counted["waste_by_process"] > 0
+            assert counted["ideas_by_status"] > 0
+            before, _ = await compared(maker)
+            with writing():
+                async with maker() as session:
+                    await rebuild(session)
+                    await session.commit()
+            after, _ = await compared(maker)
+            assert after == before
+
+    run(check())
+
+
+def test_a_rebuild_counts_what_was_written_around_the_writers(settings: Settings, demo: Any) -> None:
+    """Records written in bulk (as the national dataset is) are counted by a rebuild."""
+
+    async def check() -> None:
+        async with open_database(settings) as maker:
+            idea_id = (await raise_idea(maker, DEMO_EMAILS["staff"], "Written around the writers", now=NOW)).id
+            await _log_waste(maker, DEMO_EMAILS["staff"], "Briefing", "overproduction", "15", "5")
+            with writing():
+                async with maker() as session:
+                    await session.execute(update(Idea).where(Idea.id == idea_id).values(status="parked"))
+                    await session.commit()
+            rolled, recorded = await compared(maker)
+            assert rolled != recorded
+            with writing():
+                async with maker() as session:
+                    await rebuild(session)
+                    await session.commit()
+            await _agree(maker)
+
+    run(check())
+
+
+def test_concurrent_writers_to_one_row_all_count(settings: Settings, demo: Any) -> None:
+    """Writers adding to the same rollup rows at once (each in its own transaction) lose nothing."""
+    writers = 8
+
+    async def check() -> None:
+        async with open_database(settings) as maker:
+            staff = DEMO_EMAILS["staff"]
+            # The force's first idea makes its reference counter; the rest only add to it.
+            await raise_idea(maker, staff, "The first idea", now=NOW)
+
+            async def one(number: int) -> None:
+                with writing():
+                    if number % 2:
+                        await _log_waste(maker, staff, "Custody handover", "waiting", "10", str(number))
+                    else:
+                        await raise_idea(maker, staff, f"Idea number {number}", now=NOW)
+
+            await asyncio.gather(*(one(number) for number in range(writers)))
+            rolled, _ = await compared(maker)
+            assert sum(count for _force, count in rolled["ideas_by_status"].values()) == writers // 2 + 1
+            assert [observations for _f, _s, observations, _m in rolled["waste_by_process"].values()] == [writers // 2]
+            await _agree(maker)
+
+    run(check())

@@ -1,0 +1,111 @@
+"""Each rollup beside the same figures computed from the records themselves, for the tests that check
+they agree: after every kind of change, after the demos, after a rebuild."""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.ideas.models import Idea
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.waste.models import WasteObservation
+
+Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
+
+
+async def from_rollups(session: AsyncSession) -> Figures:
+    """What the rollups hold (rows whose counts came back to zero are left out: nothing is there)."""
+    waste = await session.execute(
+        select(
+            WasteByProcess.division_id,
+            WasteByProcess.waste_type,
+            WasteByProcess.process_key,
+            WasteByProcess.force_id,
+            WasteByProcess.process,
+            WasteByProcess.observations,
+            WasteByProcess.minutes_a_week,
+        )
+    )
+    months = await session.execute(
+        select(
+            WasteByMonth.division_id,
+            WasteByMonth.month,
+            WasteByMonth.waste_type,
+            WasteByMonth.force_id,
+            WasteByMonth.observations,
+            WasteByMonth.minutes_a_week,
+        )
+    )
+    ideas = await session.execute(
+        select(IdeasByStatus.division_id, IdeasByStatus.status, IdeasByStatus.force_id, IdeasByStatus.ideas)
+    )
+    return {
+        "waste_by_month": {
+            (division, month, kind): (force, observations, decimal.Decimal(minutes) / MINUTE_PARTS)
+            for division, month, kind, force, observations, minutes in months
+            if observations
+        },
+        "waste_by_process": {
+            (division, kind, key): (force, shown, observations, decimal.Decimal(minutes) / MINUTE_PARTS)
+            for division, kind, key, force, shown, observations, minutes in waste
+            if observations
+        },
+        "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas if count},
+    }
+
+
+async def from_records(session: AsyncSession) -> Figures:
+    """The same figures from the records: grouped by the database (its own lower(), and min() in its
+    collation), and the minutes summed here, exactly, from each observation's two numbers."""
+    key = func.lower(WasteObservation.process)
+    groups = await session.execute(
+        select(
+            WasteObservation.division_id,
+            WasteObservation.waste_type,
+            key,
+            WasteObservation.force_id,
+            func.min(WasteObservation.process),
+            func.count(),
+        ).group_by(WasteObservation.division_id, WasteObservation.waste_type, key, WasteObservation.force_id)
+    )
+    minutes: dict[tuple[Any, ...], decimal.Decimal] = defaultdict(decimal.Decimal)
+    months: dict[tuple[Any, ...], tuple[Any, int, decimal.Decimal]] = {}
+    for division, force, kind, folded, observed_on, each, per_week in await session.execute(
+        select(
+            WasteObservation.division_id,
+            WasteObservation.force_id,
+            WasteObservation.waste_type,
+            key,
+            WasteObservation.observed_on,
+            WasteObservation.minutes_per_occurrence,
+            WasteObservation.occurrences_per_week,
+        )
+    ):
+        lost = decimal.Decimal(each) * decimal.Decimal(per_week)
+        minutes[division, kind, folded] += lost
+        month = (division, observed_on.replace(day=1), kind)
+        _force, observations, total = months.get(month, (force, 0, decimal.Decimal(0)))
+        months[month] = (force, observations + 1, total + lost)
+    ideas = await session.execute(
+        select(Idea.division_id, Idea.status, Idea.force_id, func.count()).group_by(
+            Idea.division_id, Idea.status, Idea.force_id
+        )
+    )
+    return {
+        "waste_by_month": months,
+        "waste_by_process": {
+            (division, kind, folded): (force, shown, observations, minutes[division, kind, folded])
+            for division, kind, folded, force, shown, observations in groups
+        },
+        "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas},
+    }
+
+
+async def compared(session_maker: Any) -> tuple[Figures, Figures]:
+    """The rollups' figures and the records', read in one session."""
+    async with session_maker() as session:
+        return await from_rollups(session), await from_records(session)
