@@ -46,6 +46,7 @@ from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware
+from quest.web.collector import freeze_start_up_objects, thaw_start_up_objects
 from quest.web.dependencies import PROVIDED
 from quest.web.errors import (
     http_exception_handler,
@@ -173,8 +174,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
         logging_config=None,
         debug=False,
-        on_startup=[sender.start_with_app],
-        on_shutdown=[sender.stop_with_app],
+        on_startup=[sender.start_with_app, freeze_start_up_objects],
+        on_shutdown=[sender.stop_with_app, thaw_start_up_objects],
     )
     app.state.settings = settings
     app.state[CLOCK] = clock or SystemClock()
