@@ -34,7 +34,7 @@ from quest.metrics.api import MetricApi
 from quest.metrics.readings_web import ReadingPages
 from quest.metrics.web import BacklogPages, MetricPages
 from quest.notifications import email, sender
-from quest.notifications.services import describe
+from quest.notifications.services import describe, unread_count_of
 from quest.notifications.web import NotificationPages
 from quest.org.api import ForceApi
 from quest.org.settings_api import RateCardApi
@@ -46,6 +46,7 @@ from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware
+from quest.web.collector import freeze_start_up_objects, thaw_start_up_objects
 from quest.web.dependencies import PROVIDED
 from quest.web.errors import (
     http_exception_handler,
@@ -55,7 +56,7 @@ from quest.web.errors import (
 )
 from quest.web.flash import FlashMiddleware, take_flash
 from quest.web.health import healthz
-from quest.web.pages import UnreadCountMiddleware, can, navigation, static_url, unread_notifications
+from quest.web.pages import UNREAD, can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
 from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
@@ -137,11 +138,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
-        # In this order: who is asking; their unread notifications, for a page's header; the CSRF check;
-        # refusing what is not text (quest.text); then keeping or giving back a form's draft.
+        # In this order: who is asking, with their unread notifications for a page's header (one statement);
+        # the CSRF check; refusing what is not text (quest.text); then keeping or giving back a form's draft.
         middleware=[
-            AuthenticationMiddleware(),
-            UnreadCountMiddleware(),
+            AuthenticationMiddleware(page_facts={UNREAD: unread_count_of}),
             DefineMiddleware(CsrfMiddleware, config=csrf),
             TextInputMiddleware(),
             DraftMiddleware(),
@@ -174,8 +174,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
         logging_config=None,
         debug=False,
-        on_startup=[sender.start_with_app],
-        on_shutdown=[sender.stop_with_app],
+        on_startup=[sender.start_with_app, freeze_start_up_objects],
+        on_shutdown=[sender.stop_with_app, thaw_start_up_objects],
     )
     app.state.settings = settings
     app.state[CLOCK] = clock or SystemClock()

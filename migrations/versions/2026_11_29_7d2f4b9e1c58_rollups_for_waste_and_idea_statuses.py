@@ -11,7 +11,7 @@ observed_on and created_at, after the division, the force, or nothing. The force
 served only the Paretos' force scope, which the rollup now answers.
 
 Revision ID: 7d2f4b9e1c58
-Revises: 3e8b6d2a9c41
+Revises: e4c7a2b9d1f6
 Create Date: 2026-11-29 16:30:00.000000
 """
 
@@ -26,7 +26,7 @@ from alembic import op
 from quest.rollups.rebuild import rebuild_statements
 
 revision: str = "7d2f4b9e1c58"
-down_revision: str | None = "3e8b6d2a9c41"
+down_revision: str | None = "e4c7a2b9d1f6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,9 @@
 
 - :class:`AuthenticationMiddleware` finds the user for every routed request: by ``Authorization: Bearer``
   (cookies are then ignored) or by the session cookie. It puts a :class:`CurrentUser` or None in
-  ``scope["user"]``, and refreshes the session's idle clock at most once a minute.
+  ``scope["user"]``, and refreshes the session's idle clock at most once a minute. For a whole page it
+  reads, in the same statement, what the page's header shows of the user (``page_facts``, given by the
+  app: authentication does not know what they are), into the request's scope state.
 - :class:`CsrfMiddleware` is Litestar's double-submit CSRF check, except for bearer requests: a
   browser never adds an ``Authorization`` header across sites by itself, so those need no token.
 - :func:`require_sign_in` guards every route not marked ``opt={"public": True}``: deny by default.
@@ -29,6 +31,7 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.sessions import (
     SESSION_COOKIE,
     TOUCH_INTERVAL,
+    Also,
     SessionPolicy,
     resolve_session,
     resolve_token,
@@ -38,7 +41,7 @@ from quest.accounts.sessions import (
 from quest.clock import Clock
 from quest.db import is_unreachable, reading, writing
 from quest.logs import get_logger
-from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
+from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY, renders_a_page
 
 # Set in scope state when a session cookie was sent but its session has ended.
 SESSION_ENDED = "quest.session_ended"
@@ -89,6 +92,11 @@ logger = get_logger("quest.accounts")
 class AuthenticationMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, page_facts: Also | None = None) -> None:
+        """``page_facts``: for a whole page (not the API, not an htmx fragment), each a key of the scope's
+        state and the column that gives its value from the signed-in user's id, read with the user."""
+        self.page_facts = dict(page_facts or {})
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         state = scope["litestar_app"].state
         clock: Clock = state[CLOCK]
@@ -124,11 +132,13 @@ class AuthenticationMiddleware(ASGIMiddleware):
         self, session: AsyncSession, scope: Scope, state: Any, now: datetime.datetime
     ) -> tuple[CurrentUser | None, Callable[[AsyncSession], Awaitable[None]] | None]:
         """The user, and the bookkeeping write their request calls for (last used, last seen), if any."""
+        also = self.page_facts if self.page_facts and renders_a_page(scope) else None
         token = bearer_credentials(scope)
         if token is not None:
-            resolved_token = await resolve_token(session, token) if token else None
+            resolved_token = await resolve_token(session, token, also=also) if token else None
             if resolved_token is None:
                 return None, None
+            scope["state"].update(resolved_token.also)
             token_id = resolved_token.user.token_id
             assert token_id is not None
             touch = (lambda s: touch_token(s, token_id, now)) if _stale(resolved_token.last_used, now) else None
@@ -137,10 +147,11 @@ class AuthenticationMiddleware(ASGIMiddleware):
         if not secret:
             return None, None
         policy: SessionPolicy = state[SESSION_POLICY]
-        resolved = await resolve_session(session, secret, now=now, policy=policy)
+        resolved = await resolve_session(session, secret, now=now, policy=policy, also=also)
         if resolved is None:
             scope["state"][SESSION_ENDED] = True
             return None, None
+        scope["state"].update(resolved.also)
         session_id = resolved.user.session_id
         assert session_id is not None
         touch = (lambda s: touch_session(s, session_id, now)) if _stale(resolved.last_used, now) else None
@@ -159,7 +170,9 @@ class CsrfMiddleware(CSRFMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def require_sign_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def require_sign_in(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    # A coroutine, though it awaits nothing: Litestar runs a plain function guard in a worker thread, a
+    # thread hop on every request for a few attribute reads.
     if handler.opt.get("public"):
         return
     user = current_user(connection)

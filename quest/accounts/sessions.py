@@ -9,15 +9,16 @@ whichever comes first. A token lasts until it is revoked or its user is deactiva
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, Select, SQLColumnExpression, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from quest.accounts.identity import CurrentUser
 from quest.accounts.models import ApiToken, User, UserSession
@@ -36,13 +37,18 @@ class SessionPolicy:
     lifetime: datetime.timedelta
 
 
+# Columns read about the user in the statement that finds them, by name: each made from the user's id.
+Also = Mapping[str, Callable[[SQLColumnExpression[uuid.UUID]], ColumnElement[Any] | ScalarSelect[Any]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """Whose a session's or a token's secret is, and when that session or token was last used (a token
-    never used has no time)."""
+    """Whose a session's or a token's secret is, when that session or token was last used (a token
+    never used has no time), and what else was asked of the user (``also``), by name."""
 
     user: CurrentUser
     last_used: datetime.datetime | None
+    also: dict[str, Any] = field(default_factory=dict)
 
 
 def new_secret() -> str:
@@ -53,31 +59,52 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _current_user_query() -> Select[*tuple[Any, ...]]:
-    return select(User, Force.code).outerjoin(Force, Force.id == User.force_id).where(User.is_active.is_(True))
+# The secret's digest, and for a session the time now and the start of the idle window: the parameters of
+# the lookup statement, which is built once (building it costs more than running it on SQLite).
+_SESSION_CONDITIONS = (
+    UserSession.expires_at > bindparam("now"),
+    UserSession.last_seen_at > bindparam("seen_since"),
+)
+
+
+@functools.cache
+def _lookup(
+    credential: type[UserSession] | type[ApiToken], also: tuple[tuple[str, Callable[..., Any]], ...]
+) -> Select[*tuple[Any, ...]]:
+    """The statement finding whose a secret is (a session's or a token's), with when it was last used and
+    the columns ``also`` asks for; live credentials of active users only."""
+    last_used = UserSession.last_seen_at if credential is UserSession else ApiToken.last_used_at
+    conditions = _SESSION_CONDITIONS if credential is UserSession else ()
+    return (
+        select(User, Force.code, credential.id, last_used, *(column(User.id) for _name, column in also))
+        .outerjoin(Force, Force.id == User.force_id)
+        .join(credential, credential.user_id == User.id)
+        .where(
+            User.is_active.is_(True),
+            credential.token_hash == bindparam("token_hash"),
+            credential.revoked_at.is_(None),
+            *conditions,
+        )
+    )
 
 
 async def _resolve(
     session: AsyncSession,
     credential: type[UserSession] | type[ApiToken],
-    last_used: InstrumentedAttribute[datetime.datetime] | InstrumentedAttribute[datetime.datetime | None],
     secret: str,
-    *conditions: ColumnElement[bool],
+    also: Also,
+    **parameters: Any,
 ) -> Resolved | None:
-    """Whose a secret is (a session's or a token's), and when it was last used: None if it is unknown,
-    revoked, fails ``conditions``, or its user is deactivated."""
-    query = (
-        _current_user_query()
-        .add_columns(credential.id, last_used)
-        .join(credential, credential.user_id == User.id)
-        .where(credential.token_hash == digest(secret), credential.revoked_at.is_(None), *conditions)
-    )
-    row = (await session.execute(query)).first()
+    """Whose a secret is (a session's or a token's), when it was last used, and the columns ``also``
+    asks for, in one statement: None if it is unknown, revoked, fails the session's conditions (given
+    their ``parameters``), or its user is deactivated."""
+    query = _lookup(credential, tuple(also.items()))
+    row = (await session.execute(query, {"token_hash": digest(secret), **parameters})).first()
     if row is None:
         return None
-    user, force_code, credential_id, last_used_at = row
+    user, force_code, credential_id, last_used_at, *asked = row
     by = {"session_id": credential_id} if credential is UserSession else {"token_id": credential_id}
-    return Resolved(as_current_user(user, force_code, **by), last_used_at)
+    return Resolved(as_current_user(user, force_code, **by), last_used_at, dict(zip(also, asked, strict=True)))
 
 
 def as_current_user(
@@ -112,18 +139,11 @@ async def start_session(
 
 
 async def resolve_session(
-    session: AsyncSession, secret: str, *, now: datetime.datetime, policy: SessionPolicy
+    session: AsyncSession, secret: str, *, now: datetime.datetime, policy: SessionPolicy, also: Also | None = None
 ) -> Resolved | None:
     """The signed-in user for a session cookie, or None if the session is unknown, revoked or expired,
     or its user deactivated."""
-    return await _resolve(
-        session,
-        UserSession,
-        UserSession.last_seen_at,
-        secret,
-        UserSession.expires_at > now,
-        UserSession.last_seen_at > now - policy.idle,
-    )
+    return await _resolve(session, UserSession, secret, also or {}, now=now, seen_since=now - policy.idle)
 
 
 async def touch_session(session: AsyncSession, session_id: uuid.UUID, now: datetime.datetime) -> None:
@@ -173,10 +193,10 @@ async def create_token(session: AsyncSession, user: User, label: str) -> tuple[s
     return secret, token
 
 
-async def resolve_token(session: AsyncSession, secret: str) -> Resolved | None:
+async def resolve_token(session: AsyncSession, secret: str, *, also: Also | None = None) -> Resolved | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    return await _resolve(session, ApiToken, ApiToken.last_used_at, secret)
+    return await _resolve(session, ApiToken, secret, also or {})
 
 
 async def touch_token(session: AsyncSession, token_id: uuid.UUID, now: datetime.datetime) -> None:

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, true, update
+from sqlalchemy import ScalarSelect, SQLColumnExpression, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.identity import CurrentUser
@@ -126,16 +126,18 @@ async def _queue_emails(
     )
 
 
-async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
-    return int(
-        (
-            await session.execute(
-                select(func.count(Notification.id)).where(
-                    Notification.user_id == user_id, Notification.read_at.is_(None)
-                )
-            )
-        ).scalar_one()
+def unread_count_of(user_id: SQLColumnExpression[uuid.UUID] | uuid.UUID) -> ScalarSelect[int]:
+    """How many notifications the user ``user_id`` has not read, as a column of any statement: a page's
+    header reads it in the statement that finds who is signed in (see :mod:`quest.app`)."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return int((await session.execute(select(unread_count_of(user_id)))).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)

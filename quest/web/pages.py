@@ -14,25 +14,18 @@ from functools import cache
 from typing import Annotated, Any
 
 from litestar import Request
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
 from litestar.params import QueryParameter
 from litestar.response import Template
-from litestar.types import ASGIApp, Receive, Scope, Send
 
 from quest import fields
 from quest.accounts.access import Permission, may
 from quest.accounts.authentication import current_user
 from quest.accounts.drafts import restore, take_offered
-from quest.accounts.identity import CurrentUser
-from quest.db import reading
-from quest.notifications.services import unread_count
 from quest.paths import STATIC_DIR
 from quest.web.flash import flash
-from quest.web.state import SESSION_MAKER, renders_a_page
 
 VARY_HX_REQUEST = {"Vary": "HX-Request"}
-# Set in scope state for pages: the signed-in user's unread notifications (shown in the header).
+# Set in scope state for whole pages: the signed-in user's unread notifications (shown in the header).
 UNREAD = "quest.unread_notifications"
 
 # ?page=N on paged lists; a form that comes back to a page of its list sends it as `page` (page_sent).
@@ -117,25 +110,10 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={hashlib.sha256(file.read_bytes()).hexdigest()[:12]}"
 
 
-class UnreadCountMiddleware(ASGIMiddleware):
-    """Counts the signed-in user's unread notifications for the header of a whole page: one query, in its
-    own short read-only transaction (like the sign-in lookup, so it holds no lock the request's own work
-    will want), before anything else can refuse the request, so an error page has the count too. Not for
-    the API, nor for an htmx fragment, nor for anyone not signed in. Runs after authentication."""
-
-    scopes = (ScopeType.HTTP,)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        user = scope.get("user")
-        if isinstance(user, CurrentUser) and renders_a_page(scope):
-            with reading():
-                async with scope["litestar_app"].state[SESSION_MAKER]() as session:
-                    scope["state"][UNREAD] = await unread_count(session, user.id)
-        await next_app(scope, receive, send)
-
-
 def unread_notifications(request: Request[Any, Any, Any]) -> int:
-    """How many notifications the signed-in user has not read (counted by :class:`UnreadCountMiddleware`)."""
+    """How many notifications the signed-in user has not read: counted for a whole page with the sign-in
+    lookup (``page_facts`` of :class:`~quest.accounts.authentication.AuthenticationMiddleware`, set by the
+    app), before anything else can refuse the request, so that an error page has the count too."""
     return int(request.scope.get("state", {}).get(UNREAD, 0))
 
 

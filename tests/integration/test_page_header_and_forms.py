@@ -32,7 +32,7 @@ def unread_counts() -> Iterator[list[str]]:
     event.remove(Engine, "before_cursor_execute", record)
 
 
-def test_the_header_counts_unread_notifications_once_a_page_and_never_for_the_api(
+def test_the_header_counts_unread_notifications_with_the_sign_in_lookup_and_never_for_the_api(
     client: Any, demo: Any, database: Any, unread_counts: list[str]
 ) -> None:
     idea = database(lambda maker: raise_idea(maker, STAFF, "Pre-book interview rooms"))
@@ -43,6 +43,7 @@ def test_the_header_counts_unread_notifications_once_a_page_and_never_for_the_ap
     mine = client.get("/my-ideas")
     assert re.search(r"quest-count\">\s*1 new\s*<", mine.text)
     assert len(unread_counts) == 1
+    assert "user_sessions" in unread_counts[0]  # counted by the statement that finds who is signed in
 
     unread_counts.clear()
     bad = post_form(client, "/waste/new", {"waste_type": "waiting"})  # a form shown again has the header too

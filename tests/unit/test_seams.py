@@ -91,7 +91,7 @@ SEAMS = {
     ),
     "quest.waste.rules": ("hours_per_year", "pareto", "ParetoBar"),
     "quest.dashboards.response_times": ("response_times", "medians", "median_days"),
-    "quest.notifications.services": ("unread_count",),
+    "quest.notifications.services": ("unread_count", "unread_count_of"),
 }
 
 
