@@ -146,19 +146,23 @@ async def _counted_nowhere(*_args: object) -> None:
     """A change as the application made it before the rollups were there to count it."""
 
 
-def test_ideas_withdrawn_as_declines_become_withdrawn_and_back(
-    empty_database: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def before_the_rollups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ideas raised as they were before the rollups (7d2f4b9e1c58, which counts them when it runs)."""
+    from quest.rollups import changes
+
+    monkeypatch.setattr(changes, "idea_raised", _counted_nowhere)
+
+
+@pytest.mark.usefixtures("before_the_rollups")
+def test_ideas_withdrawn_as_declines_become_withdrawn_and_back(empty_database: Settings) -> None:
     """Before withdrawal was its own status, a withdrawn idea was declined with a 'withdrawn' event."""
     from quest.db import open_database
     from quest.demo.seed import seed_small
-    from quest.rollups import changes
     from tests.helpers import DEMO_EMAILS, raise_idea
 
     settings = empty_database
     migrations.upgrade(settings, "0047d56e3dec")
-    # Ideas raised as they were then: before the rollups (a later migration counts them).
-    monkeypatch.setattr(changes, "idea_raised", _counted_nowhere)
 
     async def ideas_as_they_were() -> None:
         async with open_database(settings) as session_maker:
@@ -228,6 +232,7 @@ def test_sqlite_checks_foreign_keys_after_a_migration_and_not_on_every_start(tmp
     migrations.upgrade(settings)  # nothing to migrate: starts without reading every row
 
 
+@pytest.mark.usefixtures("before_the_rollups")
 def test_the_search_index_learns_the_force_of_every_idea_already_there_and_forgets_it_on_downgrade(
     empty_database: Settings,
 ) -> None:
