@@ -561,16 +561,19 @@ async def _read(
 ) -> _Read:
     """One statement: the claims in reach whose ids ``shown`` selects, every claim in reach that may
     count a saving twice (whatever its year: a double-count group counts its most assured claim, so it
-    is judged whole), and those ``besides`` selects; each with the claims it pairs with (a row a pair)."""
+    is judged whole), each with the claims it pairs with (a row a pair); and, in a second statement, the
+    facts alone of those ``besides`` selects (the totals need no more of them). The ids come first, so
+    only the claims shown or paired are joined to their ideas and people, not every claim in reach."""
     pairs = double_count_pairs(in_reach).cte("pairs")
     partners = union_all(
         select(pairs.c.first_id.label("claim_id"), pairs.c.second_id.label("partner_id")),
         select(pairs.c.second_id, pairs.c.first_id),
     ).subquery("partners")
-    wanted = or_(SavingsClaim.id.in_(shown), partners.c.partner_id.is_not(None))
+    shown_claims = select(shown.subquery("shown").c.id)
+    wanted = union(shown_claims, select(pairs.c.first_id), select(pairs.c.second_id))
     rows = await session.execute(
-        _claim_rows_of(and_(in_reach, wanted if besides is None else or_(wanted, besides)))
-        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown).label("shown"))
+        _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
+        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown_claims).label("shown"))
         .outerjoin(partners, partners.c.claim_id == SavingsClaim.id)
     )
     found: dict[uuid.UUID, ClaimRow] = {}
@@ -584,7 +587,21 @@ async def _read(
             shown_ids.add(claim.id)
     read = list(found.values())
     shown_rows = [row for row in read if row.id in shown_ids]
-    return _Read(_flagged(shown_rows, read, found_pairs, year), read, [row.facts() for row in read], found_pairs)
+    facts = [row.facts() for row in read]
+    if besides is not None:
+        part_years = select(*(getattr(SavingsClaim, name) for name in _FACT_COLUMNS)).where(in_reach, besides)
+        facts += [
+            filled(ClaimFacts, row, **{name: str(getattr(row, name)) for name in _IDS}, measure_changes=frozenset())
+            for row in await session.execute(part_years)
+            if row.id not in found
+        ]
+    return _Read(_flagged(shown_rows, read, found_pairs, year), read, facts, found_pairs)
+
+
+# The columns a claim's facts are read from (every field of ClaimFacts but the changes to measures it
+# rests on, which only the double-count query uses), and the ids among them, which the facts hold as text.
+_FACT_COLUMNS = tuple(field.name for field in dataclasses.fields(ClaimFacts) if field.name != "measure_changes")
+_IDS = frozenset({"id", "division_id", "idea_id"})
 
 
 async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
@@ -732,8 +749,9 @@ async def ledger_for_force(
     The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
     pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
     the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
-    engine computes alike). Three statements: those claims and the ones shown, with the pairs that may
-    double count; the whole years' sums and how many claims there are to show; the productive hours."""
+    engine computes alike). Four statements: the claims shown and those that may double count, with
+    their pairs; the facts of the live claims covering part of the year; the whole years' sums and how
+    many claims there are to show; the productive hours."""
     in_reach = _in_reach(viewer)
     falls_in, covers, _recorded = _in_year(year)
     live = SavingsClaim.status.in_(_LIVE)
