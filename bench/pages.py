@@ -62,6 +62,7 @@ def daily_pages(targets: Targets) -> list[Page]:
         Page("triage, manager", "manager", "/triage"),
         Page("/savings, manager", "manager", "/savings"),
         Page("/savings, validator", "validator", "/savings"),
+        Page("home, validator", "validator", "/"),
         Page("measure page, manager", "manager", f"/metrics/{targets.metric_id}"),
         Page("backlog entry, staff", "staff", "/backlogs"),
         Page("/waste, national", "national", "/waste"),

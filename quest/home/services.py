@@ -33,8 +33,8 @@ from quest.notifications.services import NotificationRow, list_notifications, un
 from quest.org.settings import Sla, sla_of
 from quest.savings.claim_workflow import CLAIMABLE
 from quest.savings.models import SavingsClaim
-from quest.savings.rules import ClaimStatus, financial_year
-from quest.savings.services import ClaimRow, ledger_for_force
+from quest.savings.rules import ClaimStatus
+from quest.savings.services import ClaimsWaiting, validator_queue
 
 # Each list on the home page shows this many; its heading counts them all, and links to the rest.
 SHOWN = 10
@@ -99,8 +99,8 @@ class ManagerHome:
 
 @dataclass(frozen=True, slots=True)
 class ValidatorHome:
-    to_validate: list[ClaimRow]
-    double_counts: list[ClaimRow]
+    to_validate: ClaimsWaiting
+    double_counts: ClaimsWaiting
     updates: Updates
 
 
@@ -129,7 +129,7 @@ async def home_for(session: AsyncSession, viewer: CurrentUser, now: datetime.dat
         case Role.MANAGER:
             return await manager_home(session, viewer, now, today)
         case Role.VALIDATOR:
-            return await validator_home(session, viewer, today)
+            return await validator_home(session, viewer)
         case _:
             return HeadquartersHome(destinations(viewer), await updates(session, viewer))
 
@@ -225,16 +225,11 @@ async def ideas_to_claim(session: AsyncSession, viewer: CurrentUser) -> tuple[li
     return to_claim, to_forecast
 
 
-async def validator_home(session: AsyncSession, viewer: CurrentUser, today: datetime.date) -> ValidatorHome:
-    ledger = await ledger_for_force(session, viewer, financial_year(today))
-    # The ledger lists claims oldest first.
-    return ValidatorHome(
-        to_validate=[
-            claim for claim in ledger.claims if claim.awaits_decision and claim.decider_refusal(viewer.id) is None
-        ],
-        double_counts=[claim for claim in ledger.claims if claim.flagged],
-        updates=await updates(session, viewer),
-    )
+async def validator_home(session: AsyncSession, viewer: CurrentUser) -> ValidatorHome:
+    """The claimed savings waiting for the validator and the possible double counts: how many, and the
+    first :data:`SHOWN` of each, oldest first, each linked to its place on /savings."""
+    queue = await validator_queue(session, viewer, SHOWN)
+    return ValidatorHome(queue.to_validate, queue.double_counts, await updates(session, viewer))
 
 
 def destinations(viewer: CurrentUser) -> list[Destination]:

@@ -69,6 +69,7 @@ from quest.savings.rules import (
     PartYear,
     Totals,
     clashes,
+    financial_year,
     financial_year_bounds,
     latest_period_start,
     part_of_year,
@@ -404,14 +405,17 @@ class ClaimRow:
 _LIVE = tuple(status for status in ClaimStatus if status.live)
 
 
-def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
+def double_count_pairs(where: ColumnElement[bool], *, each_way: bool = False) -> CompoundSelect[uuid.UUID, uuid.UUID]:
     """The pairs of claims that may count one saving twice, each once (the lesser id first): the rule of
     :func:`quest.savings.rules.may_double_count`, asked of the database. A self-join of the live claims
     ``where`` selects (written on :class:`SavingsClaim`, the first of the pair; the second is in its
     division, so in the same reach) on division and overlapping periods, and either the same mechanism
     (its matching key) or, for two ideas, one change to a measure (the same measure and change date)
     that both rest on (:func:`quest.savings.rules.rests_on`: they name it, or their mechanism is its
-    name). Two indexed joins, not every claim against every other."""
+    name). Two indexed joins, not every claim against every other.
+
+    ``each_way``: every pair from the side of each claim ``where`` selects, whatever its id (the rule is
+    symmetric), so ``where`` may pick a few claims and get all their partners (:func:`_partners`)."""
     first, second = SavingsClaim, aliased(SavingsClaim)
     both = (
         where,
@@ -421,7 +425,9 @@ def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, 
         or_(first.period_end.is_(None), second.period_start <= first.period_end),
     )
     pair = select(first.id.label("first_id"), second.id.label("second_id"))
-    same_division = and_(second.division_id == first.division_id, first.id < second.id)
+    same_division = and_(
+        second.division_id == first.division_id, first.id != second.id if each_way else first.id < second.id
+    )
     by_mechanism = pair.join(second, and_(same_division, second._mechanism_key == first._mechanism_key)).where(*both)
     first_link, second_link = aliased(IdeaMetric), aliased(IdeaMetric)
     by_measure = (
@@ -445,8 +451,22 @@ def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, 
     return union(by_mechanism, by_measure)
 
 
-async def _pairs(session: AsyncSession, statement: Select[uuid.UUID, uuid.UUID]) -> list[tuple[str, str]]:
-    return [(str(first), str(second)) for first, second in await session.execute(statement)]
+async def _partners(session: AsyncSession, claim_ids: set[uuid.UUID]) -> set[tuple[str, str]]:
+    """The double-count groups of ``claim_ids``: every pair that may double count among the claims joined
+    to them, chained (if A pairs with B and B with C, C's pairs too), each once, the lesser id first.
+    Asked a claim's partners at a time, from the claims given outwards: a statement for each link of the
+    longest chain, and one more to find it ends; the rest of the division is never read."""
+    pairs: set[tuple[str, str]] = set()
+    seen, frontier = set(claim_ids), set(claim_ids)
+    while frontier:
+        found = await session.execute(double_count_pairs(SavingsClaim.id.in_(frontier), each_way=True))
+        frontier = set()
+        for first, second in found:
+            pairs.add((min(str(first), str(second)), max(str(first), str(second))))
+            if second not in seen:
+                seen.add(second)
+                frontier.add(second)
+    return pairs
 
 
 def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
@@ -522,10 +542,11 @@ def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: i
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    """Claims read in one statement: those to show, flagged; the facts of all that were read (shown, in
-    a double-count group, or asked for besides); and the pairs that may double count."""
+    """Claims read in one statement: those to show, flagged; all that were read (shown, in a double-count
+    group, or asked for besides), oldest first, and their facts; and the pairs that may double count."""
 
     shown: list[ClaimRow]
+    read: list[ClaimRow]
     facts: list[ClaimFacts]
     pairs: set[tuple[str, str]]
 
@@ -540,16 +561,19 @@ async def _read(
 ) -> _Read:
     """One statement: the claims in reach whose ids ``shown`` selects, every claim in reach that may
     count a saving twice (whatever its year: a double-count group counts its most assured claim, so it
-    is judged whole), and those ``besides`` selects; each with the claims it pairs with (a row a pair)."""
+    is judged whole), each with the claims it pairs with (a row a pair); and, in a second statement, the
+    facts alone of those ``besides`` selects (the totals need no more of them). The ids come first, so
+    only the claims shown or paired are joined to their ideas and people, not every claim in reach."""
     pairs = double_count_pairs(in_reach).cte("pairs")
     partners = union_all(
         select(pairs.c.first_id.label("claim_id"), pairs.c.second_id.label("partner_id")),
         select(pairs.c.second_id, pairs.c.first_id),
     ).subquery("partners")
-    wanted = or_(SavingsClaim.id.in_(shown), partners.c.partner_id.is_not(None))
+    shown_claims = select(shown.subquery("shown").c.id)
+    wanted = union(shown_claims, select(pairs.c.first_id), select(pairs.c.second_id))
     rows = await session.execute(
-        _claim_rows_of(and_(in_reach, wanted if besides is None else or_(wanted, besides)))
-        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown).label("shown"))
+        _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
+        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown_claims).label("shown"))
         .outerjoin(partners, partners.c.claim_id == SavingsClaim.id)
     )
     found: dict[uuid.UUID, ClaimRow] = {}
@@ -563,27 +587,26 @@ async def _read(
             shown_ids.add(claim.id)
     read = list(found.values())
     shown_rows = [row for row in read if row.id in shown_ids]
-    return _Read(_flagged(shown_rows, read, found_pairs, year), [row.facts() for row in read], found_pairs)
+    facts = [row.facts() for row in read]
+    if besides is not None:
+        part_years = select(*(getattr(SavingsClaim, name) for name in _FACT_COLUMNS)).where(in_reach, besides)
+        facts += [
+            filled(ClaimFacts, row, **{name: str(getattr(row, name)) for name in _IDS}, measure_changes=frozenset())
+            for row in await session.execute(part_years)
+            if row.id not in found
+        ]
+    return _Read(_flagged(shown_rows, read, found_pairs, year), read, facts, found_pairs)
+
+
+# The columns a claim's facts are read from (every field of ClaimFacts but the changes to measures it
+# rests on, which only the double-count query uses), and the ids among them, which the facts hold as text.
+_FACT_COLUMNS = tuple(field.name for field in dataclasses.fields(ClaimFacts) if field.name != "measure_changes")
+_IDS = frozenset({"id", "division_id", "idea_id"})
 
 
 async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
     """The claims ``where`` selects, oldest first, each with the claims it may count twice."""
     return (await _read(session, where, select(SavingsClaim.id).where(where))).shown
-
-
-def _reached(start: set[str], pairs: list[tuple[str, str]]) -> set[str]:
-    """The claims joined to ``start`` through ``pairs``, chained: their double-count groups."""
-    neighbours: dict[str, set[str]] = {}
-    for first, second in pairs:
-        neighbours.setdefault(first, set()).add(second)
-        neighbours.setdefault(second, set()).add(first)
-    reached, frontier = set(start), list(start)
-    while frontier:
-        for other in neighbours.get(frontier.pop(), ()):
-            if other not in reached:
-                reached.add(other)
-                frontier.append(other)
-    return reached
 
 
 CLAIMS_PER_PAGE = 50
@@ -616,8 +639,9 @@ async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
 
 async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) -> Ledger:
     """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
-    idea's claims; if any is live, for the pairs that may double count in its division, and the other
-    claims of their groups (only when there are some); and for the force's productive hours."""
+    idea's claims; for the double-count groups of its live claims (:func:`_partners`: their partners,
+    and theirs, never the whole division), and the other claims of those groups (only when there are
+    some); and for the force's productive hours."""
     full_record = sees_full_record(viewer, idea)
     mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
     if not mine:  # no claims: nothing to total, whatever the force's productive hours
@@ -626,11 +650,9 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) 
     if not full_record:
         validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
         return Ledger([], totals(validated, None, hours), None, library_view=True)
-    live = any(claim.status.live for claim in mine)
-    in_division = double_count_pairs(SavingsClaim.division_id == idea.division_id)
-    pairs = await _pairs(session, select(in_division.subquery())) if live else []
+    pairs = await _partners(session, {claim.id for claim in mine if claim.status.live})
     own = {str(claim.id) for claim in mine}
-    others = _reached(own, pairs) - own
+    others = {claim_id for pair in pairs for claim_id in pair} - own
     found = mine
     if others:
         found = sorted(
@@ -696,6 +718,21 @@ def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool], Colum
     return and_(SavingsClaim.period_start <= last_day, ends_after), covers, recorded
 
 
+def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    """The claims the viewer sees on /savings (403 for those who see none)."""
+    access.require(viewer, Permission.VIEW_WORK)
+    return access.scope(
+        viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
+    )
+
+
+def _listed(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
+    """The claims /savings lists for financial year ``year``, of ``status`` (or all): those in reach whose
+    period falls in the year, at least in part, and those recorded in it."""
+    falls_in, _covers, recorded = _in_year(year)
+    return and_(in_reach, true() if status is None else SavingsClaim.status == status, or_(falls_in, recorded))
+
+
 async def ledger_for_force(
     session: AsyncSession,
     viewer: CurrentUser,
@@ -712,18 +749,16 @@ async def ledger_for_force(
     The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
     pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
     the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
-    engine computes alike). Three statements: those claims and the ones shown, with the pairs that may
-    double count; the whole years' sums and how many claims there are to show; the productive hours."""
-    access.require(viewer, Permission.VIEW_WORK)
-    in_reach = access.scope(
-        viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
-    )
-    falls_in, covers, recorded = _in_year(year)
+    engine computes alike). Four statements: the claims shown and those that may double count, with
+    their pairs; the facts of the live claims covering part of the year; the whole years' sums and how
+    many claims there are to show; the productive hours."""
+    in_reach = _in_reach(viewer)
+    falls_in, covers, _recorded = _in_year(year)
     live = SavingsClaim.status.in_(_LIVE)
     listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
     shown = select(SavingsClaim.id).where(listed)
     if page is not None:
-        listed = and_(listed, or_(falls_in, recorded))
+        listed = _listed(in_reach, year, status)
         shown = (
             select(SavingsClaim.id)
             .where(listed)
@@ -748,3 +783,92 @@ async def ledger_for_force(
     hours = await productive_hours_of(session, viewer.force_id)
     year_totals = totals(facts, year, hours, read.pairs, whole_years=counted_elsewhere)
     return Ledger(read.shown, year_totals, year, page=page or 1, listed=sums.listed)
+
+
+# --- What waits for a validator -------------------------------------------------------------------------
+
+_AWAITING_DECISION = tuple(status for status in ClaimStatus if claim_workflow.may_decide(status))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedClaim:
+    """A claim and where /savings lists it: in the claims of its ``status`` for financial ``year`` (the
+    year it was recorded in), on page ``page``."""
+
+    claim: ClaimRow
+    year: int
+    status: ClaimStatus
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsWaiting:
+    """The first claims of a list, oldest first, where each is on /savings, and how many there are in
+    all; ``after``: the first claim not shown, where the rest begin."""
+
+    count: int
+    first: list[ListedClaim]
+    after: ListedClaim | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorQueue:
+    """Claimed savings waiting for the validator's decision (not their own), and the claims flagged as
+    possible double counts, in their reach."""
+
+    to_validate: ClaimsWaiting
+    double_counts: ClaimsWaiting
+
+
+def recorded_in(claim: ClaimRow) -> int:
+    """The financial year a claim was recorded in (the UK date)."""
+    return financial_year(claim.created_at.astimezone(LONDON).date())
+
+
+async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int) -> ValidatorQueue:
+    """What waits for a validator: how many claims wait for their decision and how many are flagged as
+    possible double counts, the first ``shown`` of each (oldest first), and the claim after them, each
+    with its place on /savings, so a link goes straight to it. Never every claim in reach: one statement
+    reads the ``shown + 1`` oldest claims waiting and every claim in a double-count group (:func:`_read`);
+    one finds their places (:func:`_places`); one counts the claims waiting, if more wait than are read."""
+    in_reach = _in_reach(viewer)
+    waiting = and_(in_reach, SavingsClaim.status.in_(_AWAITING_DECISION), SavingsClaim.claimed_by != viewer.id)
+    oldest = select(SavingsClaim.id).where(waiting).order_by(SavingsClaim.created_at, SavingsClaim.id)
+    read = await _read(session, in_reach, oldest.limit(shown + 1))
+    paired = {claim_id for pair in read.pairs for claim_id in pair}
+    flagged = [row for row in read.read if str(row.id) in paired]
+    first_flagged = _flagged(flagged[: shown + 1], read.read, read.pairs)
+    places = await _places(session, in_reach, [*read.shown, *first_flagged])
+    count = len(read.shown)
+    if count > shown:
+        count = (await session.execute(select(func.count()).select_from(SavingsClaim).where(waiting))).scalar_one()
+
+    def listed(claims: list[ClaimRow], count: int) -> ClaimsWaiting:
+        placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in claims]
+        return ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None)
+
+    return ValidatorQueue(listed(read.shown, count), listed(first_flagged, len(flagged)))
+
+
+async def _places(session: AsyncSession, in_reach: ColumnElement[bool], claims: list[ClaimRow]) -> dict[uuid.UUID, int]:
+    """The page of /savings each claim is on, in the claims of its status for the financial year it was
+    recorded in (:func:`_listed`, oldest first, :data:`CLAIMS_PER_PAGE` a page). One statement: each
+    list's claims numbered in order, once for each list the claims are in."""
+    lists: dict[tuple[int, ClaimStatus], list[uuid.UUID]] = {}
+    for claim in claims:
+        lists.setdefault((recorded_in(claim), claim.status), []).append(claim.id)
+    if not lists:
+        return {}
+    numbered = []
+    for (year, status), ids in lists.items():
+        ranked = (
+            select(
+                SavingsClaim.id.label("claim_id"),
+                func.row_number().over(order_by=(SavingsClaim.created_at, SavingsClaim.id)).label("place"),
+            )
+            .where(_listed(in_reach, year, status))
+            .subquery()
+        )
+        numbered.append(select(ranked.c.claim_id, ranked.c.place).where(ranked.c.claim_id.in_(ids)))
+    rows = await session.execute(union_all(*numbered) if len(numbered) > 1 else numbered[0])
+    return {claim_id: (place - 1) // CLAIMS_PER_PAGE + 1 for claim_id, place in rows}

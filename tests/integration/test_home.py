@@ -7,15 +7,24 @@ The app runs on a clock that stands still just before midnight UTC on 30 June 20
 from __future__ import annotations
 
 import datetime
+import decimal
+import html
 import re
+import uuid
 from typing import Any
 
 import pytest
 from litestar import Litestar
+from sqlalchemy import select
 
+from quest.accounts.models import User
 from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
+from quest.ideas.models import Idea
+from quest.org.models import Division
+from quest.savings.models import SavingsClaim
+from quest.savings.rules import ClaimKind, ClaimStatus
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -25,7 +34,9 @@ from tests.helpers import (
     post_form,
     raise_idea,
     sign_in_as,
+    user_id,
 )
+from tests.integration.test_double_count_query import IMPLEMENTED_IDEA
 
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 NOW = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC)
@@ -73,7 +84,16 @@ def heading(section: str) -> str:
 
 def links(section: str) -> list[str]:
     """The task links in a card, in order."""
-    return re.findall(r'class="govuk-link govuk-task-list__link" href="([^"]+)"', section)
+    return [
+        html.unescape(href) for href in re.findall(r'class="govuk-link govuk-task-list__link" href="([^"]+)"', section)
+    ]
+
+
+def more_link(section: str) -> tuple[str, str]:
+    """The link under a card's list to the rest: its text and where it goes."""
+    match = re.search(r'<a class="govuk-link" href="([^"]+)">(\d+ more)</a>', section)
+    assert match is not None, "no link to the rest"
+    return match.group(2), html.unescape(match.group(1))
 
 
 def make_backlog(client: Any, name: str, frequency: str = "daily") -> str:
@@ -220,17 +240,101 @@ def test_the_validator_is_told_of_each_claim_and_sees_the_queue_and_double_count
     page = validator.get("/").text
     queue = card(page, "to-validate")
     assert heading(queue) == "2 claimed savings wait for you to validate"
-    assert links(queue) == [f"/savings?status=claimed#claim-{older}", f"/savings?status=claimed#claim-{newer}"]
+    # Each links to its place on /savings: the claimed savings of the year it was recorded in, its page.
+    on_ledger = "/savings?fy=2026&status=claimed&page=1#claim-"
+    assert links(queue) == [f"{on_ledger}{older}", f"{on_ledger}{newer}"]
     assert f"Savings claim on {first.reference}: Pending open incidents" in queue
     assert "Possible double count" in queue
     doubles = card(page, "double-counts")
     assert heading(doubles) == "2 possible double counts"
-    assert links(doubles) == [f"/savings?status=#claim-{older}", f"/savings?status=#claim-{newer}"]
+    assert links(doubles) == [f"{on_ledger}{older}", f"{on_ledger}{newer}"]
     updates = card(page, "updates")
     assert heading(updates) == "2 updates since you last looked"
     assert links(updates) == [f"/ideas/{second.reference}", f"/ideas/{first.reference}"]
     # The links lead to the claims themselves.
-    assert f'id="claim-{older}"' in validator.get("/savings?status=claimed").text
+    assert f'id="claim-{older}"' in validator.get(f"{on_ledger}{older}").text
+
+
+async def _claims_over_two_years(session_maker: Any) -> dict[str, list[str]]:
+    """Claimed savings on an implemented idea of the manager's division, recorded over two financial
+    years (oldest first, by name): three waiting from 2024 to 2025; in 2025 to 2026, 55 the validator
+    made (listed on /savings, never theirs to decide; pairs of the first 24 share a mechanism, so they
+    are possible double counts), then 10 waiting."""
+    manager = await user_id(session_maker, DEMO_EMAILS["manager"])
+    validator = await user_id(session_maker, DEMO_EMAILS["validator"])
+    async with session_maker() as session:
+        division = (await session.execute(select(User.division_id).where(User.id == manager))).scalar_one()
+        force = (await session.execute(select(Division.force_id).where(Division.id == division))).scalar_one()
+        idea = Idea(
+            **IMPLEMENTED_IDEA,
+            reference="LAN-700001",
+            title="Claimed many times",
+            force_id=force,
+            division_id=division,
+            submitter_id=manager,
+        )
+        session.add(idea)
+        await session.flush()
+        made: dict[str, list[str]] = {"earlier": [], "own": [], "later": []}
+
+        def claim(group: str, by: Any, mechanism: str, recorded: datetime.datetime, start: datetime.date) -> None:
+            claim = SavingsClaim(
+                id=uuid.uuid4(),
+                force_id=force,
+                division_id=division,
+                idea_id=idea.id,
+                kind=ClaimKind.CASHABLE,
+                status=ClaimStatus.CLAIMED,
+                mechanism=mechanism,
+                cost_line="Overtime",
+                amount_per_year=decimal.Decimal(1000),
+                period_start=start,
+                period_end=start + datetime.timedelta(days=200),
+                evidence="The budget line",
+                claimed_by=by,
+                created_at=recorded,
+                updated_at=recorded,
+            )
+            session.add(claim)
+            made[group].append(str(claim.id))
+
+        early, late = (datetime.datetime(year, 6, 1, 9, tzinfo=datetime.UTC) for year in (2024, 2025))
+        for number in range(3):
+            claim("earlier", manager, f"Earlier {number}", early + datetime.timedelta(hours=number), early.date())
+        for number in range(55):
+            mechanism = f"Own {number // 2}" if number < 24 else f"Own {number}"
+            claim("own", validator, mechanism, late + datetime.timedelta(hours=number), late.date())
+        for number in range(10):
+            recorded = late + datetime.timedelta(days=10, hours=number)
+            claim("later", manager, f"Later {number}", recorded, recorded.date())
+        await session.commit()
+    return made
+
+
+def test_the_validators_home_shows_the_first_claims_and_links_each_to_its_place_on_the_ledger(
+    demo: Any, client: Any, database: Any
+) -> None:
+    made = database(_claims_over_two_years)
+    sign_in_as(client, "validator")
+    page = client.get("/").text
+
+    queue = card(page, "to-validate")
+    assert heading(queue) == "13 claimed savings wait for you to validate"
+    # The first ten, oldest first: 2024's three on its first page, then 2025's after the validator's own
+    # 55 (listed there, not theirs to decide), on its second page.
+    expected = [f"/savings?fy=2024&status=claimed&page=1#claim-{claim}" for claim in made["earlier"]]
+    expected += [f"/savings?fy=2025&status=claimed&page=2#claim-{claim}" for claim in made["later"][:7]]
+    assert links(queue) == expected
+    assert more_link(queue) == ("3 more", f"/savings?fy=2025&status=claimed&page=2#claim-{made['later'][7]}")
+
+    doubles = card(page, "double-counts")
+    assert heading(doubles) == "24 possible double counts"
+    assert links(doubles) == [f"/savings?fy=2025&status=claimed&page=1#claim-{claim}" for claim in made["own"][:10]]
+    assert more_link(doubles)[0] == "14 more"
+
+    # Every link leads to a page that shows the claim.
+    for href in [*links(queue), more_link(queue)[1], *links(doubles), more_link(doubles)[1]]:
+        assert f'id="claim-{href.rsplit("#claim-", 1)[1]}"' in client.get(href).text, href
 
 
 def test_headquarters_national_and_administrators_get_links_to_what_exists(signed_in: Any) -> None:
