@@ -247,7 +247,7 @@ def xmr_chart(
     rebases, notes = tuple(placed[: len(rebase_texts)]), tuple(placed[len(rebase_texts) :])
     plot_top = plot_top_for(rows_needed(placed))
     height = plot_height + plot_top - TOP
-    values = [float(point.value) for point in spc.points]
+    values = [point.number for point in spc.points]
     limits = [
         float(bound)
         for segment in spc.segments
@@ -269,11 +269,11 @@ def xmr_chart(
     dots = tuple(
         Dot(
             x_of(point.date),
-            y_of(float(point.value)),
+            y_of(point.number),
             COLOURS[point.point_type],
             point.point_type,
             point.date,
-            float(point.value),
+            point.number,
         )
         for point in spc.points
     )

@@ -79,7 +79,10 @@ class SpcOut:
 
     @classmethod
     def of(cls, spc: Spc) -> SpcOut:
-        points = [answer(SpcPointOut, point, upl=point.upper_limit, lpl=point.lower_limit) for point in spc.points]
+        points = [
+            answer(SpcPointOut, point, value=point.number, upl=point.upper_limit, lpl=point.lower_limit)
+            for point in spc.points
+        ]
         return answer(cls, spc, points=points)
 
 
