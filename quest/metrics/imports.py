@@ -489,50 +489,38 @@ async def save_import(
     the audit trail gets one entry for the whole save: every period's value after it, and the value it
     replaced, if any, before it."""
     with paused_collector():
-        return await _save(session, viewer, metric_id, rows, now=now, today=today)
-
-
-async def _save(
-    session: AsyncSession,
-    viewer: CurrentUser,
-    metric_id: uuid.UUID,
-    rows: Iterable[SheetRow],
-    *,
-    now: datetime.datetime,
-    today: datetime.date,
-) -> ImportPlan:
-    plan, stored = await _plan(session, viewer, metric_id, rows, today)
-    if plan.problems:
-        raise ImportRefused(plan)
-    act_as(session, viewer.actor)
-    written = {"entered_by": viewer.id, "entered_at": now}
-    readings = plan.readings
-    new = [reading for reading in readings if reading.outcome is Outcome.NEW]
-    changed = [reading for reading in readings if reading.outcome is Outcome.CHANGED]
-    await insert_rows(
-        session,
-        READINGS,
-        [{"period_date": reading.period, "value": reading.value} for reading in new],
-        same={"metric_id": metric_id, "force_id": plan.metric.force_id, **written},
-    )
-    if changed:
-        await session.execute(
-            update(READINGS)
-            .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
-            .values(value=bindparam("new_value"), **written),
-            [{"period": reading.period, "new_value": reading.value} for reading in changed],
-        )
-    if new or changed:
-        await record_event(
+        plan, stored = await _plan(session, viewer, metric_id, rows, today)
+        if plan.problems:
+            raise ImportRefused(plan)
+        act_as(session, viewer.actor)
+        written = {"entered_by": viewer.id, "entered_at": now}
+        readings = plan.readings
+        new = [reading for reading in readings if reading.outcome is Outcome.NEW]
+        changed = [reading for reading in readings if reading.outcome is Outcome.CHANGED]
+        await insert_rows(
             session,
-            action="save",
-            entity=READINGS.name,
-            entity_id=str(metric_id),
-            force_id=plan.metric.force_id,
-            before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
-            after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
+            READINGS,
+            [{"period_date": reading.period, "value": reading.value} for reading in new],
+            same={"metric_id": metric_id, "force_id": plan.metric.force_id, **written},
         )
-    await session.commit()
+        if changed:
+            await session.execute(
+                update(READINGS)
+                .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
+                .values(value=bindparam("new_value"), **written),
+                [{"period": reading.period, "new_value": reading.value} for reading in changed],
+            )
+        if new or changed:
+            await record_event(
+                session,
+                action="save",
+                entity=READINGS.name,
+                entity_id=str(metric_id),
+                force_id=plan.metric.force_id,
+                before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
+                after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
+            )
+        await session.commit()
     return plan
 
 
