@@ -75,7 +75,10 @@ def read_written_date(raw: str) -> datetime.date | None:
     (01/03/2026); None otherwise."""
     text = raw.strip()
     if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdecimal():
-        return read_date(text)  # the usual case: 2026-03-01, as a preview sends back
+        try:  # the usual case: 2026-03-01, as a preview sends back
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            return None
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = match.groups()
     elif match := _UK_DATE.fullmatch(text):
@@ -103,6 +106,8 @@ def has_places(value: decimal.Decimal, places: int) -> bool:
     _, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         return False  # NaN or Infinity has no places at all
+    if exponent >= -places:
+        return True  # as written, it has no more (the usual case: "42", "1.5")
     written = "".join(map(str, digits))
     trailing_zeros = len(written) - len(written.rstrip("0"))
     return not written.rstrip("0") or exponent + trailing_zeros >= -places
@@ -234,7 +239,25 @@ def date(
     day = read_date(raw)
     if day is None:
         errors[name] = invalid or f"{_capital(label)} must be a real date, like {example}"
-    elif today is not None and day > today:
+        return None
+    return date_within(
+        day, name, label, errors=errors, today=today, earliest=earliest, latest=latest, latest_is=latest_is
+    )
+
+
+def date_within(
+    day: datetime.date,
+    name: str,
+    label: str,
+    *,
+    errors: Errors,
+    today: datetime.date | None = None,
+    earliest: datetime.date | None = EARLIEST_DATE,
+    latest: datetime.date | None = None,
+    latest_is: str = "",
+) -> datetime.date | None:
+    """:func:`date`'s judgement of a date already read (a spreadsheet's date cell, or text read before)."""
+    if today is not None and day > today:
         errors[name] = f"{_capital(label)} must be today or in the past"
     elif earliest is not None and day < earliest:
         errors[name] = f"{_capital(label)} must be in {earliest.year} or later"

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
-from quest.metrics.spc import Number, Point, PointType, Spc, analyse, exact
+from quest.metrics.spc import Number, Point, PointType, Spc, analyse, judged, limits_of, scaled
 from quest.metrics.vocabulary import Direction
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Impact:
     change_date: datetime.date
     points_before: int
@@ -30,12 +31,21 @@ class Impact:
     mean_after: Fraction | None
     # Whether the after-period breaks the before-period's limits, and which way.
     special_cause: PointType | None
-    # The chart, segmented as the measure's own chart is: at every change date.
-    chart: Spc
     # Where the before-period starts (the previous change, or None: the first reading) and where the
     # after-period stops (the next change, or None: the latest reading).
     previous_change: datetime.date | None = None
     next_change: datetime.date | None = None
+    # What the chart is drawn from: the measure's readings in date order, its direction and every change
+    # date (this one and any other idea's).
+    series: Sequence[tuple[datetime.date, Number]] = field(default=(), repr=False, compare=False)
+    direction: Direction = Direction.NEUTRAL
+    changes: tuple[datetime.date, ...] = ()
+
+    @cached_property
+    def chart(self) -> Spc:
+        """The chart, segmented as the measure's own chart is: at every change date. Worked out when asked
+        for (the idea's page draws it; the API does not)."""
+        return analyse(self.series, direction=self.direction, rebase=self.changes)
 
     @property
     def change(self) -> Fraction | None:
@@ -111,23 +121,28 @@ def before_and_after(
     periods = [_period(day, change_date, previous_change, next_change) for day, _value in ordered]
     before_period = [item for item, period in zip(ordered, periods, strict=True) if period == "before"]
     after_period = [item for item, period in zip(ordered, periods, strict=True) if period == "after"]
-    before = [exact(value) for _day, value in before_period]
-    after = [exact(value) for _day, value in after_period]
+    before = scaled(value for _day, value in before_period)
+    after = scaled(value for _day, value in after_period)
+    points_before, points_after = len(before.numerators), len(after.numerators)
     special = None
-    if before and after:
-        judged = analyse(before_period + after_period, direction=direction, baseline=len(before)).points[len(before) :]
-        causes = [point.point_type for point in judged if point.point_type.special]
-        if causes:
+    if before_period and after_period:
+        # One segment of both periods, with the limits fixed at the before-period's.
+        both = scaled(value for _day, value in before_period + after_period)
+        causes = judged(both, limits_of(both[:points_before]), direction)
+        after_causes = [cause for index, (cause, _rules) in sorted(causes.items()) if index >= points_before]
+        if after_causes:
             # The latest special cause says which way the after-period has moved.
-            special = causes[-1]
+            special = after_causes[-1]
     return Impact(
         change_date=change_date,
-        points_before=len(before),
-        points_after=len(after),
-        mean_before=sum(before, Fraction(0)) / len(before) if before else None,
-        mean_after=sum(after, Fraction(0)) / len(after) if after else None,
+        points_before=points_before,
+        points_after=points_after,
+        mean_before=before.mean() if before_period else None,
+        mean_after=after.mean() if after_period else None,
         special_cause=special,
-        chart=analyse(ordered, direction=direction, rebase=sorted(others | {change_date})),
         previous_change=previous_change,
         next_change=next_change,
+        series=ordered,
+        direction=direction,
+        changes=tuple(sorted(others | {change_date})),
     )

@@ -150,6 +150,14 @@ def test_pareto_shares_add_up_and_the_running_share_only_rises(totals: dict[str,
         ("lots", MetricKind.VOLUME, None, "Enter a number, like 42"),
         ("NaN", MetricKind.RATE, None, "Enter a number, like 42"),
         ("1e12", MetricKind.RATE, None, "That number is too large"),
+        # Digits alone skip the checks they cannot fail, but not the size.
+        ("1000000000", MetricKind.BACKLOG, D(1000000000), None),
+        ("1000000001", MetricKind.BACKLOG, None, "That number is too large"),
+        ("0001", MetricKind.VOLUME, D(1), None),
+        ("١٢", MetricKind.BACKLOG, D(12), None),  # Arabic-Indic digits, as Decimal reads them
+        ("4.50000", MetricKind.TIME, D("4.5"), None),
+        ("4.00001", MetricKind.TIME, None, "Use at most 4 decimal places"),
+        ("4.0", MetricKind.BACKLOG, D("4.0"), None),
     ],
 )
 def test_reading_values(raw: str, kind: MetricKind, expected: D | None, problem: str | None) -> None:

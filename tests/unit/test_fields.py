@@ -98,6 +98,16 @@ def test_has_places(value: D, places: int, expected: bool) -> None:
     assert fields.has_places(value, places) is expected
 
 
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12),
+    st.integers(min_value=0, max_value=6),
+)
+def test_has_places_is_whether_rounding_to_that_many_places_changes_nothing(value: D, places: int) -> None:
+    """However the value is written (1.50, 1.5E+1, 0E-9), judged by what it is: the quick answer from the
+    exponent as written agrees with rounding."""
+    assert fields.has_places(value, places) is (value == value.quantize(D(1).scaleb(-places)))
+
+
 # --- Fields -------------------------------------------------------------------------------------------
 
 
