@@ -47,6 +47,7 @@ from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus
 
 MEMORY_EVERY_SECONDS = 10
+FLAT_GROWTH = 0.10
 # How many new ideas may wait for the manager before staff read instead of raising more.
 WAITING_IDEAS = 16
 # The manager's path for each idea, and what a move to implemented needs.
@@ -155,20 +156,45 @@ def check_audit(written: dict[str, list[str]], rows_by_request: dict[str, int], 
 
 @dataclass(frozen=True, slots=True)
 class MemoryTrace:
-    """Each worker's resident memory (MB) as sampled, in order."""
+    """Each worker's resident memory (MB) as sampled, in order.
+
+    Flat means no worker's highest sample in the second half of the run is more than
+    :data:`FLAT_GROWTH` above its highest in the first half: a worker that grew while warming up and then
+    held is flat; one still growing at the end is not."""
 
     samples: dict[int, list[float]]
+
+    def grew(self, values: list[float]) -> float:
+        """How much higher the second half's peak is than the first half's (0.1 is 10%)."""
+        half = max(1, len(values) // 2)
+        return max(values[half:] or values) / max(values[:half]) - 1
+
+    @property
+    def flat(self) -> bool:
+        return all(self.grew(values) <= FLAT_GROWTH for values in self.samples.values())
 
     def line(self) -> str:
         if not self.samples:
             return "worker RSS: no samples"
         worst = max(max(values) for values in self.samples.values())
         each = "; ".join(
-            f"worker {pid}: first {values[0]:.0f}, last {values[-1]:.0f}, max {max(values):.0f}"
+            f"worker {pid}: first {values[0]:.0f}, last {values[-1]:.0f}, max {max(values):.0f}, "
+            f"second half's peak {self.grew(values):+.0%} on the first's"
             for pid, values in sorted(self.samples.items())
         )
         count = max(len(values) for values in self.samples.values())
-        return f"worker RSS, MB ({count} samples, every {MEMORY_EVERY_SECONDS} s): {each}; highest {worst:.0f}"
+        verdict = "flat" if self.flat else f"NOT FLAT (a worker grew more than {FLAT_GROWTH:.0%})"
+        return (
+            f"worker RSS, MB ({count} samples, every {MEMORY_EVERY_SECONDS} s): {each}; highest {worst:.0f}: {verdict}"
+        )
+
+    def minutes(self) -> list[str]:
+        """Each worker's samples a minute apart, to see the shape of any growth."""
+        step = max(1, 60 // MEMORY_EVERY_SECONDS)
+        return [
+            f"worker {pid} RSS each minute, MB: {', '.join(f'{value:.0f}' for value in values[::step])}"
+            for pid, values in sorted(self.samples.items())
+        ]
 
 
 # --- The run -----------------------------------------------------------------------------------------------
@@ -342,6 +368,7 @@ class SoakResult:
         return (
             not self.tally.errors
             and self.audit.balanced
+            and self.memory.flat
             and not self.workers_replaced
             and self.locked_in_log == self.tracebacks_in_log == 0
         )
@@ -360,6 +387,7 @@ class SoakResult:
             f"  errors by status: {tally.errors_by_status()}",
             f"  {self.audit.line()}",
             f"  {self.memory.line()}",
+            *(f"    {line}" for line in self.memory.minutes()),
             f"  workers replaced during the run: {'yes' if self.workers_replaced else 'no'}; "
             f"'{LOCKED}' in the log: {self.locked_in_log}; tracebacks in the log: {self.tracebacks_in_log}",
             f"  {'CLEAN' if self.clean else 'NOT CLEAN'}",

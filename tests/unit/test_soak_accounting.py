@@ -48,9 +48,20 @@ def test_a_write_missing_from_the_trail_or_a_row_no_write_made_unbalances_it() -
 
 
 def test_memory_is_told_as_first_last_and_highest_sample_of_each_worker() -> None:
-    trace = MemoryTrace({12: [120.0, 150.4, 149.6], 11: [118.0, 131.0, 129.0]})
+    trace = MemoryTrace({12: [120.0, 150.4, 149.6, 150.0], 11: [118.0, 131.0, 129.0, 130.0]})
     assert trace.line() == (
-        "worker RSS, MB (3 samples, every 10 s): worker 11: first 118, last 129, max 131; "
-        "worker 12: first 120, last 150, max 150; highest 150"
+        "worker RSS, MB (4 samples, every 10 s): "
+        "worker 11: first 118, last 130, max 131, second half's peak -1% on the first's; "
+        "worker 12: first 120, last 150, max 150, second half's peak -0% on the first's; highest 150: flat"
     )
+    assert trace.minutes() == ["worker 11 RSS each minute, MB: 118", "worker 12 RSS each minute, MB: 120"]
     assert MemoryTrace({}).line() == "worker RSS: no samples"
+
+
+def test_a_worker_that_grew_while_warming_up_is_flat_and_one_still_growing_is_not() -> None:
+    warmed = [120.0, 200.0, 210.0, 205.0, 212.0, 214.0]  # up at once, then within 10%
+    growing = [120.0, 140.0, 160.0, 180.0, 200.0, 220.0]
+    assert MemoryTrace({1: warmed}).flat
+    assert not MemoryTrace({1: warmed, 2: growing}).flat
+    assert MemoryTrace({2: growing}).grew(growing) == 220 / 160 - 1
+    assert MemoryTrace({1: warmed, 2: growing}).line().endswith("NOT FLAT (a worker grew more than 10%)")
