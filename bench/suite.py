@@ -20,7 +20,7 @@ from pathlib import Path
 
 import uvloop
 
-from bench import database, machine, pages, readings_import, report, writers
+from bench import database, machine, pages, readings_import, report, soak, writers
 from bench.database import Database
 from bench.memory import resident
 from bench.server import serving
@@ -65,6 +65,15 @@ def options(arguments: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=30, help="time budget of each measurement (default 30)")
     parser.add_argument("--writes", type=int, default=640, help="ideas the 32 writers submit (default 640)")
     parser.add_argument("--import-rounds", type=int, default=3, help="readings import runs (default 3)")
+    parser.add_argument(
+        "--soak",
+        type=float,
+        nargs="?",
+        const=10.0,
+        metavar="MINUTES",
+        help="instead of the benchmarks: every role at work for MINUTES (default 10) against 2 workers, then "
+        "errors, memory and the audit trail checked (bench/soak.py); docs/benchmarks.md is not written",
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help=f"where to write (default {REPORT})")
     parser.add_argument("--work-dir", type=Path, help="where SQLite databases and server logs go (default: temporary)")
     chosen = parser.parse_args(arguments)
@@ -131,8 +140,27 @@ def summary(run: report.EngineRun) -> list[str]:
     return lines
 
 
+def soak_each(chosen: argparse.Namespace) -> None:
+    """``--soak``: each engine's database prepared as for the benchmarks, then soaked; exit 1 unless clean."""
+    clean = True
+    with tempfile.TemporaryDirectory(prefix="quest-soak-") as temporary:
+        folder = chosen.work_dir or Path(temporary)
+        for engine in chosen.engines:
+            db = prepare(engine, chosen, folder)
+            name = report.ENGINE_NAMES[db.engine]
+            print(f"{name}: soaking {db.dataset} for {chosen.soak:g} min (load average {machine.load_average()}) …")
+            result = soak.soak(db, chosen.soak)
+            print("\n".join(result.lines(f"{name} ({db.dataset})")), flush=True)
+            clean = clean and result.clean
+    if not clean:
+        raise SystemExit(1)
+
+
 def main(arguments: list[str] | None = None) -> None:
     chosen = options(arguments)
+    if chosen.soak is not None:
+        soak_each(chosen)
+        return
     plan = pages.Plan(requests={1: chosen.requests, 32: chosen.requests_32}, seconds=chosen.seconds)
     with tempfile.TemporaryDirectory(prefix="quest-bench-") as temporary:
         folder = chosen.work_dir or Path(temporary)

@@ -42,6 +42,18 @@ class Submissions:
         return self.stored / self.load.wall_seconds
 
 
+def idea_form(title: str, csrf_token: str) -> dict[str, str]:
+    """The "Raise an idea" form as the staff member fills it in."""
+    return {
+        "title": title,
+        "problem": "Officers re-type the same incident details into three systems every shift.",
+        "proposal": "Enter them once and let the other systems read them.",
+        "process": "Incident logging",
+        "waste_types": "extra_processing",
+        "_csrf_token": csrf_token,
+    }
+
+
 async def submit_ideas(base: str, settings: Settings, writers: int, ideas: int) -> Submissions:
     marker = f"Bench {uuid.uuid4().hex[:8]}"
     numbers = itertools.count(1)
@@ -51,14 +63,7 @@ async def submit_ideas(base: str, settings: Settings, writers: int, ideas: int) 
         await client.get("/ideas/new")  # the form, as the person opens it
 
         async def send() -> int:
-            form = {
-                "title": f"{marker} idea {next(numbers)}",
-                "problem": "Officers re-type the same incident details into three systems every shift.",
-                "proposal": "Enter them once and let the other systems read them.",
-                "process": "Incident logging",
-                "waste_types": "extra_processing",
-                "_csrf_token": csrf(client),
-            }
+            form = idea_form(f"{marker} idea {next(numbers)}", csrf(client))
             return (await client.post("/ideas/new", data=form)).status_code
 
         load = await run_load(send, writers, ideas, expected=SUBMITTED)
