@@ -13,7 +13,10 @@ from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from uuid_utils.compat import uuid7
 
 from quest.accounts import access
 from quest.accounts.access import Permission
@@ -110,27 +113,42 @@ class Proposal(Protocol):
 # --- Its reference and its timeline ----------------------------------------------------------------------
 
 
-async def next_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
-    """The force's next idea reference, like LAN-000123. Taken inside the caller's transaction, so a
-    rolled-back idea leaves a gap, never a duplicate."""
+async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> str:
+    """The force's next idea reference, like LAN-000123: one statement that bumps the force's counter (making
+    it at 1 if the force has none yet) and reads the force's code, in the caller's transaction. The counter's
+    row stays locked until that transaction ends: every other idea of the force waits for it. A rolled-back
+    idea leaves a gap, never a duplicate."""
+    # Each engine's INSERT that can say ON CONFLICT DO UPDATE.
+    upsert = postgresql_insert(ForceCounter) if connection.dialect.name == "postgresql" else sqlite_insert(ForceCounter)
+    code = select(Force.code).where(Force.id == force_id).scalar_subquery()
     bumped = (
-        await session.execute(
-            update(ForceCounter)
-            .where(ForceCounter.force_id == force_id, ForceCounter.name == "ideas")
-            .values(value=ForceCounter.value + 1)
-            .returning(ForceCounter.value)
+        await connection.execute(
+            upsert.values(force_id=force_id, name="ideas", value=1)
+            .on_conflict_do_update(
+                index_elements=[ForceCounter.force_id, ForceCounter.name], set_={"value": ForceCounter.value + 1}
+            )
+            .returning(ForceCounter.value, code)
         )
-    ).scalar_one_or_none()
-    if bumped is None:
-        await session.execute(insert(ForceCounter).values(force_id=force_id, name="ideas", value=1))
-        bumped = 1
-    code = (await session.execute(select(Force.code).where(Force.id == force_id))).scalar_one()
-    return f"{code}-{bumped:06d}"
+    ).one()
+    return f"{bumped[1]}-{bumped[0]:06d}"
 
 
-async def add_event(
-    session: AsyncSession,
-    idea: Idea,
+async def reserve_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
+    """The force's next idea reference, taken in a transaction of its own and committed at once, so that the
+    counter's row is locked for one statement, not for the whole of the idea's transaction: ideas raised at
+    the same moment in one force do not queue behind each other. An idea that then fails leaves a gap in
+    its force's references, never a duplicate. Only for a caller whose own transaction has not written
+    (the force and its counter must be committed already, and on SQLite a writer of its own would wait for
+    this one's lock)."""
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("reserve_reference needs a session bound to an engine, to take a connection of its own")
+    async with engine.begin() as connection:
+        return await next_reference(connection, force_id)
+
+
+def timeline_entry(
+    idea_id: uuid.UUID,
     *,
     kind: str,
     actor_id: uuid.UUID | None,
@@ -140,8 +158,9 @@ async def add_event(
     to_status: IdeaStatus | None = None,
     details: dict[str, Any] | None = None,
 ) -> IdeaEvent:
-    event = IdeaEvent(
-        idea_id=idea.id,
+    """An entry of the idea's timeline, not yet added to the session."""
+    return IdeaEvent(
+        idea_id=idea_id,
         occurred_at=now,
         actor_id=actor_id,
         kind=kind,
@@ -150,6 +169,11 @@ async def add_event(
         to_status=to_status.value if to_status else None,
         details=details,
     )
+
+
+async def add_event(session: AsyncSession, idea: Idea, **entry: Any) -> IdeaEvent:
+    """Put an entry (see :func:`timeline_entry`) on the idea's timeline. Flushes."""
+    event = timeline_entry(idea.id, **entry)
     session.add(event)
     await session.flush()
     return event
@@ -166,14 +190,19 @@ async def raise_idea(
     owner_id: uuid.UUID | None = None,
     adopted_from: Idea | None = None,
     supporters: Collection[uuid.UUID] = (),
+    reference: str | None = None,
 ) -> tuple[Idea, IdeaEvent]:
     """A new idea of the division ``place``, submitted at ``now`` with the force's next reference, and the
     first entry on its timeline (an adopted idea's says where it came from). The one path by which an idea
     is raised: a person's (:func:`quest.ideas.services.submit_idea`), a division adopting one
     (:func:`quest.ideas.decisions.adopt`) and the demo's back-dated ones (which may start with an owner and
-    supporters). Flushes."""
+    supporters), with the ``reference`` reserved for it (:func:`reserve_reference`) or the next one taken in
+    the session's transaction. Flushes once: the idea, its waste types, its supporters, its first entry and
+    their audit rows."""
+    reference = reference or await next_reference(await session.connection(), place.force_id)
     idea = Idea(
-        reference=await next_reference(session, place.force_id),
+        id=uuid7(),  # made here, not at the flush, so that its rows can name it in the same flush
+        reference=reference,
         **place._asdict(),
         submitter_id=submitter_id,
         owner_id=owner_id,
@@ -186,13 +215,8 @@ async def raise_idea(
         updated_at=now,
         adopted_from_id=adopted_from.id if adopted_from else None,
     )
-    session.add(idea)
-    await session.flush()
-    session.add_all(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in waste_types)
-    session.add_all(IdeaSupport(idea_id=idea.id, user_id=user_id, created_at=now) for user_id in supporters)
-    event = await add_event(
-        session,
-        idea,
+    event = timeline_entry(
+        idea.id,
         kind="submitted",
         actor_id=submitter_id,
         now=now,
@@ -200,7 +224,16 @@ async def raise_idea(
         body=f"Adopted from {adopted_from.reference}" if adopted_from else "",
         details={"adopted_from": adopted_from.reference} if adopted_from else None,
     )
-    await changes.idea_raised(session, idea)
+    session.add_all(
+        [
+            idea,
+            *(IdeaWasteType(idea_id=idea.id, waste_type=waste) for waste in waste_types),
+            *(IdeaSupport(idea_id=idea.id, user_id=user_id, created_at=now) for user_id in supporters),
+            event,
+        ]
+    )
+    await session.flush()
+    await changes.idea_raised(session, idea)  # last: its row is the division's, shared by every submission
     return idea, event
 
 

@@ -27,6 +27,7 @@ from quest.accounts.models import User
 from quest.audit.recorder import act_as, record_event
 from quest.audit.refusals import not_found
 from quest.concurrency import changed_once
+from quest.db import reading
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas import search
 from quest.ideas.models import (
@@ -47,6 +48,7 @@ from quest.ideas.record import (
     add_event,
     may_contribute,
     raise_idea,
+    reserve_reference,
     sees_full_record,
     visible,
 )
@@ -489,12 +491,17 @@ async def submit_idea(
     """Record a new idea in the viewer's division. Commits."""
     access.require(viewer, Permission.CONTRIBUTE)
     checked, errors = check_idea(data)
-    place = await contributing_division(session, viewer, data.division_id, errors)
+    with reading():
+        place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
         raise ValidationFailed(errors)
+    # The lookup's transaction ends here, and the writing one begins at its first write (BEGIN IMMEDIATE on
+    # SQLite, which other writers then wait for) with the reference already reserved: one flush, then commit.
+    await session.commit()
+    reference = await reserve_reference(session, place[0])
     act_as(session, viewer.actor)
     idea, _submitted = await raise_idea(
-        session, checked, checked.waste_types, place=Place(*place), submitter_id=viewer.id, now=now
+        session, checked, checked.waste_types, place=Place(*place), submitter_id=viewer.id, now=now, reference=reference
     )
     if from_waste is not None:
         from quest.waste.services import link_to_idea

@@ -596,7 +596,7 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
 async def _idea_in(session: Any, division: Division, person: User, title: str) -> Idea:
     now = datetime.datetime.now(datetime.UTC)
     idea = Idea(
-        reference=await next_reference(session, division.force_id),
+        reference=await next_reference(await session.connection(), division.force_id),
         force_id=division.force_id,
         division_id=division.id,
         submitter_id=person.id,

@@ -3,6 +3,7 @@ following, changing and withdrawing, My ideas, notifications, the list and its e
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -12,6 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
+from quest.db import writing
 from quest.ideas import search
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
@@ -58,6 +60,27 @@ def test_references_count_up_within_each_force(demo: Any, database: Any) -> None
     second = database(lambda maker: raise_idea(maker, STAFF, "Second"))
     cheshire = database(lambda maker: raise_idea(maker, "pc.cheshire@cheshire.example", "Cheshire's first"))
     assert (first.reference, second.reference, cheshire.reference) == ("LAN-000001", "LAN-000002", "CHE-000001")
+
+
+def test_writers_at_once_in_one_force_each_get_a_reference_of_their_own(demo: Any, database: Any) -> None:
+    """Twelve people submitting at the same moment in a force that has raised no idea yet: every idea is
+    stored, each with its own reference (the force's counter is made by the first and bumped by the others,
+    never made twice)."""
+
+    async def at_once(maker: Any) -> list[Any]:
+        with writing():  # as a POST's transactions are
+            return list(await asyncio.gather(*(raise_idea(maker, STAFF, f"At once {number}") for number in range(12))))
+
+    submitted = database(at_once)
+    assert sorted(idea.reference for idea in submitted) == [f"LAN-{number:06d}" for number in range(1, 13)]
+
+    async def stored(maker: Any) -> list[str]:
+        async with maker() as session:
+            return sorted(
+                (await session.execute(select(Idea.reference).where(Idea.title.startswith("At once")))).scalars()
+            )
+
+    assert database(stored) == sorted(idea.reference for idea in submitted)
 
 
 def test_bad_input_is_shown_beside_each_field_and_nothing_is_written(signed_in: Any, database: Any) -> None:
