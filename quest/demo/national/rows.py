@@ -188,12 +188,22 @@ def _json(value: Any) -> str:
     if value is None:
         return "null"
     kind = type(value)
+    convert = _AS_TEXT.get(kind)
+    if convert is not None:
+        # An id, a number, a day or a moment as text: hex digits, digits and punctuation, which JSON
+        # takes as they are. Only free text needs json.dumps to escape it.
+        return f'"{convert(value)}"'
     if kind is int:
         return str(value)
     if kind is bool:
         return "true" if value else "false"
-    convert = _AS_TEXT.get(kind)
-    return json.dumps(str(value) if convert is None else convert(value))
+    return _quoted(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted(text: str) -> str:
+    """Free text as a JSON string: the few texts of the stories and the workflow, again and again."""
+    return json.dumps(text)
 
 
 def _document(values: dict[str, Any]) -> str:
@@ -409,16 +419,28 @@ def backlogs(
         audit.created(at, None, force_id, "metrics", values)
         metric = codec.id(metric_id)
         level = float(place.officers_fte) * per_officer
-        for offset in range(days):
-            day = first_day + offset * _DAY
-            weekday = day.weekday()
-            weekly = 1.06 if weekday == 0 else 0.98 if weekday >= 5 else 1.0
-            value = max(0, round(rng.gauss(level * weekly, level * 0.08)))
-            entered = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
-            rows.add(
-                "readings",
-                (metric, codec.day(day), codec.number(decimal.Decimal(value)), None, codec.moment(entered), force_id),
-            )
+        spread = level * 0.08
+        # Two million rows at national scale: the days come converted from the calendar, and the loop
+        # does no more than draw the count.
+        gauss, number, add = rng.gauss, codec.number, rows.tables["readings"].append
+        for day, weekly, entered in _calendar(codec, first_day, days):
+            value = max(0, round(gauss(level * weekly, spread)))
+            add((metric, day, number(decimal.Decimal(value)), None, entered, force_id))
+
+
+@functools.cache
+def _calendar(codec: Codec, first_day: datetime.date, days: int) -> tuple[tuple[Value, float, Value], ...]:
+    """Each day of the backlogs' counts from ``first_day``, the same for every division: the day and the
+    moment its count is entered (8 in the morning) as the driver takes them, and how busy the day is
+    (a busier Monday, quieter weekends)."""
+    calendar = []
+    for offset in range(days):
+        day = first_day + offset * _DAY
+        weekday = day.weekday()
+        weekly = 1.06 if weekday == 0 else 0.98 if weekday >= 5 else 1.0
+        entered = datetime.datetime(day.year, day.month, day.day, 8, tzinfo=datetime.UTC)
+        calendar.append((codec.day(day), weekly, codec.moment(entered)))
+    return tuple(calendar)
 
 
 # --- Ideas, their timelines and savings -------------------------------------------------------------------
@@ -467,13 +489,16 @@ def _story_values(story: stories.IdeaStory) -> dict[str, str]:
     return {name: getattr(story, name) for name in WORDING}
 
 
-def _made_in(row_id: uuid.UUID, place: Place, members: str, moment: str) -> str:
-    """The audit document of a division's new row, as the flush hook writes it: its id, force and
-    division, ``members`` (the rest of its columns, as JSON object members), and when it was made."""
-    return (
-        f'{{"id": "{row_id}", "force_id": "{place.force_id}", "division_id": "{place.id}", {members}, '
-        f'"created_at": "{moment}", "updated_at": "{moment}"}}'
-    )
+def _made_in(row_id: str, place: Place, members: str, moment: str) -> str:
+    """The audit document of a division's new row, as the flush hook writes it: its id (as text), force
+    and division, ``members`` (the rest of its columns, as JSON object members), and when it was made."""
+    return f'{{"id": "{row_id}", {_where(place)}, {members}, "created_at": "{moment}", "updated_at": "{moment}"}}'
+
+
+@functools.cache
+def _where(place: Place) -> str:
+    """The division's force and division ids, as members of an audit document."""
+    return f'"force_id": "{place.force_id}", "division_id": "{place.id}"'
 
 
 @functools.cache
@@ -507,6 +532,7 @@ def division_ideas(rows: Rows, rng: random.Random, history: History, count: int)
     for created in moments:
         story = rng.choice(stories.IDEAS)
         idea_id = new_id(rng, created)
+        named = str(idea_id)  # as the audit trail names it
         reference = history.references.next(place.force_code)
         submitter_index = rng.randrange(len(team.staff))
         submitter = team.staff[submitter_index]
@@ -525,10 +551,10 @@ def division_ideas(rows: Rows, rng: random.Random, history: History, count: int)
             submitter,
             force_id,
             "ideas",
-            str(idea_id),
+            named,
             "create",
             None,
-            _made_in(idea_id, place, raised, moment),
+            _made_in(named, place, raised, moment),
         )
         key = codec.id(idea_id)
         _event(rows, rng, codec, key, created, submitter.id, "submitted", None, IdeaStatus.SUBMITTED, "", None)
@@ -546,7 +572,7 @@ def division_ideas(rows: Rows, rng: random.Random, history: History, count: int)
             if at > history.now or (target is IdeaStatus.DUPLICATE and original is None):
                 break
             actor = submitter if target is IdeaStatus.WITHDRAWN else manager
-            _move(rows, rng, audit, history, key, idea_id, state, target, at, actor, original)
+            _move(rows, rng, audit, history, key, named, state, target, at, actor, original)
             if original is not None:
                 # The duplicate's backers, and the person who raised it, back the original instead.
                 supporters_of[original.id] |= backers | {submitter_index}
@@ -558,16 +584,17 @@ def division_ideas(rows: Rows, rng: random.Random, history: History, count: int)
                     rows, rng, codec, key, said, author.id, "commented", None, None, rng.choice(stories.COMMENTS), None
                 )
         owner = manager.id if state.status in _OWNED else None
+        changed = stamp if state.status_changed_at in (None, created) else codec.moment(state.status_changed_at)
         ideas.append(
             (idea_id, [
                 key, reference, force_id, division_id, submitter.id, owner, texts["title"], texts["problem"],
-                texts["proposal"], texts["expected_benefit"], texts["process"], state.status.value,
-                codec.moment(state.status_changed_at or created), submitter_index,
+                texts["proposal"], texts["expected_benefit"], texts["process"], state.status.value, changed,
+                submitter_index,
                 codec.moment(state.first_response_at) if state.first_response_at else None,
                 codec.moment(state.decided_at) if state.decided_at else None,
                 codec.day(state.implemented_on) if state.implemented_on else None, state.learned,
                 codec.id(state.duplicate_of_id) if state.duplicate_of_id else None, None, state.version, stamp,
-                codec.moment(state.status_changed_at or created),
+                changed,
             ])
         )  # fmt: skip
         claims.for_idea(key, idea_id, reference, story, state, manager)
@@ -638,7 +665,7 @@ def _move(
     audit: Audit,
     history: History,
     key: Value,
-    idea_id: uuid.UUID,
+    named: str,
     state: IdeaState,
     target: IdeaStatus,
     at: datetime.datetime,
@@ -669,7 +696,7 @@ def _move(
         state.approved_at = at
     moment = history.codec.moment(at)
     force_id = history.codec.id(history.place.force_id)
-    audit.entry(at, actor, force_id, "ideas", str(idea_id), "update", _document(before), _document(after), moment)
+    audit.entry(at, actor, force_id, "ideas", named, "update", _document(before), _document(after), moment)
     _event(
         rows, rng, history.codec, key, at, actor.id, record.kind, current, target, record.body, record.details, moment
     )
@@ -867,8 +894,9 @@ def division_waste(
             f'"reporter_id": "{reporter.key}", {_waste_document(story)}, "minutes_per_occurrence": "{minutes}", '
             f'"occurrences_per_week": "{per_week}", "observed_on": "{day}", "idea_id": {linked}'
         )
-        document = _made_in(observation_id, place, logged, moment)
-        audit.entry(at, reporter, force_id, "waste_observations", str(observation_id), "create", None, document)
+        named = str(observation_id)
+        document = _made_in(named, place, logged, moment)
+        audit.entry(at, reporter, force_id, "waste_observations", named, "create", None, document)
         stamp = codec.moment(at)
         rows.add(
             "waste_observations",

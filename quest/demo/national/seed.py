@@ -112,24 +112,13 @@ async def _history(
     session: AsyncSession, writer: Writer, seed: int, plan: Plan, say: Callable[[str], None], started: float
 ) -> None:
     """The history, made in a process of its own while this one writes what it made."""
-    places = tuple(
-        made.Place(force_code, division.code, division.force_id, division.id, division.officers_fte)
-        for division, force_code in await session.execute(
-            select(Division, Force.code).join(Force, Force.id == Division.force_id).order_by(Force.code, Division.code)
-        )
-    )
-    users = (await session.execute(select(User))).scalars().all()
-    members = {user.email: Member(user.id, user.force_id, user.division_id) for user in users}
-    password_hash = next(user.password_hash for user in users if user.password_hash)
+    dialect = writer.connection.dialect.name
     context = multiprocessing.get_context("spawn")
     batches: multiprocessing.Queue[Any] = context.Queue(maxsize=2 * MAKERS)
     makers = [
         context.Process(
             target=_make,
-            args=(
-                Task(seed, plan, writer.connection.dialect.name, places, members, password_hash, part, MAKERS),
-                batches,
-            ),
+            args=(await maker_task(session, seed, plan, dialect, part, MAKERS), batches),
             name=f"quest national dataset {part + 1}",
             daemon=True,
         )
@@ -157,6 +146,20 @@ async def _history(
             maker.join(timeout=5)
             if maker.is_alive():
                 maker.terminate()
+
+
+async def maker_task(session: AsyncSession, seed: int, plan: Plan, engine: str, part: int = 0, parts: int = 1) -> Task:
+    """What maker ``part`` of ``parts`` needs, read from the organisation seeded in the session."""
+    places = tuple(
+        made.Place(force_code, division.code, division.force_id, division.id, division.officers_fte)
+        for division, force_code in await session.execute(
+            select(Division, Force.code).join(Force, Force.id == Division.force_id).order_by(Force.code, Division.code)
+        )
+    )
+    users = (await session.execute(select(User))).scalars().all()
+    members = {user.email: Member(user.id, user.force_id, user.division_id) for user in users}
+    password_hash = next(user.password_hash for user in users if user.password_hash)
+    return Task(seed, plan, engine, places, members, password_hash, part, parts)
 
 
 def _make(task: Task, out: multiprocessing.Queue[Any]) -> None:
