@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from bench.load import LoadResult
 from bench.memory import Resident
@@ -14,6 +15,8 @@ from bench.readings_import import ImportRuns
 from bench.writers import Submissions
 
 MEMORY_TARGET_MB = 300
+# What profiling found: written by hand, copied into each report under its figures.
+FINDINGS = Path(__file__).resolve().parent / "findings.md"
 LIST_PAGE = "idea list, manager (division, 50 rows)"
 WRITE_TARGETS = {"sqlite": 500, "postgresql": 1000}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -251,6 +254,8 @@ def render(run: Run) -> str:
         "The client's own CPU over each run's wall time (100% is one core). `/healthz` at the same concurrency "
         "is the ceiling of client and server together: a page far below it is the server's limit.",
         table(["engine", "run", "rate", "client CPU"], client_rows(engines)),
+        "## What profiling found",
+        FINDINGS.read_text().strip(),
         "## How to run it",
         "```\nbench/run                                  # both engines, fresh small demo\n"
         "bench/run --engine sqlite --fresh-national # the national dataset, made by quest demo --scale national\n"

@@ -33,6 +33,7 @@ SMALL_NOTE = (
     "them when `quest demo --scale national` lands."
 )
 NATIONAL_NOTE = "National run: the figures below are measured on the national dataset."
+GIVEN_NOTE = "Run on prepared databases (`--database`): the datasets table says what each holds."
 BUSY = (
     "The machine was busy with other work during the run (load average {load:.1f} on {cores} cores at its end): "
     "every figure, floors included, is slower than on an idle machine, so read the ratios rather than the times."
@@ -171,8 +172,9 @@ def main(arguments: list[str] | None = None) -> None:
         described["load average at the end (1, 5, 15 min)"] = machine.load_average()
     for run in runs:
         print("\n".join(summary(run)))
-    national = all(db.dataset.startswith("national") for db in prepared)
-    note = NATIONAL_NOTE if national else SMALL_NOTE
+    made = {db.dataset.split(" ")[0] for db in prepared}  # national, small, or given
+    notes = {"national": NATIONAL_NOTE, "small": SMALL_NOTE}
+    note = notes.get(made.pop(), GIVEN_NOTE) if len(made) == 1 else GIVEN_NOTE
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
     if load > cores:
         note += f" {BUSY.format(load=load, cores=cores)}"
