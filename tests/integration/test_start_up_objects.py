@@ -24,7 +24,7 @@ def test_garbage_left_before_start_up_is_collected_not_frozen(app: Litestar) -> 
     collected: list[str] = []
 
     class Leftover:
-        pass
+        """Garbage an earlier app left."""
 
     leftover = Leftover()
     leftover.itself = leftover  # type: ignore[attr-defined]  # a cycle: only the collector frees it
