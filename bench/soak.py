@@ -56,12 +56,26 @@ IMPLEMENTED = {"learned": "Brief the teams before the change, not after."}
 SAVING = {
     "kind": "non_cashable",
     "status": "claimed",
-    "mechanism": "Incident details typed once",
     "hours_per_year": "120",
     "grade": "constable_sergeant",
     "redeployed_to": "Neighbourhood patrol",
     "evidence": "Re-typing fell from three systems to one; 120 officer hours a year no longer spent on it.",
 }
+# What the validator reads while nothing waits: their home, the ledger, the possible double counts.
+VALIDATOR_PAGES = ("/", "/savings", "/savings/double-counts")
+# How the soak's savings happen: each claim names one of these and its own idea, so it has a mechanism of
+# its own, as a division's varied claims do. (Claims on one mechanism all double count with each other:
+# that pathological case is tested apart, tests/integration/test_double_count_groups.py.)
+MECHANISMS = (
+    "Incident details typed once",
+    "Calls answered at first contact",
+    "Fewer repeat visits",
+    "Crime allocation by phone",
+    "Custody paperwork cut",
+    "Rota gaps filled sooner",
+    "Property returned without a visit",
+    "Witness statements taken once",
+)
 # The kinds of request that write; every other kind only reads.
 WRITES = ("idea raised", "backlog counts saved", "idea moved", "saving claimed", "saving validated")
 
@@ -281,7 +295,8 @@ async def deciding(soak: Soak, manager: httpx.AsyncClient) -> None:
             if not moved:
                 break
         if moved:
-            saving = SAVING | {"period_start": datetime.date.today().isoformat()}
+            mechanism = f"{MECHANISMS[len(soak.raised) % len(MECHANISMS)]}: {reference}"
+            saving = SAVING | {"mechanism": mechanism, "period_start": datetime.date.today().isoformat()}
             await soak.send(manager, "saving claimed", f"/ideas/{reference}/savings", saving)
 
 
@@ -289,7 +304,8 @@ async def validating(soak: Soak, validator: httpx.AsyncClient) -> None:
     while soak.running():
         claims = await _claims_to_decide(soak)
         if not claims:
-            await soak.send(validator, "validator reads", "/savings")
+            for path in VALIDATOR_PAGES:
+                await soak.send(validator, "validator reads", path)
             await asyncio.sleep(0.5)
             continue
         for claim_id, version in claims:

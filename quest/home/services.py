@@ -34,7 +34,7 @@ from quest.org.settings import Sla, sla_of
 from quest.savings.claim_workflow import CLAIMABLE
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus
-from quest.savings.services import ClaimsWaiting, validator_queue
+from quest.savings.services import ClaimsWaiting, DoubleCounts, validator_queue
 
 # Each list on the home page shows this many; its heading counts them all, and links to the rest.
 SHOWN = 10
@@ -100,7 +100,7 @@ class ManagerHome:
 @dataclass(frozen=True, slots=True)
 class ValidatorHome:
     to_validate: ClaimsWaiting
-    double_counts: ClaimsWaiting
+    double_counts: DoubleCounts
     updates: Updates
 
 

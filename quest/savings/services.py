@@ -22,11 +22,14 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     CompoundSelect,
+    Date,
     Select,
     and_,
     case,
     cast,
+    false,
     func,
+    literal,
     not_,
     or_,
     select,
@@ -68,10 +71,11 @@ from quest.savings.rules import (
     Pairs,
     PartYear,
     Totals,
-    clashes,
+    double_counts,
     financial_year,
     financial_year_bounds,
     latest_period_start,
+    links_joining,
     part_of_year,
     rate_on,
     share_in_year,
@@ -405,33 +409,30 @@ class ClaimRow:
 _LIVE = tuple(status for status in ClaimStatus if status.live)
 
 
-def double_count_pairs(where: ColumnElement[bool], *, each_way: bool = False) -> CompoundSelect[uuid.UUID, uuid.UUID]:
-    """The pairs of claims that may count one saving twice, each once (the lesser id first): the rule of
-    :func:`quest.savings.rules.may_double_count`, asked of the database. A self-join of the live claims
-    ``where`` selects (written on :class:`SavingsClaim`, the first of the pair; the second is in its
-    division, so in the same reach) on division and overlapping periods, and either the same mechanism
-    (its matching key) or, for two ideas, one change to a measure (the same measure and change date)
-    that both rest on (:func:`quest.savings.rules.rests_on`: they name it, or their mechanism is its
-    name). Two indexed joins, not every claim against every other.
-
-    ``each_way``: every pair from the side of each claim ``where`` selects, whatever its id (the rule is
-    symmetric), so ``where`` may pick a few claims and get all their partners (:func:`_partners`)."""
+def _live_pairs(where: ColumnElement[bool]) -> tuple[Any, Any, tuple[ColumnElement[bool], ...]]:
+    """The two claims of a pair (``where`` selects the first, :class:`SavingsClaim`), and what holds of any
+    pair: both live, in one division (so in one reach), over overlapping periods."""
     first, second = SavingsClaim, aliased(SavingsClaim)
     both = (
         where,
         first.status.in_(_LIVE),
         second.status.in_(_LIVE),
+        second.division_id == first.division_id,
+        first.id < second.id,
         or_(second.period_end.is_(None), first.period_start <= second.period_end),
         or_(first.period_end.is_(None), second.period_start <= first.period_end),
     )
-    pair = select(first.id.label("first_id"), second.id.label("second_id"))
-    same_division = and_(
-        second.division_id == first.division_id, first.id != second.id if each_way else first.id < second.id
-    )
-    by_mechanism = pair.join(second, and_(same_division, second._mechanism_key == first._mechanism_key)).where(*both)
+    return first, second, both
+
+
+def _pairs_by_measure(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
+    """The pairs of claims of two ideas resting on one change to a measure (the same measure and change
+    date): :func:`quest.savings.rules.rests_on`, they name it, or their mechanism is its name."""
+    first, second, both = _live_pairs(where)
     first_link, second_link = aliased(IdeaMetric), aliased(IdeaMetric)
-    by_measure = (
-        pair.join(first_link, first_link.idea_id == first.idea_id)
+    return (
+        select(first.id.label("first_id"), second.id.label("second_id"))
+        .join(first_link, first_link.idea_id == first.idea_id)
         .join(Metric, Metric.id == first_link.metric_id)
         .join(
             second_link,
@@ -441,32 +442,110 @@ def double_count_pairs(where: ColumnElement[bool], *, each_way: bool = False) ->
                 second_link.idea_id != first.idea_id,
             ),
         )
-        .join(second, and_(same_division, second.idea_id == second_link.idea_id))
+        .join(second, second.idea_id == second_link.idea_id)
         .where(
             *both,
             or_(first.metric_id == Metric.id, first._mechanism_key == Metric._name_key),
             or_(second.metric_id == Metric.id, second._mechanism_key == Metric._name_key),
         )
     )
-    return union(by_mechanism, by_measure)
 
 
-async def _partners(session: AsyncSession, claim_ids: set[uuid.UUID]) -> set[tuple[str, str]]:
-    """The double-count groups of ``claim_ids``: every pair that may double count among the claims joined
-    to them, chained (if A pairs with B and B with C, C's pairs too), each once, the lesser id first.
-    Asked a claim's partners at a time, from the claims given outwards: a statement for each link of the
-    longest chain, and one more to find it ends; the rest of the division is never read."""
-    pairs: set[tuple[str, str]] = set()
-    seen, frontier = set(claim_ids), set(claim_ids)
-    while frontier:
-        found = await session.execute(double_count_pairs(SavingsClaim.id.in_(frontier), each_way=True))
-        frontier = set()
-        for first, second in found:
-            pairs.add((min(str(first), str(second)), max(str(first), str(second))))
-            if second not in seen:
-                seen.add(second)
-                frontier.add(second)
-    return pairs
+def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
+    """The pairs of claims that may count one saving twice, each once (the lesser id first): the rule of
+    :func:`quest.savings.rules.may_double_count`, asked of the database. A self-join of the live claims
+    ``where`` selects (written on :class:`SavingsClaim`, the first of the pair; the second is in its
+    division, so in the same reach) on division and overlapping periods, and either the same mechanism
+    (its matching key) or, for two ideas, one change to a measure that both rest on (:func:`_pairs_by_measure`).
+
+    Every pair: n² of them for n claims on one mechanism, so the ledger asks for :func:`double_count_links`
+    instead, whose links are built from this one's parts; this is the rule's twin, held to it by a test."""
+    return union(_pairs_by_mechanism(where), _pairs_by_measure(where))
+
+
+def _pairs_by_mechanism(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
+    first, second, both = _live_pairs(where)
+    return select(first.id.label("first_id"), second.id.label("second_id")).where(
+        *both, second._mechanism_key == first._mechanism_key
+    )
+
+
+_LAST_DAY = literal(datetime.date.max, Date)
+
+
+def _mechanism_chains(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
+    """The claims on one mechanism that may double count, as links of each claim to the oldest-starting
+    claim of its group: a link a claim, not every pair. Claims of one division and mechanism in the
+    order they start: a claim that starts after every earlier one has ended (the running latest end,
+    a window) begins a new run, and a run is a group of :func:`quest.savings.rules.may_double_count`
+    by mechanism (each claim of a run overlaps one before it, and none overlaps a claim of another).
+    ``where`` must select whole divisions."""
+    bucket = (SavingsClaim.division_id, SavingsClaim._mechanism_key)
+    in_order = (SavingsClaim.period_start, SavingsClaim.id)
+    ended = (
+        select(
+            SavingsClaim.division_id,
+            SavingsClaim._mechanism_key.label("mechanism_key"),
+            *in_order,
+            func.max(func.coalesce(SavingsClaim.period_end, _LAST_DAY))
+            .over(partition_by=bucket, order_by=in_order, rows=(None, -1))
+            .label("ended"),
+        )
+        .where(where, SavingsClaim.status.in_(_LIVE))
+        .subquery("ended")
+    )
+    runs = select(
+        ended.c.id,
+        func.sum(case((or_(ended.c.ended.is_(None), ended.c.period_start > ended.c.ended), 1), else_=0))
+        .over(partition_by=(ended.c.division_id, ended.c.mechanism_key), order_by=(ended.c.period_start, ended.c.id))
+        .label("run"),
+        *(ended.c[name] for name in ("division_id", "mechanism_key", "period_start")),
+    ).subquery("runs")
+    anchored = select(
+        runs.c.id,
+        func.first_value(runs.c.id, type_=SavingsClaim.id.type)
+        .over(
+            partition_by=(runs.c.division_id, runs.c.mechanism_key, runs.c.run),
+            order_by=(runs.c.period_start, runs.c.id),
+        )
+        .label("anchor"),
+    ).subquery("anchored")
+    return select(anchored.c.anchor.label("first_id"), anchored.c.id.label("second_id")).where(
+        anchored.c.id != anchored.c.anchor
+    )
+
+
+def double_count_links(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
+    """Links between claims that may count one saving twice, whose connected components are those of
+    :func:`double_count_pairs` (the double-count groups) but which are not every pair: on a mechanism,
+    a link a claim (:func:`_mechanism_chains`); through a shared change to a measure, the pairs (two
+    ideas sharing one change to a measure on one day are few). ``where`` must select whole divisions."""
+    return union(_mechanism_chains(where), _pairs_by_measure(where))
+
+
+async def _partners(
+    session: AsyncSession, idea: Placed, claim_ids: set[uuid.UUID]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """For the live claims ``claim_ids`` of ``idea``: the links of their double-count groups
+    (:func:`double_count_links`, whose groups they show), and the pairs among the idea's own claims (its
+    totals count its own double counts once; a link is not always a pair), each once, the lesser id
+    first. One statement: the division's links and the idea's pairs, each row saying which it is."""
+    if not claim_ids:
+        return set(), set()
+    in_division, of_idea = SavingsClaim.division_id == idea.division_id, SavingsClaim.idea_id == idea.id
+    links = (_mechanism_chains(in_division), _pairs_by_measure(in_division))  # double_count_links
+    pairs = (_pairs_by_mechanism(of_idea), _pairs_by_measure(of_idea))  # double_count_pairs
+    found = await session.execute(
+        union(
+            *(select_.add_columns(literal(False).label("pair")) for select_ in links),
+            *(select_.add_columns(literal(True).label("pair")) for select_ in pairs),
+        )
+    )
+    in_groups: set[tuple[str, str]] = set()
+    own: set[tuple[str, str]] = set()
+    for first, second, pair in found:
+        (own if pair else in_groups).add((min(str(first), str(second)), max(str(first), str(second))))
+    return links_joining(in_groups | own, {str(claim_id) for claim_id in claim_ids}), own
 
 
 def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
@@ -515,20 +594,23 @@ async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list
 
 
 def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> list[ClaimRow]:
-    """The claims ``shown`` with the claims each may count twice (every member of its group must be in
-    ``found``, oldest first) and, for a financial year, the share of it that falls in that year."""
+    """The claims ``shown`` with the claims each may count twice (its group's other claims: every member
+    of the group must be in ``found``, oldest first) and, for a financial year, the share of it that
+    falls in that year. Each group's claims are made once, and shared by the rows shown of it."""
     pairs = list(pairs)
     paired = {claim_id for pair in pairs for claim_id in pair}
-    in_groups = [row for row in found if str(row.id) in paired]
-    clashing = clashes([row.facts() for row in in_groups], pairs)
-    by_id = {str(row.id): row for row in in_groups}
+    in_groups = {str(row.id): row for row in found if str(row.id) in paired}
+    group_of: dict[str, tuple[Clash, ...]] = {}
+    for group in double_counts([row.facts() for row in in_groups.values()], pairs):
+        members = tuple(
+            Clash(row.id, row.idea_reference, row.mechanism, row.amount_per_year, row.status)
+            for row in (in_groups[claim.id] for claim in group)
+        )
+        group_of.update(dict.fromkeys((claim.id for claim in group), members))
     return [
         dataclasses.replace(
             row,
-            clashes_with=tuple(
-                Clash(other.id, other.idea_reference, other.mechanism, other.amount_per_year, other.status)
-                for other in (by_id[other_id] for other_id in clashing.get(str(row.id), []))
-            ),
+            clashes_with=tuple(other for other in group_of.get(str(row.id), ()) if other.id != row.id),
             year_amount=None
             if year is None
             else (row.amount_per_year * share_in_year(row.period_start, row.period_end, year)).quantize(
@@ -564,17 +646,13 @@ async def _read(
     is judged whole), each with the claims it pairs with (a row a pair); and, in a second statement, the
     facts alone of those ``besides`` selects (the totals need no more of them). The ids come first, so
     only the claims shown or paired are joined to their ideas and people, not every claim in reach."""
-    pairs = double_count_pairs(in_reach).cte("pairs")
-    partners = union_all(
-        select(pairs.c.first_id.label("claim_id"), pairs.c.second_id.label("partner_id")),
-        select(pairs.c.second_id, pairs.c.first_id),
-    ).subquery("partners")
+    links = double_count_links(in_reach).cte("links")
     shown_claims = select(shown.subquery("shown").c.id)
-    wanted = union(shown_claims, select(pairs.c.first_id), select(pairs.c.second_id))
+    wanted = union(shown_claims, select(links.c.first_id), select(links.c.second_id))
     rows = await session.execute(
         _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
-        .add_columns(partners.c.partner_id, SavingsClaim.id.in_(shown_claims).label("shown"))
-        .outerjoin(partners, partners.c.claim_id == SavingsClaim.id)
+        .add_columns(links.c.first_id, SavingsClaim.id.in_(shown_claims).label("shown"))
+        .outerjoin(links, links.c.second_id == SavingsClaim.id)
     )
     found: dict[uuid.UUID, ClaimRow] = {}
     shown_ids: set[uuid.UUID] = set()
@@ -650,17 +728,17 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) 
     if not full_record:
         validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
         return Ledger([], totals(validated, None, hours), None, library_view=True)
-    pairs = await _partners(session, {claim.id for claim in mine if claim.status.live})
+    links, own_pairs = await _partners(session, idea, {claim.id for claim in mine if claim.status.live})
     own = {str(claim.id) for claim in mine}
-    others = {claim_id for pair in pairs for claim_id in pair} - own
+    others = {claim_id for link in links for claim_id in link} - own
     found = mine
     if others:
         found = sorted(
             [*mine, *await _claim_rows(session, SavingsClaim.id.in_([uuid.UUID(other) for other in others]))],
             key=lambda row: (row.created_at, row.id),
         )
-    flagged = _flagged([row for row in found if str(row.id) in own], found, pairs)
-    return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, pairs), None)
+    flagged = _flagged([row for row in found if str(row.id) in own], found, links)
+    return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, own_pairs), None)
 
 
 async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[ClaimRow]:
@@ -785,6 +863,70 @@ async def ledger_for_force(
     return Ledger(read.shown, year_totals, year, page=page or 1, listed=sums.listed)
 
 
+# --- Possible double counts, as groups --------------------------------------------------------------------
+
+GROUPS_PER_PAGE = 10
+# The claims a group lists on the page of double counts, and the others a flagged claim names: a group of
+# hundreds of claims on one mechanism is summed up, so a page grows with the claims, never their pairs.
+CLAIMS_SHOWN_OF_A_GROUP = 20
+CLASHES_NAMED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DoubleCountGroup:
+    """Claims that may count one saving twice, chained (connected by the rule's pairs): the first
+    :data:`CLAIMS_SHOWN_OF_A_GROUP` of them oldest first, how many there are, and the page of
+    /savings/double-counts the group is on. Its id is its oldest claim's."""
+
+    claims: list[ClaimRow]
+    size: int
+    page: int
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.claims[0].id
+
+    @property
+    def not_shown(self) -> int:
+        return self.size - len(self.claims)
+
+
+@dataclass(frozen=True, slots=True)
+class DoubleCounts:
+    """The groups in reach, oldest first (by their oldest claims): ``groups`` those asked for, ``count``
+    how many there are; ``after``: the page the first group not shown is on, if there are more."""
+
+    groups: list[DoubleCountGroup]
+    count: int
+    page: int = 1
+    after: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // GROUPS_PER_PAGE))
+
+
+def _grouped(read: _Read) -> list[list[ClaimRow]]:
+    """The double-count groups of the claims read, as rows, each oldest first, oldest group first."""
+    by_id = {str(row.id): row for row in read.read}
+    return [[by_id[claim.id] for claim in group] for group in double_counts(read.facts, read.pairs)]
+
+
+def _group(rows: list[ClaimRow], number: int) -> DoubleCountGroup:
+    """Group ``number`` (from 0) of the groups in reach."""
+    return DoubleCountGroup(rows[:CLAIMS_SHOWN_OF_A_GROUP], len(rows), number // GROUPS_PER_PAGE + 1)
+
+
+async def double_count_groups(session: AsyncSession, viewer: CurrentUser, page: int = 1) -> DoubleCounts:
+    """A page of the possible double counts in the viewer's reach, as groups (:data:`GROUPS_PER_PAGE` a
+    page). One statement: every claim in a group, with the links between them (:func:`_read`), never
+    every pair."""
+    groups = _grouped(await _read(session, _in_reach(viewer), select(SavingsClaim.id).where(false())))
+    first = (max(page, 1) - 1) * GROUPS_PER_PAGE
+    shown = [_group(rows, number) for number, rows in enumerate(groups) if first <= number < first + GROUPS_PER_PAGE]
+    return DoubleCounts(shown, len(groups), max(page, 1))
+
+
 # --- What waits for a validator -------------------------------------------------------------------------
 
 _AWAITING_DECISION = tuple(status for status in ClaimStatus if claim_workflow.may_decide(status))
@@ -813,11 +955,11 @@ class ClaimsWaiting:
 
 @dataclass(frozen=True, slots=True)
 class ValidatorQueue:
-    """Claimed savings waiting for the validator's decision (not their own), and the claims flagged as
-    possible double counts, in their reach."""
+    """Claimed savings waiting for the validator's decision (not their own), and the first of the groups
+    of possible double counts in their reach (with how many there are)."""
 
     to_validate: ClaimsWaiting
-    double_counts: ClaimsWaiting
+    double_counts: DoubleCounts
 
 
 def recorded_in(claim: ClaimRow) -> int:
@@ -826,28 +968,29 @@ def recorded_in(claim: ClaimRow) -> int:
 
 
 async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int) -> ValidatorQueue:
-    """What waits for a validator: how many claims wait for their decision and how many are flagged as
-    possible double counts, the first ``shown`` of each (oldest first), and the claim after them, each
-    with its place on /savings, so a link goes straight to it. Never every claim in reach: one statement
+    """What waits for a validator: how many claims wait for their decision, the first ``shown`` (oldest
+    first) and the claim after them, each with its place on /savings, so a link goes straight to it; and
+    the first ``shown`` groups of possible double counts. Never every claim in reach: one statement
     reads the ``shown + 1`` oldest claims waiting and every claim in a double-count group (:func:`_read`);
     one finds their places (:func:`_places`); one counts the claims waiting, if more wait than are read."""
     in_reach = _in_reach(viewer)
     waiting = and_(in_reach, SavingsClaim.status.in_(_AWAITING_DECISION), SavingsClaim.claimed_by != viewer.id)
     oldest = select(SavingsClaim.id).where(waiting).order_by(SavingsClaim.created_at, SavingsClaim.id)
     read = await _read(session, in_reach, oldest.limit(shown + 1))
-    paired = {claim_id for pair in read.pairs for claim_id in pair}
-    flagged = [row for row in read.read if str(row.id) in paired]
-    first_flagged = _flagged(flagged[: shown + 1], read.read, read.pairs)
-    places = await _places(session, in_reach, [*read.shown, *first_flagged])
+    places = await _places(session, in_reach, read.shown)
     count = len(read.shown)
     if count > shown:
         count = (await session.execute(select(func.count()).select_from(SavingsClaim).where(waiting))).scalar_one()
-
-    def listed(claims: list[ClaimRow], count: int) -> ClaimsWaiting:
-        placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in claims]
-        return ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None)
-
-    return ValidatorQueue(listed(read.shown, count), listed(first_flagged, len(flagged)))
+    placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in read.shown]
+    groups = _grouped(read)
+    return ValidatorQueue(
+        ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None),
+        DoubleCounts(
+            [_group(rows, number) for number, rows in enumerate(groups[:shown])],
+            len(groups),
+            after=_group(groups[shown], shown).page if len(groups) > shown else None,
+        ),
+    )
 
 
 async def _places(session: AsyncSession, in_reach: ColumnElement[bool], claims: list[ClaimRow]) -> dict[uuid.UUID, int]:

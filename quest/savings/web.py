@@ -44,6 +44,14 @@ class SavingsPages(Controller):
     ) -> Template:
         return await self._page(request, db_session, viewer, today, fy, status, page_number)
 
+    @get("/double-counts", name="double-counts")
+    async def double_counts(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, page_number: PageNumber = 1
+    ) -> Template:
+        """The possible double counts in reach, a group at a time, paged."""
+        found = await services.double_count_groups(db_session, viewer, page_number)
+        return page(request, "savings/double_counts.html", {"double_counts": found})
+
     async def _page(
         self,
         request: AnyRequest,
