@@ -717,9 +717,9 @@ async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
 
 async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) -> Ledger:
     """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
-    idea's claims; for the double-count groups of its live claims (:func:`_partners`: their partners,
-    and theirs, never the whole division), and the other claims of those groups (only when there are
-    some); and for the force's productive hours."""
+    idea's claims; for the links of the division's double-count groups and the pairs among the idea's
+    claims (:func:`_partners`), and the other claims of the groups its claims are in (only when there
+    are some); and for the force's productive hours."""
     full_record = sees_full_record(viewer, idea)
     mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
     if not mine:  # no claims: nothing to total, whatever the force's productive hours

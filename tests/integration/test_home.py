@@ -245,9 +245,9 @@ def test_the_validator_is_told_of_each_claim_and_sees_the_queue_and_double_count
     assert links(queue) == [f"{on_ledger}{older}", f"{on_ledger}{newer}"]
     assert f"Savings claim on {first.reference}: Pending open incidents" in queue
     assert "Possible double count" in queue
-    doubles = card(page, "double-counts")
-    assert heading(doubles) == "2 possible double counts"
-    assert links(doubles) == [f"{on_ledger}{older}", f"{on_ledger}{newer}"]
+    doubles = card(page, "double-counts")  # the two claims on one mechanism: one group
+    assert heading(doubles) == "1 possible double count"
+    assert links(doubles) == [f"/savings/double-counts?page=1#group-{older}"]
     updates = card(page, "updates")
     assert heading(updates) == "2 updates since you last looked"
     assert links(updates) == [f"/ideas/{second.reference}", f"/ideas/{first.reference}"]
@@ -327,14 +327,17 @@ def test_the_validators_home_shows_the_first_claims_and_links_each_to_its_place_
     assert links(queue) == expected
     assert more_link(queue) == ("3 more", f"/savings?fy=2025&status=claimed&page=2#claim-{made['later'][7]}")
 
-    doubles = card(page, "double-counts")
-    assert heading(doubles) == "24 possible double counts"
-    assert links(doubles) == [f"/savings?fy=2025&status=claimed&page=1#claim-{claim}" for claim in made["own"][:10]]
-    assert more_link(doubles)[0] == "14 more"
+    doubles = card(page, "double-counts")  # the first 24 claims in pairs: 12 groups, the first 10 shown
+    assert heading(doubles) == "12 possible double counts"
+    assert links(doubles) == [f"/savings/double-counts?page=1#group-{claim}" for claim in made["own"][:20:2]]
+    assert more_link(doubles) == ("2 more", "/savings/double-counts?page=2")
 
-    # Every link leads to a page that shows the claim.
-    for href in [*links(queue), more_link(queue)[1], *links(doubles), more_link(doubles)[1]]:
+    # Every link leads to a page that shows the claim, or the group.
+    for href in [*links(queue), more_link(queue)[1]]:
         assert f'id="claim-{href.rsplit("#claim-", 1)[1]}"' in client.get(href).text, href
+    for href in links(doubles):
+        assert f'id="group-{href.rsplit("#group-", 1)[1]}"' in client.get(href).text, href
+    assert f'id="group-{made["own"][20]}"' in client.get(more_link(doubles)[1]).text
 
 
 def test_headquarters_national_and_administrators_get_links_to_what_exists(signed_in: Any) -> None:

@@ -47,6 +47,12 @@ TRIAGE = 5
 # year (apart, so they are not joined to their ideas and people); the whole years' sums; the productive
 # hours.
 SAVINGS = 5
+# The validator's page of possible double counts: every claim in a double-count group, with the links
+# between them (one statement, whatever the size of the groups: test_double_count_groups).
+DOUBLE_COUNTS_PAGE = 2
+# The validator's home: the oldest claims waiting and every claim in a double-count group, with their
+# links; the places of the claims waiting on /savings; how many wait; their updates and how many.
+VALIDATOR_HOME = 6
 # Raising an idea by the form: the division it goes to (read before any writing transaction begins), the
 # force's counter bumped and its code read in one statement (committed at once, in a transaction of its
 # own), then one flush: the idea, its first timeline entry, its waste types, their audit rows. Before issue
