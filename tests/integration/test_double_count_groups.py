@@ -22,7 +22,7 @@ from sqlalchemy import select
 from bench.statements import Statements
 from quest.accounts.models import User
 from quest.ideas.models import Idea
-from quest.org.models import Division
+from quest.org.models import Division, Force
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus
 from quest.savings.services import CLAIMS_SHOWN_OF_A_GROUP, GROUPS_PER_PAGE
@@ -206,3 +206,66 @@ def test_the_groups_are_paged(demo: Any, client: Any, database: Any) -> None:
     assert beyond.status_code == 200
     assert "None found." in beyond.text
     assert client.get("/savings/double-counts?page=nonsense").status_code == 400
+
+
+PLACES = {"own division": ("LAN", "NORTH"), "same force": ("LAN", "WEST"), "other force": ("CHE", "EAST")}
+# Which places' groups each role sees on /savings/double-counts: the ledger's reach (DESIGN §3).
+SEEN = {
+    "staff": {"own division"},
+    "manager": {"own division"},
+    "validator": {"own division", "same force"},
+    "force_hq": {"own division", "same force"},
+    "national": set(PLACES),
+    "admin": set(PLACES),
+}
+
+
+def test_each_role_sees_the_groups_in_its_reach_only(demo: Any, signed_in: Any, database: Any) -> None:
+    """A pair of claims on one mechanism in each of three places; each role's page of double counts
+    lists the groups of the places it may see, and no other (the mechanism names the place)."""
+
+    async def a_pair_in_each_place(session_maker: Any) -> None:
+        manager = await user_id(session_maker, DEMO_EMAILS["manager"])
+        async with session_maker() as session:
+            for place, (force_code, division_code) in PLACES.items():
+                division = (
+                    await session.execute(
+                        select(Division).join(Force).where(Force.code == force_code, Division.code == division_code)
+                    )
+                ).scalar_one()
+                idea = Idea(
+                    **IMPLEMENTED_IDEA,
+                    reference=f"{force_code}-9{len(division_code):05d}",
+                    title=f"Claimed twice in {place}",
+                    force_id=division.force_id,
+                    division_id=division.id,
+                    submitter_id=manager,
+                )
+                session.add(idea)
+                await session.flush()
+                for number in range(2):
+                    session.add(
+                        SavingsClaim(
+                            force_id=division.force_id,
+                            division_id=division.id,
+                            idea_id=idea.id,
+                            kind=ClaimKind.CASHABLE,
+                            status=ClaimStatus.CLAIMED,
+                            mechanism=f"Twice in {place}",
+                            cost_line="Overtime",
+                            amount_per_year=decimal.Decimal(1000),
+                            period_start=datetime.date(2025, 4, 1),
+                            evidence="The budget line",
+                            claimed_by=manager,
+                            created_at=CREATED + datetime.timedelta(minutes=number),
+                            updated_at=CREATED,
+                        )
+                    )
+            await session.commit()
+
+    database(a_pair_in_each_place)
+    for role, places in SEEN.items():
+        response = signed_in(role).get("/savings/double-counts")
+        assert response.status_code == 200, role
+        shown = {place for place in PLACES if f"2 claims: Twice in {place}" in response.text}
+        assert shown == places, role
