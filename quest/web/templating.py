@@ -22,10 +22,12 @@ from jinja2 import (
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.base import csrf_token
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from quest import __version__
+from quest.charts.xmr import XmrChart
 from quest.clock import LONDON
+from quest.metrics.spc import PointType
 from quest.paths import TEMPLATES_DIR
 
 SERVICE_NAME = "QUEST"
@@ -73,6 +75,31 @@ def format_datetime(value: datetime.datetime | None) -> str:
     local = value.astimezone(LONDON)
     hour = local.hour % 12 or 12
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+# A chart of more dots than this names only those that carry a signal (a title each on hover): a title on
+# each of 1,827 dots is page weight nobody reads.
+NAMED_DOTS = 500
+
+
+def xmr_dots(chart: XmrChart) -> Markup:
+    """An XmR chart's dots as SVG circles, each in its type's colour, built in one pass: a five-year daily
+    chart draws 1,827 dots twice (wide and phone), and a Jinja loop over them was most of the measure
+    page's CPU."""
+    named = len(chart.dots) <= NAMED_DOTS
+    radius = chart.radius
+    circles = []
+    for dot in chart.dots:
+        kind = dot.point_type.value
+        title = (
+            f"<title>{escape(format_date(dot.date))}: {escape(format_quantity(dot.value))}</title>"
+            if named or dot.point_type is not PointType.COMMON_CAUSE
+            else ""
+        )
+        circles.append(
+            f'<circle cx="{dot.x}" cy="{dot.y}" r="{radius}" fill="{dot.colour}" data-type="{kind}">{title}</circle>'
+        )
+    return Markup("\n  ".join(circles))  # noqa: S704 - numbers, fixed colours and escaped text
 
 
 def error_links(errors: Mapping[str, str]) -> list[dict[str, str]]:
@@ -177,6 +204,7 @@ def create_environment() -> Environment:
             "radio_item": radio_item,
             "owner_option": owner_option,
             "year_option": year_option,
+            "xmr_dots": xmr_dots,
         }
     )
     environment.globals.update({"service_name": SERVICE_NAME, "quest_version": __version__, "csrf_field": csrf_field})

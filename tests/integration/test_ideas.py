@@ -246,6 +246,28 @@ def test_similar_ideas_are_found_by_meaning_words_in_the_force(signed_in: Any, d
     assert "Is it one of these?" not in nothing.text
 
 
+def test_similar_ideas_holding_more_of_the_words_come_first(signed_in: Any, database: Any) -> None:
+    client = signed_in("staff")
+    for title in (
+        "Pending calls answered sooner",
+        "Custody pending incidents checked at handover",
+        "Pending incidents reviewed overnight",
+    ):
+        database(lambda maker, title=title: raise_idea(maker, STAFF, title))
+    fragment = client.get(
+        "/ideas/similar", params={"title": "custody pending incidents"}, headers={"HX-Request": "true"}
+    ).text
+    order = [
+        fragment.index(title)
+        for title in (
+            "Custody pending incidents checked at handover",
+            "Pending incidents reviewed overnight",
+            "Pending calls answered sooner",
+        )
+    ]
+    assert order == sorted(order)
+
+
 def test_similar_ideas_come_only_from_ones_own_force(signed_in: Any, database: Any) -> None:
     client = signed_in("staff")
     database(lambda maker: add_colleague(maker, "pc.cheshire@cheshire.example", "CHE", "EAST"))

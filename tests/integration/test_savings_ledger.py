@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from quest.audit.models import AuditEntry
 from quest.ideas.models import IdeaEvent
@@ -417,6 +417,47 @@ def test_the_validator_decides_from_the_queue_with_a_note_and_the_submitter_is_t
     staff = people("staff")
     assert "Dee Okafor (Finance) rejected a saving" in staff.get("/notifications").text
     assert "No before-and-after figures." in staff.get(f"/ideas/{idea.reference}").text
+
+
+def _decision_form(page: str, claim_id: str) -> str:
+    """The decision form inside the claim's own block of the validators' queue."""
+    block = page.split(f'id="claim-{claim_id}"', 1)[1].split('class="quest-claim"', 1)[0]
+    return block[block.index("<form") : block.index("</form>")]
+
+
+def test_each_decision_form_on_the_queue_is_its_claims_own_and_an_error_keeps_what_was_typed(
+    demo: Any, client: Any, database: Any
+) -> None:
+    idea = implemented_idea(database)
+    people = team(client, "manager", "validator")
+    first = claim(people("manager"), idea).json()["id"]
+    second = claim(people("manager"), idea, mechanism="Crime reports awaiting allocation").json()["id"]
+
+    async def bump_version(session_maker: Any) -> None:
+        async with session_maker() as session, session.begin():
+            await session.execute(update(SavingsClaim).where(SavingsClaim.id == uuid.UUID(second)).values(version=7))
+
+    database(bump_version)
+    validator = people("validator")
+    queue = validator.get("/savings").text
+    for claim_id, version in ((first, "1"), (second, "7")):
+        form = _decision_form(queue, claim_id)
+        assert f'action="/savings/{claim_id}/decision"' in form
+        assert f'hx-post="/savings/{claim_id}/decision"' in form
+        assert f'name="version" value="{version}"' in form
+        assert f'id="decision-{claim_id}"' in form
+        assert f'for="decision-{claim_id}-2"' in form
+        assert f'id="note-{claim_id}"' in form
+        assert "checked" not in form
+
+    refused = post_form(validator, f"/savings/{second}/decision", {"decision": "rejected", "note": "", "version": "7"})
+    assert refused.status_code == 422
+    typed = _decision_form(refused.text, second)
+    assert f'id="decision-{second}-2" name="decision" type="radio" value="rejected" checked' in typed
+    assert "govuk-error-message" in typed
+    untouched = _decision_form(refused.text, first)
+    assert "checked" not in untouched
+    assert "govuk-error-message" not in untouched
 
 
 @pytest.mark.parametrize("role", ["staff", "validator", "force_hq", "national"])

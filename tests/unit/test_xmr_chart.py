@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quest.charts.xmr import HEIGHT, TOP, WIDTH, Label, XmrChart, lay_out_labels, xmr_chart
-from quest.metrics.spc import analyse
+from quest.metrics.spc import PointType, analyse
 from quest.metrics.vocabulary import Direction
+from quest.web.templating import NAMED_DOTS, xmr_dots
 
 START = datetime.date(2024, 1, 1)
 
@@ -119,3 +120,24 @@ def test_laid_out_labels_never_overlap_and_stay_inside_the_chart(wanted: list[tu
     for label in labels:
         assert 0 <= label.box[0] <= label.box[2] <= WIDTH
         assert label.box[1] >= 0
+
+
+def test_every_dot_is_drawn_in_its_colour_and_a_crowded_chart_names_only_its_signals() -> None:
+    few = daily(40)
+    few[20] = (few[20][0], 400)  # a special cause among common ones
+    chart = xmr_chart(analyse(few, direction=Direction.DOWN))
+    assert chart is not None
+    drawn = str(xmr_dots(chart))
+    assert drawn.count("<circle ") == 40
+    assert drawn.count("<title>") == 40
+    assert f'<circle cx="{chart.dots[20].x}" cy="{chart.dots[20].y}" r="{chart.radius}" fill="#e46c0a"' in drawn
+    assert "<title>21 January 2024: 400</title>" in drawn
+
+    many = daily(NAMED_DOTS + 1)
+    many[-1] = (many[-1][0], 400)
+    crowded = xmr_chart(analyse(many, direction=Direction.DOWN))
+    assert crowded is not None
+    drawn = str(xmr_dots(crowded))
+    assert drawn.count("<circle ") == NAMED_DOTS + 1
+    signals = [dot for dot in crowded.dots if dot.point_type is not PointType.COMMON_CAUSE]
+    assert drawn.count("<title>") == len(signals) >= 1
