@@ -10,7 +10,18 @@ from typing import cast
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
@@ -38,6 +49,8 @@ class Metric(UUIDv7AuditBase, Audited):
 
     __table_args__ = (
         UniqueConstraint("division_id", "name", name="uq_metrics_division_id_name"),
+        # What a reading's foreign key refers to: its measure together with the measure's force.
+        UniqueConstraint("id", "force_id", name="uq_metrics_id_force_id"),
         Index("ix_metrics_force_id_kind", "force_id", "kind"),
     )
 
@@ -51,13 +64,26 @@ class Reading(DefaultBase, Audited):
 
     __tablename__ = "readings"
 
-    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), primary_key=True)
+    metric_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     period_date: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
     value: Mapped[decimal.Decimal] = mapped_column(VALUE)
     entered_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     entered_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
     # Kept on the row so the audit log can say whose force a reading belongs to without a lookup.
-    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+    force_id: Mapped[uuid.UUID]
+
+    __table_args__ = (
+        # One key for the measure and its force: a reading's force is always its measure's, and the
+        # database checks one parent row a reading, not two (each check is a lookup per row inserted,
+        # most of the cost of a 20,000-row import on PostgreSQL). The force is still a real force, as
+        # the measure's own key says so.
+        ForeignKeyConstraint(
+            ["metric_id", "force_id"],
+            ["metrics.id", "metrics.force_id"],
+            ondelete="CASCADE",
+            name="fk_readings_metric_id_force_id_metrics",
+        ),
+    )
 
     @property
     def audit_force_id(self) -> uuid.UUID | None:

@@ -8,7 +8,9 @@ import decimal
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quest.bulk import insert_rows
@@ -95,6 +97,23 @@ def test_no_rows_write_nothing(demo: Any, database: Any) -> None:
         async with session_maker() as session:
             await insert_rows(session, READINGS, [], same={"metric_id": metric_id, "force_id": force_id})
             await session.commit()
+        return await stored(session_maker, metric_id)
+
+    assert database(work) == []
+
+
+def test_a_reading_under_another_force_than_its_measures_is_refused_by_the_database(demo: Any, database: Any) -> None:
+    """Readings have one key to their measure and its force: a reading cannot be filed under another force
+    (the old keys, one to the measure and one to any force, let it in)."""
+
+    async def work(session_maker: async_sessionmaker[AsyncSession]) -> list[Reading]:
+        metric_id, force_id = await new_measure(session_maker)
+        async with session_maker() as session:
+            other_force = (await session.execute(select(Force.id).where(Force.id != force_id).limit(1))).scalar_one()
+            day = datetime.date(2026, 1, 1)
+            session.add(Reading(metric_id=metric_id, period_date=day, value=1, force_id=other_force, entered_at=WHEN))
+            with pytest.raises(IntegrityError):
+                await session.commit()
         return await stored(session_maker, metric_id)
 
     assert database(work) == []
