@@ -27,6 +27,7 @@ from markupsafe import Markup
 from quest import __version__
 from quest.clock import LONDON
 from quest.paths import TEMPLATES_DIR
+from quest.web.components import RenderedComponents
 
 SERVICE_NAME = "QUEST"
 
@@ -179,7 +180,14 @@ def create_environment() -> Environment:
             "year_option": year_option,
         }
     )
-    environment.globals.update({"service_name": SERVICE_NAME, "quest_version": __version__, "csrf_field": csrf_field})
+    environment.globals.update(
+        {
+            "service_name": SERVICE_NAME,
+            "quest_version": __version__,
+            "csrf_field": csrf_field,
+            "rendered": RenderedComponents(),
+        }
+    )
     return environment
 
 
