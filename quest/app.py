@@ -17,7 +17,13 @@ from litestar.static_files import create_static_files_router
 
 from quest import __version__
 from quest.accounts.api import MeApi
-from quest.accounts.authentication import AuthenticationMiddleware, CsrfMiddleware, current_user, require_sign_in
+from quest.accounts.authentication import (
+    ANSWERS_ANYONE,
+    AuthenticationMiddleware,
+    CsrfMiddleware,
+    current_user,
+    require_sign_in,
+)
 from quest.accounts.drafts import DraftMiddleware
 from quest.accounts.sessions import SessionPolicy
 from quest.accounts.web import AccountPages, SignInPages, UserPages
@@ -134,7 +140,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             WasteApi,
             MetricApi,
             create_static_files_router(
-                path="/static", directories=[STATIC_DIR], include_in_schema=False, cache_control=None, opt=PUBLIC
+                path="/static",
+                directories=[STATIC_DIR],
+                include_in_schema=False,
+                cache_control=None,
+                opt=ANSWERS_ANYONE,
             ),
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,10 @@ _UNREACHABLE_SQLSTATES = ("08", "57P", "53300")
 _UNREACHABLE_SQLITE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR")
 # A socket error (refused, reset, timed out, no such host) counts only when the database code raised it.
 _DATABASE_MODULES = ("sqlalchemy.", "asyncpg.", "aiosqlite.")
+
+# A pooled PostgreSQL connection that has sat unused this long is checked (a round trip) before it is lent.
+IDLE_BEFORE_CHECK_SECONDS = 10.0
+_RETURNED_AT = "quest_returned_at"
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("quest_write_intent", default=False)
 
@@ -77,14 +82,39 @@ def create_engine(settings: Settings, *, for_migrations: bool = False) -> AsyncE
         return _create_sqlite_engine(
             url, enforce_foreign_keys=not for_migrations, busy_timeout_seconds=settings.sqlite_busy_timeout_seconds
         )
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=10,
         max_overflow=10,
-        pool_pre_ping=True,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "quest", "timezone": "UTC"}},
     )
+    _check_idle_connections(engine)
+    return engine
+
+
+def _check_idle_connections(engine: AsyncEngine) -> None:
+    """Survive a database restart without a round trip on every checkout (``pool_pre_ping``, two a page).
+
+    A connection that sat unused for :data:`IDLE_BEFORE_CHECK_SECONDS` is pinged before it is lent, and
+    replaced if the ping fails. One in steady use is not: if the server went away under it, its first
+    statement fails as a disconnect, answered 503 "try again" (:func:`is_unreachable`), and SQLAlchemy
+    then replaces every connection the pool held before that moment; a request already under way when
+    the server went away fails either way."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at < IDLE_BEFORE_CHECK_SECONDS:
+            return  # new, or in steady use
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("a pooled connection no longer answers") from error  # the pool retries
 
 
 def _create_sqlite_engine(url: URL, *, enforce_foreign_keys: bool, busy_timeout_seconds: int) -> AsyncEngine:

@@ -8,6 +8,8 @@
 - :class:`CsrfMiddleware` is Litestar's double-submit CSRF check, except for bearer requests: a
   browser never adds an ``Authorization`` header across sites by itself, so those need no token.
 - :func:`require_sign_in` guards every route not marked ``opt={"public": True}``: deny by default.
+- A route that answers everyone alike (the health check, static files) is marked :data:`ANSWERS_ANYONE`:
+  nobody is looked up for it, which would cost a database round trip for an answer that cannot differ.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY, renders_a_page
 
 # Set in scope state when a session cookie was sent but its session has ended.
 SESSION_ENDED = "quest.session_ended"
+# The opt of a route whose answer is the same whoever asks: public, and no one is identified for it.
+IDENTIFY_OPTION = "identify"
+ANSWERS_ANYONE = {"public": True, IDENTIFY_OPTION: False}
 
 
 class PasswordChangeRequired(PermissionDeniedException):
@@ -98,6 +103,10 @@ class AuthenticationMiddleware(ASGIMiddleware):
         self.page_facts = dict(page_facts or {})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if scope["route_handler"].opt.get(IDENTIFY_OPTION) is False:
+            scope["user"] = None
+            await next_app(scope, receive, send)
+            return
         state = scope["litestar_app"].state
         clock: Clock = state[CLOCK]
         maker: async_sessionmaker[AsyncSession] = state[SESSION_MAKER]

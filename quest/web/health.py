@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import MediaType, Response, get
 
+from quest.accounts.authentication import ANSWERS_ANYONE
 from quest.db import ping
 from quest.logs import get_logger
 from quest.web.dependencies import DatabaseEngine
@@ -16,7 +17,7 @@ logger = get_logger("quest.health")
 DATABASE_TIMEOUT_SECONDS = 3.0
 
 
-@get("/healthz", media_type=MediaType.JSON, include_in_schema=False, opt={"public": True})
+@get("/healthz", media_type=MediaType.JSON, include_in_schema=False, opt=ANSWERS_ANYONE)
 async def healthz(db_engine: DatabaseEngine) -> Response[dict[str, Any]]:
     try:
         await asyncio.wait_for(ping(db_engine), timeout=DATABASE_TIMEOUT_SECONDS)

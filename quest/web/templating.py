@@ -29,6 +29,7 @@ from quest.charts.xmr import XmrChart
 from quest.clock import LONDON
 from quest.metrics.spc import PointType
 from quest.paths import TEMPLATES_DIR
+from quest.web.components import RenderedComponents
 
 SERVICE_NAME = "QUEST"
 
@@ -207,7 +208,14 @@ def create_environment() -> Environment:
             "xmr_dots": xmr_dots,
         }
     )
-    environment.globals.update({"service_name": SERVICE_NAME, "quest_version": __version__, "csrf_field": csrf_field})
+    environment.globals.update(
+        {
+            "service_name": SERVICE_NAME,
+            "quest_version": __version__,
+            "csrf_field": csrf_field,
+            "rendered": RenderedComponents(),
+        }
+    )
     return environment
 
 

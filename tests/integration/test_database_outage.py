@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import sqlite3
 from pathlib import Path
@@ -11,10 +12,11 @@ import asyncpg
 import pytest
 from litestar import get
 from litestar.testing import TestClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 
+from quest import db
 from quest.app import create_app
 from quest.config import Settings
 from quest.db import is_unreachable
@@ -137,3 +139,48 @@ def _wrapped(driver_error: BaseException) -> BaseException:
 )
 def test_only_a_database_that_cannot_be_reached_counts_as_an_outage(error: BaseException, unreachable: bool) -> None:
     assert is_unreachable(error) is unreachable
+
+
+async def _drop_the_apps_connections(database_url: str) -> None:
+    """What a restart of the PostgreSQL server does to the app's pooled connections: ends each of them."""
+    url = make_url(database_url)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host or "localhost",
+        port=url.port or 5432,
+        database=url.database,
+    )
+    mine = "datname = current_database() AND application_name = 'quest' AND pid <> pg_backend_pid()"
+    try:
+        dropped = await connection.fetchval(
+            f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {mine}"
+        )
+        assert dropped > 0
+        for _ in range(200):  # each ends a moment after it is told to
+            if not await connection.fetchval(f"SELECT count(*) FROM pg_stat_activity WHERE {mine}"):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+
+
+def test_connections_the_database_dropped_are_replaced(
+    settings: Settings, engine_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine_name != "postgresql":
+        pytest.skip("SQLite keeps no connection to a server that could restart")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        assert client.get("/healthz").status_code == 200
+        # A connection in steady use is not checked: the first request on it may be told to try again, and
+        # after it the pool holds no connection from before the restart.
+        asyncio.run(_drop_the_apps_connections(settings.database_url))
+        assert client.get("/healthz").status_code in (200, 503)
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/ideas/").status_code == 200  # the sign-in page
+        # A connection that sat idle is checked before it is lent, and replaced: nobody sees the restart.
+        monkeypatch.setattr(db, "IDLE_BEFORE_CHECK_SECONDS", 0.0)
+        asyncio.run(_drop_the_apps_connections(settings.database_url))
+        assert client.get("/healthz").status_code == 200
+        client.cookies.set("quest_session", "a-session-secret")  # looked up: a statement on the pool
+        assert client.get("/ideas/").status_code == 200

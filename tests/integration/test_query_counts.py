@@ -59,6 +59,10 @@ VALIDATOR_HOME = 6
 # 12 it made 10 (the counter's row made or bumped in two statements and the force's code in a third, the
 # timeline entry in a flush of its own), all in one transaction that held the counter's row throughout.
 SUBMISSION = 8
+# The health check asks whether the database answers, and nothing else; a static file asks nothing. Neither
+# looks up who is asking, whatever cookie comes with the request (each was a sign-in lookup more).
+HEALTH_CHECK = 1
+STATIC_FILE = 0
 
 
 @pytest.fixture
@@ -154,6 +158,13 @@ def test_the_lists_and_the_ledger_do_not_grow_a_statement_a_row(
     assert statements.of(lambda: client.get("/triage")) <= TRIAGE, statements.listing()
     sign_in_as(client, "validator")
     assert statements.of(lambda: client.get("/savings?fy=2026")) <= SAVINGS, statements.listing()
+
+
+def test_the_health_check_and_static_files_look_nobody_up(statements: Statements, client: Any, demo: Any) -> None:
+    sign_in_as(client, "staff")
+    assert client.cookies.get("quest_session")  # the cookie that would be looked up
+    assert statements.of(lambda: client.get("/healthz")) == HEALTH_CHECK, statements.listing()
+    assert statements.of(lambda: client.get("/static/css/quest.css")) == STATIC_FILE, statements.listing()
 
 
 def test_submitting_an_idea_asks_few_statements(statements: Statements, client: Any, demo: Any) -> None:
