@@ -133,18 +133,24 @@ async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> st
     return f"{bumped[1]}-{bumped[0]:06d}"
 
 
-async def reserve_reference(session: AsyncSession, force_id: uuid.UUID) -> str:
-    """The force's next idea reference, taken in a transaction of its own and committed at once, so that the
-    counter's row is locked for one statement, not for the whole of the idea's transaction: ideas raised at
-    the same moment in one force do not queue behind each other. An idea that then fails leaves a gap in
-    its force's references, never a duplicate. Only for a caller whose own transaction has not written
-    (the force and its counter must be committed already, and on SQLite a writer of its own would wait for
-    this one's lock)."""
+async def reserve_reference(session: AsyncSession, force_id: uuid.UUID) -> str | None:
+    """The force's next idea reference taken ahead of the idea's own transaction, where that shortens a lock;
+    None where the idea's transaction should take it itself (:func:`raise_idea` does, given none).
+
+    On PostgreSQL the counter's row would stay locked for the whole of the idea's transaction, every other
+    idea of the force waiting for it: it is bumped instead by one statement committed on its own
+    (autocommit: no BEGIN or COMMIT sent). An idea that then fails leaves a gap in its force's references,
+    never a duplicate. On SQLite a writer locks the whole database until it commits, so a transaction of
+    its own would only take that lock twice for each idea. Only for a caller whose own transaction has not
+    written (the force and its counter must be committed already)."""
     engine = session.bind
     if not isinstance(engine, AsyncEngine):
         raise TypeError("reserve_reference needs a session bound to an engine, to take a connection of its own")
-    async with engine.begin() as connection:
-        return await next_reference(connection, force_id)
+    if engine.dialect.name != "postgresql":
+        return None
+    async with engine.connect() as connection:
+        autocommitting = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        return await next_reference(autocommitting, force_id)
 
 
 def timeline_entry(

@@ -496,7 +496,8 @@ async def submit_idea(
     if checked is None or place is None:
         raise ValidationFailed(errors)
     # The lookup's transaction ends here, and the writing one begins at its first write (BEGIN IMMEDIATE on
-    # SQLite, which other writers then wait for) with the reference already reserved: one flush, then commit.
+    # SQLite, which other writers then wait for), with the reference reserved already (PostgreSQL) or taken
+    # first thing (SQLite): one flush, then commit.
     await session.commit()
     reference = await reserve_reference(session, place[0])
     act_as(session, viewer.actor)

@@ -8,10 +8,11 @@ until the transaction ends.
 from __future__ import annotations
 
 import decimal
+import functools
 from typing import Any, cast
 
 from advanced_alchemy.base import DefaultBase
-from sqlalchemy import ColumnElement, Table, case, func
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,18 +28,35 @@ async def _add(
     row: dict[str, Any],
     added: tuple[str, ...],
     least: tuple[str, ...] = (),
+    lowered: tuple[str, ...] = (),
 ) -> None:
     """Insert ``row`` into the ``rollup``, or, where its key is already there, add its ``added`` columns
-    to that row's and keep the lesser of each of its ``least`` columns."""
+    to that row's and keep the lesser of each of its ``least`` columns. The ``lowered`` columns are stored
+    in the database's lower case of the value given."""
+    statement = _upsert(session.get_bind().dialect.name, rollup, tuple(row), added, least, lowered)
+    await session.execute(statement, row)
+
+
+@functools.cache
+def _upsert(
+    dialect_name: str,
+    rollup: type[DefaultBase],
+    columns: tuple[str, ...],
+    added: tuple[str, ...],
+    least: tuple[str, ...],
+    lowered: tuple[str, ...],
+) -> Insert:
+    """The upsert :func:`_add` sends, built once for each shape: building it (``excluded`` copies every
+    column of the table) cost more of a submission's CPU than sending it."""
     table = cast(Table, rollup.__table__)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(row)
+    values = {name: func.lower(bindparam(name)) if name in lowered else bindparam(name) for name in columns}
+    statement = (postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)).values(values)
     existing = statement.excluded
     kept: dict[str, ColumnElement[Any]] = {
         **{name: table.c[name] + existing[name] for name in added},
         **{name: case((existing[name] < table.c[name], existing[name]), else_=table.c[name]) for name in least},
     }
-    await session.execute(statement.on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=kept))
+    return statement.on_conflict_do_update(index_elements=list(table.primary_key.columns), set_=kept)
 
 
 def minutes_a_week(minutes_per_occurrence: decimal.Decimal, occurrences_per_week: decimal.Decimal) -> int:
@@ -55,7 +73,7 @@ async def waste_observed(session: AsyncSession, observation: WasteObservation) -
         {
             "division_id": observation.division_id,
             "waste_type": observation.waste_type,
-            "process_key": func.lower(observation.process),
+            "process_key": observation.process,
             "force_id": observation.force_id,
             "process": observation.process,
             "observations": 1,
@@ -63,6 +81,7 @@ async def waste_observed(session: AsyncSession, observation: WasteObservation) -
         },
         added=("observations", "minutes_a_week"),
         least=("process",),
+        lowered=("process_key",),
     )
     await _add(
         session,

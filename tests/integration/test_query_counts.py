@@ -9,13 +9,16 @@ more fails here, and should either ask less or raise the ceiling with a reason.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from advanced_alchemy.extensions.litestar.plugins.init.plugin import SQLAlchemyInitPlugin
 from litestar import Litestar
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from bench.statements import Statements
 from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, post_form, raise_idea, sign_in_as
@@ -54,15 +57,30 @@ DOUBLE_COUNTS_PAGE = 2
 # links; the places of the claims waiting on /savings; how many wait; their updates and how many.
 VALIDATOR_HOME = 6
 # Raising an idea by the form: the division it goes to (read before any writing transaction begins), the
-# force's counter bumped and its code read in one statement (committed at once, in a transaction of its
-# own), then one flush: the idea, its first timeline entry, its waste types, their audit rows. Before issue
-# 12 it made 10 (the counter's row made or bumped in two statements and the force's code in a third, the
-# timeline entry in a flush of its own), all in one transaction that held the counter's row throughout.
+# force's counter bumped and its code read in one statement (autocommitted on PostgreSQL, in the idea's
+# transaction on SQLite), then one flush: the idea, its first timeline entry, its waste types, their audit
+# rows. Before issue 12 it made 10 (the counter's row made or bumped in two statements and the force's code
+# in a third, the timeline entry in a flush of its own), all in one transaction that held the counter's row
+# throughout.
 SUBMISSION = 8
+# ... and the transactions it commits: the lookup's and the idea's. The force's counter is bumped in the
+# idea's own transaction on SQLite (a writer locks the whole database, so a transaction of its own took
+# that lock twice for each idea) and by one autocommitted statement on PostgreSQL (no BEGIN, no COMMIT).
+# Before, a third transaction bumped it on both.
+SUBMISSION_COMMITS = 2
 # The health check asks whether the database answers, and nothing else; a static file asks nothing. Neither
 # looks up who is asking, whatever cookie comes with the request (each was a sign-in lookup more).
 HEALTH_CHECK = 1
 STATIC_FILE = 0
+
+
+@contextlib.contextmanager
+def listening(engine: Engine, name: str, listener: Callable[..., Any]) -> Iterator[None]:
+    event.listen(engine, name, listener)
+    try:
+        yield
+    finally:
+        event.remove(engine, name, listener)
 
 
 @pytest.fixture
@@ -167,7 +185,7 @@ def test_the_health_check_and_static_files_look_nobody_up(statements: Statements
     assert statements.of(lambda: client.get("/static/css/quest.css")) == STATIC_FILE, statements.listing()
 
 
-def test_submitting_an_idea_asks_few_statements(statements: Statements, client: Any, demo: Any) -> None:
+def test_submitting_an_idea_asks_few_statements(app: Litestar, statements: Statements, client: Any, demo: Any) -> None:
     sign_in_as(client, "staff")
     client.get("/ideas/new")
     form = {
@@ -177,5 +195,9 @@ def test_submitting_an_idea_asks_few_statements(statements: Statements, client: 
         "process": "Incident logging",
         "waste_types": "extra_processing",
     }
-    submitted = statements.of(lambda: post_form(client, "/ideas/new", form, follow_redirects=False), 303)
+    commits: list[object] = []
+    engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine().sync_engine
+    with listening(engine, "commit", commits.append):
+        submitted = statements.of(lambda: post_form(client, "/ideas/new", form, follow_redirects=False), 303)
     assert submitted <= SUBMISSION, statements.listing()
+    assert len(commits) == SUBMISSION_COMMITS
