@@ -263,9 +263,14 @@ def test_each_role_sees_the_groups_in_its_reach_only(demo: Any, signed_in: Any, 
                     )
             await session.commit()
 
+    empty = signed_in("validator").get("/savings/double-counts").text
+    assert "None found." in empty
+    assert "0 groups" not in empty  # an empty page says so once
     database(a_pair_in_each_place)
     for role, places in SEEN.items():
         response = signed_in(role).get("/savings/double-counts")
         assert response.status_code == 200, role
         shown = {place for place in PLACES if f"2 claims: Twice in {place}" in response.text}
         assert shown == places, role
+        # Each group's table scrolls inside its own labelled region on a phone, not the whole page.
+        assert response.text.count('class="quest-table-wrapper" role="region"') == len(places), role
