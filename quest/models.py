@@ -9,7 +9,7 @@ from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
 from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
-from quest.savings.models import RateCardEntry, SavingsClaim
+from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsClaim
 from quest.waste.models import WasteObservation
 
 metadata = orm_registry.metadata
@@ -18,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Division",
+    "DoubleCountMember",
     "Force",
     "ForceCounter",
     "ForceProfile",

@@ -1,5 +1,6 @@
 """Each rollup beside the same figures computed from the records themselves, for the tests that check
-they agree: after every kind of change, after the demos, after a rebuild."""
+they agree: after every kind of change, after the demos, after a rebuild. The double-count groups kept
+beside the rule's groups, likewise."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.ideas.models import Idea
 from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
+from quest.savings.models import DoubleCountMember, SavingsClaim
+from quest.savings.rules import double_counts
 from quest.waste.models import WasteObservation
 
 Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -109,3 +113,20 @@ async def compared(session_maker: Any) -> tuple[Figures, Figures]:
     """The rollups' figures and the records', read in one session."""
     async with session_maker() as session:
         return await from_rollups(session), await from_records(session)
+
+
+async def double_count_groups_kept_and_computed(session_maker: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """Each claim in a double-count group and its group's oldest claim: as double_count_members keeps them,
+    and as the rule finds them from every claim and every pair."""
+    async with session_maker() as session:
+        kept = {
+            str(claim_id): str(group_id)
+            for claim_id, group_id in await session.execute(
+                select(DoubleCountMember.claim_id, DoubleCountMember.group_id)
+            )
+        }
+        facts = [claim_facts(row) for row in await session.execute(facts_of(SavingsClaim.id.is_not(None)))]
+        every_pair = await session.execute(double_count_pairs(SavingsClaim.id.is_not(None)))
+        pairs = {(min(str(a), str(b)), max(str(a), str(b))) for a, b in every_pair}
+    computed = {claim.id: group[0].id for group in double_counts(facts, pairs) for claim in group}
+    return kept, computed

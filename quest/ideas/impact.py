@@ -39,6 +39,7 @@ from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
 from quest.org.models import Division
+from quest.savings.double_counts import regroup
 from quest.savings.rules import rests_on
 from quest.savings.services import ClaimRow, Ledger, idea_ledger
 
@@ -137,6 +138,7 @@ async def link_metric(
         body=f"Judged by “{metric.name}” from {day:%d %B %Y}",
         details={"metric_id": str(metric.id), "change_date": day.isoformat()},
     )
+    await regroup(session, {idea.division_id})  # claims resting on one change to a measure may double count
     await session.commit()
     return link.id
 
@@ -149,6 +151,7 @@ async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uui
         raise NotFound("link")
     act_as(session, viewer.actor)
     await session.delete(link)
+    await regroup(session, {idea.division_id})
     await session.commit()
 
 

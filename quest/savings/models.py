@@ -6,7 +6,7 @@ import datetime
 import decimal
 import uuid
 
-from advanced_alchemy.base import UUIDv7AuditBase
+from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -86,3 +86,26 @@ class SavingsClaim(UUIDv7AuditBase, Audited):
     @property
     def audit_force_id(self) -> uuid.UUID | None:
         return self.force_id
+
+
+class DoubleCountMember(DefaultBase):
+    """A live claim in a group of claims that may count one saving twice, and its group: the group's
+    oldest claim, and when that was recorded (the groups are listed oldest first). Claims in no group
+    have no row. Kept by :func:`quest.savings.double_counts.regroup`, in the transaction of each change
+    that can move a claim into or out of a group; it repeats what the claims say, so it is not audited."""
+
+    __tablename__ = "double_count_members"
+
+    claim_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("savings_claims.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("savings_claims.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"))
+
+    __table_args__ = (
+        Index("ix_double_count_members_group_id", "group_id"),
+        # The groups in a reach, oldest first: each group's own row (claim_id = group_id) in order.
+        Index("ix_double_count_members_opened_at", "opened_at", "group_id"),
+        Index("ix_double_count_members_force_id_opened_at", "force_id", "opened_at", "group_id"),
+        Index("ix_double_count_members_division_id_opened_at", "division_id", "opened_at", "group_id"),
+    )

@@ -203,7 +203,7 @@ def _same_saving(first: ClaimFacts, second: ClaimFacts) -> bool:
 def may_double_count(first: ClaimFacts, second: ClaimFacts) -> bool:
     """The rule for a pair: two live claims of one division, over overlapping periods, that may be the
     same saving (``_same_saving``). The ledger asks the database the same question
-    (``quest.savings.services.double_count_pairs``); a test holds the two to the same answers."""
+    (``quest.savings.double_counts.double_count_pairs``); a test holds the two to the same answers."""
     return (
         first.id != second.id
         and first.status.live
@@ -253,7 +253,7 @@ def double_counts(claims: Sequence[ClaimFacts], pairs: Pairs | None = None) -> l
     """Groups of live claims that may count the same saving twice: the connected components of the pairs
     that may double count (chained: if A pairs with B and B with C, they are one group), each oldest
     first, the groups in the order of their oldest claims. ``pairs`` are links found by the database:
-    every pair, or fewer with the same components (:func:`quest.savings.services.double_count_links`);
+    every pair, or fewer with the same components (:func:`quest.savings.double_counts.double_count_links`);
     they may name claims not given, which then join no group. Without them, the pairs among ``claims``
     by :func:`pairs_among`. Linear in the links: a group of hundreds of claims on one mechanism needs
     no more than a link a claim."""
@@ -327,6 +327,12 @@ def amounts(claim: ClaimFacts, share: decimal.Decimal) -> Amounts:
     return Amounts(time=amount, hours=claim.hours_per_year * share)
 
 
+def _falls_in(claim: ClaimFacts, year: int) -> bool:
+    """Whether a claim's period falls in financial year ``year``, at least in part."""
+    first_day, last_day = financial_year_bounds(year)
+    return claim.period_start <= last_day and (claim.period_end is None or claim.period_end >= first_day)
+
+
 def whole_year(claims: Iterable[ClaimFacts], year: int) -> ByStatus:
     """The sums of the live claims that cover all of financial year ``year`` (their share is 1, so the
     sums are exact: what the database adds up for the claims it does not read)."""
@@ -385,8 +391,9 @@ def totals(
 ) -> Totals:
     """Validated, claimed and forecast savings apart; for financial year ``year``, or a full year's
     worth of every live claim when ``year`` is None. Double counts count once (``pairs`` as for
-    :func:`double_counts`). ``whole_years``: the sums of further claims, counted elsewhere (the
-    database), that cover the whole of ``year``.
+    :func:`double_counts`; for a year, the groups flagged are those with a claim in it, at least in
+    part). ``whole_years``: the sums of further claims, counted elsewhere (the database), that cover the
+    whole of ``year``.
 
     Claims that cover the whole year add their yearly amounts, exactly; those that cover part of it add
     their share by days (a 28-digit Decimal, as :func:`share_in_year` gives it), oldest first; the two
@@ -414,5 +421,7 @@ def totals(
         validated=total(ClaimStatus.VALIDATED),
         claimed=total(ClaimStatus.CLAIMED),
         forecast=total(ClaimStatus.FORECAST),
-        flagged_double_counts=len(groups),
+        flagged_double_counts=sum(
+            1 for group in groups if year is None or any(_falls_in(claim, year) for claim in group)
+        ),
     )

@@ -22,12 +22,10 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     CompoundSelect,
-    Date,
     Select,
     and_,
     case,
     cast,
-    false,
     func,
     literal,
     not_,
@@ -52,13 +50,23 @@ from quest.errors import NotFound, ValidationFailed
 from quest.ideas.models import Idea
 from quest.ideas.record import Placed, add_event, sees_full_record, visible
 from quest.ideas.status import IdeaStatus
-from quest.metrics.models import IdeaMetric, Metric
+from quest.metrics.models import IdeaMetric
 from quest.notifications.services import Audience, notify
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
 from quest.org.settings import productive_hours_of, rates_of
 from quest.records import filled
 from quest.savings import claim_workflow
-from quest.savings.models import SavingsClaim
+from quest.savings.double_counts import (
+    LIVE,
+    claim_facts,
+    facts_of,
+    group_links,
+    mechanism_chains,
+    pairs_by_measure,
+    pairs_by_mechanism,
+    regroup,
+)
+from quest.savings.models import DoubleCountMember, SavingsClaim
 from quest.savings.rules import (
     COUNTED_STATUSES,
     FY_START,
@@ -236,7 +244,7 @@ async def record_claim(
         replaced.status = ClaimStatus.SUPERSEDED
         await changed_once(session, replaced, CLAIM_CHANGED_MESSAGE)
     session.add(claim)
-    await session.flush()
+    await regroup(session, {idea.division_id})
     kind_words = "cash" if kind is ClaimKind.CASHABLE else f"{hours:,} hours a year released"
     body = f"{mechanism}: £{amount:,.2f} a year ({kind_words}), from {start:%d %B %Y}"
     await _tell(session, viewer, idea, claim, body, now=now)
@@ -318,6 +326,8 @@ async def decide_claim(
     claim.decided_at = now
     claim.decision_note = note.strip()
     await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)
+    if not outcome.live:  # a rejected claim leaves its group
+        await regroup(session, {claim.division_id})
     idea = await session.get(Idea, claim.idea_id)
     assert idea is not None
     amount = f"£{claim.amount_per_year:,.2f} a year"
@@ -406,123 +416,6 @@ class ClaimRow:
         )
 
 
-_LIVE = tuple(status for status in ClaimStatus if status.live)
-
-
-def _live_pairs(where: ColumnElement[bool]) -> tuple[Any, Any, tuple[ColumnElement[bool], ...]]:
-    """The two claims of a pair (``where`` selects the first, :class:`SavingsClaim`), and what holds of any
-    pair: both live, in one division (so in one reach), over overlapping periods."""
-    first, second = SavingsClaim, aliased(SavingsClaim)
-    both = (
-        where,
-        first.status.in_(_LIVE),
-        second.status.in_(_LIVE),
-        second.division_id == first.division_id,
-        first.id < second.id,
-        or_(second.period_end.is_(None), first.period_start <= second.period_end),
-        or_(first.period_end.is_(None), second.period_start <= first.period_end),
-    )
-    return first, second, both
-
-
-def _pairs_by_measure(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
-    """The pairs of claims of two ideas resting on one change to a measure (the same measure and change
-    date): :func:`quest.savings.rules.rests_on`, they name it, or their mechanism is its name."""
-    first, second, both = _live_pairs(where)
-    first_link, second_link = aliased(IdeaMetric), aliased(IdeaMetric)
-    return (
-        select(first.id.label("first_id"), second.id.label("second_id"))
-        .join(first_link, first_link.idea_id == first.idea_id)
-        .join(Metric, Metric.id == first_link.metric_id)
-        .join(
-            second_link,
-            and_(
-                second_link.metric_id == first_link.metric_id,
-                second_link.change_date == first_link.change_date,
-                second_link.idea_id != first.idea_id,
-            ),
-        )
-        .join(second, second.idea_id == second_link.idea_id)
-        .where(
-            *both,
-            or_(first.metric_id == Metric.id, first._mechanism_key == Metric._name_key),
-            or_(second.metric_id == Metric.id, second._mechanism_key == Metric._name_key),
-        )
-    )
-
-
-def double_count_pairs(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
-    """The pairs of claims that may count one saving twice, each once (the lesser id first): the rule of
-    :func:`quest.savings.rules.may_double_count`, asked of the database. A self-join of the live claims
-    ``where`` selects (written on :class:`SavingsClaim`, the first of the pair; the second is in its
-    division, so in the same reach) on division and overlapping periods, and either the same mechanism
-    (its matching key) or, for two ideas, one change to a measure that both rest on (:func:`_pairs_by_measure`).
-
-    Every pair: n² of them for n claims on one mechanism, so the ledger asks for :func:`double_count_links`
-    instead, whose links are built from this one's parts; this is the rule's twin, held to it by a test."""
-    return union(_pairs_by_mechanism(where), _pairs_by_measure(where))
-
-
-def _pairs_by_mechanism(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
-    first, second, both = _live_pairs(where)
-    return select(first.id.label("first_id"), second.id.label("second_id")).where(
-        *both, second._mechanism_key == first._mechanism_key
-    )
-
-
-_LAST_DAY = literal(datetime.date.max, Date)
-
-
-def _mechanism_chains(where: ColumnElement[bool]) -> Select[uuid.UUID, uuid.UUID]:
-    """The claims on one mechanism that may double count, as links of each claim to the oldest-starting
-    claim of its group: a link a claim, not every pair. Claims of one division and mechanism in the
-    order they start: a claim that starts after every earlier one has ended (the running latest end,
-    a window) begins a new run, and a run is a group of :func:`quest.savings.rules.may_double_count`
-    by mechanism (each claim of a run overlaps one before it, and none overlaps a claim of another).
-    ``where`` must select whole divisions."""
-    bucket = (SavingsClaim.division_id, SavingsClaim._mechanism_key)
-    in_order = (SavingsClaim.period_start, SavingsClaim.id)
-    ended = (
-        select(
-            SavingsClaim.division_id,
-            SavingsClaim._mechanism_key.label("mechanism_key"),
-            *in_order,
-            func.max(func.coalesce(SavingsClaim.period_end, _LAST_DAY))
-            .over(partition_by=bucket, order_by=in_order, rows=(None, -1))
-            .label("ended"),
-        )
-        .where(where, SavingsClaim.status.in_(_LIVE))
-        .subquery("ended")
-    )
-    runs = select(
-        ended.c.id,
-        func.sum(case((or_(ended.c.ended.is_(None), ended.c.period_start > ended.c.ended), 1), else_=0))
-        .over(partition_by=(ended.c.division_id, ended.c.mechanism_key), order_by=(ended.c.period_start, ended.c.id))
-        .label("run"),
-        *(ended.c[name] for name in ("division_id", "mechanism_key", "period_start")),
-    ).subquery("runs")
-    anchored = select(
-        runs.c.id,
-        func.first_value(runs.c.id, type_=SavingsClaim.id.type)
-        .over(
-            partition_by=(runs.c.division_id, runs.c.mechanism_key, runs.c.run),
-            order_by=(runs.c.period_start, runs.c.id),
-        )
-        .label("anchor"),
-    ).subquery("anchored")
-    return select(anchored.c.anchor.label("first_id"), anchored.c.id.label("second_id")).where(
-        anchored.c.id != anchored.c.anchor
-    )
-
-
-def double_count_links(where: ColumnElement[bool]) -> CompoundSelect[uuid.UUID, uuid.UUID]:
-    """Links between claims that may count one saving twice, whose connected components are those of
-    :func:`double_count_pairs` (the double-count groups) but which are not every pair: on a mechanism,
-    a link a claim (:func:`_mechanism_chains`); through a shared change to a measure, the pairs (two
-    ideas sharing one change to a measure on one day are few). ``where`` must select whole divisions."""
-    return union(_mechanism_chains(where), _pairs_by_measure(where))
-
-
 async def _partners(
     session: AsyncSession, idea: Placed, claim_ids: set[uuid.UUID]
 ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
@@ -533,8 +426,8 @@ async def _partners(
     if not claim_ids:
         return set(), set()
     in_division, of_idea = SavingsClaim.division_id == idea.division_id, SavingsClaim.idea_id == idea.id
-    links = (_mechanism_chains(in_division), _pairs_by_measure(in_division))  # double_count_links
-    pairs = (_pairs_by_mechanism(of_idea), _pairs_by_measure(of_idea))  # double_count_pairs
+    links = (mechanism_chains(in_division), pairs_by_measure(in_division))  # double_count_links
+    pairs = (pairs_by_mechanism(of_idea), pairs_by_measure(of_idea))  # double_count_pairs
     found = await session.execute(
         union(
             *(select_.add_columns(literal(False).label("pair")) for select_ in links),
@@ -638,48 +531,51 @@ async def _read(
     in_reach: ColumnElement[bool],
     shown: Select[uuid.UUID],
     *,
+    counted: ColumnElement[bool] | None = None,
     besides: ColumnElement[bool] | None = None,
     year: int | None = None,
 ) -> _Read:
-    """One statement: the claims in reach whose ids ``shown`` selects, every claim in reach that may
-    count a saving twice (whatever its year: a double-count group counts its most assured claim, so it
-    is judged whole), each with the claims it pairs with (a row a pair); and, in a second statement, the
-    facts alone of those ``besides`` selects (the totals need no more of them). The ids come first, so
-    only the claims shown or paired are joined to their ideas and people, not every claim in reach."""
-    links = double_count_links(in_reach).cte("links")
+    """One statement: the claims in reach whose ids ``shown`` selects, and every claim of the double-count
+    groups that they, or the claims ``counted`` selects, are in (kept by
+    :func:`quest.savings.double_counts.regroup`: a group counts its most assured claim, so it is judged
+    whole, whatever its claims' years), each with its group; and, in a second statement, the facts alone
+    of those ``besides`` selects (the totals need no more of them). The ids come first, so only the
+    claims shown or in those groups are joined to their ideas and people, not every claim in reach."""
+    member = DoubleCountMember
     shown_claims = select(shown.subquery("shown").c.id)
-    wanted = union(shown_claims, select(links.c.first_id), select(links.c.second_id))
+    groups: Select[uuid.UUID] | CompoundSelect[uuid.UUID] = select(member.group_id).where(
+        member.claim_id.in_(shown_claims)
+    )
+    if counted is not None:
+        groups = union(
+            groups,
+            select(member.group_id).join(SavingsClaim, SavingsClaim.id == member.claim_id).where(in_reach, counted),
+        )
+    wanted = union(shown_claims, select(member.claim_id).where(member.group_id.in_(groups)))
     rows = await session.execute(
         _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
-        .add_columns(links.c.first_id, SavingsClaim.id.in_(shown_claims).label("shown"))
-        .outerjoin(links, links.c.second_id == SavingsClaim.id)
+        .add_columns(member.group_id, SavingsClaim.id.in_(shown_claims).label("shown"))
+        .outerjoin(member, member.claim_id == SavingsClaim.id)
     )
-    found: dict[uuid.UUID, ClaimRow] = {}
+    read: list[ClaimRow] = []
     shown_ids: set[uuid.UUID] = set()
-    found_pairs: set[tuple[str, str]] = set()
-    for *columns, partner, is_shown in rows:
-        claim = found.setdefault(columns[0], ClaimRow(*columns))
-        if partner is not None:
-            found_pairs.add((min(str(claim.id), str(partner)), max(str(claim.id), str(partner))))
+    memberships: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for *columns, group_id, is_shown in rows:
+        claim = ClaimRow(*columns)
+        read.append(claim)
+        if group_id is not None:
+            memberships.append((claim.id, group_id))
         if is_shown:
             shown_ids.add(claim.id)
-    read = list(found.values())
+    links = group_links(memberships)
     shown_rows = [row for row in read if row.id in shown_ids]
     facts = [row.facts() for row in read]
     if besides is not None:
-        part_years = select(*(getattr(SavingsClaim, name) for name in _FACT_COLUMNS)).where(in_reach, besides)
+        found = {row.id for row in read}
         facts += [
-            filled(ClaimFacts, row, **{name: str(getattr(row, name)) for name in _IDS}, measure_changes=frozenset())
-            for row in await session.execute(part_years)
-            if row.id not in found
+            claim_facts(row) for row in await session.execute(facts_of(and_(in_reach, besides))) if row.id not in found
         ]
-    return _Read(_flagged(shown_rows, read, found_pairs, year), read, facts, found_pairs)
-
-
-# The columns a claim's facts are read from (every field of ClaimFacts but the changes to measures it
-# rests on, which only the double-count query uses), and the ids among them, which the facts hold as text.
-_FACT_COLUMNS = tuple(field.name for field in dataclasses.fields(ClaimFacts) if field.name != "measure_changes")
-_IDS = frozenset({"id", "division_id", "idea_id"})
+    return _Read(_flagged(shown_rows, read, links, year), read, facts, links)
 
 
 async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
@@ -827,12 +723,12 @@ async def ledger_for_force(
     The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
     pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
     the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
-    engine computes alike). Four statements: the claims shown and those that may double count, with
-    their pairs; the facts of the live claims covering part of the year; the whole years' sums and how
-    many claims there are to show; the productive hours."""
+    engine computes alike). Four statements: the claims shown and every claim of the double-count groups
+    that they or the year's live claims are in; the facts of the live claims covering part of the year;
+    the whole years' sums and how many claims there are to show; the productive hours."""
     in_reach = _in_reach(viewer)
     falls_in, covers, _recorded = _in_year(year)
-    live = SavingsClaim.status.in_(_LIVE)
+    live = SavingsClaim.status.in_(LIVE)
     listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
     shown = select(SavingsClaim.id).where(listed)
     if page is not None:
@@ -844,7 +740,9 @@ async def ledger_for_force(
             .limit(CLAIMS_PER_PAGE)
             .offset((max(page, 1) - 1) * CLAIMS_PER_PAGE)
         )
-    read = await _read(session, in_reach, shown, besides=and_(live, falls_in, not_(covers)), year=year)
+    read = await _read(
+        session, in_reach, shown, counted=and_(live, falls_in), besides=and_(live, falls_in, not_(covers)), year=year
+    )
     sums = (
         await session.execute(
             _whole_year_sums(and_(in_reach, live, covers)).add_columns(
@@ -906,25 +804,60 @@ class DoubleCounts:
         return max(1, -(-self.count // GROUPS_PER_PAGE))
 
 
-def _grouped(read: _Read) -> list[list[ClaimRow]]:
-    """The double-count groups of the claims read, as rows, each oldest first, oldest group first."""
-    by_id = {str(row.id): row for row in read.read}
-    return [[by_id[claim.id] for claim in group] for group in double_counts(read.facts, read.pairs)]
-
-
-def _group(rows: list[ClaimRow], number: int) -> DoubleCountGroup:
-    """Group ``number`` (from 0) of the groups in reach."""
-    return DoubleCountGroup(rows[:CLAIMS_SHOWN_OF_A_GROUP], len(rows), number // GROUPS_PER_PAGE + 1)
+async def _groups(session: AsyncSession, viewer: CurrentUser, first: int, wanted: int) -> DoubleCounts:
+    """The double-count groups in the viewer's reach, oldest first (by their oldest claims): ``wanted`` of
+    them from group ``first`` (from 0), each with its first :data:`CLAIMS_SHOWN_OF_A_GROUP` claims and
+    its size; how many there are; and the page the first group not read is on. One statement (a second
+    counts the groups only if none is read): the groups kept by
+    :func:`quest.savings.double_counts.regroup` read in their order, never every claim in reach."""
+    access.require(viewer, Permission.VIEW_WORK)
+    member, in_group = DoubleCountMember, aliased(DoubleCountMember)
+    in_reach = access.scope(
+        viewer, Permission.VIEW_WORK, force_column=member.force_id, division_column=member.division_id
+    )
+    groups = select(member.group_id).where(in_reach, member.claim_id == member.group_id)
+    asked = groups.order_by(member.opened_at, member.group_id).limit(wanted).offset(first).subquery("asked")
+    numbered = (
+        select(
+            in_group.claim_id,
+            in_group.group_id,
+            func.row_number()
+            .over(partition_by=in_group.group_id, order_by=(SavingsClaim.created_at, SavingsClaim.id))
+            .label("place"),
+            func.count().over(partition_by=in_group.group_id).label("size"),
+        )
+        .join(SavingsClaim, SavingsClaim.id == in_group.claim_id)
+        .where(in_group.group_id.in_(select(asked.c.group_id)))
+        .subquery("numbered")
+    )
+    how_many = select(func.count()).select_from(groups.subquery()).scalar_subquery()
+    rows = await session.execute(
+        _claim_rows_of(numbered.c.place <= CLAIMS_SHOWN_OF_A_GROUP)
+        .join(numbered, numbered.c.claim_id == SavingsClaim.id)
+        .add_columns(numbered.c.group_id, numbered.c.size, how_many.label("groups"))
+    )
+    claims: dict[uuid.UUID, list[ClaimRow]] = {}
+    sizes: dict[uuid.UUID, int] = {}
+    count = None
+    for *columns, group_id, size, groups_in_reach in rows:
+        claims.setdefault(group_id, []).append(ClaimRow(*columns))
+        sizes[group_id], count = size, groups_in_reach
+    if count is None:
+        count = (await session.execute(select(how_many))).scalar_one()
+    in_order = sorted(claims.values(), key=lambda group: (group[0].created_at, group[0].id))
+    found = [
+        DoubleCountGroup(group, sizes[group[0].id], (first + number) // GROUPS_PER_PAGE + 1)
+        for number, group in enumerate(in_order)
+    ]
+    after = first + wanted
+    next_page = after // GROUPS_PER_PAGE + 1 if count > after else None
+    return DoubleCounts(found, count, first // GROUPS_PER_PAGE + 1, next_page)
 
 
 async def double_count_groups(session: AsyncSession, viewer: CurrentUser, page: int = 1) -> DoubleCounts:
     """A page of the possible double counts in the viewer's reach, as groups (:data:`GROUPS_PER_PAGE` a
-    page). One statement: every claim in a group, with the links between them (:func:`_read`), never
-    every pair."""
-    groups = _grouped(await _read(session, _in_reach(viewer), select(SavingsClaim.id).where(false())))
-    first = (max(page, 1) - 1) * GROUPS_PER_PAGE
-    shown = [_group(rows, number) for number, rows in enumerate(groups) if first <= number < first + GROUPS_PER_PAGE]
-    return DoubleCounts(shown, len(groups), max(page, 1))
+    page)."""
+    return await _groups(session, viewer, (max(page, 1) - 1) * GROUPS_PER_PAGE, GROUPS_PER_PAGE)
 
 
 # --- What waits for a validator -------------------------------------------------------------------------
@@ -971,8 +904,9 @@ async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int
     """What waits for a validator: how many claims wait for their decision, the first ``shown`` (oldest
     first) and the claim after them, each with its place on /savings, so a link goes straight to it; and
     the first ``shown`` groups of possible double counts. Never every claim in reach: one statement
-    reads the ``shown + 1`` oldest claims waiting and every claim in a double-count group (:func:`_read`);
-    one finds their places (:func:`_places`); one counts the claims waiting, if more wait than are read."""
+    reads the ``shown + 1`` oldest claims waiting and the claims of their double-count groups
+    (:func:`_read`); one finds their places (:func:`_places`); one counts the claims waiting, if more
+    wait than are read; one reads the first groups (:func:`_groups`)."""
     in_reach = _in_reach(viewer)
     waiting = and_(in_reach, SavingsClaim.status.in_(_AWAITING_DECISION), SavingsClaim.claimed_by != viewer.id)
     oldest = select(SavingsClaim.id).where(waiting).order_by(SavingsClaim.created_at, SavingsClaim.id)
@@ -982,14 +916,9 @@ async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int
     if count > shown:
         count = (await session.execute(select(func.count()).select_from(SavingsClaim).where(waiting))).scalar_one()
     placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in read.shown]
-    groups = _grouped(read)
     return ValidatorQueue(
         ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None),
-        DoubleCounts(
-            [_group(rows, number) for number, rows in enumerate(groups[:shown])],
-            len(groups),
-            after=_group(groups[shown], shown).page if len(groups) > shown else None,
-        ),
+        await _groups(session, viewer, 0, shown),
     )
 
 

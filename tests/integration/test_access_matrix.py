@@ -30,6 +30,7 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
+from quest.savings.double_counts import regroup_all
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus
 from quest.waste.models import WasteObservation
@@ -586,6 +587,7 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                     person.display_name,
                     sharing.reference,
                 )
+            await regroup_all(session)
             await session.commit()
         return found
 

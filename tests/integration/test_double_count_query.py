@@ -19,6 +19,7 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
+from quest.savings.double_counts import double_count_pairs, regroup_all
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
     ClaimFacts,
@@ -30,7 +31,7 @@ from quest.savings.rules import (
     rests_on,
     totals,
 )
-from quest.savings.services import double_count_pairs, ledger_for_force, ledger_for_idea
+from quest.savings.services import ledger_for_force, ledger_for_idea
 from tests.helpers import DEMO_EMAILS, current_user_for, user_id
 
 D = decimal.Decimal
@@ -142,6 +143,7 @@ async def _seed(session_maker: Any, seed: int) -> None:
                             updated_at=CREATED,
                         )
                     )
+        await regroup_all(session)
         await session.commit()
 
 

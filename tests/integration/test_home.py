@@ -23,6 +23,7 @@ from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.ideas.models import Idea
 from quest.org.models import Division
+from quest.savings.double_counts import regroup_all
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus
 from tests.helpers import (
@@ -307,6 +308,7 @@ async def _claims_over_two_years(session_maker: Any) -> dict[str, list[str]]:
         for number in range(10):
             recorded = late + datetime.timedelta(days=10, hours=number)
             claim("later", manager, f"Later {number}", recorded, recorded.date())
+        await regroup_all(session)
         await session.commit()
     return made
 

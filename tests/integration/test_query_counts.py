@@ -45,17 +45,19 @@ IDEA_LIST = 4
 # The manager's triage list: the SLA, how many open ideas of each status (and overdue), one page of
 # them, their response times. (4 before it was paged: the count is what paging costs.)
 TRIAGE = 5
-# The force's ledger for a financial year, as its validator sees it: the claims shown or in a
-# double-count group, with the pairs that may double count; the facts of the claims covering part of the
+# The force's ledger for a financial year, as its validator sees it: the claims shown, and those in the
+# double-count groups that they or the year's live claims are in (kept: double_count_members); the facts of the claims covering part of the
 # year (apart, so they are not joined to their ideas and people); the whole years' sums; the productive
 # hours.
 SAVINGS = 5
-# The validator's page of possible double counts: every claim in a double-count group, with the links
-# between them (one statement, whatever the size of the groups: test_double_count_groups).
+# The validator's page of possible double counts: the page's groups (kept: double_count_members), the
+# first claims of each and how many groups there are (one statement, whatever the size of the groups:
+# test_double_count_groups).
 DOUBLE_COUNTS_PAGE = 2
-# The validator's home: the oldest claims waiting and every claim in a double-count group, with their
-# links; the places of the claims waiting on /savings; how many wait; their updates and how many.
-VALIDATOR_HOME = 6
+# The validator's home: the oldest claims waiting and the claims of their double-count groups; the places
+# of the claims waiting on /savings; how many wait; the first groups of possible double counts; their
+# updates and how many.
+VALIDATOR_HOME = 7
 # Raising an idea by the form: the division it goes to (read before any writing transaction begins), the
 # force's counter bumped and its code read in one statement (autocommitted on PostgreSQL, in the idea's
 # transaction on SQLite), then one flush: the idea, its first timeline entry, its waste types, their audit

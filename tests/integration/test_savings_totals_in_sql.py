@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from quest.ideas.models import Idea
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
 from quest.savings import services
+from quest.savings.double_counts import regroup_all
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimFacts, ClaimKind, ClaimStatus, double_counts, share_in_year, totals
 from quest.savings.services import ledger_for_force
@@ -99,6 +100,7 @@ async def _record(session_maker: Any, ideas: list[tuple[Any, Any, Any]], drawn: 
                     updated_at=CREATED,
                 )
             )
+        await regroup_all(session)
         await session.commit()
 
 

@@ -223,6 +223,17 @@ def test_overlapping_claims_on_one_mechanism_in_one_division_are_flagged_and_cou
     assert year.validated.fte.quantize(D("0.1")) == D("7.0")
 
 
+def test_a_years_totals_flag_only_the_double_counts_with_a_claim_in_that_year() -> None:
+    """A group whose claims all ended before the year is no double count of that year's totals."""
+    ended = datetime.date(2025, 9, 30)
+    old_pair = [claim(name, start=datetime.date(2025, 4, 1), end=ended) for name in ("a", "bb")]
+    spanning = [claim("ccc", mechanism="Desk", end=None), claim("dddd", mechanism="desk", start=ended)]
+    every = [*old_pair, *spanning]
+    assert totals(every, 2025, D(1650)).flagged_double_counts == 2
+    assert totals(every, 2026, D(1650)).flagged_double_counts == 1
+    assert totals(every, None, D(1650)).flagged_double_counts == 2
+
+
 def test_claims_of_two_ideas_resting_on_one_shared_change_to_a_measure_are_a_double_count() -> None:
     shared = frozenset({("metric-1", datetime.date(2026, 6, 1))})
     first = dataclasses.replace(claim("a", mechanism="Fewer visits"), idea_id="idea-1", measure_changes=shared)

@@ -31,6 +31,7 @@ from quest.demo.seed import DEMO_ACTOR, SeedReport, _upsert_divisions, _upsert_f
 from quest.org.models import Division, Force
 from quest.org.services import refresh_similar_forces
 from quest.rollups.rebuild import rebuild
+from quest.savings.double_counts import regroup_all
 
 # Processes making rows while this one writes them: with two cores, two makers keep both busy, since
 # writing waits on the database for much of its time.
@@ -71,7 +72,8 @@ async def seed_national(
                     await writer.restore_indexes(say)
                     # Written in bulk, beside the rollups' writers: count it all once, at the end.
                     await rebuild(session)
-                    say(f"rollups rebuilt ({time.perf_counter() - started:.1f} s)")
+                    await regroup_all(session)
+                    say(f"rollups and double-count groups rebuilt ({time.perf_counter() - started:.1f} s)")
                 # The session joined the connection's transaction (begun by the check above): commit that.
                 await connection.commit()
             if connection.dialect.name == "postgresql":
