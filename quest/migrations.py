@@ -105,13 +105,17 @@ def status(settings: Settings) -> SchemaStatus:
 
 
 # Full-text search is built by hand in the migrations, differently on each engine, so the comparison of
-# models and database leaves it out: SQLite's FTS5 table (and its shadow tables), PostgreSQL's index.
+# models and database leaves it out: SQLite's FTS5 table (and its shadow tables), PostgreSQL's stored
+# document and its index.
 _SEARCH_TABLE_PREFIX = "ideas_fts"
 _SEARCH_INDEX = "ix_ideas_search"
+_SEARCH_DOCUMENT = ("ideas", "search_document")
 
 
-def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     if type_ == "table" and name is not None and name.startswith(_SEARCH_TABLE_PREFIX):
+        return False
+    if type_ == "column" and (parent_names.get("table_name"), name) == _SEARCH_DOCUMENT:
         return False
     return not (type_ == "index" and name == _SEARCH_INDEX)
 

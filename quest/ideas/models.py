@@ -1,8 +1,8 @@
 """Ideas, their waste types, timeline, supporters and followers, and the per-force reference counter.
 
 Full-text search lives outside the models, because each engine does it its own way: an FTS5 table kept
-by triggers on SQLite, a GIN index over ``to_tsvector`` on PostgreSQL (see the migration that made them
-and :mod:`quest.ideas.search`).
+by triggers on SQLite, a stored generated ``tsvector`` column with a GIN index on PostgreSQL (see the
+migrations that made them and :mod:`quest.ideas.search`).
 """
 
 from __future__ import annotations
