@@ -9,7 +9,7 @@ transaction of each change that can move a claim into or out of a group, and fil
 division.
 
 Revision ID: b6f2d8a4c913
-Revises: a3e8d51c7f20
+Revises: b7d3f9a2c6e1
 Create Date: 2026-11-29 23:30:00.000000
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from quest.savings.double_counts import regroup_everywhere
 
 revision: str = "b6f2d8a4c913"
-down_revision: str | None = "a3e8d51c7f20"
+down_revision: str | None = "b7d3f9a2c6e1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
