@@ -63,6 +63,8 @@ def daily_pages(targets: Targets) -> list[Page]:
         Page("/savings, manager", "manager", "/savings"),
         Page("/savings, validator", "validator", "/savings"),
         Page("home, validator", "validator", "/"),
+        Page("double counts, validator", "validator", "/savings/double-counts"),
+        Page("double counts, national", "national", "/savings/double-counts"),
         Page("measure page, manager", "manager", f"/metrics/{targets.metric_id}"),
         Page("backlog entry, staff", "staff", "/backlogs"),
         Page("/waste, national", "national", "/waste"),
