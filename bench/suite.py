@@ -35,7 +35,8 @@ SMALL_NOTE = (
 NATIONAL_NOTE = "National run: the figures below are measured on the national dataset."
 GIVEN_NOTE = "Run on prepared databases (`--database`): the datasets table says what each holds."
 BUSY = (
-    "The machine was busy with other work during the run (load average {load:.1f} on {cores} cores at its end): "
+    "The machine was busy with other work as the run began (load average {load:.1f} on {cores} cores over the "
+    "minutes before it): "
     "every figure, floors included, is slower than on an idle machine, so read the ratios rather than the times."
 )
 
@@ -167,6 +168,8 @@ def main(arguments: list[str] | None = None) -> None:
         folder = chosen.work_dir or Path(temporary)
         prepared = [prepare(engine, chosen, folder) for engine in chosen.engines]
         versions = {report.ENGINE_NAMES[db.engine]: asyncio.run(database.server_version(db)) for db in prepared}
+        # Other work on the machine shows in the load before the run; at its end the load is the run's own.
+        before = max(os.getloadavg()[:2])
         described = machine.describe(versions) | {"load average at the start (1, 5, 15 min)": machine.load_average()}
         runs = [measure(db, plan, chosen) for db in prepared]
         described["load average at the end (1, 5, 15 min)"] = machine.load_average()
@@ -175,9 +178,9 @@ def main(arguments: list[str] | None = None) -> None:
     made = {db.dataset.split(" ")[0] for db in prepared}  # national, small, or given
     notes = {"national": NATIONAL_NOTE, "small": SMALL_NOTE}
     note = notes.get(made.pop(), GIVEN_NOTE) if len(made) == 1 else GIVEN_NOTE
-    load, cores = os.getloadavg()[0], os.cpu_count() or 1
-    if load > cores:
-        note += f" {BUSY.format(load=load, cores=cores)}"
+    cores = os.cpu_count() or 1
+    if before > cores:
+        note += f" {BUSY.format(load=before, cores=cores)}"
     document = report.render(
         report.Run(
             date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
