@@ -119,7 +119,29 @@ def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Res
             HTTP_403_FORBIDDEN,
             "The form you sent had expired, or did not come from QUEST. Go back, refresh the page and try again.",
         )
-    return _error_page(status_code, headers=dict(exception.headers or {}))
+    return _error_page(status_code, _named(request, exception), headers=dict(exception.headers or {}))
+
+
+def _named(request: AnyRequest, exception: HTTPException) -> str | None:
+    """For a request Litestar refused (a parameter of the address it cannot read), what to check, naming
+    each parameter at fault as the address spells it (``page``, not the handler's ``page_number``); None
+    for any other error (its page says what is wrong)."""
+    extra = exception.extra
+    keys = (
+        [item["key"] for item in extra if isinstance(item, dict) and item.get("key")] if isinstance(extra, list) else []
+    )
+    if exception.status_code != HTTP_400_BAD_REQUEST or not keys:
+        return None
+    named = " and ".join(f"‘{_spelt(request, key)}’" for key in dict.fromkeys(keys))
+    return f"Check the address: QUEST cannot use its {named}. Go back and follow a link, or use the page’s own form."
+
+
+def _spelt(request: AnyRequest, key: str) -> str:
+    """A handler's parameter as the address names it (``QueryParameter(name=...)``, or ``query=``)."""
+    handler = request.scope.get("route_handler")  # none if the request never reached a route
+    parameter = handler.parsed_fn_signature.parameters.get(key) if handler is not None else None
+    kwarg = getattr(parameter, "kwarg_definition", None)
+    return getattr(kwarg, "query", None) or getattr(kwarg, "name", None) or key
 
 
 def _not_signed_in(request: AnyRequest) -> Response[Any]:
