@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import re
 import uuid
 from typing import Any
@@ -13,6 +15,8 @@ from sqlalchemy import select
 from quest.accounts.models import User
 from quest.accounts.sessions import create_token
 from quest.demo.catalogue import DEMO_PASSWORD
+from quest.savings.models import SavingsClaim
+from quest.savings.rules import ClaimKind, ClaimStatus
 
 Client = TestClient[Any]
 
@@ -227,3 +231,34 @@ class Argon2Calls:
     @property
     def on_the_event_loop(self) -> list[str]:
         return [what for what, on_event_loop in self.calls if on_event_loop]
+
+
+def a_cash_claim(
+    idea: Any,
+    claimant: uuid.UUID,
+    mechanism: str,
+    *,
+    recorded: datetime.datetime,
+    begins: datetime.date = datetime.date(2025, 4, 1),
+    days: int | None = None,
+) -> SavingsClaim:
+    """A claimed cash saving of £1,000 a year against ``idea``, from ``begins`` (for ``days``, or with no
+    end), recorded at ``recorded``. For writing straight to the table, as in bulk: the caller regroups
+    the double counts (``quest.savings.double_counts.regroup_all``) before it commits."""
+    return SavingsClaim(
+        id=uuid.uuid4(),
+        force_id=idea.force_id,
+        division_id=idea.division_id,
+        idea_id=idea.id,
+        kind=ClaimKind.CASHABLE,
+        status=ClaimStatus.CLAIMED,
+        mechanism=mechanism,
+        cost_line="Overtime",
+        amount_per_year=decimal.Decimal(1000),
+        period_start=begins,
+        period_end=None if days is None else begins + datetime.timedelta(days=days),
+        evidence="The budget line",
+        claimed_by=claimant,
+        created_at=recorded,
+        updated_at=recorded,
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,10 +23,8 @@ from quest.accounts.models import User
 from quest.ideas.models import Idea
 from quest.org.models import Division, Force
 from quest.savings.double_counts import regroup_all
-from quest.savings.models import SavingsClaim
-from quest.savings.rules import ClaimKind, ClaimStatus
 from quest.savings.services import CLAIMS_SHOWN_OF_A_GROUP, GROUPS_PER_PAGE
-from tests.helpers import DEMO_EMAILS, sign_in_as, user_id
+from tests.helpers import DEMO_EMAILS, a_cash_claim, sign_in_as, user_id
 from tests.integration.test_double_count_query import CREATED, IMPLEMENTED_IDEA
 from tests.integration.test_query_counts import DOUBLE_COUNTS_PAGE, SAVINGS, VALIDATOR_HOME
 
@@ -40,35 +37,8 @@ MOST_BYTES = 250_000
 LATER = {"chained": 0, "pair": 1000, "alone": 2000}
 
 
-def _claimed(
-    idea: Idea,
-    claimant: uuid.UUID,
-    mechanism: str,
-    minutes: int,
-    *,
-    begins: datetime.date = datetime.date(2025, 4, 1),
-    days: int | None = None,
-) -> SavingsClaim:
-    """A claimed cash saving of £1,000 a year against ``idea``, from ``begins`` (for ``days``, or with no
-    end), recorded ``minutes`` after the first. Written straight to the table, as in bulk: the caller
-    regroups the double counts (quest.savings.double_counts.regroup_all) before it commits."""
-    return SavingsClaim(
-        id=uuid.uuid4(),
-        force_id=idea.force_id,
-        division_id=idea.division_id,
-        idea_id=idea.id,
-        kind=ClaimKind.CASHABLE,
-        status=ClaimStatus.CLAIMED,
-        mechanism=mechanism,
-        cost_line="Overtime",
-        amount_per_year=decimal.Decimal(1000),
-        period_start=begins,
-        period_end=None if days is None else begins + datetime.timedelta(days=days),
-        evidence="The budget line",
-        claimed_by=claimant,
-        created_at=CREATED + datetime.timedelta(minutes=minutes),
-        updated_at=CREATED,
-    )
+def _after(minutes: int) -> datetime.datetime:
+    return CREATED + datetime.timedelta(minutes=minutes)
 
 
 async def _a_division_claiming_one_mechanism(session_maker: Any) -> dict[str, list[str]]:
@@ -98,8 +68,8 @@ async def _a_division_claiming_one_mechanism(session_maker: Any) -> dict[str, li
         start = datetime.date(2025, 4, 1)
 
         def claim(group: str, number: int, mechanism: str, begins: datetime.date, days: int) -> None:
-            minutes = len(made[group]) + LATER[group]
-            claim = _claimed(ideas[number % IDEAS], manager, mechanism, minutes, begins=begins, days=days)
+            recorded = _after(len(made[group]) + LATER[group])
+            claim = a_cash_claim(ideas[number % IDEAS], manager, mechanism, recorded=recorded, begins=begins, days=days)
             claim.amount_per_year = decimal.Decimal(1000 + number)
             session.add(claim)
             made[group].append(str(claim.id))
@@ -192,7 +162,8 @@ def test_the_groups_are_paged(demo: Any, client: Any, database: Any) -> None:
             session.add(idea)
             await session.flush()
             session.add_all(
-                _claimed(idea, manager, f"Saving {number // 2}", number) for number in range(2 * (GROUPS_PER_PAGE + 3))
+                a_cash_claim(idea, manager, f"Saving {number // 2}", recorded=_after(number))
+                for number in range(2 * (GROUPS_PER_PAGE + 3))
             )
             await regroup_all(session)
             await session.commit()
@@ -248,7 +219,9 @@ def test_each_role_sees_the_groups_in_its_reach_only(demo: Any, signed_in: Any, 
                 )
                 session.add(idea)
                 await session.flush()
-                session.add_all(_claimed(idea, manager, f"Twice in {place}", number) for number in range(2))
+                session.add_all(
+                    a_cash_claim(idea, manager, f"Twice in {place}", recorded=_after(number)) for number in range(2)
+                )
             await regroup_all(session)
             await session.commit()
 

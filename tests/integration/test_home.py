@@ -7,10 +7,8 @@ The app runs on a clock that stands still just before midnight UTC on 30 June 20
 from __future__ import annotations
 
 import datetime
-import decimal
 import html
 import re
-import uuid
 from typing import Any
 
 import pytest
@@ -24,12 +22,11 @@ from quest.config import Settings
 from quest.ideas.models import Idea
 from quest.org.models import Division
 from quest.savings.double_counts import regroup_all
-from quest.savings.models import SavingsClaim
-from quest.savings.rules import ClaimKind, ClaimStatus
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
     People,
+    a_cash_claim,
     api_headers,
     move_along,
     post_form,
@@ -279,23 +276,7 @@ async def _claims_over_two_years(session_maker: Any) -> dict[str, list[str]]:
         made: dict[str, list[str]] = {"earlier": [], "own": [], "later": []}
 
         def claim(group: str, by: Any, mechanism: str, recorded: datetime.datetime, start: datetime.date) -> None:
-            claim = SavingsClaim(
-                id=uuid.uuid4(),
-                force_id=force,
-                division_id=division,
-                idea_id=idea.id,
-                kind=ClaimKind.CASHABLE,
-                status=ClaimStatus.CLAIMED,
-                mechanism=mechanism,
-                cost_line="Overtime",
-                amount_per_year=decimal.Decimal(1000),
-                period_start=start,
-                period_end=start + datetime.timedelta(days=200),
-                evidence="The budget line",
-                claimed_by=by,
-                created_at=recorded,
-                updated_at=recorded,
-            )
+            claim = a_cash_claim(idea, by, mechanism, recorded=recorded, begins=start, days=200)
             session.add(claim)
             made[group].append(str(claim.id))
 

@@ -124,10 +124,10 @@ def test_an_overlong_search_is_a_clear_400_not_a_500(signed_in: Any) -> None:
 
 def test_a_page_number_that_is_no_page_names_the_page_on_its_400(signed_in: Any) -> None:
     client = signed_in("validator")
-    for page in ("-5", "0", "nonsense", "99999999999999999999"):
-        response = client.get("/savings/double-counts", params={"page": page})
-        assert response.status_code == 400, page
-        assert "Check the address: QUEST cannot use its ‘page’" in response.text, page
+    for number in ("-5", "0", "nonsense", "99999999999999999999"):
+        response = client.get("/savings/double-counts", params={"page": number})
+        assert response.status_code == 400, number
+        assert "Check the address: QUEST cannot use its ‘page’" in response.text, number
 
 
 def test_force_page_lists_divisions_with_their_fte(signed_in: Any) -> None:
