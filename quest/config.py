@@ -38,7 +38,7 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     log_level: str = "INFO"
     log_format: LogFormat = "console"
-    session_idle_minutes: int = 60
+    session_idle_minutes: int = 30
     session_max_hours: int = 12
     # How long a SQLite writer waits for another to finish before its request is answered 503 "try again".
     sqlite_busy_timeout_seconds: int = 30
@@ -96,7 +96,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if log_format not in ("console", "json"):
         raise ConfigurationError(f"QUEST_LOG_FORMAT must be 'console' or 'json', not {log_format!r}")
 
-    session_idle_minutes = _whole_number(environ, "QUEST_SESSION_IDLE_MINUTES", 60, 1, 24 * 60)
+    session_idle_minutes = _whole_number(environ, "QUEST_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)
     session_max_hours = _whole_number(environ, "QUEST_SESSION_MAX_HOURS", 12, 1, 24 * 30)
     sqlite_busy_timeout_seconds = _whole_number(environ, "QUEST_SQLITE_BUSY_TIMEOUT_SECONDS", 30, 1, 600)
 

@@ -84,7 +84,7 @@ def idea_count(database: Any) -> int:
 def send_idea_after_the_session_ended(browser: Client, clock: FrozenClock) -> Any:
     sign_in(browser, STAFF)
     assert browser.get("/ideas/new").status_code == 200
-    clock.advance(minutes=61)  # the form stays open past the idle timeout
+    clock.advance(minutes=31)  # the form stays open past the idle timeout
     return post_form(browser, "/ideas/new", IDEA, headers={"Referer": f"{BASE}/ideas/new"}, follow_redirects=False)
 
 

@@ -62,7 +62,7 @@ def test_session_timeouts_are_configurable_and_checked(tmp_path: Path) -> None:
         {"QUEST_DATA_DIR": str(tmp_path), "QUEST_SESSION_IDLE_MINUTES": "15", "QUEST_SESSION_MAX_HOURS": "8"}
     )
     assert (settings.session_idle_minutes, settings.session_max_hours) == (15, 8)
-    assert load_settings({"QUEST_DATA_DIR": str(tmp_path)}).session_idle_minutes == 60
+    assert load_settings({"QUEST_DATA_DIR": str(tmp_path)}).session_idle_minutes == 30
     with pytest.raises(ConfigurationError, match="QUEST_SESSION_IDLE_MINUTES must be a whole number"):
         load_settings({"QUEST_DATA_DIR": str(tmp_path), "QUEST_SESSION_IDLE_MINUTES": "an hour"})
     with pytest.raises(ConfigurationError, match="QUEST_SESSION_MAX_HOURS must be between 1 and 720"):
