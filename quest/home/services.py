@@ -32,9 +32,9 @@ from quest.metrics.vocabulary import Frequency
 from quest.notifications.services import NotificationRow, list_notifications, unread_count
 from quest.org.settings import Sla, sla_of
 from quest.savings.claim_workflow import CLAIMABLE
+from quest.savings.ledger import ClaimsWaiting, DoubleCounts, validator_queue
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus
-from quest.savings.services import ClaimsWaiting, DoubleCounts, validator_queue
 
 # Each list on the home page shows this many; its heading counts them all, and links to the rest.
 SHOWN = 10

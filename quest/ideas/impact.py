@@ -40,8 +40,8 @@ from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
 from quest.org.models import Division
 from quest.savings.double_counts import regroup
+from quest.savings.ledger import ClaimRow, Ledger, idea_ledger
 from quest.savings.rules import rests_on
-from quest.savings.services import ClaimRow, Ledger, idea_ledger
 
 _SUMMARY_FIELDS = tuple(field.name for field in dataclasses.fields(MetricSummary))
 

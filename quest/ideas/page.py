@@ -30,6 +30,7 @@ from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
 from quest.metrics.services import MetricSummary
 from quest.savings import claim_workflow
 from quest.savings import services as savings
+from quest.savings.ledger import Ledger, idea_ledger
 from quest.savings.rules import Grade
 
 GRADE_OPTIONS = [("", "Choose a grade"), *((grade.value, grade.label) for grade in Grade)]
@@ -41,7 +42,7 @@ MEASURED_FROM = frozenset({IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStat
 class IdeaPage:
     idea: IdeaDetail
     similar: list[SimilarIdea]
-    ledger: savings.Ledger
+    ledger: Ledger
     impact: list[LinkedMetric]
     may_decide: bool
     may_claim: bool
@@ -98,7 +99,7 @@ async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) 
     detail = await services.idea_by_reference(session, viewer, reference)
     place = {"force_id": detail.force_id, "division_id": detail.division_id}
     may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
-    ledger = await savings.idea_ledger(session, viewer, detail)
+    ledger = await idea_ledger(session, viewer, detail)
     measures = await measures_of(session, viewer, detail, ledger.claims, linkable=may_decide)
     return IdeaPage(
         idea=detail,

@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
+from quest.savings.ledger import ClaimRow, claims_for_idea
 from quest.web.api_answers import answer, json_value
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
@@ -61,7 +62,7 @@ class ClaimOut:
     metric_id: str | None
 
     @classmethod
-    def of(cls, claim: services.ClaimRow) -> ClaimOut:
+    def of(cls, claim: ClaimRow) -> ClaimOut:
         return answer(
             cls,
             claim,
@@ -82,7 +83,7 @@ class DecisionIn:
 
 
 async def _claim_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.UUID, claim_id: uuid.UUID) -> ClaimOut:
-    for claim in await services.claims_for_idea(db_session, viewer, idea_id):
+    for claim in await claims_for_idea(db_session, viewer, idea_id):
         if claim.id == claim_id:
             return ClaimOut.of(claim)
     raise NotFound("claim")
@@ -118,7 +119,7 @@ class SavingsApi(Controller):
     async def list_claims(
         self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
-        return [ClaimOut.of(claim) for claim in await services.claims_for_idea(db_session, viewer, idea_id)]
+        return [ClaimOut.of(claim) for claim in await claims_for_idea(db_session, viewer, idea_id)]
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",

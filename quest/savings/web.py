@@ -16,6 +16,7 @@ from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.savings import services
+from quest.savings.ledger import double_count_groups, ledger_for_force
 from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
@@ -49,7 +50,7 @@ class SavingsPages(Controller):
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, page_number: PageNumber = 1
     ) -> Template:
         """The possible double counts in reach, a group at a time, paged."""
-        found = await services.double_count_groups(db_session, viewer, page_number)
+        found = await double_count_groups(db_session, viewer, page_number)
         return page(request, "savings/double_counts.html", {"double_counts": found})
 
     async def _page(
@@ -73,7 +74,7 @@ class SavingsPages(Controller):
             if status in {member.value for member in ClaimStatus}
             else (ClaimStatus.CLAIMED if validating and status is None else None)
         )
-        ledger = await services.ledger_for_force(db_session, viewer, year, status=chosen, page=page_number)
+        ledger = await ledger_for_force(db_session, viewer, year, status=chosen, page=page_number)
         return page(
             request,
             "savings/index.html",

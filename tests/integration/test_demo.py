@@ -185,8 +185,8 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
 
 
 def test_the_demo_ledger_has_work_for_the_validator_and_no_false_double_counts(database: Any) -> None:
+    from quest.savings.ledger import _claims
     from quest.savings.rules import ClaimStatus, double_counts
-    from quest.savings.services import _claims
 
     async def work(session_maker: SessionMaker) -> tuple[dict[str, set[ClaimStatus]], int]:
         await seed_small(session_maker, seed=1)
@@ -213,8 +213,8 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     from quest.ideas.impact import idea_impact
     from quest.ideas.models import Idea
     from quest.metrics.spc import PointType
+    from quest.savings.ledger import ledger_for_idea
     from quest.savings.rules import ClaimStatus
-    from quest.savings.services import ledger_for_idea
     from tests.helpers import current_user_for
 
     async def work(session_maker: SessionMaker) -> Any:

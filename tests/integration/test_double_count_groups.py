@@ -23,7 +23,7 @@ from quest.accounts.models import User
 from quest.ideas.models import Idea
 from quest.org.models import Division, Force
 from quest.savings.double_counts import regroup_all
-from quest.savings.services import CLAIMS_SHOWN_OF_A_GROUP, GROUPS_PER_PAGE
+from quest.savings.ledger import CLAIMS_SHOWN_OF_A_GROUP, GROUPS_PER_PAGE
 from tests.helpers import DEMO_EMAILS, a_cash_claim, sign_in_as, user_id
 from tests.integration.test_double_count_query import CREATED, IMPLEMENTED_IDEA
 from tests.integration.test_query_counts import DOUBLE_COUNTS_PAGE, SAVINGS, VALIDATOR_HOME

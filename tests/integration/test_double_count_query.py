@@ -20,6 +20,7 @@ from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
 from quest.savings.double_counts import double_count_pairs, regroup_all
+from quest.savings.ledger import ledger_for_force, ledger_for_idea
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
     ClaimFacts,
@@ -31,7 +32,6 @@ from quest.savings.rules import (
     rests_on,
     totals,
 )
-from quest.savings.services import ledger_for_force, ledger_for_idea
 from tests.helpers import DEMO_EMAILS, current_user_for, user_id
 
 D = decimal.Decimal
@@ -228,7 +228,7 @@ def test_the_ledgers_flags_and_totals_are_the_pure_rules(demo: Any, database: An
 def test_the_demo_has_no_double_counts_by_the_whole_rule(database: Any) -> None:
     """The demo's claims flag nothing, by the query (test_demo checks it by the pure rule, by mechanism)."""
     from quest.demo.seed import seed_small
-    from quest.savings.services import _claims
+    from quest.savings.ledger import _claims
 
     async def work(session_maker: Any) -> list[Any]:
         await seed_small(session_maker, seed=1)

@@ -20,11 +20,11 @@ from sqlalchemy import delete, select
 
 from quest.ideas.models import Idea
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
-from quest.savings import services
+from quest.savings import ledger
 from quest.savings.double_counts import regroup_all
+from quest.savings.ledger import ledger_for_force
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimFacts, ClaimKind, ClaimStatus, double_counts, share_in_year, totals
-from quest.savings.services import ledger_for_force
 from tests.helpers import DEMO_EMAILS, current_user_for, sign_in_as, user_id
 from tests.integration.test_double_count_query import AS_STORED, CREATED, IMPLEMENTED_IDEA
 
@@ -114,7 +114,7 @@ def _facts(claim: SavingsClaim) -> ClaimFacts:
 def test_the_years_totals_from_the_database_are_the_pure_rules(
     demo: Any, database: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "CLAIMS_PER_PAGE", 3)  # pages of a few claims: most are not shown
+    monkeypatch.setattr(ledger, "CLAIMS_PER_PAGE", 3)  # pages of a few claims: most are not shown
     ideas = database(_two_ideas)
     seen = {"groups": 0, "part_years": 0, "whole_years": 0}
 

@@ -1,0 +1,690 @@
+"""Reading the savings ledger: an idea's claims and their totals, a force's financial year a page at a
+time, the possible double counts as groups, and what waits for a validator. Claims are recorded and
+decided in :mod:`quest.savings.services`; the arithmetic is :mod:`quest.savings.rules`, and the
+double-count groups are kept by :mod:`quest.savings.double_counts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from quest.accounts import access
+from quest.accounts.access import Permission
+from quest.accounts.identity import CurrentUser
+from quest.accounts.models import User
+from quest.clock import LONDON
+from quest.errors import NotFound
+from quest.ideas.models import Idea
+from quest.ideas.record import Placed, sees_full_record, visible
+from quest.ideas.status import IdeaStatus
+from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
+from quest.org.settings import productive_hours_of
+from quest.records import filled
+from quest.savings import claim_workflow
+from quest.savings.double_counts import (
+    LIVE,
+    claim_facts,
+    facts_of,
+    group_links,
+    mechanism_chains,
+    pairs_by_measure,
+    pairs_by_mechanism,
+)
+from quest.savings.models import DoubleCountMember, SavingsClaim
+from quest.savings.rules import (
+    COUNTED_STATUSES,
+    PENNY,
+    Amounts,
+    ClaimFacts,
+    ClaimKind,
+    ClaimStatus,
+    Grade,
+    Pairs,
+    PartYear,
+    Totals,
+    double_counts,
+    financial_year,
+    financial_year_bounds,
+    links_joining,
+    part_of_year,
+    share_in_year,
+    totals,
+    whole_year,
+)
+
+D = decimal.Decimal
+
+
+# --- Reading the ledger ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """Another claim that a flagged claim may count twice."""
+
+    id: uuid.UUID
+    idea_reference: str
+    mechanism: str
+    amount_per_year: D
+    status: ClaimStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    id: uuid.UUID
+    idea_id: uuid.UUID
+    idea_reference: str
+    idea_title: str
+    division_id: uuid.UUID
+    division_name: str
+    kind: ClaimKind
+    status: ClaimStatus
+    mechanism: str
+    cost_line: str
+    hours_per_year: D
+    grade: Grade | None
+    hourly_rate: D | None
+    redeployed_to: str
+    amount_per_year: D
+    period_start: datetime.date
+    period_end: datetime.date | None
+    evidence: str
+    claimed_by_name: str
+    claimed_by: uuid.UUID
+    decided_by_name: str | None
+    decision_note: str
+    created_at: datetime.datetime
+    version: int
+    supersedes_id: uuid.UUID | None
+    metric_id: uuid.UUID | None
+    # A possible double count, and the claims it may count twice.
+    clashes_with: tuple[Clash, ...] = ()
+    # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
+    # is not all of it (so the page can say why the figure is a share of the yearly amount).
+    year_amount: D | None = None
+    part_year: PartYear | None = None
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.clashes_with)
+
+    # What may happen to it next, as the claim workflow says (for pages to ask, not restate).
+    @property
+    def replaceable(self) -> bool:
+        return claim_workflow.may_replace(self.status)
+
+    @property
+    def awaits_decision(self) -> bool:
+        return claim_workflow.may_decide(self.status)
+
+    def decider_refusal(self, decider: uuid.UUID) -> str | None:
+        return claim_workflow.decider_refusal(self.claimed_by, decider)
+
+    def replacing_claims_a_forecast(self, idea_status: IdeaStatus) -> bool:
+        return claim_workflow.replacing_claims_a_forecast(self.status, idea_status)
+
+    def facts(self) -> ClaimFacts:
+        """What the totals need (the pairs that may double count come from :func:`double_count_pairs`)."""
+        return filled(
+            ClaimFacts,
+            self,
+            id=str(self.id),
+            division_id=str(self.division_id),
+            idea_id=str(self.idea_id),
+            measure_changes=frozenset(),
+        )
+
+
+async def _partners(
+    session: AsyncSession, idea: Placed, claim_ids: set[uuid.UUID]
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """For the live claims ``claim_ids`` of ``idea``: the links of their double-count groups
+    (:func:`double_count_links`, whose groups they show), and the pairs among the idea's own claims (its
+    totals count its own double counts once; a link is not always a pair), each once, the lesser id
+    first. One statement: the division's links and the idea's pairs, each row saying which it is."""
+    if not claim_ids:
+        return set(), set()
+    in_division, of_idea = SavingsClaim.division_id == idea.division_id, SavingsClaim.idea_id == idea.id
+    links = (mechanism_chains(in_division), pairs_by_measure(in_division))  # double_count_links
+    pairs = (pairs_by_mechanism(of_idea), pairs_by_measure(of_idea))  # double_count_pairs
+    found = await session.execute(
+        union(
+            *(select_.add_columns(literal(False).label("pair")) for select_ in links),
+            *(select_.add_columns(literal(True).label("pair")) for select_ in pairs),
+        )
+    )
+    in_groups: set[tuple[str, str]] = set()
+    own: set[tuple[str, str]] = set()
+    for first, second, pair in found:
+        (own if pair else in_groups).add((min(str(first), str(second)), max(str(first), str(second))))
+    return links_joining(in_groups | own, {str(claim_id) for claim_id in claim_ids}), own
+
+
+def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The claims ``where`` selects, oldest first, with their idea, division and people's names."""
+    claimant, decider = aliased(User), aliased(User)
+    return (
+        select(
+            SavingsClaim.id,
+            SavingsClaim.idea_id,
+            Idea.reference,
+            Idea.title,
+            SavingsClaim.division_id,
+            Division.name,
+            SavingsClaim.kind,
+            SavingsClaim.status,
+            SavingsClaim.mechanism,
+            SavingsClaim.cost_line,
+            SavingsClaim.hours_per_year,
+            SavingsClaim.grade,
+            SavingsClaim.hourly_rate,
+            SavingsClaim.redeployed_to,
+            SavingsClaim.amount_per_year,
+            SavingsClaim.period_start,
+            SavingsClaim.period_end,
+            SavingsClaim.evidence,
+            claimant.display_name,
+            SavingsClaim.claimed_by,
+            decider.display_name,
+            SavingsClaim.decision_note,
+            SavingsClaim.created_at,
+            SavingsClaim.version,
+            SavingsClaim.supersedes_id,
+            SavingsClaim.metric_id,
+        )
+        .join(Idea, Idea.id == SavingsClaim.idea_id)
+        .join(Division, Division.id == SavingsClaim.division_id)
+        .join(claimant, claimant.id == SavingsClaim.claimed_by)
+        .outerjoin(decider, decider.id == SavingsClaim.decided_by)
+        .where(where)
+        .order_by(SavingsClaim.created_at, SavingsClaim.id)
+    )
+
+
+async def _claim_rows(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+    return [ClaimRow(*row) for row in await session.execute(_claim_rows_of(where))]
+
+
+def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: int | None = None) -> list[ClaimRow]:
+    """The claims ``shown`` with the claims each may count twice (its group's other claims: every member
+    of the group must be in ``found``, oldest first) and, for a financial year, the share of it that
+    falls in that year. Each group's claims are made once, and shared by the rows shown of it."""
+    pairs = list(pairs)
+    paired = {claim_id for pair in pairs for claim_id in pair}
+    in_groups = {str(row.id): row for row in found if str(row.id) in paired}
+    group_of: dict[str, tuple[Clash, ...]] = {}
+    for group in double_counts([row.facts() for row in in_groups.values()], pairs):
+        members = tuple(
+            Clash(row.id, row.idea_reference, row.mechanism, row.amount_per_year, row.status)
+            for row in (in_groups[claim.id] for claim in group)
+        )
+        group_of.update(dict.fromkeys((claim.id for claim in group), members))
+    return [
+        dataclasses.replace(
+            row,
+            clashes_with=tuple(other for other in group_of.get(str(row.id), ()) if other.id != row.id),
+            year_amount=None
+            if year is None
+            else (row.amount_per_year * share_in_year(row.period_start, row.period_end, year)).quantize(
+                PENNY, rounding=decimal.ROUND_HALF_UP
+            ),
+            part_year=None if year is None else part_of_year(row.period_start, row.period_end, year),
+        )
+        for row in shown
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """Claims read in one statement: those to show, flagged; all that were read (shown, in a double-count
+    group, or asked for besides), oldest first, and their facts; and the pairs that may double count."""
+
+    shown: list[ClaimRow]
+    read: list[ClaimRow]
+    facts: list[ClaimFacts]
+    pairs: set[tuple[str, str]]
+
+
+async def _read(
+    session: AsyncSession,
+    in_reach: ColumnElement[bool],
+    shown: Select[uuid.UUID],
+    *,
+    counted: ColumnElement[bool] | None = None,
+    besides: ColumnElement[bool] | None = None,
+    year: int | None = None,
+) -> _Read:
+    """One statement: the claims in reach whose ids ``shown`` selects, and every claim of the double-count
+    groups that they, or the claims ``counted`` selects, are in (kept by
+    :func:`quest.savings.double_counts.regroup`: a group counts its most assured claim, so it is judged
+    whole, whatever its claims' years), each with its group; and, in a second statement, the facts alone
+    of those ``besides`` selects (the totals need no more of them). The ids come first, so only the
+    claims shown or in those groups are joined to their ideas and people, not every claim in reach."""
+    member = DoubleCountMember
+    shown_claims = select(shown.subquery("shown").c.id)
+    groups: Select[uuid.UUID] | CompoundSelect[uuid.UUID] = select(member.group_id).where(
+        member.claim_id.in_(shown_claims)
+    )
+    if counted is not None:
+        groups = union(
+            groups,
+            select(member.group_id).join(SavingsClaim, SavingsClaim.id == member.claim_id).where(in_reach, counted),
+        )
+    wanted = union(shown_claims, select(member.claim_id).where(member.group_id.in_(groups)))
+    rows = await session.execute(
+        _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
+        .add_columns(member.group_id, SavingsClaim.id.in_(shown_claims).label("shown"))
+        .outerjoin(member, member.claim_id == SavingsClaim.id)
+    )
+    read: list[ClaimRow] = []
+    shown_ids: set[uuid.UUID] = set()
+    memberships: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for *columns, group_id, is_shown in rows:
+        claim = ClaimRow(*columns)
+        read.append(claim)
+        if group_id is not None:
+            memberships.append((claim.id, group_id))
+        if is_shown:
+            shown_ids.add(claim.id)
+    links = group_links(memberships)
+    shown_rows = [row for row in read if row.id in shown_ids]
+    facts = [row.facts() for row in read]
+    if besides is not None:
+        found = {row.id for row in read}
+        facts += [
+            claim_facts(row) for row in await session.execute(facts_of(and_(in_reach, besides))) if row.id not in found
+        ]
+    return _Read(_flagged(shown_rows, read, links, year), read, facts, links)
+
+
+async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
+    """The claims ``where`` selects, oldest first, each with the claims it may count twice."""
+    return (await _read(session, where, select(SavingsClaim.id).where(where))).shown
+
+
+CLAIMS_PER_PAGE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    claims: list[ClaimRow]
+    totals: Totals
+    year: int | None
+    # Seen through the practice library: the validated totals alone, no claims.
+    library_view: bool = False
+    # A force's ledger shown a page at a time: which page, and how many claims there are to page through.
+    page: int = 1
+    listed: int = 0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.listed // CLAIMS_PER_PAGE))
+
+
+async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Ledger:
+    """An idea's claims, and their totals for a full year. Double counts are judged across the division.
+    Those who see the idea only in the practice library get its validated totals, and no claims."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None:
+        raise NotFound("idea")
+    return await idea_ledger(session, viewer, idea)
+
+
+async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) -> Ledger:
+    """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
+    idea's claims; for the links of the division's double-count groups and the pairs among the idea's
+    claims (:func:`_partners`), and the other claims of the groups its claims are in (only when there
+    are some); and for the force's productive hours."""
+    full_record = sees_full_record(viewer, idea)
+    mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
+    if not mine:  # no claims: nothing to total, whatever the force's productive hours
+        return Ledger([], totals([], None, DEFAULT_PRODUCTIVE_HOURS), None, library_view=not full_record)
+    hours = await productive_hours_of(session, idea.force_id)
+    if not full_record:
+        validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
+        return Ledger([], totals(validated, None, hours), None, library_view=True)
+    links, own_pairs = await _partners(session, idea, {claim.id for claim in mine if claim.status.live})
+    own = {str(claim.id) for claim in mine}
+    others = {claim_id for link in links for claim_id in link} - own
+    found = mine
+    if others:
+        found = sorted(
+            [*mine, *await _claim_rows(session, SavingsClaim.id.in_([uuid.UUID(other) for other in others]))],
+            key=lambda row: (row.created_at, row.id),
+        )
+    flagged = _flagged([row for row in found if str(row.id) in own], found, links)
+    return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, own_pairs), None)
+
+
+async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[ClaimRow]:
+    """An idea's claims, for those who see its whole record: :class:`NotFound` for those who see it only
+    in the practice library, as the claims are out of their reach."""
+    ledger = await ledger_for_idea(session, viewer, idea_id)
+    if ledger.library_view:
+        raise NotFound("claims")
+    return ledger.claims
+
+
+def _hundredths(column: InstrumentedAttribute[D]) -> ColumnElement[int]:
+    """Money or hours in hundredths, a whole number: summed exactly on both engines (SQLite keeps
+    numbers with decimals as floating point)."""
+    return cast(func.round(column * 100), BigInteger)
+
+
+# What the database adds up for each status: (the field of Amounts, the kind of claim, the column).
+_SUMMED: tuple[tuple[str, ClaimKind, InstrumentedAttribute[D]], ...] = (
+    ("cash", ClaimKind.CASHABLE, SavingsClaim.amount_per_year),
+    ("time", ClaimKind.NON_CASHABLE, SavingsClaim.amount_per_year),
+    ("hours", ClaimKind.NON_CASHABLE, SavingsClaim.hours_per_year),
+)
+
+
+def _whole_year_sums(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """One row: for each status and each of :data:`_SUMMED`, the sum in hundredths of the claims ``where``
+    selects."""
+    return select(
+        *(
+            func.coalesce(
+                func.sum(case((and_(SavingsClaim.status == status, SavingsClaim.kind == kind), _hundredths(column)))),
+                0,
+            ).label(f"{status.value}_{field}")
+            for status in COUNTED_STATUSES
+            for field, kind, column in _SUMMED
+        )
+    ).where(where)
+
+
+def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    """Of financial year ``year``: claims whose period falls in it at least in part; those whose period
+    covers all of it; and those recorded in it (from midnight on 1 April, London time)."""
+    first_day, last_day = financial_year_bounds(year)
+    ends_after = or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day)
+    covers = and_(
+        SavingsClaim.period_start <= first_day,
+        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= last_day),
+    )
+    opens, closes = (
+        datetime.datetime.combine(day, datetime.time(), LONDON).astimezone(datetime.UTC)
+        for day in (first_day, financial_year_bounds(year + 1)[0])
+    )
+    recorded = and_(SavingsClaim.created_at >= opens, SavingsClaim.created_at < closes)
+    return and_(SavingsClaim.period_start <= last_day, ends_after), covers, recorded
+
+
+def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    """The claims the viewer sees on /savings (403 for those who see none)."""
+    access.require(viewer, Permission.VIEW_WORK)
+    return access.scope(
+        viewer, Permission.VIEW_WORK, force_column=SavingsClaim.force_id, division_column=SavingsClaim.division_id
+    )
+
+
+def _listed(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
+    """The claims /savings lists for financial year ``year``, of ``status`` (or all): those in reach whose
+    period falls in the year, at least in part, and those recorded in it."""
+    falls_in, _covers, recorded = _in_year(year)
+    return and_(in_reach, true() if status is None else SavingsClaim.status == status, or_(falls_in, recorded))
+
+
+async def ledger_for_force(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    year: int,
+    *,
+    status: ClaimStatus | None = None,
+    page: int | None = None,
+) -> Ledger:
+    """Financial year ``year``'s totals of the claims in the viewer's reach, and the claims to show (those
+    of ``status``, or all): with ``page``, that page of the year's claims (:data:`CLAIMS_PER_PAGE` a page,
+    oldest first): those whose period falls in the year, at least in part, and those recorded in it;
+    without, every claim in reach, whatever its year.
+
+    The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
+    pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
+    the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
+    engine computes alike). Four statements: the claims shown and every claim of the double-count groups
+    that they or the year's live claims are in; the facts of the live claims covering part of the year;
+    the whole years' sums and how many claims there are to show; the productive hours."""
+    in_reach = _in_reach(viewer)
+    falls_in, covers, _recorded = _in_year(year)
+    live = SavingsClaim.status.in_(LIVE)
+    listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
+    shown = select(SavingsClaim.id).where(listed)
+    if page is not None:
+        listed = _listed(in_reach, year, status)
+        shown = (
+            select(SavingsClaim.id)
+            .where(listed)
+            .order_by(SavingsClaim.created_at, SavingsClaim.id)
+            .limit(CLAIMS_PER_PAGE)
+            .offset((max(page, 1) - 1) * CLAIMS_PER_PAGE)
+        )
+    read = await _read(
+        session, in_reach, shown, counted=and_(live, falls_in), besides=and_(live, falls_in, not_(covers)), year=year
+    )
+    sums = (
+        await session.execute(
+            _whole_year_sums(and_(in_reach, live, covers)).add_columns(
+                select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed")
+            )
+        )
+    ).one()
+    facts = read.facts
+    counted_elsewhere = {
+        each: Amounts(**{field: D(sums._mapping[f"{each.value}_{field}"]).scaleb(-2) for field, _, _ in _SUMMED})
+        - read_sums
+        for each, read_sums in whole_year(facts, year).items()
+    }
+    hours = await productive_hours_of(session, viewer.force_id)
+    year_totals = totals(facts, year, hours, read.pairs, whole_years=counted_elsewhere)
+    return Ledger(read.shown, year_totals, year, page=page or 1, listed=sums.listed)
+
+
+# --- Possible double counts, as groups --------------------------------------------------------------------
+
+GROUPS_PER_PAGE = 10
+# The claims a group lists on the page of double counts, and the others a flagged claim names: a group of
+# hundreds of claims on one mechanism is summed up, so a page grows with the claims, never their pairs.
+CLAIMS_SHOWN_OF_A_GROUP = 20
+CLASHES_NAMED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class DoubleCountGroup:
+    """Claims that may count one saving twice, chained (connected by the rule's pairs): the first
+    :data:`CLAIMS_SHOWN_OF_A_GROUP` of them oldest first, how many there are, and the page of
+    /savings/double-counts the group is on. Its id is its oldest claim's."""
+
+    claims: list[ClaimRow]
+    size: int
+    page: int
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.claims[0].id
+
+    @property
+    def not_shown(self) -> int:
+        return self.size - len(self.claims)
+
+
+@dataclass(frozen=True, slots=True)
+class DoubleCounts:
+    """The groups in reach, oldest first (by their oldest claims): ``groups`` those asked for, ``count``
+    how many there are; ``after``: the page the first group not shown is on, if there are more."""
+
+    groups: list[DoubleCountGroup]
+    count: int
+    page: int = 1
+    after: int | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // GROUPS_PER_PAGE))
+
+
+async def _groups(session: AsyncSession, viewer: CurrentUser, first: int, wanted: int) -> DoubleCounts:
+    """The double-count groups in the viewer's reach, oldest first (by their oldest claims): ``wanted`` of
+    them from group ``first`` (from 0), each with its first :data:`CLAIMS_SHOWN_OF_A_GROUP` claims and
+    its size; how many there are; and the page the first group not read is on. One statement (a second
+    counts the groups only if none is read): the groups kept by
+    :func:`quest.savings.double_counts.regroup` read in their order, never every claim in reach."""
+    access.require(viewer, Permission.VIEW_WORK)
+    member, in_group = DoubleCountMember, aliased(DoubleCountMember)
+    in_reach = access.scope(
+        viewer, Permission.VIEW_WORK, force_column=member.force_id, division_column=member.division_id
+    )
+    groups = select(member.group_id).where(in_reach, member.claim_id == member.group_id)
+    asked = groups.order_by(member.opened_at, member.group_id).limit(wanted).offset(first).subquery("asked")
+    numbered = (
+        select(
+            in_group.claim_id,
+            in_group.group_id,
+            func.row_number()
+            .over(partition_by=in_group.group_id, order_by=(SavingsClaim.created_at, SavingsClaim.id))
+            .label("place"),
+            func.count().over(partition_by=in_group.group_id).label("size"),
+        )
+        .join(SavingsClaim, SavingsClaim.id == in_group.claim_id)
+        .where(in_group.group_id.in_(select(asked.c.group_id)))
+        .subquery("numbered")
+    )
+    how_many = select(func.count()).select_from(groups.subquery()).scalar_subquery()
+    rows = await session.execute(
+        _claim_rows_of(numbered.c.place <= CLAIMS_SHOWN_OF_A_GROUP)
+        .join(numbered, numbered.c.claim_id == SavingsClaim.id)
+        .add_columns(numbered.c.group_id, numbered.c.size, how_many.label("groups"))
+    )
+    claims: dict[uuid.UUID, list[ClaimRow]] = {}
+    sizes: dict[uuid.UUID, int] = {}
+    count = None
+    for *columns, group_id, size, groups_in_reach in rows:
+        claims.setdefault(group_id, []).append(ClaimRow(*columns))
+        sizes[group_id], count = size, groups_in_reach
+    if count is None:
+        count = (await session.execute(select(how_many))).scalar_one()
+    in_order = sorted(claims.values(), key=lambda group: (group[0].created_at, group[0].id))
+    found = [
+        DoubleCountGroup(group, sizes[group[0].id], (first + number) // GROUPS_PER_PAGE + 1)
+        for number, group in enumerate(in_order)
+    ]
+    after = first + wanted
+    next_page = after // GROUPS_PER_PAGE + 1 if count > after else None
+    return DoubleCounts(found, count, first // GROUPS_PER_PAGE + 1, next_page)
+
+
+async def double_count_groups(session: AsyncSession, viewer: CurrentUser, page: int = 1) -> DoubleCounts:
+    """A page of the possible double counts in the viewer's reach, as groups (:data:`GROUPS_PER_PAGE` a
+    page)."""
+    return await _groups(session, viewer, (max(page, 1) - 1) * GROUPS_PER_PAGE, GROUPS_PER_PAGE)
+
+
+# --- What waits for a validator -------------------------------------------------------------------------
+
+_AWAITING_DECISION = tuple(status for status in ClaimStatus if claim_workflow.may_decide(status))
+
+
+@dataclass(frozen=True, slots=True)
+class ListedClaim:
+    """A claim and where /savings lists it: in the claims of its ``status`` for financial ``year`` (the
+    year it was recorded in), on page ``page``."""
+
+    claim: ClaimRow
+    year: int
+    status: ClaimStatus
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsWaiting:
+    """The first claims of a list, oldest first, where each is on /savings, and how many there are in
+    all; ``after``: the first claim not shown, where the rest begin."""
+
+    count: int
+    first: list[ListedClaim]
+    after: ListedClaim | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorQueue:
+    """Claimed savings waiting for the validator's decision (not their own), and the first of the groups
+    of possible double counts in their reach (with how many there are)."""
+
+    to_validate: ClaimsWaiting
+    double_counts: DoubleCounts
+
+
+def recorded_in(claim: ClaimRow) -> int:
+    """The financial year a claim was recorded in (the UK date)."""
+    return financial_year(claim.created_at.astimezone(LONDON).date())
+
+
+async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int) -> ValidatorQueue:
+    """What waits for a validator: how many claims wait for their decision, the first ``shown`` (oldest
+    first) and the claim after them, each with its place on /savings, so a link goes straight to it; and
+    the first ``shown`` groups of possible double counts. Never every claim in reach: one statement
+    reads the ``shown + 1`` oldest claims waiting and the claims of their double-count groups
+    (:func:`_read`); one finds their places (:func:`_places`); one counts the claims waiting, if more
+    wait than are read; one reads the first groups (:func:`_groups`)."""
+    in_reach = _in_reach(viewer)
+    waiting = and_(in_reach, SavingsClaim.status.in_(_AWAITING_DECISION), SavingsClaim.claimed_by != viewer.id)
+    oldest = select(SavingsClaim.id).where(waiting).order_by(SavingsClaim.created_at, SavingsClaim.id)
+    read = await _read(session, in_reach, oldest.limit(shown + 1))
+    places = await _places(session, in_reach, read.shown)
+    count = len(read.shown)
+    if count > shown:
+        count = (await session.execute(select(func.count()).select_from(SavingsClaim).where(waiting))).scalar_one()
+    placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in read.shown]
+    return ValidatorQueue(
+        ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None),
+        await _groups(session, viewer, 0, shown),
+    )
+
+
+async def _places(session: AsyncSession, in_reach: ColumnElement[bool], claims: list[ClaimRow]) -> dict[uuid.UUID, int]:
+    """The page of /savings each claim is on, in the claims of its status for the financial year it was
+    recorded in (:func:`_listed`, oldest first, :data:`CLAIMS_PER_PAGE` a page). One statement: each
+    list's claims numbered in order, once for each list the claims are in."""
+    lists: dict[tuple[int, ClaimStatus], list[uuid.UUID]] = {}
+    for claim in claims:
+        lists.setdefault((recorded_in(claim), claim.status), []).append(claim.id)
+    if not lists:
+        return {}
+    numbered = []
+    for (year, status), ids in lists.items():
+        ranked = (
+            select(
+                SavingsClaim.id.label("claim_id"),
+                func.row_number().over(order_by=(SavingsClaim.created_at, SavingsClaim.id)).label("place"),
+            )
+            .where(_listed(in_reach, year, status))
+            .subquery()
+        )
+        numbered.append(select(ranked.c.claim_id, ranked.c.place).where(ranked.c.claim_id.in_(ids)))
+    rows = await session.execute(union_all(*numbered) if len(numbered) > 1 else numbered[0])
+    return {claim_id: (place - 1) // CLAIMS_PER_PAGE + 1 for claim_id, place in rows}
