@@ -10,7 +10,10 @@ import pytest
 from quest.clock import LONDON
 from tests.helpers import DEMO_EMAILS, new_token
 
-TODAY = datetime.datetime.now(LONDON).date()
+
+def _today() -> datetime.date:
+    """The UK date when asked (not when the tests were collected: a run may cross midnight)."""
+    return datetime.datetime.now(LONDON).date()
 
 
 @pytest.fixture
@@ -126,7 +129,7 @@ def test_logging_waste(api: Any) -> None:
         "description": "Walked to the only label printer.",
         "minutes_per_occurrence": 6,
         "occurrences_per_week": 60,
-        "observed_on": TODAY.isoformat(),
+        "observed_on": _today().isoformat(),
     }
     created = staff.post("/api/v1/waste", json=body)
     assert created.status_code == 201
@@ -153,7 +156,7 @@ def test_measures_and_idempotent_readings(api: Any) -> None:
     metric_id = created.json()["id"]
     assert created.json()["target"] == 20.0
 
-    days = [(TODAY - datetime.timedelta(days=offset)).isoformat() for offset in range(2)]
+    days = [(_today() - datetime.timedelta(days=offset)).isoformat() for offset in range(2)]
     readings = [{"date": day, "value": 100 - index} for index, day in enumerate(days)]
     first = staff.put(f"/api/v1/metrics/{metric_id}/readings", json=readings)
     assert first.json() == {"written": 2, "readings": 2}
@@ -187,7 +190,7 @@ def test_staff_enter_today_and_yesterday_and_only_managers_older_readings(api: A
         },
     )
     url = f"/api/v1/metrics/{created.json()['id']}/readings"
-    yesterday, older = TODAY - datetime.timedelta(days=1), TODAY - datetime.timedelta(days=2)
+    yesterday, older = _today() - datetime.timedelta(days=1), _today() - datetime.timedelta(days=2)
     history = [{"date": "2025-06-01", "value": 40}, {"date": older.isoformat(), "value": 30}]
     assert manager.put(url, json=history).json() == {"written": 2, "readings": 2}
 
@@ -195,7 +198,7 @@ def test_staff_enter_today_and_yesterday_and_only_managers_older_readings(api: A
     refused = staff.put(
         url,
         json=[
-            {"date": TODAY.isoformat(), "value": 20},
+            {"date": _today().isoformat(), "value": 20},
             {"date": "2025-06-01", "value": 999},
             {"date": older.isoformat(), "value": 31},
             {"date": "2025-06-02", "value": -1},
@@ -213,7 +216,7 @@ def test_staff_enter_today_and_yesterday_and_only_managers_older_readings(api: A
     assert [row["value"] for row in staff.get(url).json()] == [40.0, 30.0]
 
     # Today's and yesterday's counts are staff's own, to enter and to correct.
-    latest = [{"date": yesterday.isoformat(), "value": 25}, {"date": TODAY.isoformat(), "value": 20}]
+    latest = [{"date": yesterday.isoformat(), "value": 25}, {"date": _today().isoformat(), "value": 20}]
     assert staff.put(url, json=latest).json() == {"written": 2, "readings": 2}
     latest[0]["value"] = 26
     assert staff.put(url, json=latest).json() == {"written": 1, "readings": 2}
@@ -240,7 +243,7 @@ def test_readings_of_a_measure_out_of_reach_are_not_found(api: Any, database: An
     )
     assert created.status_code == 201
     metric_id = created.json()["id"]
-    put = lancashire.put(f"/api/v1/metrics/{metric_id}/readings", json=[{"date": TODAY.isoformat(), "value": 3}])
+    put = lancashire.put(f"/api/v1/metrics/{metric_id}/readings", json=[{"date": _today().isoformat(), "value": 3}])
     assert put.status_code == 404
     assert lancashire.get(f"/api/v1/metrics/{metric_id}/readings").status_code == 404
 
