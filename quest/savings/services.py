@@ -1,4 +1,5 @@
-"""The savings ledger and the rate card: recording claims, validating them, superseding them, totals.
+"""Recording savings claims, validating them and superseding them (reading the ledger and its totals is
+:mod:`quest.savings.ledger`).
 
 - A manager records claims against an idea of their division: ``forecast`` once it is approved,
   ``claimed`` once it is implemented.
