@@ -9,7 +9,7 @@ from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
 from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
-from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsClaim
+from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsByYear, SavingsClaim
 from quest.waste.models import WasteObservation
 
 metadata = orm_registry.metadata
@@ -35,6 +35,7 @@ __all__ = [
     "OutboxEmail",
     "RateCardEntry",
     "Reading",
+    "SavingsByYear",
     "SavingsClaim",
     "SignInAttempt",
     "SimilarForce",
