@@ -110,7 +110,8 @@ def describe(funnel: Funnel, better: Better, unit_word: str = "unit") -> str:
     plotted = sum(1 for point in funnel.points if point.position is not None)
     little = [point.unit_name for point in funnel.points if point.too_little_data]
     scale = f" per {funnel.per:,}" if funnel.per != 1 else ""
-    parts = [f"Funnel plot of {funnel.measure}{scale} against size for {plotted} {unit_word}s."]
+    units = unit_word if plotted == 1 else f"{unit_word}s"
+    parts = [f"Funnel plot of {funnel.measure}{scale} against size for {plotted} {units}."]
     if funnel.overall_rate is not None:
         parts.append(f"The overall rate is {funnel.overall_rate:,.3g}.")
     for side, points in (("above", outliers.above), ("below", outliers.below)):

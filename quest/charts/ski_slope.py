@@ -119,7 +119,8 @@ def describe(
 ) -> str:
     """The chart in words, for its <desc>."""
     drawn, left_out = ranked(units)
-    parts = [f"{measure} for {len(drawn)} {unit_word}s, sorted from highest to lowest."]
+    plural = unit_word if len(drawn) == 1 else f"{unit_word}s"
+    parts = [f"{measure} for {len(drawn)} {plural}, sorted from highest to lowest."]
     if better is not None:
         parts.append(f"{'Higher' if better == 'higher' else 'Lower'} is better.")
     if drawn:

@@ -165,6 +165,7 @@ def test_a_ski_slope_sorts_highlights_and_marks_and_lists_too_little_data_apart(
     table = html[html.index('id="slope-table"') :]
     names = re.findall(r"(South|West|North|East)", table)
     assert names == ["South", "West", "North", "East"]  # sorted as the chart, too little data last
+    assert chart.description.startswith("Ideas per 100 staff for 3 divisions, sorted from highest to lowest.")
     assert "West is 2 of 3, at 18.0." in chart.description
 
 
