@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    ScalarSelect,
     Select,
     and_,
     func,
@@ -68,7 +67,7 @@ from quest.savings.rules import (
     totals,
     totals_from,
 )
-from quest.savings.year_sums import by_status, sums_by
+from quest.savings.year_sums import by_status, falls_in_year, flagged_groups, sums_by
 
 D = decimal.Decimal
 
@@ -353,14 +352,13 @@ async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
 def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Of financial year ``year``: claims whose period falls in it at least in part, and those recorded in
     it (from midnight on 1 April, London time)."""
-    first_day, last_day = financial_year_bounds(year)
-    ends_after = or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day)
+    first_day, _last_day = financial_year_bounds(year)
     opens, closes = (
         datetime.datetime.combine(day, datetime.time(), LONDON).astimezone(datetime.UTC)
         for day in (first_day, financial_year_bounds(year + 1)[0])
     )
     recorded = and_(SavingsClaim.created_at >= opens, SavingsClaim.created_at < closes)
-    return and_(SavingsClaim.period_start <= last_day, ends_after), recorded
+    return falls_in_year(year), recorded
 
 
 def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
@@ -416,27 +414,13 @@ async def ledger_for_force(
         await session.execute(
             select(
                 select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed"),
-                flagged_in_year(in_reach, year).label("flagged"),
+                flagged_groups(year, in_reach).scalar_subquery().label("flagged"),
             )
         )
     ).one()
     hours = await productive_hours_of(session, viewer.force_id)
     year_totals = totals_from(by_status(sums, days_of_year(year)), year, hours, counts.flagged)
     return Ledger(shown_rows, year_totals, year, page=page or 1, listed=counts.listed)
-
-
-def flagged_in_year(in_reach: ColumnElement[bool], year: int) -> ScalarSelect[int]:
-    """How many double-count groups of the claims ``in_reach`` selects have a claim in financial year
-    ``year``, at least in part."""
-    falls_in, _recorded = _in_year(year)
-    member = DoubleCountMember
-    return (
-        select(func.count(func.distinct(member.group_id)))
-        .select_from(member)
-        .join(SavingsClaim, SavingsClaim.id == member.claim_id)
-        .where(in_reach, falls_in)
-        .scalar_subquery()
-    )
 
 
 # --- Possible double counts, as groups --------------------------------------------------------------------

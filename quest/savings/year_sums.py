@@ -16,9 +16,9 @@ import uuid
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, insert, or_, select
 
-from quest.savings.models import SavingsByYear
+from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     COUNTED_STATUSES,
     ByStatus,
@@ -27,6 +27,7 @@ from quest.savings.rules import (
     DayWeighted,
     coverage,
     day_weighted,
+    financial_year_bounds,
 )
 
 FIGURES = ("cash", "time", "hours")
@@ -93,6 +94,28 @@ def sums_by(year: int, where: ColumnElement[bool], *groups: ColumnElement[Any]) 
         for name in FIGURES
     ]
     return select(*groups, rollup.status, *columns).where(where, rollup.year <= year).group_by(*groups, rollup.status)
+
+
+def falls_in_year(year: int) -> ColumnElement[bool]:
+    """The claims whose period falls in financial year ``year``, at least in part."""
+    first_day, last_day = financial_year_bounds(year)
+    return and_(
+        SavingsClaim.period_start <= last_day,
+        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day),
+    )
+
+
+def flagged_groups(year: int, where: ColumnElement[bool], *groups: ColumnElement[Any]) -> Select[Any]:
+    """How many double-count groups of the claims ``where`` selects have a claim in financial year
+    ``year`` (at least in part), by ``groups`` (columns of the claims), as ``flagged``."""
+    member = DoubleCountMember
+    return (
+        select(*groups, func.count(func.distinct(member.group_id)).label("flagged"))
+        .select_from(member)
+        .join(SavingsClaim, SavingsClaim.id == member.claim_id)
+        .where(where, falls_in_year(year))
+        .group_by(*groups)
+    )
 
 
 def day_weighted_of(row: Any, days_of_year: int) -> DayWeighted:
