@@ -30,6 +30,8 @@ from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
+from quest.dashboards.headquarters_api import HeadquartersDashboardApi
+from quest.dashboards.headquarters_web import force_dashboard_page, national_dashboard_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
@@ -126,6 +128,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             triage_page,
             SavingsPages,
             ForceSettingsPages,
+            force_dashboard_page,
+            national_dashboard_page,
             NotificationPages,
             WastePages,
             BacklogPages,
@@ -139,6 +143,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             RateCardApi,
             WasteApi,
             MetricApi,
+            HeadquartersDashboardApi,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -7,6 +7,7 @@ force's similar forces.
 from __future__ import annotations
 
 import datetime
+import enum
 import uuid
 from dataclasses import dataclass
 
@@ -17,9 +18,27 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.dashboards.comparison import Level, as_of, unit_figures
-from quest.dashboards.measures import MeasureComparison, Size, UnitFigures, compare, measures
+from quest.dashboards.measures import MeasureComparison, Size, UnitFigures, compare
 from quest.errors import NotFound
 from quest.org.models import Division, Force, SimilarForce
+
+
+class Per(enum.StrEnum):
+    """What national headquarters compares forces per: 100 officers, or 1,000 residents."""
+
+    OFFICERS = "officers"
+    POPULATION = "population"
+
+    @property
+    def size(self) -> Size:
+        return Size(self.value)
+
+
+class FunnelMeasure(enum.StrEnum):
+    """The measures that are rates of counts, and so have a funnel plot."""
+
+    IDEAS_RAISED = "ideas_raised"
+    IMPLEMENTATION_RATE = "implementation_rate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +118,3 @@ async def national_dashboard(
         similar=frozenset(place.id for place in similar_places or ()),
     )
     return Dashboard(year, as_of(year, today), size, units, comparisons, chosen=chosen, similar=similar_places or ())
-
-
-def funnel_measures(size: Size) -> list[str]:
-    """The keys of the measures that have a funnel plot (rates of counts)."""
-    return [measure.key for measure in measures(size) if measure.funnel is not None]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from quest.dashboards.funnels import Funnel, RateKind, funnel
 from quest.dashboards.funnels import Unit as FunnelUnit
+from quest.savings.rules import Totals
 
 D = decimal.Decimal
 Number = int | decimal.Decimal
@@ -54,8 +55,7 @@ class UnitFigures:
     ideas_raised: int  # in the financial year
     ideas_decided: int  # to date: approved, under way, implemented, declined or a duplicate
     ideas_implemented: int  # to date
-    validated_gbp: D  # the year's validated savings, double counts once
-    claimed_gbp: D  # the year's claimed savings awaiting validation
+    savings: Totals  # the year's savings, validated, claimed and forecast apart, double counts once
     waste_hours: D  # hours a year lost to the waste observed in the financial year
     median_days_to_decision: float | None  # of the ideas it has decided
     backlog_now: D | None  # the latest 13 weeks' mean, summed over its backlogs
@@ -69,6 +69,14 @@ class UnitFigures:
         if size is Size.WORKFORCE:
             return self.officers_fte + self.staff_fte
         return None if self.population is None else D(self.population)
+
+    @property
+    def validated_gbp(self) -> D:
+        return self.savings.validated.total_gbp
+
+    @property
+    def claimed_gbp(self) -> D:
+        return self.savings.claimed.total_gbp
 
     @property
     def too_little_use(self) -> bool:
@@ -322,3 +330,17 @@ def _funnel_of(measure: Measure, rows: Sequence[Row]) -> Funnel | None:
         per=measure.per,
         minimum_denominator=measure.minimum_denominator or None,
     )
+
+
+def shown(measure: Measure, value: D | None) -> str:
+    """A figure as the pages and downloads write it: £1,234, 12.5, 23.1% or −6.7% for a change."""
+    if value is None:
+        return "–"
+    if measure.format is Format.MONEY:
+        return f"£{value.quantize(D(1), rounding=decimal.ROUND_HALF_UP):,}"
+    if measure.format is Format.PERCENT:
+        text = f"{abs(value).quantize(D('0.1'), rounding=decimal.ROUND_HALF_UP):,}%"
+        if measure.change and value > 0:
+            return "+" + text
+        return ("−" + text) if value < 0 else text
+    return f"{value.quantize(D('0.01'), rounding=decimal.ROUND_HALF_UP):,}"
