@@ -212,7 +212,7 @@ class Value:
 
     numerator: Number | None
     denominator: Number | None
-    value: D | None  # None: nothing to show (no denominator), never a zero that is not true
+    value: D | None  # None: nothing to show (too little data, or no denominator)
     too_little_data: bool
 
 
@@ -228,7 +228,8 @@ def value_of(figures: UnitFigures, measure: Measure) -> Value:
     too_little = figures.too_little_use or (
         denominator is not None and bool(measure.minimum_denominator) and denominator < measure.minimum_denominator
     )
-    return Value(numerator, denominator, ratio(numerator, denominator, measure), too_little)
+    # A unit with too little data has no figure to show: never a zero that is not true.
+    return Value(numerator, denominator, None if too_little else ratio(numerator, denominator, measure), too_little)
 
 
 def weighted(units: Sequence[UnitFigures], measure: Measure) -> D | None:
@@ -238,7 +239,7 @@ def weighted(units: Sequence[UnitFigures], measure: Measure) -> D | None:
     denominators: D = D(0)
     for figures in units:
         found = value_of(figures, measure)
-        if found.too_little_data or found.value is None:
+        if found.value is None:
             continue
         assert found.numerator is not None
         assert found.denominator is not None
