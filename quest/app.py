@@ -34,6 +34,8 @@ from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
+from quest.ideas.practice_api import PracticeApi
+from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             AuditPages,
             ForcePages,
             IdeaPages,
+            PracticePages,
             my_ideas,
             triage_page,
             SavingsPages,
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             MeApi,
             IdeaApi,
             IdeaWorkflowApi,
+            PracticeApi,
             SavingsApi,
             RateCardApi,
             WasteApi,
