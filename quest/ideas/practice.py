@@ -7,10 +7,10 @@ Everyone signed in sees it (VIEW_LIBRARY), as the library view of each idea: no 
 comments, no claims' details; the validated totals alone, as on the idea's page in the library view
 (:func:`quest.savings.ledger.idea_ledger`).
 
-A page is five statements, whatever it shows: the ideas (with their waste types), their validated savings
-summed by the database, the places that adopted them, their first measures with every change to those
-measures, and those measures' readings. The before and after is the idea page's own rule
-(:func:`quest.metrics.impact.before_and_after`), fed the same segments.
+Whatever a page shows, it asks for the ideas (with their waste types) and their count, then one statement
+each for their validated savings summed by the database, the places that adopted them, their first
+measures, every change to those measures, and those measures' readings. The before and after is the
+idea page's own rule (:func:`quest.metrics.impact.before_and_after`), fed the same segments.
 """
 
 from __future__ import annotations
@@ -203,7 +203,8 @@ def impact_phrase(name: str, change: Fraction | None, change_pct: Fraction | Non
         return f"{name}: not yet known"
     if change == 0:
         return f"{name}: no change"
-    amount = signed_percent(change_pct) if change_pct is not None else f"{'+' if change > 0 else '−'}{abs(change):.4g}"
+    sign = "+" if change > 0 else "−"
+    amount = signed_percent(change_pct) if change_pct is not None else f"{sign}{abs(float(change)):,.4g}"
     verdict = improved(change, direction)
     if verdict is None:
         return f"{name} {amount}"
