@@ -234,8 +234,8 @@ async def practice_library(
     access.require(viewer, Permission.VIEW_LIBRARY)
     force_id: uuid.UUID | None = None
     if filters.force_code:
-        chosen = select(Force.id).where(Force.code == filters.force_code)
-        force_id = (await session.execute(chosen)).scalar_one_or_none()
+        named = select(Force.id).where(Force.code == filters.force_code)
+        force_id = (await session.execute(named)).scalar_one_or_none()
         if force_id is None:
             raise InvalidQuery({"force": "Choose a force from the list"})
     conditions = await conditions_of(
@@ -251,6 +251,20 @@ async def practice_library(
     )
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
+    # The page's ideas are chosen first, by their own columns alone, and only they are joined to their
+    # division, force and waste types: sorting the whole library with those joined in (every implemented
+    # idea in the country has to be sorted: no index orders them by the day of their change) made it
+    # several times slower.
+    # (An implemented idea always has the day of its change: the workflow asks for it.)
+    newest_first = (Idea.implemented_on.desc(), Idea.id.desc())
+    chosen = (
+        select(Idea.id, Idea.implemented_on)
+        .where(*conditions)
+        .order_by(*newest_first)
+        .limit(PRACTICE_PER_PAGE + 1)
+        .offset((page - 1) * PRACTICE_PER_PAGE)
+        .subquery("chosen")
+    )
     rows = (
         await session.execute(
             select(
@@ -268,13 +282,11 @@ async def practice_library(
                 .scalar_subquery()
                 .label("wastes"),
             )
+            .join(chosen, chosen.c.id == Idea.id)
             .join(Division, Division.id == Idea.division_id)
             .join(Force, Force.id == Idea.force_id)
-            .where(*conditions)
             # The id settles ideas implemented on one day (UUIDv7: the later raised first).
-            .order_by(Idea.implemented_on.desc().nulls_last(), Idea.id.desc())
-            .limit(PRACTICE_PER_PAGE + 1)
-            .offset((page - 1) * PRACTICE_PER_PAGE)
+            .order_by(chosen.c.implemented_on.desc(), chosen.c.id.desc())
         )
     ).all()
     shown = rows[:PRACTICE_PER_PAGE]
@@ -376,11 +388,35 @@ async def _adoptions(
 
 async def _first_measures(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, MeasureImpact]:
     """Each idea's first linked measure (the one linked first, as its page lists them) and its before and
-    after, read from the measure's segments: every change to it, whoever's idea made it."""
+    after, read from the measure's segments: from the previous change to it (whoever's idea made it) to
+    the next. Those two changes are all the rule needs of the others (the chart, which needs them all, is
+    the idea page's), so the database finds them with the links: a measure of a busy division has been
+    changed by hundreds of ideas."""
     if not ids:
         return {}
+    other = aliased(IdeaMetric)
+    same_measure = other.metric_id == IdeaMetric.metric_id
+    previous_change = (
+        select(func.max(other.change_date))
+        .where(same_measure, other.change_date < IdeaMetric.change_date)
+        .scalar_subquery()
+    )
+    next_change = (
+        select(func.min(other.change_date))
+        .where(same_measure, other.change_date > IdeaMetric.change_date)
+        .scalar_subquery()
+    )
     links = await session.execute(
-        select(IdeaMetric.idea_id, IdeaMetric.change_date, Metric.id, Metric.name, Metric.unit, Metric.direction)
+        select(
+            IdeaMetric.idea_id,
+            IdeaMetric.change_date,
+            Metric.id,
+            Metric.name,
+            Metric.unit,
+            Metric.direction,
+            previous_change.label("previous_change"),
+            next_change.label("next_change"),
+        )
         .join(Metric, Metric.id == IdeaMetric.metric_id)
         .where(IdeaMetric.idea_id.in_(ids), Metric.is_active.is_(True))
         .order_by(IdeaMetric.idea_id, IdeaMetric.created_at, IdeaMetric.id)
@@ -390,20 +426,19 @@ async def _first_measures(session: AsyncSession, ids: list[uuid.UUID]) -> dict[u
         first.setdefault(link.idea_id, link)
     if not first:
         return {}
-    metric_ids = list({link.id: None for link in first.values()})
-    changes: dict[uuid.UUID, set[datetime.date]] = defaultdict(set)
-    for metric_id, change_date in await session.execute(
-        select(IdeaMetric.metric_id, IdeaMetric.change_date).where(IdeaMetric.metric_id.in_(metric_ids)).distinct()
-    ):
-        changes[metric_id].add(change_date)
-    readings = await readings_of_each(session, metric_ids)
+    readings = await readings_of_each(session, list({link.id: None for link in first.values()}))
     return {
         idea_id: MeasureImpact(
             metric_id=link.id,
             name=link.name,
             unit=link.unit,
             direction=link.direction,
-            impact=before_and_after(readings.get(link.id, []), link.change_date, link.direction, changes[link.id]),
+            impact=before_and_after(
+                readings.get(link.id, []),
+                link.change_date,
+                link.direction,
+                [day for day in (link.previous_change, link.next_change) if day is not None],
+            ),
         )
         for idea_id, link in first.items()
     }

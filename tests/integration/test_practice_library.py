@@ -40,6 +40,7 @@ class World:
     plain: Any  # "Briefing notes by email", implemented 15 July 2026
     cheshire: Any  # "Custody handover in one form", implemented 1 May 2026
     under_way: Any
+    metric: str = ""  # Pending open incidents, which the measured idea is judged by
 
 
 async def implemented_on(session_maker: Any, reference: str, day: datetime.date) -> None:
@@ -129,7 +130,7 @@ def build_world(client: Any, database: Any) -> World:
             headers=api_headers(client),
         )
         assert decided.status_code == 200, decided.text
-    return World(measured, plain, cheshire, under_way)
+    return World(measured, plain, cheshire, under_way, metric)
 
 
 def adopt_as_cheshire(client: Any, world: World) -> str:
@@ -231,6 +232,32 @@ def test_every_figure_on_the_page_and_in_the_api(demo: Any, client: Any, databas
     assert own_impact["savings"]["validated"]["total_gbp"] == "37510.00"
     assert own_impact["metrics"][0]["summary"] == "Pending open incidents fell by 91% (an improvement)"
     assert items_by_reference(client)[world.measured.reference]["validated_savings"]["total_gbp"] == "37510.00"
+
+
+def test_the_impact_is_the_idea_pages_own_when_other_ideas_changed_the_measure(
+    demo: Any, client: Any, database: Any
+) -> None:
+    """The library's before and after is read from the same segments as the idea page's: a later change
+    to the measure by another idea ends the measured idea's after-period, and begins the other's."""
+    world = build_world(client, database)
+    sign_in_as(client, "manager")
+    link = {"metric_id": world.metric, "change_date": "2026-06-16"}
+    linked = client.post(f"/api/v1/ideas/{world.plain.id}/metrics", json=link, headers=api_headers(client))
+    assert linked.status_code == 201, linked.text
+    listed = items_by_reference(client)
+    for idea in (world.measured, world.plain):
+        [own] = client.get(f"/api/v1/ideas/{idea.id}/impact", headers=JSON).json()["metrics"]
+        shown = listed[idea.reference]["impact"]
+        assert (shown["before_mean"], shown["after_mean"], shown["change_pct"]) == (
+            own["before_mean"],
+            own["after_mean"],
+            own["change_pct"],
+        )
+        assert shown["special_cause"] == own["special_cause"]
+    # Measured: 60 readings about 102 before 1 June, then 15 (8, 10, ..., 8) until the change of 16 June.
+    assert listed[world.measured.reference]["impact"]["after_mean"] == pytest.approx(8.9333, abs=1e-4)
+    assert listed[world.plain.reference]["impact"]["before_mean"] == pytest.approx(8.9333, abs=1e-4)
+    assert listed[world.plain.reference]["impact"]["summary"].startswith("Pending open incidents +")
 
 
 def test_filters_by_words_waste_process_and_force(demo: Any, client: Any, database: Any) -> None:
