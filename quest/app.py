@@ -36,6 +36,8 @@ from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
+from quest.ideas.practice_api import PracticeApi
+from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             AuditPages,
             ForcePages,
             IdeaPages,
+            PracticePages,
             my_ideas,
             triage_page,
             SavingsPages,
@@ -139,6 +142,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             MeApi,
             IdeaApi,
             IdeaWorkflowApi,
+            PracticeApi,
             SavingsApi,
             RateCardApi,
             WasteApi,

@@ -250,7 +250,7 @@ def destinations(viewer: CurrentUser) -> list[Destination]:
         places += [
             Destination("Savings", "/savings", "Validated, claimed and forecast savings, by financial year."),
             Destination("Ideas", "/ideas", "Every idea in reach, by division, status and waste."),
-            Destination("Practice library", "/ideas?view=library", "Implemented ideas from every force, to adopt."),
+            Destination("Practice library", "/practice", "Implemented ideas from every force, to adopt."),
             Destination("Measures", "/metrics", "Backlogs and other measures, with their SPC charts."),
         ]
     if code is None:

@@ -44,6 +44,7 @@ def page_sent(values: Mapping[str, str]) -> int:
 # The service navigation: (label, path, who sees it). A section appears only to those who may use it.
 _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
     ("Ideas", "/ideas", Permission.VIEW_WORK),
+    ("Practice library", "/practice", Permission.VIEW_LIBRARY),
     ("Triage", "/triage", Permission.DECIDE_IDEAS),
     ("My ideas", "/my-ideas", Permission.CONTRIBUTE),
     ("Waste", "/waste", Permission.VIEW_WORK),
