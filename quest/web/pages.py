@@ -50,6 +50,7 @@ _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
     ("Waste", "/waste", Permission.VIEW_WORK),
     ("Measures", "/metrics", Permission.VIEW_WORK),
     ("Savings", "/savings", Permission.VIEW_WORK),
+    ("Compare forces", "/national", Permission.COMPARE_FORCES),
     ("Forces", "/forces", Permission.VIEW_ORGANISATION),
     ("Users", "/users", Permission.VIEW_USERS),
     ("Audit trail", "/audit", Permission.VIEW_AUDIT),
