@@ -31,6 +31,7 @@ from quest.db import create_engine
 from quest.demo.catalogue import DEMO_PASSWORD
 from quest.ideas.models import Idea
 from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.org.models import Force
 from quest.savings.models import SavingsClaim
 
 
@@ -48,6 +49,7 @@ class Targets:
     the most measures linked, the measure with the most readings."""
 
     division_id: uuid.UUID
+    force_code: str  # force headquarters' force
     idea_reference: str
     impact_idea_id: uuid.UUID
     metric_id: uuid.UUID
@@ -72,6 +74,12 @@ def daily_pages(targets: Targets) -> list[Page]:
         Page("/waste, manager", "manager", "/waste"),
         Page("SPC API, manager", "manager", f"/api/v1/metrics/{targets.metric_id}/spc"),
         Page("impact API, manager", "manager", f"/api/v1/ideas/{targets.impact_idea_id}/impact"),
+        Page("divisions compared, force HQ", "force_hq", f"/forces/{targets.force_code}/dashboard"),
+        Page("divisions compared API, force HQ", "force_hq", f"/api/v1/dashboards/forces/{targets.force_code}"),
+        Page("forces compared, national", "national", "/national"),
+        Page("forces compared, a force chosen", "national", f"/national?per=population&force={targets.force_code}"),
+        Page("forces compared API, national", "national", "/api/v1/dashboards/national"),
+        Page("funnel API, national", "national", "/api/v1/dashboards/national/funnels?measure=ideas_raised"),
     ]
 
 
@@ -109,8 +117,14 @@ async def find_targets(settings: Settings) -> Targets:
                 .order_by(func.count(Reading.metric_id).desc(), Metric.id)
                 .limit(1)
             )
+            force_code = (
+                await connection.execute(
+                    select(Force.code).join(User, User.force_id == Force.id).where(User.email == PEOPLE["force_hq"])
+                )
+            ).scalar_one()
             return Targets(
                 division_id=division_id,
+                force_code=force_code,
                 idea_reference=(await connection.execute(claimed)).scalar_one(),
                 impact_idea_id=(await connection.execute(measured)).scalar_one(),
                 metric_id=(await connection.execute(read)).scalar_one(),

@@ -4,6 +4,7 @@ beside the rule's groups, likewise."""
 
 from __future__ import annotations
 
+import datetime
 import decimal
 from collections import defaultdict
 from typing import Any
@@ -13,10 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.clock import LONDON
 from quest.ideas.models import Idea
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
+from quest.rollups.models import (
+    MINUTE_PARTS,
+    IdeasByStatus,
+    IdeasRaisedByMonth,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+    WasteByProcess,
+)
 from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
 from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
-from quest.savings.rules import ClaimStatus, counted, double_counts
+from quest.savings.rules import ClaimStatus, counted, double_counts, financial_year
 from quest.savings.year_sums import FIGURES, year_rows
 from quest.waste.models import WasteObservation
 
@@ -73,6 +82,20 @@ async def from_rollups(session: AsyncSession) -> Figures:
             )
             if count
         },
+        "response_days": {
+            (division, ResponseKind(kind), year, days): (force, count)
+            for division, kind, year, days, force, count in await session.execute(
+                select(
+                    ResponseDays.division_id,
+                    ResponseDays.kind,
+                    ResponseDays.year,
+                    ResponseDays.days,
+                    ResponseDays.force_id,
+                    ResponseDays.ideas,
+                )
+            )
+            if count
+        },
     }
 
 
@@ -118,6 +141,20 @@ async def from_records(session: AsyncSession) -> Figures:
     for division, force, created_at in await session.execute(select(Idea.division_id, Idea.force_id, Idea.created_at)):
         month = (division, created_at.astimezone(LONDON).date().replace(day=1))
         raised[month] = (force, raised.get(month, (force, 0))[1] + 1)
+    # Each answer's financial year by its London date, and the whole days the idea waited for it.
+    answered: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    for division, force, created_at, *moments in await session.execute(
+        select(Idea.division_id, Idea.force_id, Idea.created_at, Idea.first_response_at, Idea.decided_at)
+    ):
+        for kind, moment in zip((ResponseKind.FIRST_RESPONSE, ResponseKind.DECISION), moments, strict=True):
+            if moment is not None:
+                key = (
+                    division,
+                    kind,
+                    financial_year(moment.astimezone(LONDON).date()),
+                    (moment - created_at) // datetime.timedelta(days=1),
+                )
+                answered[key] = (force, answered.get(key, (force, 0))[1] + 1)
     return {
         "waste_by_month": months,
         "waste_by_process": {
@@ -126,6 +163,7 @@ async def from_records(session: AsyncSession) -> Figures:
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas},
         "ideas_raised_by_month": raised,
+        "response_days": answered,
     }
 
 

@@ -19,14 +19,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from quest.dashboards.measures import UnitFigures
-from quest.dashboards.response_times import medians_by
+from quest.dashboards.response_times import days_waited_in_year
 from quest.dashboards.savings import BY_DIVISION, BY_FORCE, savings_by
-from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import MetricKind
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceProfile, ForceSettings
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth
+from quest.rollups.models import (
+    MINUTE_PARTS,
+    IdeasByStatus,
+    IdeasRaisedByMonth,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+)
 from quest.savings.rules import financial_year_bounds
 from quest.waste.rules import hours_a_year_of
 
@@ -189,9 +195,9 @@ async def unit_figures(
     grouping = BY_DIVISION if level is Level.DIVISION else BY_FORCE
     savings = await savings_by(session, year, grouping, unit_ids, {unit.id: hours[unit.force_id] for unit in units})
 
-    # Median days to a decision.
-    idea_unit = _column(level, Idea.division_id, Idea.force_id)
-    medians = await medians_by(session, idea_unit.in_(unit_ids), idea_unit)
+    # Median days to a decision, of the ideas decided in the year.
+    response_unit = _column(level, ResponseDays.division_id, ResponseDays.force_id)
+    waited = await days_waited_in_year(session, year, response_unit.in_(unit_ids), response_unit)
 
     backlogs = await _backlogs(session, level, unit_ids, reading_day)
 
@@ -216,7 +222,7 @@ async def unit_figures(
                 ideas_implemented=int(ideas_decided.implemented) if ideas_decided else 0,
                 savings=totals,
                 waste_hours=waste.get(unit.id, D(0)),
-                median_days_to_decision=medians[unit.id].median_days_to_decision if unit.id in medians else None,
+                days_to_decision=waited.get(unit.id, {}).get(ResponseKind.DECISION, {}),
                 backlog_now=backlog.now,
                 backlog_year_before=backlog.year_before,
                 backlog_recent=backlog.recent,

@@ -15,7 +15,7 @@ import datetime
 import decimal
 import enum
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quest.dashboards.funnels import Funnel, RateKind, funnel
@@ -57,7 +57,8 @@ class UnitFigures:
     ideas_implemented: int  # to date
     savings: Totals  # the year's savings, validated, claimed and forecast apart, double counts once
     waste_hours: D  # hours a year lost to the waste observed in the financial year
-    median_days_to_decision: float | None  # of the ideas it has decided
+    # Of the ideas it decided in the year, how many waited each number of whole days.
+    days_to_decision: Mapping[int, int]
     backlog_now: D | None  # the latest 13 weeks' mean, summed over its backlogs
     backlog_year_before: D | None  # the same 13 weeks a year earlier, over the same backlogs
     backlog_recent: D | None  # the latest 13 weeks' mean, over the backlogs with a baseline
@@ -83,6 +84,22 @@ class UnitFigures:
         return self.months_of_use < MONTHS_OF_USE
 
 
+def median_of(counts: Mapping[int, int]) -> float | None:
+    """The median of whole days given as how many ideas waited each number of days (the mean of the middle
+    two for an even number of ideas); None for no ideas."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted = ((total + 1) // 2, total // 2 + 1)  # the places of the middle one or two, from 1
+    found: list[int] = []
+    seen = 0
+    for days in sorted(counts):
+        seen += counts[days]
+        while len(found) < 2 and seen >= wanted[len(found)]:
+            found.append(days)
+    return (found[0] + found[1]) / 2
+
+
 class Format(enum.StrEnum):
     MONEY = "money"
     NUMBER = "number"
@@ -104,6 +121,9 @@ class Measure:
     minimum_denominator: Number = 0  # below it, a unit says too little about this measure
     # Whether the figure is a change (numerator over denominator, less one): backlog changes.
     change: bool = False
+    # For a median: the distribution it is the median of (its numerator is then how many there are). A
+    # group's median is the median of its units' distributions together, never a mean of medians.
+    distribution: Callable[[UnitFigures], Mapping[int, int]] | None = None
 
 
 def _size_of(size: Size) -> Callable[[UnitFigures], Number | None]:
@@ -156,6 +176,19 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             100,
             RateKind.PROPORTION,
             minimum_denominator=10,
+        ),
+        Measure(
+            "days_to_decision",
+            "Median days to a decision",
+            "Of the ideas decided in the financial year, the median whole days from being raised to the decision.",
+            "lower",
+            Format.DAYS,
+            lambda figures: sum(figures.days_to_decision.values()),
+            lambda figures: 1,
+            1,
+            None,
+            minimum_denominator=0,
+            distribution=lambda figures: figures.days_to_decision,
         ),
         Measure(
             "validated_share",
@@ -225,6 +258,10 @@ def ratio(numerator: Number | None, denominator: Number | None, measure: Measure
 
 def value_of(figures: UnitFigures, measure: Measure) -> Value:
     numerator, denominator = measure.numerator(figures), measure.denominator(figures)
+    if measure.distribution is not None:
+        median = median_of(measure.distribution(figures))
+        too_little = figures.too_little_use or median is None
+        return Value(numerator, None, None if too_little or median is None else D(str(median)), too_little)
     too_little = figures.too_little_use or (
         denominator is not None and bool(measure.minimum_denominator) and denominator < measure.minimum_denominator
     )
@@ -234,7 +271,15 @@ def value_of(figures: UnitFigures, measure: Measure) -> Value:
 
 def weighted(units: Sequence[UnitFigures], measure: Measure) -> D | None:
     """The group's figure: its units' numerators over their denominators (those with enough data), so a
-    big unit weighs as much as it is big."""
+    big unit weighs as much as it is big; for a median, the median of their distributions together."""
+    if measure.distribution is not None:
+        together: dict[int, int] = {}
+        for figures in units:
+            if value_of(figures, measure).value is not None:
+                for days, count in measure.distribution(figures).items():
+                    together[days] = together.get(days, 0) + count
+        median = median_of(together)
+        return None if median is None else D(str(median))
     numerators: D = D(0)
     denominators: D = D(0)
     for figures in units:
@@ -340,8 +385,11 @@ def shown(measure: Measure, value: D | None) -> str:
     if measure.format is Format.MONEY:
         return f"£{value.quantize(D(1), rounding=decimal.ROUND_HALF_UP):,}"
     if measure.format is Format.PERCENT:
-        text = f"{abs(value).quantize(D('0.1'), rounding=decimal.ROUND_HALF_UP):,}%"
-        if measure.change and value > 0:
+        rounded = value.quantize(D("0.1"), rounding=decimal.ROUND_HALF_UP)
+        text = f"{abs(rounded):,}%"
+        if measure.change and rounded > 0:
             return "+" + text
-        return ("−" + text) if value < 0 else text
+        return ("−" + text) if rounded < 0 else text
+    if measure.format is Format.DAYS:
+        return f"{value.quantize(D('0.1'), rounding=decimal.ROUND_HALF_UP).normalize():f} days"
     return f"{value.quantize(D('0.01'), rounding=decimal.ROUND_HALF_UP):,}"

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, literal_column, select, union_all
+from sqlalchemy import ColumnElement, Subquery, func, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.dashboards.spans import microseconds_between, middle_of
 from quest.ideas.models import Idea
 from quest.org.models import Division
+from quest.rollups.models import ResponseDays, ResponseKind
 
 FIRST_RESPONSE, DECISION = 1, 2
 
@@ -65,16 +66,6 @@ async def medians(session: AsyncSession, where: ColumnElement[bool]) -> Medians:
     return _medians(middles)
 
 
-async def medians_by(session: AsyncSession, where: ColumnElement[bool], unit: Any) -> dict[uuid.UUID, Medians]:
-    """The median days to a first response and to a decision of the ideas ``where`` holds, for each
-    ``unit`` (a column of the ideas: their division or their force) that has answered any."""
-    spans = _spans(where, unit)
-    middles: dict[uuid.UUID, dict[int, list[int]]] = {}
-    for row in await session.execute(middle_of(spans, spans.c.unit, spans.c.kind)):
-        middles.setdefault(row.unit, {}).setdefault(row.kind, []).append(row.span)
-    return {found: _medians(kinds) for found, kinds in middles.items()}
-
-
 @dataclass(frozen=True, slots=True)
 class DivisionResponse:
     division_id: uuid.UUID
@@ -106,3 +97,20 @@ async def response_times(session: AsyncSession, force_id: uuid.UUID) -> list[Div
             DivisionResponse(division_id, name, times.median_days_to_first_response, times.median_days_to_decision)
         )
     return found
+
+
+async def days_waited_in_year(
+    session: AsyncSession, year: int, where: ColumnElement[bool], unit: Any
+) -> dict[uuid.UUID, dict[ResponseKind, dict[int, int]]]:
+    """How many ideas answered in financial year ``year`` waited each number of whole days for a first
+    response and for a decision, for each ``unit`` (a column of :class:`ResponseDays`: its division or its
+    force) of the rows ``where`` selects. One statement over the kept distribution; a median of it is
+    :func:`quest.dashboards.measures.median_of`."""
+    counts: dict[uuid.UUID, dict[ResponseKind, dict[int, int]]] = {}
+    for row in await session.execute(
+        select(unit.label("unit"), ResponseDays.kind, ResponseDays.days, func.sum(ResponseDays.ideas).label("ideas"))
+        .where(where, ResponseDays.year == year)
+        .group_by(unit, ResponseDays.kind, ResponseDays.days)
+    ):
+        counts.setdefault(row.unit, {}).setdefault(ResponseKind(row.kind), {})[row.days] = int(row.ideas)
+    return counts

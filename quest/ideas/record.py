@@ -28,6 +28,7 @@ from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.org.models import Force
 from quest.rollups import changes
+from quest.rollups.models import ResponseKind
 from quest.waste.types import WasteType
 
 IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: check, then try again."
@@ -278,6 +279,9 @@ async def record_move(
     if original is not None:
         await _move_supporters(session, idea, original, now)
     await changes.idea_moved(session, idea, current)
+    for kind, name in ((ResponseKind.FIRST_RESPONSE, "first_response_at"), (ResponseKind.DECISION, "decided_at")):
+        if name in record.values:
+            await changes.idea_answered(session, idea, kind, record.values[name])
     return await add_event(
         session,
         idea,

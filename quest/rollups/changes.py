@@ -7,6 +7,7 @@ until the transaction ends.
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import functools
 from typing import Any, cast
@@ -19,7 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
+from quest.rollups.models import (
+    MINUTE_PARTS,
+    IdeasByStatus,
+    IdeasRaisedByMonth,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+    WasteByProcess,
+)
+from quest.savings.rules import financial_year
 from quest.waste.models import WasteObservation
 
 
@@ -128,3 +138,20 @@ async def idea_moved(session: AsyncSession, idea: Idea, from_status: IdeaStatus)
     """An idea moved from ``from_status`` to the status it has now."""
     await _count_idea(session, idea, from_status, -1)
     await _count_idea(session, idea, idea.status, 1)
+
+
+async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, at: datetime.datetime) -> None:
+    """An idea got its first response, or its decision, at ``at``."""
+    await _add(
+        session,
+        ResponseDays,
+        {
+            "division_id": idea.division_id,
+            "kind": kind,
+            "year": financial_year(at.astimezone(LONDON).date()),
+            "days": (at - idea.created_at) // datetime.timedelta(days=1),
+            "force_id": idea.force_id,
+            "ideas": 1,
+        },
+        added=("ideas",),
+    )

@@ -9,6 +9,7 @@ floating point, adds whole numbers exactly too.
 from __future__ import annotations
 
 import datetime
+import enum
 import uuid
 
 from advanced_alchemy.base import DefaultBase
@@ -86,3 +87,27 @@ class IdeasRaisedByMonth(DefaultBase):
     ideas: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_ideas_raised_by_month_force_id_month", "force_id", "month"),)
+
+
+class ResponseKind(enum.StrEnum):
+    """What an idea waited for (DESIGN §2, the response SLA)."""
+
+    FIRST_RESPONSE = "first_response"
+    DECISION = "decision"
+
+
+class ResponseDays(DefaultBase):
+    """How many of a division's ideas got a first response (or a decision) after so many whole days, in
+    each financial year (by the London date of the response): the distribution the dashboards' medians
+    are read from, for every division or force at once."""
+
+    __tablename__ = "response_days"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[ResponseKind] = mapped_column(enum_column(ResponseKind, "response_kind"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    ideas: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_response_days_year_force_id", "year", "force_id"),)

@@ -11,17 +11,42 @@ from collections.abc import Collection
 from typing import Any
 
 from advanced_alchemy.base import DefaultBase
-from sqlalchemy import BigInteger, ColumnElement, Date, Executable, cast, delete, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Executable,
+    Integer,
+    String,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from quest.dashboards.spans import microseconds_between
 from quest.ideas.models import Idea
 from quest.org.models import Division
-from quest.rollups.models import IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
+from quest.rollups.models import (
+    IdeasByStatus,
+    IdeasRaisedByMonth,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+    WasteByProcess,
+)
 from quest.waste.models import WasteObservation
+
+MICROSECONDS_A_DAY = 86_400 * 10**6
 
 
 def _hundredths(column: InstrumentedAttribute[decimal.Decimal]) -> ColumnElement[int]:
@@ -69,6 +94,13 @@ def _london_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any) -> s
     )
 
 
+def london_financial_year(moment: Any) -> ColumnElement[int]:
+    """The financial year of a UTC timestamp's London date (1 April to 31 March, named by its start)."""
+    month = london_month(moment)
+    year = cast(func.substr(cast(month, String), 1, 4), Integer)
+    return case((cast(func.substr(cast(month, String), 6, 2), Integer) >= 4, year), else_=year - 1)
+
+
 @compiles(first_of_month, "sqlite")
 def _sqlite(element: first_of_month, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLAlchemy keeps a date on SQLite as 'YYYY-MM-DD' text, as date() gives it.
@@ -94,6 +126,25 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
         select(Idea.division_id, london_month(Idea.created_at).label("month"), func.count().label("ideas"))
         .group_by(Idea.division_id, london_month(Idea.created_at))
         .subquery("raised")
+    )
+    answered = union_all(
+        *(
+            select(
+                Idea.division_id.label("division_id"),
+                literal(kind.value).label("kind"),
+                london_financial_year(moment).label("year"),
+                (microseconds_between(moment, Idea.created_at) // MICROSECONDS_A_DAY).label("days"),
+            ).where(moment.is_not(None))
+            for kind, moment in (
+                (ResponseKind.FIRST_RESPONSE, Idea.first_response_at),
+                (ResponseKind.DECISION, Idea.decided_at),
+            )
+        )
+    ).subquery("answered")
+    response_days = (
+        select(answered.c.division_id, answered.c.kind, answered.c.year, answered.c.days, func.count().label("ideas"))
+        .group_by(answered.c.division_id, answered.c.kind, answered.c.year, answered.c.days)
+        .subquery("response_days")
     )
     # A division is in one force: grouping the waste by the force too only carries it along.
     statements: dict[type[DefaultBase], list[Executable]] = {
@@ -137,6 +188,20 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
                 select(raised.c.division_id, raised.c.month, Division.force_id, raised.c.ideas).join(
                     Division, Division.id == raised.c.division_id
                 ),
+            ),
+        ],
+        ResponseDays: [
+            delete(ResponseDays),
+            insert(ResponseDays).from_select(
+                ["division_id", "kind", "year", "days", "force_id", "ideas"],
+                select(
+                    response_days.c.division_id,
+                    response_days.c.kind,
+                    response_days.c.year,
+                    response_days.c.days,
+                    Division.force_id,
+                    response_days.c.ideas,
+                ).join(Division, Division.id == response_days.c.division_id),
             ),
         ],
     }

@@ -75,6 +75,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "waste_by_process": 0,
                 "ideas_by_status": 0,
                 "ideas_raised_by_month": 0,
+                "response_days": 0,
             }
 
             # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
@@ -89,6 +90,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "waste_by_process": 3,
                 "ideas_by_status": 0,
                 "ideas_raised_by_month": 0,
+                "response_days": 0,
             }
 
             # Ideas: raised, then through every kind of move, by the manager and by its submitter.
@@ -98,12 +100,13 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             third = (await raise_idea(maker, staff, "Print less", now=NOW)).id
             fourth = (await raise_idea(maker, staff, "Park it", now=NOW)).id
             # Raised at 23:30 UTC on 31 March, in British Summer Time: 00:30 on 1 April in London, so April's.
-            await raise_idea(maker, staff, "Count April's ideas by the London date", now=LAST_OF_MARCH_LATE)
+            march = await raise_idea(maker, staff, "Count April's ideas by the London date", now=LAST_OF_MARCH_LATE)
             assert await _agree(maker) == {
                 "waste_by_month": 4,
                 "waste_by_process": 3,
                 "ideas_by_status": 1,
                 "ideas_raised_by_month": 2,
+                "response_days": 0,
             }
             for to in ("under_review", "approved", "in_progress"):
                 await _move(maker, manager, first, MoveRequest(to))
@@ -119,11 +122,13 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             await _move(maker, manager, fourth, MoveRequest("parked", reason="Next year."))
             await _move(maker, manager, fourth, MoveRequest("under_review"))
             await _move(maker, manager, fourth, MoveRequest("declined", reason="No budget."))
+            await _move(maker, manager, march.id, MoveRequest("under_review"))  # 236 days and a half on
             assert await _agree(maker) == {
                 "waste_by_month": 4,
                 "waste_by_process": 3,
-                "ideas_by_status": 5,  # the one raised in March waits, submitted
+                "ideas_by_status": 5,  # the one raised in March is under review
                 "ideas_raised_by_month": 2,
+                "response_days": 3,
             }
 
             # Adopted elsewhere: a new idea in the adopting division.
@@ -134,6 +139,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "waste_by_process": 3,
                 "ideas_by_status": 6,
                 "ideas_raised_by_month": 3,
+                "response_days": 3,
             }
             async with maker() as session:
                 april = await session.execute(
