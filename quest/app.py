@@ -30,6 +30,8 @@ from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
+from quest.dashboards.api import DashboardApi
+from quest.dashboards.division_web import division_dashboard_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             SavingsPages,
             ForceSettingsPages,
             NotificationPages,
+            division_dashboard_page,
             WastePages,
             BacklogPages,
             MetricPages,
@@ -139,6 +142,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             RateCardApi,
             WasteApi,
             MetricApi,
+            DashboardApi,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],
