@@ -636,3 +636,42 @@ def test_the_managers_home_links_to_the_dashboard(demo: Any, client: Any, databa
     home = client.get("/").text
     assert f'href="/divisions/{northern}/dashboard"' in home
     assert 'id="waiting"' in home  # what the manager's home listed is still there
+
+
+# The dashboard's statements: the viewer (with their unread count); the division; its force's settings;
+# the year's savings (the rollup's sums, the flagged groups); the pipeline (rollup); the overdue counts and
+# the oldest of them; the medians; participation; the measures, all their readings and their change dates;
+# the year's waste (rollup); the latest implemented ideas, their links and their validated savings; the
+# week's ideas and validated savings. Whatever the number of ideas, claims, measures or readings.
+DIVISION_DASHBOARD = 19
+
+
+def test_the_dashboard_asks_a_bounded_number_of_statements(app: Litestar, world: dict[str, Any], client: Any) -> None:
+    from advanced_alchemy.extensions.litestar.plugins.init.plugin import SQLAlchemyInitPlugin
+
+    from bench.statements import Statements
+
+    sign_in_as(client, "manager")
+    url = f"/divisions/{world['northern']}/dashboard"
+    client.get(url)
+    engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine().sync_engine
+    with Statements().listening(engine) as statements:
+        before = statements.of(lambda: client.get(url))
+        assert before <= DIVISION_DASHBOARD, statements.listing()
+        # More of everything: another measure with readings, another implemented idea, more waste.
+        headers = api_headers(client)
+        metric = client.post(
+            "/api/v1/metrics",
+            json={
+                "division_id": world["northern"],
+                "name": "Crime reports awaiting allocation",
+                "unit": "crime reports",
+                "kind": "backlog",
+                "direction": "down",
+                "frequency": "daily",
+            },
+            headers=headers,
+        ).json()["id"]
+        readings = [{"date": (TODAY - index * DAY).isoformat(), "value": 10 + index % 4} for index in range(30)]
+        assert client.put(f"/api/v1/metrics/{metric}/readings", json=readings, headers=headers).status_code == 200
+        assert statements.of(lambda: client.get(url)) == before, statements.listing()
