@@ -31,7 +31,7 @@ AnyRequest = Request[Any, Any, Any]
 # A backlog's small chart draws its latest readings, at most this many (a year of daily counts and a
 # little more); its icons and the SPC summary are judged on every reading, as on the measure's page.
 SMALL_CHART_READINGS = 400
-SMALL_CHART_SIZE = (360, 170, 2)
+SMALL_CHART_SIZE = (360, 200, 1)
 FORMATS = ("csv", "xlsx")
 # ``?format=csv``: a handler's parameter may not be called ``format``.
 Format = Annotated[str | None, QueryParameter(name="format", required=False)]
