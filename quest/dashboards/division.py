@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -431,27 +431,19 @@ async def _participation(
     place: Place,
     start: datetime.date,
     end: datetime.date,
-    in_window: object,
+    in_window: ColumnElement[bool],
     now: datetime.datetime,
     sla: Sla,
 ) -> Participation:
     """Who of the division's staff raised ideas in the window, how many ideas, and how many were answered
     within the SLA: one statement."""
-    staff = (
-        select(User.id)
-        .where(User.division_id == place.id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER)))
-        .scalar_subquery()
-    )
+    is_staff = and_(User.division_id == place.id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER)))
+    staff = select(User.id).where(is_staff).scalar_subquery()
     limit = sla.first_response_days * 86400 * 10**6
     took = microseconds_between(Idea.first_response_at, Idea.created_at)
     answered = Idea.first_response_at.is_not(None)
     due = or_(answered, Idea.created_at < now - _days(sla.first_response_days))
-    staff_count = (
-        select(func.count())
-        .select_from(User)
-        .where(User.division_id == place.id, User.is_active.is_(True), User.role.in_((Role.STAFF, Role.MANAGER)))
-        .scalar_subquery()
-    )
+    staff_count = select(func.count()).select_from(User).where(is_staff).scalar_subquery()
     row = (
         await session.execute(
             select(
@@ -462,7 +454,7 @@ async def _participation(
                 func.count(Idea.id).filter(answered, took <= literal(limit)),
             )
             .select_from(Idea)
-            .where(in_window)  # type: ignore[arg-type]
+            .where(in_window)
         )
     ).one()
     return Participation(
