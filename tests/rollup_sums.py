@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.clock import LONDON
 from quest.ideas.models import Idea
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
 from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
 from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
 from quest.savings.rules import ClaimStatus, counted, double_counts
@@ -60,6 +61,18 @@ async def from_rollups(session: AsyncSession) -> Figures:
             if observations
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas if count},
+        "ideas_raised_by_month": {
+            (division, month): (force, count)
+            for division, month, force, count in await session.execute(
+                select(
+                    IdeasRaisedByMonth.division_id,
+                    IdeasRaisedByMonth.month,
+                    IdeasRaisedByMonth.force_id,
+                    IdeasRaisedByMonth.ideas,
+                )
+            )
+            if count
+        },
     }
 
 
@@ -100,6 +113,11 @@ async def from_records(session: AsyncSession) -> Figures:
             Idea.division_id, Idea.status, Idea.force_id
         )
     )
+    # Each idea's month by its London date, worked out here (the rollups' SQL works it out in the database).
+    raised: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    for division, force, created_at in await session.execute(select(Idea.division_id, Idea.force_id, Idea.created_at)):
+        month = (division, created_at.astimezone(LONDON).date().replace(day=1))
+        raised[month] = (force, raised.get(month, (force, 0))[1] + 1)
     return {
         "waste_by_month": months,
         "waste_by_process": {
@@ -107,6 +125,7 @@ async def from_records(session: AsyncSession) -> Figures:
             for division, kind, folded, force, shown, observations in groups
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas},
+        "ideas_raised_by_month": raised,
     }
 
 
