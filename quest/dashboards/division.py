@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -491,12 +491,15 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
         return []
     ids = [metric.id for metric in metrics]
     series: dict[uuid.UUID, list[tuple[datetime.date, D]]] = defaultdict(list)
-    for metric_id, period, value in await session.execute(
-        select(Reading.metric_id, Reading.period_date, Reading.value)
+    # Each reading says which measure by its place in ``ids``, not by its id: five years of daily readings
+    # of a few measures are thousands of rows, and making each a UUID cost more than reading it.
+    which = case(*((Reading.metric_id == metric_id, place) for place, metric_id in enumerate(ids)))
+    for place, period, value in await session.execute(
+        select(which, Reading.period_date, Reading.value)
         .where(Reading.metric_id.in_(ids))
         .order_by(Reading.metric_id, Reading.period_date)
     ):
-        series[metric_id].append((period, value))
+        series[ids[place]].append((period, value))
     references: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
     for metric_id, day, reference in await session.execute(
         select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference)
