@@ -30,6 +30,8 @@ from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
+from quest.dashboards.api import DashboardApi
+from quest.dashboards.division_web import division_dashboard_page
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
 from quest.dashboards.headquarters_web import force_dashboard_page, national_dashboard_page
 from quest.db import create_engine, create_session_maker
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             force_dashboard_page,
             national_dashboard_page,
             NotificationPages,
+            division_dashboard_page,
             WastePages,
             BacklogPages,
             MetricPages,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             RateCardApi,
             WasteApi,
             MetricApi,
+            DashboardApi,
             HeadquartersDashboardApi,
             create_static_files_router(
                 path="/static",
