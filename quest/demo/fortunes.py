@@ -106,7 +106,7 @@ class Fortune:
 
 
 LEADER = Fortune(ideas=(10, 13), outcomes=IMPLEMENTING, validated=0.9, backlog_drift=-0.35)
-LAGGARD = Fortune(ideas=(2, 3), outcomes=STALLED, validated=0.5, backlog_drift=0.4)
+LAGGARD = Fortune(ideas=(3, 5), outcomes=STALLED, validated=0.5, backlog_drift=0.4)
 # Seven weeks: the first counts 49 days ago, the first ideas in the weeks since.
 JUST_STARTED_DAYS = 49
 

@@ -107,8 +107,10 @@ async def seed_history(session: AsyncSession, seed: int, *, now: datetime.dateti
         fortune = fortune_of(force_code)
         team = await _team(session, _random(seed, "team", *place), division, force_code, users, tally)
         await _backlogs(session, (seed, *place), division, fortune.of_division(division.code), today, now, tally)
+        # Enough of each division's first ideas are sure of a stage that the force's cover every stage.
         stages = fortune.stages
-        sure = tuple(stages[(2 * number + offset) % len(stages)] for offset in range(2))
+        per_division = -(-len(stages) // len(DEMO_FORCES[force_code]))
+        sure = tuple(stages[(per_division * number + offset) % len(stages)] for offset in range(per_division))
         await _ideas(session, (seed, *place), division, team, fortune.of_division(division.code), sure, now, tally)
         if place in double_count.PLACES and team.validator is not None:
             tally.ideas += await double_count.tell(session, division, team.manager, team.validator, today=today)
@@ -260,7 +262,10 @@ async def _ideas(
         for step in _path(outcome, reason):
             moment += datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
             events.append(await _move(session, idea, step, actor=team.manager, at=min(moment, now)))
-        claim = _claim_for(rng, idea, team, fortune, story, events[-1].occurred_at, now)
+        # The idea sure to be implemented is the one whose saving the force's validator surely validated (if
+        # they validate anything), so that every established force has validated savings to show.
+        surely_validated = index < len(sure) and outcome is IdeaStatus.IMPLEMENTED and fortune.validated > 0
+        claim = _claim_for(rng, idea, team, fortune, story, events[-1].occurred_at, now, surely_validated)
         if claim is not None:
             session.add(claim)
         for comment in comments:
@@ -317,13 +322,14 @@ def _claim_for(
     story: stories.IdeaStory,
     last_moved: datetime.datetime,
     now: datetime.datetime,
+    surely_validated: bool = False,
 ) -> SavingsClaim | None:
     """The saving of an implemented idea, claimed by the manager a few weeks after the change and then
     validated, rejected or still waiting for the force's validator as its fortune says; or forecast for
     an idea under way, when it was approved or started. Cash off a budget line, or time released at a
     grade."""
     if idea.status is IdeaStatus.IMPLEMENTED:
-        draw = rng.random()
+        draw = 0.0 if surely_validated else rng.random()
         if team.validator is None or draw >= fortune.validated + fortune.rejected:
             status = ClaimStatus.CLAIMED
         else:
