@@ -98,6 +98,7 @@ def test_the_demo_command_migrates_seeds_and_reports(settings: Settings, monkeyp
     assert "Seeded the small demo (seed 7): created 7 forces, 7 force profiles, 44 divisions, 61 users" in first.output
     assert "Demo accounts (password for all: quest-demo-password)" in first.output
     assert "hq@lancashire.example" in first.output
+    assert "CHE  validator@cheshire.example, hq@cheshire.example, manager.<division>@cheshire.example" in first.output
     second = runner.invoke(main, ["demo", "--seed", "7"])
     assert second.exit_code == 0
     assert "already seeded: nothing changed" in second.output
@@ -381,3 +382,19 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     )
     assert measure.claims == [claim]
     assert idea.implemented_on == measure.change_date
+
+
+def test_every_login_the_readme_names_is_a_demo_login() -> None:
+    import re
+
+    from quest.paths import DATA_DIR
+
+    readme = (DATA_DIR.parent.parent / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z.]+@[a-z-]+\.example)`", readme))
+    logins = {user.email for user in DEMO_USERS + FORCE_LOGINS}
+    assert {
+        "manager.warr@cheshire.example",
+        "validator@lancashire.example",
+        "manager.carm@dyfed-powys.example",
+    } <= named
+    assert named <= logins
