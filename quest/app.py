@@ -30,10 +30,14 @@ from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
+from quest.dashboards.headquarters_api import HeadquartersDashboardApi
+from quest.dashboards.headquarters_web import force_dashboard_page, national_dashboard_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
+from quest.ideas.practice_api import PracticeApi
+from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
@@ -122,10 +126,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             AuditPages,
             ForcePages,
             IdeaPages,
+            PracticePages,
             my_ideas,
             triage_page,
             SavingsPages,
             ForceSettingsPages,
+            force_dashboard_page,
+            national_dashboard_page,
             NotificationPages,
             WastePages,
             BacklogPages,
@@ -135,10 +142,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             MeApi,
             IdeaApi,
             IdeaWorkflowApi,
+            PracticeApi,
             SavingsApi,
             RateCardApi,
             WasteApi,
             MetricApi,
+            HeadquartersDashboardApi,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

@@ -8,8 +8,8 @@ from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, Idea
 from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
-from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
-from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsClaim
+from quest.rollups.models import IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
+from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsByYear, SavingsClaim
 from quest.waste.models import WasteObservation
 
 metadata = orm_registry.metadata
@@ -30,11 +30,13 @@ __all__ = [
     "IdeaSupport",
     "IdeaWasteType",
     "IdeasByStatus",
+    "IdeasRaisedByMonth",
     "Metric",
     "Notification",
     "OutboxEmail",
     "RateCardEntry",
     "Reading",
+    "SavingsByYear",
     "SavingsClaim",
     "SignInAttempt",
     "SimilarForce",

@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.clock import LONDON
 from quest.ideas.models import Idea
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
 from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
-from quest.savings.models import DoubleCountMember, SavingsClaim
-from quest.savings.rules import double_counts
+from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
+from quest.savings.rules import ClaimStatus, counted, double_counts
+from quest.savings.year_sums import FIGURES, year_rows
 from quest.waste.models import WasteObservation
 
 Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -59,6 +61,18 @@ async def from_rollups(session: AsyncSession) -> Figures:
             if observations
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas if count},
+        "ideas_raised_by_month": {
+            (division, month): (force, count)
+            for division, month, force, count in await session.execute(
+                select(
+                    IdeasRaisedByMonth.division_id,
+                    IdeasRaisedByMonth.month,
+                    IdeasRaisedByMonth.force_id,
+                    IdeasRaisedByMonth.ideas,
+                )
+            )
+            if count
+        },
     }
 
 
@@ -99,6 +113,11 @@ async def from_records(session: AsyncSession) -> Figures:
             Idea.division_id, Idea.status, Idea.force_id
         )
     )
+    # Each idea's month by its London date, worked out here (the rollups' SQL works it out in the database).
+    raised: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    for division, force, created_at in await session.execute(select(Idea.division_id, Idea.force_id, Idea.created_at)):
+        month = (division, created_at.astimezone(LONDON).date().replace(day=1))
+        raised[month] = (force, raised.get(month, (force, 0))[1] + 1)
     return {
         "waste_by_month": months,
         "waste_by_process": {
@@ -106,6 +125,7 @@ async def from_records(session: AsyncSession) -> Figures:
             for division, kind, folded, force, shown, observations in groups
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas},
+        "ideas_raised_by_month": raised,
     }
 
 
@@ -130,3 +150,32 @@ async def double_count_groups_kept_and_computed(session_maker: Any) -> tuple[dic
         pairs = {(min(str(a), str(b)), max(str(a), str(b))) for a, b in every_pair}
     computed = {claim.id: group[0].id for group in double_counts(facts, pairs) for claim in group}
     return kept, computed
+
+
+async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures, Figures]:
+    """The savings by year: as savings_by_year keeps them, and as the rule's counted claims make them
+    (rows that add nothing left out of both)."""
+    async with session_maker() as session:
+        kept_rows = await session.execute(select(SavingsByYear))
+        kept = {
+            (str(row.division_id), row.year, ClaimStatus(row.status)): tuple(
+                getattr(row, f"{part}_{name}") for part in ("whole", "part") for name in FIGURES
+            )
+            for row in kept_rows.scalars()
+        }
+        facts = [claim_facts(row) for row in await session.execute(facts_of(SavingsClaim.id.is_not(None)))]
+        every_pair = await session.execute(double_count_pairs(SavingsClaim.id.is_not(None)))
+        pairs = {(min(str(a), str(b)), max(str(a), str(b))) for a, b in every_pair}
+    by_division: dict[str, list[Any]] = defaultdict(list)
+    for claim in counted(facts, double_counts(facts, pairs)):
+        by_division[claim.division_id].append(claim)
+    computed = {
+        (division_id, year, status): tuple(getattr(part, name) for part in (whole, part_year) for name in FIGURES)
+        for division_id, claims in by_division.items()
+        for (year, status), (whole, part_year) in year_rows(claims).items()
+    }
+    nothing = (0,) * 2 * len(FIGURES)
+    return (
+        {"savings_by_year": {key: value for key, value in kept.items() if value != nothing}},
+        {"savings_by_year": {key: value for key, value in computed.items() if value != nothing}},
+    )

@@ -23,6 +23,7 @@ import advanced_alchemy
 import sqlalchemy as sa
 from alembic import op
 
+from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
 from quest.rollups.rebuild import rebuild_statements
 
 revision: str = "7d2f4b9e1c58"
@@ -142,7 +143,8 @@ def upgrade() -> None:
     op.create_index("ix_ideas_by_status_force_id", "ideas_by_status", ["force_id"], unique=False)
     _swap_indexes(LIST_INDEXES_BEFORE, LIST_INDEXES_AFTER)
     connection = op.get_bind()
-    for statement in rebuild_statements():
+    # The rollups of this revision (later ones are filled by their own).
+    for statement in rebuild_statements((WasteByProcess, WasteByMonth, IdeasByStatus)):
         connection.execute(statement)
 
 

@@ -58,6 +58,10 @@ class Permission(enum.StrEnum):
     MANAGE_FORCE_SETTINGS = "manage_force_settings"
     # Read a force's rate card and productive hours (those who claim, validate or compare savings).
     VIEW_RATE_CARD = "view_rate_card"
+    # A force's divisions side by side (its dashboard): those who see the whole force.
+    COMPARE_DIVISIONS = "compare_divisions"
+    # Every force side by side (the national dashboard and its funnel plots).
+    COMPARE_FORCES = "compare_forces"
 
 
 _EVERY_ROLE = dict.fromkeys(Role, Reach.EVERYWHERE)
@@ -91,6 +95,13 @@ POLICY: dict[Permission, dict[Role, Reach]] = {
         Role.NATIONAL: Reach.EVERYWHERE,
         Role.ADMIN: Reach.EVERYWHERE,
     },
+    Permission.COMPARE_DIVISIONS: {
+        Role.VALIDATOR: Reach.OWN_FORCE,
+        Role.FORCE_HQ: Reach.OWN_FORCE,
+        Role.NATIONAL: Reach.EVERYWHERE,
+        Role.ADMIN: Reach.EVERYWHERE,
+    },
+    Permission.COMPARE_FORCES: {Role.NATIONAL: Reach.EVERYWHERE, Role.ADMIN: Reach.EVERYWHERE},
 }
 
 # Roles a user may give others: a force's headquarters manages its own force's people, never the

@@ -9,6 +9,7 @@ import statistics
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,13 +29,14 @@ def median_days(middle: Sequence[int]) -> float | None:
     return round(statistics.median(span / 10**6 / 86400 for span in middle), 1)
 
 
-def _spans(where: ColumnElement[bool]) -> Subquery:
+def _spans(where: ColumnElement[bool], unit: Any = Idea.division_id) -> Subquery:
     """The time each idea ``where`` holds took to its first response and to its decision, if it had them:
-    its division, which span (``FIRST_RESPONSE`` or ``DECISION``) and how long (microseconds)."""
+    its ``unit`` (its division, or its force), which span (``FIRST_RESPONSE`` or ``DECISION``) and how
+    long (microseconds)."""
     return union_all(
         *(
             select(
-                Idea.division_id.label("division_id"),
+                unit.label("unit"),
                 literal_column(str(kind)).label("kind"),
                 microseconds_between(moment, Idea.created_at).label("span"),
             ).where(where, moment.is_not(None))
@@ -63,6 +65,16 @@ async def medians(session: AsyncSession, where: ColumnElement[bool]) -> Medians:
     return _medians(middles)
 
 
+async def medians_by(session: AsyncSession, where: ColumnElement[bool], unit: Any) -> dict[uuid.UUID, Medians]:
+    """The median days to a first response and to a decision of the ideas ``where`` holds, for each
+    ``unit`` (a column of the ideas: their division or their force) that has answered any."""
+    spans = _spans(where, unit)
+    middles: dict[uuid.UUID, dict[int, list[int]]] = {}
+    for row in await session.execute(middle_of(spans, spans.c.unit, spans.c.kind)):
+        middles.setdefault(row.unit, {}).setdefault(row.kind, []).append(row.span)
+    return {found: _medians(kinds) for found, kinds in middles.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class DivisionResponse:
     division_id: uuid.UUID
@@ -75,10 +87,10 @@ async def response_times(session: AsyncSession, force_id: uuid.UUID) -> list[Div
     """Median days to first response and to decision, for each division of a force by name, those with no
     ideas answered yet included (for HQ)."""
     spans = _spans(Idea.division_id.in_(select(Division.id).where(Division.force_id == force_id)))
-    middle = middle_of(spans, spans.c.division_id, spans.c.kind).subquery("middle")
+    middle = middle_of(spans, spans.c.unit, spans.c.kind).subquery("middle")
     rows = await session.execute(
         select(Division.id, Division.name, middle.c.kind, middle.c.span)
-        .outerjoin(middle, middle.c.division_id == Division.id)
+        .outerjoin(middle, middle.c.unit == Division.id)
         .where(Division.force_id == force_id)
         .order_by(Division.name, Division.id)
     )

@@ -7,7 +7,7 @@ only asks them, and adds the one query of its own, the ideas whose savings are s
 - manager: ideas waiting for a first response or a decision (overdue first), savings to claim or
   forecast, and today's backlog counts still to enter;
 - validator: claimed savings waiting for them and possible double counts, oldest first;
-- force and national headquarters, administrators: where to go, until their dashboards come.
+- force and national headquarters, administrators: their dashboards, and where else to go.
 """
 
 from __future__ import annotations
@@ -233,9 +233,26 @@ async def validator_home(session: AsyncSession, viewer: CurrentUser) -> Validato
 
 
 def destinations(viewer: CurrentUser) -> list[Destination]:
-    """Where headquarters and administrators go from home, until their dashboards come (what they may see)."""
+    """Where headquarters and administrators go from home: their dashboards first, then what else they
+    may see."""
     places: list[Destination] = []
     code = viewer.force_code
+    if access.may(viewer, Permission.COMPARE_FORCES):
+        places.append(
+            Destination(
+                "Forces compared",
+                "/national",
+                "Every force side by side, per officer or per resident, with funnel plots and similar forces.",
+            )
+        )
+    if code is not None and access.may(viewer, Permission.COMPARE_DIVISIONS):
+        places.append(
+            Destination(
+                "Divisions compared",
+                f"/forces/{code}/dashboard",
+                "Your force's divisions side by side: savings, ideas, implementation, backlogs and waste.",
+            )
+        )
     if code is not None:
         places.append(Destination("Your force", f"/forces/{code}", "Its divisions, their size and its profile."))
     if code is not None and access.may(viewer, Permission.MANAGE_FORCE_SETTINGS):
@@ -250,7 +267,7 @@ def destinations(viewer: CurrentUser) -> list[Destination]:
         places += [
             Destination("Savings", "/savings", "Validated, claimed and forecast savings, by financial year."),
             Destination("Ideas", "/ideas", "Every idea in reach, by division, status and waste."),
-            Destination("Practice library", "/ideas?view=library", "Implemented ideas from every force, to adopt."),
+            Destination("Practice library", "/practice", "Implemented ideas from every force, to adopt."),
             Destination("Measures", "/metrics", "Backlogs and other measures, with their SPC charts."),
         ]
     if code is None:

@@ -76,6 +76,8 @@ class Idea(UUIDv7AuditBase, Audited):
         Index("ix_ideas_created_at_id", "created_at", "id"),
         Index("ix_ideas_submitter_id_created_at", "submitter_id", "created_at"),
         Index("ix_ideas_status_changed_at", "status", "status_changed_at"),
+        # The practice library: implemented ideas, the latest implemented first.
+        Index("ix_ideas_status_implemented_on_id", "status", "implemented_on", "id"),
         CheckConstraint("supporter_count >= 0", name="supporter_count_not_negative"),
     )
 

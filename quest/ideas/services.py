@@ -320,6 +320,7 @@ class IdeaFilters:
     submitter_id: uuid.UUID | None = None
     # The practice library: implemented ideas from every division and force, instead of those in reach.
     library: bool = False
+    force_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,13 +348,19 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-async def _conditions(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
-    """The WHERE clauses, over ideas alone, of the ideas the filters choose among those the viewer sees."""
-    conditions: list[ColumnElement[bool]] = [
-        Idea.status == IdeaStatus.IMPLEMENTED
+async def conditions_of(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses, over ideas alone, of the ideas the filters choose among those the viewer sees
+    (the idea list's, and the practice library's: quest.ideas.practice)."""
+    conditions: list[ColumnElement[bool]] = (
+        [
+            Idea.status == IdeaStatus.IMPLEMENTED,
+            access.scope(viewer, Permission.VIEW_LIBRARY, force_column=Idea.force_id, division_column=Idea.division_id),
+        ]
         if filters.library
-        else access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)
-    ]
+        else [access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)]
+    )
+    if filters.force_id is not None:
+        conditions.append(Idea.force_id == filters.force_id)
     if filters.division_id is not None:
         conditions.append(Idea.division_id == filters.division_id)
     if filters.status is not None:
@@ -412,7 +419,7 @@ async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFi
     """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
     "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
-    conditions = await _conditions(session, viewer, filters)
+    conditions = await conditions_of(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
     ideas = await _listed(
@@ -431,7 +438,7 @@ async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFi
 async def all_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[IdeaRow]:
     """Every idea matching the filters (for exports), in the chosen order."""
     access.require(viewer, Permission.VIEW_WORK)
-    return await _listed(session, _rows(await _conditions(session, viewer, filters), filters))
+    return await _listed(session, _rows(await conditions_of(session, viewer, filters), filters))
 
 
 @dataclass(frozen=True, slots=True)

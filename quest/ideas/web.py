@@ -207,7 +207,13 @@ class IdeaPages(Controller):
         sort: FromQuery[str | None] = None,
         view: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> Template:
+    ) -> Template | Redirect:
+        if view == "library":
+            # The practice library moved to a page of its own, with its savings, impact and spread; old
+            # links and bookmarks keep their words, waste and process.
+            kept = {"q": q, "waste_type": waste, "process": process}
+            query = urlencode({name: value for name, value in kept.items() if value})
+            return Redirect("/practice" + (f"?{query}" if query else ""), status_code=301)
         filters, shown = _filters(division, status, waste, process, q, sort, view)
         found = await services.list_ideas(db_session, viewer, filters, page_number)
         divisions = []

@@ -16,9 +16,10 @@ from sqlalchemy import ColumnElement, Insert, Table, bindparam, case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
 
@@ -110,6 +111,17 @@ async def _count_idea(session: AsyncSession, idea: Idea, status: IdeaStatus, ste
 async def idea_raised(session: AsyncSession, idea: Idea) -> None:
     """An idea was raised (it is submitted)."""
     await _count_idea(session, idea, IdeaStatus.SUBMITTED, 1)
+    await _add(
+        session,
+        IdeasRaisedByMonth,
+        {
+            "division_id": idea.division_id,
+            "month": idea.created_at.astimezone(LONDON).date().replace(day=1),
+            "force_id": idea.force_id,
+            "ideas": 1,
+        },
+        added=("ideas",),
+    )
 
 
 async def idea_moved(session: AsyncSession, idea: Idea, from_status: IdeaStatus) -> None:

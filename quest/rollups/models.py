@@ -71,3 +71,18 @@ class IdeasByStatus(DefaultBase):
     ideas: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_ideas_by_status_force_id", "force_id"),)
+
+
+class IdeasRaisedByMonth(DefaultBase):
+    """How many ideas a division raised in one month (its first day, by the London date the idea was
+    raised): for the dashboards' ideas per head over a financial year, and how long a force has used
+    QUEST."""
+
+    __tablename__ = "ideas_raised_by_month"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    ideas: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_ideas_raised_by_month_force_id_month", "force_id", "month"),)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Collection
 from typing import Any
 
+from advanced_alchemy.base import DefaultBase
 from sqlalchemy import BigInteger, ColumnElement, Date, Executable, cast, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -18,7 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from quest.ideas.models import Idea
 from quest.org.models import Division
-from quest.rollups.models import IdeasByStatus, WasteByMonth, WasteByProcess
+from quest.rollups.models import IdeasByStatus, IdeasRaisedByMonth, WasteByMonth, WasteByProcess
 from quest.waste.models import WasteObservation
 
 
@@ -40,14 +42,42 @@ def _postgresql(element: first_of_month, compiler: SQLCompiler, **kw: Any) -> st
     return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
+class london_month(FunctionElement[datetime.date]):
+    """The first day of the month a UTC timestamp falls in, in London."""
+
+    type = Date()
+    name = "london_month"
+    inherit_cache = True
+
+
+@compiles(london_month, "postgresql")
+def _london_postgresql(element: london_month, compiler: SQLCompiler, **kw: Any) -> str:
+    moment = compiler.process(element.clauses, **kw)
+    return f"CAST(date_trunc('month', {moment} AT TIME ZONE 'Europe/London') AS DATE)"
+
+
+@compiles(london_month, "sqlite")
+def _london_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite knows no time zones. London's month differs from UTC's only at 23:00-23:59 UTC on the last day
+    # of a month in summer time, which covers the last moments of every month from March (summer time
+    # starts before 31 March, 01:00 UTC) to September (it ends in late October): there an hour on gives
+    # London's month. (SQLAlchemy keeps a timestamp as 'YYYY-MM-DD HH:MM:SS.ffffff' text, in UTC.)
+    moment = compiler.process(element.clauses, **kw)
+    return (
+        f"CASE WHEN CAST(substr({moment}, 6, 2) AS INTEGER) BETWEEN 3 AND 9"
+        f" THEN date({moment}, '+1 hour', 'start of month') ELSE date({moment}, 'start of month') END"
+    )
+
+
 @compiles(first_of_month, "sqlite")
 def _sqlite(element: first_of_month, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLAlchemy keeps a date on SQLite as 'YYYY-MM-DD' text, as date() gives it.
     return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
 
 
-def rebuild_statements() -> list[Executable]:
-    """The statements that empty each rollup and fill it again from the records."""
+def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> list[Executable]:
+    """The statements that empty each rollup (of ``rollups``, or all) and fill it again from the
+    records. (A migration names the rollups that existed at its revision.)"""
     waste = WasteObservation
     process_key = func.lower(waste.process)
     month = first_of_month(waste.observed_on)
@@ -60,36 +90,57 @@ def rebuild_statements() -> list[Executable]:
         .group_by(Idea.division_id, Idea.status)
         .subquery("ideas")
     )
+    raised = (
+        select(Idea.division_id, london_month(Idea.created_at).label("month"), func.count().label("ideas"))
+        .group_by(Idea.division_id, london_month(Idea.created_at))
+        .subquery("raised")
+    )
     # A division is in one force: grouping the waste by the force too only carries it along.
-    return [
-        delete(WasteByProcess),
-        insert(WasteByProcess).from_select(
-            ["division_id", "waste_type", "process_key", "force_id", "process", "observations", "minutes_a_week"],
-            select(
-                waste.division_id,
-                waste.waste_type,
-                process_key,
-                waste.force_id,
-                func.min(waste.process),
-                func.count(),
-                lost,
-            ).group_by(waste.division_id, waste.waste_type, process_key, waste.force_id),
-        ),
-        delete(WasteByMonth),
-        insert(WasteByMonth).from_select(
-            ["division_id", "month", "waste_type", "force_id", "observations", "minutes_a_week"],
-            select(waste.division_id, month, waste.waste_type, waste.force_id, func.count(), lost).group_by(
-                waste.division_id, month, waste.waste_type, waste.force_id
+    statements: dict[type[DefaultBase], list[Executable]] = {
+        WasteByProcess: [
+            delete(WasteByProcess),
+            insert(WasteByProcess).from_select(
+                ["division_id", "waste_type", "process_key", "force_id", "process", "observations", "minutes_a_week"],
+                select(
+                    waste.division_id,
+                    waste.waste_type,
+                    process_key,
+                    waste.force_id,
+                    func.min(waste.process),
+                    func.count(),
+                    lost,
+                ).group_by(waste.division_id, waste.waste_type, process_key, waste.force_id),
             ),
-        ),
-        delete(IdeasByStatus),
-        insert(IdeasByStatus).from_select(
-            ["division_id", "status", "force_id", "ideas"],
-            select(ideas.c.division_id, ideas.c.status, Division.force_id, ideas.c.ideas).join(
-                Division, Division.id == ideas.c.division_id
+        ],
+        WasteByMonth: [
+            delete(WasteByMonth),
+            insert(WasteByMonth).from_select(
+                ["division_id", "month", "waste_type", "force_id", "observations", "minutes_a_week"],
+                select(waste.division_id, month, waste.waste_type, waste.force_id, func.count(), lost).group_by(
+                    waste.division_id, month, waste.waste_type, waste.force_id
+                ),
             ),
-        ),
-    ]
+        ],
+        IdeasByStatus: [
+            delete(IdeasByStatus),
+            insert(IdeasByStatus).from_select(
+                ["division_id", "status", "force_id", "ideas"],
+                select(ideas.c.division_id, ideas.c.status, Division.force_id, ideas.c.ideas).join(
+                    Division, Division.id == ideas.c.division_id
+                ),
+            ),
+        ],
+        IdeasRaisedByMonth: [
+            delete(IdeasRaisedByMonth),
+            insert(IdeasRaisedByMonth).from_select(
+                ["division_id", "month", "force_id", "ideas"],
+                select(raised.c.division_id, raised.c.month, Division.force_id, raised.c.ideas).join(
+                    Division, Division.id == raised.c.division_id
+                ),
+            ),
+        ],
+    }
+    return [statement for rollup in rollups or statements for statement in statements[rollup]]
 
 
 async def rebuild(session: AsyncSession) -> None:

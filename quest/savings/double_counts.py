@@ -41,7 +41,8 @@ from quest.metrics.models import IdeaMetric, Metric
 from quest.org.models import Division
 from quest.records import filled
 from quest.savings.models import DoubleCountMember, SavingsClaim
-from quest.savings.rules import ClaimFacts, ClaimStatus, double_counts
+from quest.savings.rules import ClaimFacts, ClaimStatus, counted, double_counts
+from quest.savings.year_sums import resum_with
 
 LIVE = tuple(status for status in ClaimStatus if status.live)
 
@@ -197,52 +198,53 @@ async def regroup(session: AsyncSession, division_ids: Collection[uuid.UUID]) ->
         await session.run_sync(lambda sync: regroup_with(sync.connection(), division_ids))
 
 
-def regroup_with(connection: Connection, division_ids: Collection[uuid.UUID]) -> None:
-    """:func:`regroup` on a connection (also for the migration that made the groups, and the national
-    dataset). Three statements and the rule: the links of the divisions' live claims and the facts of
-    those linked, their groups by :func:`quest.savings.rules.double_counts`, and the divisions' groups
-    replaced.
+def regroup_with(connection: Connection, division_ids: Collection[uuid.UUID], *, year_sums: bool = True) -> None:
+    """:func:`regroup` on a connection (also for the migrations and the national dataset). Three
+    statements and the rule: the links of the divisions' live claims and the facts of those claims, their
+    groups by :func:`quest.savings.rules.double_counts`, and the divisions' groups replaced; then, with
+    ``year_sums``, the divisions' savings by year (:func:`quest.savings.year_sums.resum_with`) from the
+    claims that count (the migration that made the groups ran before there was a rollup of them).
 
     On PostgreSQL the divisions' rows are locked first (``FOR NO KEY UPDATE``, which a claim being
     inserted meanwhile, holding only a key share of its division, does not wait for), so two
     transactions regroup one division in turn, and the second, reading after the first committed,
     sees its claim. SQLite writes one transaction at a time anyway."""
     ids = sorted(set(division_ids))
-    connection.execute(
-        select(Division.id).where(Division.id.in_(ids)).order_by(Division.id).with_for_update(key_share=True)
+    locked = connection.execute(
+        select(Division.id, Division.force_id)
+        .where(Division.id.in_(ids))
+        .order_by(Division.id)
+        .with_for_update(key_share=True)
     )
+    forces: dict[uuid.UUID, uuid.UUID] = {row.id: row.force_id for row in locked}
     in_divisions = SavingsClaim.division_id.in_(ids)
     links = {
         (min(str(first), str(second)), max(str(first), str(second)))
         for first, second in connection.execute(double_count_links(in_divisions))
     }
-    linked = {uuid.UUID(claim_id) for link in links for claim_id in link}
-    members = []
-    if linked:
-        rows = connection.execute(
-            facts_of(and_(in_divisions, SavingsClaim.status.in_(LIVE))).add_columns(SavingsClaim.force_id)
-        )
-        forces = {}
-        facts = []
-        for row in rows:
-            if row.id in linked:
-                facts.append(claim_facts(row))
-                forces[row.division_id] = row.force_id
-        for group in double_counts(facts, links):
-            oldest = group[0]
-            members += [
-                {
-                    "claim_id": uuid.UUID(claim.id),
-                    "group_id": uuid.UUID(oldest.id),
-                    "opened_at": oldest.created_at,
-                    "division_id": uuid.UUID(claim.division_id),
-                    "force_id": forces[uuid.UUID(claim.division_id)],
-                }
-                for claim in group
-            ]
+    facts = [
+        claim_facts(row) for row in connection.execute(facts_of(and_(in_divisions, SavingsClaim.status.in_(LIVE))))
+    ]
+    groups = double_counts(facts, links)
+    members = [
+        {
+            "claim_id": uuid.UUID(claim.id),
+            "group_id": uuid.UUID(group[0].id),
+            "opened_at": group[0].created_at,
+            "division_id": uuid.UUID(claim.division_id),
+            "force_id": forces[uuid.UUID(claim.division_id)],
+        }
+        for group in groups
+        for claim in group
+    ]
     connection.execute(delete(DoubleCountMember).where(DoubleCountMember.division_id.in_(ids)))
     if members:
         connection.execute(insert(DoubleCountMember), members)
+    if year_sums:
+        by_division: dict[uuid.UUID, list[ClaimFacts]] = {division_id: [] for division_id in ids}
+        for claim in counted(facts, groups):
+            by_division[uuid.UUID(claim.division_id)].append(claim)
+        resum_with(connection, ids, by_division, forces)
 
 
 async def regroup_all(session: AsyncSession) -> None:
@@ -252,8 +254,8 @@ async def regroup_all(session: AsyncSession) -> None:
     await session.run_sync(lambda sync: regroup_everywhere(sync.connection()))
 
 
-def regroup_everywhere(connection: Connection, *, divisions_at_once: int = 50) -> None:
+def regroup_everywhere(connection: Connection, *, divisions_at_once: int = 50, year_sums: bool = True) -> None:
     """Every division's groups recomputed (:func:`regroup_with`), a few divisions at a time."""
     ids = list(connection.execute(select(Division.id).order_by(Division.id)).scalars())
     for start in range(0, len(ids), divisions_at_once):
-        regroup_with(connection, ids[start : start + divisions_at_once])
+        regroup_with(connection, ids[start : start + divisions_at_once], year_sums=year_sums)

@@ -14,16 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    CompoundSelect,
     Select,
     and_,
-    case,
-    cast,
     func,
     literal,
-    not_,
     or_,
     select,
     true,
@@ -31,7 +26,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import aliased
 
 from quest.accounts import access
 from quest.accounts.access import Permission
@@ -47,19 +42,14 @@ from quest.org.settings import productive_hours_of
 from quest.records import filled
 from quest.savings import claim_workflow
 from quest.savings.double_counts import (
-    LIVE,
-    claim_facts,
-    facts_of,
     group_links,
     mechanism_chains,
     pairs_by_measure,
     pairs_by_mechanism,
 )
-from quest.savings.models import DoubleCountMember, SavingsClaim
+from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
-    COUNTED_STATUSES,
     PENNY,
-    Amounts,
     ClaimFacts,
     ClaimKind,
     ClaimStatus,
@@ -67,6 +57,7 @@ from quest.savings.rules import (
     Pairs,
     PartYear,
     Totals,
+    days_of_year,
     double_counts,
     financial_year,
     financial_year_bounds,
@@ -74,8 +65,9 @@ from quest.savings.rules import (
     part_of_year,
     share_in_year,
     totals,
-    whole_year,
+    totals_from,
 )
+from quest.savings.year_sums import by_status, falls_in_year, flagged_groups, sums_by
 
 D = decimal.Decimal
 
@@ -259,42 +251,16 @@ def _flagged(shown: list[ClaimRow], found: list[ClaimRow], pairs: Pairs, year: i
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """Claims read in one statement: those to show, flagged; all that were read (shown, in a double-count
-    group, or asked for besides), oldest first, and their facts; and the pairs that may double count."""
-
-    shown: list[ClaimRow]
-    read: list[ClaimRow]
-    facts: list[ClaimFacts]
-    pairs: set[tuple[str, str]]
-
-
 async def _read(
-    session: AsyncSession,
-    in_reach: ColumnElement[bool],
-    shown: Select[uuid.UUID],
-    *,
-    counted: ColumnElement[bool] | None = None,
-    besides: ColumnElement[bool] | None = None,
-    year: int | None = None,
-) -> _Read:
-    """One statement: the claims in reach whose ids ``shown`` selects, and every claim of the double-count
-    groups that they, or the claims ``counted`` selects, are in (kept by
-    :func:`quest.savings.double_counts.regroup`: a group counts its most assured claim, so it is judged
-    whole, whatever its claims' years), each with its group; and, in a second statement, the facts alone
-    of those ``besides`` selects (the totals need no more of them). The ids come first, so only the
-    claims shown or in those groups are joined to their ideas and people, not every claim in reach."""
+    session: AsyncSession, in_reach: ColumnElement[bool], shown: Select[uuid.UUID], *, year: int | None = None
+) -> list[ClaimRow]:
+    """The claims in reach whose ids ``shown`` selects, oldest first, each flagged with the other claims
+    of its double-count group (kept by :func:`quest.savings.double_counts.regroup`). One statement: the
+    claims shown and every claim of their groups, each with its group. The ids come first, so only those
+    claims are joined to their ideas and people, not every claim in reach."""
     member = DoubleCountMember
     shown_claims = select(shown.subquery("shown").c.id)
-    groups: Select[uuid.UUID] | CompoundSelect[uuid.UUID] = select(member.group_id).where(
-        member.claim_id.in_(shown_claims)
-    )
-    if counted is not None:
-        groups = union(
-            groups,
-            select(member.group_id).join(SavingsClaim, SavingsClaim.id == member.claim_id).where(in_reach, counted),
-        )
+    groups = select(member.group_id).where(member.claim_id.in_(shown_claims))
     wanted = union(shown_claims, select(member.claim_id).where(member.group_id.in_(groups)))
     rows = await session.execute(
         _claim_rows_of(and_(in_reach, SavingsClaim.id.in_(wanted)))
@@ -311,20 +277,13 @@ async def _read(
             memberships.append((claim.id, group_id))
         if is_shown:
             shown_ids.add(claim.id)
-    links = group_links(memberships)
     shown_rows = [row for row in read if row.id in shown_ids]
-    facts = [row.facts() for row in read]
-    if besides is not None:
-        found = {row.id for row in read}
-        facts += [
-            claim_facts(row) for row in await session.execute(facts_of(and_(in_reach, besides))) if row.id not in found
-        ]
-    return _Read(_flagged(shown_rows, read, links, year), read, facts, links)
+    return _flagged(shown_rows, read, group_links(memberships), year)
 
 
 async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[ClaimRow]:
     """The claims ``where`` selects, oldest first, each with the claims it may count twice."""
-    return (await _read(session, where, select(SavingsClaim.id).where(where))).shown
+    return await _read(session, where, select(SavingsClaim.id).where(where))
 
 
 CLAIMS_PER_PAGE = 50
@@ -390,50 +349,16 @@ async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     return ledger.claims
 
 
-def _hundredths(column: InstrumentedAttribute[D]) -> ColumnElement[int]:
-    """Money or hours in hundredths, a whole number: summed exactly on both engines (SQLite keeps
-    numbers with decimals as floating point)."""
-    return cast(func.round(column * 100), BigInteger)
-
-
-# What the database adds up for each status: (the field of Amounts, the kind of claim, the column).
-_SUMMED: tuple[tuple[str, ClaimKind, InstrumentedAttribute[D]], ...] = (
-    ("cash", ClaimKind.CASHABLE, SavingsClaim.amount_per_year),
-    ("time", ClaimKind.NON_CASHABLE, SavingsClaim.amount_per_year),
-    ("hours", ClaimKind.NON_CASHABLE, SavingsClaim.hours_per_year),
-)
-
-
-def _whole_year_sums(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
-    """One row: for each status and each of :data:`_SUMMED`, the sum in hundredths of the claims ``where``
-    selects."""
-    return select(
-        *(
-            func.coalesce(
-                func.sum(case((and_(SavingsClaim.status == status, SavingsClaim.kind == kind), _hundredths(column)))),
-                0,
-            ).label(f"{status.value}_{field}")
-            for status in COUNTED_STATUSES
-            for field, kind, column in _SUMMED
-        )
-    ).where(where)
-
-
-def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
-    """Of financial year ``year``: claims whose period falls in it at least in part; those whose period
-    covers all of it; and those recorded in it (from midnight on 1 April, London time)."""
-    first_day, last_day = financial_year_bounds(year)
-    ends_after = or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= first_day)
-    covers = and_(
-        SavingsClaim.period_start <= first_day,
-        or_(SavingsClaim.period_end.is_(None), SavingsClaim.period_end >= last_day),
-    )
+def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Of financial year ``year``: claims whose period falls in it at least in part, and those recorded in
+    it (from midnight on 1 April, London time)."""
+    first_day, _last_day = financial_year_bounds(year)
     opens, closes = (
         datetime.datetime.combine(day, datetime.time(), LONDON).astimezone(datetime.UTC)
         for day in (first_day, financial_year_bounds(year + 1)[0])
     )
     recorded = and_(SavingsClaim.created_at >= opens, SavingsClaim.created_at < closes)
-    return and_(SavingsClaim.period_start <= last_day, ends_after), covers, recorded
+    return falls_in_year(year), recorded
 
 
 def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
@@ -447,7 +372,7 @@ def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
 def _listed(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
     """The claims /savings lists for financial year ``year``, of ``status`` (or all): those in reach whose
     period falls in the year, at least in part, and those recorded in it."""
-    falls_in, _covers, recorded = _in_year(year)
+    falls_in, recorded = _in_year(year)
     return and_(in_reach, true() if status is None else SavingsClaim.status == status, or_(falls_in, recorded))
 
 
@@ -464,15 +389,11 @@ async def ledger_for_force(
     oldest first): those whose period falls in the year, at least in part, and those recorded in it;
     without, every claim in reach, whatever its year.
 
-    The database adds up the live claims that cover the whole year (exactly, in hundredths), and the
-    pure rule the rest: the claims that may double count (it keeps each group's most assured claim) and
-    the live claims covering part of the year (their share by days is a 28-digit Decimal, which neither
-    engine computes alike). Four statements: the claims shown and every claim of the double-count groups
-    that they or the year's live claims are in; the facts of the live claims covering part of the year;
-    the whole years' sums and how many claims there are to show; the productive hours."""
+    The totals come from the savings by year kept for each division (:mod:`quest.savings.year_sums`),
+    which are what the rule gives for the division's claims. Three statements: the claims shown with
+    every claim of their double-count groups; the year's sums, how many groups are flagged in it and how
+    many claims there are to show; the productive hours."""
     in_reach = _in_reach(viewer)
-    falls_in, covers, _recorded = _in_year(year)
-    live = SavingsClaim.status.in_(LIVE)
     listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
     shown = select(SavingsClaim.id).where(listed)
     if page is not None:
@@ -484,25 +405,22 @@ async def ledger_for_force(
             .limit(CLAIMS_PER_PAGE)
             .offset((max(page, 1) - 1) * CLAIMS_PER_PAGE)
         )
-    read = await _read(
-        session, in_reach, shown, counted=and_(live, falls_in), besides=and_(live, falls_in, not_(covers)), year=year
+    shown_rows = await _read(session, in_reach, shown, year=year)
+    rollup_in_reach = access.scope(
+        viewer, Permission.VIEW_WORK, force_column=SavingsByYear.force_id, division_column=SavingsByYear.division_id
     )
-    sums = (
+    sums = (await session.execute(sums_by(year, rollup_in_reach))).all()
+    counts = (
         await session.execute(
-            _whole_year_sums(and_(in_reach, live, covers)).add_columns(
-                select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed")
+            select(
+                select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed"),
+                flagged_groups(year, in_reach).scalar_subquery().label("flagged"),
             )
         )
     ).one()
-    facts = read.facts
-    counted_elsewhere = {
-        each: Amounts(**{field: D(sums._mapping[f"{each.value}_{field}"]).scaleb(-2) for field, _, _ in _SUMMED})
-        - read_sums
-        for each, read_sums in whole_year(facts, year).items()
-    }
     hours = await productive_hours_of(session, viewer.force_id)
-    year_totals = totals(facts, year, hours, read.pairs, whole_years=counted_elsewhere)
-    return Ledger(read.shown, year_totals, year, page=page or 1, listed=sums.listed)
+    year_totals = totals_from(by_status(sums, days_of_year(year)), year, hours, counts.flagged)
+    return Ledger(shown_rows, year_totals, year, page=page or 1, listed=counts.listed)
 
 
 # --- Possible double counts, as groups --------------------------------------------------------------------
@@ -655,11 +573,11 @@ async def validator_queue(session: AsyncSession, viewer: CurrentUser, shown: int
     waiting = and_(in_reach, SavingsClaim.status.in_(_AWAITING_DECISION), SavingsClaim.claimed_by != viewer.id)
     oldest = select(SavingsClaim.id).where(waiting).order_by(SavingsClaim.created_at, SavingsClaim.id)
     read = await _read(session, in_reach, oldest.limit(shown + 1))
-    places = await _places(session, in_reach, read.shown)
-    count = len(read.shown)
+    places = await _places(session, in_reach, read)
+    count = len(read)
     if count > shown:
         count = (await session.execute(select(func.count()).select_from(SavingsClaim).where(waiting))).scalar_one()
-    placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in read.shown]
+    placed = [ListedClaim(claim, recorded_in(claim), claim.status, places[claim.id]) for claim in read]
     return ValidatorQueue(
         ClaimsWaiting(count, placed[:shown], placed[shown] if len(placed) > shown else None),
         await _groups(session, viewer, 0, shown),

@@ -8,7 +8,18 @@ import uuid
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
@@ -109,3 +120,31 @@ class DoubleCountMember(DefaultBase):
         Index("ix_double_count_members_force_id_opened_at", "force_id", "opened_at", "group_id"),
         Index("ix_double_count_members_division_id_opened_at", "division_id", "opened_at", "group_id"),
     )
+
+
+class SavingsByYear(DefaultBase):
+    """What a division's counted claims of one status add up to, by financial year: a rollup of the
+    claims, kept by :func:`quest.savings.double_counts.regroup` with the double-count groups (which decide
+    what counts), so a dashboard or a year's totals read a few rows a division, never every claim.
+
+    Figures are in hundredths (£ or hours), as :class:`quest.savings.rules.DayWeighted` holds them:
+    - ``whole_*``: the change, from the year before, in the yearly figures of the claims that cover the
+      whole year (a claim adds its figures in the first year it covers whole, and takes them away after
+      the last): a year's whole-year sums are the running total up to it;
+    - ``part_*``: the yearly figures of the claims that cover the year in part, each times its days in it.
+    """
+
+    __tablename__ = "savings_by_year"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    whole_cash: Mapped[int] = mapped_column(BigInteger, default=0)
+    whole_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    whole_hours: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_cash: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_hours: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (Index("ix_savings_by_year_force_id_year", "force_id", "year"),)

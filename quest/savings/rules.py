@@ -121,15 +121,57 @@ def fte(hours: decimal.Decimal, productive_hours: decimal.Decimal) -> decimal.De
     return hours / productive_hours if productive_hours else D(0)
 
 
-def share_in_year(period_start: datetime.date, period_end: datetime.date | None, year: int) -> decimal.Decimal:
-    """How much of a year's saving falls in financial year ``year``: the days of the period within it,
-    over the days of that year. An open-ended period runs on to the end of the year."""
+def days_of_year(year: int) -> int:
+    """How many days financial year ``year`` has: 366 when it holds a 29 February."""
+    first, last = financial_year_bounds(year)
+    return (last - first).days + 1
+
+
+def days_in_year(period_start: datetime.date, period_end: datetime.date | None, year: int) -> int:
+    """The days of a period that fall in financial year ``year``. An open-ended period runs on to the end
+    of the year."""
     first, last = financial_year_bounds(year)
     start = max(first, period_start)
     end = min(last, period_end) if period_end else last
-    if end < start:
-        return D(0)
-    return D((end - start).days + 1) / D((last - first).days + 1)
+    return max((end - start).days + 1, 0)
+
+
+def share_in_year(period_start: datetime.date, period_end: datetime.date | None, year: int) -> decimal.Decimal:
+    """How much of a year's saving falls in financial year ``year``: the days of the period within it,
+    over the days of that year."""
+    return D(days_in_year(period_start, period_end, year)) / D(days_of_year(year))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How a claim's period covers financial years: those it covers in part, each with its days in it (at
+    most two: the year it starts and the year it ends), and the run of years it covers whole, from
+    ``first_whole`` to ``last_whole`` (None: every year on, for an open-ended period; no run when
+    ``first_whole`` is None)."""
+
+    parts: tuple[tuple[int, int], ...]
+    first_whole: int | None
+    last_whole: int | None
+
+
+def coverage(period_start: datetime.date, period_end: datetime.date | None) -> Coverage:
+    """The financial years a period covers, in part and whole (see :class:`Coverage`)."""
+    first_year = financial_year(period_start)
+    last_year = None if period_end is None else financial_year(period_end)
+    parts = []
+    first_whole: int | None = first_year
+    if period_start != financial_year_bounds(first_year)[0] or (
+        last_year == first_year and period_end != financial_year_bounds(first_year)[1]
+    ):
+        parts.append((first_year, days_in_year(period_start, period_end, first_year)))
+        first_whole = first_year + 1
+    last_whole = last_year
+    if last_year is not None and last_year != first_year and period_end != financial_year_bounds(last_year)[1]:
+        parts.append((last_year, days_in_year(period_start, period_end, last_year)))
+        last_whole = last_year - 1
+    if last_whole is not None and first_whole is not None and first_whole > last_whole:
+        first_whole = last_whole = None
+    return Coverage(tuple(parts), first_whole, last_whole)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,30 +343,39 @@ def counted(claims: Sequence[ClaimFacts], groups: list[list[ClaimFacts]] | None 
 
 
 @dataclass(frozen=True, slots=True)
-class Amounts:
-    """What claims count, before rounding to the penny: £ of cash, £ of time released, and its hours."""
+class DayWeighted:
+    """Claims' yearly figures, each in hundredths (£ or hours) and times the days it counts in a year:
+    whole numbers, so sums of them are exact on any engine, in any order. Divided by the year's days at
+    the end (:func:`year_total`), they give the year's share of each, rounded once."""
 
-    cash: decimal.Decimal = ZERO
-    time: decimal.Decimal = ZERO
-    hours: decimal.Decimal = ZERO
+    cash: int = 0  # £ of cash removed from budgets
+    time: int = 0  # £ of time released
+    hours: int = 0  # hours of time released
 
-    def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.cash + other.cash, self.time + other.time, self.hours + other.hours)
+    def __add__(self, other: DayWeighted) -> DayWeighted:
+        return DayWeighted(self.cash + other.cash, self.time + other.time, self.hours + other.hours)
 
-    def __sub__(self, other: Amounts) -> Amounts:
-        return Amounts(self.cash - other.cash, self.time - other.time, self.hours - other.hours)
+    def __sub__(self, other: DayWeighted) -> DayWeighted:
+        return DayWeighted(self.cash - other.cash, self.time - other.time, self.hours - other.hours)
+
+    def times(self, factor: int) -> DayWeighted:
+        return DayWeighted(self.cash * factor, self.time * factor, self.hours * factor)
 
 
 COUNTED_STATUSES = tuple(_PRECEDENCE)  # the statuses totals show apart: validated, claimed, forecast
-ByStatus = dict[ClaimStatus, Amounts]
+ByStatus = dict[ClaimStatus, DayWeighted]
 
 
-def amounts(claim: ClaimFacts, share: decimal.Decimal) -> Amounts:
-    """What ``share`` of a claim's year counts: its cash, or its time and hours."""
-    amount = claim.amount_per_year * share
+def hundredths(value: decimal.Decimal) -> int:
+    """Money or hours (two places) in hundredths, a whole number."""
+    return int(value.scaleb(2).to_integral_value(rounding=decimal.ROUND_HALF_UP))
+
+
+def day_weighted(claim: ClaimFacts, days: int) -> DayWeighted:
+    """A claim's yearly figures counted for ``days`` days: its cash, or its time and hours."""
     if claim.kind is ClaimKind.CASHABLE:
-        return Amounts(cash=amount)
-    return Amounts(time=amount, hours=claim.hours_per_year * share)
+        return DayWeighted(cash=hundredths(claim.amount_per_year) * days)
+    return DayWeighted(time=hundredths(claim.amount_per_year) * days, hours=hundredths(claim.hours_per_year) * days)
 
 
 def _falls_in(claim: ClaimFacts, year: int) -> bool:
@@ -333,14 +384,12 @@ def _falls_in(claim: ClaimFacts, year: int) -> bool:
     return claim.period_start <= last_day and (claim.period_end is None or claim.period_end >= first_day)
 
 
-def whole_year(claims: Iterable[ClaimFacts], year: int) -> ByStatus:
-    """The sums of the live claims that cover all of financial year ``year`` (their share is 1, so the
-    sums are exact: what the database adds up for the claims it does not read)."""
-    sums = {status: Amounts() for status in COUNTED_STATUSES}
-    for claim in claims:
-        if claim.status.live and share_in_year(claim.period_start, claim.period_end, year) == 1:
-            sums[claim.status] += amounts(claim, D(1))
-    return sums
+def _pounds(day_weighted_hundredths: int, days: int) -> decimal.Decimal:
+    """Day-weighted hundredths over ``days``, to the penny (half up), exactly: integer arithmetic."""
+    pennies, left = divmod(day_weighted_hundredths, days)
+    if 2 * left >= days:
+        pennies += 1
+    return D(pennies).scaleb(-2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,47 +430,46 @@ class Totals:
         }
 
 
+def year_total(sums: DayWeighted, days: int, productive_hours: decimal.Decimal) -> Total:
+    """A status's total from its day-weighted sums over a year of ``days`` days (1 for a full year's
+    worth): each figure rounded to the penny once, at the end."""
+    return Total(
+        cashable_gbp=_pounds(sums.cash, days),
+        non_cashable_gbp=_pounds(sums.time, days),
+        hours=_pounds(sums.hours, days),
+        fte=fte(D(sums.hours) / D(100 * days), productive_hours),
+    )
+
+
 def totals(
-    claims: Sequence[ClaimFacts],
-    year: int | None,
-    productive_hours: decimal.Decimal,
-    pairs: Pairs | None = None,
-    *,
-    whole_years: ByStatus | None = None,
+    claims: Sequence[ClaimFacts], year: int | None, productive_hours: decimal.Decimal, pairs: Pairs | None = None
 ) -> Totals:
     """Validated, claimed and forecast savings apart; for financial year ``year``, or a full year's
     worth of every live claim when ``year`` is None. Double counts count once (``pairs`` as for
     :func:`double_counts`; for a year, the groups flagged are those with a claim in it, at least in
-    part). ``whole_years``: the sums of further claims, counted elsewhere (the database), that cover the
-    whole of ``year``.
+    part).
 
-    Claims that cover the whole year add their yearly amounts, exactly; those that cover part of it add
-    their share by days (a 28-digit Decimal, as :func:`share_in_year` gives it), oldest first; the two
-    sums are added, then rounded to the penny. So the totals are the same whoever adds up the whole
-    years, and in whatever order the claims come."""
+    A claim counts its yearly figures times the days of its period in the year; the sums are divided by
+    the year's days and rounded to the penny once (:func:`year_total`), so they are exact, whatever
+    order the claims come in, and the same as the database's rollup of them
+    (:mod:`quest.savings.year_sums`)."""
     groups = double_counts(claims, pairs)
-    whole = {status: (whole_years or {}).get(status, Amounts()) for status in COUNTED_STATUSES}
-    part = {status: Amounts() for status in COUNTED_STATUSES}
-    for claim in sorted(counted(claims, groups), key=lambda claim: (claim.created_at, claim.id)):
-        share = D(1) if year is None else share_in_year(claim.period_start, claim.period_end, year)
-        if share:
-            sums = whole if share == 1 else part
-            sums[claim.status] += amounts(claim, share)
+    sums = dict.fromkeys(COUNTED_STATUSES, DayWeighted())
+    for claim in counted(claims, groups):
+        days = 1 if year is None else days_in_year(claim.period_start, claim.period_end, year)
+        if days:
+            sums[claim.status] += day_weighted(claim, days)
+    flagged = sum(1 for group in groups if year is None or any(_falls_in(claim, year) for claim in group))
+    return totals_from(sums, year, productive_hours, flagged)
 
-    def total(status: ClaimStatus) -> Total:
-        found = whole[status] + part[status]
-        return Total(
-            cashable_gbp=found.cash.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            non_cashable_gbp=found.time.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            hours=found.hours.quantize(PENNY, rounding=decimal.ROUND_HALF_UP),
-            fte=fte(found.hours, productive_hours),
-        )
 
+def totals_from(sums: ByStatus, year: int | None, productive_hours: decimal.Decimal, flagged: int) -> Totals:
+    """Totals from the day-weighted sums of each status, for financial year ``year`` (None: a full
+    year's worth), with ``flagged`` double-count groups."""
+    days = 1 if year is None else days_of_year(year)
     return Totals(
-        validated=total(ClaimStatus.VALIDATED),
-        claimed=total(ClaimStatus.CLAIMED),
-        forecast=total(ClaimStatus.FORECAST),
-        flagged_double_counts=sum(
-            1 for group in groups if year is None or any(_falls_in(claim, year) for claim in group)
-        ),
+        validated=year_total(sums[ClaimStatus.VALIDATED], days, productive_hours),
+        claimed=year_total(sums[ClaimStatus.CLAIMED], days, productive_hours),
+        forecast=year_total(sums[ClaimStatus.FORECAST], days, productive_hours),
+        flagged_double_counts=flagged,
     )

@@ -286,8 +286,9 @@ async def decide_claim(
     claim.decided_at = now
     claim.decision_note = note.strip()
     await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)
-    if not outcome.live:  # a rejected claim leaves its group
-        await regroup(session, {claim.division_id})
+    # A rejected claim leaves its group; a validated one may become what its group counts, and moves
+    # from claimed to validated in the savings by year.
+    await regroup(session, {claim.division_id})
     idea = await session.get(Idea, claim.idea_id)
     assert idea is not None
     amount = f"£{claim.amount_per_year:,.2f} a year"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from quest import fields
@@ -21,11 +21,9 @@ from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
 from quest.web.forms import answer_form, form_values
-from quest.web.pages import PageNumber, page, page_sent
+from quest.web.pages import FIRST_YEAR, LAST_YEAR, FinancialYear, PageNumber, page, page_sent
 
 AnyRequest = Request[Any, Any, Any]
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # the financial years the ledger can show
-Year = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
 
 
 class SavingsPages(Controller):
@@ -39,7 +37,7 @@ class SavingsPages(Controller):
         db_session: DatabaseSession,
         viewer: Viewer,
         today: Today,
-        fy: Year = None,
+        fy: FinancialYear = None,
         status: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
     ) -> Template:

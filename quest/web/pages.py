@@ -31,6 +31,9 @@ UNREAD = "quest.unread_notifications"
 # ?page=N on paged lists; a form that comes back to a page of its list sends it as `page` (page_sent).
 LAST_PAGE = 1_000_000
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=LAST_PAGE)]
+# ?fy=YYYY: a financial year, named by the year it starts (the ledger and the dashboards).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FinancialYear = Annotated[int | None, QueryParameter(name="fy", ge=FIRST_YEAR, le=LAST_YEAR, required=False)]
 
 
 def page_sent(values: Mapping[str, str]) -> int:
@@ -41,11 +44,13 @@ def page_sent(values: Mapping[str, str]) -> int:
 # The service navigation: (label, path, who sees it). A section appears only to those who may use it.
 _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
     ("Ideas", "/ideas", Permission.VIEW_WORK),
+    ("Practice library", "/practice", Permission.VIEW_LIBRARY),
     ("Triage", "/triage", Permission.DECIDE_IDEAS),
     ("My ideas", "/my-ideas", Permission.CONTRIBUTE),
     ("Waste", "/waste", Permission.VIEW_WORK),
     ("Measures", "/metrics", Permission.VIEW_WORK),
     ("Savings", "/savings", Permission.VIEW_WORK),
+    ("Compare forces", "/national", Permission.COMPARE_FORCES),
     ("Forces", "/forces", Permission.VIEW_ORGANISATION),
     ("Users", "/users", Permission.VIEW_USERS),
     ("Audit trail", "/audit", Permission.VIEW_AUDIT),

@@ -27,7 +27,7 @@ PAGES = {
     "audit": ("/audit", "force_hq"),
     "division-form": ("/forces/LAN/divisions/NORTH/edit", "force_hq"),
     "ideas": ("/ideas", "manager"),
-    "library": ("/ideas?view=library", "staff"),
+    "library": ("/practice", "staff"),
     "new-idea": ("/ideas/new", "staff"),
     "my-ideas": ("/my-ideas", "staff"),
     "notifications": ("/notifications", "staff"),
@@ -125,7 +125,7 @@ def test_radios_that_reveal_fields_pass_axe_and_still_reveal(open_page: Any, liv
     assert "aria-expanded" not in page.inner_html("#decide-heading + form")
     assert accessibility_violations(page) == []
 
-    page.goto(live_server + "/ideas?view=library&q=Call+back+before+visiting")
+    page.goto(live_server + "/practice?q=Call+back+before+visiting")
     page.get_by_role("link", name="Call back before visiting").first.click()
     page.get_by_text("Record a saving").click()
     hours = page.get_by_label("Hours a year released")

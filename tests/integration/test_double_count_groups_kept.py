@@ -19,7 +19,7 @@ from quest.savings.services import ClaimInput, record_claim
 from tests.conftest import run
 from tests.helpers import DEMO_EMAILS, add_colleague, current_user_for
 from tests.integration.test_savings_ledger import LANCASHIRE, claim, decide, implemented_idea, team
-from tests.rollup_sums import double_count_groups_kept_and_computed
+from tests.rollup_sums import double_count_groups_kept_and_computed, savings_by_year_kept_and_computed
 
 MANAGER = DEMO_EMAILS["manager"]
 
@@ -27,6 +27,9 @@ MANAGER = DEMO_EMAILS["manager"]
 def _groups(database: Any) -> dict[str, str]:
     kept, computed = database(double_count_groups_kept_and_computed)
     assert kept == computed
+    # The savings by year follow what the groups count.
+    kept_sums, computed_sums = database(savings_by_year_kept_and_computed)
+    assert kept_sums == computed_sums
     return kept
 
 

@@ -328,7 +328,7 @@ def test_headquarters_national_and_administrators_get_links_to_what_exists(signe
     for href in ("/forces/LAN", "/forces/LAN/settings", "/savings", "/ideas", "/users", "/audit"):
         assert f'href="{href}"' in force_hq
     national = signed_in("national").get("/").text
-    for href in ("/forces", "/ideas?view=library", "/savings"):
+    for href in ("/forces", "/practice", "/savings"):
         assert f'href="{href}"' in national
     assert 'class="govuk-link govuk-task-list__link" href="/users"' not in national
     assert 'class="govuk-link govuk-task-list__link" href="/audit"' not in national

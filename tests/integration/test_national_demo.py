@@ -37,7 +37,12 @@ from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus
 from tests.conftest import POSTGRES_URL, run
 from tests.helpers import sign_in_as
-from tests.rollup_sums import Figures, compared, double_count_groups_kept_and_computed
+from tests.rollup_sums import (
+    Figures,
+    compared,
+    double_count_groups_kept_and_computed,
+    savings_by_year_kept_and_computed,
+)
 
 FRACTION = 1 / 500
 PLAN = Plan(fraction=FRACTION, today=datetime.date(2026, 11, 29))
@@ -69,6 +74,11 @@ async def _rollups_and_records(settings: Settings) -> tuple[Figures, Figures]:
 async def _double_count_groups(settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
     async with open_database(settings) as session_maker:
         return await double_count_groups_kept_and_computed(session_maker)
+
+
+async def _savings_by_year(settings: Settings) -> tuple[Figures, Figures]:
+    async with open_database(settings) as session_maker:
+        return await savings_by_year_kept_and_computed(session_maker)
 
 
 def _query(settings: Settings, statement: Any) -> Sequence[Any]:
@@ -103,6 +113,10 @@ def test_the_national_dataset_keeps_every_invariant_and_every_page_answers(setti
     kept, computed = run(_double_count_groups(settings))
     assert kept == computed
     assert kept
+    # And the savings by year that the groups decide, with some of every status.
+    kept_sums, computed_sums = run(_savings_by_year(settings))
+    assert kept_sums == computed_sums
+    assert {status for _division, _year, status in kept_sums["savings_by_year"]} == {"validated", "claimed", "forecast"}
     if not settings.is_sqlite:  # the planner knows what the bulk load wrote, as it would after autovacuum
         unanalysed = _query(settings, text("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NULL"))
         assert not unanalysed, unanalysed

@@ -19,6 +19,7 @@ from quest.db import open_database, writing
 from quest.ideas.decisions import adopt, move_idea
 from quest.ideas.models import Idea
 from quest.ideas.workflow import MoveRequest
+from quest.rollups.models import IdeasRaisedByMonth
 from quest.rollups.rebuild import rebuild
 from quest.waste.models import WasteObservation
 from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
@@ -30,6 +31,7 @@ from tests.rollup_sums import compared
 
 NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
+LAST_OF_MARCH_LATE = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
 ELSEWHERE = "west.staff@lancashire.example"
 
 
@@ -68,7 +70,12 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
     async def scenario() -> None:
         async with open_database(settings) as maker:
             await add_colleague(maker, ELSEWHERE, "LAN", "WEST")
-            assert await _agree(maker) == {"waste_by_month": 0, "waste_by_process": 0, "ideas_by_status": 0}
+            assert await _agree(maker) == {
+                "waste_by_month": 0,
+                "waste_by_process": 0,
+                "ideas_by_status": 0,
+                "ideas_raised_by_month": 0,
+            }
 
             # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
             # fraction of a minute, another month, another kind, another division.
@@ -77,7 +84,12 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             await _log_waste(maker, staff, "CUSTODY HANDOVER", "waiting", "1440", "10080", "2026-10-01")
             await _log_waste(maker, staff, "Custody handover", "motion", "7.25", "1.5", "2026-10-31")
             await _log_waste(maker, ELSEWHERE, "Custody handover", "waiting", "3", "4")
-            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 0}
+            assert await _agree(maker) == {
+                "waste_by_month": 4,
+                "waste_by_process": 3,
+                "ideas_by_status": 0,
+                "ideas_raised_by_month": 0,
+            }
 
             # Ideas: raised, then through every kind of move, by the manager and by its submitter.
             raised = await raise_idea(maker, staff, "Book custody slots ahead", now=NOW)
@@ -85,7 +97,14 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             second = (await raise_idea(maker, staff, "Book custody slots in advance", now=NOW)).id
             third = (await raise_idea(maker, staff, "Print less", now=NOW)).id
             fourth = (await raise_idea(maker, staff, "Park it", now=NOW)).id
-            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 1}
+            # Raised at 23:30 UTC on 31 March, in British Summer Time: 00:30 on 1 April in London, so April's.
+            await raise_idea(maker, staff, "Count April's ideas by the London date", now=LAST_OF_MARCH_LATE)
+            assert await _agree(maker) == {
+                "waste_by_month": 4,
+                "waste_by_process": 3,
+                "ideas_by_status": 1,
+                "ideas_raised_by_month": 2,
+            }
             for to in ("under_review", "approved", "in_progress"):
                 await _move(maker, manager, first, MoveRequest(to))
                 await _agree(maker)
@@ -100,12 +119,33 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             await _move(maker, manager, fourth, MoveRequest("parked", reason="Next year."))
             await _move(maker, manager, fourth, MoveRequest("under_review"))
             await _move(maker, manager, fourth, MoveRequest("declined", reason="No budget."))
-            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 4}
+            assert await _agree(maker) == {
+                "waste_by_month": 4,
+                "waste_by_process": 3,
+                "ideas_by_status": 5,  # the one raised in March waits, submitted
+                "ideas_raised_by_month": 2,
+            }
 
             # Adopted elsewhere: a new idea in the adopting division.
             async with maker() as session:
                 await adopt(session, await current_user_for(maker, ELSEWHERE), first, NOW)
-            assert await _agree(maker) == {"waste_by_month": 4, "waste_by_process": 3, "ideas_by_status": 5}
+            assert await _agree(maker) == {
+                "waste_by_month": 4,
+                "waste_by_process": 3,
+                "ideas_by_status": 6,
+                "ideas_raised_by_month": 3,
+            }
+            async with maker() as session:
+                april = await session.execute(
+                    select(IdeasRaisedByMonth.ideas).where(IdeasRaisedByMonth.month == datetime.date(2026, 4, 1))
+                )
+                assert list(april.scalars()) == [1]
+            # Rebuilt from the records by the database, the rollups hold the same (the London month too).
+            with writing():
+                async with maker() as session:
+                    await rebuild(session)
+                    await session.commit()
+            assert (await _agree(maker))["ideas_raised_by_month"] == 3
 
     run(scenario())
 

@@ -1,0 +1,328 @@
+"""What the database adds up for each unit compared on the force and national dashboards: a force's
+divisions, or every force. Each figure is one grouped statement over a rollup or an index, never a record
+brought into Python to be counted; :mod:`quest.dashboards.measures` turns the figures into the measures.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from quest.dashboards.measures import UnitFigures
+from quest.dashboards.response_times import medians_by
+from quest.dashboards.savings import BY_DIVISION, BY_FORCE, savings_by
+from quest.ideas.models import Idea
+from quest.ideas.status import IdeaStatus
+from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.metrics.vocabulary import MetricKind
+from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceProfile, ForceSettings
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, IdeasRaisedByMonth, WasteByMonth
+from quest.savings.rules import financial_year_bounds
+from quest.waste.rules import hours_a_year_of
+
+D = decimal.Decimal
+
+DECIDED = (
+    IdeaStatus.APPROVED,
+    IdeaStatus.IN_PROGRESS,
+    IdeaStatus.IMPLEMENTED,
+    IdeaStatus.DECLINED,
+    IdeaStatus.DUPLICATE,
+)
+# The backlog's recent level: the mean of the latest 13 weeks of readings.
+RECENT_DAYS = 91
+
+
+class Level(enum.StrEnum):
+    DIVISION = "division"
+    FORCE = "force"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    id: uuid.UUID
+    code: str
+    name: str
+    force_id: uuid.UUID
+    officers_fte: D
+    staff_fte: D
+    population: int | None
+
+
+def as_of(year: int, today: datetime.date) -> datetime.date:
+    """The day a financial year's figures are read at: its last day, or today while it runs."""
+    return min(financial_year_bounds(year)[1], today)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> int:
+    """Months from ``first``'s to ``last``'s, both counted (March to February: 12)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+async def _units(session: AsyncSession, level: Level, ids: Sequence[uuid.UUID] | None, year: int) -> list[_Unit]:
+    if level is Level.DIVISION:
+        rows = await session.execute(
+            select(
+                Division.id, Division.code, Division.name, Division.force_id, Division.officers_fte, Division.staff_fte
+            )
+            .where(Division.id.in_(ids or []))
+            .order_by(Division.name, Division.id)
+        )
+        return [_Unit(*row, population=None) for row in rows]
+    # A force's profile for the year, or the latest before it (or, for a year before any, the first).
+    chosen = func.coalesce(
+        select(func.max(ForceProfile.year))
+        .where(ForceProfile.force_id == Force.id, ForceProfile.year <= year)
+        .correlate(Force)
+        .scalar_subquery(),
+        select(func.min(ForceProfile.year)).where(ForceProfile.force_id == Force.id).correlate(Force).scalar_subquery(),
+    )
+    statement = (
+        select(
+            Force.id,
+            Force.code,
+            Force.name,
+            Force.id,
+            func.coalesce(ForceProfile.officers_fte, 0),
+            func.coalesce(ForceProfile.staff_fte, 0),
+            ForceProfile.population,
+        )
+        .outerjoin(ForceProfile, and_(ForceProfile.force_id == Force.id, ForceProfile.year == chosen))
+        .order_by(Force.name, Force.id)
+    )
+    if ids is not None:
+        statement = statement.where(Force.id.in_(ids))
+    return [_Unit(*row) for row in await session.execute(statement)]
+
+
+def _column(level: Level, division_column: Any, force_column: Any) -> Any:
+    return division_column if level is Level.DIVISION else force_column
+
+
+async def unit_figures(
+    session: AsyncSession, level: Level, year: int, today: datetime.date, ids: Sequence[uuid.UUID] | None = None
+) -> list[UnitFigures]:
+    """The figures of each unit for financial year ``year``: the divisions ``ids``, or the forces ``ids``
+    (every force when None), by name."""
+    units = await _units(session, level, ids, year)
+    unit_ids = [unit.id for unit in units]
+    if not unit_ids:
+        return []
+    first_day, _last_day = financial_year_bounds(year)
+    reading_day = as_of(year, today)
+
+    # Ideas raised, by month: the year's, and the first month each unit raised any.
+    raised_unit = _column(level, IdeasRaisedByMonth.division_id, IdeasRaisedByMonth.force_id)
+    raised = {
+        row.unit: row
+        for row in await session.execute(
+            select(
+                raised_unit.label("unit"),
+                func.min(IdeasRaisedByMonth.month).label("first_month"),
+                func.coalesce(
+                    func.sum(
+                        case(
+                            (
+                                and_(IdeasRaisedByMonth.month >= first_day, IdeasRaisedByMonth.month <= reading_day),
+                                IdeasRaisedByMonth.ideas,
+                            ),
+                            else_=0,
+                        )
+                    ),
+                    0,
+                ).label("ideas"),
+            )
+            .where(raised_unit.in_(unit_ids), IdeasRaisedByMonth.ideas > 0)
+            .group_by(raised_unit)
+        )
+    }
+
+    # Ideas decided and implemented to date.
+    status_unit = _column(level, IdeasByStatus.division_id, IdeasByStatus.force_id)
+    decided = {
+        row.unit: row
+        for row in await session.execute(
+            select(
+                status_unit.label("unit"),
+                func.coalesce(
+                    func.sum(case((IdeasByStatus.status.in_(DECIDED), IdeasByStatus.ideas), else_=0)), 0
+                ).label("decided"),
+                func.coalesce(
+                    func.sum(case((IdeasByStatus.status == IdeaStatus.IMPLEMENTED, IdeasByStatus.ideas), else_=0)), 0
+                ).label("implemented"),
+            )
+            .where(status_unit.in_(unit_ids))
+            .group_by(status_unit)
+        )
+    }
+
+    # Waste observed in the year, in hours a year.
+    waste_unit = _column(level, WasteByMonth.division_id, WasteByMonth.force_id)
+    waste = {
+        row.unit: hours_a_year_of(D(row.minutes) / MINUTE_PARTS)
+        for row in await session.execute(
+            select(waste_unit.label("unit"), func.sum(WasteByMonth.minutes_a_week).label("minutes"))
+            .where(waste_unit.in_(unit_ids), WasteByMonth.month >= first_day, WasteByMonth.month <= reading_day)
+            .group_by(waste_unit)
+        )
+    }
+
+    # Savings of the year, valued in each force's productive hours.
+    force_ids = sorted({unit.force_id for unit in units})
+    hours = dict.fromkeys(force_ids, DEFAULT_PRODUCTIVE_HOURS)
+    for force_id, productive in await session.execute(
+        select(ForceSettings.force_id, ForceSettings.productive_hours_per_fte).where(
+            ForceSettings.force_id.in_(force_ids)
+        )
+    ):
+        hours[force_id] = productive
+    grouping = BY_DIVISION if level is Level.DIVISION else BY_FORCE
+    savings = await savings_by(session, year, grouping, unit_ids, {unit.id: hours[unit.force_id] for unit in units})
+
+    # Median days to a decision.
+    idea_unit = _column(level, Idea.division_id, Idea.force_id)
+    medians = await medians_by(session, idea_unit.in_(unit_ids), idea_unit)
+
+    backlogs = await _backlogs(session, level, unit_ids, reading_day)
+
+    figures = []
+    for unit in units:
+        first_month = raised[unit.id].first_month if unit.id in raised else None
+        ideas_decided = decided.get(unit.id)
+        totals = savings[unit.id]
+        backlog = backlogs.get(unit.id, _Backlog())
+        figures.append(
+            UnitFigures(
+                id=unit.id,
+                code=unit.code,
+                name=unit.name,
+                officers_fte=D(unit.officers_fte),
+                staff_fte=D(unit.staff_fte),
+                population=unit.population,
+                first_month=first_month,
+                months_of_use=0 if first_month is None else max(months_between(first_month, reading_day), 0),
+                ideas_raised=int(raised[unit.id].ideas) if unit.id in raised else 0,
+                ideas_decided=int(ideas_decided.decided) if ideas_decided else 0,
+                ideas_implemented=int(ideas_decided.implemented) if ideas_decided else 0,
+                savings=totals,
+                waste_hours=waste.get(unit.id, D(0)),
+                median_days_to_decision=medians[unit.id].median_days_to_decision if unit.id in medians else None,
+                backlog_now=backlog.now,
+                backlog_year_before=backlog.year_before,
+                backlog_recent=backlog.recent,
+                backlog_baseline=backlog.baseline,
+            )
+        )
+    return figures
+
+
+@dataclass(frozen=True, slots=True)
+class _Backlog:
+    now: D | None = None
+    year_before: D | None = None
+    recent: D | None = None
+    baseline: D | None = None
+
+
+def _mean(total: Any, count: Any) -> D | None:
+    return D(total) / D(count) if count else None
+
+
+async def _backlogs(
+    session: AsyncSession, level: Level, unit_ids: list[uuid.UUID], reading_day: datetime.date
+) -> dict[uuid.UUID, _Backlog]:
+    """For each unit, its backlogs' means summed: the latest 13 weeks (to ``reading_day``) and the same weeks
+    a year earlier, over the backlogs with readings in both; and the latest 13 weeks and the baseline
+    (the readings before the backlog's latest change by an idea, from the change before it, as its chart
+    is segmented), over the backlogs with both."""
+    unit = _column(level, Metric.division_id, Metric.force_id)
+    recent_from = reading_day - datetime.timedelta(days=RECENT_DAYS - 1)
+    year_before_to = reading_day - datetime.timedelta(days=365)
+    year_before_from = year_before_to - datetime.timedelta(days=RECENT_DAYS - 1)
+    backlogs = (
+        select(Metric.id.label("metric_id"), unit.label("unit"))
+        .where(unit.in_(unit_ids), Metric.kind == MetricKind.BACKLOG, Metric.is_active.is_(True))
+        .subquery("backlogs")
+    )
+    # Each backlog's latest change on or before the day, and the change before that.
+    latest = (
+        select(IdeaMetric.metric_id, func.max(IdeaMetric.change_date).label("changed_on"))
+        .where(IdeaMetric.metric_id.in_(select(backlogs.c.metric_id)), IdeaMetric.change_date <= reading_day)
+        .group_by(IdeaMetric.metric_id)
+        .subquery("latest")
+    )
+    earlier_change = aliased(IdeaMetric)
+    previous = (
+        select(latest.c.metric_id, latest.c.changed_on, func.max(earlier_change.change_date).label("previous_on"))
+        .outerjoin(
+            earlier_change,
+            and_(earlier_change.metric_id == latest.c.metric_id, earlier_change.change_date < latest.c.changed_on),
+        )
+        .group_by(latest.c.metric_id, latest.c.changed_on)
+        .subquery("previous")
+    )
+    in_recent = Reading.period_date.between(recent_from, reading_day)
+    in_year_before = Reading.period_date.between(year_before_from, year_before_to)
+    in_baseline = and_(
+        previous.c.changed_on.is_not(None),
+        Reading.period_date < previous.c.changed_on,
+        or_(previous.c.previous_on.is_(None), Reading.period_date >= previous.c.previous_on),
+    )
+
+    def summed(when: ColumnElement[bool]) -> tuple[Any, Any]:
+        return (
+            func.sum(case((when, Reading.value), else_=0)),
+            func.sum(case((when, 1), else_=0)),
+        )
+
+    recent_sum, recent_count = summed(in_recent)
+    before_sum, before_count = summed(in_year_before)
+    baseline_sum, baseline_count = summed(in_baseline)
+    rows = await session.execute(
+        select(
+            backlogs.c.unit,
+            recent_sum.label("recent_sum"),
+            recent_count.label("recent_count"),
+            before_sum.label("before_sum"),
+            before_count.label("before_count"),
+            baseline_sum.label("baseline_sum"),
+            baseline_count.label("baseline_count"),
+        )
+        .select_from(backlogs)
+        .join(Reading, Reading.metric_id == backlogs.c.metric_id)
+        .outerjoin(previous, previous.c.metric_id == backlogs.c.metric_id)
+        .where(
+            or_(
+                in_recent,
+                in_year_before,
+                and_(previous.c.changed_on.is_not(None), Reading.period_date < previous.c.changed_on),
+            )
+        )
+        .group_by(backlogs.c.metric_id, backlogs.c.unit)
+    )
+    sums: dict[uuid.UUID, dict[str, D]] = defaultdict(lambda: defaultdict(D))
+    for row in rows:
+        recent = _mean(row.recent_sum, row.recent_count)
+        before = _mean(row.before_sum, row.before_count)
+        baseline = _mean(row.baseline_sum, row.baseline_count)
+        found = sums[row.unit]
+        if recent is not None and before is not None:
+            found["now"] += recent
+            found["year_before"] += before
+        if recent is not None and baseline is not None:
+            found["recent"] += recent
+            found["baseline"] += baseline
+    return {
+        unit_id: _Backlog(found.get("now"), found.get("year_before"), found.get("recent"), found.get("baseline"))
+        for unit_id, found in sums.items()
+    }

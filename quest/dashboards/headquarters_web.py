@@ -1,0 +1,251 @@
+"""The headquarters' dashboards as pages: a force's divisions side by side (``/forces/{code}/dashboard``)
+and every force (``/national``), each measure as a sorted "ski slope" beside a table, with a funnel plot
+for the rates of counts, and the side-by-side table sortable and downloadable (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response, get
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Template
+
+from quest.charts.funnel import FunnelChart, funnel_chart
+from quest.charts.ski_slope import Reference, SkiSlopeChart, SlopeUnit, ski_slope_chart
+from quest.dashboards.headquarters import Dashboard, Per, force_dashboard, national_dashboard
+from quest.dashboards.measures import MeasureComparison, Row, shown
+from quest.savings.rules import financial_year
+from quest.web.dependencies import DatabaseSession, Today, Viewer
+from quest.web.exports import Cell, csv_download, xlsx_download
+from quest.web.pages import FinancialYear, page
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class Download(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class Order(enum.StrEnum):
+    ASCENDING = "asc"
+    DESCENDING = "desc"
+
+
+SortKey = Annotated[str | None, QueryParameter(name="sort", max_length=40, required=False)]
+PerParameter = Annotated[Per, QueryParameter(name="per", required=False)]
+ForceCode = Annotated[str | None, QueryParameter(name="force", max_length=8, required=False)]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureView:
+    """A measure as the page draws it: its comparison, ski slope and funnel plot."""
+
+    comparison: MeasureComparison
+    slope: SkiSlopeChart | None
+    funnel: FunnelChart | None
+    overall_label: str
+    similar_label: str | None
+
+    @property
+    def key(self) -> str:
+        return self.comparison.measure.key
+
+
+def _views(dashboard: Dashboard, unit_word: str, whole: str) -> list[MeasureView]:
+    chosen = [dashboard.chosen.code] if dashboard.chosen else []
+    marked = [place.code for place in dashboard.similar]
+    views = []
+    for comparison in dashboard.comparisons:
+        measure = comparison.measure
+        references = []
+        if comparison.overall is not None:
+            references.append(Reference(whole, comparison.overall, shown(measure, comparison.overall)))
+        if comparison.similar is not None:
+            references.append(Reference("Similar forces", comparison.similar, shown(measure, comparison.similar)))
+        slope = ski_slope_chart(
+            measure.label,
+            [
+                SlopeUnit(
+                    row.unit.code,
+                    row.unit.name,
+                    row.found.value,
+                    shown(measure, row.found.value),
+                    row.found.too_little_data,
+                )
+                for row in comparison.rows
+                if row.found.value is not None or row.found.too_little_data
+            ],
+            references=references,
+            better=measure.better,  # type: ignore[arg-type]
+            highlighted=chosen,
+            marked=marked,
+            unit_word=unit_word,
+        )
+        funnel = (
+            funnel_chart(
+                comparison.funnel,
+                better=measure.better,  # type: ignore[arg-type]
+                highlighted=chosen,
+                marked=marked,
+                unit_word=unit_word,
+            )
+            if comparison.funnel is not None
+            else None
+        )
+        views.append(
+            MeasureView(
+                comparison,
+                slope,
+                funnel,
+                shown(measure, comparison.overall),
+                None if comparison.similar is None else shown(measure, comparison.similar),
+            )
+        )
+    return views
+
+
+def _sorted_units(dashboard: Dashboard, sort: str | None, order: Order) -> tuple[list[dict[str, Row]], str]:
+    """The units as table rows (each measure's row of the unit, by key), sorted by the measure ``sort``
+    (units with nothing to show last, whatever the order) or by name."""
+    by_unit: dict[Any, dict[str, Row]] = {}
+    for comparison in dashboard.comparisons:
+        for row in comparison.rows:
+            by_unit.setdefault(row.unit.id, {})[comparison.measure.key] = row
+    rows = sorted(by_unit.values(), key=lambda cells: next(iter(cells.values())).unit.name)
+    keys = {comparison.measure.key for comparison in dashboard.comparisons}
+    if sort not in keys:
+        return (rows[::-1] if order is Order.DESCENDING else rows), "name"
+    assert sort is not None
+
+    def figure(cells: dict[str, Row]) -> Any:
+        found = cells[sort].found
+        return None if found.too_little_data else found.value
+
+    known = [cells for cells in rows if figure(cells) is not None]
+    unknown = [cells for cells in rows if figure(cells) is None]
+    known.sort(key=figure, reverse=order is Order.DESCENDING)
+    return known + unknown, sort
+
+
+def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, as_: Download) -> Response[bytes]:
+    comparisons = dashboard.comparisons
+    header = ["Name", "Code", *(comparison.measure.label for comparison in comparisons), "Too little data"]
+    body: list[list[Cell]] = []
+    for cells in rows:
+        unit = next(iter(cells.values())).unit
+        body.append(
+            [
+                unit.name,
+                unit.code,
+                *(
+                    None
+                    if cells[comparison.measure.key].found.value is None
+                    else round(cells[comparison.measure.key].found.value, 2)  # type: ignore[arg-type]
+                    for comparison in comparisons
+                ),
+                "yes" if unit.too_little_use else "",
+            ]
+        )
+    filename = f"{name}-{dashboard.year}"
+    if as_ is Download.CSV:
+        return csv_download(f"{filename}.csv", header, body)
+    return xlsx_download(f"{filename}.xlsx", "Compared", header, body)
+
+
+def _years(today: Any) -> list[int]:
+    current = financial_year(today)
+    return list(range(current - 3, current + 1))
+
+
+@get("/forces/{code:str}/dashboard", name="force-dashboard", include_in_schema=False)
+async def force_dashboard_page(
+    request: AnyRequest,
+    db_session: DatabaseSession,
+    viewer: Viewer,
+    today: Today,
+    code: FromPath[str],
+    fy: FinancialYear = None,
+    sort: SortKey = None,
+    order: Annotated[Order, QueryParameter(name="order", required=False)] = Order.DESCENDING,
+    download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
+) -> Template | Response[bytes]:
+    """A force's divisions side by side, on every measure."""
+    year = fy or financial_year(today)
+    dashboard = await force_dashboard(db_session, viewer, code, year, today)
+    rows, sorted_by = _sorted_units(dashboard, sort, order)
+    assert dashboard.force is not None
+    if download is not None:
+        return _download(dashboard, rows, f"{dashboard.force.code.lower()}-divisions", download)
+    return page(
+        request,
+        "dashboards/headquarters.html",
+        {
+            "dashboard": dashboard,
+            "views": _views(dashboard, "division", "Force"),
+            "rows": rows,
+            "sorted_by": sorted_by,
+            "order": order.value,
+            "years": _years(today),
+            "heading": f"{dashboard.force.name}: divisions compared",
+            "unit_heading": "Division",
+            "path": f"/forces/{dashboard.force.code}/dashboard",
+            "query": {"fy": year},
+            "national": False,
+            "shown": shown,
+            "sort_link": sort_link,
+        },
+    )
+
+
+@get("/national", name="national-dashboard", include_in_schema=False)
+async def national_dashboard_page(
+    request: AnyRequest,
+    db_session: DatabaseSession,
+    viewer: Viewer,
+    today: Today,
+    fy: FinancialYear = None,
+    per: PerParameter = Per.OFFICERS,
+    force: ForceCode = None,
+    sort: SortKey = None,
+    order: Annotated[Order, QueryParameter(name="order", required=False)] = Order.DESCENDING,
+    download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
+) -> Template | Response[bytes]:
+    """Every force side by side, per 100 officers or per 1,000 residents, and a chosen force with its
+    similar forces."""
+    year = fy or financial_year(today)
+    dashboard = await national_dashboard(db_session, viewer, year, per.size, today, force or None)
+    rows, sorted_by = _sorted_units(dashboard, sort, order)
+    if download is not None:
+        return _download(dashboard, rows, "forces", download)
+    query = {"fy": year, "per": per.value} | ({"force": dashboard.chosen.code} if dashboard.chosen else {})
+    return page(
+        request,
+        "dashboards/headquarters.html",
+        {
+            "dashboard": dashboard,
+            "views": _views(dashboard, "force", "National"),
+            "rows": rows,
+            "sorted_by": sorted_by,
+            "order": order.value,
+            "years": _years(today),
+            "heading": "Forces compared",
+            "unit_heading": "Force",
+            "path": "/national",
+            "query": query,
+            "national": True,
+            "forces": sorted(((unit.code, unit.name) for unit in dashboard.units), key=lambda force: force[1]),
+            "shown": shown,
+            "sort_link": sort_link,
+        },
+    )
+
+
+def sort_link(path: str, query: dict[str, Any], key: str, sorted_by: str, order: str) -> str:
+    """The address that sorts the table by ``key``: the other way round if it is sorted by it already."""
+    flipped = "asc" if sorted_by == key and order == "desc" else "desc"
+    return f"{path}?{urlencode(query | {'sort': key, 'order': flipped})}"
