@@ -374,12 +374,24 @@ def _seed_national(settings: Settings, *, seed: int, fraction: float) -> None:
     _print_demo_accounts()
 
 
-def _print_demo_accounts() -> None:
-    from quest.demo.catalogue import DEMO_PASSWORD, DEMO_USERS
+def _print_demo_accounts(*, force_logins: bool = False) -> None:
+    """The demo users, and with ``force_logins`` (the small demo has them) every force's named logins."""
+    from quest.demo.catalogue import DEMO_FORCES, DEMO_PASSWORD, DEMO_USERS, FORCE_DOMAINS, manager_email
 
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:
         click.echo(f"  {user.role:<10} {user.email}")
+    if force_logins:
+        click.echo("In every force, its validator, headquarters and each division's manager (the same password):")
+        for force_code, divisions in DEMO_FORCES.items():
+            domain = FORCE_DOMAINS[force_code]
+            codes = ", ".join(
+                division.code.lower()
+                for division in divisions
+                if manager_email(force_code, division.code) == f"manager.{division.code.lower()}@{domain}"
+            )
+            click.echo(f"  {force_code}  validator@{domain}, hq@{domain}, manager.<division>@{domain} for {codes}")
+        click.echo("  (Lancashire's Northern division's manager is manager@lancashire.example.)")
 
 
 def _refuse_demo_in_production(settings: Settings) -> None:
@@ -407,7 +419,7 @@ def _seed_demo(settings: Settings, *, seed: int, only_if_empty: bool) -> None:
         return f"Seeded the small demo (seed {seed}): created {created}" + (f"; updated {updated}." if updated else ".")
 
     click.echo(asyncio.run(run()))
-    _print_demo_accounts()
+    _print_demo_accounts(force_logins=True)
 
 
 @main.group()

@@ -1,9 +1,21 @@
 """The forces of the small demo and their divisions (``quest/data/demo_divisions.csv``), and its users.
 
-The forces are six that took part in the Home Office's Operation QUEST. Division names follow each
-force's local policing areas; Lancashire keeps the divisional structure of the QUEST years, including
-the Northern Division whose pending open incidents fell by 91%. Each division carries a weight, roughly
-the thousands of residents it polices, which apportions the force's officers and staff between them.
+The forces are six that took part in the Home Office's Operation QUEST, and Dyfed-Powys, which has only
+just started using QUEST (quest.demo.fortunes). Division names follow each force's local policing areas;
+Lancashire keeps the divisional structure of the QUEST years, including the Northern Division whose
+pending open incidents fell by 91%. Each division carries a weight, roughly the thousands of residents it
+polices, which apportions the force's officers and staff between them.
+
+Who can sign in, all with DEMO_PASSWORD:
+
+- DEMO_USERS: one user per role in Lancashire, national headquarters and an administrator;
+- FORCE_LOGINS: in every force a validator (``validator@<force domain>``) and headquarters
+  (``hq@<force domain>``), and in every division its manager (``manager.<division code>@<force domain>``,
+  e.g. ``manager.warr@cheshire.example``), the code in lower case. Lancashire's validator and
+  headquarters, and its Northern division's manager, are the DEMO_USERS ``validator@``, ``hq@`` and
+  ``manager@lancashire.example``.
+
+Their colleagues (frontline staff in every division, quest.demo.history) cannot sign in.
 """
 
 from __future__ import annotations
@@ -58,3 +70,61 @@ DEMO_USERS = (
     DemoUser("national@quest.example", "Helen Price (National QUEST team)", "national"),
     DemoUser("admin@quest.example", "QUEST Administrator", "admin"),
 )
+
+# Each force's mail domain, which its people's sign-in names end with.
+FORCE_DOMAINS = {
+    "LAN": "lancashire.example",
+    "AVS": "avonandsomerset.example",
+    "CHE": "cheshire.example",
+    "TVP": "thamesvalley.example",
+    "STA": "staffordshire.example",
+    "SUS": "sussex.example",
+    "DYP": "dyfed-powys.example",
+}
+
+
+def validator_email(force_code: str) -> str:
+    return f"validator@{FORCE_DOMAINS[force_code]}"
+
+
+def hq_email(force_code: str) -> str:
+    return f"hq@{FORCE_DOMAINS[force_code]}"
+
+
+def manager_email(force_code: str, division_code: str) -> str:
+    """A division's manager; Lancashire's Northern division's is the demo manager."""
+    if (force_code, division_code) == ("LAN", "NORTH"):
+        return "manager@lancashire.example"
+    return f"manager.{division_code.lower()}@{FORCE_DOMAINS[force_code]}"
+
+
+# Names for the people of FORCE_LOGINS: the same whatever the seed, so the README can rely on them.
+_FIRST_NAMES = (
+    "Alex", "Bethan", "Carl", "Dawn", "Euan", "Fiona", "Gareth", "Hannah", "Ian", "Joanne", "Kamal",
+    "Lucy", "Marcus", "Nadia", "Owen", "Paula", "Rachel", "Simon", "Tariq", "Vicky",
+)  # fmt: skip
+_SURNAMES = (
+    "Adams", "Baker", "Carter", "Dixon", "Ellis", "Foster", "Griffiths", "Hall", "Jenkins", "Kaur", "Lloyd",
+    "Mason", "Owusu", "Price", "Reid", "Singh", "Turner", "Walsh", "Young", "Zielinski",
+)  # fmt: skip
+
+
+def _force_logins() -> tuple[DemoUser, ...]:
+    taken = {user.email for user in DEMO_USERS}
+    logins: list[DemoUser] = []
+    for code, divisions in DEMO_FORCES.items():
+        people = [
+            (validator_email(code), "{} (Finance)", "validator", None),
+            (hq_email(code), "Superintendent {}", "force_hq", None),
+            *((manager_email(code, division.code), "Inspector {}", "manager", division.code) for division in divisions),
+        ]
+        for email, title, role, division_code in people:
+            if email in taken:
+                continue
+            number = len(logins)
+            name = f"{_FIRST_NAMES[number % 20]} {_SURNAMES[(number * 7 + number // 20) % 20]}"
+            logins.append(DemoUser(email, title.format(name), role, code, division_code))
+    return tuple(logins)
+
+
+FORCE_LOGINS = _force_logins()

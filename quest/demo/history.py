@@ -1,6 +1,12 @@
-"""A believable history for the demo divisions: colleagues, two years of daily backlog counts, ideas at
-every stage with their timelines, and waste observations. Everything is keyed by something natural
-(an email, a division and a title, a metric and a date), so seeding again adds nothing twice."""
+"""A believable history for the demo divisions: colleagues, daily backlog counts, ideas at every stage with
+their timelines, savings claims, and waste observations. How much of each, and how it went, is each force's
+fortune (quest.demo.fortunes): two years of counts and more than a year of ideas in the established forces,
+seven weeks of both in the one that has just started. Everything is keyed by something natural (an email,
+a division and a title, a metric and a date), so seeding again adds nothing twice.
+
+Every division's manager, and every force's validator, are the named logins of quest.demo.catalogue,
+created beforehand (quest.demo.seed): the manager moves the ideas and claims their savings; the validator,
+never the claimant, decides the claims."""
 
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.bulk import insert_rows
-from quest.demo import lancashire, moves, stories
+from quest.demo import double_count, lancashire, moves, stories
+from quest.demo.catalogue import DEMO_FORCES, manager_email, validator_email
+from quest.demo.fortunes import Fortune, fortune_of
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.record import add_event
 from quest.ideas.status import IdeaStatus
@@ -31,7 +39,6 @@ from quest.waste.models import WasteObservation
 from quest.waste.services import CheckedWaste, add_observation
 from quest.waste.types import WasteType
 
-HISTORY_DAYS = 730
 STAFF_PER_DIVISION = 3
 # The demo staff member's own division gets their ideas, so that "My ideas" has a story to tell.
 DEMO_STAFF_EMAIL = "staff@lancashire.example"
@@ -40,16 +47,12 @@ DEMO_VALIDATOR_EMAIL = "validator@lancashire.example"
 # What every implemented idea of the demo learned.
 LEARNED = "Brief every team before the change, not after."
 
-# How ideas end up, and how often.
-OUTCOMES = (
-    ("submitted", 25),
-    ("under_review", 20),
-    ("approved", 8),
-    ("in_progress", 10),
-    ("implemented", 17),
-    ("declined", 12),
-    ("parked", 8),
-)
+# Claims of cash and of time: a few ideas take money off a budget line, most release officers' time, at
+# these grades and this often.
+CASHABLE_SHARE = 0.3
+GRADES = ((Grade.CONSTABLE_SERGEANT, 60), (Grade.PCSO, 15), (Grade.POLICE_STAFF, 15), (Grade.INSPECTOR_ABOVE, 10))
+HOURS_A_YEAR = (350, 600, 900, 1400, 2200)
+POUNDS_A_YEAR = (1800, 4200, 7500, 12600, 24000, 38000)
 # Ideas that got as far as these have an owner, their manager.
 OWNED = (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
 
@@ -67,7 +70,7 @@ class Tally:
 class Team:
     staff: list[User]
     manager: User
-    # The demo validator, in the force that has one (Lancashire).
+    # The force's validator (quest.demo.catalogue.validator_email), if it has one.
     validator: User | None = None
 
 
@@ -86,15 +89,31 @@ async def seed_history(session: AsyncSession, seed: int, *, now: datetime.dateti
     tally = Tally()
     divisions = (
         await session.execute(
-            select(Division, Force.code).join(Force, Force.id == Division.force_id).order_by(Force.code, Division.code)
+            select(Division, Force.code)
+            .join(Force, Force.id == Division.force_id)
+            .where(Force.code.in_(DEMO_FORCES))
+            .order_by(Force.code, Division.code)
         )
     ).all()
+    known = {(code, division.code) for code, divisions in DEMO_FORCES.items() for division in divisions}
     users = {user.email: user for user in (await session.execute(select(User))).scalars()}
+    # Each division's place among its force's: it decides which stages its first ideas are sure to reach.
+    places_in_force: dict[str, int] = {}
     for division, force_code in divisions:
         place = (force_code, division.code)
+        if place not in known:  # a division someone added: it has no demo manager to tell its story
+            continue
+        number = places_in_force[force_code] = places_in_force.get(force_code, -1) + 1
+        fortune = fortune_of(force_code)
         team = await _team(session, _random(seed, "team", *place), division, force_code, users, tally)
-        await _backlogs(session, (seed, *place), division, today, now, tally)
-        await _ideas(session, (seed, *place), division, team, now, tally)
+        await _backlogs(session, (seed, *place), division, fortune.of_division(division.code), today, now, tally)
+        # Enough of each division's first ideas are sure of a stage that the force's cover every stage.
+        stages = fortune.stages
+        per_division = -(-len(stages) // len(DEMO_FORCES[force_code]))
+        sure = tuple(stages[(per_division * number + offset) % len(stages)] for offset in range(per_division))
+        await _ideas(session, (seed, *place), division, team, fortune.of_division(division.code), sure, now, tally)
+        if place in double_count.PLACES and team.validator is not None:
+            tally.ideas += await double_count.tell(session, division, team.manager, team.validator, today=today)
         if place == lancashire.PLACE and team.validator is not None:
             told = await lancashire.tell(
                 session,
@@ -108,7 +127,7 @@ async def seed_history(session: AsyncSession, seed: int, *, now: datetime.dateti
             tally.ideas += told
         if team.staff[0].email == DEMO_STAFF_EMAIL:
             tally.ideas += await _withdrawn_idea(session, division, team.staff[0], now)
-        await _waste(session, _random(seed, "waste", *place), division, team, today, tally)
+        await _waste(session, _random(seed, "waste", *place), division, team, fortune, today, tally)
     return tally
 
 
@@ -120,11 +139,12 @@ async def _team(
     users: dict[str, User],
     tally: Tally,
 ) -> Team:
+    """The division's frontline colleagues (made here, once; they cannot sign in), its manager and its force's
+    validator (named logins, made by quest.demo.seed)."""
     staff: list[User] = []
-    for number in range(STAFF_PER_DIVISION + 1):
+    for _number in range(STAFF_PER_DIVISION):
         first, surname = rng.choice(stories.FIRST_NAMES), rng.choice(stories.SURNAMES)
-        is_manager = number == STAFF_PER_DIVISION
-        rank = "Inspector" if is_manager else rng.choice(stories.RANKS)
+        rank = rng.choice(stories.RANKS)
         local = "".join(character for character in f"{first}.{surname}" if character.isalnum() or character == ".")
         email = f"{local}.{division.code}@{force_code}.demo.example".lower()
         user = users.get(email)
@@ -132,7 +152,7 @@ async def _team(
             user = User(
                 email=email,
                 display_name=f"{rank} {first} {surname}",
-                role=Role.MANAGER if is_manager else Role.STAFF,
+                role=Role.STAFF,
                 force_id=division.force_id,
                 division_id=division.id,
                 is_active=True,
@@ -143,16 +163,13 @@ async def _team(
             tally.colleagues += 1
         staff.append(user)
     await session.flush()
-    manager = staff.pop()
-    demo_staff, demo_manager = users.get(DEMO_STAFF_EMAIL), users.get(DEMO_MANAGER_EMAIL)
+    demo_staff = users.get(DEMO_STAFF_EMAIL)
     if demo_staff is not None and demo_staff.division_id == division.id:
         staff.insert(0, demo_staff)
-    if demo_manager is not None and demo_manager.division_id == division.id:
-        manager = demo_manager
-    validator = users.get(DEMO_VALIDATOR_EMAIL)
+    validator = users.get(validator_email(force_code))
     return Team(
         staff=staff,
-        manager=manager,
+        manager=users[manager_email(force_code, division.code)],
         validator=validator if validator and validator.force_id == division.force_id else None,
     )
 
@@ -161,6 +178,7 @@ async def _backlogs(
     session: AsyncSession,
     key: Key,
     division: Division,
+    fortune: Fortune,
     today: datetime.date,
     now: datetime.datetime,
     tally: Tally,
@@ -188,13 +206,14 @@ async def _backlogs(
         rng = _random(*key, "backlog", name)
         level = float(division.officers_fte) * per_officer
         rows = []
-        for back in range(HISTORY_DAYS, -1, -1):
+        for back in range(fortune.days_of_use, -1, -1):
             day = today - datetime.timedelta(days=back)
-            # A busier start to the week, and day-to-day noise; the draw happens whether or not the day is
-            # already there, so that a given seed always gives the same numbers.
+            # A busier start to the week, the force's drift, and day-to-day noise; the draw happens whether
+            # or not the day is already there, so that a given seed always gives the same numbers.
             weekly = 1.06 if day.weekday() == 0 else 0.98 if day.weekday() >= 5 else 1.0
+            usual = level * weekly * fortune.backlog_level(back)
             share = lancashire.backlog_share(key[1:], name, day, today)
-            value = max(0, round(rng.gauss(level * weekly, level * 0.08) * share))
+            value = max(0, round(rng.gauss(usual, level * 0.08) * share))
             if day not in known:
                 rows.append({"period_date": day, "value": decimal.Decimal(value)})
         same = {"metric_id": metric.id, "entered_by": None, "entered_at": now, "force_id": division.force_id}
@@ -203,18 +222,31 @@ async def _backlogs(
 
 
 async def _ideas(
-    session: AsyncSession, key: Key, division: Division, team: Team, now: datetime.datetime, tally: Tally
+    session: AsyncSession,
+    key: Key,
+    division: Division,
+    team: Team,
+    fortune: Fortune,
+    sure: tuple[IdeaStatus, ...],
+    now: datetime.datetime,
+    tally: Tally,
 ) -> None:
+    """The division's ideas, as many as its fortune says and ending up as it says; the first ones reach the
+    stages ``sure`` names, so that across its divisions a force has ideas at every stage. The first was
+    raised when the force started using QUEST (more than a year ago, or weeks ago in the force that has just
+    started), the rest since."""
     rng = _random(*key, "ideas")
-    chosen = rng.sample(stories.IDEAS, k=rng.randint(4, 7))
+    chosen = rng.sample(stories.IDEAS, k=min(len(stories.IDEAS), rng.randint(*fortune.ideas)))
     existing = set((await session.execute(select(Idea.title).where(Idea.division_id == division.id))).scalars())
-    statuses, weights = zip(*OUTCOMES, strict=True)
+    statuses, weights = zip(*fortune.outcomes, strict=True)
     for index, story in enumerate(chosen):
         if story.title in existing:
             continue
         rng = _random(*key, "idea", story.title)
-        outcome = IdeaStatus(rng.choices(statuses, weights)[0])
-        created = now - datetime.timedelta(days=rng.randint(3, 360), hours=rng.randint(0, 23))
+        outcome = sure[index] if index < len(sure) else rng.choices(statuses, weights)[0]
+        earliest = fortune.idea_days
+        days_ago = rng.randint(earliest - 20, earliest) if index == 0 else rng.randint(3, earliest)
+        created = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 23))
         # The demo staff member raised the first ideas of their division.
         submitter = team.staff[0] if index < 3 else rng.choice(team.staff)
         supporters = rng.sample([person for person in team.staff if person is not submitter], k=rng.randint(0, 2))
@@ -230,7 +262,10 @@ async def _ideas(
         for step in _path(outcome, reason):
             moment += datetime.timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8))
             events.append(await _move(session, idea, step, actor=team.manager, at=min(moment, now)))
-        claim = _claim_for(rng, idea, team, story, events[-1].occurred_at.date())
+        # The idea sure to be implemented is the one whose saving the force's validator surely validated (if
+        # they validate anything), so that every established force has validated savings to show.
+        surely_validated = index < len(sure) and outcome is IdeaStatus.IMPLEMENTED and fortune.validated > 0
+        claim = _claim_for(rng, idea, team, fortune, story, events[-1].occurred_at, now, surely_validated)
         if claim is not None:
             session.add(claim)
         for comment in comments:
@@ -280,40 +315,77 @@ async def _move(
 
 
 def _claim_for(
-    rng: random.Random, idea: Idea, team: Team, story: stories.IdeaStory, changed_on: datetime.date
+    rng: random.Random,
+    idea: Idea,
+    team: Team,
+    fortune: Fortune,
+    story: stories.IdeaStory,
+    last_moved: datetime.datetime,
+    now: datetime.datetime,
+    surely_validated: bool = False,
 ) -> SavingsClaim | None:
-    """Time released by an implemented idea (claimed, and validated where the demo has a validator), or
-    forecast for one under way."""
+    """The saving of an implemented idea, claimed by the manager a few weeks after the change and then
+    validated, rejected or still waiting for the force's validator as its fortune says; or forecast for
+    an idea under way, when it was approved or started. Cash off a budget line, or time released at a
+    grade."""
     if idea.status is IdeaStatus.IMPLEMENTED:
-        # Where there is a validator, most claims are validated and a few wait in their queue.
-        waiting = team.validator is None or rng.random() < 0.3
-        status = ClaimStatus.CLAIMED if waiting else ClaimStatus.VALIDATED
+        draw = 0.0 if surely_validated else rng.random()
+        if team.validator is None or draw >= fortune.validated + fortune.rejected:
+            status = ClaimStatus.CLAIMED
+        else:
+            status = ClaimStatus.VALIDATED if draw < fortune.validated else ClaimStatus.REJECTED
+        recorded = min(last_moved + datetime.timedelta(days=rng.randint(7, 30)), now)
     elif idea.status in (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS):
         status = ClaimStatus.FORECAST
+        recorded = last_moved
     else:
         return None
-    hours = decimal.Decimal(rng.choice((350, 600, 900, 1400, 2200)))
-    rate = DEFAULT_RATES[Grade.CONSTABLE_SERGEANT]
-    validated = status is ClaimStatus.VALIDATED
+    decided = status in (ClaimStatus.VALIDATED, ClaimStatus.REJECTED)
+    decided_at = min(recorded + datetime.timedelta(days=rng.randint(3, 21)), now) if decided else None
+    if rng.random() < CASHABLE_SHARE:
+        pounds = decimal.Decimal(rng.choice(POUNDS_A_YEAR))
+        cost_line = rng.choice(stories.COST_LINES)
+        kind_of_saving = {
+            "kind": ClaimKind.CASHABLE,
+            "cost_line": cost_line,
+            "amount_per_year": pounds,
+            "evidence": f"The {cost_line.lower()} budget: £{pounds:,} a year less spent since the change.",
+        }
+    else:
+        grade = rng.choices([grade for grade, _ in GRADES], [weight for _, weight in GRADES])[0]
+        hours = decimal.Decimal(rng.choice(HOURS_A_YEAR))
+        rate = DEFAULT_RATES[grade]
+        kind_of_saving = {
+            "kind": ClaimKind.NON_CASHABLE,
+            "hours_per_year": hours,
+            "grade": grade,
+            "hourly_rate": rate,
+            "redeployed_to": rng.choice(stories.REDEPLOYMENTS),
+            "amount_per_year": value_of_hours(hours, rate),
+            "evidence": f"Before and after counts kept by the team: about {hours} hours a year no longer spent.",
+        }
     return SavingsClaim(
         force_id=idea.force_id,
         division_id=idea.division_id,
         idea_id=idea.id,
-        kind=ClaimKind.NON_CASHABLE,
         status=status,
-        # One mechanism per idea: the demo has no double counts for the validator to untangle.
+        # One mechanism per idea: the ordinary history's claims never count one saving twice (the
+        # deliberate double counts are quest.demo.double_count's).
         mechanism=f"{story.process}: {story.title}",
-        hours_per_year=hours,
-        grade=Grade.CONSTABLE_SERGEANT,
-        hourly_rate=rate,
-        redeployed_to="Neighbourhood patrol",
-        amount_per_year=value_of_hours(hours, rate),
-        period_start=changed_on,
-        evidence=f"Before and after counts kept by the team: about {hours} officer hours a year no longer spent.",
+        period_start=last_moved.date(),
         claimed_by=team.manager.id,
-        decided_by=team.validator.id if validated and team.validator else None,
-        decided_at=idea.status_changed_at if validated else None,
-        decision_note="Checked against the duty records." if validated else "",
+        decided_by=team.validator.id if decided and team.validator else None,
+        decided_at=decided_at,
+        decision_note=(
+            ""
+            if not decided
+            else "Checked against the duty records."
+            if status is ClaimStatus.VALIDATED
+            else rng.choice(stories.REJECTION_NOTES)
+        ),
+        created_at=recorded,
+        updated_at=decided_at or recorded,
+        **kind_of_saving,
     )
 
 
@@ -336,8 +408,15 @@ def _path(outcome: IdeaStatus, reason: str) -> list[MoveRequest]:
 
 
 async def _waste(
-    session: AsyncSession, rng: random.Random, division: Division, team: Team, today: datetime.date, tally: Tally
+    session: AsyncSession,
+    rng: random.Random,
+    division: Division,
+    team: Team,
+    fortune: Fortune,
+    today: datetime.date,
+    tally: Tally,
 ) -> None:
+    """A few pieces of waste the division's staff logged over the time the force has used QUEST."""
     chosen = rng.sample(stories.WASTE, k=rng.randint(3, 6))
     existing = set(
         (
@@ -348,7 +427,7 @@ async def _waste(
     )
     for story in chosen:
         reporter = rng.choice(team.staff)
-        observed = today - datetime.timedelta(days=rng.randint(0, 90))
+        observed = today - datetime.timedelta(days=rng.randint(0, fortune.idea_days))
         if story.description in existing:
             continue
         checked = CheckedWaste(

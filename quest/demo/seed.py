@@ -24,7 +24,9 @@ from quest.demo.catalogue import (
     DEMO_USERS,
     DIVISIONAL_SHARE_OF_OFFICERS,
     DIVISIONAL_SHARE_OF_STAFF,
+    FORCE_LOGINS,
     DemoDivision,
+    DemoUser,
 )
 from quest.demo.history import Tally, seed_history
 from quest.org.models import Division, Force, ForceProfile
@@ -62,11 +64,13 @@ async def seed_small(
     now: datetime.datetime | None = None,
     history: bool = True,
 ) -> SeedReport:
-    """Seed the small demo: six Operation QUEST forces with their divisions, one user per role, and a
-    history of ideas, waste and two years of backlog counts ending ``now``.
+    """Seed the small demo: six Operation QUEST forces and one just starting, with their divisions, the
+    demo users, and a history ending ``now``: in every force a validator, headquarters and a manager per
+    division who can sign in (quest.demo.catalogue.FORCE_LOGINS), frontline colleagues, ideas, claims,
+    waste and daily backlog counts, each force with its own fortune (quest.demo.fortunes).
 
     ``seed`` drives every random choice, so the same seed always gives the same data. Without
-    ``history``, only the organisation and the demo users (what most tests need, quickly).
+    ``history``, only the organisation and the six DEMO_USERS (what most tests need, quickly).
     """
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     now = now or SystemClock().now()
@@ -80,7 +84,7 @@ async def seed_small(
                 await _upsert_divisions(session, force, reference, divisions, rng, report)
             await session.flush()
             await refresh_similar_forces(session)
-            await _upsert_users(session, report)
+            await _upsert_users(session, DEMO_USERS + FORCE_LOGINS if history else DEMO_USERS, report)
             await session.flush()
             tally = (
                 await seed_history(session, seed, now=now, today=now.astimezone(LONDON).date()) if history else Tally()
@@ -94,7 +98,7 @@ async def seed_small(
             ):
                 if count:
                     report.created[kind] = count
-            if history:  # claims written in bulk: their double counts grouped once, at the end
+            if history:  # claims written in bulk (the deliberate double counts among them): grouped once, here
                 await regroup_all(session)
             await session.commit()
     return report
@@ -146,7 +150,7 @@ async def _upsert_force(session: AsyncSession, reference: ReferenceForce, report
     return force
 
 
-async def _upsert_users(session: AsyncSession, report: SeedReport) -> None:
+async def _upsert_users(session: AsyncSession, people: tuple[DemoUser, ...], report: SeedReport) -> None:
     forces = dict((await session.execute(select(Force.code, Force.id))).all())
     divisions = {
         (force_code, code): division_id
@@ -155,8 +159,9 @@ async def _upsert_users(session: AsyncSession, report: SeedReport) -> None:
         )
     }
     existing = {user.email: user for user in (await session.execute(select(User))).scalars()}
-    password_hash: str | None = None  # one Argon2 hash for all: they share the demo password anyway
-    for demo in DEMO_USERS:
+    # One Argon2 hash for all: they share the demo password anyway, and sixty hashes would take seconds.
+    password_hash: str | None = None
+    for demo in people:
         values = {
             "display_name": demo.display_name,
             "role": Role(demo.role),

@@ -220,6 +220,20 @@ BACKLOGS = (
     ("Crime reports awaiting allocation", "crime reports", 0.12),
 )
 
+# Where a cashable saving comes off, and where released time goes.
+COST_LINES = ("Response overtime", "Vehicle hire", "Printing and stationery", "Fuel", "Agency staff")
+REDEPLOYMENTS = (
+    "Neighbourhood patrol",
+    "Early intervention with repeat callers",
+    "Investigations of burglary and vehicle crime",
+    "Not yet redeployed",
+)
+# Why a validator turned a claim down.
+REJECTION_NOTES = (
+    "The duty records do not show the hours claimed; resubmit with the rota before and after.",
+    "This budget line was cut for other reasons this year; the saving cannot be told apart.",
+)
+
 DECLINE_REASONS = (
     "The force is replacing this system next year; the change would be lost.",
     "Legal advice is that this step is required by the Police and Criminal Evidence Act codes.",

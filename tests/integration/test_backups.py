@@ -180,7 +180,7 @@ def test_a_backup_taken_while_ideas_are_submitted_is_whole_and_consistent(live: 
     assert [path.name for path in target.parent.iterdir()] == ["quest.db"]
     assert f"Backed up to {target} ({target.stat().st_size:,} bytes)." in result.stdout
     head = migrations.head_revisions()[0]
-    assert f"Schema revision {head}; 6 forces, " in result.stdout
+    assert f"Schema revision {head}; 7 forces, " in result.stdout
     assert f" {ideas} ideas, " in result.stdout
 
 
@@ -253,7 +253,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_database_it_replaced(live:
     assert titles(kept) == {"Keep the custody handover short", "Changed after the backup", "Written after the backup"}
     assert f"The database as it was before is kept in {kept}." in result.stdout
     head = migrations.head_revisions()[0]
-    assert f"The database is at {head} (the latest); 6 forces, " in result.stdout
+    assert f"The database is at {head} (the latest); 7 forces, " in result.stdout
     assert " 2 ideas, " in result.stdout
     checked = quest(live, "db", "check")
     assert checked.exit_code == 0, checked.output

@@ -14,7 +14,8 @@ from quest.accounts.models import User
 from quest.audit.models import AuditEntry
 from quest.cli import main
 from quest.config import Settings
-from quest.demo.catalogue import DEMO_FORCES, DEMO_USERS, DIVISIONAL_SHARE_OF_OFFICERS
+from quest.demo.catalogue import DEMO_FORCES, DEMO_USERS, DIVISIONAL_SHARE_OF_OFFICERS, FORCE_LOGINS
+from quest.demo.fortunes import JUST_STARTED, JUST_STARTED_DAYS
 from quest.demo.history import STAFF_PER_DIVISION
 from quest.demo.seed import seed_small
 from quest.org.models import Division, Force, ForceProfile, SimilarForce
@@ -39,11 +40,12 @@ def test_seeding_twice_duplicates_nothing_and_writes_nothing_the_second_time(dat
 
     after_first, after_second, reported_correctly = database(work)
     assert after_first == after_second
-    assert after_first["forces"] == len(DEMO_FORCES) == 6
-    assert after_first["force_profiles"] == 6
-    assert after_first["divisions"] == sum(len(divisions) for divisions in DEMO_FORCES.values())
-    assert after_first["similar_forces"] == 6 * 5  # with six forces, each is compared with the other five
-    assert after_first["users"] == len(DEMO_USERS) + 40 * (STAFF_PER_DIVISION + 1)  # demo users and colleagues
+    assert after_first["forces"] == len(DEMO_FORCES) == 7
+    assert after_first["force_profiles"] == 7
+    assert after_first["divisions"] == sum(len(divisions) for divisions in DEMO_FORCES.values()) == 44
+    assert after_first["similar_forces"] == 7 * 6  # with seven forces, each is compared with the other six
+    # The demo users, the named logins of every force and division, and each division's colleagues.
+    assert after_first["users"] == len(DEMO_USERS) + len(FORCE_LOGINS) + 44 * STAFF_PER_DIVISION
     assert reported_correctly
 
 
@@ -93,9 +95,10 @@ def test_the_demo_command_migrates_seeds_and_reports(settings: Settings, monkeyp
     runner = CliRunner()
     first = runner.invoke(main, ["demo", "--scale", "small", "--seed", "7"])
     assert first.exit_code == 0, first.output
-    assert "Seeded the small demo (seed 7): created 6 forces, 6 force profiles, 40 divisions, 6 users" in first.output
+    assert "Seeded the small demo (seed 7): created 7 forces, 7 force profiles, 44 divisions, 61 users" in first.output
     assert "Demo accounts (password for all: quest-demo-password)" in first.output
     assert "hq@lancashire.example" in first.output
+    assert "CHE  validator@cheshire.example, hq@cheshire.example, manager.<division>@cheshire.example" in first.output
     second = runner.invoke(main, ["demo", "--seed", "7"])
     assert second.exit_code == 0
     assert "already seeded: nothing changed" in second.output
@@ -175,37 +178,178 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
             }
 
     found = database(work)
-    assert found["metrics"] == 40 * 2
-    assert found["readings"] == 40 * 2 * 731  # two years and today, every day
-    assert found["waste"] >= 40 * 3
-    assert found["divisions_with_ideas"] == 40
+    assert found["metrics"] == 44 * 2
+    # Two years and today, every day; seven weeks and today in the force that has just started.
+    assert found["readings"] == 40 * 2 * 731 + 4 * 2 * (JUST_STARTED_DAYS + 1)
+    assert found["waste"] >= 44 * 3
+    assert found["divisions_with_ideas"] == 44
     assert {"submitted", "under_review", "implemented", "declined", "withdrawn"} <= found["statuses"]
     # The demo staff member withdrew one idea, with a reason: its own outcome, neither response nor decision.
     assert found["withdrawn"] == [("staff@lancashire.example", None, None, "withdrawn", WITHDRAWAL_REASON)]
 
 
-def test_the_demo_ledger_has_work_for_the_validator_and_no_false_double_counts(database: Any) -> None:
+def test_the_demo_ledger_has_work_for_the_validator_and_only_the_deliberate_double_counts(database: Any) -> None:
+    from quest.demo import double_count
     from quest.savings.ledger import _claims
-    from quest.savings.rules import ClaimStatus, double_counts
+    from quest.savings.rules import ClaimKind, ClaimStatus, double_counts
 
-    async def work(session_maker: SessionMaker) -> tuple[dict[str, set[ClaimStatus]], int]:
+    async def work(session_maker: SessionMaker) -> tuple[dict[str, set[ClaimStatus]], set[ClaimKind], list[Any]]:
         await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             claims = await _claims(session, true())
-            lancashire = (await session.execute(select(Force.id).where(Force.code == "LAN"))).scalar_one()
-            by_force: dict[str, set[ClaimStatus]] = {"LAN": set(), "elsewhere": set()}
+            forces = dict((await session.execute(select(Division.id, Force.code).join(Force))).all())
+            by_force: dict[str, set[ClaimStatus]] = {}
             for claim in claims:
-                force = (
-                    await session.execute(select(Division.force_id).where(Division.id == claim.division_id))
-                ).scalar_one()
-                by_force["LAN" if force == lancashire else "elsewhere"].add(claim.status)
-            return by_force, len(double_counts([claim.facts() for claim in claims]))
+                by_force.setdefault(forces[claim.division_id], set()).add(claim.status)
+            groups = double_counts([claim.facts() for claim in claims])
+            place = {str(claim.id): (forces[claim.division_id], claim.mechanism) for claim in claims}
+            flagged = [sorted({place[fact.id] for fact in group}) for group in groups]
+            return by_force, {claim.kind for claim in claims}, sorted(flagged)
 
-    statuses, flagged = database(work)
-    # Lancashire has a validator: validated claims, and claims waiting for them; others have no validator.
+    statuses, kinds, flagged = database(work)
     assert statuses["LAN"] == {ClaimStatus.VALIDATED, ClaimStatus.CLAIMED, ClaimStatus.FORECAST}
-    assert ClaimStatus.VALIDATED not in statuses["elsewhere"]
-    assert flagged == 0
+    # Sussex claims a lot and validates little: its validator rejects some.
+    assert ClaimStatus.REJECTED in statuses["SUS"]
+    # The force that has just started has only forecasts: nothing implemented yet.
+    assert statuses[JUST_STARTED] <= {ClaimStatus.FORECAST}
+    assert kinds == {ClaimKind.CASHABLE, ClaimKind.NON_CASHABLE}
+    # Only the two deliberate double counts, one in Lancashire and one in Cheshire, each of two claims.
+    assert flagged == [[("CHE", double_count.MECHANISM)], [("LAN", double_count.MECHANISM)]]
+
+
+def test_every_force_has_a_validator_headquarters_and_a_manager_in_every_division(database: Any) -> None:
+    async def work(session_maker: SessionMaker) -> tuple[set[str], set[str], list[tuple[str, str, str]]]:
+        await seed_small(session_maker, seed=1)
+        async with session_maker() as session:
+            roles = await session.execute(
+                select(Force.code, User.role).join(User, User.force_id == Force.id).where(User.division_id.is_(None))
+            )
+            with_validator = {code for code, role in roles if role.value == "validator"}
+            with_hq = set(
+                (
+                    await session.execute(
+                        select(Force.code).join(User, User.force_id == Force.id).where(User.role == "force_hq")
+                    )
+                ).scalars()
+            )
+            managers = await session.execute(
+                select(Force.code, Division.code, User.email)
+                .join(Force, Force.id == Division.force_id)
+                .join(User, (User.division_id == Division.id) & (User.role == "manager"))
+                .order_by(Force.code, Division.code)
+            )
+            return with_validator, with_hq, [tuple(row) for row in managers]
+
+    with_validator, with_hq, managers = database(work)
+    assert with_validator == with_hq == set(DEMO_FORCES)
+    divisions = {(force, division.code) for force, divisions in DEMO_FORCES.items() for division in divisions}
+    assert {(force, division) for force, division, _email in managers} == divisions
+    assert ("CHE", "WARR", "manager.warr@cheshire.example") in managers
+    assert ("LAN", "NORTH", "manager@lancashire.example") in managers
+
+
+def test_every_named_login_signs_in_with_the_demo_password(demo_history: Any, client: Any) -> None:
+    from tests.helpers import sign_in
+
+    # One each of the kinds of login the README lists, in forces other than Lancashire; they share a hash,
+    # so the rest sign in as these do (checked through the database below).
+    for email in ("validator@cheshire.example", "hq@dyfed-powys.example", "manager.warr@cheshire.example"):
+        response = sign_in(client, email)
+        assert response.status_code == 303, (email, response.text)
+        assert client.get("/account").status_code == 200
+
+
+def test_named_logins_share_the_demo_password_and_colleagues_cannot_sign_in(database: Any) -> None:
+    async def work(session_maker: SessionMaker) -> dict[str, str | None]:
+        await seed_small(session_maker, seed=1)
+        async with session_maker() as session:
+            return dict((await session.execute(select(User.email, User.password_hash))).all())
+
+    hashes = database(work)
+    demo_hash = hashes["staff@lancashire.example"]
+    assert demo_hash
+    assert {hashes[login.email] for login in FORCE_LOGINS} == {demo_hash}
+    named = {user.email for user in DEMO_USERS + FORCE_LOGINS}
+    assert {hash for email, hash in hashes.items() if email not in named} == {None}
+
+
+def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(database: Any) -> None:
+    import datetime
+
+    from sqlalchemy.orm import aliased
+
+    from quest.clock import LONDON
+    from quest.ideas.models import Idea
+    from quest.metrics.models import Reading
+    from quest.savings.models import DoubleCountMember, SavingsClaim
+    from quest.savings.rules import ClaimStatus
+
+    now = datetime.datetime.now(datetime.UTC)
+    today = now.astimezone(LONDON).date()
+
+    async def work(session_maker: SessionMaker) -> dict[str, Any]:
+        await seed_small(session_maker, seed=1, now=now)
+        async with session_maker() as session:
+            decider = aliased(User)
+            validated = (
+                await session.execute(
+                    select(Force.code, SavingsClaim.force_id, SavingsClaim.claimed_by, decider.id, decider.role)
+                    .add_columns(decider.force_id)
+                    .select_from(SavingsClaim)
+                    .join(Force, Force.id == SavingsClaim.force_id)
+                    .join(decider, decider.id == SavingsClaim.decided_by)
+                    .where(SavingsClaim.status == ClaimStatus.VALIDATED)
+                )
+            ).all()
+            started = (await session.execute(select(Force.id).where(Force.code == JUST_STARTED))).scalar_one()
+            first_idea = (
+                await session.execute(select(func.min(Idea.created_at)).where(Idea.force_id == started))
+            ).scalar_one()
+            first_reading = (
+                await session.execute(select(func.min(Reading.period_date)).where(Reading.force_id == started))
+            ).scalar_one()
+            first_idea_elsewhere = (
+                await session.execute(select(func.min(Idea.created_at)).where(Idea.force_id != started))
+            ).scalar_one()
+            newcomers_validated = (
+                await session.execute(
+                    select(func.count())
+                    .select_from(SavingsClaim)
+                    .where(SavingsClaim.force_id == started, SavingsClaim.status == ClaimStatus.VALIDATED)
+                )
+            ).scalar_one()
+            flagged_in = set(
+                (
+                    await session.execute(
+                        select(Force.code).join(DoubleCountMember, DoubleCountMember.force_id == Force.id)
+                    )
+                ).scalars()
+            )
+            return {
+                "validated": [tuple(row) for row in validated],
+                "first_idea": first_idea,
+                "first_reading": first_reading,
+                "first_idea_elsewhere": first_idea_elsewhere,
+                "newcomers_validated": newcomers_validated,
+                "flagged_in": flagged_in,
+            }
+
+    found = database(work)
+    # Every validated claim was validated by a validator of its own force, never by the one who claimed it.
+    assert all(
+        role.value == "validator" and validator_force == force and validator != claimant
+        for _code, force, claimant, validator, role, validator_force in found["validated"]
+    )
+    assert len({code for code, *_rest in found["validated"]}) >= 4
+    # The newest force: its first idea and first count within the last 8 weeks, and nothing validated yet.
+    eight_weeks_ago = today - datetime.timedelta(weeks=8)
+    assert found["first_idea"].astimezone(LONDON).date() >= eight_weeks_ago
+    assert found["first_reading"] >= eight_weeks_ago
+    assert found["newcomers_validated"] == 0
+    # The established forces have used QUEST for more than a year.
+    assert found["first_idea_elsewhere"].astimezone(LONDON).date() < today - datetime.timedelta(days=365)
+    # Possible double counts wait for validators in two forces, one of them not Lancashire.
+    assert found["flagged_in"] == {"LAN", "CHE"}
 
 
 def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
@@ -238,3 +382,19 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     )
     assert measure.claims == [claim]
     assert idea.implemented_on == measure.change_date
+
+
+def test_every_login_the_readme_names_is_a_demo_login() -> None:
+    import re
+
+    from quest.paths import DATA_DIR
+
+    readme = (DATA_DIR.parent.parent / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z.]+@[a-z-]+\.example)`", readme))
+    logins = {user.email for user in DEMO_USERS + FORCE_LOGINS}
+    assert {
+        "manager.warr@cheshire.example",
+        "validator@lancashire.example",
+        "manager.carm@dyfed-powys.example",
+    } <= named
+    assert named <= logins

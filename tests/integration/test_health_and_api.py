@@ -40,7 +40,7 @@ def test_forces_api_lists_forces_with_opaque_string_ids(client: Client, bearer: 
     response = client.get("/api/v1/forces", headers=bearer)
     assert response.status_code == 200
     forces = response.json()
-    assert [force["code"] for force in forces] == ["AVS", "CHE", "LAN", "STA", "SUS", "TVP"]
+    assert [force["code"] for force in forces] == ["AVS", "CHE", "DYP", "LAN", "STA", "SUS", "TVP"]
     lancashire = next(force for force in forces if force["code"] == "LAN")
     assert isinstance(lancashire["id"], str)
     assert lancashire["name"] == "Lancashire Constabulary"

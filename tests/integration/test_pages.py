@@ -70,7 +70,7 @@ def test_forces_page_lists_the_demo_forces_with_their_size(signed_in: Any) -> No
     assert response.status_code == 200
     assert response.headers["vary"] == "HX-Request"
     body = response.text
-    assert "6 forces" in body
+    assert "7 forces" in body
     assert "Lancashire Constabulary" in body
     assert "3,561" in body
     assert "1,601,600" in body

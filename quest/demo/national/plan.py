@@ -23,7 +23,7 @@ USERS = 150_000
 IDEAS = 1_000_000
 WASTE_OBSERVATIONS = 500_000
 YEARS = 5
-# One division (basic command unit) for about this many officers, at least three a force; the six forces
+# One division (basic command unit) for about this many officers, at least three a force; the seven forces
 # of the small demo keep the divisions the small demo gives them.
 OFFICERS_PER_DIVISION = 400
 LEAST_DIVISIONS = 3

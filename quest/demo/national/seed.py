@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
 from quest.db import writing
+from quest.demo.catalogue import DEMO_USERS
 from quest.demo.national import rows as made
 from quest.demo.national.history import Member, Task, batches
 from quest.demo.national.load import Progress, Writer, bulk_load, codec_for
@@ -112,7 +113,7 @@ async def _organisation(session: AsyncSession, seed: int, plan: Plan) -> None:
         await _upsert_divisions(session, force, force_plan.reference, force_plan.divisions, rng, report)
     await session.flush()
     await refresh_similar_forces(session)
-    await _upsert_users(session, report)
+    await _upsert_users(session, DEMO_USERS, report)
     await session.flush()
 
 
