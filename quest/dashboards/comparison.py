@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from quest.clock import EARLIEST_DATE
 from quest.dashboards.measures import UnitFigures
 from quest.dashboards.response_times import days_waited_in_year
 from quest.dashboards.savings import BY_DIVISION, BY_FORCE, savings_by
@@ -85,30 +86,40 @@ async def _units(session: AsyncSession, level: Level, ids: Sequence[uuid.UUID] |
             .order_by(Division.name, Division.id)
         )
         return [_Unit(*row, population=None) for row in rows]
-    # A force's profile for the year, or the latest before it (or, for a year before any, the first).
-    chosen = func.coalesce(
-        select(func.max(ForceProfile.year))
-        .where(ForceProfile.force_id == Force.id, ForceProfile.year <= year)
-        .correlate(Force)
-        .scalar_subquery(),
-        select(func.min(ForceProfile.year)).where(ForceProfile.force_id == Force.id).correlate(Force).scalar_subquery(),
-    )
-    statement = (
-        select(
-            Force.id,
-            Force.code,
-            Force.name,
-            Force.id,
-            func.coalesce(ForceProfile.officers_fte, 0),
-            func.coalesce(ForceProfile.staff_fte, 0),
-            ForceProfile.population,
-        )
-        .outerjoin(ForceProfile, and_(ForceProfile.force_id == Force.id, ForceProfile.year == chosen))
-        .order_by(Force.name, Force.id)
-    )
+    # A force's profile for the year, or the latest before it (or, for a year before any, the first):
+    # chosen here from every profile (a few a force), not by a subquery for each force.
+    forces = select(Force.id, Force.code, Force.name).order_by(Force.name, Force.id)
     if ids is not None:
-        statement = statement.where(Force.id.in_(ids))
-    return [_Unit(*row) for row in await session.execute(statement)]
+        forces = forces.where(Force.id.in_(ids))
+    found = (await session.execute(forces)).all()
+    profiles: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for profile in await session.execute(
+        select(
+            ForceProfile.force_id,
+            ForceProfile.year,
+            ForceProfile.officers_fte,
+            ForceProfile.staff_fte,
+            ForceProfile.population,
+        ).where(ForceProfile.force_id.in_([force.id for force in found]))
+    ):
+        profiles[profile.force_id].append(profile)
+    units = []
+    for force in found:
+        known = sorted(profiles[force.id], key=lambda profile: profile.year)
+        before = [profile for profile in known if profile.year <= year]
+        chosen = before[-1] if before else (known[0] if known else None)
+        units.append(
+            _Unit(
+                force.id,
+                force.code,
+                force.name,
+                force.id,
+                chosen.officers_fte if chosen else D(0),
+                chosen.staff_fte if chosen else D(0),
+                chosen.population if chosen else None,
+            )
+        )
+    return units
 
 
 def _column(level: Level, division_column: Any, force_column: Any) -> Any:
@@ -197,7 +208,9 @@ async def unit_figures(
 
     # Median days to a decision, of the ideas decided in the year.
     response_unit = _column(level, ResponseDays.division_id, ResponseDays.force_id)
-    waited = await days_waited_in_year(session, year, response_unit.in_(unit_ids), response_unit)
+    waited = await days_waited_in_year(
+        session, year, and_(response_unit.in_(unit_ids), ResponseDays.kind == ResponseKind.DECISION), response_unit
+    )
 
     backlogs = await _backlogs(session, level, unit_ids, reading_day)
 
@@ -250,7 +263,8 @@ async def _backlogs(
     """For each unit, its backlogs' means summed: the latest 13 weeks (to ``reading_day``) and the same weeks
     a year earlier, over the backlogs with readings in both; and the latest 13 weeks and the baseline
     (the readings before the backlog's latest change by an idea, from the change before it, as its chart
-    is segmented), over the backlogs with both."""
+    is segmented), over the backlogs with both. One statement: each window a range of each backlog's
+    readings, read along the readings' key (measure, date)."""
     unit = _column(level, Metric.division_id, Metric.force_id)
     recent_from = reading_day - datetime.timedelta(days=RECENT_DAYS - 1)
     year_before_to = reading_day - datetime.timedelta(days=365)
@@ -258,7 +272,7 @@ async def _backlogs(
     backlogs = (
         select(Metric.id.label("metric_id"), unit.label("unit"))
         .where(unit.in_(unit_ids), Metric.kind == MetricKind.BACKLOG, Metric.is_active.is_(True))
-        .subquery("backlogs")
+        .cte("backlogs")
     )
     # Each backlog's latest change on or before the day, and the change before that.
     latest = (
@@ -268,66 +282,63 @@ async def _backlogs(
         .subquery("latest")
     )
     earlier_change = aliased(IdeaMetric)
-    previous = (
-        select(latest.c.metric_id, latest.c.changed_on, func.max(earlier_change.change_date).label("previous_on"))
+    baselines = (
+        select(
+            latest.c.metric_id,
+            latest.c.changed_on,
+            func.coalesce(func.max(earlier_change.change_date), EARLIEST_DATE).label("previous_on"),
+        )
         .outerjoin(
             earlier_change,
             and_(earlier_change.metric_id == latest.c.metric_id, earlier_change.change_date < latest.c.changed_on),
         )
         .group_by(latest.c.metric_id, latest.c.changed_on)
-        .subquery("previous")
-    )
-    in_recent = Reading.period_date.between(recent_from, reading_day)
-    in_year_before = Reading.period_date.between(year_before_from, year_before_to)
-    in_baseline = and_(
-        previous.c.changed_on.is_not(None),
-        Reading.period_date < previous.c.changed_on,
-        or_(previous.c.previous_on.is_(None), Reading.period_date >= previous.c.previous_on),
+        .subquery("baselines")
     )
 
-    def summed(when: ColumnElement[bool]) -> tuple[Any, Any]:
+    def window(name: str, source: Any, dated: ColumnElement[bool]) -> Select[Any]:
         return (
-            func.sum(case((when, Reading.value), else_=0)),
-            func.sum(case((when, 1), else_=0)),
+            select(
+                source.c.metric_id,
+                literal(name).label("window"),
+                func.sum(Reading.value).label("total"),
+                func.count().label("readings"),
+            )
+            .select_from(source)
+            .join(Reading, and_(Reading.metric_id == source.c.metric_id, dated))
+            .group_by(source.c.metric_id)
         )
 
-    recent_sum, recent_count = summed(in_recent)
-    before_sum, before_count = summed(in_year_before)
-    baseline_sum, baseline_count = summed(in_baseline)
+    windows = union_all(
+        window("recent", backlogs, Reading.period_date.between(recent_from, reading_day)),
+        window("year_before", backlogs, Reading.period_date.between(year_before_from, year_before_to)),
+        window(
+            "baseline",
+            baselines,
+            and_(Reading.period_date >= baselines.c.previous_on, Reading.period_date < baselines.c.changed_on),
+        ),
+    ).subquery("windows")
     rows = await session.execute(
-        select(
-            backlogs.c.unit,
-            recent_sum.label("recent_sum"),
-            recent_count.label("recent_count"),
-            before_sum.label("before_sum"),
-            before_count.label("before_count"),
-            baseline_sum.label("baseline_sum"),
-            baseline_count.label("baseline_count"),
+        select(backlogs.c.unit, windows.c.metric_id, windows.c.window, windows.c.total, windows.c.readings).join(
+            backlogs, backlogs.c.metric_id == windows.c.metric_id
         )
-        .select_from(backlogs)
-        .join(Reading, Reading.metric_id == backlogs.c.metric_id)
-        .outerjoin(previous, previous.c.metric_id == backlogs.c.metric_id)
-        .where(
-            or_(
-                in_recent,
-                in_year_before,
-                and_(previous.c.changed_on.is_not(None), Reading.period_date < previous.c.changed_on),
-            )
-        )
-        .group_by(backlogs.c.metric_id, backlogs.c.unit)
     )
-    sums: dict[uuid.UUID, dict[str, D]] = defaultdict(lambda: defaultdict(D))
+    means: dict[uuid.UUID, dict[str, D]] = defaultdict(dict)
+    unit_of: dict[uuid.UUID, uuid.UUID] = {}
     for row in rows:
-        recent = _mean(row.recent_sum, row.recent_count)
-        before = _mean(row.before_sum, row.before_count)
-        baseline = _mean(row.baseline_sum, row.baseline_count)
-        found = sums[row.unit]
-        if recent is not None and before is not None:
-            found["now"] += recent
-            found["year_before"] += before
-        if recent is not None and baseline is not None:
-            found["recent"] += recent
-            found["baseline"] += baseline
+        mean = _mean(row.total, row.readings)
+        if mean is not None:
+            means[row.metric_id][row.window] = mean
+            unit_of[row.metric_id] = row.unit
+    sums: dict[uuid.UUID, dict[str, D]] = defaultdict(lambda: defaultdict(D))
+    for metric_id, found in means.items():
+        totals = sums[unit_of[metric_id]]
+        if "recent" in found and "year_before" in found:
+            totals["now"] += found["recent"]
+            totals["year_before"] += found["year_before"]
+        if "recent" in found and "baseline" in found:
+            totals["recent"] += found["recent"]
+            totals["baseline"] += found["baseline"]
     return {
         unit_id: _Backlog(found.get("now"), found.get("year_before"), found.get("recent"), found.get("baseline"))
         for unit_id, found in sums.items()

@@ -369,6 +369,16 @@ def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
     )
 
 
+def _members_in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    """The double-count memberships of the claims the viewer sees on /savings."""
+    return access.scope(
+        viewer,
+        Permission.VIEW_WORK,
+        force_column=DoubleCountMember.force_id,
+        division_column=DoubleCountMember.division_id,
+    )
+
+
 def _listed(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
     """The claims /savings lists for financial year ``year``, of ``status`` (or all): those in reach whose
     period falls in the year, at least in part, and those recorded in it."""
@@ -414,7 +424,7 @@ async def ledger_for_force(
         await session.execute(
             select(
                 select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed"),
-                flagged_groups(year, in_reach).scalar_subquery().label("flagged"),
+                flagged_groups(year, _members_in_reach(viewer)).scalar_subquery().label("flagged"),
             )
         )
     ).one()

@@ -106,8 +106,10 @@ def falls_in_year(year: int) -> ColumnElement[bool]:
 
 
 def flagged_groups(year: int, where: ColumnElement[bool], *groups: ColumnElement[Any]) -> Select[Any]:
-    """How many double-count groups of the claims ``where`` selects have a claim in financial year
-    ``year`` (at least in part), by ``groups`` (columns of the claims), as ``flagged``."""
+    """How many double-count groups have a claim in financial year ``year`` (at least in part), of the
+    memberships ``where`` selects, by ``groups``, as ``flagged``. ``where`` and ``groups`` are of
+    :class:`DoubleCountMember`'s columns (its force and division), so only the claims in groups are
+    read, never every claim in reach."""
     member = DoubleCountMember
     return (
         select(*groups, func.count(func.distinct(member.group_id)).label("flagged"))
