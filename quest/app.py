@@ -33,7 +33,7 @@ from quest.config import Settings, load_settings
 from quest.dashboards.api import DashboardApi
 from quest.dashboards.division_web import division_dashboard_page
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
-from quest.dashboards.headquarters_web import force_dashboard_page, national_dashboard_page
+from quest.dashboards.headquarters_web import force_dashboard_page, my_dashboard, national_dashboard_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ForceSettingsPages,
             force_dashboard_page,
             national_dashboard_page,
+            my_dashboard,
             NotificationPages,
             division_dashboard_page,
             WastePages,

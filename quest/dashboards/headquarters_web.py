@@ -12,12 +12,15 @@ from urllib.parse import urlencode
 
 from litestar import Request, Response, get
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
+from quest.accounts import access
+from quest.accounts.access import Permission
 from quest.charts.funnel import FunnelChart, funnel_chart
 from quest.charts.ski_slope import Reference, SkiSlopeChart, SlopeUnit, ski_slope_chart
 from quest.dashboards.headquarters import Dashboard, Per, force_dashboard, national_dashboard
 from quest.dashboards.measures import MeasureComparison, Row, shown
+from quest.errors import NotFound
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, Today, Viewer
 from quest.web.exports import Cell, csv_download, xlsx_download
@@ -249,3 +252,15 @@ def sort_link(path: str, query: dict[str, Any], key: str, sorted_by: str, order:
     """The address that sorts the table by ``key``: the other way round if it is sorted by it already."""
     flipped = "asc" if sorted_by == key and order == "desc" else "desc"
     return f"{path}?{urlencode(query | {'sort': key, 'order': flipped})}"
+
+
+@get("/dashboard", name="my-dashboard", include_in_schema=False)
+async def my_dashboard(viewer: Viewer) -> Redirect:
+    """Each person's own dashboard: their division's, their force's divisions compared, or every force."""
+    if access.may(viewer, Permission.COMPARE_FORCES):
+        return Redirect("/national")
+    if viewer.force_code is not None and access.may(viewer, Permission.COMPARE_DIVISIONS):
+        return Redirect(f"/forces/{viewer.force_code}/dashboard")
+    if viewer.division_id is not None:
+        return Redirect(f"/divisions/{viewer.division_id}/dashboard")
+    raise NotFound("dashboard")

@@ -43,6 +43,7 @@ def page_sent(values: Mapping[str, str]) -> int:
 
 # The service navigation: (label, path, who sees it). A section appears only to those who may use it.
 _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
+    ("Dashboard", "/dashboard", Permission.VIEW_WORK),
     ("Ideas", "/ideas", Permission.VIEW_WORK),
     ("Practice library", "/practice", Permission.VIEW_LIBRARY),
     ("Triage", "/triage", Permission.DECIDE_IDEAS),
@@ -50,7 +51,6 @@ _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
     ("Waste", "/waste", Permission.VIEW_WORK),
     ("Measures", "/metrics", Permission.VIEW_WORK),
     ("Savings", "/savings", Permission.VIEW_WORK),
-    ("Compare forces", "/national", Permission.COMPARE_FORCES),
     ("Forces", "/forces", Permission.VIEW_ORGANISATION),
     ("Users", "/users", Permission.VIEW_USERS),
     ("Audit trail", "/audit", Permission.VIEW_AUDIT),

@@ -40,6 +40,9 @@ PAGES = {
     "validation-queue": ("/savings", "validator"),
     "savings": ("/savings?status=", "force_hq"),
     "force-settings": ("/forces/LAN/settings", "force_hq"),
+    "division-dashboard": ("/dashboard", "manager"),
+    "force-dashboard": ("/forces/LAN/dashboard", "force_hq"),
+    "forces-compared": ("/national?force=LAN", "national"),
 }
 
 

@@ -299,3 +299,22 @@ def test_an_empty_country_shows_no_broken_chart_or_misleading_zero(demo: Any, fr
     assert 'data-chart="ski-slope"' not in page.text  # nothing has a figure yet
     answer = _api(frozen_client, "/api/v1/dashboards/national")
     assert all(value is None for value in answer["averages"].values())
+
+
+@pytest.mark.parametrize(
+    ("role", "lands_on"),
+    [
+        ("staff", "/divisions/"),
+        ("manager", "/divisions/"),
+        ("validator", "/forces/LAN/dashboard"),
+        ("force_hq", "/forces/LAN/dashboard"),
+        ("national", "/national"),
+        ("admin", "/national"),
+    ],
+)
+def test_each_person_finds_their_own_dashboard(demo: Any, frozen_client: Any, role: str, lands_on: str) -> None:
+    sign_in(frozen_client, DEMO_EMAILS[role])
+    response = frozen_client.get("/dashboard", follow_redirects=False)
+    assert response.status_code in (302, 303)
+    assert response.headers["location"].startswith(lands_on)
+    assert frozen_client.get(response.headers["location"]).status_code == 200
