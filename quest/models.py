@@ -8,7 +8,14 @@ from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaFollower, Idea
 from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
-from quest.rollups.models import IdeasByStatus, IdeasRaisedByMonth, ResponseDays, WasteByMonth, WasteByProcess
+from quest.rollups.models import (
+    IdeasByStatus,
+    IdeasRaisedByMonth,
+    ReadingsByWeek,
+    ResponseDays,
+    WasteByMonth,
+    WasteByProcess,
+)
 from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsByYear, SavingsClaim
 from quest.waste.models import WasteObservation
 
@@ -36,6 +43,7 @@ __all__ = [
     "OutboxEmail",
     "RateCardEntry",
     "Reading",
+    "ReadingsByWeek",
     "ResponseDays",
     "SavingsByYear",
     "SavingsClaim",

@@ -14,10 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.clock import LONDON
 from quest.ideas.models import Idea
+from quest.metrics.models import Reading
 from quest.rollups.models import (
     MINUTE_PARTS,
+    VALUE_PARTS,
     IdeasByStatus,
     IdeasRaisedByMonth,
+    ReadingsByWeek,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
@@ -81,6 +84,18 @@ async def from_rollups(session: AsyncSession) -> Figures:
                 )
             )
             if count
+        },
+        "readings_by_week": {
+            (metric, week): (force, readings, total)
+            for metric, week, force, readings, total in await session.execute(
+                select(
+                    ReadingsByWeek.metric_id,
+                    ReadingsByWeek.week,
+                    ReadingsByWeek.force_id,
+                    ReadingsByWeek.readings,
+                    ReadingsByWeek.total,
+                )
+            )
         },
         "response_days": {
             (division, ResponseKind(kind), year, days): (force, count)
@@ -155,6 +170,14 @@ async def from_records(session: AsyncSession) -> Figures:
                     (moment - created_at) // datetime.timedelta(days=1),
                 )
                 answered[key] = (force, answered.get(key, (force, 0))[1] + 1)
+    # Each reading in its week (Monday), its value in whole parts.
+    weeks: dict[tuple[Any, ...], tuple[Any, int, int]] = {}
+    for metric, force, day, value in await session.execute(
+        select(Reading.metric_id, Reading.force_id, Reading.period_date, Reading.value)
+    ):
+        key = (metric, day - datetime.timedelta(days=day.weekday()))
+        _force, readings, total = weeks.get(key, (force, 0, 0))
+        weeks[key] = (force, readings + 1, total + int(decimal.Decimal(value) * VALUE_PARTS))
     return {
         "waste_by_month": months,
         "waste_by_process": {
@@ -163,6 +186,7 @@ async def from_records(session: AsyncSession) -> Figures:
         },
         "ideas_by_status": {(division, status): (force, count) for division, status, force, count in ideas},
         "ideas_raised_by_month": raised,
+        "readings_by_week": weeks,
         "response_days": answered,
     }
 

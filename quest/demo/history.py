@@ -33,6 +33,7 @@ from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
 from quest.org.models import Division, Force
+from quest.rollups import changes
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
@@ -218,6 +219,7 @@ async def _backlogs(
                 rows.append({"period_date": day, "value": decimal.Decimal(value)})
         same = {"metric_id": metric.id, "entered_by": None, "entered_at": now, "force_id": division.force_id}
         await insert_rows(session, READINGS, rows, same=same)
+        await changes.readings_written(session, {metric.id})
         tally.readings += len(rows)
 
 

@@ -53,6 +53,7 @@ from quest.metrics.services import (
     period_start,
 )
 from quest.metrics.vocabulary import Frequency, MetricKind
+from quest.rollups import changes
 
 # One import at most: a file of more is split, so a preview stays readable and a save stays short.
 MAX_ROWS = 20_000
@@ -520,6 +521,7 @@ async def save_import(
                 before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
                 after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
             )
+            await changes.readings_written(session, {metric_id})
         await session.commit()
     return plan
 

@@ -33,6 +33,7 @@ from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division
 from quest.org.services import contributing_division
+from quest.rollups import changes
 
 MAX_VALUE = decimal.Decimal("1000000000")
 COUNT_KINDS = (MetricKind.BACKLOG, MetricKind.VOLUME)
@@ -355,6 +356,7 @@ async def record_readings(
             reading.entered_by = viewer.id
             reading.entered_at = now
             written += 1
+    await changes.readings_written(session, {metric_id for metric_id, _day in wanted})
     await session.commit()
     return written
 

@@ -10,25 +10,30 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
+import uuid
+from collections.abc import Collection
 from typing import Any, cast
 
 from advanced_alchemy.base import DefaultBase
-from sqlalchemy import ColumnElement, Insert, Table, bindparam, case, func
+from sqlalchemy import ColumnElement, Insert, Table, bindparam, case, delete, func, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
+from quest.metrics.models import Reading
 from quest.rollups.models import (
     MINUTE_PARTS,
     IdeasByStatus,
     IdeasRaisedByMonth,
+    ReadingsByWeek,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
     WasteByProcess,
 )
+from quest.rollups.rebuild import WEEKLY_COLUMNS, weekly_readings
 from quest.savings.rules import financial_year
 from quest.waste.models import WasteObservation
 
@@ -154,4 +159,18 @@ async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, a
             "ideas": 1,
         },
         added=("ideas",),
+    )
+
+
+async def readings_written(session: AsyncSession, metric_ids: Collection[uuid.UUID]) -> None:
+    """Readings of the measures ``metric_ids`` were written or changed (after they are flushed): their weeks
+    counted again from their readings. A measure holds a few thousand readings at most, so recounting it
+    costs a few milliseconds, and no change can leave a week behind."""
+    ids = list(metric_ids)
+    if not ids:
+        return
+    await session.flush()
+    await session.execute(delete(ReadingsByWeek).where(ReadingsByWeek.metric_id.in_(ids)))
+    await session.execute(
+        insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings(Reading.metric_id.in_(ids)))
     )

@@ -111,3 +111,20 @@ class ResponseDays(DefaultBase):
     ideas: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_response_days_year_force_id", "year", "force_id"),)
+
+
+# Readings' values (four places) are held in these parts, whole numbers, so their sums are exact.
+VALUE_PARTS = 10_000
+
+
+class ReadingsByWeek(DefaultBase):
+    """A measure's readings in one week (its Monday): how many, and their values added up (in
+    :data:`VALUE_PARTS`), for the dashboards' backlog means over 13 weeks, for every measure at once."""
+
+    __tablename__ = "readings_by_week"
+
+    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), primary_key=True)
+    week: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    readings: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)  # in VALUE_PARTS

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     Executable,
     Integer,
+    Select,
     String,
     case,
     cast,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,10 +37,13 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from quest.dashboards.spans import microseconds_between
 from quest.ideas.models import Idea
+from quest.metrics.models import Reading
 from quest.org.models import Division
 from quest.rollups.models import (
+    VALUE_PARTS,
     IdeasByStatus,
     IdeasRaisedByMonth,
+    ReadingsByWeek,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
@@ -92,6 +97,44 @@ def _london_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any) -> s
         f"CASE WHEN CAST(substr({moment}, 6, 2) AS INTEGER) BETWEEN 3 AND 9"
         f" THEN date({moment}, '+1 hour', 'start of month') ELSE date({moment}, 'start of month') END"
     )
+
+
+class week_of(FunctionElement[datetime.date]):
+    """The Monday of a date's week."""
+
+    type = Date()
+    name = "week_of"
+    inherit_cache = True
+
+
+@compiles(week_of, "postgresql")
+def _week_postgresql(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(week_of, "sqlite")
+def _week_sqlite(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
+    # On to the Sunday (the day itself if it is one), then back six days.
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+
+
+def weekly_readings(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The readings ``where`` selects, by measure and week: the rows of ``readings_by_week``."""
+    week = week_of(Reading.period_date)
+    return (
+        select(
+            Reading.metric_id,
+            week,
+            Reading.force_id,
+            func.count(),
+            func.sum(cast(func.round(Reading.value * VALUE_PARTS), BigInteger)),
+        )
+        .where(where)
+        .group_by(Reading.metric_id, week, Reading.force_id)
+    )
+
+
+WEEKLY_COLUMNS = ["metric_id", "week", "force_id", "readings", "total"]
 
 
 def london_financial_year(moment: Any) -> ColumnElement[int]:
@@ -189,6 +232,10 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
                     Division, Division.id == raised.c.division_id
                 ),
             ),
+        ],
+        ReadingsByWeek: [
+            delete(ReadingsByWeek),
+            insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings(true())),
         ],
         ResponseDays: [
             delete(ResponseDays),

@@ -19,6 +19,7 @@ from quest.db import open_database, writing
 from quest.ideas.decisions import adopt, move_idea
 from quest.ideas.models import Idea
 from quest.ideas.workflow import MoveRequest
+from quest.metrics.services import MetricInput, ReadingInput, create_metric, record_readings
 from quest.rollups.models import IdeasRaisedByMonth
 from quest.rollups.rebuild import rebuild
 from quest.waste.models import WasteObservation
@@ -32,6 +33,7 @@ from tests.rollup_sums import compared
 NOW = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()
 LAST_OF_MARCH_LATE = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
+WEEKS_READ = 2  # the readings the scenario enters fall in two weeks
 ELSEWHERE = "west.staff@lancashire.example"
 
 
@@ -76,6 +78,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_by_status": 0,
                 "ideas_raised_by_month": 0,
                 "response_days": 0,
+                "readings_by_week": 0,
             }
 
             # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
@@ -91,6 +94,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_by_status": 0,
                 "ideas_raised_by_month": 0,
                 "response_days": 0,
+                "readings_by_week": 0,
             }
 
             # Ideas: raised, then through every kind of move, by the manager and by its submitter.
@@ -107,6 +111,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_by_status": 1,
                 "ideas_raised_by_month": 2,
                 "response_days": 0,
+                "readings_by_week": 0,
             }
             for to in ("under_review", "approved", "in_progress"):
                 await _move(maker, manager, first, MoveRequest(to))
@@ -123,12 +128,32 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             await _move(maker, manager, fourth, MoveRequest("under_review"))
             await _move(maker, manager, fourth, MoveRequest("declined", reason="No budget."))
             await _move(maker, manager, march.id, MoveRequest("under_review"))  # 236 days and a half on
+            # Readings: entered (across a Sunday and a Monday: two weeks), and one corrected.
+            viewer = await current_user_for(maker, manager)
+            async with maker() as session:
+                metric_id = await create_metric(
+                    session,
+                    viewer,
+                    MetricInput(
+                        name="Hours to answer a call",
+                        unit="hours",
+                        kind="time",
+                        direction="down",
+                        frequency="daily",
+                    ),
+                )
+            for day, value in (("2026-11-15", "40.5"), ("2026-11-16", "38.25"), ("2026-11-16", "37.0001")):
+                async with maker() as session:
+                    await record_readings(
+                        session, viewer, [ReadingInput(metric_id, "value", day, value)], now=NOW, today=TODAY
+                    )
             assert await _agree(maker) == {
                 "waste_by_month": 4,
                 "waste_by_process": 3,
                 "ideas_by_status": 5,  # the one raised in March is under review
                 "ideas_raised_by_month": 2,
                 "response_days": 3,
+                "readings_by_week": WEEKS_READ,
             }
 
             # Adopted elsewhere: a new idea in the adopting division.
@@ -140,6 +165,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_by_status": 6,
                 "ideas_raised_by_month": 3,
                 "response_days": 3,
+                "readings_by_week": WEEKS_READ,
             }
             async with maker() as session:
                 april = await session.execute(
@@ -205,6 +231,7 @@ def test_the_demo_history_counts_as_it_is_made_and_a_rebuild_changes_nothing(
             assert counted["waste_by_month"] > 0
             assert counted["waste_by_process"] > 0
             assert counted["ideas_by_status"] > 0
+            assert counted["readings_by_week"] > 0
             before, _ = await compared(maker)
             with writing():
                 async with maker() as session:
