@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,8 +28,10 @@ from quest.metrics.vocabulary import MetricKind
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceProfile, ForceSettings
 from quest.rollups.models import (
     MINUTE_PARTS,
+    VALUE_PARTS,
     IdeasByStatus,
     IdeasRaisedByMonth,
+    ReadingsByWeek,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
@@ -46,8 +48,8 @@ DECIDED = (
     IdeaStatus.DECLINED,
     IdeaStatus.DUPLICATE,
 )
-# The backlog's recent level: the mean of the latest 13 weeks of readings.
-RECENT_DAYS = 91
+# The backlog's recent level: the mean of the readings of the latest 13 whole weeks.
+RECENT_WEEKS = 13
 
 
 class Level(enum.StrEnum):
@@ -257,18 +259,24 @@ def _mean(total: Any, count: Any) -> D | None:
     return D(total) / D(count) if count else None
 
 
+def recent_weeks(reading_day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The Mondays of the latest 13 whole weeks (Monday to Sunday) to ``reading_day``: the first and the last."""
+    last_sunday = reading_day - datetime.timedelta(days=(reading_day.weekday() + 1) % 7)
+    last_monday = last_sunday - datetime.timedelta(days=6)
+    return last_monday - datetime.timedelta(weeks=RECENT_WEEKS - 1), last_monday
+
+
 async def _backlogs(
     session: AsyncSession, level: Level, unit_ids: list[uuid.UUID], reading_day: datetime.date
 ) -> dict[uuid.UUID, _Backlog]:
-    """For each unit, its backlogs' means summed: the latest 13 weeks (to ``reading_day``) and the same weeks
-    a year earlier, over the backlogs with readings in both; and the latest 13 weeks and the baseline
-    (the readings before the backlog's latest change by an idea, from the change before it, as its chart
-    is segmented), over the backlogs with both. One statement: each window a range of each backlog's
-    readings, read along the readings' key (measure, date)."""
+    """For each unit, its backlogs' means summed: the latest 13 whole weeks (:func:`recent_weeks`) and the
+    same weeks a year (52 weeks) earlier, over the backlogs with readings in both, from the readings kept
+    by week; and the latest 13 weeks and the baseline (the readings before the backlog's latest change by
+    an idea, from the change before it, as its chart is segmented), over the backlogs with both. One
+    statement."""
     unit = _column(level, Metric.division_id, Metric.force_id)
-    recent_from = reading_day - datetime.timedelta(days=RECENT_DAYS - 1)
-    year_before_to = reading_day - datetime.timedelta(days=365)
-    year_before_from = year_before_to - datetime.timedelta(days=RECENT_DAYS - 1)
+    first_week, last_week = recent_weeks(reading_day)
+    a_year = datetime.timedelta(weeks=52)
     backlogs = (
         select(Metric.id.label("metric_id"), unit.label("unit"))
         .where(unit.in_(unit_ids), Metric.kind == MetricKind.BACKLOG, Metric.is_active.is_(True))
@@ -296,37 +304,56 @@ async def _backlogs(
         .subquery("baselines")
     )
 
-    def window(name: str, source: Any, dated: ColumnElement[bool]) -> Select[Any]:
+    def weeks(name: str, first: datetime.date, last: datetime.date) -> Select[Any]:
         return (
             select(
-                source.c.metric_id,
+                backlogs.c.metric_id,
                 literal(name).label("window"),
-                func.sum(Reading.value).label("total"),
-                func.count().label("readings"),
+                func.sum(ReadingsByWeek.total).label("total"),
+                func.sum(ReadingsByWeek.readings).label("readings"),
+                literal(VALUE_PARTS).label("parts"),
             )
-            .select_from(source)
-            .join(Reading, and_(Reading.metric_id == source.c.metric_id, dated))
-            .group_by(source.c.metric_id)
+            .select_from(backlogs)
+            .join(
+                ReadingsByWeek,
+                and_(ReadingsByWeek.metric_id == backlogs.c.metric_id, ReadingsByWeek.week.between(first, last)),
+            )
+            .group_by(backlogs.c.metric_id)
         )
 
+    baseline = (
+        select(
+            baselines.c.metric_id,
+            literal("baseline").label("window"),
+            func.sum(Reading.value).label("total"),
+            func.count().label("readings"),
+            literal(1).label("parts"),
+        )
+        .select_from(baselines)
+        .join(
+            Reading,
+            and_(
+                Reading.metric_id == baselines.c.metric_id,
+                Reading.period_date >= baselines.c.previous_on,
+                Reading.period_date < baselines.c.changed_on,
+            ),
+        )
+        .group_by(baselines.c.metric_id)
+    )
     windows = union_all(
-        window("recent", backlogs, Reading.period_date.between(recent_from, reading_day)),
-        window("year_before", backlogs, Reading.period_date.between(year_before_from, year_before_to)),
-        window(
-            "baseline",
-            baselines,
-            and_(Reading.period_date >= baselines.c.previous_on, Reading.period_date < baselines.c.changed_on),
-        ),
+        weeks("recent", first_week, last_week),
+        weeks("year_before", first_week - a_year, last_week - a_year),
+        baseline,
     ).subquery("windows")
     rows = await session.execute(
-        select(backlogs.c.unit, windows.c.metric_id, windows.c.window, windows.c.total, windows.c.readings).join(
-            backlogs, backlogs.c.metric_id == windows.c.metric_id
-        )
+        select(
+            backlogs.c.unit, windows.c.metric_id, windows.c.window, windows.c.total, windows.c.readings, windows.c.parts
+        ).join(backlogs, backlogs.c.metric_id == windows.c.metric_id)
     )
     means: dict[uuid.UUID, dict[str, D]] = defaultdict(dict)
     unit_of: dict[uuid.UUID, uuid.UUID] = {}
     for row in rows:
-        mean = _mean(row.total, row.readings)
+        mean = _mean(row.total, row.readings * row.parts)
         if mean is not None:
             means[row.metric_id][row.window] = mean
             unit_of[row.metric_id] = row.unit

@@ -78,6 +78,41 @@ def _cash_claim(client: Any, idea: Any, mechanism: str, amount: str, start: str,
     return str(response.json()["id"])
 
 
+def _days(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    return [first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def _backlog(client: Any, idea: Any) -> None:
+    """The Northern division's pending incidents: 100 a day through the 13 whole weeks a year before the
+    latest 13 (1 September to 30 November 2025), 120 a day before them, and 80 a day through the latest
+    13 weeks (31 August to 29 November 2026), the idea's change on 1 June 2026 its one change."""
+    headers = api_headers(client)
+    created = client.post(
+        "/api/v1/metrics",
+        json={
+            "division_id": client.get("/api/v1/me").json()["division"]["id"],
+            "name": "Pending open incidents",
+            "unit": "incidents",
+            "kind": "backlog",
+            "direction": "down",
+            "frequency": "daily",
+        },
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    metric_id = created.json()["id"]
+    values = dict.fromkeys(_days(datetime.date(2025, 8, 1), datetime.date(2025, 8, 31)), 120)
+    values |= dict.fromkeys(_days(datetime.date(2025, 9, 1), datetime.date(2025, 11, 30)), 100)
+    values |= dict.fromkeys(_days(datetime.date(2026, 8, 31), datetime.date(2026, 11, 29)), 80)
+    readings = [{"date": day.isoformat(), "value": str(value)} for day, value in values.items()]
+    put = client.put(f"/api/v1/metrics/{metric_id}/readings", json=readings, headers=headers)
+    assert put.status_code == 200, put.text
+    linked = client.post(
+        f"/api/v1/ideas/{idea.id}/metrics", json={"metric_id": metric_id, "change_date": "2026-06-01"}, headers=headers
+    )
+    assert linked.status_code == 201, linked.text
+
+
 @pytest.fixture
 def world(demo: Any, frozen_client: TestClient[Litestar], database: Any) -> dict[str, Any]:
     database(lambda maker: add_colleague(maker, WEST_STAFF, "LAN", "WEST"))
@@ -97,6 +132,7 @@ def world(demo: Any, frozen_client: TestClient[Litestar], database: Any) -> dict
     database(lambda maker: move_along(maker, MANAGER, idea.id, *IMPLEMENTED_PATH, now=_at(2026, 6, 1)))
 
     sign_in_as(frozen_client, "manager")
+    _backlog(frozen_client, idea)
     validated = _cash_claim(frozen_client, idea, "Overtime for visits", "1000.00", "2026-04-01")
     _cash_claim(frozen_client, idea, "overtime for VISITS", "1000.00", "2026-05-01")  # the same saving again
     _cash_claim(frozen_client, idea, "Vehicle hire", "500.00", "2026-04-01")
@@ -168,6 +204,11 @@ def test_a_forces_divisions_side_by_side_with_known_figures(world: dict[str, Any
         "too_little_data": True,
     }
     assert north["months_of_use"] == 18  # June 2025 to November 2026
+    # The backlog: 80 a day against 100 a day in the same weeks a year before (-20%), and against its
+    # baseline before the change, all the readings before 1 June 2026 (31 days of 120, 91 of 100).
+    assert measures["backlog_change_year"]["value"] == pytest.approx(-20.0)
+    baseline = (31 * 120 + 91 * 100) / 122
+    assert measures["backlog_change_baseline"]["value"] == pytest.approx((80 / baseline - 1) * 100)
     # The Western division began in September: marked, with no figure, and out of the force's average.
     west = _unit(answer, "WEST")
     assert west["too_little_data"] is True
