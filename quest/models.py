@@ -16,7 +16,7 @@ from quest.rollups.models import (
     WasteByMonth,
     WasteByProcess,
 )
-from quest.savings.models import DoubleCountMember, RateCardEntry, SavingsByYear, SavingsClaim
+from quest.savings.models import DoubleCountMember, FlaggedByYear, RateCardEntry, SavingsByYear, SavingsClaim
 from quest.waste.models import WasteObservation
 
 metadata = orm_registry.metadata
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Division",
     "DoubleCountMember",
+    "FlaggedByYear",
     "Force",
     "ForceCounter",
     "ForceProfile",

@@ -27,9 +27,9 @@ from quest.rollups.models import (
     WasteByProcess,
 )
 from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
-from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
+from quest.savings.models import DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import ClaimStatus, counted, double_counts, financial_year
-from quest.savings.year_sums import FIGURES, year_rows
+from quest.savings.year_sums import FIGURES, flagged_changes, year_rows
 from quest.waste.models import WasteObservation
 
 Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -225,6 +225,12 @@ async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures
             )
             for row in kept_rows.scalars()
         }
+        kept_flagged = {
+            (str(division_id), year): change
+            for division_id, year, change in await session.execute(
+                select(FlaggedByYear.division_id, FlaggedByYear.year, FlaggedByYear.change)
+            )
+        }
         facts = [claim_facts(row) for row in await session.execute(facts_of(SavingsClaim.id.is_not(None)))]
         every_pair = await session.execute(double_count_pairs(SavingsClaim.id.is_not(None)))
         pairs = {(min(str(a), str(b)), max(str(a), str(b))) for a, b in every_pair}
@@ -236,8 +242,22 @@ async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures
         for division_id, claims in by_division.items()
         for (year, status), (whole, part_year) in year_rows(claims).items()
     }
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for group in double_counts(facts, pairs):
+        groups[group[0].division_id].append(group)
+    computed_flagged = {
+        (division_id, year): change
+        for division_id, division_groups in groups.items()
+        for year, change in flagged_changes(division_groups).items()
+    }
     nothing = (0,) * 2 * len(FIGURES)
     return (
-        {"savings_by_year": {key: value for key, value in kept.items() if value != nothing}},
-        {"savings_by_year": {key: value for key, value in computed.items() if value != nothing}},
+        {
+            "savings_by_year": {key: value for key, value in kept.items() if value != nothing},
+            "flagged_by_year": {key: value for key, value in kept_flagged.items() if value},
+        },
+        {
+            "savings_by_year": {key: value for key, value in computed.items() if value != nothing},
+            "flagged_by_year": computed_flagged,
+        },
     )

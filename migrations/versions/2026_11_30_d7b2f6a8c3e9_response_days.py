@@ -53,12 +53,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("division_id", "kind", "year", "days", name=op.f(f"pk_{TABLE}")),
     )
-    op.create_index("ix_response_days_year_force_id", TABLE, ["year", "force_id"], unique=False)
+    op.create_index(
+        "ix_response_days_year_kind_force_id", TABLE, ["year", "kind", "force_id", "days", "ideas"], unique=False
+    )
     connection = op.get_bind()
     for statement in rebuild_statements((ResponseDays,)):
         connection.execute(statement)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_response_days_year_force_id", table_name=TABLE)
+    op.drop_index("ix_response_days_year_kind_force_id", table_name=TABLE)
     op.drop_table(TABLE)

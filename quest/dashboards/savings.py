@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest.savings.models import DoubleCountMember, SavingsByYear
+from quest.savings.models import FlaggedByYear, SavingsByYear
 from quest.savings.rules import Totals, days_of_year, totals_from
 from quest.savings.year_sums import by_status, flagged_groups, sums_by
 
 # What a dashboard groups savings by: each division, or each force.
-BY_DIVISION = (SavingsByYear.division_id, DoubleCountMember.division_id)
-BY_FORCE = (SavingsByYear.force_id, DoubleCountMember.force_id)
+BY_DIVISION = (SavingsByYear.division_id, FlaggedByYear.division_id)
+BY_FORCE = (SavingsByYear.force_id, FlaggedByYear.force_id)
 
 
 async def savings_by(
@@ -37,14 +37,14 @@ async def savings_by(
     """Financial year ``year``'s totals for each division or force of ``ids`` (``grouping`` is
     :data:`BY_DIVISION` or :data:`BY_FORCE`), each with its FTE at ``productive_hours`` of its own
     (by the same id). Every id has totals, zero where nothing counts."""
-    rollup_column, member_column = grouping
+    rollup_column, flagged_column = grouping
     in_rollup: ColumnElement[bool] = rollup_column.in_(ids)
     rows: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for row in await session.execute(sums_by(year, in_rollup, rollup_column.label("unit"))):
         rows[row.unit].append(row)
     flagged = {
         row.unit: row.flagged
-        for row in await session.execute(flagged_groups(year, member_column.in_(ids), member_column.label("unit")))
+        for row in await session.execute(flagged_groups(year, flagged_column.in_(ids), flagged_column.label("unit")))
     }
     days = days_of_year(year)
     return {

@@ -110,7 +110,8 @@ class ResponseDays(DefaultBase):
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
     ideas: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_response_days_year_force_id", "year", "force_id"),)
+    # A year's distributions by force read from the index alone.
+    __table_args__ = (Index("ix_response_days_year_kind_force_id", "year", "kind", "force_id", "days", "ideas"),)
 
 
 # Readings' values (four places) are held in these parts, whole numbers, so their sums are exact.

@@ -244,7 +244,10 @@ def regroup_with(connection: Connection, division_ids: Collection[uuid.UUID], *,
         by_division: dict[uuid.UUID, list[ClaimFacts]] = {division_id: [] for division_id in ids}
         for claim in counted(facts, groups):
             by_division[uuid.UUID(claim.division_id)].append(claim)
-        resum_with(connection, ids, by_division, forces)
+        groups_of: dict[uuid.UUID, list[list[ClaimFacts]]] = {division_id: [] for division_id in ids}
+        for group in groups:
+            groups_of[uuid.UUID(group[0].division_id)].append(group)
+        resum_with(connection, ids, by_division, groups_of, forces)
 
 
 async def regroup_all(session: AsyncSession) -> None:

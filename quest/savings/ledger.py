@@ -47,7 +47,7 @@ from quest.savings.double_counts import (
     pairs_by_measure,
     pairs_by_mechanism,
 )
-from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
+from quest.savings.models import DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     PENNY,
     ClaimFacts,
@@ -369,13 +369,10 @@ def _in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
     )
 
 
-def _members_in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
-    """The double-count memberships of the claims the viewer sees on /savings."""
+def _flagged_in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
+    """The divisions' flagged groups by year that the viewer sees on /savings."""
     return access.scope(
-        viewer,
-        Permission.VIEW_WORK,
-        force_column=DoubleCountMember.force_id,
-        division_column=DoubleCountMember.division_id,
+        viewer, Permission.VIEW_WORK, force_column=FlaggedByYear.force_id, division_column=FlaggedByYear.division_id
     )
 
 
@@ -424,7 +421,7 @@ async def ledger_for_force(
         await session.execute(
             select(
                 select(func.count()).select_from(SavingsClaim).where(listed).scalar_subquery().label("listed"),
-                flagged_groups(year, _members_in_reach(viewer)).scalar_subquery().label("flagged"),
+                flagged_groups(year, _flagged_in_reach(viewer)).scalar_subquery().label("flagged"),
             )
         )
     ).one()

@@ -148,3 +148,19 @@ class SavingsByYear(DefaultBase):
     part_hours: Mapped[int] = mapped_column(BigInteger, default=0)
 
     __table_args__ = (Index("ix_savings_by_year_force_id_year", "force_id", "year"),)
+
+
+class FlaggedByYear(DefaultBase):
+    """How many of a division's double-count groups have a claim in each financial year, kept as changes
+    from the year before (a group adds one in the first year of each run of years its claims touch, and
+    takes it away after the last): a year's count is the running total up to it. Kept with the groups by
+    :func:`quest.savings.double_counts.regroup`."""
+
+    __tablename__ = "flagged_by_year"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    change: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_flagged_by_year_force_id_year", "force_id", "year"),)

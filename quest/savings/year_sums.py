@@ -13,12 +13,12 @@ as the caller asks. A test holds the rollup's totals to the rule's for every rea
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, insert, or_, select
 
-from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
+from quest.savings.models import FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     COUNTED_STATUSES,
     ByStatus,
@@ -27,11 +27,14 @@ from quest.savings.rules import (
     DayWeighted,
     coverage,
     day_weighted,
+    financial_year,
     financial_year_bounds,
 )
 
 FIGURES = ("cash", "time", "hours")
 NOTHING = DayWeighted()
+# The last year of an open-ended period: never.
+OPEN = 10**6
 
 
 def year_rows(claims: Iterable[ClaimFacts]) -> dict[tuple[int, ClaimStatus], tuple[DayWeighted, DayWeighted]]:
@@ -55,15 +58,49 @@ def year_rows(claims: Iterable[ClaimFacts]) -> dict[tuple[int, ClaimStatus], tup
     return rows
 
 
+def flagged_changes(groups: Iterable[Sequence[ClaimFacts]]) -> dict[int, int]:
+    """For the double-count ``groups`` of one division, the change in how many groups have a claim in each
+    financial year, from the year before: a group counts in every year one of its claims touches (from the
+    year it starts to the year it ends, or on for ever), once however many of its claims touch it."""
+    changes: dict[int, int] = {}
+    for group in groups:
+        spans = sorted(
+            (financial_year(claim.period_start), OPEN if claim.period_end is None else financial_year(claim.period_end))
+            for claim in group
+        )
+        runs: list[tuple[int, int]] = []
+        for first, last in spans:  # joined where they touch or overlap
+            if runs and first <= runs[-1][1] + 1:
+                runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+            else:
+                runs.append((first, last))
+        for first, last in runs:
+            changes[first] = changes.get(first, 0) + 1
+            if last != OPEN:
+                changes[last + 1] = changes.get(last + 1, 0) - 1
+    return {year: change for year, change in changes.items() if change}
+
+
 def resum_with(
     connection: Connection,
     division_ids: Collection[uuid.UUID],
     counted: Mapping[uuid.UUID, list[ClaimFacts]],
+    groups: Mapping[uuid.UUID, list[list[ClaimFacts]]],
     force_of: Mapping[uuid.UUID, uuid.UUID],
 ) -> None:
-    """Replace the rollup's rows of ``division_ids`` with those of their ``counted`` claims (by division;
-    ``force_of`` each division's force)."""
-    connection.execute(delete(SavingsByYear).where(SavingsByYear.division_id.in_(list(division_ids))))
+    """Replace the rollups' rows of ``division_ids``: the savings by year of their ``counted`` claims, and
+    how many of their double-count ``groups`` fall in each year (both by division; ``force_of`` each
+    division's force)."""
+    ids = list(division_ids)
+    connection.execute(delete(SavingsByYear).where(SavingsByYear.division_id.in_(ids)))
+    connection.execute(delete(FlaggedByYear).where(FlaggedByYear.division_id.in_(ids)))
+    flagged = [
+        {"division_id": division_id, "year": year, "force_id": force_of[division_id], "change": change}
+        for division_id, division_groups in groups.items()
+        for year, change in flagged_changes(division_groups).items()
+    ]
+    if flagged:
+        connection.execute(insert(FlaggedByYear), flagged)
     rows = [
         {
             "division_id": division_id,
@@ -107,15 +144,11 @@ def falls_in_year(year: int) -> ColumnElement[bool]:
 
 def flagged_groups(year: int, where: ColumnElement[bool], *groups: ColumnElement[Any]) -> Select[Any]:
     """How many double-count groups have a claim in financial year ``year`` (at least in part), of the
-    memberships ``where`` selects, by ``groups``, as ``flagged``. ``where`` and ``groups`` are of
-    :class:`DoubleCountMember`'s columns (its force and division), so only the claims in groups are
-    read, never every claim in reach."""
-    member = DoubleCountMember
+    divisions ``where`` selects (of :class:`FlaggedByYear`'s columns: its force and division), by
+    ``groups``, as ``flagged``: the running total of the changes up to the year."""
     return (
-        select(*groups, func.count(func.distinct(member.group_id)).label("flagged"))
-        .select_from(member)
-        .join(SavingsClaim, SavingsClaim.id == member.claim_id)
-        .where(where, falls_in_year(year))
+        select(*groups, func.coalesce(func.sum(FlaggedByYear.change), 0).label("flagged"))
+        .where(where, FlaggedByYear.year <= year)
         .group_by(*groups)
     )
 

@@ -21,10 +21,11 @@ from quest.savings.rules import (
     coverage,
     days_in_year,
     days_of_year,
+    financial_year_bounds,
     totals,
     totals_from,
 )
-from quest.savings.year_sums import year_rows
+from quest.savings.year_sums import flagged_changes, year_rows
 
 D = decimal.Decimal
 HOURS = D(1650)
@@ -130,3 +131,27 @@ def test_a_year_is_rounded_to_the_penny_once_from_exact_sums() -> None:
     ]
     assert totals(half_years[:1], 2025, HOURS).validated.cashable_gbp == D("498.64")
     assert totals(half_years, 2025, HOURS).validated.cashable_gbp == D("997.27")
+
+
+@given(st.lists(claims, min_size=1, max_size=5))
+def test_a_years_flagged_groups_are_those_with_a_claim_in_it(
+    drawn: list[list[tuple[datetime.date, int | None, ClaimStatus, bool]]],
+) -> None:
+    number = 0
+    groups = []
+    for group in drawn:
+        if group:
+            groups.append([_claim(number + index, *each) for index, each in enumerate(group)])
+            number += len(group)
+    changes = flagged_changes(groups)
+    for year in range(2020, 2035):
+        first_day, last_day = financial_year_bounds(year)
+        touching = sum(
+            1
+            for group in groups
+            if any(
+                claim.period_start <= last_day and (claim.period_end is None or claim.period_end >= first_day)
+                for claim in group
+            )
+        )
+        assert sum(change for changed, change in changes.items() if changed <= year) == touching
