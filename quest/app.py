@@ -32,6 +32,7 @@ from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
 from quest.dashboards.headquarters_web import force_dashboard_page, national_dashboard_page
+from quest.dashboards.public_web import public_results_api, public_results_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ForceSettingsPages,
             force_dashboard_page,
             national_dashboard_page,
+            public_results_page,
             NotificationPages,
             WastePages,
             BacklogPages,
@@ -148,6 +150,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             WasteApi,
             MetricApi,
             HeadquartersDashboardApi,
+            public_results_api,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],
