@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, get
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from quest.charts.icons import assurance_icon, variation_icon
@@ -25,13 +25,23 @@ AnyRequest = Request[Any, Any, Any]
 PUBLIC = {"public": True}
 # The latest readings of each backlog in the table beside its chart (all of them are in the JSON).
 TABLE_ROWS = 13
+# ?division=CODE: the division whose backlogs are shown (a force with many shows one at a time).
+DivisionCode = Annotated[
+    str | None,
+    QueryParameter(
+        name="division",
+        max_length=16,
+        required=False,
+        description="The code of the division whose backlogs to show; the first by name if none is given",
+    ),
+]
 
 
 @get("/public/{code:str}", include_in_schema=False, name="public_results", opt=PUBLIC)
 async def public_results_page(
-    request: AnyRequest, db_session: DatabaseSession, today: Today, code: FromPath[str]
+    request: AnyRequest, db_session: DatabaseSession, today: Today, code: FromPath[str], division: DivisionCode
 ) -> Template:
-    results = await public_results(db_session, code, today)
+    results = await public_results(db_session, code, today, division or None)
     charts = {
         trend.metric_id: xmr_chart(trend.spc, target=trend.target, rebase_labels=trend.rebase_labels)
         for division in results.divisions
@@ -74,6 +84,15 @@ class PublicIdeaOut:
 
 
 @dataclass(frozen=True)
+class PublicDivisionOut:
+    """A division with backlogs: its code is what ``?division=`` takes."""
+
+    code: str
+    name: str
+    backlogs: int
+
+
+@dataclass(frozen=True)
 class PublicBacklogOut:
     metric_id: str
     name: str
@@ -94,6 +113,9 @@ class PublicResultsOut:
     implemented_ideas: int
     ideas: list[PublicIdeaOut]
     backlogs_from: datetime.date
+    # The divisions with backlogs; ``division``: the one whose backlogs these are (None: every division's).
+    backlog_divisions: list[PublicDivisionOut]
+    division: str | None
     backlogs: list[PublicBacklogOut]
 
 
@@ -122,6 +144,10 @@ def public_results_out(results: PublicResults) -> PublicResultsOut:
             for idea in results.ideas
         ],
         backlogs_from=results.trends_from,
+        backlog_divisions=[
+            PublicDivisionOut(choice.code, choice.name, choice.backlogs) for choice in results.backlog_divisions
+        ],
+        division=results.chosen_division.code if results.chosen_division else None,
         backlogs=[_backlog(division.name, trend) for division in results.divisions for trend in division.trends],
     )
 
@@ -137,8 +163,11 @@ def public_results_out(results: PublicResults) -> PublicResultsOut:
     security=[{}],
     responses=refusals(404),
 )
-async def public_results_api(db_session: DatabaseSession, today: Today, code: FromPath[str]) -> PublicResultsOut:
+async def public_results_api(
+    db_session: DatabaseSession, today: Today, code: FromPath[str], division: DivisionCode
+) -> PublicResultsOut:
     """What the force's public results page shows: validated savings by financial year (the latest
     first), its latest implemented ideas (titles and the summaries written for the public), and each
-    active backlog's XmR chart over the last two years. 404 unless the force has published its results."""
-    return public_results_out(await public_results(db_session, code, today))
+    active backlog's XmR chart over the last two years (in a force with many backlogs, one division's
+    at a time: ``division``). 404 unless the force has published its results."""
+    return public_results_out(await public_results(db_session, code, today, division or None))

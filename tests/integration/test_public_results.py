@@ -16,6 +16,7 @@ division:
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +30,12 @@ from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
+from quest.dashboards.public import validated_in_year
+from quest.dashboards.savings import BY_FORCE, savings_by
+from quest.metrics.models import Metric, Reading
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.org.models import Division, Force
+from quest.org.settings import productive_hours_of
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -270,6 +277,27 @@ def test_validated_savings_by_financial_year_and_never_claimed_ones(world: dict[
     assert "Figures validated by the force's finance team" in html
 
 
+def test_each_years_validated_savings_are_the_dashboards(world: dict[str, Any], database: Any) -> None:
+    """The page reads the validated figures without the double counts' flags: the same figures as the
+    dashboards' savings_by, year by year."""
+
+    async def both(maker: Any) -> list[tuple[Any, Any]]:
+        async with maker() as session:
+            force_id = (await session.execute(select(Force.id).where(Force.code == "LAN"))).scalar_one()
+            hours = await productive_hours_of(session, force_id)
+            return [
+                (
+                    await validated_in_year(session, force_id, year, hours),
+                    (await savings_by(session, year, BY_FORCE, [force_id], {force_id: hours}))[force_id].validated,
+                )
+                for year in (2024, 2025, 2026, 2027)
+            ]
+
+    pairs = database(both)
+    assert all(public == dashboard for public, dashboard in pairs)
+    assert pairs[2][0].total_gbp == decimal.Decimal("4651.00")
+
+
 def test_implemented_ideas_show_their_titles_and_published_summaries_and_nothing_else(
     world: dict[str, Any], client: Any
 ) -> None:
@@ -370,3 +398,74 @@ def test_the_summary_form_is_for_managers_of_implemented_ideas_and_refuses_bad_i
     assert _write_summary(client, reference, SUMMARY).status_code == 404
     sign_in_as(client, "force_hq")
     assert _write_summary(client, reference, SUMMARY).status_code == 404
+
+
+async def _many_backlogs(maker: Any) -> None:
+    """Twelve more backlogs in the Northern division (thirteen in all) and one in the Western: more than
+    one page should draw at once, so the page shows one division's at a time."""
+    async with maker() as session:
+        divisions = {
+            code: (division_id, force_id)
+            for code, division_id, force_id in await session.execute(
+                select(Division.code, Division.id, Division.force_id)
+                .join(Force, Force.id == Division.force_id)
+                .where(Force.code == "LAN")
+            )
+        }
+        for code, name in [("NORTH", f"Backlog {number:02}") for number in range(1, 13)] + [
+            ("WEST", "Statements awaiting typing")
+        ]:
+            division_id, force_id = divisions[code]
+            metric = Metric(
+                force_id=force_id,
+                division_id=division_id,
+                name=name,
+                unit="items",
+                kind=MetricKind.BACKLOG,
+                direction=Direction.DOWN,
+                frequency=Frequency.DAILY,
+            )
+            session.add(metric)
+            await session.flush()
+            session.add_all(
+                Reading(
+                    metric_id=metric.id,
+                    period_date=datetime.date(2026, 11, day),
+                    value=decimal.Decimal(day % 4),
+                    entered_at=NOW,
+                    force_id=force_id,
+                )
+                for day in range(1, 29)
+            )
+        await session.commit()
+
+
+def test_a_force_with_many_backlogs_shows_one_divisions_at_a_time(
+    world: dict[str, Any], client: Any, database: Any
+) -> None:
+    database(_many_backlogs)
+    _published(client, world)
+    html = client.get("/public/LAN").text
+    backlogs = html.split('id="backlogs"')[1]
+    # The first division by name with backlogs (Northern) is shown; the Western is offered, not drawn.
+    assert '<option value="NORTH" selected>Northern (Lancaster and Morecambe) (13)</option>' in backlogs
+    assert '<option value="WEST">Western (Blackpool, Fylde and Wyre) (1)</option>' in backlogs
+    assert backlogs.count('data-chart="xmr" data-screen="wide"') == 13
+    assert "Statements awaiting typing" not in backlogs
+    western = client.get("/public/LAN", params={"division": "west"}).text.split('id="backlogs"')[1]
+    assert western.count('data-chart="xmr" data-screen="wide"') == 1
+    assert "Statements awaiting typing" in western
+    assert "Pending open incidents" not in western
+
+    answer = client.get("/api/v1/public/LAN", params={"division": "WEST"}, headers=JSON).json()
+    assert answer["division"] == "WEST"
+    assert [backlog["name"] for backlog in answer["backlogs"]] == ["Statements awaiting typing"]
+    assert {(choice["code"], choice["backlogs"]) for choice in answer["backlog_divisions"]} == {
+        ("NORTH", 13),
+        ("WEST", 1),
+    }
+    # A division that is not the force's (or has no backlog) is refused, naming the parameter.
+    for path in ("/public/LAN", "/api/v1/public/LAN"):
+        refused = client.get(path, params={"division": "EAST"}, headers=JSON if "api" in path else {})
+        assert refused.status_code == 400
+        assert "division" in refused.text
