@@ -34,6 +34,7 @@ from quest.dashboards.api import DashboardApi
 from quest.dashboards.division_web import division_dashboard_page
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
 from quest.dashboards.headquarters_web import force_dashboard_page, my_dashboard, national_dashboard_page
+from quest.dashboards.public_web import public_results_api, public_results_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.home.web import home
@@ -136,6 +137,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             force_dashboard_page,
             national_dashboard_page,
             my_dashboard,
+            public_results_page,
             NotificationPages,
             division_dashboard_page,
             WastePages,
@@ -153,6 +155,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             MetricApi,
             DashboardApi,
             HeadquartersDashboardApi,
+            public_results_api,
             create_static_files_router(
                 path="/static",
                 directories=[STATIC_DIR],

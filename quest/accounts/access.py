@@ -62,6 +62,8 @@ class Permission(enum.StrEnum):
     COMPARE_DIVISIONS = "compare_divisions"
     # Every force side by side (the national dashboard and its funnel plots).
     COMPARE_FORCES = "compare_forces"
+    # Publish a force's results page for the public, or withdraw it.
+    PUBLISH_RESULTS = "publish_results"
 
 
 _EVERY_ROLE = dict.fromkeys(Role, Reach.EVERYWHERE)
@@ -102,6 +104,7 @@ POLICY: dict[Permission, dict[Role, Reach]] = {
         Role.ADMIN: Reach.EVERYWHERE,
     },
     Permission.COMPARE_FORCES: {Role.NATIONAL: Reach.EVERYWHERE, Role.ADMIN: Reach.EVERYWHERE},
+    Permission.PUBLISH_RESULTS: _HEADQUARTERS,
 }
 
 # Roles a user may give others: a force's headquarters manages its own force's people, never the

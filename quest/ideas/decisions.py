@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -25,7 +26,7 @@ from quest.audit.recorder import act_as
 from quest.concurrency import check_seen
 from quest.dashboards.response_times import medians
 from quest.errors import Forbidden, NotFound, ValidationFailed
-from quest.ideas.models import Idea, IdeaWasteType
+from quest.ideas.models import PUBLIC_SUMMARY_LENGTH, Idea, IdeaWasteType
 from quest.ideas.record import (
     IDEA_CHANGED,
     LISTED,
@@ -188,6 +189,36 @@ async def assign_owner(
     await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
     await session.commit()
     return name
+
+
+# --- The summary for the public -------------------------------------------------------------------------
+
+
+async def write_public_summary(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, summary: str, *, seen_version: int | None
+) -> str:
+    """What the force's public results page says of an implemented idea besides its title, written by a
+    manager of its division for the public (empty: nothing is said). Only an implemented idea is on that
+    page. Commits; the change is audited. Returns the summary as kept."""
+    idea = await decidable_idea(session, viewer, idea_id)
+    if idea.status is not IdeaStatus.IMPLEMENTED:
+        raise ValidationFailed({"public_summary": "Only an implemented idea has a summary for the public"})
+    errors: dict[str, str] = {}
+    text = fields.text(
+        summary,
+        "public_summary",
+        "the summary for the public",
+        limit=PUBLIC_SUMMARY_LENGTH,
+        errors=errors,
+        required=False,
+        lines=True,
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    await change_idea(session, idea, seen_version, {"public_summary": text})
+    await session.commit()
+    return text
 
 
 # --- Adoption ------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from quest.waste.types import WasteType
 
 TITLE_LENGTH = 120
 TEXT_LENGTH = 4000
+PUBLIC_SUMMARY_LENGTH = 1000
 PROCESS_LENGTH = 80
 
 
@@ -57,6 +58,9 @@ class Idea(UUIDv7AuditBase, Audited):
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     implemented_on: Mapped[datetime.date | None] = mapped_column(Date)
     learned: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What the division's manager wrote about the implemented idea for the force's public results page:
+    # the one text of an idea, besides its title, that page shows, and only when it is not empty.
+    public_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     duplicate_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ideas.id", ondelete="RESTRICT"))
     adopted_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ideas.id", ondelete="RESTRICT"), index=True)
     # Raised by every change, so that two people acting on the same idea at once cannot both win: the ORM

@@ -179,6 +179,8 @@ class IdeaDetail:
     owner_id: uuid.UUID | None = None
     implemented_on: datetime.date | None = None
     learned: str = ""
+    # What its manager wrote of it for the force's public results page (an implemented idea's).
+    public_summary: str = ""
     adopted_from_id: uuid.UUID | None = None
     # The reference of the idea it was adopted from.
     adopted_from: str | None = None

@@ -437,6 +437,25 @@ class IdeaPages(Controller):
         flash(request, "The measure is no longer linked to this idea (its readings are kept)")
         return see_other(f"/ideas/{idea.reference}#impact")
 
+    @post("/{reference:str}/public-summary", opt={"draft": "Your summary for the public"})
+    async def write_public_summary(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, idea: IdeaRef
+    ) -> Template | Redirect:
+        """What the force's public results page says of the implemented idea (managers of its division)."""
+        values = await form_values(request)
+        writing = decisions.write_public_summary(
+            db_session, viewer, idea.id, values.get("public_summary", ""), seen_version=_version(values)
+        )
+
+        def said(summary: str) -> str:
+            if summary:
+                return "The summary for the public is saved: the force's results page shows it once published"
+            return "The idea has no summary for the public: the results page shows its title alone"
+
+        return await self._answer(
+            request, db_session, viewer, idea, writing, message=said, anchor="#public-summary", values=values
+        )
+
     @post("/{reference:str}/adopt")
     async def adopt(
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, idea: IdeaRef

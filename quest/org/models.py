@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import uuid
 
 from advanced_alchemy.base import UUIDv7AuditBase
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +23,9 @@ class Force(UUIDv7AuditBase, Audited):
     region: Mapped[str] = mapped_column(String(60))
     country: Mapped[str] = mapped_column(String(20))
     area_km2: Mapped[decimal.Decimal] = mapped_column(Numeric(10, 1))
+    # When its headquarters published the force's results page for the public; None while it is not
+    # published (never, or withdrawn).
+    public_since: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
     profiles: Mapped[list[ForceProfile]] = relationship(
         back_populates="force", order_by="ForceProfile.year", cascade="all, delete-orphan"

@@ -120,10 +120,13 @@ async def rates_of(session: AsyncSession, force_id: uuid.UUID) -> list[Rate]:
 
 async def _force_in_reach(
     session: AsyncSession, viewer: CurrentUser, force_code: str, permission: Permission
-) -> Row[uuid.UUID, str, str]:
-    """The force's id, code and name, if its settings are in the viewer's reach for ``permission``."""
+) -> Row[uuid.UUID, str, str, datetime.datetime | None]:
+    """The force's id, code, name and when its results were published, if its settings are in the
+    viewer's reach for ``permission``."""
     force = (
-        await session.execute(select(Force.id, Force.code, Force.name).where(Force.code == force_code.upper()))
+        await session.execute(
+            select(Force.id, Force.code, Force.name, Force.public_since).where(Force.code == force_code.upper())
+        )
     ).one_or_none()
     if force is None or not access.covers(viewer, permission, force_id=force.id):
         raise NotFound("force")
@@ -236,6 +239,9 @@ class SettingsView:
     decision_days: int
     productive_hours_per_fte: D
     rates: list[Rate]
+    # When the force's results page was published for the public (None: it is not).
+    public_since: datetime.datetime | None = None
+    may_publish: bool = False
 
 
 async def settings_view(
@@ -247,7 +253,34 @@ async def settings_view(
     force = await _force_in_reach(session, viewer, force_code, permission)
     settings = await force_settings(session, force.id)
     rates = await rates_of(session, force.id)
-    return filled(SettingsView, settings, force_id=force.id, force_code=force.code, force_name=force.name, rates=rates)
+    return filled(
+        SettingsView,
+        settings,
+        force_id=force.id,
+        force_code=force.code,
+        force_name=force.name,
+        rates=rates,
+        public_since=force.public_since,
+        may_publish=access.covers(viewer, Permission.PUBLISH_RESULTS, force_id=force.id),
+    )
+
+
+async def publish_results(
+    session: AsyncSession, viewer: CurrentUser, force_code: str, *, publish: bool, now: datetime.datetime
+) -> bool:
+    """Publish the force's results page for the public (from ``now``), or withdraw it: its headquarters
+    (and an administrator) alone; NotFound for anyone else. Publishing a page already published keeps
+    its date. Commits; the change is audited. Returns whether the page is now published."""
+    access.require(viewer, Permission.PUBLISH_RESULTS)
+    force_id = (await _force_in_reach(session, viewer, force_code, Permission.PUBLISH_RESULTS)).id
+    force = (await session.execute(select(Force).where(Force.id == force_id))).scalar_one()
+    act_as(session, viewer.actor)
+    if publish and force.public_since is None:
+        force.public_since = now
+    elif not publish:
+        force.public_since = None
+    await session.commit()
+    return publish
 
 
 async def update_settings(

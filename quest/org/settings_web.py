@@ -1,5 +1,6 @@
 """The settings page of a force, for its headquarters: the response SLA, the productive hours of an FTE,
-and the rate card (with the response times the SLA is judged against)."""
+the rate card (with the response times the SLA is judged against), and publishing the force's results
+page for the public or withdrawing it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.identity import CurrentUser
 from quest.dashboards.response_times import response_times
+from quest.errors import ValidationFailed
 from quest.org import settings
 from quest.savings.rules import Grade
-from quest.web.dependencies import DatabaseSession, Viewer
+from quest.web.dependencies import DatabaseSession, Now, Viewer
 from quest.web.forms import answer_form, form_values
 from quest.web.pages import page
 
@@ -95,6 +97,34 @@ class ForceSettingsPages(Controller):
         self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: FromPath[str]
     ) -> Template | Redirect:
         return await self._save(RATE_FORM, request, db_session, viewer, code)
+
+    @post("/publication")
+    async def publish(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, code: FromPath[str]
+    ) -> Template | Redirect:
+        """Publish the force's results page for the public (``publish=yes``) or withdraw it (``no``)."""
+        values = await form_values(request)
+        choice = values.get("publish", "")
+
+        async def publishing() -> bool:
+            if choice not in {"yes", "no"}:
+                raise ValidationFailed({"publish": "Choose whether to publish the results page or withdraw it"})
+            return await settings.publish_results(db_session, viewer, code, publish=choice == "yes", now=now)
+
+        def said(published: bool) -> str:
+            return (
+                f"The results page is published at /public/{code.upper()}"
+                if published
+                else "The results page is withdrawn: it is no longer shown to the public"
+            )
+
+        return await answer_form(
+            request,
+            publishing(),
+            message=said,
+            done=f"/forces/{code.upper()}/settings#public-results",
+            again=lambda errors: self._page(request, db_session, viewer, code, {}, errors),
+        )
 
     async def _save(
         self, form: SettingsForm, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, code: str

@@ -63,8 +63,9 @@ VALIDATOR_HOME = 7
 # transaction on SQLite), then one flush: the idea, its first timeline entry, its waste types, their audit
 # rows. Before issue 12 it made 10 (the counter's row made or bumped in two statements and the force's code
 # in a third, the timeline entry in a flush of its own), all in one transaction that held the counter's row
-# throughout.
-SUBMISSION = 8
+# throughout. Issue 13 added one: the idea counted in its London month (ideas_raised_by_month), which the
+# force and national dashboards read a year of ideas from.
+SUBMISSION = 9
 # ... and the transactions it commits: the lookup's and the idea's. The force's counter is bumped in the
 # idea's own transaction on SQLite (a writer locks the whole database, so a transaction of its own took
 # that lock twice for each idea) and by one autocommitted statement on PostgreSQL (no BEGIN, no COMMIT).
