@@ -18,6 +18,7 @@ from quest.accounts.roles import Role
 from quest.audit.recorder import Actor, act_as
 from quest.clock import LONDON, SystemClock
 from quest.db import writing
+from quest.demo import lancashire
 from quest.demo.catalogue import (
     DEMO_FORCES,
     DEMO_PASSWORD,
@@ -100,6 +101,7 @@ async def seed_small(
                     report.created[kind] = count
             if history:  # claims written in bulk (the deliberate double counts among them): grouped once, here
                 await regroup_all(session)
+                await lancashire.publish(session, now)
             await session.commit()
     return report
 

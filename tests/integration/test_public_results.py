@@ -30,12 +30,10 @@ from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
-from quest.dashboards.public import validated_in_year
-from quest.dashboards.savings import BY_FORCE, savings_by
+from quest.demo import lancashire
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
-from quest.org.settings import productive_hours_of
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -277,54 +275,6 @@ def test_validated_savings_by_financial_year_and_never_claimed_ones(world: dict[
     assert "Figures validated by the force's finance team" in html
 
 
-def test_each_years_validated_savings_are_the_dashboards(world: dict[str, Any], database: Any) -> None:
-    """The page reads the validated figures without the double counts' flags: the same figures as the
-    dashboards' savings_by, year by year."""
-
-    async def both(maker: Any) -> list[tuple[Any, Any]]:
-        async with maker() as session:
-            force_id = (await session.execute(select(Force.id).where(Force.code == "LAN"))).scalar_one()
-            hours = await productive_hours_of(session, force_id)
-            return [
-                (
-                    await validated_in_year(session, force_id, year, hours),
-                    (await savings_by(session, year, BY_FORCE, [force_id], {force_id: hours}))[force_id].validated,
-                )
-                for year in (2024, 2025, 2026, 2027)
-            ]
-
-    pairs = database(both)
-    assert all(public == dashboard for public, dashboard in pairs)
-    assert pairs[2][0].total_gbp == decimal.Decimal("4651.00")
-
-
-def test_implemented_ideas_show_their_titles_and_published_summaries_and_nothing_else(
-    world: dict[str, Any], client: Any
-) -> None:
-    _published(client, world)
-    html = client.get("/public/LAN").text
-    ideas = html.split('id="implemented-ideas"')[1].split("</ul>")[0]
-    assert "Call back before visiting" in ideas
-    assert SUMMARY in ideas
-    assert "Share the custody rota" in ideas
-    assert "Fewer handovers" not in html  # not implemented: not listed
-    for typed in (PROBLEM, PROPOSAL, "Brief the teams first.", "Officers wait for this every shift."):
-        assert typed not in html
-    answer = client.get("/api/v1/public/LAN", headers=JSON).json()
-    assert answer["implemented_ideas"] == 2
-    by_title = {idea["title"]: idea for idea in answer["ideas"]}
-    assert by_title["Call back before visiting"]["summary"] == SUMMARY
-    assert by_title["Call back before visiting"]["implemented_on"] == "2026-06-01"
-    assert by_title["Share the custody rota"]["summary"] == ""
-    assert "Fewer handovers" not in by_title
-
-    # The manager empties the summary: the title stands alone again.
-    sign_in_as(client, "manager")
-    assert _write_summary(client, world["measured"].reference, "  ").status_code == 303
-    client.cookies.clear()
-    assert SUMMARY not in client.get("/public/LAN").text
-
-
 def test_the_page_names_no_one(world: dict[str, Any], client: Any, database: Any) -> None:
     _published(client, world)
 
@@ -469,3 +419,20 @@ def test_a_force_with_many_backlogs_shows_one_divisions_at_a_time(
         refused = client.get(path, params={"division": "EAST"}, headers=JSON if "api" in path else {})
         assert refused.status_code == 400
         assert "division" in refused.text
+
+
+def test_the_demo_publishes_lancashire_with_its_story_and_no_one_named(
+    demo_history: Any, client: Any, database: Any
+) -> None:
+    async def people(maker: Any) -> list[tuple[str, str]]:
+        async with maker() as session:
+            return [(name, email) for name, email in await session.execute(select(User.display_name, User.email))]
+
+    page = client.get("/public/LAN")
+    assert page.status_code == 200
+    assert lancashire.PUBLIC_SUMMARY in page.text
+    assert 'data-chart="xmr"' in page.text
+    for name, email in database(people):
+        assert name not in page.text, name
+        assert email not in page.text, email
+    assert client.get("/public/CHE").status_code == 404  # published by its headquarters, or not at all
