@@ -47,9 +47,9 @@ from quest.dashboards.response_times import Medians, medians
 from quest.dashboards.savings import BY_DIVISION, savings_by
 from quest.dashboards.spans import microseconds_between
 from quest.errors import InvalidQuery, OutOfReach
-from quest.ideas.decisions import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.models import Idea
 from quest.ideas.record import visible
+from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
 from quest.metrics.models import IdeaMetric, Metric, Reading

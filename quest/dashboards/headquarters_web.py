@@ -40,6 +40,7 @@ class Order(enum.StrEnum):
 
 
 SortKey = Annotated[str | None, QueryParameter(name="sort", max_length=40, required=False)]
+OrderParameter = Annotated[Order | None, QueryParameter(name="order", required=False)]
 PerParameter = Annotated[Per, QueryParameter(name="per", required=False)]
 ForceCode = Annotated[str | None, QueryParameter(name="force", max_length=8, required=False)]
 
@@ -112,9 +113,12 @@ def _views(dashboard: Dashboard, unit_word: str, whole: str) -> list[MeasureView
     return views
 
 
-def _sorted_units(dashboard: Dashboard, sort: str | None, order: Order) -> tuple[list[dict[str, Row]], str]:
+def _sorted_units(
+    dashboard: Dashboard, sort: str | None, order: Order | None
+) -> tuple[list[dict[str, Row]], str, Order]:
     """The units as table rows (each measure's row of the unit, by key), sorted by the measure ``sort``
-    (units with nothing to show last, whatever the order) or by name."""
+    (units with nothing to show last, whatever the order; the highest first unless ``order`` says) or by
+    name (A to Z unless it says); and what they are sorted by, and which way."""
     by_unit: dict[Any, dict[str, Row]] = {}
     for comparison in dashboard.comparisons:
         for row in comparison.rows:
@@ -122,8 +126,10 @@ def _sorted_units(dashboard: Dashboard, sort: str | None, order: Order) -> tuple
     rows = sorted(by_unit.values(), key=lambda cells: next(iter(cells.values())).unit.name)
     keys = {comparison.measure.key for comparison in dashboard.comparisons}
     if sort not in keys:
-        return (rows[::-1] if order is Order.DESCENDING else rows), "name"
+        order = order or Order.ASCENDING
+        return (rows[::-1] if order is Order.DESCENDING else rows), "name", order
     assert sort is not None
+    order = order or Order.DESCENDING
 
     def figure(cells: dict[str, Row]) -> Any:
         found = cells[sort].found
@@ -132,7 +138,7 @@ def _sorted_units(dashboard: Dashboard, sort: str | None, order: Order) -> tuple
     known = [cells for cells in rows if figure(cells) is not None]
     unknown = [cells for cells in rows if figure(cells) is None]
     known.sort(key=figure, reverse=order is Order.DESCENDING)
-    return known + unknown, sort
+    return known + unknown, sort, order
 
 
 def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, as_: Download) -> Response[bytes]:
@@ -174,13 +180,13 @@ async def force_dashboard_page(
     code: FromPath[str],
     fy: FinancialYear = None,
     sort: SortKey = None,
-    order: Annotated[Order, QueryParameter(name="order", required=False)] = Order.DESCENDING,
+    order: OrderParameter = None,
     download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
 ) -> Template | Response[bytes]:
     """A force's divisions side by side, on every measure."""
     year = fy or financial_year(today)
     dashboard = await force_dashboard(db_session, viewer, code, year, today)
-    rows, sorted_by = _sorted_units(dashboard, sort, order)
+    rows, sorted_by, order = _sorted_units(dashboard, sort, order)
     assert dashboard.force is not None
     if download is not None:
         return _download(dashboard, rows, f"{dashboard.force.code.lower()}-divisions", download)
@@ -215,14 +221,14 @@ async def national_dashboard_page(
     per: PerParameter = Per.OFFICERS,
     force: ForceCode = None,
     sort: SortKey = None,
-    order: Annotated[Order, QueryParameter(name="order", required=False)] = Order.DESCENDING,
+    order: OrderParameter = None,
     download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
 ) -> Template | Response[bytes]:
     """Every force side by side, per 100 officers or per 1,000 residents, and a chosen force with its
     similar forces."""
     year = fy or financial_year(today)
     dashboard = await national_dashboard(db_session, viewer, year, per.size, today, force or None)
-    rows, sorted_by = _sorted_units(dashboard, sort, order)
+    rows, sorted_by, order = _sorted_units(dashboard, sort, order)
     if download is not None:
         return _download(dashboard, rows, "forces", download)
     query = {"fy": year, "per": per.value} | ({"force": dashboard.chosen.code} if dashboard.chosen else {})
@@ -249,8 +255,10 @@ async def national_dashboard_page(
 
 
 def sort_link(path: str, query: dict[str, Any], key: str, sorted_by: str, order: str) -> str:
-    """The address that sorts the table by ``key``: the other way round if it is sorted by it already."""
-    flipped = "asc" if sorted_by == key and order == "desc" else "desc"
+    """The address that sorts the table by ``key``: the other way round if it is sorted by it already;
+    otherwise names from A and figures from the highest."""
+    first = "asc" if key == "name" else "desc"
+    flipped = {"asc": "desc", "desc": "asc"}[order] if sorted_by == key else first
     return f"{path}?{urlencode(query | {'sort': key, 'order': flipped})}"
 
 

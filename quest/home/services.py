@@ -23,8 +23,9 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.accounts.roles import Role
 from quest.clock import LONDON
-from quest.ideas.decisions import Waiting, sla_flags, waiting
+from quest.ideas.decisions import Waiting, waiting
 from quest.ideas.models import Idea
+from quest.ideas.response_sla import sla_flags
 from quest.ideas.services import my_ideas
 from quest.ideas.status import IdeaStatus
 from quest.metrics.services import MetricSummary, backlog_entry

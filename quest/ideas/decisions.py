@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest import fields
@@ -38,50 +38,13 @@ from quest.ideas.record import (
     record_move,
     visible,
 )
+from quest.ideas.response_sla import AWAITING_DECISION, Deadlines, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal
 from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, sla_of
 from quest.paging import Paged
-
-# Which open ideas still wait for each answer: only these can be overdue for it. Parked ideas have had a
-# decision to wait, with a reason.
-AWAITING_FIRST_RESPONSE = (IdeaStatus.SUBMITTED,)
-AWAITING_DECISION = (IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW)
-
-
-@dataclass(frozen=True, slots=True)
-class Deadlines:
-    """An idea raised before ``first_response`` (or ``decision``) and still waiting for it is overdue: the
-    SLA's days counted back from now, so a list can be asked for its overdue ideas in SQL."""
-
-    first_response: datetime.datetime
-    decision: datetime.datetime
-
-
-def deadlines(now: datetime.datetime, sla: Sla) -> Deadlines:
-    return Deadlines(
-        now - datetime.timedelta(days=sla.first_response_days), now - datetime.timedelta(days=sla.decision_days)
-    )
-
-
-def sla_flags(status: IdeaStatus, created_at: datetime.datetime, now: datetime.datetime, sla: Sla) -> tuple[bool, bool]:
-    """(first response overdue, decision overdue)."""
-    due = deadlines(now, sla)
-    return (
-        status in AWAITING_FIRST_RESPONSE and created_at < due.first_response,
-        status in AWAITING_DECISION and created_at < due.decision,
-    )
-
-
-def overdue_clauses(due: Deadlines) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """:func:`sla_flags` as WHERE clauses over ideas: (first response overdue, decision overdue)."""
-    return (
-        and_(Idea.status.in_(AWAITING_FIRST_RESPONSE), Idea.created_at < due.first_response),
-        and_(Idea.status.in_(AWAITING_DECISION), Idea.created_at < due.decision),
-    )
-
 
 # --- Moving an idea ------------------------------------------------------------------------------------
 

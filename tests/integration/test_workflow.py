@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
-from quest.ideas.decisions import sla_flags
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport
+from quest.ideas.response_sla import sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.notifications.models import Notification
 from quest.org.settings import Sla

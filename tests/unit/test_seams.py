@@ -10,6 +10,7 @@ The seams, each with its room (``SEAMS``: what is defined there and imported fro
 - The idea's impact (its linked measures, their before and after): ``quest.ideas.impact``.
 - Waste arithmetic (hours a year, the Pareto), pure rules that charts draw: ``quest.waste.rules``.
 - Response times, an aggregate across domains: ``quest.dashboards.response_times``.
+- The response SLA's clock (which ideas are overdue): ``quest.ideas.response_sla``.
 - The unread count, what a page shows: ``quest.notifications.services``, never asked by authentication.
 
 Rooms that compose a page of several domains (``COMPOSERS``) may call the domains' read services; nothing
@@ -95,6 +96,7 @@ SEAMS = {
     ),
     "quest.waste.rules": ("hours_per_year", "pareto", "ParetoBar"),
     "quest.dashboards.response_times": ("response_times", "medians", "median_days"),
+    "quest.ideas.response_sla": ("sla_flags", "overdue_clauses", "deadlines"),
     "quest.notifications.services": ("unread_count", "unread_count_of"),
 }
 
@@ -246,6 +248,7 @@ def test_the_checks_see_what_they_forbid() -> None:
     assert crossings("quest.home", "quest.ideas.services") == ["quest.home.services"]  # a composer's, allowed
     assert seam_strays("quest.dashboards.response_times", ("ParetoBar",)) == [
         "quest.charts.pareto imports quest.waste.rules.ParetoBar",
+        "quest.dashboards.division imports quest.waste.rules.ParetoBar",
         "quest.waste.rules defines ParetoBar",
         "quest.waste.services imports quest.waste.rules.ParetoBar",
     ]
