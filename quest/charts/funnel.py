@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from quest.charts.canvas import Canvas
+from quest.charts.canvas import Canvas, Tick, nice_step
 from quest.charts.xmr import COLOURS, text_width
 from quest.dashboards.funnels import Funnel, FunnelPoint, Position, named_outliers
 from quest.metrics.spc import PointType
@@ -56,12 +56,6 @@ class FunnelDot:
 
 
 @dataclass(frozen=True, slots=True)
-class Tick:
-    position: float
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
 class FunnelChart(Canvas):
     dots: tuple[FunnelDot, ...]
     overall_y: float
@@ -85,14 +79,8 @@ def dot_kind(position: Position | None, better: Better) -> str:
     return "improvement" if (position is Position.ABOVE) == (better == "higher") else "concern"
 
 
-def _nice_step(span: float, ticks: int) -> float:
-    raw = span / ticks if span > 0 else 1.0
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    return next(float(step * magnitude) for step in (1, 2, 5, 10) if raw <= step * magnitude)
-
-
 def _axis(low: float, high: float, ticks: int) -> tuple[float, float, float]:
-    step = _nice_step(high - low, ticks)
+    step = nice_step(high - low, ticks)
     bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
     if top == bottom:
         bottom, top = bottom - step, top + step

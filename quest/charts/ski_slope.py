@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from quest.charts.canvas import Canvas
+from quest.charts.canvas import Canvas, Tick, nice_step
 from quest.charts.xmr import text_width
 
 Better = Literal["higher", "lower"] | None
@@ -76,12 +76,6 @@ class DrawnReference:
 
 
 @dataclass(frozen=True, slots=True)
-class Tick:
-    position: float
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
 class SkiSlopeChart(Canvas):
     bars: tuple[DrawnBar, ...]  # highest value first
     references: tuple[DrawnReference, ...]
@@ -92,12 +86,6 @@ class SkiSlopeChart(Canvas):
     too_little_data: tuple[SlopeUnit, ...]
     description: str
     phone: SkiSlopeChart | None = None
-
-
-def _nice_step(span: float, ticks: int) -> float:
-    raw = span / ticks if span > 0 else 1.0
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    return next(float(step * magnitude) for step in (1, 2, 5, 10) if raw <= step * magnitude)
 
 
 def ranked(units: Sequence[SlopeUnit]) -> tuple[list[SlopeUnit], list[SlopeUnit]]:
@@ -163,7 +151,7 @@ def ski_slope_chart(
     plot_bottom = height - (UPRIGHT_BOTTOM if upright else BOTTOM)
     values = [float(unit.value or 0) for unit in drawn] + [float(reference.value) for reference in references]
     low, high = min([0.0, *values]), max([0.0, *values])
-    step = _nice_step(high - low, ticks)
+    step = nice_step(high - low, ticks)
     bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
     if top == bottom:
         top = bottom + step

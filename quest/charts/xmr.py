@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from quest.charts.canvas import Canvas
+from quest.charts.canvas import Canvas, Tick, nice_step
 from quest.metrics.spc import NoLimits, Number, PointType, Spc
 
 WIDTH, HEIGHT = 800, 360
@@ -88,13 +88,6 @@ class Label:
 
 
 @dataclass(frozen=True, slots=True)
-class Tick:
-    position: float
-    label: str
-    anchor: str = "middle"  # the first and last dates keep inside the chart
-
-
-@dataclass(frozen=True, slots=True)
 class XmrChart(Canvas):
     dots: tuple[Dot, ...]
     radius: float
@@ -110,13 +103,6 @@ class XmrChart(Canvas):
     value_ticks: tuple[Tick, ...]
     date_ticks: tuple[Tick, ...]
     phone: XmrChart | None = None  # the same chart for a phone's screen
-
-
-def _nice_step(span: float, ticks: int) -> float:
-    """A round step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals over ``span``."""
-    raw = span / ticks if span > 0 else 1.0
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    return next(float(step * magnitude) for step in (1, 2, 5, 10) if raw <= step * magnitude)
 
 
 def _number(value: float) -> str:
@@ -257,7 +243,7 @@ def xmr_chart(
         for bound in process
     ]
     extent = values + limits + ([float(target)] if target is not None else [])
-    step = _nice_step(max(extent) - min(extent), VALUE_TICKS)
+    step = nice_step(max(extent) - min(extent), VALUE_TICKS)
     low, high = math.floor(min(extent) / step) * step, math.ceil(max(extent) / step) * step
     if high == low:
         low, high = low - step, high + step
