@@ -10,6 +10,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quest.dashboards.headquarters_web import sort_link
 from quest.dashboards.measures import (
     Measure,
     Size,
@@ -104,3 +105,12 @@ def test_per_1000_residents_and_per_100_staff() -> None:
     staff_measure = next(m for m in measures(Size.OFFICERS, Size.WORKFORCE) if m.key == "ideas_raised")
     assert staff_measure.label == "Ideas per 100 staff"
     assert value_of(unit, staff_measure).value == D(50) / D(1500) * 100
+
+
+def test_a_heading_sorts_names_from_a_and_figures_from_the_highest_then_the_other_way() -> None:
+    query = {"fy": 2026}
+    assert sort_link("/national", query, "name", "ideas_raised", "desc").endswith("sort=name&order=asc")
+    assert sort_link("/national", query, "ideas_raised", "name", "asc").endswith("sort=ideas_raised&order=desc")
+    assert sort_link("/national", query, "ideas_raised", "ideas_raised", "desc").endswith("order=asc")
+    assert sort_link("/national", query, "name", "name", "asc").endswith("order=desc")
+    assert sort_link("/national", query, "name", "name", "asc").startswith("/national?fy=2026&")
