@@ -30,7 +30,7 @@ from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
-from quest.dashboards.api import DashboardApi
+from quest.dashboards.division_api import DashboardApi
 from quest.dashboards.division_web import division_dashboard_page
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
 from quest.dashboards.headquarters_web import force_dashboard_page, my_dashboard, national_dashboard_page
