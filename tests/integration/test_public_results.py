@@ -275,6 +275,33 @@ def test_validated_savings_by_financial_year_and_never_claimed_ones(world: dict[
     assert "Figures validated by the force's finance team" in html
 
 
+def test_implemented_ideas_show_their_titles_and_published_summaries_and_nothing_else(
+    world: dict[str, Any], client: Any
+) -> None:
+    _published(client, world)
+    html = client.get("/public/LAN").text
+    ideas = html.split('id="implemented-ideas"')[1].split("</ul>")[0]
+    assert "Call back before visiting" in ideas
+    assert SUMMARY in ideas
+    assert "Share the custody rota" in ideas
+    assert "Fewer handovers" not in html  # not implemented: not listed
+    for typed in (PROBLEM, PROPOSAL, "Brief the teams first.", "Officers wait for this every shift."):
+        assert typed not in html
+    answer = client.get("/api/v1/public/LAN", headers=JSON).json()
+    assert answer["implemented_ideas"] == 2
+    by_title = {idea["title"]: idea for idea in answer["ideas"]}
+    assert by_title["Call back before visiting"]["summary"] == SUMMARY
+    assert by_title["Call back before visiting"]["implemented_on"] == "2026-06-01"
+    assert by_title["Share the custody rota"]["summary"] == ""
+    assert "Fewer handovers" not in by_title
+
+    # The manager empties the summary: the title stands alone again.
+    sign_in_as(client, "manager")
+    assert _write_summary(client, world["measured"].reference, "  ").status_code == 303
+    client.cookies.clear()
+    assert SUMMARY not in client.get("/public/LAN").text
+
+
 def test_the_page_names_no_one(world: dict[str, Any], client: Any, database: Any) -> None:
     _published(client, world)
 
