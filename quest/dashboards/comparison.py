@@ -255,10 +255,6 @@ class _Backlog:
     baseline: D | None = None
 
 
-def _mean(total: Any, count: Any) -> D | None:
-    return D(total) / D(count) if count else None
-
-
 def recent_weeks(reading_day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The Mondays of the latest 13 whole weeks (Monday to Sunday) to ``reading_day``: the first and the last."""
     last_sunday = reading_day - datetime.timedelta(days=(reading_day.weekday() + 1) % 7)
@@ -345,28 +341,43 @@ async def _backlogs(
         weeks("year_before", first_week - a_year, last_week - a_year),
         baseline,
     ).subquery("windows")
+
+    # Each backlog's mean in each window (its total over its readings), side by side...
+    def in_window(name: str, column: Any) -> Any:
+        return func.sum(case((windows.c.window == name, column), else_=0))
+
+    per_backlog = (
+        select(
+            windows.c.metric_id,
+            *(
+                column
+                for name in ("recent", "year_before", "baseline")
+                for column in (
+                    in_window(name, windows.c.total).label(f"{name}_total"),
+                    in_window(name, windows.c.readings * windows.c.parts).label(f"{name}_readings"),
+                )
+            ),
+        )
+        .group_by(windows.c.metric_id)
+        .subquery("per_backlog")
+    )
+
+    def mean(name: str) -> Any:
+        return per_backlog.c[f"{name}_total"] * 1.0 / per_backlog.c[f"{name}_readings"]
+
+    def has(name: str) -> Any:
+        return per_backlog.c[f"{name}_readings"] > 0
+
+    # ... and summed by unit over the backlogs that have both windows of each comparison.
     rows = await session.execute(
         select(
-            backlogs.c.unit, windows.c.metric_id, windows.c.window, windows.c.total, windows.c.readings, windows.c.parts
-        ).join(backlogs, backlogs.c.metric_id == windows.c.metric_id)
+            backlogs.c.unit,
+            func.sum(case((and_(has("recent"), has("year_before")), mean("recent")))).label("now"),
+            func.sum(case((and_(has("recent"), has("year_before")), mean("year_before")))).label("year_before"),
+            func.sum(case((and_(has("recent"), has("baseline")), mean("recent")))).label("recent"),
+            func.sum(case((and_(has("recent"), has("baseline")), mean("baseline")))).label("baseline"),
+        )
+        .join(backlogs, backlogs.c.metric_id == per_backlog.c.metric_id)
+        .group_by(backlogs.c.unit)
     )
-    means: dict[uuid.UUID, dict[str, D]] = defaultdict(dict)
-    unit_of: dict[uuid.UUID, uuid.UUID] = {}
-    for row in rows:
-        mean = _mean(row.total, row.readings * row.parts)
-        if mean is not None:
-            means[row.metric_id][row.window] = mean
-            unit_of[row.metric_id] = row.unit
-    sums: dict[uuid.UUID, dict[str, D]] = defaultdict(lambda: defaultdict(D))
-    for metric_id, found in means.items():
-        totals = sums[unit_of[metric_id]]
-        if "recent" in found and "year_before" in found:
-            totals["now"] += found["recent"]
-            totals["year_before"] += found["year_before"]
-        if "recent" in found and "baseline" in found:
-            totals["recent"] += found["recent"]
-            totals["baseline"] += found["baseline"]
-    return {
-        unit_id: _Backlog(found.get("now"), found.get("year_before"), found.get("recent"), found.get("baseline"))
-        for unit_id, found in sums.items()
-    }
+    return {row.unit: _Backlog(*(None if value is None else D(str(value)) for value in row[1:])) for row in rows}

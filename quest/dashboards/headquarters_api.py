@@ -106,11 +106,10 @@ class ComparedOut:
     similar_averages: dict[str, float | None] | None
 
 
-def _unit(figures: UnitFigures, comparisons: list[MeasureComparison]) -> UnitOut:
+def _unit(figures: UnitFigures, comparisons: list[MeasureComparison], rows: dict[Any, Any]) -> UnitOut:
     measures = {}
     for comparison in comparisons:
-        row = next(row for row in comparison.rows if row.unit.id == figures.id)
-        found = row.found
+        found = rows[comparison.measure.key, figures.id].found
         measures[comparison.measure.key] = FigureOut(
             _number(found.value), _number(found.numerator), _number(found.denominator), found.too_little_data
         )
@@ -130,12 +129,13 @@ def _unit(figures: UnitFigures, comparisons: list[MeasureComparison]) -> UnitOut
 
 def compared_out(dashboard: Dashboard) -> ComparedOut:
     comparisons = dashboard.comparisons
+    rows = {(comparison.measure.key, row.unit.id): row for comparison in comparisons for row in comparison.rows}
     return ComparedOut(
         fy=dashboard.year,
         as_of=dashboard.as_of,
         per=dashboard.size.value,
         measures=[MeasureOut.of(comparison.measure) for comparison in comparisons],
-        units=[_unit(figures, comparisons) for figures in dashboard.units],
+        units=[_unit(figures, comparisons, rows) for figures in dashboard.units],
         averages={comparison.measure.key: _number(comparison.overall) for comparison in comparisons},
         force=PlaceOut.of(dashboard.force) if dashboard.force else None,
         chosen=PlaceOut.of(dashboard.chosen) if dashboard.chosen else None,

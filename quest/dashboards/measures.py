@@ -269,27 +269,26 @@ def value_of(figures: UnitFigures, measure: Measure) -> Value:
     return Value(numerator, denominator, None if too_little else ratio(numerator, denominator, measure), too_little)
 
 
-def weighted(units: Sequence[UnitFigures], measure: Measure) -> D | None:
+def weighted(units: Sequence[UnitFigures], measure: Measure, found: Sequence[Value] | None = None) -> D | None:
     """The group's figure: its units' numerators over their denominators (those with enough data), so a
-    big unit weighs as much as it is big; for a median, the median of their distributions together."""
+    big unit weighs as much as it is big; for a median, the median of their distributions together.
+    ``found``: the units' values for the measure, when the caller has them already."""
+    values = found if found is not None else [value_of(figures, measure) for figures in units]
+    counted = [(figures, value) for figures, value in zip(units, values, strict=True) if value.value is not None]
     if measure.distribution is not None:
         together: dict[int, int] = {}
-        for figures in units:
-            if value_of(figures, measure).value is not None:
-                for days, count in measure.distribution(figures).items():
-                    together[days] = together.get(days, 0) + count
+        for figures, _value in counted:
+            for days, count in measure.distribution(figures).items():
+                together[days] = together.get(days, 0) + count
         median = median_of(together)
         return None if median is None else D(str(median))
     numerators: D = D(0)
     denominators: D = D(0)
-    for figures in units:
-        found = value_of(figures, measure)
-        if found.value is None:
-            continue
-        assert found.numerator is not None
-        assert found.denominator is not None
-        numerators += D(found.numerator)
-        denominators += D(found.denominator)
+    for _figures, value in counted:
+        assert value.numerator is not None
+        assert value.denominator is not None
+        numerators += D(value.numerator)
+        denominators += D(value.denominator)
     return ratio(numerators, denominators, measure)
 
 
@@ -338,19 +337,21 @@ def compare(
     """Every measure across ``units``, normalised by ``size`` (ideas by ``ideas_size``); the ``chosen``
     unit and its ``similar`` ones marked, and the similar ones' weighted figure beside the overall one."""
     compared = []
-    similar_units = [unit for unit in units if unit.id in similar]
     for measure in measures(size, ideas_size):
         rows = [
             Row(unit, value_of(unit, measure), chosen=unit.id == chosen, similar=unit.id in similar) for unit in units
         ]
+        of_similar = [row for row in rows if row.similar]
         best_first = _best_first(measure)
         rows.sort(key=lambda row: (*best_first(row), row.unit.name))
         compared.append(
             MeasureComparison(
                 measure,
                 tuple(rows),
-                weighted(units, measure),
-                weighted(similar_units, measure) if chosen is not None else None,
+                weighted([row.unit for row in rows], measure, [row.found for row in rows]),
+                weighted([row.unit for row in of_similar], measure, [row.found for row in of_similar])
+                if chosen is not None
+                else None,
                 _funnel_of(measure, rows),
             )
         )
