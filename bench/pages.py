@@ -74,6 +74,8 @@ def daily_pages(targets: Targets) -> list[Page]:
         Page("/waste, manager", "manager", "/waste"),
         Page("SPC API, manager", "manager", f"/api/v1/metrics/{targets.metric_id}/spc"),
         Page("impact API, manager", "manager", f"/api/v1/ideas/{targets.impact_idea_id}/impact"),
+        Page("division dashboard, manager", "manager", f"/divisions/{targets.division_id}/dashboard"),
+        Page("division dashboard API, manager", "manager", f"/api/v1/dashboards/divisions/{targets.division_id}"),
         Page("divisions compared, force HQ", "force_hq", f"/forces/{targets.force_code}/dashboard"),
         Page("divisions compared API, force HQ", "force_hq", f"/api/v1/dashboards/forces/{targets.force_code}"),
         Page("forces compared, national", "national", "/national"),
