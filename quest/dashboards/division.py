@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -52,7 +52,8 @@ from quest.ideas.record import visible
 from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
-from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.metrics.models import IdeaMetric, Metric
+from quest.metrics.series import readings_of_each
 from quest.metrics.spc import Assurance, PointType, Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
@@ -490,16 +491,7 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
     if not metrics:
         return []
     ids = [metric.id for metric in metrics]
-    series: dict[uuid.UUID, list[tuple[datetime.date, D]]] = defaultdict(list)
-    # Each reading says which measure by its place in ``ids``, not by its id: five years of daily readings
-    # of a few measures are thousands of rows, and making each a UUID cost more than reading it.
-    which = case(*((Reading.metric_id == metric_id, place) for place, metric_id in enumerate(ids)))
-    for place, period, value in await session.execute(
-        select(which, Reading.period_date, Reading.value)
-        .where(Reading.metric_id.in_(ids))
-        .order_by(Reading.metric_id, Reading.period_date)
-    ):
-        series[ids[place]].append((period, value))
+    series = await readings_of_each(session, ids)
     references: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
     for metric_id, day, reference in await session.execute(
         select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference)

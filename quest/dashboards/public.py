@@ -28,7 +28,8 @@ from quest.dashboards.savings import BY_FORCE, savings_by
 from quest.errors import InvalidQuery, NotFound
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
-from quest.metrics.models import IdeaMetric, Metric, Reading
+from quest.metrics.models import IdeaMetric, Metric
+from quest.metrics.series import readings_of_each
 from quest.metrics.spc import Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
@@ -227,13 +228,7 @@ async def backlog_trends(
     if not metrics:
         return [], list(choices.values()), chosen
     metric_ids = [metric.id for metric in metrics]
-    series: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
-    for metric_id, period, value in await session.execute(
-        select(Reading.metric_id, Reading.period_date, Reading.value)
-        .where(Reading.force_id == force_id, Reading.metric_id.in_(metric_ids), Reading.period_date >= since)
-        .order_by(Reading.metric_id, Reading.period_date)
-    ):
-        series[metric_id].append((period, value))
+    series = await readings_of_each(session, metric_ids, since)
     changes: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
     for metric_id, day, reference, status in await session.execute(
         select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference, Idea.status)

@@ -37,7 +37,8 @@ from quest.ideas.record import add_event, decidable_idea, visible
 from quest.ideas.services import IdeaDetail
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
-from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, readings_of_each, summaries
+from quest.metrics.series import readings_of_each
+from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, summaries
 from quest.org.models import Division
 from quest.savings.double_counts import regroup
 from quest.savings.ledger import ClaimRow, Ledger, idea_ledger

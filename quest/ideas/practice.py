@@ -36,7 +36,7 @@ from quest.ideas.services import IdeaFilters, conditions_of
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import Impact, before_and_after, improved
 from quest.metrics.models import IdeaMetric, Metric
-from quest.metrics.services import readings_of_each
+from quest.metrics.series import readings_of_each
 from quest.metrics.vocabulary import Direction
 from quest.org.models import Division, Force
 from quest.paging import Paged, count_up_to

@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest import fields
@@ -417,24 +416,3 @@ async def readings_of(
         .limit(limit)
     )
     return [(period, value) for period, value in reversed(rows.all())]
-
-
-async def readings_of_each(
-    session: AsyncSession, metric_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]]:
-    """Every reading of each measure (the caller may see them: for an idea's impact, they judge an idea
-    it may see), oldest first, in one statement."""
-    found: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
-    if not metric_ids:
-        return found
-    # Each row says which measure by its place in ``metric_ids``, not by its id: turning 16 bytes into a
-    # UUID, for each of five years of daily readings, cost more than the rest of the impact panel.
-    which = case(*((Reading.metric_id == metric_id, place) for place, metric_id in enumerate(metric_ids)))
-    rows = await session.execute(
-        select(which, Reading.period_date, Reading.value)
-        .where(Reading.metric_id.in_(metric_ids))
-        .order_by(Reading.metric_id, Reading.period_date)
-    )
-    for place, period, value in rows:
-        found[metric_ids[place]].append((period, value))
-    return found
