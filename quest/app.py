@@ -32,6 +32,7 @@ from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
 from quest.dashboards.division_api import DashboardApi
 from quest.dashboards.division_web import division_dashboard_page
+from quest.dashboards.forces_figures import ForcesFigures
 from quest.dashboards.headquarters_api import HeadquartersDashboardApi
 from quest.dashboards.headquarters_web import force_dashboard_page, my_dashboard, national_dashboard_page
 from quest.dashboards.public_web import public_results_api, public_results_page
@@ -72,7 +73,7 @@ from quest.web.health import healthz
 from quest.web.pages import UNREAD, can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
-from quest.web.state import CLOCK, SESSION_MAKER, SESSION_POLICY
+from quest.web.state import CLOCK, FORCES_FIGURES, SESSION_MAKER, SESSION_POLICY
 from quest.web.templating import template_config
 from quest.web.text_input import TextInputMiddleware
 
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifetime=datetime.timedelta(hours=settings.session_max_hours),
     )
     app.state[SESSION_MAKER] = create_session_maker(engine)
+    app.state[FORCES_FIGURES] = ForcesFigures(settings.national_figures_seconds)
     # Outside Litestar's routing, so that every response, a 404 included, passes through them.
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(

@@ -42,6 +42,8 @@ class Settings:
     session_max_hours: int = 12
     # How long a SQLite writer waits for another to finish before its request is answered 503 "try again".
     sqlite_busy_timeout_seconds: int = 30
+    # How long each process keeps every force's figures for the national comparison (0: not at all).
+    national_figures_seconds: int = 60
     # Host names this service answers to; "*" (development only) means any.
     allowed_hosts: tuple[str, ...] = ("*",)
     # Where notification emails go out (none: in-app notifications only), who they are from, and the
@@ -99,6 +101,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     session_idle_minutes = _whole_number(environ, "QUEST_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)
     session_max_hours = _whole_number(environ, "QUEST_SESSION_MAX_HOURS", 12, 1, 24 * 30)
     sqlite_busy_timeout_seconds = _whole_number(environ, "QUEST_SQLITE_BUSY_TIMEOUT_SECONDS", 30, 1, 600)
+    national_figures_seconds = _whole_number(environ, "QUEST_NATIONAL_FIGURES_SECONDS", 60, 0, 3600)
 
     secret_key = environ.get("QUEST_SECRET_KEY", "").strip()
     if not secret_key:
@@ -134,6 +137,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=session_idle_minutes,
         session_max_hours=session_max_hours,
         sqlite_busy_timeout_seconds=sqlite_busy_timeout_seconds,
+        national_figures_seconds=national_figures_seconds,
         allowed_hosts=hosts,
         smtp_url=smtp_url,
         mail_from=mail_from,

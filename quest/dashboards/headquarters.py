@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
+from quest.clock import LONDON
 from quest.dashboards.comparison import Level, as_of, unit_figures
-from quest.dashboards.measures import MeasureComparison, Size, UnitFigures, compare
+from quest.dashboards.forces_figures import ForcesFigures
+from quest.dashboards.measures import MeasureComparison, MeasureKey, Size, UnitFigures, compare
 from quest.errors import NotFound
 from quest.org.models import Division, Force, SimilarForce
 
@@ -37,8 +39,8 @@ class Per(enum.StrEnum):
 class FunnelMeasure(enum.StrEnum):
     """The measures that are rates of counts, and so have a funnel plot."""
 
-    IDEAS_RAISED = "ideas_raised"
-    IMPLEMENTATION_RATE = "implementation_rate"
+    IDEAS_RAISED = MeasureKey.IDEAS_RAISED.value
+    IMPLEMENTATION_RATE = MeasureKey.IMPLEMENTATION_RATE.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class Dashboard:
     force: Place | None = None  # the force whose divisions these are
     chosen: Place | None = None  # nationally: the force compared with its similar forces
     similar: tuple[Place, ...] = ()
+    # Nationally: when the forces' figures were worked out (they are kept a while); None: just now.
+    worked_out_at: datetime.datetime | None = None
 
     def comparison(self, key: str) -> MeasureComparison:
         return next(found for found in self.comparisons if found.measure.key == key)
@@ -90,11 +94,13 @@ async def national_dashboard(
     viewer: CurrentUser,
     year: int,
     size: Size,
-    today: datetime.date,
+    kept: ForcesFigures,
+    now: datetime.datetime,
     chosen_code: str | None = None,
 ) -> Dashboard:
-    """Every force side by side, normalised by ``size``; with ``chosen_code``, that force marked with its
-    similar forces and their weighted figures (404 for a code that is no force)."""
+    """Every force side by side, normalised by ``size``, from the figures ``kept`` (or worked out now);
+    with ``chosen_code``, that force marked with its similar forces and their weighted figures (404 for a
+    code that is no force)."""
     access.require(viewer, Permission.COMPARE_FORCES)
     chosen = similar_places = None
     if chosen_code:
@@ -110,11 +116,22 @@ async def national_dashboard(
                 .order_by(SimilarForce.rank)
             )
         )
-    units = await unit_figures(session, Level.FORCE, year, today)
+    today = now.astimezone(LONDON).date()
+    figures = await kept.of_year(session, year, today, now)
+    units = list(figures.units)
     comparisons = compare(
         units,
         size,
         chosen=chosen.id if chosen else None,
         similar=frozenset(place.id for place in similar_places or ()),
     )
-    return Dashboard(year, as_of(year, today), size, units, comparisons, chosen=chosen, similar=similar_places or ())
+    return Dashboard(
+        year,
+        as_of(year, today),
+        size,
+        units,
+        comparisons,
+        chosen=chosen,
+        similar=similar_places or (),
+        worked_out_at=figures.at,
+    )

@@ -23,7 +23,7 @@ from quest.dashboards.measures import Measure, MeasureComparison, UnitFigures
 from quest.errors import NotFound
 from quest.savings.rules import financial_year
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession, Today, Viewer
+from quest.web.dependencies import DatabaseSession, KeptForcesFigures, Now, Today, Viewer
 from quest.web.pages import FinancialYear
 
 
@@ -104,10 +104,13 @@ class ComparedOut:
     chosen: PlaceOut | None
     similar: list[PlaceOut]
     similar_averages: dict[str, float | None] | None
+    # Nationally: when the forces' figures were worked out (each server keeps them up to a minute);
+    # for a force's divisions, null: they are worked out for every request.
+    worked_out_at: datetime.datetime | None
 
 
 def _unit(figures: UnitFigures, comparisons: list[MeasureComparison], rows: dict[Any, Any]) -> UnitOut:
-    measures = {}
+    measures: dict[str, FigureOut] = {}
     for comparison in comparisons:
         found = rows[comparison.measure.key, figures.id].found
         measures[comparison.measure.key] = FigureOut(
@@ -145,6 +148,7 @@ def compared_out(dashboard: Dashboard) -> ComparedOut:
             if dashboard.chosen
             else None
         ),
+        worked_out_at=dashboard.worked_out_at,
     )
 
 
@@ -180,10 +184,12 @@ class FunnelOut:
     overall_rate: float | None
     points: list[FunnelPointOut]
     limits: list[FunnelLimitOut]
+    worked_out_at: datetime.datetime | None  # when the forces' figures were worked out
 
 
-def funnel_out(key: str, fy: int, funnel: Funnel) -> FunnelOut:
+def funnel_out(key: str, fy: int, funnel: Funnel, worked_out_at: datetime.datetime | None) -> FunnelOut:
     return FunnelOut(
+        worked_out_at=worked_out_at,
         measure=key,
         label=funnel.measure,
         kind=funnel.kind.value,
@@ -237,13 +243,17 @@ class HeadquartersDashboardApi(Controller):
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
+        now: Now,
         today: Today,
+        forces_figures: KeptForcesFigures,
         fy: FinancialYear = None,
         per: PerParameter = Per.OFFICERS,
         force: Annotated[str | None, QueryParameter(name="force", max_length=8, required=False)] = None,
     ) -> ComparedOut:
         year = fy or financial_year(today)
-        return compared_out(await national_dashboard(db_session, viewer, year, per.size, today, force or None))
+        return compared_out(
+            await national_dashboard(db_session, viewer, year, per.size, forces_figures, now, force or None)
+        )
 
     @get(
         "/national/funnels",
@@ -255,14 +265,16 @@ class HeadquartersDashboardApi(Controller):
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
+        now: Now,
         today: Today,
+        forces_figures: KeptForcesFigures,
         measure: Annotated[FunnelMeasure, QueryParameter(name="measure")],
         fy: FinancialYear = None,
         per: PerParameter = Per.OFFICERS,
     ) -> FunnelOut:
         year = fy or financial_year(today)
-        dashboard = await national_dashboard(db_session, viewer, year, per.size, today)
+        dashboard = await national_dashboard(db_session, viewer, year, per.size, forces_figures, now)
         found = dashboard.comparison(measure.value).funnel
         if found is None:  # every FunnelMeasure has one: a measure without is a mistake here
             raise NotFound("funnel")
-        return funnel_out(measure.value, year, found)
+        return funnel_out(measure.value, year, found, dashboard.worked_out_at)

@@ -1,6 +1,8 @@
 """The headquarters' dashboards as pages: a force's divisions side by side (``/forces/{code}/dashboard``)
-and every force (``/national``), each measure as a sorted "ski slope" beside a table, with a funnel plot
-for the rates of counts, and the side-by-side table sortable and downloadable (CSV and XLSX)."""
+and every force (``/national``): the side-by-side table of every measure, sortable and downloadable (CSV
+and XLSX), and one measure at a time (``?measure=``) as a sorted "ski slope" beside its table, with a
+funnel plot for the rates of counts. One measure's charts at a time keep the page light on a phone: every
+measure's would be 400 KB nationally."""
 
 from __future__ import annotations
 
@@ -19,10 +21,10 @@ from quest.accounts.access import Permission
 from quest.charts.funnel import FunnelChart, funnel_chart
 from quest.charts.ski_slope import Reference, SkiSlopeChart, SlopeUnit, ski_slope_chart
 from quest.dashboards.headquarters import Dashboard, Per, force_dashboard, national_dashboard
-from quest.dashboards.measures import MeasureComparison, Row, shown
+from quest.dashboards.measures import MeasureComparison, MeasureKey, Row, shown
 from quest.errors import NotFound
 from quest.savings.rules import financial_year
-from quest.web.dependencies import DatabaseSession, Today, Viewer
+from quest.web.dependencies import DatabaseSession, KeptForcesFigures, Now, Today, Viewer
 from quest.web.exports import Cell, csv_download, xlsx_download
 from quest.web.pages import FinancialYear, page
 
@@ -43,15 +45,15 @@ SortKey = Annotated[str | None, QueryParameter(name="sort", max_length=40, requi
 OrderParameter = Annotated[Order | None, QueryParameter(name="order", required=False)]
 PerParameter = Annotated[Per, QueryParameter(name="per", required=False)]
 ForceCode = Annotated[str | None, QueryParameter(name="force", max_length=8, required=False)]
+MeasureParameter = Annotated[MeasureKey | None, QueryParameter(name="measure", required=False)]
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureView:
-    """A measure as the page draws it: its comparison, ski slope and funnel plot."""
+    """A measure as the page shows it: in the side-by-side table, and for the measure shown in full, its
+    ski slope and funnel plot."""
 
     comparison: MeasureComparison
-    slope: SkiSlopeChart | None
-    funnel: FunnelChart | None
     overall_label: str
     similar_label: str | None
 
@@ -60,57 +62,67 @@ class MeasureView:
         return self.comparison.measure.key
 
 
-def _views(dashboard: Dashboard, unit_word: str, whole: str) -> list[MeasureView]:
+@dataclass(frozen=True, slots=True)
+class MeasureCharts:
+    """The measure shown in full: its ski slope (None when no unit has a figure) and its funnel plot."""
+
+    view: MeasureView
+    slope: SkiSlopeChart | None
+    funnel: FunnelChart | None
+
+
+def _views(dashboard: Dashboard) -> list[MeasureView]:
+    return [
+        MeasureView(
+            comparison,
+            shown(comparison.measure, comparison.overall),
+            None if comparison.similar is None else shown(comparison.measure, comparison.similar),
+        )
+        for comparison in dashboard.comparisons
+    ]
+
+
+def _charts(dashboard: Dashboard, view: MeasureView, unit_word: str, whole: str) -> MeasureCharts:
     chosen = [dashboard.chosen.code] if dashboard.chosen else []
     marked = [place.code for place in dashboard.similar]
-    views = []
-    for comparison in dashboard.comparisons:
-        measure = comparison.measure
-        references = []
-        if comparison.overall is not None:
-            references.append(Reference(whole, comparison.overall, shown(measure, comparison.overall)))
-        if comparison.similar is not None:
-            references.append(Reference("Similar forces", comparison.similar, shown(measure, comparison.similar)))
-        slope = ski_slope_chart(
-            measure.label,
-            [
-                SlopeUnit(
-                    row.unit.code,
-                    row.unit.name,
-                    row.found.value,
-                    shown(measure, row.found.value),
-                    row.found.too_little_data,
-                )
-                for row in comparison.rows
-                if row.found.value is not None or row.found.too_little_data
-            ],
-            references=references,
+    comparison = view.comparison
+    measure = comparison.measure
+    references = []
+    if comparison.overall is not None:
+        references.append(Reference(whole, comparison.overall, shown(measure, comparison.overall)))
+    if comparison.similar is not None:
+        references.append(Reference("Similar forces", comparison.similar, shown(measure, comparison.similar)))
+    slope = ski_slope_chart(
+        measure.label,
+        [
+            SlopeUnit(
+                row.unit.code,
+                row.unit.name,
+                row.found.value,
+                shown(measure, row.found.value),
+                row.found.too_little_data,
+            )
+            for row in comparison.rows
+            if row.found.value is not None or row.found.too_little_data
+        ],
+        references=references,
+        better=measure.better,  # type: ignore[arg-type]
+        highlighted=chosen,
+        marked=marked,
+        unit_word=unit_word,
+    )
+    funnel = (
+        funnel_chart(
+            comparison.funnel,
             better=measure.better,  # type: ignore[arg-type]
             highlighted=chosen,
             marked=marked,
             unit_word=unit_word,
         )
-        funnel = (
-            funnel_chart(
-                comparison.funnel,
-                better=measure.better,  # type: ignore[arg-type]
-                highlighted=chosen,
-                marked=marked,
-                unit_word=unit_word,
-            )
-            if comparison.funnel is not None
-            else None
-        )
-        views.append(
-            MeasureView(
-                comparison,
-                slope,
-                funnel,
-                shown(measure, comparison.overall),
-                None if comparison.similar is None else shown(measure, comparison.similar),
-            )
-        )
-    return views
+        if comparison.funnel is not None
+        else None
+    )
+    return MeasureCharts(view, slope, funnel)
 
 
 def _sorted_units(
@@ -171,6 +183,57 @@ def _years(today: Any) -> list[int]:
     return list(range(current - 3, current + 1))
 
 
+def _shown_in_full(views: list[MeasureView], measure: MeasureKey | None) -> MeasureView:
+    """The measure the page draws in full: the one asked for, or the first."""
+    return next((view for view in views if view.key == measure), views[0])
+
+
+def _page(
+    request: AnyRequest,
+    dashboard: Dashboard,
+    sort: str | None,
+    order: Order | None,
+    measure: MeasureKey | None,
+    *,
+    path: str,
+    query: dict[str, Any],
+    heading: str,
+    unit_heading: str,
+    whole: str,
+    today: Any,
+    **extra: Any,
+) -> Template:
+    rows, sorted_by, order = _sorted_units(dashboard, sort, order)
+    views = _views(dashboard)
+    in_full = _shown_in_full(views, measure) if views else None
+    return page(
+        request,
+        "dashboards/headquarters.html",
+        {
+            "dashboard": dashboard,
+            "views": views,
+            "in_full": None if in_full is None else _charts(dashboard, in_full, unit_heading.lower(), whole),
+            "rows": rows,
+            "sorted_by": sorted_by,
+            "order": order.value,
+            "years": _years(today),
+            "heading": heading,
+            "unit_heading": unit_heading,
+            "path": path,
+            # What the address holds besides the sort: kept by the sort, measure and download links.
+            "query": query | ({"measure": in_full.key} if in_full and measure else {}),
+            "measure_links": {
+                view.key: f"{path}?{urlencode(query | {'sort': sorted_by, 'order': order.value, 'measure': view.key})}"
+                f"#{view.key}"
+                for view in views
+            },
+            "shown": shown,
+            "sort_link": sort_link,
+            **extra,
+        },
+    )
+
+
 @get("/forces/{code:str}/dashboard", name="force-dashboard", include_in_schema=False)
 async def force_dashboard_page(
     request: AnyRequest,
@@ -181,33 +244,29 @@ async def force_dashboard_page(
     fy: FinancialYear = None,
     sort: SortKey = None,
     order: OrderParameter = None,
+    measure: MeasureParameter = None,
     download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
 ) -> Template | Response[bytes]:
-    """A force's divisions side by side, on every measure."""
+    """A force's divisions side by side, on every measure; one measure in full."""
     year = fy or financial_year(today)
     dashboard = await force_dashboard(db_session, viewer, code, year, today)
-    rows, sorted_by, order = _sorted_units(dashboard, sort, order)
     assert dashboard.force is not None
     if download is not None:
+        rows, _sorted_by, _order = _sorted_units(dashboard, sort, order)
         return _download(dashboard, rows, f"{dashboard.force.code.lower()}-divisions", download)
-    return page(
+    return _page(
         request,
-        "dashboards/headquarters.html",
-        {
-            "dashboard": dashboard,
-            "views": _views(dashboard, "division", "Force"),
-            "rows": rows,
-            "sorted_by": sorted_by,
-            "order": order.value,
-            "years": _years(today),
-            "heading": f"{dashboard.force.name}: divisions compared",
-            "unit_heading": "Division",
-            "path": f"/forces/{dashboard.force.code}/dashboard",
-            "query": {"fy": year},
-            "national": False,
-            "shown": shown,
-            "sort_link": sort_link,
-        },
+        dashboard,
+        sort,
+        order,
+        measure,
+        path=f"/forces/{dashboard.force.code}/dashboard",
+        query={"fy": year},
+        heading=f"{dashboard.force.name}: divisions compared",
+        unit_heading="Division",
+        whole="Force",
+        today=today,
+        national=False,
     )
 
 
@@ -216,41 +275,38 @@ async def national_dashboard_page(
     request: AnyRequest,
     db_session: DatabaseSession,
     viewer: Viewer,
+    now: Now,
     today: Today,
+    forces_figures: KeptForcesFigures,
     fy: FinancialYear = None,
     per: PerParameter = Per.OFFICERS,
     force: ForceCode = None,
     sort: SortKey = None,
     order: OrderParameter = None,
+    measure: MeasureParameter = None,
     download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
 ) -> Template | Response[bytes]:
     """Every force side by side, per 100 officers or per 1,000 residents, and a chosen force with its
-    similar forces."""
+    similar forces; one measure in full."""
     year = fy or financial_year(today)
-    dashboard = await national_dashboard(db_session, viewer, year, per.size, today, force or None)
-    rows, sorted_by, order = _sorted_units(dashboard, sort, order)
+    dashboard = await national_dashboard(db_session, viewer, year, per.size, forces_figures, now, force or None)
     if download is not None:
+        rows, _sorted_by, _order = _sorted_units(dashboard, sort, order)
         return _download(dashboard, rows, "forces", download)
-    query = {"fy": year, "per": per.value} | ({"force": dashboard.chosen.code} if dashboard.chosen else {})
-    return page(
+    return _page(
         request,
-        "dashboards/headquarters.html",
-        {
-            "dashboard": dashboard,
-            "views": _views(dashboard, "force", "National"),
-            "rows": rows,
-            "sorted_by": sorted_by,
-            "order": order.value,
-            "years": _years(today),
-            "heading": "Forces compared",
-            "unit_heading": "Force",
-            "path": "/national",
-            "query": query,
-            "national": True,
-            "forces": sorted(((unit.code, unit.name) for unit in dashboard.units), key=lambda force: force[1]),
-            "shown": shown,
-            "sort_link": sort_link,
-        },
+        dashboard,
+        sort,
+        order,
+        measure,
+        path="/national",
+        query={"fy": year, "per": per.value} | ({"force": dashboard.chosen.code} if dashboard.chosen else {}),
+        heading="Forces compared",
+        unit_heading="Force",
+        whole="National",
+        today=today,
+        national=True,
+        forces=sorted(((unit.code, unit.name) for unit in dashboard.units), key=lambda force: force[1]),
     )
 
 

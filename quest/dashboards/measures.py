@@ -100,6 +100,19 @@ def median_of(counts: Mapping[int, int]) -> float | None:
     return (found[0] + found[1]) / 2
 
 
+class MeasureKey(enum.StrEnum):
+    """The measures, as addresses, downloads and the API name them."""
+
+    VALIDATED_SAVINGS = "validated_savings"
+    IDEAS_RAISED = "ideas_raised"
+    IMPLEMENTATION_RATE = "implementation_rate"
+    DAYS_TO_DECISION = "days_to_decision"
+    VALIDATED_SHARE = "validated_share"
+    WASTE_HOURS = "waste_hours"
+    BACKLOG_CHANGE_YEAR = "backlog_change_year"
+    BACKLOG_CHANGE_BASELINE = "backlog_change_baseline"
+
+
 class Format(enum.StrEnum):
     MONEY = "money"
     NUMBER = "number"
@@ -109,7 +122,7 @@ class Format(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    key: str
+    key: MeasureKey
     label: str  # with the size, e.g. "Validated savings per officer"
     description: str
     better: str | None  # "higher", "lower", or None when neither is better
@@ -143,7 +156,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
     money_head = "1,000 residents" if size is Size.POPULATION else SIZE_WORDS[size].rstrip("s")
     return (
         Measure(
-            "validated_savings",
+            MeasureKey.VALIDATED_SAVINGS,
             f"Validated savings per {money_head}",
             "Savings validated in the financial year, cash and time released, double counts once.",
             "higher",
@@ -154,7 +167,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             None,
         ),
         Measure(
-            "ideas_raised",
+            MeasureKey.IDEAS_RAISED,
             f"Ideas per {head}",
             "Ideas raised in the financial year.",
             "higher",
@@ -165,7 +178,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             RateKind.COUNT_PER_SIZE,
         ),
         Measure(
-            "implementation_rate",
+            MeasureKey.IMPLEMENTATION_RATE,
             "Implementation rate",
             "Of the ideas decided to date (approved, under way, implemented, declined or duplicate), the share"
             " implemented.",
@@ -178,7 +191,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             minimum_denominator=10,
         ),
         Measure(
-            "days_to_decision",
+            MeasureKey.DAYS_TO_DECISION,
             "Median days to a decision",
             "Of the ideas decided in the financial year, the median whole days from being raised to the decision.",
             "lower",
@@ -191,7 +204,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             distribution=lambda figures: figures.days_to_decision,
         ),
         Measure(
-            "validated_share",
+            MeasureKey.VALIDATED_SHARE,
             "Claimed savings validated",
             "Of the savings claimed for the financial year, the share a validator has confirmed.",
             "higher",
@@ -202,7 +215,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             None,
         ),
         Measure(
-            "waste_hours",
+            MeasureKey.WASTE_HOURS,
             f"Waste hours a year per {money_head}",
             "Hours a year lost to the waste observed in the financial year.",
             None,
@@ -213,7 +226,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             None,
         ),
         Measure(
-            "backlog_change_year",
+            MeasureKey.BACKLOG_CHANGE_YEAR,
             "Backlog change on a year earlier",
             "The latest 13 weeks' mean of the backlogs against the same 13 weeks a year earlier.",
             "lower",
@@ -225,7 +238,7 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
             change=True,
         ),
         Measure(
-            "backlog_change_baseline",
+            MeasureKey.BACKLOG_CHANGE_BASELINE,
             "Backlog change on its baseline",
             "The latest 13 weeks' mean of the backlogs changed by an idea, against their mean before the change.",
             "lower",

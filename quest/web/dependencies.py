@@ -6,7 +6,9 @@ naming a parameter after it, with its type here:
 - ``db_session: DatabaseSession`` and ``db_engine: DatabaseEngine``, from the Advanced Alchemy plugin;
 - ``viewer: Viewer``, the signed-in user (only on routes that need a sign-in: a public route has none);
 - ``now: Now``, the app clock's time (UTC), and ``today: Today``, the date in the UK at that time. One
-  request sees one time, however many of them it asks for.
+  request sees one time, however many of them it asks for;
+- ``forces_figures: KeptForcesFigures``, every force's figures as this process keeps them for the
+  national comparison.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from quest.accounts.authentication import signed_in_user
 from quest.accounts.identity import CurrentUser
 from quest.clock import LONDON, Clock
-from quest.web.state import CLOCK
+from quest.dashboards.forces_figures import ForcesFigures
+from quest.web.state import CLOCK, FORCES_FIGURES
 
 # The request's database session and the engine, provided by the Advanced Alchemy plugin.
 DatabaseSession = NamedDependency[AsyncSession]
@@ -30,6 +33,7 @@ DatabaseEngine = NamedDependency[AsyncEngine]
 Viewer = NamedDependency[CurrentUser]
 Now = NamedDependency[datetime.datetime]
 Today = NamedDependency[datetime.date]
+KeptForcesFigures = NamedDependency[ForcesFigures]
 
 
 def provide_viewer(request: Request[Any, Any, Any]) -> CurrentUser:
@@ -45,8 +49,14 @@ def provide_today(now: Now) -> datetime.date:
     return now.astimezone(LONDON).date()
 
 
+def provide_forces_figures(request: Request[Any, Any, Any]) -> ForcesFigures:
+    figures: ForcesFigures = request.app.state[FORCES_FIGURES]
+    return figures
+
+
 PROVIDED = {
     "viewer": Provide(provide_viewer, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "today": Provide(provide_today, sync_to_thread=False),
+    "forces_figures": Provide(provide_forces_figures, sync_to_thread=False),
 }

@@ -1,6 +1,7 @@
 """What the application keeps for every request, and what kind of request this is.
 
-``create_app`` puts the clock, the session policy and a session maker in ``app.state`` under these keys;
+``create_app`` puts the clock, the session policy, a session maker and the national figures it keeps
+(:mod:`quest.dashboards.forces_figures`) in ``app.state`` under these keys;
 middleware and dependencies (:mod:`quest.web.dependencies`) read them there, so no domain needs to know
 where they live.
 """
@@ -14,6 +15,7 @@ from litestar.types import Scope
 CLOCK = "quest.clock"
 SESSION_POLICY = "quest.session_policy"
 SESSION_MAKER = "quest.session_maker"
+FORCES_FIGURES = "quest.forces_figures"
 
 
 def renders_a_page(scope: Scope) -> bool:

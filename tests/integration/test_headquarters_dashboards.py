@@ -284,7 +284,7 @@ def test_forces_compared_per_officer_weighted_by_size_with_a_funnel_checked_by_h
     assert next(point for point in funnel["points"] if point["force_code"] == "SUS")["too_little_data"] is True
 
     # The page: the chosen force marked, the funnel plotted, too-little-data forces named and not ranked.
-    page = frozen_client.get("/national?fy=2026&per=officers&force=LAN")
+    page = frozen_client.get("/national?fy=2026&per=officers&force=LAN&measure=ideas_raised")
     assert page.status_code == 200
     assert 'data-chart="funnel"' in page.text
     assert 'data-chart="ski-slope"' in page.text
@@ -320,6 +320,7 @@ def test_who_may_compare_what(demo: Any, frozen_client: Any, email: str, path: s
         ("/national?fy=1800", "fy"),
         ("/national?per=furlongs", "per"),
         ("/national?format=pdf", "format"),
+        ("/national?measure=happiness", "measure"),
         ("/api/v1/dashboards/national/funnels?measure=waste_hours", "measure"),
         ("/api/v1/dashboards/national/funnels", "measure"),
         ("/api/v1/dashboards/national?fy=20266", "fy"),
@@ -359,3 +360,30 @@ def test_each_person_finds_their_own_dashboard(demo: Any, frozen_client: Any, ro
     assert response.status_code in (302, 303)
     assert response.headers["location"].startswith(lands_on)
     assert frozen_client.get(response.headers["location"]).status_code == 200
+
+
+def test_one_measure_in_full_at_a_time_with_the_others_a_link_away(world: dict[str, Any], frozen_client: Any) -> None:
+    sign_in(frozen_client, DEMO_EMAILS["national"])
+    page = frozen_client.get("/national?fy=2026&per=officers&sort=ideas_raised&order=desc")
+    assert page.status_code == 200
+    # Every measure in the side-by-side table; the first in full, the others linked, keeping the choices.
+    assert 'id="compared"' in page.text
+    assert 'id="slope-table-validated_savings"' in page.text
+    assert 'id="slope-table-ideas_raised"' not in page.text
+    assert (
+        'href="/national?fy=2026&amp;per=officers&amp;sort=ideas_raised&amp;order=desc&amp;measure=ideas_raised#ideas_raised"'
+        in page.text
+    )
+    chosen = frozen_client.get("/national?fy=2026&per=officers&measure=ideas_raised")
+    assert 'id="slope-table-ideas_raised"' in chosen.text
+    assert 'id="funnel-table-ideas_raised"' in chosen.text
+    assert 'id="slope-table-validated_savings"' not in chosen.text
+    # The sort links keep the measure shown.
+    assert "measure=ideas_raised&amp;sort=name" in chosen.text
+    # When the forces' figures were worked out, on the page and in the API.
+    assert "Figures worked out on 30 November 2026 at 10:00am" in chosen.text
+    assert _api(frozen_client, "/api/v1/dashboards/national?fy=2026")["worked_out_at"].startswith("2026-11-30T10:00")
+    funnel = _api(frozen_client, "/api/v1/dashboards/national/funnels?fy=2026&measure=ideas_raised")
+    assert funnel["worked_out_at"].startswith("2026-11-30T10:00")
+    # A force's divisions are worked out for every request: nothing to date.
+    assert _api(frozen_client, "/api/v1/dashboards/forces/LAN?fy=2026")["worked_out_at"] is None
