@@ -9,6 +9,7 @@ from quest.metrics.models import Metric, Reading
 from quest.notifications.models import Notification, OutboxEmail
 from quest.org.models import Division, Force, ForceProfile, ForceSettings, SimilarForce
 from quest.rollups.models import (
+    DecisionsByYear,
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
@@ -24,6 +25,7 @@ metadata = orm_registry.metadata
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "DecisionsByYear",
     "Division",
     "DoubleCountMember",
     "FlaggedByYear",

@@ -18,6 +18,7 @@ from quest.metrics.models import Reading
 from quest.rollups.models import (
     MINUTE_PARTS,
     VALUE_PARTS,
+    DecisionsByYear,
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
@@ -111,6 +112,19 @@ async def from_rollups(session: AsyncSession) -> Figures:
             )
             if count
         },
+        "decisions_by_year": {
+            (division, year, status): (force, count)
+            for division, year, status, force, count in await session.execute(
+                select(
+                    DecisionsByYear.division_id,
+                    DecisionsByYear.year,
+                    DecisionsByYear.status,
+                    DecisionsByYear.force_id,
+                    DecisionsByYear.ideas,
+                )
+            )
+            if count
+        },
     }
 
 
@@ -156,11 +170,17 @@ async def from_records(session: AsyncSession) -> Figures:
     for division, force, created_at in await session.execute(select(Idea.division_id, Idea.force_id, Idea.created_at)):
         month = (division, created_at.astimezone(LONDON).date().replace(day=1))
         raised[month] = (force, raised.get(month, (force, 0))[1] + 1)
-    # Each answer's financial year by its London date, and the whole days the idea waited for it.
+    # Each answer's financial year by its London date, and the whole days the idea waited for it; each
+    # decided idea by its decision's year and its status now.
     answered: dict[tuple[Any, ...], tuple[Any, int]] = {}
-    for division, force, created_at, *moments in await session.execute(
-        select(Idea.division_id, Idea.force_id, Idea.created_at, Idea.first_response_at, Idea.decided_at)
+    decisions: dict[tuple[Any, ...], tuple[Any, int]] = {}
+    for division, force, status, created_at, *moments in await session.execute(
+        select(Idea.division_id, Idea.force_id, Idea.status, Idea.created_at, Idea.first_response_at, Idea.decided_at)
     ):
+        decided_at = moments[1]
+        if decided_at is not None:
+            decision = (division, financial_year(decided_at.astimezone(LONDON).date()), status)
+            decisions[decision] = (force, decisions.get(decision, (force, 0))[1] + 1)
         for kind, moment in zip((ResponseKind.FIRST_RESPONSE, ResponseKind.DECISION), moments, strict=True):
             if moment is not None:
                 key = (
@@ -188,6 +208,7 @@ async def from_records(session: AsyncSession) -> Figures:
         "ideas_raised_by_month": raised,
         "readings_by_week": weeks,
         "response_days": answered,
+        "decisions_by_year": decisions,
     }
 
 

@@ -6,7 +6,7 @@ summed too (ideas; minutes a week), so the sums are read from the index alone: o
 SQLite's two statements went from about 10 and 6 ms to 5 and 3 ms.
 
 Revision ID: c6e2a8f4d1b9
-Revises: d8b2f6a4c0e9
+Revises: b3d9e6f1a7c4
 Create Date: 2026-11-30 05:30:00.000000
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "c6e2a8f4d1b9"
-down_revision: str | None = "d8b2f6a4c0e9"
+down_revision: str | None = "b3d9e6f1a7c4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

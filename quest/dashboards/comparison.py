@@ -29,7 +29,7 @@ from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForcePro
 from quest.rollups.models import (
     MINUTE_PARTS,
     VALUE_PARTS,
-    IdeasByStatus,
+    DecisionsByYear,
     IdeasRaisedByMonth,
     ReadingsByWeek,
     ResponseDays,
@@ -166,22 +166,21 @@ async def unit_figures(
         )
     }
 
-    # Ideas decided and implemented to date.
-    status_unit = _column(level, IdeasByStatus.division_id, IdeasByStatus.force_id)
+    # Of the ideas decided in the year, how many there are and how many are implemented now.
+    decision_unit = _column(level, DecisionsByYear.division_id, DecisionsByYear.force_id)
     decided = {
         row.unit: row
         for row in await session.execute(
             select(
-                status_unit.label("unit"),
+                decision_unit.label("unit"),
+                func.coalesce(func.sum(DecisionsByYear.ideas), 0).label("decided"),
                 func.coalesce(
-                    func.sum(case((IdeasByStatus.status.in_(DECIDED), IdeasByStatus.ideas), else_=0)), 0
-                ).label("decided"),
-                func.coalesce(
-                    func.sum(case((IdeasByStatus.status == IdeaStatus.IMPLEMENTED, IdeasByStatus.ideas), else_=0)), 0
+                    func.sum(case((DecisionsByYear.status == IdeaStatus.IMPLEMENTED, DecisionsByYear.ideas), else_=0)),
+                    0,
                 ).label("implemented"),
             )
-            .where(status_unit.in_(unit_ids))
-            .group_by(status_unit)
+            .where(decision_unit.in_(unit_ids), DecisionsByYear.year == year, DecisionsByYear.status.in_(DECIDED))
+            .group_by(decision_unit)
         )
     }
 

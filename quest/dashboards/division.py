@@ -4,9 +4,9 @@ measure's SPC summary with its backlogs charted, the waste Pareto, the latest im
 their impact, and what changed in the last week.
 
 Every figure is an aggregate the database gives (grouped and counted there, or read from the rollups:
-``ideas_by_status``, ``waste_by_month``, ``savings_by_year``); the arithmetic left afterwards (shares,
-rates per 100 staff, the participation window, a week's change in a backlog) is pure functions here,
-with unit tests against worked examples. The measures' SPC is :func:`quest.metrics.spc.analyse` over
+``ideas_by_status``, ``waste_by_month``, ``savings_by_year``, ``response_days``); the arithmetic left
+afterwards (shares, rates per 100 staff, the participation window, a week's change in a backlog) is pure
+functions here, with unit tests against worked examples. The measures' SPC is :func:`quest.metrics.spc.analyse` over
 each measure's readings, segmented at its ideas' change dates exactly as the measure's own page does, so
 the icons here are the icons there.
 
@@ -19,8 +19,9 @@ Definitions, as the page states them:
   staff FTE (the division's size as headquarters records it);
 - **first response within the SLA**: of the ideas raised in the window whose first response is due
   (answered, or raised longer ago than the SLA's days), the share answered within the SLA;
-- **medians**: days from raising to the first response and to the decision, over the ideas raised in
-  the window that have had one;
+- **medians**: the median whole days from raising to the first response, and to the decision, of the
+  ideas that had it in the financial year (by its London date): the force comparison's figures, read
+  from the same kept distribution (``response_days``);
 - **the participation window**: the twelve months ending today, or, for a past financial year, the
   twelve months ending on its last day (the year itself).
 """
@@ -43,7 +44,8 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.clock import EARLIEST_DATE, LONDON
-from quest.dashboards.response_times import Medians, medians
+from quest.dashboards.measures import median_of
+from quest.dashboards.response_times import Medians, days_waited_in_year
 from quest.dashboards.savings import BY_DIVISION, savings_by
 from quest.dashboards.spans import microseconds_between
 from quest.errors import InvalidQuery, OutOfReach
@@ -58,7 +60,7 @@ from quest.metrics.spc import Assurance, PointType, Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, WasteByMonth
+from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, ResponseDays, ResponseKind, WasteByMonth
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus, Totals, financial_year, financial_year_bounds
 from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
@@ -371,7 +373,7 @@ async def division_dashboard(
         savings=savings,
         pipeline=await _pipeline(session, place.id),
         overdue=await _overdue(session, place.id, now, sla),
-        medians=await medians(session, in_window),
+        medians=await _medians(session, place.id, year),
         participation=await _participation(session, place, start, end, in_window, now, sla),
         measures=measures,
         waste_hours=await _waste(session, place.id, year),
@@ -392,6 +394,18 @@ async def _pipeline(session: AsyncSession, division_id: uuid.UUID) -> list[Statu
         )
     }
     return [StatusCount(status, counted[status]) for status in PIPELINE_ORDER if counted.get(status)]
+
+
+async def _medians(session: AsyncSession, division_id: uuid.UUID, year: int) -> Medians:
+    """The median whole days to a first response and to a decision of the division's ideas answered in
+    financial year ``year``: what its force's comparison shows for it (the same distribution, the same
+    median)."""
+    waited = (
+        await days_waited_in_year(session, year, ResponseDays.division_id == division_id, ResponseDays.division_id)
+    ).get(division_id, {})
+    return Medians(
+        median_of(waited.get(ResponseKind.FIRST_RESPONSE, {})), median_of(waited.get(ResponseKind.DECISION, {}))
+    )
 
 
 async def _overdue(session: AsyncSession, division_id: uuid.UUID, now: datetime.datetime, sla: Sla) -> Overdue:

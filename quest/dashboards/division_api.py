@@ -62,6 +62,8 @@ class OverdueOut:
 
 @dataclass(frozen=True)
 class MedianDaysOut:
+    # Median whole days from raising to a first response, and to a decision, of the ideas that had it in
+    # financial year fy (the force comparison's figures for the division); null when none had.
     first_response: float | None
     decision: float | None
 
@@ -289,8 +291,9 @@ class DashboardApi(Controller):
         description=(
             "The figures of the division's dashboard for financial year fy (1 April fy to 31 March fy + 1; "
             "the current one when absent): savings in the totals shape, the pipeline, overdue ideas, median "
-            "days, participation, every measure's SPC summary, waste hours a year by type, the latest "
-            "implemented ideas and what changed in the last week."
+            "days of the ideas answered in the year (as the force's comparison has them), participation, "
+            "every measure's SPC summary, waste hours a year by type, the latest implemented ideas and what "
+            "changed in the last week."
         ),
         operation_id="getDivisionDashboard",
         responses=refusals(404),

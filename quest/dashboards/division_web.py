@@ -81,6 +81,7 @@ def _savings_rows(found: DivisionDashboard) -> list[list[Cell]]:
 
 def _participation_rows(found: DivisionDashboard) -> list[list[Cell]]:
     taking_part = found.participation
+    year = f"{found.year} to {found.year + 1}"
     return [
         ["Staff (active staff and manager accounts)", taking_part.staff],
         ["Staff who raised an idea", taking_part.submitters_12m],
@@ -91,8 +92,8 @@ def _participation_rows(found: DivisionDashboard) -> list[list[Cell]]:
         ["First responses due", taking_part.responses_due],
         ["First responses within the SLA", taking_part.responded_in_time],
         ["Share answered within the SLA", _share(taking_part.first_response_within_sla)],
-        ["Median days to first response", found.medians.median_days_to_first_response],
-        ["Median days to decision", found.medians.median_days_to_decision],
+        [f"Median days to first response, of those answered in {year}", found.medians.median_days_to_first_response],
+        [f"Median days to decision, of those decided in {year}", found.medians.median_days_to_decision],
     ]
 
 

@@ -53,8 +53,10 @@ class UnitFigures:
     first_month: datetime.date | None  # the first month it raised an idea
     months_of_use: int  # from that month to the financial year's end (or today), both counted
     ideas_raised: int  # in the financial year
-    ideas_decided: int  # to date: approved, under way, implemented, declined or a duplicate
-    ideas_implemented: int  # to date
+    # Of the ideas decided in the financial year (by the London date of the decision): how many (approved,
+    # under way, implemented, declined or a duplicate now), and how many of them are implemented now.
+    ideas_decided: int
+    ideas_implemented: int
     savings: Totals  # the year's savings, validated, claimed and forecast apart, double counts once
     waste_hours: D  # hours a year lost to the waste observed in the financial year
     # Of the ideas it decided in the year, how many waited each number of whole days.
@@ -180,8 +182,8 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
         Measure(
             MeasureKey.IMPLEMENTATION_RATE,
             "Implementation rate",
-            "Of the ideas decided to date (approved, under way, implemented, declined or duplicate), the share"
-            " implemented.",
+            "Of the ideas decided in the financial year (approved, declined or a duplicate), the share that"
+            " are implemented now.",
             "higher",
             Format.PERCENT,
             lambda figures: figures.ideas_implemented,

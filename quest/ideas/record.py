@@ -266,19 +266,19 @@ async def record_move(
     another change to the idea lands first. The one path for every move: a person's
     (:func:`quest.ideas.decisions.move_idea`, which has checked the version they saw), and the demo's
     back-dated history. Flushes; the caller tells people and commits."""
-    current = idea.status
+    current, decided_before = idea.status, idea.decided_at
     record = record_of(
         current,
         move,
         now=now,
         first_response_at=idea.first_response_at,
-        decided_at=idea.decided_at,
+        decided_at=decided_before,
         original=original,
     )
     await change_idea(session, idea, None, record.values)
     if original is not None:
         await _move_supporters(session, idea, original, now)
-    await changes.idea_moved(session, idea, current)
+    await changes.idea_moved(session, idea, current, decided_before)
     for kind, name in ((ResponseKind.FIRST_RESPONSE, "first_response_at"), (ResponseKind.DECISION, "decided_at")):
         if name in record.values:
             await changes.idea_answered(session, idea, kind, record.values[name])

@@ -25,6 +25,7 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import Reading
 from quest.rollups.models import (
     MINUTE_PARTS,
+    DecisionsByYear,
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
@@ -139,10 +140,43 @@ async def idea_raised(session: AsyncSession, idea: Idea) -> None:
     )
 
 
-async def idea_moved(session: AsyncSession, idea: Idea, from_status: IdeaStatus) -> None:
-    """An idea moved from ``from_status`` to the status it has now."""
+def year_answered(at: datetime.datetime) -> int:
+    """The financial year an idea's answer (its first response or its decision) counts in: that of its
+    London date (23:30 UTC on 31 March in summer time is 1 April's)."""
+    return financial_year(at.astimezone(LONDON).date())
+
+
+async def _count_decision(
+    session: AsyncSession, idea: Idea, decided_at: datetime.datetime, status: IdeaStatus, step: int
+) -> None:
+    await _add(
+        session,
+        DecisionsByYear,
+        {
+            "division_id": idea.division_id,
+            "year": year_answered(decided_at),
+            "status": status,
+            "force_id": idea.force_id,
+            "ideas": step,
+        },
+        added=("ideas",),
+    )
+
+
+async def idea_moved(
+    session: AsyncSession, idea: Idea, from_status: IdeaStatus, decided_before: datetime.datetime | None
+) -> None:
+    """An idea moved from ``from_status`` to the status it has now; ``decided_before`` is when it had been
+    decided before the move (None: it had not been). Its decision, if it had one, leaves the old status
+    of that decision's year, and, if it has one now, joins the new status of its year: the same year, as
+    the workflow never changes or clears a decision once made, but counted from what the idea says
+    either way."""
     await _count_idea(session, idea, from_status, -1)
     await _count_idea(session, idea, idea.status, 1)
+    if decided_before is not None:
+        await _count_decision(session, idea, decided_before, from_status, -1)
+    if idea.decided_at is not None:
+        await _count_decision(session, idea, idea.decided_at, idea.status, 1)
 
 
 async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, at: datetime.datetime) -> None:
@@ -153,7 +187,7 @@ async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, a
         {
             "division_id": idea.division_id,
             "kind": kind,
-            "year": financial_year(at.astimezone(LONDON).date()),
+            "year": year_answered(at),
             "days": (at - idea.created_at) // datetime.timedelta(days=1),
             "force_id": idea.force_id,
             "ideas": 1,

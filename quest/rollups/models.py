@@ -116,6 +116,24 @@ class ResponseDays(DefaultBase):
     __table_args__ = (Index("ix_response_days_year_kind_force_id", "year", "kind", "force_id", "days", "ideas"),)
 
 
+class DecisionsByYear(DefaultBase):
+    """How many of the ideas a division decided in each financial year (by the London date of the
+    decision, as :class:`ResponseDays` has it) are in each status now: the dashboards' implementation rate
+    of a year, for every division or force at once. An idea's decision is never undone, so its count only
+    moves between the decided statuses of its year."""
+
+    __tablename__ = "decisions_by_year"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[IdeaStatus] = mapped_column(enum_column(IdeaStatus, "idea_status"), primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    ideas: Mapped[int] = mapped_column(Integer)
+
+    # A year's counts by force read from the index alone.
+    __table_args__ = (Index("ix_decisions_by_year_year_force_id", "year", "force_id", "status", "ideas"),)
+
+
 # Readings' values (four places) are held in these parts, whole numbers, so their sums are exact.
 VALUE_PARTS = 10_000
 

@@ -41,6 +41,7 @@ from quest.metrics.models import Reading
 from quest.org.models import Division
 from quest.rollups.models import (
     VALUE_PARTS,
+    DecisionsByYear,
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
@@ -189,6 +190,13 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
         .group_by(answered.c.division_id, answered.c.kind, answered.c.year, answered.c.days)
         .subquery("response_days")
     )
+    decision_year = london_financial_year(Idea.decided_at)
+    decisions = (
+        select(Idea.division_id, decision_year.label("year"), Idea.status, func.count().label("ideas"))
+        .where(Idea.decided_at.is_not(None))
+        .group_by(Idea.division_id, decision_year, Idea.status)
+        .subquery("decisions")
+    )
     # A division is in one force: grouping the waste by the force too only carries it along.
     statements: dict[type[DefaultBase], list[Executable]] = {
         WasteByProcess: [
@@ -249,6 +257,19 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
                     Division.force_id,
                     response_days.c.ideas,
                 ).join(Division, Division.id == response_days.c.division_id),
+            ),
+        ],
+        DecisionsByYear: [
+            delete(DecisionsByYear),
+            insert(DecisionsByYear).from_select(
+                ["division_id", "year", "status", "force_id", "ideas"],
+                select(
+                    decisions.c.division_id,
+                    decisions.c.year,
+                    decisions.c.status,
+                    Division.force_id,
+                    decisions.c.ideas,
+                ).join(Division, Division.id == decisions.c.division_id),
             ),
         ],
     }

@@ -387,3 +387,91 @@ def test_one_measure_in_full_at_a_time_with_the_others_a_link_away(world: dict[s
     assert funnel["worked_out_at"].startswith("2026-11-30T10:00")
     # A force's divisions are worked out for every request: nothing to date.
     assert _api(frozen_client, "/api/v1/dashboards/forces/LAN?fy=2026")["worked_out_at"] is None
+
+
+# The decisions world: twenty ideas raised in Lancashire's Northern division at noon UTC on 1 March 2025,
+# decided in two financial years and moved on since. Summer time started on 29 March 2026: 22:30 UTC on
+# 31 March is that day's in London (2025), 23:30 UTC is 1 April's (2026).
+#
+# | ideas | first response | decided          | now         | decision's year | days to each        |
+# | ----- | -------------- | ---------------- | ----------- | --------------- | ------------------- |
+# | 5     | 1 Jun 2025     | the same         | implemented | 2025            | 92                  |
+# | 2     | 1 Jul 2025     | the same         | implemented | 2025            | 122                 |
+# | 1     | 31 Mar 2026, 22:30 UTC | the same | implemented | 2025            | 395                 |
+# | 2     | 1 Sep 2025     | the same         | declined    | 2025            | 184                 |
+# | 1     | 31 Mar 2026, 23:30 UTC | the same | implemented | 2026            | 395                 |
+# | 2     | 1 Jun 2026     | the same         | implemented | 2026            | 457                 |
+# | 5     | 15 Jan 2026    | 1 Jul 2026       | approved    | 2026            | 320 (in 2025), 487  |
+# | 2     | 1 Sep 2026     | the same         | declined    | 2026            | 549                 |
+#
+# Implementation rates: 2025 8 of 10, 2026 3 of 10 (to date, whatever the year: 11 of 20). Medians of the
+# whole days: to a decision 107 in 2025 (the 5th and 6th of 92 ×5, 122 ×2, 184 ×2, 395) and 487 in 2026; to a
+# first response 184 in 2025 (the 8th of those and 320 ×5) and 457 in 2026 (395, 457 ×2, 549 ×2). None of
+# these ideas was raised in the twelve months to either year's reading day.
+REVIEW_AND_APPROVE = ("under_review", "approved")
+START_AND_IMPLEMENT = ("in_progress", "implemented")
+DECISIONS = (
+    (5, ((REVIEW_AND_APPROVE, _at(2025, 6, 1)), (START_AND_IMPLEMENT, _at(2026, 6, 1)))),
+    (2, ((REVIEW_AND_APPROVE, _at(2025, 7, 1)), (START_AND_IMPLEMENT, _at(2026, 6, 1)))),
+    (1, ((REVIEW_AND_APPROVE, _at(2026, 3, 31, 22, 30)), (START_AND_IMPLEMENT, _at(2026, 7, 1)))),
+    (2, ((("declined",), _at(2025, 9, 1)),)),
+    (1, ((REVIEW_AND_APPROVE, _at(2026, 3, 31, 23, 30)), (START_AND_IMPLEMENT, _at(2026, 8, 1)))),
+    (2, ((IMPLEMENTED_PATH, _at(2026, 6, 1)),)),
+    (5, ((("under_review",), _at(2026, 1, 15)), (("approved",), _at(2026, 7, 1)))),
+    (2, ((("declined",), _at(2026, 9, 1)),)),
+)
+
+
+@pytest.fixture
+def decisions_world(demo: Any, database: Any) -> None:
+    for count, moves in DECISIONS:
+        for number in range(count):
+            idea = database(
+                lambda maker, number=number: raise_idea(maker, STAFF, f"Idea {number} of its kind", now=_at(2025, 3, 1))
+            )
+            for statuses, moment in moves:
+                database(
+                    lambda maker, statuses=statuses, moment=moment, idea=idea: move_along(
+                        maker, MANAGER, idea.id, *statuses, now=moment
+                    )
+                )
+
+
+@pytest.mark.usefixtures("decisions_world")
+def test_the_implementation_rate_is_of_the_ideas_decided_in_the_year_chosen(frozen_client: Any) -> None:
+    for year, implemented, shown in ((2025, 8, "80.0%"), (2026, 3, "30.0%")):
+        sign_in(frozen_client, DEMO_EMAILS["force_hq"])
+        north = _unit(_api(frozen_client, f"/api/v1/dashboards/forces/LAN?fy={year}"), "NORTH")
+        assert north["measures"]["implementation_rate"] == {
+            "value": implemented * 10.0,
+            "numerator": implemented,
+            "denominator": 10,
+            "too_little_data": False,
+        }
+        page = frozen_client.get(f"/forces/LAN/dashboard?fy={year}")
+        assert page.status_code == 200
+        row = page.text.split('data-unit="NORTH"')[1].split("</tr>")[0]
+        assert shown in row
+        assert "55.0%" not in row  # 11 of 20: every decision to date
+        # The force's own figure among every force's, likewise (its other divisions decided nothing).
+        sign_in(frozen_client, DEMO_EMAILS["national"])
+        lancashire = _unit(_api(frozen_client, f"/api/v1/dashboards/national?fy={year}"), "LAN")
+        assert lancashire["measures"]["implementation_rate"]["value"] == implemented * 10.0
+
+
+@pytest.mark.usefixtures("decisions_world")
+def test_a_divisions_own_medians_are_those_its_force_compares(frozen_client: Any) -> None:
+    for year, first_response, decision in ((2025, 184.0, 107.0), (2026, 457.0, 487.0)):
+        sign_in(frozen_client, DEMO_EMAILS["force_hq"])
+        north = _unit(_api(frozen_client, f"/api/v1/dashboards/forces/LAN?fy={year}"), "NORTH")
+        assert north["measures"]["days_to_decision"]["value"] == decision
+        sign_in(frozen_client, MANAGER)
+        own = _api(frozen_client, f"/api/v1/dashboards/divisions/{north['id']}?fy={year}")
+        assert own["median_days"] == {"first_response": first_response, "decision": decision}
+        page = frozen_client.get(f"/divisions/{north['id']}/dashboard?fy={year}")
+        assert page.status_code == 200
+        medians = page.text.split('id="medians"')[1].split("</dl>")[0]
+        assert [f"{first_response:,.1f}", f"{decision:,.1f}"] == [
+            value.split("</dd>")[0] for value in medians.split('govuk-summary-list__value">')[1:]
+        ]
+        assert f"of the ideas answered in {year} to {year + 1}" in page.text

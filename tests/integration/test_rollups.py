@@ -18,6 +18,7 @@ from quest.config import Settings
 from quest.db import open_database, writing
 from quest.ideas.decisions import adopt, move_idea
 from quest.ideas.models import Idea
+from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.services import MetricInput, ReadingInput, create_metric, record_readings
 from quest.rollups.models import IdeasRaisedByMonth
@@ -79,6 +80,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_raised_by_month": 0,
                 "response_days": 0,
                 "readings_by_week": 0,
+                "decisions_by_year": 0,
             }
 
             # Waste: a new group, the same process spelt otherwise (one group, shown as min() shows it), a
@@ -95,6 +97,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_raised_by_month": 0,
                 "response_days": 0,
                 "readings_by_week": 0,
+                "decisions_by_year": 0,
             }
 
             # Ideas: raised, then through every kind of move, by the manager and by its submitter.
@@ -112,6 +115,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_raised_by_month": 2,
                 "response_days": 0,
                 "readings_by_week": 0,
+                "decisions_by_year": 0,
             }
             for to in ("under_review", "approved", "in_progress"):
                 await _move(maker, manager, first, MoveRequest(to))
@@ -154,6 +158,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_raised_by_month": 2,
                 "response_days": 3,
                 "readings_by_week": WEEKS_READ,
+                "decisions_by_year": 3,  # this year's: implemented, a duplicate, declined
             }
 
             # Adopted elsewhere: a new idea in the adopting division.
@@ -166,6 +171,7 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                 "ideas_raised_by_month": 3,
                 "response_days": 3,
                 "readings_by_week": WEEKS_READ,
+                "decisions_by_year": 3,
             }
             async with maker() as session:
                 april = await session.execute(
@@ -180,6 +186,85 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
             assert (await _agree(maker))["ideas_raised_by_month"] == 3
 
     run(scenario())
+
+
+async def _decisions(session_maker: Any) -> dict[tuple[int, str], int]:
+    """What decisions_by_year holds for the Northern division (the only one deciding here), having checked
+    it against the records: how many ideas of each decision year are in each status now."""
+    rolled = (await compared(session_maker))[0]["decisions_by_year"]
+    await _agree(session_maker)
+    return {(year, IdeaStatus(status).value): count for (_division, year, status), (_force, count) in rolled.items()}
+
+
+def test_a_decided_idea_counts_in_its_decisions_year_in_the_status_it_has_now(settings: Settings, demo: Any) -> None:
+    """decisions_by_year through every kind of move: decided, moved on and implemented, declined after its
+    approval, a duplicate, withdrawn and parked (neither is a decision), across the end of March. Summer time
+    started on 29 March 2026: 23:30 UTC on 31 March is 00:30 on 1 April in London (financial year 2026),
+    22:30 UTC still 31 March's (2025)."""
+    staff, manager = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
+    raised_on = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    first_of_april_in_london = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    last_of_march_in_london = datetime.datetime(2026, 3, 31, 22, 30, tzinfo=datetime.UTC)
+
+    async def move(maker: Any, email: str, idea_id: Any, at: datetime.datetime, *requests: MoveRequest) -> None:
+        viewer = await current_user_for(maker, email)
+        for request in requests:
+            async with maker() as session:
+                await move_idea(session, viewer, idea_id, request, seen_version=None, now=at, today=at.date())
+
+    async def scenario() -> None:
+        async with open_database(settings) as maker:
+            late, early, copy, taken_back, parked = [
+                (await raise_idea(maker, staff, title, now=raised_on)).id
+                for title in ("Decided in April", "Decided in March", "Copied", "Taken back", "Parked")
+            ]
+            await move(maker, manager, late, raised_on, MoveRequest("under_review"))
+            await move(maker, manager, early, raised_on, MoveRequest("under_review"))
+            assert await _decisions(maker) == {}  # a first response is not a decision
+
+            await move(maker, manager, late, first_of_april_in_london, MoveRequest("approved"))
+            await move(maker, manager, early, last_of_march_in_london, MoveRequest("approved"))
+            assert await _decisions(maker) == {(2026, "approved"): 1, (2025, "approved"): 1}
+
+            # Moved on after the decision, in later months: each stays in its decision's year.
+            may = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
+            await move(maker, manager, late, may, MoveRequest("in_progress"))
+            await move(maker, manager, early, may, MoveRequest("declined", reason="Too costly after all."))
+            assert await _decisions(maker) == {(2026, "in_progress"): 1, (2025, "declined"): 1}
+            november = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+            implemented = MoveRequest("implemented", change_date="2026-11-01", learned="Book ahead.")
+            await move(maker, manager, late, november, implemented)
+            assert await _decisions(maker) == {(2026, "implemented"): 1, (2025, "declined"): 1}
+
+            # A duplicate is decided when marked; a withdrawal and parking decide nothing.
+            await move(
+                maker, manager, copy, november, MoveRequest("duplicate", duplicate_of=await _reference(maker, late))
+            )
+            await move(maker, staff, taken_back, november, MoveRequest("withdrawn", reason="Someone did it."))
+            await move(
+                maker,
+                manager,
+                parked,
+                november,
+                MoveRequest("parked", reason="Next year."),
+                MoveRequest("under_review"),
+            )
+            expected = {(2026, "implemented"): 1, (2025, "declined"): 1, (2026, "duplicate"): 1}
+            assert await _decisions(maker) == expected
+
+            # Rebuilt from the records by the database (the London year in SQL), the rollup holds the same.
+            with writing():
+                async with maker() as session:
+                    await rebuild(session)
+                    await session.commit()
+            assert await _decisions(maker) == expected
+
+    run(scenario())
+
+
+async def _reference(session_maker: Any, idea_id: Any) -> str:
+    async with session_maker() as session:
+        return str((await session.execute(select(Idea.reference).where(Idea.id == idea_id))).scalar_one())
 
 
 async def _paretos_from_records(session_maker: Any, viewer: Any) -> dict[str, list[ParetoBar]]:
