@@ -401,7 +401,13 @@ async def _medians(session: AsyncSession, division_id: uuid.UUID, year: int) -> 
     financial year ``year``: what its force's comparison shows for it (the same distribution, the same
     median)."""
     waited = (
-        await days_waited_in_year(session, year, ResponseDays.division_id == division_id, ResponseDays.division_id)
+        await days_waited_in_year(
+            session,
+            year,
+            # Both kinds named, so that the division's rows are read by the primary key.
+            and_(ResponseDays.division_id == division_id, ResponseDays.kind.in_(tuple(ResponseKind))),
+            ResponseDays.division_id,
+        )
     ).get(division_id, {})
     return Medians(
         median_of(waited.get(ResponseKind.FIRST_RESPONSE, {})), median_of(waited.get(ResponseKind.DECISION, {}))

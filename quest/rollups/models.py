@@ -149,3 +149,7 @@ class ReadingsByWeek(DefaultBase):
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
     readings: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(BigInteger)  # in VALUE_PARTS
+
+    # Every measure's weeks of a window read from the index alone (PostgreSQL; SQLite reads each
+    # measure's by the primary key).
+    __table_args__ = (Index("ix_readings_by_week_week", "week", "metric_id", "readings", "total"),)
