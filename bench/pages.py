@@ -85,6 +85,18 @@ def daily_pages(targets: Targets) -> list[Page]:
     ]
 
 
+# The national pages again on a server that keeps no national figures (QUEST_NATIONAL_FIGURES_SECONDS=0): what
+# a request costs when it works every force's figures out, as the first in each minute of each process does.
+WORKED_OUT_SETTINGS = {"QUEST_NATIONAL_FIGURES_SECONDS": "0"}
+
+
+def worked_out_pages() -> list[Page]:
+    return [
+        Page("forces compared, figures worked out", "national", "/national"),
+        Page("forces compared API, figures worked out", "national", "/api/v1/dashboards/national"),
+    ]
+
+
 async def find_targets(settings: Settings) -> Targets:
     engine = create_engine(settings)
     try:
@@ -145,8 +157,8 @@ class Capture:
 
 
 def capture(settings: Settings, pages: list[Page]) -> dict[str, Capture]:
-    """Serve each page once in this process (after a first request that warms what the app reads once),
-    counting its statements and keeping the slowest."""
+    """Serve each page once in this process (after a first request that warms what the app reads once, and
+    fills what it keeps), counting its statements and keeping the slowest."""
     app = create_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
     engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine()
     assert isinstance(engine, AsyncEngine), "the app's engine is asynchronous"

@@ -70,14 +70,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, database_url: str, workers: int) -> Iterator[Server]:
-    """``quest serve --workers N`` on a free loopback port, once ``/healthz`` answers; stopped afterwards."""
+def serving(data_dir: Path, database_url: str, workers: int, **settings: str) -> Iterator[Server]:
+    """``quest serve --workers N`` on a free loopback port, with any other ``QUEST_`` ``settings``, once
+    ``/healthz`` answers; stopped afterwards."""
     port = free_port()
     log = data_dir / f"serve-{port}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             quest_command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
-            env=quest_environment(data_dir, database_url),
+            env=quest_environment(data_dir, database_url, **settings),
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime
 import os
 import shlex
@@ -102,9 +103,15 @@ def measure(db: Database, plan: pages.Plan, chosen: argparse.Namespace) -> repor
     daily = pages.daily_pages(targets)
     print(f"{name}: catching each page's statements in this process …", flush=True)
     captured = pages.capture(db.settings, daily)
+    worked_out = pages.worked_out_pages()
+    captured |= pages.capture(dataclasses.replace(db.settings, national_figures_seconds=0), worked_out)
+    with serving(db.data_dir, db.url, workers=2, **pages.WORKED_OUT_SETTINGS) as server:
+        print(f"{name}: national pages, figures worked out for every request, at {server.base} …", flush=True)
+        _health, worked_out_figures = uvloop.run(pages.measure(server.base, db.settings, worked_out, captured, plan))
     with serving(db.data_dir, db.url, workers=2) as server:
         print(f"{name}: pages at {server.base} …", flush=True)
         health, figures = uvloop.run(pages.measure(server.base, db.settings, daily, captured, plan))
+        figures += worked_out_figures  # beside the same /healthz floor: the servers differ in that one setting
         print(f"{name}: {chosen.writes} ideas from 32 writers …", flush=True)
         submissions = uvloop.run(writers.submit_ideas(server.base, db.settings, 32, chosen.writes))
         memory = [resident(pid) for pid in server.workers()]
