@@ -24,7 +24,7 @@ from quest.errors import InvalidQuery
 from quest.metrics.spc import Spc
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-from quest.web.exports import Cell, csv_download, xlsx_download
+from quest.web.exports import Cell, Download, table_download
 from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -32,7 +32,7 @@ AnyRequest = Request[Any, Any, Any]
 # little more); its icons and the SPC summary are judged on every reading, as on the measure's page.
 SMALL_CHART_READINGS = 400
 SMALL_CHART_SIZE = (360, 200, 1)
-FORMATS = ("csv", "xlsx")
+FORMATS = tuple(Download)
 # ``?format=csv``: a handler's parameter may not be called ``format``.
 Format = Annotated[str | None, QueryParameter(name="format", required=False)]
 
@@ -168,10 +168,7 @@ TABLES: dict[str, Table] = {
 def download(found: DivisionDashboard, table: str, file_format: str) -> Response[bytes]:
     title, header, rows_of = TABLES[table]
     filename = f"{found.place.force_code}-{found.place.code}-{table}-{found.year}".lower()
-    rows = rows_of(found)
-    if file_format == "csv":
-        return csv_download(f"{filename}.csv", header, rows)
-    return xlsx_download(f"{filename}.xlsx", title, header, rows)
+    return table_download(Download(file_format), filename, title, header, rows_of(found))
 
 
 def _download_choice(table: str | None, file_format: str | None) -> tuple[str, str] | None:

@@ -25,15 +25,10 @@ from quest.dashboards.measures import MeasureComparison, MeasureKey, Row, shown
 from quest.errors import NotFound
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, KeptForcesFigures, Now, Today, Viewer
-from quest.web.exports import Cell, csv_download, xlsx_download
+from quest.web.exports import Cell, Download, DownloadFormat, table_download
 from quest.web.pages import FinancialYear, page
 
 AnyRequest = Request[Any, Any, Any]
-
-
-class Download(enum.StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
 
 
 class Order(enum.StrEnum):
@@ -172,10 +167,7 @@ def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, a
                 "yes" if unit.too_little_use else "",
             ]
         )
-    filename = f"{name}-{dashboard.year}"
-    if as_ is Download.CSV:
-        return csv_download(f"{filename}.csv", header, body)
-    return xlsx_download(f"{filename}.xlsx", "Compared", header, body)
+    return table_download(as_, f"{name}-{dashboard.year}", "Compared", header, body)
 
 
 def _years(today: Any) -> list[int]:
@@ -245,7 +237,7 @@ async def force_dashboard_page(
     sort: SortKey = None,
     order: OrderParameter = None,
     measure: MeasureParameter = None,
-    download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
+    download: DownloadFormat = None,
 ) -> Template | Response[bytes]:
     """A force's divisions side by side, on every measure; one measure in full."""
     year = fy or financial_year(today)
@@ -284,7 +276,7 @@ async def national_dashboard_page(
     sort: SortKey = None,
     order: OrderParameter = None,
     measure: MeasureParameter = None,
-    download: Annotated[Download | None, QueryParameter(name="format", required=False)] = None,
+    download: DownloadFormat = None,
 ) -> Template | Response[bytes]:
     """Every force side by side, per 100 officers or per 1,000 residents, and a chosen force with its
     similar forces; one measure in full."""

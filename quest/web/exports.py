@@ -1,4 +1,5 @@
-"""Downloads of the tables managers and headquarters see, as CSV and XLSX (DESIGN §4).
+"""Downloads of the tables people see, as CSV and XLSX (DESIGN §4): a page offers them at its own address
+with ``format=csv`` or ``format=xlsx`` (:data:`DownloadFormat`), its filters kept.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read by a
 spreadsheet as a formula. In CSV such text gets a leading apostrophe; in XLSX the cell is typed as text.
@@ -13,11 +14,13 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
+import enum
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Response
+from litestar.params import QueryParameter
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -28,6 +31,15 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Cell = str | int | float | decimal.Decimal | datetime.date | datetime.datetime | None
+
+
+class Download(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+# ``?format=csv``: a handler's parameter may not be called ``format``. Anything else is a 400 naming it.
+DownloadFormat = Annotated[Download | None, QueryParameter(name="format", required=False)]
 
 
 def safe_cell(value: Cell) -> Cell:
@@ -66,6 +78,15 @@ def xlsx_download(filename: str, sheet: str, header: Sequence[str], rows: Iterab
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(), XLSX_TYPE, filename)
+
+
+def table_download(
+    as_: Download, name: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
+) -> Response[bytes]:
+    """The table as ``name.csv``, or as ``name.xlsx`` with its rows on a sheet called ``sheet``."""
+    if as_ is Download.CSV:
+        return csv_download(f"{name}.csv", header, rows)
+    return xlsx_download(f"{name}.xlsx", sheet, header, rows)
 
 
 def _plain(cell: Cell) -> Cell:

@@ -1,13 +1,16 @@
-"""The practice library (issue 13, item 4): implemented ideas from every force, each with its validated
-saving, its impact on its first measure and where it has spread, on the page and in the API alike;
-filtered, paged, with no one's name, and adopted from the page."""
+"""The practice library (issue 13, items 4 and 6): implemented ideas from every force, each with its
+validated saving, its impact on its first measure and where it has spread, on the page, in the API and in
+its CSV and XLSX downloads alike; filtered, paged, with no one's name, and adopted from the page."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import select, update
 
@@ -29,6 +32,7 @@ from tests.integration.test_spc_and_impact import alternating, make_metric, put_
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 CHESHIRE_MANAGER = "manager.east@cheshire.example"
 JSON = {"Accept": "application/json"}
+FORMULA_TITLE = '=HYPERLINK("http://evil.example","click")'
 
 
 @dataclass(frozen=True)
@@ -264,6 +268,12 @@ def test_the_impact_is_the_idea_pages_own_when_other_ideas_changed_the_measure(
     assert listed[world.measured.reference]["impact"]["after_mean"] == pytest.approx(8.9333, abs=1e-4)
     assert listed[world.plain.reference]["impact"]["before_mean"] == pytest.approx(8.9333, abs=1e-4)
     assert listed[world.plain.reference]["impact"]["summary"].startswith("Pending open incidents +")
+    # Listed alone, each idea's measure is read only where its before and after lie (from the change before
+    # it, to the one after it): the same figures.
+    for idea, words in ((world.measured, "visit"), (world.plain, "email")):
+        [alone] = items_by_reference(client, q=words).values()
+        assert alone["ref"] == idea.reference
+        assert alone["impact"] == listed[idea.reference]["impact"]
 
 
 def test_filters_by_words_waste_process_and_force(demo: Any, client: Any, database: Any) -> None:
@@ -324,8 +334,10 @@ def test_no_one_is_named(demo: Any, client: Any, database: Any) -> None:
         sign_in_as(client, role)
         results = client.get("/practice", headers={"HX-Request": "true"}).text
         api = client.get("/api/v1/practice", headers=JSON).text
+        download = client.get("/practice", params={"format": "csv"}).content.decode("utf-8-sig")
+        assert world.measured.reference in download
         for name, email in everyone:
-            for shown in (results, api):
+            for shown in (results, api, download):
                 assert name not in shown, (role, name)
                 assert email not in shown, (role, email)
 
@@ -348,6 +360,23 @@ def test_bad_filters_are_refused_naming_the_field(signed_in: Any, params: dict[s
     assert page.status_code == 422
     assert "There is a problem" in page.text
     assert f'href="#{field}"' in page.text
+    # A download with the same filters is refused with the page's own message, never a file or a 500.
+    message = api.json()["extra"]["errors"][field]
+    assert message in page.text
+    for file_format in ("csv", "xlsx"):
+        download = client.get("/practice", params={**params, "format": file_format})
+        assert download.status_code == 400, download.text
+        assert "attachment" not in download.headers.get("content-disposition", "")
+        assert message in download.text
+        asked_by_a_program = client.get("/practice", params={**params, "format": file_format}, headers=JSON)
+        assert asked_by_a_program.status_code == 400
+        assert asked_by_a_program.json()["extra"]["errors"] == {field: message}
+
+
+def test_a_download_in_a_format_that_is_not_offered_is_refused_naming_it(signed_in: Any) -> None:
+    refused = signed_in("staff").get("/practice", params={"format": "pdf"})
+    assert refused.status_code == 400
+    assert "‘format’" in refused.text
 
 
 @pytest.mark.parametrize("page_number", ["0", "-1", "two"])
@@ -381,3 +410,162 @@ def test_signed_out_people_are_sent_to_sign_in(client: Any) -> None:
     response = client.get("/practice", follow_redirects=False)
     assert response.status_code in (302, 303)
     assert client.get("/api/v1/practice", headers=JSON).status_code == 401
+
+
+def csv_rows(client: Any, **params: Any) -> list[list[str]]:
+    response = client.get("/practice", params={**params, "format": "csv"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-disposition"] == 'attachment; filename="practice-library.csv"'
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(client: Any, **params: Any) -> tuple[Any, list[tuple[Any, ...]]]:
+    response = client.get("/practice", params={**params, "format": "xlsx"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] == 'attachment; filename="practice-library.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Practice library"]
+    return sheet, list(sheet.iter_rows(values_only=True))
+
+
+def listed_on_every_page(client: Any, **params: Any) -> list[str]:
+    """The references the library's pages list, page after page, in their order."""
+    references: list[str] = []
+    number = 1
+    while True:
+        found = client.get("/api/v1/practice", params={**params, "page": number}, headers=JSON).json()
+        references += [item["ref"] for item in found["items"]]
+        if not found["has_next"]:
+            return references
+        number += 1
+
+
+def test_a_download_holds_every_idea_the_pages_list_with_their_figures(
+    demo: Any, client: Any, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quest.ideas import practice
+
+    world = build_world(client, database)
+    adopt_as_cheshire(client, world)
+    formula = database(lambda maker: raise_idea(maker, STAFF, FORMULA_TITLE, process="Briefing"))
+    database(lambda maker: move_along(maker, MANAGER, formula.id, *IMPLEMENTED_PATH))
+    monkeypatch.setattr(practice, "PRACTICE_PER_PAGE", 2)  # the library fills two pages: the download, one file
+    sign_in_as(client, "staff")
+
+    rows = csv_rows(client)
+    assert rows[0] == [
+        "Reference",
+        "Title",
+        "Force",
+        "Division",
+        "Waste types",
+        "Process",
+        "Implemented on",
+        "Validated saving (£ a year)",
+        "Of which cash (£ a year)",
+        "Of which time released (£ a year)",
+        "Hours released a year",
+        "Impact measure",
+        "Unit",
+        "Mean before",
+        "Mean after",
+        "Change (%)",
+        "Impact",
+        "Adoptions",
+        "Adopted in",
+    ]
+    every_page = listed_on_every_page(client)
+    assert len(every_page) == 4
+    assert [row[0] for row in rows[1:]] == every_page
+    by_reference = {row[0]: row for row in rows[1:]}
+    assert by_reference[world.measured.reference][1:] == [
+        "Call back before visiting",
+        "Lancashire Constabulary",
+        "Northern (Lancaster and Morecambe)",
+        "Waiting, Motion",
+        "Incident closure",
+        "2026-06-01",
+        "37510.00",
+        "1000.00",
+        "36510.00",
+        "1000.00",
+        "Pending open incidents",
+        "incidents",
+        "102.0",
+        "9.0",
+        "-91.1765",
+        "Pending open incidents −91%, improved",
+        "1",
+        "Cheshire East, Cheshire Constabulary (submitted)",
+    ]
+    assert by_reference[world.plain.reference][7:] == [
+        "0.00",
+        "0.00",
+        "0.00",
+        "0.00",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "No measure linked",
+        "0",
+        "",
+    ]
+    # The figures are the API's (and so the page's) for every idea.
+    for number in (1, 2):
+        for item in client.get("/api/v1/practice", params={"page": number}, headers=JSON).json()["items"]:
+            row = by_reference[item["ref"]]
+            title = "'" + item["title"] if item["title"] == FORMULA_TITLE else item["title"]
+            assert row[1:4] == [title, item["force_name"], item["division_name"]]
+            assert row[6] == item["implemented_on"]
+            assert row[7] == item["validated_savings"]["total_gbp"]
+            assert row[17] == str(item["adoptions"])
+    # A title a spreadsheet would run is shown, never run.
+    assert by_reference[formula.reference][1] == "'" + FORMULA_TITLE
+
+    sheet, cells = xlsx_rows(client)
+    assert list(cells[0]) == rows[0]
+    assert [row[0] for row in cells[1:]] == every_page
+    measured = next(row for row in cells if row[0] == world.measured.reference)
+    assert measured[6] == datetime.datetime(2026, 6, 1)  # a date, not text
+    assert measured[7:11] == (37510.0, 1000.0, 36510.0, 1000.0)
+    assert measured[13:16] == (102.0, 9.0, -91.1765)
+    assert measured[17] == 1
+    title = sheet.cell(row=every_page.index(formula.reference) + 2, column=2)
+    assert title.value == FORMULA_TITLE
+    assert title.data_type == "s"  # text, never a formula
+
+    # Filtered: the ideas the filtered pages list, and no other.
+    for params in ({"force": "LAN"}, {"waste_type": "waiting"}, {"q": "custody"}, {"force": "CHE", "q": "visit"}):
+        assert [row[0] for row in csv_rows(client, **params)[1:]] == listed_on_every_page(client, **params), params
+    assert csv_rows(client, force="LAN", waste_type="defects") == [rows[0]]
+
+
+def test_the_page_offers_the_download_with_its_filters(demo: Any, client: Any, database: Any) -> None:
+    build_world(client, database)
+    sign_in_as(client, "staff")
+    page = client.get("/practice", params={"force": "LAN", "q": "email"}).text
+    assert 'href="/practice?q=email&amp;force=LAN&amp;format=csv" download>CSV</a>' in page
+    assert 'href="/practice?q=email&amp;force=LAN&amp;format=xlsx" download>Excel (XLSX)</a>' in page
+    unfiltered = client.get("/practice", headers={"HX-Request": "true"}).text  # the results htmx swaps in
+    assert 'href="/practice?format=csv"' in unfiltered
+    assert "A download holds" not in unfiltered
+    assert 'id="practice-downloads"' not in client.get("/practice", params={"q": "nothing like this"}).text
+
+
+def test_a_download_is_capped_and_the_page_says_so(
+    demo: Any, client: Any, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quest.ideas import practice
+
+    world = build_world(client, database)
+    monkeypatch.setattr(practice, "DOWNLOAD_LIMIT", 2)
+    sign_in_as(client, "staff")
+    page = client.get("/practice").text
+    assert "A download holds the 2 most recently implemented" in page
+    rows = csv_rows(client)
+    assert [row[0] for row in rows[1:]] == [world.plain.reference, world.measured.reference]
+    # Two of Lancashire's: all of them, so no word of a cap.
+    assert "A download holds" not in client.get("/practice", params={"force": "LAN"}).text
+    assert len(csv_rows(client, force="LAN")) == 3

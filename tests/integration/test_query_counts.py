@@ -21,7 +21,17 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bench.statements import Statements
-from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, api_headers, move_along, post_form, raise_idea, sign_in_as
+from tests.helpers import (
+    DEMO_EMAILS,
+    IMPLEMENTED_PATH,
+    add_colleague,
+    api_headers,
+    move_along,
+    post_form,
+    raise_idea,
+    sign_in,
+    sign_in_as,
+)
 
 STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 
@@ -71,6 +81,10 @@ SUBMISSION = 9
 # that lock twice for each idea) and by one autocommitted statement on PostgreSQL (no BEGIN, no COMMIT).
 # Before, a third transaction bumped it on both.
 SUBMISSION_COMMITS = 2
+# The practice library downloaded, every idea its filters choose (a force, here): the force's id from its
+# code, the ideas with their waste types, then one statement each for their validated savings, the places
+# that adopted them, their first measures and those measures' readings, whatever their number.
+PRACTICE_DOWNLOAD = 7
 # The health check asks whether the database answers, and nothing else; a static file asks nothing. Neither
 # looks up who is asking, whatever cookie comes with the request (each was a sign-in lookup more).
 HEALTH_CHECK = 1
@@ -204,3 +218,32 @@ def test_submitting_an_idea_asks_few_statements(app: Litestar, statements: State
         submitted = statements.of(lambda: post_form(client, "/ideas/new", form, follow_redirects=False), 303)
     assert submitted <= SUBMISSION, statements.listing()
     assert len(commits) == SUBMISSION_COMMITS
+
+
+def test_the_practice_library_downloads_without_a_statement_an_idea(
+    statements: Statements, client: Any, idea_with_claims: Any, database: Any
+) -> None:
+    """The download reads each thing it shows of every idea at once: more ideas, with measures, claims and
+    adoptions of their own, ask no more of the database."""
+    url = "/practice?force=LAN&format=csv"
+    _link_measures(client, idea_with_claims, 1)
+    client.get(url)
+    few = statements.of(lambda: client.get(url))
+    assert few <= PRACTICE_DOWNLOAD, statements.listing()
+    for number in range(4):
+        idea = database(lambda maker, number=number: raise_idea(maker, STAFF, f"Implemented idea {number}"))
+        database(lambda maker, idea=idea: move_along(maker, MANAGER, idea.id, *IMPLEMENTED_PATH))
+        _link_measures(client, idea, 1, first=10 + number)
+        _claim(client, idea, f"Saving {number}", "claimed")
+    database(
+        lambda maker: add_colleague(maker, "manager.east@cheshire.example", "CHE", "EAST", "manager", signs_in=True)
+    )
+    assert sign_in(client, "manager.east@cheshire.example").status_code == 303
+    adopted = post_form(client, f"/ideas/{idea_with_claims.reference}/adopt", follow_redirects=False)
+    assert adopted.status_code == 303, adopted.text
+    sign_in_as(client, "manager")
+    many = statements.of(lambda: client.get(url))
+    downloaded = client.get(url).content.decode("utf-8-sig").splitlines()[1:]
+    assert len(downloaded) == 5
+    assert all(",Pending open incidents " in row for row in downloaded)  # each with its measure's impact
+    assert many == few, statements.listing()
