@@ -47,6 +47,23 @@ def make_settings(data_dir: Path, database_url: str) -> Settings:
     return Settings(data_dir=data_dir, database_url=database_url, secret_key=TEST_SECRET_KEY, log_level="WARNING")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashes() -> Iterator[None]:
+    """Argon2id at QUEST's cost takes about 0.2 s a check, on purpose, and the suite signs in over a thousand
+    times: the tests hash with the same algorithm at a low cost (one pass, 1 MiB). A hash records its own
+    cost, so hashes made here verify anywhere, and QUEST replaces them at the next sign-in as it would any
+    outdated hash. tests/unit/test_passwords.py checks the real cost."""
+    from argon2 import PasswordHasher
+
+    from quest.accounts import passwords
+
+    quick = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", quick)
+        patch.setattr(passwords, "_DUMMY_HASH", quick.hash("not anyone's password, only here to take time"))
+        yield
+
+
 @pytest.fixture(scope="session")
 def engine_name() -> str:
     return "postgresql" if POSTGRES_URL else "sqlite"

@@ -24,6 +24,13 @@ def test_hashes_are_argon2id_salted_and_verify() -> None:
     assert not needs_rehash(first)
 
 
+def test_quest_hashes_at_the_cost_rfc_9106_sets_out_with_one_lane() -> None:
+    # The suite hashes at a lower cost (tests/conftest.py, quick_password_hashes): this is the real one.
+    assert passwords.HASH_COST == {"time_cost": 3, "memory_cost": 65536, "parallelism": 1}
+    real = passwords.PasswordHasher(**passwords.HASH_COST).hash("correct horse battery staple")
+    assert real.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
+
+
 def test_no_hash_never_verifies() -> None:
     assert not verify_password(None, "anything at all here")
     assert not verify_password("not a hash", "anything at all here")
