@@ -35,8 +35,8 @@ _STRENGTH_WINDOW = 72
 # one core busy rather than every core, so a burst of sign-ins leaves the others free to answer everyone
 # else. The cost to an attacker (memory × passes) is the same; hashes made with p=4 still verify, and are
 # replaced with the new parameters at the next sign-in.
-HASH_COST = {"time_cost": 3, "memory_cost": 65536, "parallelism": 1}
-_hasher = PasswordHasher(**HASH_COST)
+TIME_COST, MEMORY_COST_KIB, PARALLELISM = 3, 65536, 1
+_hasher = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_COST_KIB, parallelism=PARALLELISM)
 # Verified against when the email matches no one, so that an unknown email takes as long as a known one.
 _DUMMY_HASH = _hasher.hash("not anyone's password, only here to take time")
 

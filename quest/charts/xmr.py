@@ -102,7 +102,14 @@ class XmrChart(Canvas):
     notes: tuple[Label, ...]
     value_ticks: tuple[Tick, ...]
     date_ticks: tuple[Tick, ...]
+    # Whether every dot has a title (its date and value, on hover), or only those that carry a signal.
+    every_dot_named: bool
     phone: XmrChart | None = None  # the same chart for a phone's screen
+
+
+# A chart of more dots than this names only those that carry a signal (a title each on hover): a title on
+# each of 1,827 dots is page weight nobody reads.
+NAMED_DOTS = 500
 
 
 def _number(value: float) -> str:
@@ -204,9 +211,12 @@ def xmr_chart(
     target: Number | None = None,
     rebase_labels: Mapping[datetime.date, str] | None = None,
     size: tuple[int, int, int] | None = None,
+    name_dots: bool = True,
 ) -> XmrChart | None:
     """None when there is nothing to draw. ``size`` (width, height, date labels) draws one chart of that
-    size; without it, the chart for a wide screen is drawn, and the phone's with it."""
+    size; without it, the chart for a wide screen is drawn, and the phone's with it. Every dot is named
+    (a title with its date and value) up to :data:`NAMED_DOTS` of them, unless ``name_dots`` is false (a
+    dashboard's small chart): then, as on a crowded chart, only the dots that carry a signal."""
     if not spc.points:
         return None
     labels = rebase_labels or {}
@@ -312,9 +322,14 @@ def xmr_chart(
         notes=notes,
         value_ticks=value_ticks,
         date_ticks=date_ticks,
+        every_dot_named=name_dots and count <= NAMED_DOTS,
         phone=None
         if size
         else xmr_chart(
-            spc, target=target, rebase_labels=rebase_labels, size=(PHONE_WIDTH, PHONE_HEIGHT, PHONE_DATE_LABELS)
+            spc,
+            target=target,
+            rebase_labels=rebase_labels,
+            size=(PHONE_WIDTH, PHONE_HEIGHT, PHONE_DATE_LABELS),
+            name_dots=name_dots,
         ),
     )

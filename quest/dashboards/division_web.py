@@ -53,8 +53,14 @@ def recent(spc: Spc, readings: int = SMALL_CHART_READINGS) -> Spc:
 
 
 def small_chart(measure: division.Measure) -> XmrChart | None:
+    """A backlog's recent readings, small: its dots that carry a signal are named, the rest are the line's
+    (the measure's own page names every one)."""
     return xmr_chart(
-        recent(measure.spc), target=measure.target, rebase_labels=measure.rebase_labels, size=SMALL_CHART_SIZE
+        recent(measure.spc),
+        target=measure.target,
+        rebase_labels=measure.rebase_labels,
+        size=SMALL_CHART_SIZE,
+        name_dots=False,
     )
 
 

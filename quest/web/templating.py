@@ -78,16 +78,11 @@ def format_datetime(value: datetime.datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
-# A chart of more dots than this names only those that carry a signal (a title each on hover): a title on
-# each of 1,827 dots is page weight nobody reads.
-NAMED_DOTS = 500
-
-
 def xmr_dots(chart: XmrChart) -> Markup:
     """An XmR chart's dots as SVG circles, each in its type's colour, built in one pass: a five-year daily
     chart draws 1,827 dots twice (wide and phone), and a Jinja loop over them was most of the measure
     page's CPU."""
-    named = len(chart.dots) <= NAMED_DOTS
+    named = chart.every_dot_named
     radius = chart.radius
     circles = []
     for dot in chart.dots:

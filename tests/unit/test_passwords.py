@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 
 from quest.accounts import passwords
 from quest.accounts.passwords import MAX_LENGTH, hash_password, needs_rehash, password_problem, verify_password
@@ -26,8 +27,10 @@ def test_hashes_are_argon2id_salted_and_verify() -> None:
 
 def test_quest_hashes_at_the_cost_rfc_9106_sets_out_with_one_lane() -> None:
     # The suite hashes at a lower cost (tests/conftest.py, quick_password_hashes): this is the real one.
-    assert passwords.HASH_COST == {"time_cost": 3, "memory_cost": 65536, "parallelism": 1}
-    real = passwords.PasswordHasher(**passwords.HASH_COST).hash("correct horse battery staple")
+    assert (passwords.TIME_COST, passwords.MEMORY_COST_KIB, passwords.PARALLELISM) == (3, 65536, 1)
+    real = PasswordHasher(
+        time_cost=passwords.TIME_COST, memory_cost=passwords.MEMORY_COST_KIB, parallelism=passwords.PARALLELISM
+    ).hash("correct horse battery staple")
     assert real.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
 
 

@@ -10,10 +10,10 @@ from itertools import combinations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quest.charts.xmr import HEIGHT, TOP, WIDTH, Label, XmrChart, lay_out_labels, xmr_chart
+from quest.charts.xmr import HEIGHT, NAMED_DOTS, TOP, WIDTH, Label, XmrChart, lay_out_labels, xmr_chart
 from quest.metrics.spc import PointType, analyse
 from quest.metrics.vocabulary import Direction
-from quest.web.templating import NAMED_DOTS, xmr_dots
+from quest.web.templating import xmr_dots
 
 START = datetime.date(2024, 1, 1)
 
@@ -141,3 +141,14 @@ def test_every_dot_is_drawn_in_its_colour_and_a_crowded_chart_names_only_its_sig
     assert drawn.count("<circle ") == NAMED_DOTS + 1
     signals = [dot for dot in crowded.dots if dot.point_type is not PointType.COMMON_CAUSE]
     assert drawn.count("<title>") == len(signals) >= 1
+
+
+def test_a_dashboards_small_chart_names_only_its_signals() -> None:
+    few = daily(40)
+    few[20] = (few[20][0], 400)
+    small = xmr_chart(analyse(few, direction=Direction.DOWN), size=(360, 200, 1), name_dots=False)
+    assert small is not None
+    drawn = str(xmr_dots(small))
+    assert drawn.count("<circle ") == 40
+    assert drawn.count("<title>") == 1
+    assert "<title>21 January 2024: 400</title>" in drawn
