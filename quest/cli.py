@@ -174,7 +174,6 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     if demo:
         _refuse_demo_in_production(settings)
         _seed_demo(settings, seed=1, only_if_empty=True)
-        migrations.refresh_planner_statistics(settings)
     shown_host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a display name only
     click.echo(f"QUEST is running at http://{shown_host}:{port}/ (press Ctrl+C to stop)")
     uvicorn.run(
@@ -345,7 +344,6 @@ def demo(scale: str, seed: int, fraction: float) -> None:
         _seed_national(settings, seed=seed, fraction=fraction)
     else:
         _seed_demo(settings, seed=seed, only_if_empty=False)
-    migrations.refresh_planner_statistics(settings)  # what the tables hold now
 
 
 def _seed_national(settings: Settings, *, seed: int, fraction: float) -> None:

@@ -76,28 +76,6 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     if settings.is_sqlite and current_revisions(settings) != before:
         _check_foreign_keys(settings)
         _rebuild_sqlite_search(settings)
-    refresh_planner_statistics(settings)
-
-
-# SQLite plans each query from the statistics ANALYZE keeps (sqlite_stat1); without them it guesses. On the
-# national dataset it guessed wrong for a division with a dozen measures: to find the few ideas linked to
-# them it read every implemented idea in the country first (0.8 s of the division's dashboard, against
-# 0.1 ms with statistics). ANALYZE reading at most this many rows an index takes about 0.1 s there.
-STATISTICS_SAMPLE = 400
-
-
-def refresh_planner_statistics(settings: Settings) -> None:
-    """Gather SQLite's planner statistics again (PostgreSQL's autovacuum keeps its own): on every upgrade,
-    so at every start of ``quest serve``, and after a demo is loaded."""
-    if not settings.is_sqlite:
-        return
-
-    def analyse(connection: Connection) -> None:
-        connection.exec_driver_sql(f"PRAGMA analysis_limit={STATISTICS_SAMPLE}")
-        connection.exec_driver_sql("ANALYZE")
-        connection.commit()
-
-    _run(settings, analyse)
 
 
 def downgrade(settings: Settings, revision: str) -> None:

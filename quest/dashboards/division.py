@@ -513,11 +513,20 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
     ids = [metric.id for metric in metrics]
     series = await readings_of_each(session, ids)
     references: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # The measures' links first, then their ideas: asked in one go, SQLite (which keeps no statistics
+    # here) started from the ideas the viewer may see, every implemented idea in the country, once the
+    # division had a dozen measures (0.8 s nationally, against 0.1 ms).
+    links = (
+        select(IdeaMetric.metric_id, IdeaMetric.change_date, IdeaMetric.idea_id)
+        .where(IdeaMetric.metric_id.in_(ids))
+        .cte("links")
+        .prefix_with("MATERIALIZED")
+    )
     for metric_id, day, reference in await session.execute(
-        select(IdeaMetric.metric_id, IdeaMetric.change_date, Idea.reference)
-        .join(Idea, Idea.id == IdeaMetric.idea_id)
-        .where(IdeaMetric.metric_id.in_(ids), visible(viewer))
-        .order_by(IdeaMetric.change_date, Idea.reference)
+        select(links.c.metric_id, links.c.change_date, Idea.reference)
+        .join(Idea, Idea.id == links.c.idea_id)
+        .where(visible(viewer))
+        .order_by(links.c.change_date, Idea.reference)
     ):
         references[metric_id][day].append(reference)
     found = []

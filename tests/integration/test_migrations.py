@@ -8,7 +8,6 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -321,23 +320,3 @@ async def _words_searched(settings: Settings, word: str) -> list[str]:
             return list(rows.scalars())
     finally:
         await engine.dispose()
-
-
-def test_sqlite_keeps_planner_statistics_of_what_the_tables_hold(
-    settings: Settings, database: Any, engine_name: str
-) -> None:
-    if engine_name != "sqlite":
-        pytest.skip("PostgreSQL's autovacuum keeps its planner statistics")
-    from quest.demo.seed import seed_small
-
-    database(lambda maker: seed_small(maker, seed=1, history=False))
-    migrations.upgrade(settings)  # as every start of quest serve does
-
-    async def statistics(maker: Any) -> dict[str, str]:
-        async with maker() as session:
-            rows = await session.execute(text("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'users'"))
-            return {str(row[0]): str(row[1]) for row in rows}
-
-    found = database(statistics)
-    assert found, "no statistics of the users table"
-    assert all(int(stat.split()[0]) == 6 for stat in found.values())  # the six demo users
