@@ -50,10 +50,10 @@ from quest.dashboards.savings import BY_DIVISION, savings_by
 from quest.dashboards.spans import microseconds_between
 from quest.errors import InvalidQuery, OutOfReach
 from quest.ideas.models import Idea
-from quest.ideas.record import visible
 from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
+from quest.metrics.links import rebase_labels_of_each
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import readings_of_each
 from quest.metrics.spc import Assurance, PointType, Spc, analyse
@@ -512,27 +512,11 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
         return []
     ids = [metric.id for metric in metrics]
     series = await readings_of_each(session, ids)
-    references: dict[uuid.UUID, dict[datetime.date, list[str]]] = defaultdict(lambda: defaultdict(list))
-    # The measures' links first, then their ideas: asked in one go, SQLite (which keeps no statistics
-    # here) started from the ideas the viewer may see, every implemented idea in the country, once the
-    # division had a dozen measures (0.8 s nationally, against 0.1 ms).
-    links = (
-        select(IdeaMetric.metric_id, IdeaMetric.change_date, IdeaMetric.idea_id)
-        .where(IdeaMetric.metric_id.in_(ids))
-        .cte("links")
-        .prefix_with("MATERIALIZED")
-    )
-    for metric_id, day, reference in await session.execute(
-        select(links.c.metric_id, links.c.change_date, Idea.reference)
-        .join(Idea, Idea.id == links.c.idea_id)
-        .where(visible(viewer))
-        .order_by(links.c.change_date, Idea.reference)
-    ):
-        references[metric_id][day].append(reference)
+    labelled = await rebase_labels_of_each(session, viewer, ids)
     found = []
     for metric in metrics:
         readings = series.get(metric.id, [])
-        labels = {day: ", ".join(names) for day, names in references.get(metric.id, {}).items()}
+        labels = labelled.get(metric.id, {})
         spc = analyse(readings, direction=metric.direction, target=metric.target, rebase=labels)
         found.append(
             Measure(
