@@ -5,8 +5,10 @@ in the viewer's reach: nationally 300,000 claims in a window and 19,764 claims i
 paged in Python (12-24 s for the page of double counts, and on every validator's home). They are kept
 now in double_count_members, a row for each claim in a group naming the group (its oldest claim, and
 when that was recorded), recomputed for a division by quest.savings.double_counts.regroup in the
-transaction of each change that can move a claim into or out of a group, and filled here for every
-division.
+transaction of each change that can move a claim into or out of a group.
+
+The groups are filled by d01c58e8ea3f now, with the rule's code of its day: filled here with today's code,
+they would read columns of savings_claims that this revision's schema does not have yet.
 
 Revision ID: b6f2d8a4c913
 Revises: b7d3f9a2c6e1
@@ -20,8 +22,6 @@ from collections.abc import Sequence
 import advanced_alchemy
 import sqlalchemy as sa
 from alembic import op
-
-from quest.savings.double_counts import regroup_everywhere
 
 revision: str = "b6f2d8a4c913"
 down_revision: str | None = "b7d3f9a2c6e1"
@@ -62,8 +62,6 @@ def upgrade() -> None:
     )
     for name, columns in INDEXES:
         op.create_index(name, TABLE, columns, unique=False)
-    # The groups alone: the savings by year they decide came in a later revision (f2a7c4e9b1d3).
-    regroup_everywhere(op.get_bind(), year_sums=False)
 
 
 def downgrade() -> None:

@@ -3,9 +3,12 @@
 National headquarters' /savings took 3.5-4.1 s, most of it Python sharing out about 50,000 part-year
 claims by days; the dashboards need each division's and force's savings by year too. savings_by_year holds,
 for each division, financial year and status, the day-weighted sums (in hundredths) of the claims that
-count, recomputed for a division by quest.savings.double_counts.regroup with its double-count groups, and
-filled here for every division; flagged_by_year likewise holds how many of a division's groups fall in
+count, recomputed for a division by quest.savings.double_counts.regroup with its double-count groups;
+flagged_by_year likewise holds how many of a division's groups fall in
 each year.
+
+Both are filled by d01c58e8ea3f now (which added the evidence grade to the rollup's key), with the code of
+its day: filled here with today's code, they would read columns this revision's schema lacks.
 
 Revision ID: f2a7c4e9b1d3
 Revises: b6f2d8a4c913
@@ -19,8 +22,6 @@ from collections.abc import Sequence
 import advanced_alchemy
 import sqlalchemy as sa
 from alembic import op
-
-from quest.savings.double_counts import regroup_everywhere
 
 revision: str = "f2a7c4e9b1d3"
 down_revision: str | None = "b6f2d8a4c913"
@@ -70,7 +71,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("division_id", "year", name=op.f(f"pk_{FLAGGED}")),
     )
     op.create_index("ix_flagged_by_year_force_id_year", FLAGGED, ["force_id", "year"], unique=False)
-    regroup_everywhere(op.get_bind())
 
 
 def downgrade() -> None:

@@ -29,11 +29,11 @@ from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.record import add_event
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
+from quest.metrics import upkeep
 from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
 from quest.org.models import Division, Force
-from quest.rollups import changes
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
@@ -219,7 +219,7 @@ async def _backlogs(
                 rows.append({"period_date": day, "value": decimal.Decimal(value)})
         same = {"metric_id": metric.id, "entered_by": None, "entered_at": now, "force_id": division.force_id}
         await insert_rows(session, READINGS, rows, same=same)
-        await changes.readings_written(session, {metric.id})
+        await upkeep.readings_changed(session, {metric.id}, now=now)
         tally.readings += len(rows)
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -35,10 +36,12 @@ from quest.errors import NotFound, ValidationFailed
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, decidable_idea, visible
 from quest.ideas.services import IdeaDetail
+from quest.metrics import sustainment_kept
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import readings_of_each
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, summaries
+from quest.metrics.vocabulary import MetricRole
 from quest.org.models import Division
 from quest.savings.double_counts import regroup
 from quest.savings.ledger import ClaimRow, Ledger, idea_ledger
@@ -107,11 +110,19 @@ async def link_metric(
     *,
     now: datetime.datetime,
     today: datetime.date,
+    role: str = MetricRole.OUTCOME.value,
 ) -> uuid.UUID:
     """Judge the idea by a measure of its division from ``change_date`` (by default the day it was
-    implemented). Commits; returns the link's id."""
+    implemented), as its outcome or as a balancing measure (``role``). Commits; returns the link's id."""
     idea = await decidable_idea(session, viewer, idea_id)
     errors: dict[str, str] = {}
+    chosen_role = fields.choice(
+        role or MetricRole.OUTCOME.value,
+        MetricRole,
+        "role",
+        invalid="Choose whether the measure is the idea’s outcome or a balancing measure",
+        errors=errors,
+    )
     choices = {str(metric.id): metric for metric in await linkable_metrics(session, viewer, idea.id, idea.division_id)}
     metric = choices.get(metric_id.strip())
     if metric is None:
@@ -123,28 +134,37 @@ async def link_metric(
             errors["change_date"] = problem.replace("The date", "The date of the change")
     elif day is None:
         errors["change_date"] = "Enter the date of the change: the idea has not been implemented yet"
-    if errors or metric is None or day is None:
+    if errors or metric is None or day is None or chosen_role is None:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
     link = IdeaMetric(
-        idea_id=idea.id, metric_id=metric.id, change_date=day, linked_by=viewer.id, force_id=idea.force_id
+        idea_id=idea.id,
+        metric_id=metric.id,
+        change_date=day,
+        role=chosen_role,
+        linked_by=viewer.id,
+        force_id=idea.force_id,
     )
     session.add(link)
+    as_what = "" if chosen_role is MetricRole.OUTCOME else " as a balancing measure"
     await add_event(
         session,
         idea,
         kind="metric_linked",
         actor_id=viewer.id,
         now=now,
-        body=f"Judged by “{metric.name}” from {day:%d %B %Y}",
-        details={"metric_id": str(metric.id), "change_date": day.isoformat()},
+        body=f"Judged by “{metric.name}”{as_what} from {day:%d %B %Y}",
+        details={"metric_id": str(metric.id), "change_date": day.isoformat(), "role": chosen_role.value},
     )
     await regroup(session, {idea.division_id})  # claims resting on one change to a measure may double count
+    await sustainment_kept.judge(session, {metric.id}, now)
     await session.commit()
     return link.id
 
 
-async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, link_id: uuid.UUID) -> None:
+async def unlink_metric(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, link_id: uuid.UUID, *, now: datetime.datetime
+) -> None:
     """Stop judging the idea by a measure (the readings stay). Commits."""
     idea = await decidable_idea(session, viewer, idea_id)
     link = await session.get(IdeaMetric, link_id)
@@ -153,6 +173,7 @@ async def unlink_metric(session: AsyncSession, viewer: CurrentUser, idea_id: uui
     act_as(session, viewer.actor)
     await session.delete(link)
     await regroup(session, {idea.division_id})
+    await sustainment_kept.judge(session, {link.metric_id}, now)  # the measure's other links lost a change
     await session.commit()
 
 

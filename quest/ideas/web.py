@@ -430,10 +430,11 @@ class IdeaPages(Controller):
         request: AnyRequest,
         db_session: DatabaseSession,
         viewer: Viewer,
+        now: Now,
         idea: IdeaRef,
         link_id: FromPath[uuid.UUID],
     ) -> Redirect:
-        await impact.unlink_metric(db_session, viewer, idea.id, link_id)
+        await impact.unlink_metric(db_session, viewer, idea.id, link_id, now=now)
         flash(request, "The measure is no longer linked to this idea (its readings are kept)")
         return see_other(f"/ideas/{idea.reference}#impact")
 

@@ -41,6 +41,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as, record_event
 from quest.bulk import insert_rows, paused_collector
 from quest.errors import ValidationFailed
+from quest.metrics import upkeep
 from quest.metrics.models import READINGS, Reading
 from quest.metrics.services import (
     MetricSummary,
@@ -53,7 +54,6 @@ from quest.metrics.services import (
     period_start,
 )
 from quest.metrics.vocabulary import Frequency, MetricKind
-from quest.rollups import changes
 
 # One import at most: a file of more is split, so a preview stays readable and a save stays short.
 MAX_ROWS = 20_000
@@ -521,7 +521,7 @@ async def save_import(
                 before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
                 after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
             )
-            await changes.readings_written(session, {metric_id})
+            await upkeep.readings_changed(session, {metric_id}, now=now)
         await session.commit()
     return plan
 

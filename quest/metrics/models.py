@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     Numeric,
     String,
     Table,
@@ -26,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
 from quest.columns import enum_column, matching_key_of
-from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.metrics.sustainment import Sustained
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind, MetricRole
 
 VALUE = Numeric(14, 4)
 
@@ -103,6 +105,10 @@ class IdeaMetric(UUIDv7AuditBase, Audited):
     idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), index=True)
     change_date: Mapped[datetime.date] = mapped_column(Date)
+    # An outcome, whose improvement the idea claims; or a balancing measure, which must not worsen.
+    role: Mapped[MetricRole] = mapped_column(
+        enum_column(MetricRole, "metric_role"), default=MetricRole.OUTCOME, server_default=MetricRole.OUTCOME.value
+    )
     linked_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     # Kept on the row so the audit log can say whose force the link belongs to without a lookup.
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
@@ -112,3 +118,26 @@ class IdeaMetric(UUIDv7AuditBase, Audited):
     @property
     def audit_force_id(self) -> uuid.UUID | None:
         return self.force_id
+
+
+class SustainmentState(DefaultBase):
+    """Whether an idea's improvement on a measure holds, as last judged (:mod:`quest.metrics.sustainment`):
+    the state of the latest check due (``months``: 3, 6 or 12; 0 before the first). Judged again, in the
+    same transaction, whenever the measure's readings or links change; it repeats what they say, so it is
+    not audited. The manager is told when it turns to slipping."""
+
+    __tablename__ = "sustainment"
+
+    link_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("idea_metrics.id", ondelete="CASCADE"), primary_key=True)
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"))
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    months: Mapped[int] = mapped_column(Integer)
+    state: Mapped[Sustained] = mapped_column(enum_column(Sustained, "sustained"))
+    judged_on: Mapped[datetime.date] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_sustainment_idea_id", "idea_id"),
+        Index("ix_sustainment_division_id_state", "division_id", "state"),
+        Index("ix_sustainment_force_id_state", "force_id", "state"),
+    )

@@ -28,11 +28,11 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
 from quest.errors import ValidationFailed
+from quest.metrics import upkeep
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division
 from quest.org.services import contributing_division
-from quest.rollups import changes
 
 MAX_VALUE = decimal.Decimal("1000000000")
 COUNT_KINDS = (MetricKind.BACKLOG, MetricKind.VOLUME)
@@ -355,7 +355,7 @@ async def record_readings(
             reading.entered_by = viewer.id
             reading.entered_at = now
             written += 1
-    await changes.readings_written(session, {metric_id for metric_id, _day in wanted})
+    await upkeep.readings_changed(session, {metric_id for metric_id, _day in wanted}, now=now)
     await session.commit()
     return written
 

@@ -22,6 +22,18 @@ class Direction(enum.StrEnum):
     NEUTRAL = "neutral"
 
 
+class MetricRole(enum.StrEnum):
+    """What a measure linked to an idea is for: the outcome the idea means to improve, or a balancing
+    measure, which must not get worse because of it (victim satisfaction, repeat calls, complaints)."""
+
+    OUTCOME = "outcome"
+    BALANCING = "balancing"
+
+    @property
+    def label(self) -> str:
+        return "Outcome" if self is MetricRole.OUTCOME else "Balancing measure"
+
+
 class Frequency(enum.StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"

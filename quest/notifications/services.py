@@ -1,5 +1,6 @@
 """Who is told what: the submitter and the followers of an idea hear of every move and comment, except
-the person who made it; a force's validators hear of every saving claimed in their force."""
+the person who made it; a force's validators hear of every saving claimed in their force; a division's
+managers hear when an idea's improvement starts slipping."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ class Audience(enum.Enum):
     FOLLOWERS = "You are told because you raised or follow this idea."
     # The active validators of the idea's force: each saving claimed on it.
     VALIDATORS = "You are told because you validate savings in this force."
+    # The active managers of the idea's division: an improvement that no longer holds.
+    MANAGERS = "You are told because you manage this idea's division."
 
 
 async def notify(
@@ -64,6 +67,11 @@ async def _members(session: AsyncSession, audience: Audience, idea: Idea) -> set
     if audience is Audience.FOLLOWERS:
         followers = select(IdeaFollower.user_id).where(IdeaFollower.idea_id == idea.id)
         return {idea.submitter_id, *(await session.execute(followers)).scalars()}
+    if audience is Audience.MANAGERS:
+        managers = select(User.id).where(
+            User.division_id == idea.division_id, User.role == Role.MANAGER, User.is_active.is_(True)
+        )
+        return set((await session.execute(managers)).scalars())
     validators = select(User.id).where(
         User.force_id == idea.force_id, User.role == Role.VALIDATOR, User.is_active.is_(True)
     )
@@ -81,6 +89,8 @@ def describe(kind: str, to_status: str | None, actor_name: str | None) -> str:
         return f"{who} assigned an owner"
     if kind == "adopted":
         return f"{who}'s division adopted it"
+    if kind == "slipping":
+        return "Its improvement is slipping"
     if kind.startswith("saving_"):
         return f"{who} {kind.removeprefix('saving_')} a saving"
     if to_status:

@@ -47,7 +47,7 @@ from quest.savings.double_counts import (
     pairs_by_measure,
     pairs_by_mechanism,
 )
-from quest.savings.models import DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
+from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     PENNY,
     ClaimFacts,
@@ -67,7 +67,7 @@ from quest.savings.rules import (
     totals,
     totals_from,
 )
-from quest.savings.year_sums import by_status, falls_in_year, flagged_groups, sums_by
+from quest.savings.year_sums import by_status, costs_of, falls_in_year, flagged_groups, sums_by
 
 D = decimal.Decimal
 
@@ -417,6 +417,10 @@ async def ledger_for_force(
         viewer, Permission.VIEW_WORK, force_column=SavingsByYear.force_id, division_column=SavingsByYear.division_id
     )
     sums = (await session.execute(sums_by(year, rollup_in_reach))).all()
+    costs_in_reach = access.scope(
+        viewer, Permission.VIEW_WORK, force_column=CostsByYear.force_id, division_column=CostsByYear.division_id
+    )
+    costs = (await session.execute(sums_by(year, costs_in_reach, rollup=CostsByYear))).all()
     counts = (
         await session.execute(
             select(
@@ -426,7 +430,8 @@ async def ledger_for_force(
         )
     ).one()
     hours = await productive_hours_of(session, viewer.force_id)
-    year_totals = totals_from(by_status(sums, days_of_year(year)), year, hours, counts.flagged)
+    days = days_of_year(year)
+    year_totals = totals_from(*by_status(sums, days), year, hours, counts.flagged, costs=costs_of(costs, days, hours))
     return Ledger(shown_rows, year_totals, year, page=page or 1, listed=counts.listed)
 
 

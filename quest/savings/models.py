@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
 from quest.columns import enum_column, matching_key_of
+from quest.savings.costs import CostRecurrence
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.rules import ClaimKind, ClaimStatus, Grade
 
 MONEY = Numeric(14, 2)
@@ -81,6 +83,13 @@ class SavingsClaim(UUIDv7AuditBase, Audited):
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     decision_note: Mapped[str] = mapped_column(Text, default="")
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("savings_claims.id", ondelete="RESTRICT"))
+    # The evidence grade of a validated claim (quest.savings.evidence): the one its validator gave, the one
+    # QUEST proposed from the facts then, and the validator's reason where the two differ. None until graded.
+    evidence_grade: Mapped[EvidenceGrade | None] = mapped_column(enum_column(EvidenceGrade, "evidence_grade"))
+    proposed_grade: Mapped[EvidenceGrade | None] = mapped_column(enum_column(EvidenceGrade, "proposed_grade"))
+    grade_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    graded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    graded_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     # Raised by every decision: a validator and a correcting manager cannot both win (quest.concurrency).
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
@@ -92,6 +101,40 @@ class SavingsClaim(UUIDv7AuditBase, Audited):
         Index("ix_savings_claims_division_id_mechanism_key", "division_id", "mechanism_key"),
         CheckConstraint("amount_per_year >= 0 AND hours_per_year >= 0", name="amounts_not_negative"),
         CheckConstraint("period_end IS NULL OR period_end >= period_start", name="period_in_order"),
+    )
+
+    @property
+    def audit_force_id(self) -> uuid.UUID | None:
+        return self.force_id
+
+
+class IdeaCost(UUIDv7AuditBase, Audited):
+    """What putting an idea in place cost (quest.savings.costs): cash, or hours at a grade valued at the
+    rate card; one-off (on ``starts``) or recurring (a year's worth, from ``starts`` to ``ends``)."""
+
+    __tablename__ = "idea_costs"
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="RESTRICT"))
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="RESTRICT"))
+    idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    recurrence: Mapped[CostRecurrence] = mapped_column(enum_column(CostRecurrence, "cost_recurrence"))
+    kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind, "cost_kind"))
+    description: Mapped[str] = mapped_column(String(200))
+    # Time: the hours (the whole of a one-off cost, a year's of a recurring one), the grade and its rate.
+    hours: Mapped[decimal.Decimal] = mapped_column(Numeric(12, 2), default=decimal.Decimal(0))
+    grade: Mapped[Grade | None] = mapped_column(enum_column(Grade, "cost_grade"))
+    hourly_rate: Mapped[decimal.Decimal | None] = mapped_column(Numeric(8, 2))
+    # £: the cash, or the hours valued at the rate (kept, so sums are sums in SQL).
+    amount: Mapped[decimal.Decimal] = mapped_column(MONEY)
+    starts: Mapped[datetime.date] = mapped_column(Date)
+    ends: Mapped[datetime.date | None] = mapped_column(Date)
+    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+
+    __table_args__ = (
+        Index("ix_idea_costs_idea_id", "idea_id"),
+        Index("ix_idea_costs_division_id", "division_id"),
+        CheckConstraint("amount >= 0 AND hours >= 0", name="cost_not_negative"),
+        CheckConstraint("ends IS NULL OR (recurrence = 'recurring' AND ends >= starts)", name="cost_period_in_order"),
     )
 
     @property
@@ -122,7 +165,19 @@ class DoubleCountMember(DefaultBase):
     )
 
 
-class SavingsByYear(DefaultBase):
+class YearFigures:
+    """A rollup's figures for a financial year, in hundredths (£ or hours), as
+    :class:`quest.savings.rules.DayWeighted` holds them (see :class:`SavingsByYear`)."""
+
+    whole_cash: Mapped[int] = mapped_column(BigInteger, default=0)
+    whole_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    whole_hours: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_cash: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_time: Mapped[int] = mapped_column(BigInteger, default=0)
+    part_hours: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SavingsByYear(YearFigures, DefaultBase):
     """What a division's counted claims of one status add up to, by financial year: a rollup of the
     claims, kept by :func:`quest.savings.double_counts.regroup` with the double-count groups (which decide
     what counts), so a dashboard or a year's totals read a few rows a division, never every claim.
@@ -139,15 +194,25 @@ class SavingsByYear(DefaultBase):
     division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"), primary_key=True)
+    # A validated claim's evidence grade, or "ungraded" (quest.savings.evidence.UNGRADED); "" for the others.
+    grade: Mapped[str] = mapped_column(String(40), primary_key=True)
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
-    whole_cash: Mapped[int] = mapped_column(BigInteger, default=0)
-    whole_time: Mapped[int] = mapped_column(BigInteger, default=0)
-    whole_hours: Mapped[int] = mapped_column(BigInteger, default=0)
-    part_cash: Mapped[int] = mapped_column(BigInteger, default=0)
-    part_time: Mapped[int] = mapped_column(BigInteger, default=0)
-    part_hours: Mapped[int] = mapped_column(BigInteger, default=0)
 
     __table_args__ = (Index("ix_savings_by_year_force_id_year", "force_id", "year"),)
+
+
+class CostsByYear(YearFigures, DefaultBase):
+    """What a division's ideas cost by financial year, kept as :class:`SavingsByYear` keeps savings (the
+    same figures, the same way: a one-off cost counts whole in its year), by
+    :func:`quest.savings.year_sums.recost_with` in the transaction of each change to a cost."""
+
+    __tablename__ = "costs_by_year"
+
+    division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+
+    __table_args__ = (Index("ix_costs_by_year_force_id_year", "force_id", "year"),)
 
 
 class FlaggedByYear(DefaultBase):

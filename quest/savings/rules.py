@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from quest.savings.evidence import UNGRADED, EvidenceGrade
 from quest.text import matching_key
 
 PENNY = decimal.Decimal("0.01")
@@ -214,8 +215,18 @@ class ClaimFacts:
     hours_per_year: decimal.Decimal  # 0 for cash
     created_at: datetime.datetime
     idea_id: str = ""
+    # A validated claim's evidence grade (None: not graded yet).
+    evidence_grade: EvidenceGrade | None = None
     # The changes to measures the claim rests on: (measure id, change date) of its idea's links.
     measure_changes: frozenset[tuple[str, datetime.date]] = frozenset()
+
+    @property
+    def grade_key(self) -> str:
+        """Where the claim counts in the breakdown by evidence grade: a validated claim's grade, or
+        "ungraded"; "" for a claim not validated."""
+        if self.status is not ClaimStatus.VALIDATED:
+            return ""
+        return self.evidence_grade.value if self.evidence_grade else UNGRADED
 
 
 def mechanism_key(mechanism: str) -> str:
@@ -364,6 +375,10 @@ class DayWeighted:
 
 COUNTED_STATUSES = tuple(_PRECEDENCE)  # the statuses totals show apart: validated, claimed, forecast
 ByStatus = dict[ClaimStatus, DayWeighted]
+# Validated claims by evidence grade, and those not graded yet: the breakdown by grade.
+GRADE_KEYS = (*(grade.value for grade in EvidenceGrade), UNGRADED)
+HEADLINE_KEYS = tuple(grade.value for grade in EvidenceGrade if grade.headline)
+ByGrade = dict[str, DayWeighted]
 
 
 def hundredths(value: decimal.Decimal) -> int:
@@ -371,11 +386,17 @@ def hundredths(value: decimal.Decimal) -> int:
     return int(value.scaleb(2).to_integral_value(rounding=decimal.ROUND_HALF_UP))
 
 
+def weighted(kind: ClaimKind, amount: decimal.Decimal, hours: decimal.Decimal, days: int) -> DayWeighted:
+    """Yearly figures counted for ``days`` days: cash (``amount``), or time (``amount``, the hours valued)
+    and its ``hours``. A claim's, or a cost's (:mod:`quest.savings.costs`)."""
+    if kind is ClaimKind.CASHABLE:
+        return DayWeighted(cash=hundredths(amount) * days)
+    return DayWeighted(time=hundredths(amount) * days, hours=hundredths(hours) * days)
+
+
 def day_weighted(claim: ClaimFacts, days: int) -> DayWeighted:
     """A claim's yearly figures counted for ``days`` days: its cash, or its time and hours."""
-    if claim.kind is ClaimKind.CASHABLE:
-        return DayWeighted(cash=hundredths(claim.amount_per_year) * days)
-    return DayWeighted(time=hundredths(claim.amount_per_year) * days, hours=hundredths(claim.hours_per_year) * days)
+    return weighted(claim.kind, claim.amount_per_year, claim.hours_per_year, days)
 
 
 def _falls_in(claim: ClaimFacts, year: int) -> bool:
@@ -414,12 +435,30 @@ class Total:
         }
 
 
+NO_TOTAL = Total(ZERO, ZERO, ZERO, ZERO)
+
+
 @dataclass(frozen=True, slots=True)
 class Totals:
+    """Savings apart by status, the validated ones by evidence grade, and the costs set against them.
+
+    The headline is net: ``gross`` (validated savings graded "fairly stated", with or without measurement
+    issues) less ``costs`` (those of the same ideas' reach and year, :mod:`quest.savings.costs`)."""
+
     validated: Total
     claimed: Total
     forecast: Total
     flagged_double_counts: int
+    by_grade: dict[str, Total]
+    costs: Total = NO_TOTAL
+
+    @property
+    def gross_gbp(self) -> decimal.Decimal:
+        return sum((self.by_grade[key].total_gbp for key in HEADLINE_KEYS), ZERO)
+
+    @property
+    def net_gbp(self) -> decimal.Decimal:
+        return self.gross_gbp - self.costs.total_gbp
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -427,6 +466,10 @@ class Totals:
             "claimed": self.claimed.as_json(),
             "forecast": self.forecast.as_json(),
             "flagged_double_counts": self.flagged_double_counts,
+            "gross_gbp": f"{self.gross_gbp:.2f}",
+            "costs_gbp": f"{self.costs.total_gbp:.2f}",
+            "net_gbp": f"{self.net_gbp:.2f}",
+            "by_grade": {key: self.by_grade[key].as_json() for key in GRADE_KEYS},
         }
 
 
@@ -442,7 +485,12 @@ def year_total(sums: DayWeighted, days: int, productive_hours: decimal.Decimal) 
 
 
 def totals(
-    claims: Sequence[ClaimFacts], year: int | None, productive_hours: decimal.Decimal, pairs: Pairs | None = None
+    claims: Sequence[ClaimFacts],
+    year: int | None,
+    productive_hours: decimal.Decimal,
+    pairs: Pairs | None = None,
+    *,
+    costs: Total = NO_TOTAL,
 ) -> Totals:
     """Validated, claimed and forecast savings apart; for financial year ``year``, or a full year's
     worth of every live claim when ``year`` is None. Double counts count once (``pairs`` as for
@@ -455,21 +503,36 @@ def totals(
     (:mod:`quest.savings.year_sums`)."""
     groups = double_counts(claims, pairs)
     sums = dict.fromkeys(COUNTED_STATUSES, DayWeighted())
+    graded = dict.fromkeys(GRADE_KEYS, DayWeighted())
     for claim in counted(claims, groups):
         days = 1 if year is None else days_in_year(claim.period_start, claim.period_end, year)
         if days:
-            sums[claim.status] += day_weighted(claim, days)
+            figures = day_weighted(claim, days)
+            sums[claim.status] += figures
+            if claim.grade_key:
+                graded[claim.grade_key] += figures
     flagged = sum(1 for group in groups if year is None or any(_falls_in(claim, year) for claim in group))
-    return totals_from(sums, year, productive_hours, flagged)
+    return totals_from(sums, graded, year, productive_hours, flagged, costs=costs)
 
 
-def totals_from(sums: ByStatus, year: int | None, productive_hours: decimal.Decimal, flagged: int) -> Totals:
-    """Totals from the day-weighted sums of each status, for financial year ``year`` (None: a full
-    year's worth), with ``flagged`` double-count groups."""
+def totals_from(
+    sums: ByStatus,
+    graded: ByGrade,
+    year: int | None,
+    productive_hours: decimal.Decimal,
+    flagged: int,
+    *,
+    costs: Total = NO_TOTAL,
+) -> Totals:
+    """Totals from the day-weighted sums of each status and of the validated claims by grade, for
+    financial year ``year`` (None: a full year's worth), with ``flagged`` double-count groups and the
+    ``costs`` set against them."""
     days = 1 if year is None else days_of_year(year)
     return Totals(
         validated=year_total(sums[ClaimStatus.VALIDATED], days, productive_hours),
         claimed=year_total(sums[ClaimStatus.CLAIMED], days, productive_hours),
         forecast=year_total(sums[ClaimStatus.FORECAST], days, productive_hours),
         flagged_double_counts=flagged,
+        by_grade={key: year_total(graded.get(key, DayWeighted()), days, productive_hours) for key in GRADE_KEYS},
+        costs=costs,
     )

@@ -12,24 +12,39 @@ as the caller asks. A test holds the rollup's totals to the rule's for every rea
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
+import functools
 import uuid
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, case, delete, func, insert, or_, select
 
-from quest.savings.models import FlaggedByYear, SavingsByYear, SavingsClaim
+from quest.records import filled
+from quest.savings.costs import CostFacts, CostRecurrence
+from quest.savings.models import CostsByYear, FlaggedByYear, IdeaCost, SavingsByYear, SavingsClaim, YearFigures
 from quest.savings.rules import (
     COUNTED_STATUSES,
+    GRADE_KEYS,
+    ByGrade,
     ByStatus,
     ClaimFacts,
     ClaimStatus,
     DayWeighted,
+    Total,
     coverage,
     day_weighted,
     financial_year,
     financial_year_bounds,
+    weighted,
+    year_total,
 )
+
+# The columns a cost's facts are read from.
+COST_COLUMNS = tuple(field.name for field in dataclasses.fields(CostFacts))
 
 FIGURES = ("cash", "time", "hours")
 NOTHING = DayWeighted()
@@ -37,25 +52,54 @@ NOTHING = DayWeighted()
 OPEN = 10**6
 
 
-def year_rows(claims: Iterable[ClaimFacts]) -> dict[tuple[int, ClaimStatus], tuple[DayWeighted, DayWeighted]]:
-    """The rollup's rows for the counted ``claims`` of one division: for each (year, status), the change
-    in whole-year figures from the year before, and the part-year figures times their days."""
-    rows: dict[tuple[int, ClaimStatus], tuple[DayWeighted, DayWeighted]] = {}
+Key = TypeVar("Key", bound=Hashable)
+# Something spread over financial years: what it is kept under, its period, and its yearly figures for a
+# day (``figures(days)``: the figures counted for so many days of a year).
+Spread = tuple[Key, datetime.date, datetime.date | None, Callable[[int], DayWeighted]]
 
-    def add(year: int, status: ClaimStatus, whole: DayWeighted = NOTHING, part: DayWeighted = NOTHING) -> None:
-        before_whole, before_part = rows.get((year, status), (NOTHING, NOTHING))
-        rows[(year, status)] = (before_whole + whole, before_part + part)
 
-    for claim in claims:
-        covered = coverage(claim.period_start, claim.period_end)
+def spread_rows(items: Iterable[Spread[Key]]) -> dict[tuple[int, Key], tuple[DayWeighted, DayWeighted]]:
+    """A rollup's rows for ``items`` (claims, or costs): for each (year, key), the change in whole-year
+    figures from the year before, and the part-year figures times their days."""
+    rows: dict[tuple[int, Key], tuple[DayWeighted, DayWeighted]] = {}
+
+    def add(year: int, key: Key, whole: DayWeighted = NOTHING, part: DayWeighted = NOTHING) -> None:
+        before_whole, before_part = rows.get((year, key), (NOTHING, NOTHING))
+        rows[(year, key)] = (before_whole + whole, before_part + part)
+
+    for key, starts, ends, figures in items:
+        covered = coverage(starts, ends)
         for year, days in covered.parts:
-            add(year, claim.status, part=day_weighted(claim, days))
+            add(year, key, part=figures(days))
         if covered.first_whole is not None:
-            yearly = day_weighted(claim, 1)
-            add(covered.first_whole, claim.status, whole=yearly)
+            yearly = figures(1)
+            add(covered.first_whole, key, whole=yearly)
             if covered.last_whole is not None:
-                add(covered.last_whole + 1, claim.status, whole=yearly.times(-1))
+                add(covered.last_whole + 1, key, whole=yearly.times(-1))
     return rows
+
+
+def year_rows(
+    claims: Iterable[ClaimFacts],
+) -> dict[tuple[int, tuple[ClaimStatus, str]], tuple[DayWeighted, DayWeighted]]:
+    """The rollup's rows for the counted ``claims`` of one division, by year, status and evidence grade."""
+    return spread_rows(
+        ((claim.status, claim.grade_key), claim.period_start, claim.period_end, functools.partial(day_weighted, claim))
+        for claim in claims
+    )
+
+
+def cost_rows(costs: Iterable[CostFacts]) -> dict[tuple[int, None], tuple[DayWeighted, DayWeighted]]:
+    """The rollup's rows for the costs of one division, by year: a recurring cost over its period, a
+    one-off cost over the whole financial year it was incurred in (so it counts whole, in that year)."""
+
+    def spread(cost: CostFacts) -> Spread[None]:
+        if cost.recurrence is CostRecurrence.ONE_OFF:
+            first, last = financial_year_bounds(financial_year(cost.starts))
+            return None, first, last, functools.partial(weighted, cost.kind, cost.amount, cost.hours)
+        return None, cost.starts, cost.ends, functools.partial(weighted, cost.kind, cost.amount, cost.hours)
+
+    return spread_rows(spread(cost) for cost in costs)
 
 
 def flagged_changes(groups: Iterable[Sequence[ClaimFacts]]) -> dict[int, int]:
@@ -106,31 +150,63 @@ def resum_with(
             "division_id": division_id,
             "year": year,
             "status": status,
+            "grade": grade,
             "force_id": force_of[division_id],
-            **{f"whole_{name}": getattr(whole, name) for name in FIGURES},
-            **{f"part_{name}": getattr(part, name) for name in FIGURES},
+            **_figures(whole, part),
         }
         for division_id, claims in counted.items()
-        for (year, status), (whole, part) in year_rows(claims).items()
+        for (year, (status, grade)), (whole, part) in year_rows(claims).items()
     ]
     if rows:
         connection.execute(insert(SavingsByYear), rows)
 
 
-def sums_by(year: int, where: ColumnElement[bool], *groups: ColumnElement[Any]) -> Select[Any]:
-    """Financial year ``year``'s day-weighted sums of the rows ``where`` selects, by ``groups`` and
-    status: the whole-year figures (the running total of their changes up to the year) and the part-year
-    ones, each column named ``whole_cash``, ``part_cash`` and so on."""
-    rollup = SavingsByYear
+def _figures(whole: DayWeighted, part: DayWeighted) -> dict[str, int]:
+    return {
+        **{f"whole_{name}": getattr(whole, name) for name in FIGURES},
+        **{f"part_{name}": getattr(part, name) for name in FIGURES},
+    }
+
+
+def recost_with(connection: Connection, division_ids: Collection[uuid.UUID]) -> None:
+    """Replace the costs by year of ``division_ids`` from their ideas' costs (in the transaction of each
+    change to a cost)."""
+    ids = list(division_ids)
+    costs: dict[tuple[uuid.UUID, uuid.UUID], list[CostFacts]] = defaultdict(list)
+    for row in connection.execute(
+        select(IdeaCost.division_id, IdeaCost.force_id, *(getattr(IdeaCost, name) for name in COST_COLUMNS)).where(
+            IdeaCost.division_id.in_(ids)
+        )
+    ):
+        costs[(row.division_id, row.force_id)].append(filled(CostFacts, row))
+    connection.execute(delete(CostsByYear).where(CostsByYear.division_id.in_(ids)))
+    rows = [
+        {"division_id": division_id, "year": year, "force_id": force_id, **_figures(whole, part)}
+        for (division_id, force_id), division_costs in costs.items()
+        for (year, _key), (whole, part) in cost_rows(division_costs).items()
+    ]
+    if rows:
+        connection.execute(insert(CostsByYear), rows)
+
+
+def sums_by(
+    year: int, where: ColumnElement[bool], *groups: ColumnElement[Any], rollup: type[YearFigures] = SavingsByYear
+) -> Select[Any]:
+    """Financial year ``year``'s day-weighted sums of the ``rollup``'s rows ``where`` selects, by
+    ``groups`` (and, of savings, by status and grade): the whole-year figures (the running total of their
+    changes up to the year) and the part-year ones, each column named ``whole_cash``, ``part_cash`` and
+    so on."""
+    table: Any = rollup
     columns = [
-        func.coalesce(func.sum(getattr(rollup, f"whole_{name}")), 0).label(f"whole_{name}") for name in FIGURES
+        func.coalesce(func.sum(getattr(table, f"whole_{name}")), 0).label(f"whole_{name}") for name in FIGURES
     ] + [
-        func.coalesce(func.sum(case((rollup.year == year, getattr(rollup, f"part_{name}")), else_=0)), 0).label(
+        func.coalesce(func.sum(case((table.year == year, getattr(table, f"part_{name}")), else_=0)), 0).label(
             f"part_{name}"
         )
         for name in FIGURES
     ]
-    return select(*groups, rollup.status, *columns).where(where, rollup.year <= year).group_by(*groups, rollup.status)
+    keys = (*groups, SavingsByYear.status, SavingsByYear.grade) if rollup is SavingsByYear else groups
+    return select(*keys, *columns).where(where, table.year <= year).group_by(*keys)
 
 
 def falls_in_year(year: int) -> ColumnElement[bool]:
@@ -161,9 +237,21 @@ def day_weighted_of(row: Any, days_of_year: int) -> DayWeighted:
     )
 
 
-def by_status(rows: Iterable[Any], days_of_year: int) -> ByStatus:
-    """Rows of :func:`sums_by` (of one group) added up by status."""
+def by_status(rows: Iterable[Any], days_of_year: int) -> tuple[ByStatus, ByGrade]:
+    """Rows of :func:`sums_by` (of one group) added up by status, and the validated ones by grade."""
     sums = dict.fromkeys(COUNTED_STATUSES, DayWeighted())
+    graded = dict.fromkeys(GRADE_KEYS, DayWeighted())
     for row in rows:
-        sums[ClaimStatus(row.status)] += day_weighted_of(row, days_of_year)
-    return sums
+        figures = day_weighted_of(row, days_of_year)
+        sums[ClaimStatus(row.status)] += figures
+        if row.grade:
+            graded[row.grade] += figures
+    return sums, graded
+
+
+def costs_of(rows: Iterable[Any], days_of_year: int, productive_hours: decimal.Decimal) -> Total:
+    """Rows of :func:`sums_by` of the costs (of one group) as the year's costs."""
+    sums = DayWeighted()
+    for row in rows:
+        sums += day_weighted_of(row, days_of_year)
+    return year_total(sums, days_of_year, productive_hours)

@@ -89,7 +89,7 @@ def test_every_kind_of_change_keeps_the_groups_the_rules(demo: Any, client: Any,
     async def unlink(session_maker: Any) -> None:
         viewer = await current_user_for(session_maker, MANAGER)
         async with session_maker() as session:
-            await unlink_metric(session, viewer, second_idea.id, second_link)
+            await unlink_metric(session, viewer, second_idea.id, second_link, now=datetime.datetime.now(datetime.UTC))
 
     database(unlink)
     assert _groups(database) == {}

@@ -6,12 +6,16 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import decimal
+from typing import TypeVar
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from quest.savings.costs import CostFacts, CostRecurrence, costs_in_year
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.rules import (
     COUNTED_STATUSES,
+    GRADE_KEYS,
     ClaimFacts,
     ClaimKind,
     ClaimStatus,
@@ -24,8 +28,11 @@ from quest.savings.rules import (
     financial_year_bounds,
     totals,
     totals_from,
+    year_total,
 )
-from quest.savings.year_sums import flagged_changes, year_rows
+from quest.savings.year_sums import cost_rows, flagged_changes, year_rows
+
+K = TypeVar("K")
 
 D = decimal.Decimal
 HOURS = D(1650)
@@ -51,7 +58,14 @@ def test_how_a_period_covers_the_financial_years() -> None:
     )
 
 
-def _claim(number: int, start: datetime.date, length: int | None, status: ClaimStatus, cash: bool) -> ClaimFacts:
+def _claim(
+    number: int,
+    start: datetime.date,
+    length: int | None,
+    status: ClaimStatus,
+    cash: bool,
+    grade: EvidenceGrade | None = None,
+) -> ClaimFacts:
     return ClaimFacts(
         id=f"c{number:03}",
         division_id="north",
@@ -63,6 +77,7 @@ def _claim(number: int, start: datetime.date, length: int | None, status: ClaimS
         amount_per_year=D(1000 + 37 * number) + D("0.33"),
         hours_per_year=D(0) if cash else D(20 + number) + D("0.5"),
         created_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(hours=number),
+        evidence_grade=grade if status is ClaimStatus.VALIDATED else None,
     )
 
 
@@ -72,28 +87,70 @@ claims = st.lists(
         st.none() | st.integers(min_value=0, max_value=1500),
         st.sampled_from(COUNTED_STATUSES),
         st.booleans(),
+        st.none() | st.sampled_from(EvidenceGrade),
     ),
     max_size=12,
 )
+costs = st.lists(
+    st.builds(
+        CostFacts,
+        recurrence=st.sampled_from(CostRecurrence),
+        kind=st.sampled_from(ClaimKind),
+        amount=st.decimals(min_value=0, max_value=100_000, places=2),
+        hours=st.decimals(min_value=0, max_value=5_000, places=2),
+        starts=st.dates(min_value=datetime.date(2023, 1, 1), max_value=datetime.date(2029, 12, 31)),
+        ends=st.none(),
+    ).flatmap(
+        lambda cost: (
+            st.just(cost)
+            if cost.recurrence is CostRecurrence.ONE_OFF
+            else st.builds(
+                dataclasses.replace,
+                st.just(cost),
+                ends=st.none()
+                | st.integers(min_value=0, max_value=1500).map(lambda days: cost.starts + datetime.timedelta(days)),
+            )
+        )
+    ),
+    max_size=8,
+)
+
+
+def _year_sums(rows: dict[tuple[int, K], tuple[DayWeighted, DayWeighted]], year: int) -> dict[K, DayWeighted]:
+    """What the database adds up (quest.savings.year_sums.sums_by): the whole-year changes up to the year,
+    and the year's parts, by key."""
+    sums: dict[K, DayWeighted] = {}
+    for (row_year, key), (whole, part) in rows.items():
+        if row_year <= year:
+            sums[key] = sums.get(key, DayWeighted()) + whole.times(days_of_year(year))
+        if row_year == year:
+            sums[key] = sums.get(key, DayWeighted()) + part
+    return sums
 
 
 @given(claims)
 def test_the_rollup_gives_the_rules_totals_for_every_year(
-    drawn: list[tuple[datetime.date, int | None, ClaimStatus, bool]],
+    drawn: list[tuple[datetime.date, int | None, ClaimStatus, bool, EvidenceGrade | None]],
 ) -> None:
     facts = [_claim(number, *each) for number, each in enumerate(drawn)]
     rows = year_rows(counted(facts))
     for year in range(2022, 2032):
-        # What the database adds up (quest.savings.year_sums.sums_by): the whole-year changes up to the
-        # year, and the year's parts.
         sums = dict.fromkeys(COUNTED_STATUSES, DayWeighted())
-        for (row_year, status), (whole, part) in rows.items():
-            if row_year <= year:
-                sums[status] += whole.times(days_of_year(year))
-            if row_year == year:
-                sums[status] += part
+        graded = dict.fromkeys(GRADE_KEYS, DayWeighted())
+        for (status, grade), figures in _year_sums(rows, year).items():
+            sums[status] += figures
+            if grade:
+                graded[grade] += figures
         expected = totals(facts, year, HOURS)
-        assert totals_from(sums, year, HOURS, expected.flagged_double_counts) == expected
+        assert totals_from(sums, graded, year, HOURS, expected.flagged_double_counts) == expected
+
+
+@given(costs)
+def test_the_costs_rollup_gives_each_years_costs(drawn: list[CostFacts]) -> None:
+    rows = cost_rows(drawn)
+    for year in range(2022, 2032):
+        figures = _year_sums(rows, year).get(None, DayWeighted())
+        assert year_total(figures, days_of_year(year), HOURS) == costs_in_year(drawn, year, HOURS)
 
 
 @given(

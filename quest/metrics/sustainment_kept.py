@@ -1,0 +1,134 @@
+"""Sustainment kept (:class:`quest.metrics.models.SustainmentState`): each outcome link's state, judged by
+:mod:`quest.metrics.sustainment` again whenever its measure's readings or links change, in the same
+transaction, so that the dashboards count sustained improvements from a few rows, and the division's
+managers are told (an entry on the idea's timeline, and a notification) when one turns to slipping.
+
+Checks fall due as time passes, not only as readings come in: a state is judged as of the day of the
+last change to its measure. Measures are read every day, week or month, and each reading judges them
+again; the idea's own page judges them afresh on every view.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quest.clock import LONDON
+from quest.ideas.models import Idea
+from quest.ideas.record import add_event
+from quest.metrics.models import IdeaMetric, Metric, Reading, SustainmentState
+from quest.metrics.sustainment import Check, Sustained, checks, state_of
+from quest.metrics.vocabulary import MetricRole
+from quest.notifications.services import Audience, notify
+
+
+@dataclass(frozen=True, slots=True)
+class Turned:
+    """A link whose state turned to slipping: the idea, the measure and why."""
+
+    idea_id: uuid.UUID
+    metric_name: str
+    check: Check
+
+
+def judge_with(connection: Connection, metric_ids: Collection[uuid.UUID], today: datetime.date) -> list[Turned]:
+    """Judge every outcome link of the measures ``metric_ids`` as of ``today`` and keep their states;
+    returns the links that turned to slipping. Three statements and a write: the links, the readings, the
+    states before."""
+    ids = sorted(set(metric_ids))
+    if not ids:
+        return []
+    links = connection.execute(
+        select(
+            IdeaMetric.id,
+            IdeaMetric.idea_id,
+            IdeaMetric.metric_id,
+            IdeaMetric.change_date,
+            IdeaMetric.role,
+            Idea.division_id,
+            Idea.force_id,
+            Metric.direction,
+            Metric.name,
+        )
+        .join(Idea, Idea.id == IdeaMetric.idea_id)
+        .join(Metric, Metric.id == IdeaMetric.metric_id)
+        .where(IdeaMetric.metric_id.in_(ids))
+    ).all()
+    if not links:
+        return []
+    changes: dict[uuid.UUID, set[datetime.date]] = defaultdict(set)
+    for link in links:
+        changes[link.metric_id].add(link.change_date)
+    outcomes = [link for link in links if link.role is MetricRole.OUTCOME]
+    series: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
+    for metric_id, day, value in connection.execute(
+        select(Reading.metric_id, Reading.period_date, Reading.value)
+        .where(Reading.metric_id.in_({link.metric_id for link in outcomes}))
+        .order_by(Reading.metric_id, Reading.period_date)
+    ):
+        series[metric_id].append((day, value))
+    link_ids = [link.id for link in links]
+    before = dict(
+        connection.execute(
+            select(SustainmentState.link_id, SustainmentState.state).where(SustainmentState.link_id.in_(link_ids))
+        ).all()
+    )
+    rows, turned = [], []
+    for link in outcomes:
+        found = checks(series[link.metric_id], link.change_date, link.direction, today, changes[link.metric_id])
+        state = state_of(found, today)
+        due = [check for check in found if check.is_due(today)]
+        rows.append(
+            {
+                "link_id": link.id,
+                "idea_id": link.idea_id,
+                "division_id": link.division_id,
+                "force_id": link.force_id,
+                "months": due[-1].months if due else 0,
+                "state": state,
+                "judged_on": today,
+            }
+        )
+        if state is Sustained.SLIPPING and before.get(link.id) is not Sustained.SLIPPING:
+            turned.append(Turned(link.idea_id, link.name, due[-1]))
+    connection.execute(delete(SustainmentState).where(SustainmentState.link_id.in_(link_ids)))
+    if rows:
+        connection.execute(insert(SustainmentState), rows)
+    return turned
+
+
+async def judge(session: AsyncSession, metric_ids: Collection[uuid.UUID], now: datetime.datetime) -> list[Turned]:
+    """:func:`judge_with` in the caller's transaction (after what it changed is flushed), as of ``now``'s
+    day in London."""
+    await session.flush()
+    today = now.astimezone(LONDON).date()
+    turned = await session.run_sync(lambda sync: judge_with(sync.connection(), metric_ids, today))
+    for slipped in turned:
+        idea = await session.get_one(Idea, slipped.idea_id)
+        event = await add_event(
+            session,
+            idea,
+            kind="slipping",
+            actor_id=None,
+            now=now,
+            body=f"The improvement on “{slipped.metric_name}” is slipping at {slipped.check.months} months: "
+            f"{slipped.check.why}.",
+            details={"months": slipped.check.months},
+        )
+        await notify(session, Audience.MANAGERS, idea, event=event, actor_id=None, now=now)
+    return turned
+
+
+def judge_everywhere(connection: Connection, today: datetime.date | None = None, *, at_once: int = 500) -> None:
+    """Every measure's links judged (for the migration that made the states, and bulk loads)."""
+    day = today or datetime.datetime.now(LONDON).date()
+    ids = list(connection.execute(select(IdeaMetric.metric_id).distinct().order_by(IdeaMetric.metric_id)).scalars())
+    for start in range(0, len(ids), at_once):
+        judge_with(connection, ids[start : start + at_once], day)
