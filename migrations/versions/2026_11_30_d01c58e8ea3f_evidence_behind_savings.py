@@ -8,8 +8,8 @@
 - savings_by_year: the evidence grade joins its key, so dashboards read validated savings by grade.
   Rebuilt (SQLite cannot change a primary key in place) and filled, with the double-count groups, for
   every division: this is the revision that fills both now (b6f2d8a4c913 and f2a7c4e9b1d3 no longer do).
-- sustainment: whether each idea's improvement on a measure holds, as last judged; judged here for every
-  link already there.
+- link_judgements: what each idea's link to a measure shows, as last judged (its baseline, improvement,
+  whether a balancing measure worsened, whether an improvement holds); judged here for every link.
 
 A plain ADD COLUMN on idea_metrics; savings_claims is rebuilt on SQLite once, as SQLite cannot add a
 foreign key (to the grading validator) to a table in place.
@@ -27,7 +27,7 @@ import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
 
-from quest.metrics.sustainment_kept import judge_everywhere
+from quest.metrics.judgements import judge_everywhere
 from quest.savings.double_counts import regroup_everywhere
 
 revision: str = "d01c58e8ea3f"
@@ -42,6 +42,12 @@ SAVINGS = "savings_by_year"
 CLAIM_STATUSES = ("forecast", "claimed", "validated", "rejected", "superseded")
 GRADES = ("fairly_stated", "fairly_stated_measurement_issues", "not_shown")
 MONEY = sa.Numeric(precision=14, scale=2)
+JUDGEMENTS = "link_judgements"
+JUDGEMENT_INDEXES = (
+    ("ix_link_judgements_idea_id", ["idea_id"]),
+    ("ix_link_judgements_division_id_sustained", ["division_id", "sustained"]),
+    ("ix_link_judgements_force_id_sustained", ["force_id", "sustained"]),
+)
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
@@ -53,7 +59,13 @@ def _figures() -> list[sa.Column[int]]:
 
 
 def _belongs(table: str, *columns: str, ondelete: str = "CASCADE") -> list[sa.ForeignKeyConstraint]:
-    parents = {"division_id": "divisions", "force_id": "forces", "idea_id": "ideas", "recorded_by": "users"}
+    parents = {
+        "division_id": "divisions",
+        "force_id": "forces",
+        "idea_id": "ideas",
+        "metric_id": "metrics",
+        "recorded_by": "users",
+    }
     return [
         sa.ForeignKeyConstraint(
             [column], [f"{parents[column]}.id"], name=op.f(f"fk_{table}_{column}_{parents[column]}"), ondelete=ondelete
@@ -142,23 +154,28 @@ def upgrade() -> None:
     _savings_by_year("division_id", "year", "status", "grade", grade=True)
 
     op.create_table(
-        "sustainment",
+        JUDGEMENTS,
         sa.Column("link_id", GUID, nullable=False),
         sa.Column("idea_id", GUID, nullable=False),
+        sa.Column("metric_id", GUID, nullable=False),
         sa.Column("division_id", GUID, nullable=False),
         sa.Column("force_id", GUID, nullable=False),
+        sa.Column("role", _enum("metric_role", "outcome", "balancing"), nullable=False),
+        sa.Column("baseline_points", sa.Integer(), nullable=False),
+        sa.Column("back_filled", sa.Integer(), nullable=False),
+        sa.Column("improvement", sa.Boolean(), nullable=False),
+        sa.Column("worsened", sa.Boolean(), nullable=False),
         sa.Column("months", sa.Integer(), nullable=False),
-        sa.Column("state", _enum("sustained", "sustained", "slipping", "not_yet_known"), nullable=False),
+        sa.Column("sustained", _enum("sustained", "sustained", "slipping", "not_yet_known"), nullable=False),
         sa.Column("judged_on", sa.Date(), nullable=False),
-        *_belongs("sustainment", "division_id", "force_id", "idea_id"),
+        *_belongs(JUDGEMENTS, "division_id", "force_id", "idea_id", "metric_id"),
         sa.ForeignKeyConstraint(
-            ["link_id"], ["idea_metrics.id"], name=op.f("fk_sustainment_link_id_idea_metrics"), ondelete="CASCADE"
+            ["link_id"], ["idea_metrics.id"], name=op.f(f"fk_{JUDGEMENTS}_link_id_idea_metrics"), ondelete="CASCADE"
         ),
-        sa.PrimaryKeyConstraint("link_id", name=op.f("pk_sustainment")),
+        sa.PrimaryKeyConstraint("link_id", name=op.f(f"pk_{JUDGEMENTS}")),
     )
-    op.create_index("ix_sustainment_division_id_state", "sustainment", ["division_id", "state"], unique=False)
-    op.create_index("ix_sustainment_force_id_state", "sustainment", ["force_id", "state"], unique=False)
-    op.create_index("ix_sustainment_idea_id", "sustainment", ["idea_id"], unique=False)
+    for name, columns in JUDGEMENT_INDEXES:
+        op.create_index(name, JUDGEMENTS, columns, unique=False)
 
     connection = op.get_bind()
     regroup_everywhere(connection)
@@ -166,10 +183,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_sustainment_idea_id", table_name="sustainment")
-    op.drop_index("ix_sustainment_force_id_state", table_name="sustainment")
-    op.drop_index("ix_sustainment_division_id_state", table_name="sustainment")
-    op.drop_table("sustainment")
+    for name, _columns in JUDGEMENT_INDEXES:
+        op.drop_index(name, table_name=JUDGEMENTS)
+    op.drop_table(JUDGEMENTS)
 
     # The grades' rows of each status added together, into the rollup as it was.
     figures = ", ".join(f"SUM({name}) AS {name}" for name in FIGURES)

@@ -14,30 +14,9 @@ from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
 from quest.dashboards import division as divisions
-from quest.savings.rules import Total
+from quest.savings.api import TotalsOut
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-
-
-@dataclass(frozen=True)
-class TotalOut:
-    cashable_gbp: str
-    non_cashable_gbp: str
-    total_gbp: str
-    hours: float
-    fte: float
-
-    @classmethod
-    def of(cls, total: Total) -> TotalOut:
-        return cls(**total.as_json())  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class SavingsOut:
-    validated: TotalOut
-    claimed: TotalOut
-    forecast: TotalOut
-    flagged_double_counts: int
 
 
 @dataclass(frozen=True)
@@ -156,7 +135,7 @@ class DivisionDashboardOut:
     division: DivisionOut
     fy: int
     sla: SlaOut
-    savings: SavingsOut
+    savings: TotalsOut
     # Ideas by status, every status (zero where there are none).
     pipeline: dict[str, int]
     overdue: OverdueOut
@@ -187,12 +166,7 @@ class DivisionDashboardOut:
             ),
             fy=found.year,
             sla=SlaOut(found.sla.first_response_days, found.sla.decision_days),
-            savings=SavingsOut(
-                TotalOut.of(found.savings.validated),
-                TotalOut.of(found.savings.claimed),
-                TotalOut.of(found.savings.forecast),
-                found.savings.flagged_double_counts,
-            ),
+            savings=TotalsOut.of(found.savings),
             pipeline={status.value: counted.get(status, 0) for status in divisions.PIPELINE_ORDER},
             overdue=OverdueOut(
                 found.overdue.first_response,

@@ -21,6 +21,7 @@ from quest.dashboards.headquarters import (
 )
 from quest.dashboards.measures import Measure, MeasureComparison, UnitFigures
 from quest.errors import NotFound
+from quest.savings.api import TotalsOut
 from quest.savings.rules import financial_year
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, KeptForcesFigures, Now, Today, Viewer
@@ -75,7 +76,7 @@ class UnitOut:
     population: int | None
     months_of_use: int
     too_little_data: bool
-    savings: dict[str, Any]
+    savings: TotalsOut
     measures: dict[str, FigureOut]
 
 
@@ -125,7 +126,7 @@ def _unit(figures: UnitFigures, comparisons: list[MeasureComparison], rows: dict
         figures.population,
         figures.months_of_use,
         figures.too_little_use,
-        figures.savings.as_json(),
+        TotalsOut.of(figures.savings),
         measures,
     )
 

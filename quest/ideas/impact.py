@@ -36,7 +36,7 @@ from quest.errors import NotFound, ValidationFailed
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, decidable_idea, visible
 from quest.ideas.services import IdeaDetail
-from quest.metrics import sustainment_kept
+from quest.metrics import judgements
 from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import readings_of_each
@@ -157,7 +157,7 @@ async def link_metric(
         details={"metric_id": str(metric.id), "change_date": day.isoformat(), "role": chosen_role.value},
     )
     await regroup(session, {idea.division_id})  # claims resting on one change to a measure may double count
-    await sustainment_kept.judge(session, {metric.id}, now)
+    await judgements.judge(session, {metric.id}, now)
     await session.commit()
     return link.id
 
@@ -173,7 +173,7 @@ async def unlink_metric(
     act_as(session, viewer.actor)
     await session.delete(link)
     await regroup(session, {idea.division_id})
-    await sustainment_kept.judge(session, {link.metric_id}, now)  # the measure's other links lost a change
+    await judgements.judge(session, {link.metric_id}, now)  # the measure's other links lost a change
     await session.commit()
 
 

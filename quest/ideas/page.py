@@ -30,6 +30,7 @@ from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
 from quest.metrics.services import MetricSummary
 from quest.savings import claim_workflow
 from quest.savings import services as savings
+from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.ledger import Ledger, idea_ledger
 from quest.savings.rules import Grade
 
@@ -43,6 +44,8 @@ class IdeaPage:
     idea: IdeaDetail
     similar: list[SimilarIdea]
     ledger: Ledger
+    # The evidence behind each of its claims, and the grade QUEST proposes (by claim id).
+    evidence: dict[uuid.UUID, ClaimEvidence]
     impact: list[LinkedMetric]
     may_decide: bool
     may_claim: bool
@@ -79,6 +82,7 @@ class IdeaPage:
             "needs_a_reason": NEEDS_A_REASON,
             "owners": self.owners,
             "ledger": self.ledger,
+            "evidence": self.evidence,
             "open_to_savings": claim_workflow.open_to_savings(self.idea.status),
             "new_claim_status": claim_workflow.new_claim_status(self.idea.status),
             "may_claim": self.may_claim,
@@ -105,6 +109,7 @@ async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) 
         idea=detail,
         similar=await services.similar_ideas(session, viewer, detail.title, exclude=detail.id),
         ledger=ledger,
+        evidence=await evidence_of(session, ledger.claims),
         impact=measures.linked,
         may_decide=may_decide,
         may_claim=access.covers(viewer, Permission.CLAIM_SAVINGS, **place)

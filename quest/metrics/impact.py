@@ -12,13 +12,13 @@ rule.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from typing import Literal
 
-from quest.metrics.spc import Number, Point, PointType, Spc, analyse, judged, limits_of, scaled
+from quest.metrics.spc import Limits, Number, Point, PointType, Spc, analyse, judged, limits_of, scaled
 from quest.metrics.vocabulary import Direction
 
 
@@ -29,7 +29,7 @@ class Impact:
     points_after: int
     mean_before: Fraction | None
     mean_after: Fraction | None
-    # Whether the after-period breaks the before-period's limits, and which way.
+    # Whether the after-period breaks the before-period's limits, and which way (its latest special cause).
     special_cause: PointType | None
     # Where the before-period starts (the previous change, or None: the first reading) and where the
     # after-period stops (the next change, or None: the latest reading).
@@ -40,6 +40,10 @@ class Impact:
     series: Sequence[tuple[datetime.date, Number]] = field(default=(), repr=False, compare=False)
     direction: Direction = Direction.NEUTRAL
     changes: tuple[datetime.date, ...] = ()
+    # Whether any reading of the after-period is a special cause of concern against the before-period's
+    # limits: a balancing measure that worsened. None when it cannot be judged (no readings before or after
+    # the change, or a neutral measure, which has no worse way to go).
+    worsened: bool | None = None
 
     @cached_property
     def chart(self) -> Spc:
@@ -59,6 +63,30 @@ class Impact:
         if change is None or not self.mean_before:
             return None
         return change / abs(self.mean_before) * 100
+
+    def before_period(self) -> list[tuple[datetime.date, Number]]:
+        """The readings of the before-period: the baseline a claim resting on this change is judged by."""
+        return [
+            item
+            for item in self.series
+            if _period(item[0], self.change_date, self.previous_change, self.next_change) == "before"
+        ]
+
+    @cached_property
+    def baseline(self) -> Limits | None:
+        """The before-period's mean and limits (None without readings before the change)."""
+        before = [value for _day, value in self.before_period()]
+        return limits_of(before) if before else None
+
+    @property
+    def improvement(self) -> bool:
+        """Whether the after-period is a special cause of improvement against the baseline."""
+        return self.special_cause is PointType.SPECIAL_CAUSE_IMPROVEMENT
+
+    def back_filled(self, entered_on: Mapping[datetime.date, datetime.date]) -> int:
+        """How many of the baseline's readings were entered on a later day than the change date (each
+        reading's date, to the day it was entered): written once the result could be known."""
+        return sum(1 for day, _value in self.before_period() if entered_on.get(day, day) > self.change_date)
 
     def readings_around(self, count: int = 12) -> tuple[list[Point], list[Point]]:
         """The chart's last ``count`` readings of the before-period and first ``count`` of the
@@ -124,7 +152,7 @@ def before_and_after(
     before = scaled(value for _day, value in before_period)
     after = scaled(value for _day, value in after_period)
     points_before, points_after = len(before.numerators), len(after.numerators)
-    special = None
+    special, worsened = None, None
     if before_period and after_period:
         # One segment of both periods, with the limits fixed at the before-period's.
         both = scaled(value for _day, value in before_period + after_period)
@@ -133,6 +161,8 @@ def before_and_after(
         if after_causes:
             # The latest special cause says which way the after-period has moved.
             special = after_causes[-1]
+        if direction is not Direction.NEUTRAL:
+            worsened = PointType.SPECIAL_CAUSE_CONCERN in after_causes
     return Impact(
         change_date=change_date,
         points_before=points_before,
@@ -145,4 +175,5 @@ def before_and_after(
         series=ordered,
         direction=direction,
         changes=tuple(sorted(others | {change_date})),
+        worsened=worsened,
     )

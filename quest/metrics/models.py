@@ -120,24 +120,34 @@ class IdeaMetric(UUIDv7AuditBase, Audited):
         return self.force_id
 
 
-class SustainmentState(DefaultBase):
-    """Whether an idea's improvement on a measure holds, as last judged (:mod:`quest.metrics.sustainment`):
-    the state of the latest check due (``months``: 3, 6 or 12; 0 before the first). Judged again, in the
-    same transaction, whenever the measure's readings or links change; it repeats what they say, so it is
-    not audited. The manager is told when it turns to slipping."""
+class LinkJudgement(DefaultBase):
+    """What an idea's link to a measure shows, as last judged from the measure's readings
+    (:mod:`quest.metrics.judgements`): the evidence a claim resting on it is graded by (the baseline, and
+    whether the change is a special cause of improvement), whether a balancing measure worsened, and
+    whether an outcome's improvement holds (:mod:`quest.metrics.sustainment`: the state of the latest
+    check due, ``months`` 3, 6 or 12, 0 before the first). Judged again, in the same transaction, whenever
+    the measure's readings or links change; it repeats what they say, so it is not audited."""
 
-    __tablename__ = "sustainment"
+    __tablename__ = "link_judgements"
 
     link_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("idea_metrics.id", ondelete="CASCADE"), primary_key=True)
     idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"))
     division_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("divisions.id", ondelete="CASCADE"))
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
+    role: Mapped[MetricRole] = mapped_column(enum_column(MetricRole, "metric_role"))
+    # The before-period: how many readings, and how many of them were entered after the change date.
+    baseline_points: Mapped[int] = mapped_column(Integer)
+    back_filled: Mapped[int] = mapped_column(Integer)
+    # A special cause of improvement after the change; a special cause of concern after it (worsened).
+    improvement: Mapped[bool] = mapped_column(Boolean)
+    worsened: Mapped[bool] = mapped_column(Boolean)
     months: Mapped[int] = mapped_column(Integer)
-    state: Mapped[Sustained] = mapped_column(enum_column(Sustained, "sustained"))
+    sustained: Mapped[Sustained] = mapped_column(enum_column(Sustained, "sustained"))
     judged_on: Mapped[datetime.date] = mapped_column(Date)
 
     __table_args__ = (
-        Index("ix_sustainment_idea_id", "idea_id"),
-        Index("ix_sustainment_division_id_state", "division_id", "state"),
-        Index("ix_sustainment_force_id_state", "force_id", "state"),
+        Index("ix_link_judgements_idea_id", "idea_id"),
+        Index("ix_link_judgements_division_id_sustained", "division_id", "sustained"),
+        Index("ix_link_judgements_force_id_sustained", "force_id", "sustained"),
     )

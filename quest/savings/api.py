@@ -13,10 +13,64 @@ from litestar.params import FromPath, JSONBody
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import services
+from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.ledger import ClaimRow, claims_for_idea
+from quest.savings.rules import Total, Totals
 from quest.web.api_answers import answer, json_value
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
+
+
+@dataclass(frozen=True)
+class TotalOut:
+    cashable_gbp: str
+    non_cashable_gbp: str
+    total_gbp: str
+    hours: float
+    fte: float
+
+    @classmethod
+    def of(cls, total: Total) -> TotalOut:
+        return cls(**total.as_json())  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ByGradeOut:
+    """Validated savings by evidence grade, and those not graded yet."""
+
+    fairly_stated: TotalOut
+    fairly_stated_measurement_issues: TotalOut
+    not_shown: TotalOut
+    ungraded: TotalOut
+
+
+@dataclass(frozen=True)
+class TotalsOut:
+    """The savings totals shape of DESIGN §6, wherever totals appear: validated, claimed and forecast
+    apart; the headline's gross (validated, graded fairly stated with or without measurement issues),
+    the costs set against it, and net; and validated savings by grade."""
+
+    validated: TotalOut
+    claimed: TotalOut
+    forecast: TotalOut
+    flagged_double_counts: int
+    gross_gbp: str
+    costs_gbp: str
+    net_gbp: str
+    by_grade: ByGradeOut
+
+    @classmethod
+    def of(cls, totals: Totals) -> TotalsOut:
+        return cls(
+            validated=TotalOut.of(totals.validated),
+            claimed=TotalOut.of(totals.claimed),
+            forecast=TotalOut.of(totals.forecast),
+            flagged_double_counts=totals.flagged_double_counts,
+            gross_gbp=f"{totals.gross_gbp:.2f}",
+            costs_gbp=f"{totals.costs.total_gbp:.2f}",
+            net_gbp=f"{totals.net_gbp:.2f}",
+            by_grade=ByGradeOut(**{key: TotalOut.of(total) for key, total in totals.by_grade.items()}),
+        )
 
 
 @dataclass
@@ -60,9 +114,17 @@ class ClaimOut:
     version: int
     supersedes: str | None
     metric_id: str | None
+    # A validated claim's evidence grade (fairly_stated, fairly_stated_measurement_issues, not_shown; null
+    # until graded), the grade QUEST proposed when it was graded, the validator's reason, and when.
+    evidence_grade: str | None
+    proposed_grade: str | None
+    grade_reason: str
+    graded_at: datetime.datetime | None
+    # The facts behind the claim as they stand now, and the grade they support.
+    evidence_check: EvidenceCheckOut
 
     @classmethod
-    def of(cls, claim: ClaimRow) -> ClaimOut:
+    def of(cls, claim: ClaimRow, evidence: ClaimEvidence) -> ClaimOut:
         return answer(
             cls,
             claim,
@@ -72,6 +134,55 @@ class ClaimOut:
             flagged_double_count=claim.flagged,
             double_count_with=[str(other.id) for other in claim.clashes_with],
             supersedes=json_value(claim.supersedes_id),
+            evidence_check=EvidenceCheckOut.of(evidence),
+        )
+
+
+@dataclass(frozen=True)
+class CheckOut:
+    asks: str
+    holds: bool
+    found: str
+
+
+@dataclass(frozen=True)
+class BaselineOut:
+    # The measure the claim rests on, and the date of the change it is judged from.
+    metric_id: str
+    change_date: datetime.date
+    points: int
+    back_filled: int
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class EvidenceCheckOut:
+    proposed_grade: str
+    why: str
+    checks: list[CheckOut]
+    # Null when the claim rests on no measure.
+    baseline: BaselineOut | None
+    worsened_balancing: list[str]
+    costs_recorded: bool
+
+    @classmethod
+    def of(cls, evidence: ClaimEvidence) -> EvidenceCheckOut:
+        measure, facts = evidence.measure, evidence.facts
+        return cls(
+            proposed_grade=evidence.proposal.grade.value,
+            why=evidence.proposal.why,
+            checks=[CheckOut(check.asks, check.holds, check.found) for check in evidence.proposal.checks],
+            baseline=None
+            if measure is None or facts.baseline is None
+            else BaselineOut(
+                str(measure.metric_id),
+                measure.change_date,
+                facts.baseline.points,
+                facts.baseline.back_filled,
+                facts.baseline.warning,
+            ),
+            worsened_balancing=list(facts.worsened_balancing),
+            costs_recorded=facts.costs_recorded,
         )
 
 
@@ -80,12 +191,28 @@ class DecisionIn:
     decision: str = ""
     note: str = ""
     version: int | None = None
+    # Optional, when validating: the evidence grade, and why it differs from QUEST's proposal if it does.
+    grade: str = ""
+    grade_reason: str = ""
+
+
+@dataclass
+class GradeIn:
+    grade: str = ""
+    reason: str = ""
+    version: int | None = None
+
+
+async def _claims_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.UUID) -> list[ClaimOut]:
+    claims = await claims_for_idea(db_session, viewer, idea_id)
+    evidence = await evidence_of(db_session, claims)
+    return [ClaimOut.of(claim, evidence[claim.id]) for claim in claims]
 
 
 async def _claim_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.UUID, claim_id: uuid.UUID) -> ClaimOut:
-    for claim in await claims_for_idea(db_session, viewer, idea_id):
-        if claim.id == claim_id:
-            return ClaimOut.of(claim)
+    for claim in await _claims_out(db_session, viewer, idea_id):
+        if claim.id == str(claim_id):
+            return claim
     raise NotFound("claim")
 
 
@@ -119,7 +246,7 @@ class SavingsApi(Controller):
     async def list_claims(
         self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
-        return [ClaimOut.of(claim) for claim in await claims_for_idea(db_session, viewer, idea_id)]
+        return await _claims_out(db_session, viewer, idea_id)
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",
@@ -144,5 +271,30 @@ class SavingsApi(Controller):
             data.note,
             now=now,
             seen_version=data.version,
+            grade=data.grade,
+            grade_reason=data.grade_reason,
         )
         return {"id": str(claim_id), "status": outcome.value}
+
+    @post(
+        "/api/v1/savings/{claim_id:uuid}/grade",
+        summary="Grade the evidence of a validated claim",
+        description="A validator of the claim's force, never its claimant, grades a validated claim in the "
+        "National Audit Office's words: fairly_stated, fairly_stated_measurement_issues or not_shown. A grade "
+        "that differs from the one QUEST proposes (the claim's evidence_check) needs a reason.",
+        operation_id="gradeClaim",
+        responses=refusals(404, 409, 422),
+        status_code=200,
+    )
+    async def grade(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        claim_id: FromPath[uuid.UUID],
+        data: JSONBody[GradeIn],
+    ) -> dict[str, str]:
+        graded = await services.grade_claim(
+            db_session, viewer, claim_id, data.grade, data.reason, now=now, seen_version=data.version
+        )
+        return {"id": str(claim_id), "evidence_grade": graded.value}

@@ -15,6 +15,10 @@ row), never restating a status list.
 - Validating or rejecting a claim is a validator's decision, with a note; never on their own claim.
 - ``superseded`` is reached only by recording a new claim that replaces the old one (a correction, or a
   forecast turned into a claim): a recorded claim is never edited, and a validated one is locked.
+- A validated claim is graded by a validator, never its claimant: as it is validated, or afterwards (a
+  claim validated without a grade, or one regraded). A grade that differs from the one QUEST proposes
+  needs a reason (:mod:`quest.savings.evidence`). The grade is the one thing of a validated claim that
+  may change, and every change is on the audit trail.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import uuid
 
 from quest.ideas.status import IdeaStatus
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.rules import ClaimStatus
 
 S = ClaimStatus
@@ -126,3 +131,37 @@ def check_decision(
     if errors:
         return None, errors
     return outcome, {}
+
+
+# --- Grading a validated claim ----------------------------------------------------------------------------
+
+
+def check_grade(
+    status: ClaimStatus,
+    grade: str,
+    reason: str,
+    *,
+    proposed: EvidenceGrade,
+    claimed_by: uuid.UUID,
+    grader: uuid.UUID,
+) -> tuple[EvidenceGrade | None, dict[str, str]]:
+    """Whether ``grader`` may grade a claim in ``status`` as ``grade``, given QUEST's ``proposed`` grade;
+    a grade that differs from it needs a ``reason``. Errors name the field to put right."""
+    errors: dict[str, str] = {}
+    chosen = next((member for member in EvidenceGrade if member.value == grade), None)
+    if chosen is None:
+        errors["grade"] = (
+            "Choose the evidence grade: fairly stated, fairly stated with measurement issues, or not shown"
+        )
+    elif chosen is not proposed and not reason.strip():
+        errors["grade_reason"] = f"Say why the grade differs from the one QUEST proposes ({proposed.label.lower()})"
+    if len(reason.strip()) > NOTE_LENGTH:
+        errors["grade_reason"] = f"The reason must be {NOTE_LENGTH:,} characters or fewer"
+    refusal = decider_refusal(claimed_by, grader)
+    if refusal is not None:
+        errors["grade"] = refusal
+    elif status is not ClaimStatus.VALIDATED:
+        errors["grade"] = f"Only a validated claim is graded; this one is {status.value}"
+    if errors:
+        return None, errors
+    return chosen, {}

@@ -47,6 +47,7 @@ from quest.savings.double_counts import (
     pairs_by_measure,
     pairs_by_mechanism,
 )
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     PENNY,
@@ -114,6 +115,13 @@ class ClaimRow:
     version: int
     supersedes_id: uuid.UUID | None
     metric_id: uuid.UUID | None
+    # A validated claim's evidence grade, the grade QUEST proposed when it was graded, the validator's
+    # reason where they differ, who graded it and when (None until graded).
+    evidence_grade: EvidenceGrade | None
+    proposed_grade: EvidenceGrade | None
+    grade_reason: str
+    graded_by_name: str | None
+    graded_at: datetime.datetime | None
     # A possible double count, and the claims it may count twice.
     clashes_with: tuple[Clash, ...] = ()
     # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
@@ -179,7 +187,7 @@ async def _partners(
 
 def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
     """The claims ``where`` selects, oldest first, with their idea, division and people's names."""
-    claimant, decider = aliased(User), aliased(User)
+    claimant, decider, grader = aliased(User), aliased(User), aliased(User)
     return (
         select(
             SavingsClaim.id,
@@ -208,11 +216,17 @@ def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
             SavingsClaim.version,
             SavingsClaim.supersedes_id,
             SavingsClaim.metric_id,
+            SavingsClaim.evidence_grade,
+            SavingsClaim.proposed_grade,
+            SavingsClaim.grade_reason,
+            grader.display_name,
+            SavingsClaim.graded_at,
         )
         .join(Idea, Idea.id == SavingsClaim.idea_id)
         .join(Division, Division.id == SavingsClaim.division_id)
         .join(claimant, claimant.id == SavingsClaim.claimed_by)
         .outerjoin(decider, decider.id == SavingsClaim.decided_by)
+        .outerjoin(grader, grader.id == SavingsClaim.graded_by)
         .where(where)
         .order_by(SavingsClaim.created_at, SavingsClaim.id)
     )
@@ -347,6 +361,15 @@ async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     if ledger.library_view:
         raise NotFound("claims")
     return ledger.claims
+
+
+async def claim_for(session: AsyncSession, viewer: CurrentUser, claim_id: uuid.UUID) -> ClaimRow:
+    """One claim in the viewer's reach on /savings, flagged with the claims it may count twice;
+    :class:`NotFound` for any other."""
+    found = await _read(session, _in_reach(viewer), select(SavingsClaim.id).where(SavingsClaim.id == claim_id))
+    if not found:
+        raise NotFound("claim")
+    return found[0]
 
 
 def _in_year(year: int) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

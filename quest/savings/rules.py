@@ -19,7 +19,7 @@ import decimal
 import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from quest.savings.evidence import UNGRADED, EvidenceGrade
 from quest.text import matching_key
@@ -449,7 +449,7 @@ class Totals:
     claimed: Total
     forecast: Total
     flagged_double_counts: int
-    by_grade: dict[str, Total]
+    by_grade: dict[str, Total] = field(default_factory=lambda: dict.fromkeys(GRADE_KEYS, NO_TOTAL))
     costs: Total = NO_TOTAL
 
     @property

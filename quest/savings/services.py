@@ -37,9 +37,11 @@ from quest.metrics.models import IdeaMetric
 from quest.notifications.services import Audience, notify
 from quest.org.settings import rates_of
 from quest.savings import claim_workflow
+from quest.savings.claim_evidence import evidence_of
 from quest.savings.double_counts import (
     regroup,
 )
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.ledger import ClaimRow
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
@@ -213,14 +215,22 @@ async def record_claim(
 
 
 async def _tell(
-    session: AsyncSession, viewer: CurrentUser, idea: Idea, claim: SavingsClaim, body: str, *, now: datetime.datetime
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea: Idea,
+    claim: SavingsClaim,
+    body: str,
+    *,
+    now: datetime.datetime,
+    kind: str | None = None,
 ) -> None:
-    """A claim's step on its idea's timeline (``saving_`` and the status it reached), told to those who
-    follow the idea; a claimed saving waits for the force's validators, who hear of it as it is made."""
+    """A claim's step on its idea's timeline (``saving_`` and the status it reached, unless ``kind`` says
+    otherwise), told to those who follow the idea; a claimed saving waits for the force's validators, who
+    hear of it as it is made."""
     event = await add_event(
         session,
         idea,
-        kind=f"saving_{claim.status.value}",
+        kind=kind or f"saving_{claim.status.value}",
         actor_id=viewer.id,
         now=now,
         body=body,
@@ -271,20 +281,41 @@ async def decide_claim(
     *,
     now: datetime.datetime,
     seen_version: int | None = None,
+    grade: str = "",
+    grade_reason: str = "",
 ) -> ClaimStatus:
-    """A validator validates or rejects a claimed saving, with a note; never their own. Commits."""
+    """A validator validates or rejects a claimed saving, with a note; never their own. A claim validated
+    may be graded at once (``grade``, and ``grade_reason`` where it differs from QUEST's proposal), or
+    later (:func:`grade_claim`). Commits."""
     claim = await _claim_in_reach(session, viewer, claim_id, Permission.VALIDATE_SAVINGS)
     check_seen(claim, seen_version, CLAIM_CHANGED_MESSAGE)
     outcome, errors = claim_workflow.check_decision(
         claim.status, decision, note, claimed_by=claim.claimed_by, decider=viewer.id
     )
-    if outcome is None:
+    graded, proposed = None, None
+    if grade.strip() or grade_reason.strip():
+        if outcome is not None and outcome is not ClaimStatus.VALIDATED:
+            errors["grade"] = "Only a validated claim is graded: leave the grade empty to reject it"
+        else:
+            proposed = (await evidence_of(session, [claim]))[claim.id].proposal.grade
+            graded, grade_errors = claim_workflow.check_grade(
+                ClaimStatus.VALIDATED,
+                grade,
+                grade_reason,
+                proposed=proposed,
+                claimed_by=claim.claimed_by,
+                grader=viewer.id,
+            )
+            errors |= grade_errors
+    if outcome is None or errors:
         raise ValidationFailed(errors)
     act_as(session, viewer.actor)
     claim.status = outcome
     claim.decided_by = viewer.id
     claim.decided_at = now
     claim.decision_note = note.strip()
+    if graded is not None and proposed is not None:
+        _graded(claim, graded, proposed, grade_reason, viewer, now)
     await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)
     # A rejected claim leaves its group; a validated one may become what its group counts, and moves
     # from claimed to validated in the savings by year.
@@ -292,6 +323,55 @@ async def decide_claim(
     idea = await session.get(Idea, claim.idea_id)
     assert idea is not None
     amount = f"£{claim.amount_per_year:,.2f} a year"
-    await _tell(session, viewer, idea, claim, f"{claim.mechanism} ({amount}): {note.strip()}", now=now)
+    graded_words = f" Graded “{graded.label.lower()}”." if graded is not None else ""
+    await _tell(session, viewer, idea, claim, f"{claim.mechanism} ({amount}): {note.strip()}{graded_words}", now=now)
     await session.commit()
     return outcome
+
+
+async def grade_claim(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    claim_id: uuid.UUID,
+    grade: str,
+    reason: str,
+    *,
+    now: datetime.datetime,
+    seen_version: int | None = None,
+) -> EvidenceGrade:
+    """A validator grades a validated claim (never their own), or grades it again: QUEST's proposal is
+    kept beside the grade, and a grade that differs from it needs ``reason``. Commits."""
+    claim = await _claim_in_reach(session, viewer, claim_id, Permission.VALIDATE_SAVINGS)
+    check_seen(claim, seen_version, CLAIM_CHANGED_MESSAGE)
+    proposed = (await evidence_of(session, [claim]))[claim.id].proposal.grade
+    graded, errors = claim_workflow.check_grade(
+        claim.status, grade, reason, proposed=proposed, claimed_by=claim.claimed_by, grader=viewer.id
+    )
+    if graded is None:
+        raise ValidationFailed(errors)
+    act_as(session, viewer.actor)
+    _graded(claim, graded, proposed, reason, viewer, now)
+    await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)
+    await regroup(session, {claim.division_id})  # the savings by year keep validated claims by grade
+    idea = await session.get(Idea, claim.idea_id)
+    assert idea is not None
+    why = f": {reason.strip()}" if reason.strip() else ""
+    body = f"{claim.mechanism}: graded “{graded.label.lower()}” (QUEST proposed “{proposed.label.lower()}”){why}"
+    await _tell(session, viewer, idea, claim, body, now=now, kind="saving_graded")
+    await session.commit()
+    return graded
+
+
+def _graded(
+    claim: SavingsClaim,
+    grade: EvidenceGrade,
+    proposed: EvidenceGrade,
+    reason: str,
+    viewer: CurrentUser,
+    now: datetime.datetime,
+) -> None:
+    claim.evidence_grade = grade
+    claim.proposed_grade = proposed
+    claim.grade_reason = reason.strip()
+    claim.graded_by = viewer.id
+    claim.graded_at = now

@@ -380,6 +380,10 @@ def test_every_figure_on_the_page_and_in_the_api_is_the_worlds(
     assert savings["claimed"]["total_gbp"] == "500.00"
     assert savings["forecast"]["total_gbp"] == "0.00"
     assert savings["flagged_double_counts"] == 1
+    # Validated but not graded: out of the headline until a validator grades its evidence; no costs.
+    assert savings["by_grade"]["ungraded"]["total_gbp"] == "61241.50"
+    assert savings["by_grade"]["fairly_stated"]["total_gbp"] == "0.00"
+    assert (savings["gross_gbp"], savings["costs_gbp"], savings["net_gbp"]) == ("0.00", "0.00", "0.00")
     # ... and in 2025 only the claim of that year (from 1 April 2025 to 31 March 2026), whole.
     earlier = client.get(f"/api/v1/dashboards/divisions/{world['northern']}?fy=2025", headers=JSON).json()
     assert earlier["savings"]["claimed"]["cashable_gbp"] == "3650.00"
@@ -490,7 +494,8 @@ def test_every_figure_on_the_page_and_in_the_api_is_the_worlds(
     words = text_of(page.text)
     assert "Since 23 November 2026: 1 idea raised, 1 decided, 1 saving validated, pending open incidents" in words
     assert f"{week_ago:f} → {series[-1][1]:f}" in words
-    assert "Validated: £61,241.50 (1,650 hours, 1.0 FTE)" in words
+    assert "Headline, net: £0.00 (validated: £61,241.50, 1,650 hours, 1.0 FTE)" in words
+    assert "Left out: not graded yet £61,241.50" in words
     assert "Validated £1,000.00 £60,241.50 £61,241.50 1,650 1.0" in words
     assert "Claimed £500.00 £0.00 £500.00 0 0.0" in words
     assert "1 possible double count counted once" in words
@@ -647,11 +652,11 @@ def test_the_managers_home_links_to_the_dashboard(demo: Any, client: Any, databa
 
 
 # The dashboard's statements: the viewer (with their unread count); the division; its force's settings;
-# the year's savings (the rollup's sums, the flagged groups); the pipeline (rollup); the overdue counts and
+# the year's savings (the rollup's sums, the flagged groups, the costs); the pipeline (rollup); the overdue counts and
 # the oldest of them; the medians; participation; the measures, all their readings and their change dates;
 # the year's waste (rollup); the latest implemented ideas, their links and their validated savings; the
 # week's ideas and validated savings. Whatever the number of ideas, claims, measures or readings.
-DIVISION_DASHBOARD = 19
+DIVISION_DASHBOARD = 20
 
 
 def test_the_dashboard_asks_a_bounded_number_of_statements(app: Litestar, world: dict[str, Any], client: Any) -> None:

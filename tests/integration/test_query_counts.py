@@ -41,12 +41,13 @@ STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 #
 # The idea page as its division's manager sees it (the most it shows: moves, owners, measures to link),
 # with two savings claims: the idea with its people, its waste types and its force's productive hours,
-# its timeline, similar ideas, its claims, the pairs that may double count, its measures with their
-# changes and the measures to link, the owners, where it spread.
-IDEA_PAGE = 9
+# its timeline, similar ideas, its claims, the pairs that may double count, the claims' evidence (its
+# links' judgements and whether its costs are recorded, kept), its measures with their changes and the
+# measures to link, the owners, where it spread.
+IDEA_PAGE = 10
 # The same with linked measures, each with readings: all their readings are one statement more,
 # whatever their number.
-IDEA_PAGE_WITH_MEASURES = 10
+IDEA_PAGE_WITH_MEASURES = 11
 # A decision refused for want of a reason, on a submitted idea: the idea's id from its reference, the
 # idea to move, then the page again (no claims, no measures, and not implemented, so spread nowhere).
 FAILED_DECISION = 9
@@ -56,10 +57,10 @@ IDEA_LIST = 4
 # them, their response times. (4 before it was paged: the count is what paging costs.)
 TRIAGE = 5
 # The force's ledger for a financial year, as its validator sees it: the claims shown, and those in the
-# double-count groups that they or the year's live claims are in (kept: double_count_members); the facts
-# of the claims covering part of the year (apart, so they are not joined to their ideas and people); the
-# whole years' sums; the productive hours.
-SAVINGS = 5
+# double-count groups that they or the year's live claims are in (kept: double_count_members); the year's
+# sums (kept: savings_by_year); its costs (kept: costs_by_year); how many claims and flagged groups; the
+# productive hours; the evidence of the claims shown (their ideas' link judgements and costs, kept).
+SAVINGS = 7
 # The validator's page of possible double counts: the page's groups (kept: double_count_members), the
 # first claims of each and how many groups there are (one statement, whatever the size of the groups:
 # test_double_count_groups).

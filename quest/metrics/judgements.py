@@ -1,11 +1,12 @@
-"""Sustainment kept (:class:`quest.metrics.models.SustainmentState`): each outcome link's state, judged by
-:mod:`quest.metrics.sustainment` again whenever its measure's readings or links change, in the same
-transaction, so that the dashboards count sustained improvements from a few rows, and the division's
-managers are told (an entry on the idea's timeline, and a notification) when one turns to slipping.
+"""What each idea's link to a measure shows, kept (:class:`quest.metrics.models.LinkJudgement`): judged
+again whenever the measure's readings or links change, in the same transaction, by the pure rules the
+idea's own page uses (:func:`judged`), so that a validator's list proposes a grade for fifty claims, and
+the dashboards count sustained improvements, from a few rows; and the division's managers are told (an
+entry on the idea's timeline, and a notification) when an improvement turns to slipping.
 
-Checks fall due as time passes, not only as readings come in: a state is judged as of the day of the
-last change to its measure. Measures are read every day, week or month, and each reading judges them
-again; the idea's own page judges them afresh on every view.
+Sustainment checks fall due as time passes, not only as readings come in: a state is judged as of the
+day of the last change to its measure. Measures are read every day, week or month, and each reading
+judges them again; the idea's own page judges them afresh on every view.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import datetime
 import decimal
 import uuid
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,9 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event
-from quest.metrics.models import IdeaMetric, Metric, Reading, SustainmentState
+from quest.metrics.impact import before_and_after
+from quest.metrics.models import IdeaMetric, LinkJudgement, Metric, Reading
 from quest.metrics.sustainment import Check, Sustained, checks, state_of
-from quest.metrics.vocabulary import MetricRole
+from quest.metrics.vocabulary import Direction, MetricRole
 from quest.notifications.services import Audience, notify
 
 
@@ -38,10 +41,36 @@ class Turned:
     check: Check
 
 
+def judged(
+    series: Sequence[tuple[datetime.date, decimal.Decimal]],
+    entered_on: Mapping[datetime.date, datetime.date],
+    change_date: datetime.date,
+    changes: Collection[datetime.date],
+    direction: Direction,
+    role: MetricRole,
+    today: datetime.date,
+) -> tuple[dict[str, Any], list[Check]]:
+    """A link's judgement (the columns of :class:`LinkJudgement` it sets) and, for an outcome, its
+    sustainment checks: pure, from the measure's readings (``entered_on``: the London day each was
+    entered) and every change date of the measure."""
+    impact = before_and_after(series, change_date, direction, changes)
+    found = checks(series, change_date, direction, today, changes) if role is MetricRole.OUTCOME else []
+    due = [check for check in found if check.is_due(today)]
+    return {
+        "baseline_points": impact.points_before,
+        "back_filled": impact.back_filled(entered_on),
+        "improvement": impact.improvement,
+        "worsened": bool(impact.worsened),
+        "months": due[-1].months if due else 0,
+        "sustained": state_of(found, today),
+        "judged_on": today,
+    }, due
+
+
 def judge_with(connection: Connection, metric_ids: Collection[uuid.UUID], today: datetime.date) -> list[Turned]:
-    """Judge every outcome link of the measures ``metric_ids`` as of ``today`` and keep their states;
-    returns the links that turned to slipping. Three statements and a write: the links, the readings, the
-    states before."""
+    """Judge every link of the measures ``metric_ids`` as of ``today`` and keep the judgements; returns
+    the outcome links that turned to slipping. Three statements and a write: the links, the readings, the
+    judgements before."""
     ids = sorted(set(metric_ids))
     if not ids:
         return []
@@ -66,41 +95,47 @@ def judge_with(connection: Connection, metric_ids: Collection[uuid.UUID], today:
     changes: dict[uuid.UUID, set[datetime.date]] = defaultdict(set)
     for link in links:
         changes[link.metric_id].add(link.change_date)
-    outcomes = [link for link in links if link.role is MetricRole.OUTCOME]
     series: dict[uuid.UUID, list[tuple[datetime.date, decimal.Decimal]]] = defaultdict(list)
-    for metric_id, day, value in connection.execute(
-        select(Reading.metric_id, Reading.period_date, Reading.value)
-        .where(Reading.metric_id.in_({link.metric_id for link in outcomes}))
+    entered_on: dict[uuid.UUID, dict[datetime.date, datetime.date]] = defaultdict(dict)
+    for metric_id, day, value, entered_at in connection.execute(
+        select(Reading.metric_id, Reading.period_date, Reading.value, Reading.entered_at)
+        .where(Reading.metric_id.in_(changes))
         .order_by(Reading.metric_id, Reading.period_date)
     ):
         series[metric_id].append((day, value))
+        entered_on[metric_id][day] = entered_at.astimezone(LONDON).date()
     link_ids = [link.id for link in links]
     before = dict(
         connection.execute(
-            select(SustainmentState.link_id, SustainmentState.state).where(SustainmentState.link_id.in_(link_ids))
+            select(LinkJudgement.link_id, LinkJudgement.sustained).where(LinkJudgement.link_id.in_(link_ids))
         ).all()
     )
     rows, turned = [], []
-    for link in outcomes:
-        found = checks(series[link.metric_id], link.change_date, link.direction, today, changes[link.metric_id])
-        state = state_of(found, today)
-        due = [check for check in found if check.is_due(today)]
+    for link in links:
+        judgement, due = judged(
+            series[link.metric_id],
+            entered_on[link.metric_id],
+            link.change_date,
+            changes[link.metric_id],
+            link.direction,
+            link.role,
+            today,
+        )
         rows.append(
             {
                 "link_id": link.id,
                 "idea_id": link.idea_id,
+                "metric_id": link.metric_id,
                 "division_id": link.division_id,
                 "force_id": link.force_id,
-                "months": due[-1].months if due else 0,
-                "state": state,
-                "judged_on": today,
+                "role": link.role,
+                **judgement,
             }
         )
-        if state is Sustained.SLIPPING and before.get(link.id) is not Sustained.SLIPPING:
+        if judgement["sustained"] is Sustained.SLIPPING and before.get(link.id) is not Sustained.SLIPPING:
             turned.append(Turned(link.idea_id, link.name, due[-1]))
-    connection.execute(delete(SustainmentState).where(SustainmentState.link_id.in_(link_ids)))
-    if rows:
-        connection.execute(insert(SustainmentState), rows)
+    connection.execute(delete(LinkJudgement).where(LinkJudgement.link_id.in_(link_ids)))
+    connection.execute(insert(LinkJudgement), rows)
     return turned
 
 
