@@ -291,6 +291,8 @@ class MetricLinkIn:
     metric_id: str = ""
     # Blank: the day the idea was implemented.
     change_date: str = ""
+    # outcome (the idea means to improve it) or balancing (it must not get worse).
+    role: str = "outcome"
 
 
 class IdeaWorkflowApi(Controller):
@@ -337,6 +339,8 @@ class IdeaWorkflowApi(Controller):
         idea_id: FromPath[uuid.UUID],
         data: JSONBody[MetricLinkIn],
     ) -> MetricImpactOut:
-        link_id = await link_metric(db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=today)
+        link_id = await link_metric(
+            db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=today, role=data.role
+        )
         linked = await idea_impact(db_session, viewer, idea_id)
         return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))
