@@ -57,7 +57,7 @@ from quest.metrics.links import rebase_labels_of_each
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import readings_of_each
 from quest.metrics.spc import Assurance, PointType, Spc, analyse
-from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind, MetricRole
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
 from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, ResponseDays, ResponseKind, WasteByMonth
@@ -570,7 +570,7 @@ async def _implemented(session: AsyncSession, division_id: uuid.UUID, measures: 
     links: dict[uuid.UUID, list[tuple[uuid.UUID, datetime.date]]] = defaultdict(list)
     for idea_id, metric_id, change_date in await session.execute(
         select(IdeaMetric.idea_id, IdeaMetric.metric_id, IdeaMetric.change_date)
-        .where(IdeaMetric.idea_id.in_(ids))
+        .where(IdeaMetric.idea_id.in_(ids), IdeaMetric.role == MetricRole.OUTCOME)
         .order_by(IdeaMetric.created_at, IdeaMetric.id)
     ):
         links[idea_id].append((metric_id, change_date))

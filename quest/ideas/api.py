@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, KwargDefinition
 
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
-from quest.ideas.impact import LinkedMetric, idea_impact, impact_and_ledger, link_metric
+from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.impact import improved
+from quest.metrics.sustainment import Sustained
+from quest.metrics.vocabulary import MetricRole
 from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
@@ -229,6 +231,33 @@ class TransitionIn(MoveRequest):
 
 
 @dataclass(frozen=True)
+class SustainmentCheckOut:
+    # 3, 6 or 12 months after the change date; due on that day.
+    months: int
+    due: datetime.date
+    state: Sustained
+    why: str
+
+
+@dataclass(frozen=True)
+class SustainmentOut:
+    """Whether an outcome's improvement holds: the state of its latest check due, as of today."""
+
+    state: Sustained
+    checks: list[SustainmentCheckOut]
+
+    @classmethod
+    def of(cls, sustainment: Sustainment) -> SustainmentOut:
+        return cls(
+            state=sustainment.state,
+            checks=[
+                SustainmentCheckOut(months=check.months, due=check.due, state=check.state, why=check.why)
+                for check in sustainment.checks
+            ],
+        )
+
+
+@dataclass(frozen=True)
 class MetricImpactOut:
     metric_id: str
     name: str
@@ -253,6 +282,14 @@ class MetricImpactOut:
     # viewer may see by reference; the others (in the practice library's view) only counted.
     shared_with: list[str]
     shared_with_unnamed: int
+    # The idea's outcome, or a balancing measure: one that must not get worse because of it.
+    role: MetricRole
+    # Whether any reading since the change is a special cause of concern against the limits before it
+    # (what a balancing measure must not show); null when it cannot be judged (no readings on one side,
+    # or a neutral measure).
+    worsened: bool | None
+    # An outcome's checks at 3, 6 and 12 months after the change; null for a balancing measure.
+    sustainment: SustainmentOut | None
 
     @classmethod
     def of(cls, linked: LinkedMetric) -> MetricImpactOut:
@@ -277,6 +314,9 @@ class MetricImpactOut:
             next_change_date=result.next_change,
             shared_with=linked.shared_with,
             shared_with_unnamed=linked.shared_with_unnamed,
+            role=linked.role,
+            worsened=result.worsened,
+            sustainment=SustainmentOut.of(linked.sustainment) if linked.sustainment is not None else None,
         )
 
 
@@ -284,6 +324,8 @@ class MetricImpactOut:
 class ImpactOut:
     metrics: list[MetricImpactOut]
     savings: dict[str, Any]
+    # The idea's sustainment over its outcomes: slipping if any slips, sustained if all are.
+    sustainment: Sustained
 
 
 @dataclass
@@ -291,8 +333,15 @@ class MetricLinkIn:
     metric_id: str = ""
     # Blank: the day the idea was implemented.
     change_date: str = ""
-    # outcome (the idea means to improve it) or balancing (it must not get worse).
-    role: str = "outcome"
+    # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field; the
+    # schema lists the choices.
+    role: Annotated[
+        str,
+        KwargDefinition(
+            schema_extra={"enum": [role.value for role in MetricRole]},
+            description="outcome: the idea means to improve the measure; balancing: it must not get worse",
+        ),
+    ] = MetricRole.OUTCOME.value
 
 
 class IdeaWorkflowApi(Controller):
@@ -319,9 +368,15 @@ class IdeaWorkflowApi(Controller):
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
 
     @get("/impact", summary="What an idea changed and saved", operation_id="getImpact", responses=refusals(404))
-    async def impact(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> ImpactOut:
-        linked, ledger = await impact_and_ledger(db_session, viewer, idea_id)
-        return ImpactOut(metrics=[MetricImpactOut.of(item) for item in linked], savings=ledger.totals.as_json())
+    async def impact(
+        self, db_session: DatabaseSession, viewer: Viewer, today: Today, idea_id: FromPath[uuid.UUID]
+    ) -> ImpactOut:
+        linked, ledger = await impact_and_ledger(db_session, viewer, idea_id, today=today)
+        return ImpactOut(
+            metrics=[MetricImpactOut.of(item) for item in linked],
+            savings=ledger.totals.as_json(),
+            sustainment=idea_sustainment(linked),
+        )
 
     @post(
         "/metrics",
@@ -342,5 +397,5 @@ class IdeaWorkflowApi(Controller):
         link_id = await link_metric(
             db_session, viewer, idea_id, data.metric_id, data.change_date, now=now, today=today, role=data.role
         )
-        linked = await idea_impact(db_session, viewer, idea_id)
+        linked = await idea_impact(db_session, viewer, idea_id, today=today)
         return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))

@@ -9,6 +9,12 @@ measure's readings are a division's operational counts, not anyone's personal da
 claims resting on the measure (the ledger gives them none), the way to the measure's page (VIEW_WORK),
 nor the references of other ideas they cannot see that changed the measure: those are "another idea".
 
+A measure is linked as the idea's outcome (what it means to improve) or as a balancing measure (what must
+not get worse because of it: :attr:`quest.metrics.impact.Impact.worsened`). Each outcome is also checked
+for sustainment at 3, 6 and 12 months, judged afresh on the day asked from the readings already read
+(:mod:`quest.metrics.sustainment`; :mod:`quest.metrics.judgements` keeps the same judgement for the
+dashboards and tells the managers when it slips).
+
 This is the idea's side of a link; the measure's (its readings, its chart's lines, the SPC and the before
 and after as pure rules) stays in :mod:`quest.metrics`, which this asks and which never asks this.
 """
@@ -19,7 +25,7 @@ import dataclasses
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +47,7 @@ from quest.metrics.impact import Impact, before_and_after, wording
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import readings_of_each
 from quest.metrics.services import MetricSummary, check_reading_date, list_metrics, summaries
+from quest.metrics.sustainment import Check, Sustained, checks, idea_state, state_of
 from quest.metrics.vocabulary import MetricRole
 from quest.org.models import Division
 from quest.savings.double_counts import regroup
@@ -66,6 +73,15 @@ class MeasureChange:
 
 
 @dataclass(frozen=True, slots=True)
+class Sustainment:
+    """Whether an outcome's improvement holds, as of the day asked: its checks at 3, 6 and 12 months after
+    the change, and ``state``, that of the latest check due."""
+
+    state: Sustained
+    checks: list[Check]
+
+
+@dataclass(frozen=True, slots=True)
 class LinkedMetric:
     link_id: uuid.UUID
     metric: MetricSummary
@@ -81,6 +97,14 @@ class LinkedMetric:
     shared_with_unnamed: int = 0
     # Every change to the measure, with the ideas that made it: the lines on its chart.
     measure_changes: dict[datetime.date, MeasureChange] = dataclasses.field(default_factory=dict)
+    # The idea's outcome, or a balancing measure (judged by ``impact.worsened``).
+    role: MetricRole = MetricRole.OUTCOME
+    # For an outcome, whether its improvement holds; None for a balancing measure.
+    sustainment: Sustainment | None = None
+
+    @property
+    def is_balancing(self) -> bool:
+        return self.role is MetricRole.BALANCING
 
     @property
     def chart_labels(self) -> dict[datetime.date, str]:
@@ -177,15 +201,24 @@ async def unlink_metric(
     await session.commit()
 
 
-async def idea_impact(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[LinkedMetric]:
-    """Each measure linked to the idea, with its before and after, for whoever may see the idea (the
-    practice library's view of it too: see the module's docstring)."""
-    linked, _ledger = await impact_and_ledger(session, viewer, idea_id)
+def idea_sustainment(linked: Iterable[LinkedMetric]) -> Sustained:
+    """The idea's sustainment over the outcomes it is judged by (not its balancing measures): slipping if
+    any slips, sustained if all are, not yet known otherwise (also with no outcome)."""
+    return idea_state(item.sustainment.state for item in linked if item.sustainment is not None)
+
+
+async def idea_impact(
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, *, today: datetime.date
+) -> list[LinkedMetric]:
+    """Each measure linked to the idea, with its before and after (and an outcome's sustainment as of
+    ``today``), for whoever may see the idea (the practice library's view of it too: see the module's
+    docstring)."""
+    linked, _ledger = await impact_and_ledger(session, viewer, idea_id, today=today)
     return linked
 
 
 async def impact_and_ledger(
-    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID
+    session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, *, today: datetime.date
 ) -> tuple[list[LinkedMetric], Ledger]:
     """:func:`idea_impact` and the idea's ledger, which it is worked out from, read once for both."""
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
@@ -193,7 +226,7 @@ async def impact_and_ledger(
         raise NotFound("idea")
     # No claims in the library view: the ledger keeps them with the division.
     ledger = await idea_ledger(session, viewer, idea)
-    return (await measures_of(session, viewer, idea, ledger.claims)).linked, ledger
+    return (await measures_of(session, viewer, idea, ledger.claims, today=today)).linked, ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +243,14 @@ async def measures_of(
     idea: Idea | IdeaDetail,
     claims: list[ClaimRow],
     *,
+    today: datetime.date,
     linkable: bool = False,
 ) -> Measures:
-    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims, and
-    (``linkable``: for its managers) :func:`linkable_metrics`. Two statements whatever the number of
-    measures: the measures with every change to them (this idea's links among them, and the division's
-    measures not linked to it), and all the linked ones' readings; one when no measure is linked."""
+    """:func:`idea_impact` for an idea the caller has found for the viewer, with its ledger's claims and
+    its outcomes' sustainment as of ``today``, and (``linkable``: for its managers) :func:`linkable_metrics`.
+    Two statements whatever the number of measures: the measures with every change to them (this idea's
+    links among them, and the division's measures not linked to it), and all the linked ones' readings; one
+    when no measure is linked."""
     # The measures in use linked to the idea, each with every change to it, whoever's idea made it. Those
     # who may see the idea see its impact, beyond the measure's division (the module's docstring).
     linked_here: ColumnElement[bool] = Metric.id.in_(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea.id))
@@ -233,6 +268,7 @@ async def measures_of(
                 change.id.label("link_id"),
                 change.idea_id,
                 change.change_date,
+                change.role,
                 change.created_at.label("linked_at"),
                 Idea.reference,
                 visible(viewer).label("seen"),
@@ -258,14 +294,17 @@ async def measures_of(
         metric = measures[link.id]
         measure_changes = made.get(metric.id, {})
         same_day = measure_changes.get(link.change_date, MeasureChange())
+        series = readings.get(metric.id, [])
+        sustainment = None
+        if link.role is MetricRole.OUTCOME:
+            found_checks = checks(series, link.change_date, metric.direction, today, measure_changes)
+            sustainment = Sustainment(state_of(found_checks, today), found_checks)
         found.append(
             LinkedMetric(
                 link_id=link.link_id,
                 metric=metric,
                 change_date=link.change_date,
-                impact=before_and_after(
-                    readings.get(metric.id, []), link.change_date, metric.direction, measure_changes
-                ),
+                impact=before_and_after(series, link.change_date, metric.direction, measure_changes),
                 claims=[
                     claim for claim in claims if rests_on(claim.metric_id, claim.mechanism, metric.id, metric.name)
                 ],
@@ -275,6 +314,8 @@ async def measures_of(
                 shared_with=[reference for reference in same_day.references if reference != idea.reference],
                 shared_with_unnamed=same_day.unnamed,
                 measure_changes=measure_changes,
+                role=link.role,
+                sustainment=sustainment,
             )
         )
     return Measures(found, others)

@@ -11,6 +11,7 @@ of each of its forms use this.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +24,12 @@ from quest.accounts.identity import CurrentUser
 from quest.charts.xmr import xmr_chart
 from quest.ideas import decisions, services
 from quest.ideas.decisions import Adoption, Colleague
-from quest.ideas.impact import LinkedMetric, measures_of
+from quest.ideas.impact import LinkedMetric, idea_sustainment, measures_of
 from quest.ideas.services import IdeaDetail, SimilarIdea
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
 from quest.metrics.services import MetricSummary
+from quest.metrics.vocabulary import MetricRole
 from quest.savings import claim_workflow
 from quest.savings import services as savings
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
@@ -64,10 +66,11 @@ class IdeaPage:
         """What ``ideas/show.html`` is given; ``replace``: the claim whose correction the savings form
         starts from (``?replace=``), if the viewer may claim."""
         replacing = next((claim for claim in self.ledger.claims if claim.id == replace and self.may_claim), None)
-        impact = [
+        charted = [
             (linked, xmr_chart(linked.impact.chart, target=linked.metric.target, rebase_labels=linked.chart_labels))
             for linked in self.impact
         ]
+        outcomes = [linked for linked in self.impact if not linked.is_balancing]
         return {
             "idea": self.idea,
             "similar": self.similar,
@@ -89,8 +92,19 @@ class IdeaPage:
             "replacing": replacing,
             "grade_options": GRADE_OPTIONS,
             "may_adopt": self.may_adopt,
-            "impact": impact,
-            "impact_options": [(str(linked.metric.id), linked.metric.name) for linked in self.impact],
+            # Outcomes first, as they always were; balancing measures apart, under their own heading.
+            "impact": [(linked, chart) for linked, chart in charted if not linked.is_balancing],
+            "balancing": [(linked, chart) for linked, chart in charted if linked.is_balancing],
+            # Sustainment is shown once the idea is implemented, and only over its outcomes.
+            "sustainment": idea_sustainment(outcomes)
+            if outcomes and self.idea.status is IdeaStatus.IMPLEMENTED
+            else None,
+            # A saving rests on an outcome, never on a balancing measure.
+            "impact_options": [
+                (str(linked.metric.id), linked.metric.name)
+                for linked in self.impact
+                if linked.role is MetricRole.OUTCOME
+            ],
             "linkable": [(str(metric.id), metric.name) for metric in self.linkable],
             "shows_impact": self.shows_impact,
             "spread": self.spread,
@@ -98,13 +112,14 @@ class IdeaPage:
         }
 
 
-async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str) -> IdeaPage:
-    """The idea page for the viewer; :class:`~quest.errors.NotFound` unless they may see the idea."""
+async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str, today: datetime.date) -> IdeaPage:
+    """The idea page for the viewer on ``today`` (its outcomes' sustainment is judged as of that day);
+    :class:`~quest.errors.NotFound` unless they may see the idea."""
     detail = await services.idea_by_reference(session, viewer, reference)
     place = {"force_id": detail.force_id, "division_id": detail.division_id}
     may_decide = access.covers(viewer, Permission.DECIDE_IDEAS, **place)
     ledger = await idea_ledger(session, viewer, detail)
-    measures = await measures_of(session, viewer, detail, ledger.claims, linkable=may_decide)
+    measures = await measures_of(session, viewer, detail, ledger.claims, today=today, linkable=may_decide)
     return IdeaPage(
         idea=detail,
         similar=await services.similar_ideas(session, viewer, detail.title, exclude=detail.id),

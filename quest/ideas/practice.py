@@ -1,5 +1,5 @@
 """The practice library (DESIGN §3, issue 13): implemented ideas from every force, newest implementation first,
-each with what it saved (its validated claims), what it did to its measure (its first linked measure's
+each with what it saved (its validated claims), what it did to its measure (its first linked outcome measure's
 before and after) and where it has spread (the divisions that adopted it). National headquarters is there
 to spread ideas that worked; this is where staff and managers find them, and adopt one.
 
@@ -39,7 +39,7 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import Impact, before_and_after, improved
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import Window, readings_of_each
-from quest.metrics.vocabulary import Direction
+from quest.metrics.vocabulary import Direction, MetricRole
 from quest.org.models import Division, Force
 from quest.paging import Paged, count_up_to
 from quest.savings.models import SavingsClaim
@@ -438,7 +438,7 @@ def _windows(links: Iterable[Any]) -> dict[uuid.UUID, Window]:
 
 
 async def _first_measures(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, MeasureImpact]:
-    """Each idea's first linked measure (the one linked first, as its page lists them) and its before and
+    """Each idea's first linked outcome measure (the one linked first, as its page lists them) and its before and
     after, read from the measure's segments: from the previous change to it (whoever's idea made it) to
     the next. Those two changes are all the rule needs of the others (the chart, which needs them all, is
     the idea page's), so the database finds them with the links: a measure of a busy division has been
@@ -469,7 +469,7 @@ async def _first_measures(session: AsyncSession, ids: list[uuid.UUID]) -> dict[u
             next_change.label("next_change"),
         )
         .join(Metric, Metric.id == IdeaMetric.metric_id)
-        .where(IdeaMetric.idea_id.in_(ids), Metric.is_active.is_(True))
+        .where(IdeaMetric.idea_id.in_(ids), IdeaMetric.role == MetricRole.OUTCOME, Metric.is_active.is_(True))
         .order_by(IdeaMetric.idea_id, IdeaMetric.created_at, IdeaMetric.id)
     )
     first: dict[uuid.UUID, Any] = {}

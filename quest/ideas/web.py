@@ -27,7 +27,7 @@ from quest.org.services import list_divisions
 from quest.savings import services as savings
 from quest.waste.services import get_waste
 from quest.waste.types import WasteType
-from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer, provide_now, provide_today
 from quest.web.exports import csv_download, xlsx_download
 from quest.web.flash import flash
 from quest.web.forms import answer_button, answer_form, form_lists, form_values, see_other
@@ -302,7 +302,10 @@ class IdeaPages(Controller):
         replace: uuid.UUID | None = None,
         **extra: Any,
     ) -> Template:
-        context = (await idea_page(db_session, viewer, reference)).context(replace) | extra
+        # The day, from the app's clock as every handler gets it: the page and each form's re-render of it
+        # judge sustainment as of today, without every form's handler asking for the day.
+        today = provide_today(provide_now(request))
+        context = (await idea_page(db_session, viewer, reference, today)).context(replace) | extra
         return page(request, "ideas/show.html", context)
 
     async def _answer(
@@ -409,7 +412,10 @@ class IdeaPages(Controller):
         """Judge the idea by a measure of its division, from the date of the change."""
         values = await form_values(request)
         metric_id, change_date = values.get("link_metric_id", ""), values.get("metric_change_date", "")
-        linking = impact.link_metric(db_session, viewer, idea.id, metric_id, change_date, now=now, today=today)
+        role = values.get("metric_role", "")
+        linking = impact.link_metric(
+            db_session, viewer, idea.id, metric_id, change_date, now=now, today=today, role=role
+        )
         return await self._answer(
             request,
             db_session,
@@ -421,7 +427,7 @@ class IdeaPages(Controller):
             values=values,
             conflicts=False,
             # The savings form on the same page has its own measure and date fields.
-            renamed={"change_date": "metric_change_date", "metric_id": "link_metric_id"},
+            renamed={"change_date": "metric_change_date", "metric_id": "link_metric_id", "role": "metric_role"},
         )
 
     @post("/{reference:str}/metrics/{link_id:uuid}/remove")

@@ -6,7 +6,8 @@ date (from the previous change, or the first reading), the after-period the segm
 (up to the next change, or the latest reading). So a later idea never takes credit for an earlier idea's
 improvement, nor an earlier idea for a later one's. The after-period is a special cause when, judged
 against the before-period's limits (the baseline fixed at the before-period), any of its points breaks a
-rule.
+rule; it worsened when any of them is a special cause of concern (what a balancing measure must not
+show: DESIGN §2, Evidence behind a saving).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ class Impact:
     mean_after: Fraction | None
     # Whether the after-period breaks the before-period's limits, and which way (its latest special cause).
     special_cause: PointType | None
+    # Whether any point of the after-period is a special cause of concern against the before-period's
+    # limits (not only the latest: a balancing measure that worsened for a while and recovered still
+    # worsened); None when it cannot be judged: no readings before or after, or a neutral measure.
+    worsened: bool | None = None
     # Where the before-period starts (the previous change, or None: the first reading) and where the
     # after-period stops (the next change, or None: the latest reading).
     previous_change: datetime.date | None = None
@@ -40,10 +45,6 @@ class Impact:
     series: Sequence[tuple[datetime.date, Number]] = field(default=(), repr=False, compare=False)
     direction: Direction = Direction.NEUTRAL
     changes: tuple[datetime.date, ...] = ()
-    # Whether any reading of the after-period is a special cause of concern against the before-period's
-    # limits: a balancing measure that worsened. None when it cannot be judged (no readings before or after
-    # the change, or a neutral measure, which has no worse way to go).
-    worsened: bool | None = None
 
     @cached_property
     def chart(self) -> Spc:
@@ -152,7 +153,7 @@ def before_and_after(
     before = scaled(value for _day, value in before_period)
     after = scaled(value for _day, value in after_period)
     points_before, points_after = len(before.numerators), len(after.numerators)
-    special, worsened = None, None
+    special = worsened = None
     if before_period and after_period:
         # One segment of both periods, with the limits fixed at the before-period's.
         both = scaled(value for _day, value in before_period + after_period)
@@ -170,10 +171,10 @@ def before_and_after(
         mean_before=before.mean() if before_period else None,
         mean_after=after.mean() if after_period else None,
         special_cause=special,
+        worsened=worsened,
         previous_change=previous_change,
         next_change=next_change,
         series=ordered,
         direction=direction,
         changes=tuple(sorted(others | {change_date})),
-        worsened=worsened,
     )

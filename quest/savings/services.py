@@ -34,6 +34,7 @@ from quest.ideas.models import Idea
 from quest.ideas.record import add_event, visible
 from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric
+from quest.metrics.vocabulary import MetricRole
 from quest.notifications.services import Audience, notify
 from quest.org.settings import rates_of
 from quest.savings import claim_workflow
@@ -242,10 +243,11 @@ async def _tell(
 
 
 async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: dict[str, str]) -> uuid.UUID | None:
-    """The measure a claim rests on: one linked to the idea, or none."""
+    """The measure a claim rests on: an outcome linked to the idea (never a balancing measure), or none."""
     if not raw.strip():
         return None
-    linked = set((await session.execute(select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea.id))).scalars())
+    outcomes = select(IdeaMetric.metric_id).where(IdeaMetric.idea_id == idea.id, IdeaMetric.role == MetricRole.OUTCOME)
+    linked = set((await session.execute(outcomes)).scalars())
     chosen = fields.read_uuid(raw)
     if chosen not in linked:
         errors["metric_id"] = "Choose one of the measures linked to this idea, or none"
