@@ -11,8 +11,8 @@
 - link_judgements: what each idea's link to a measure shows, as last judged (its baseline, improvement,
   whether a balancing measure worsened, whether an improvement holds); judged here for every link.
 
-A plain ADD COLUMN on idea_metrics; savings_claims is rebuilt on SQLite once, as SQLite cannot add a
-foreign key (to the grading validator) to a table in place.
+idea_metrics and savings_claims are rebuilt on SQLite, once each: SQLite cannot add a foreign key (to the
+grading validator) or a CHECK constraint (the link's role) to a table in place.
 
 Revision ID: d01c58e8ea3f
 Revises: c6e2a8f4d1b9
@@ -134,10 +134,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_costs_by_year_force_id_year", "costs_by_year", ["force_id", "year"], unique=False)
 
-    op.add_column(
-        "idea_metrics",
-        sa.Column("role", _enum("metric_role", "outcome", "balancing"), server_default="outcome", nullable=False),
-    )
+    # In a batch: on SQLite a plain ADD COLUMN would leave out the role's CHECK constraint.
+    with op.batch_alter_table("idea_metrics") as batch_op:
+        batch_op.add_column(
+            sa.Column("role", _enum("metric_role", "outcome", "balancing"), server_default="outcome", nullable=False)
+        )
     # One rebuild on SQLite, which cannot add a foreign key to a table in place.
     with op.batch_alter_table("savings_claims") as batch_op:
         batch_op.add_column(sa.Column("evidence_grade", _enum("evidence_grade", *GRADES), nullable=True))
@@ -206,7 +207,9 @@ def downgrade() -> None:
             batch_op.drop_constraint(batch_op.f(f"ck_savings_claims_{grade}"), type_="check")
         for column in ("graded_at", "graded_by", "grade_reason", "proposed_grade", "evidence_grade"):
             batch_op.drop_column(column)
-    op.drop_column("idea_metrics", "role")
+    with op.batch_alter_table("idea_metrics") as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_idea_metrics_metric_role"), type_="check")
+        batch_op.drop_column("role")
 
     op.drop_index("ix_costs_by_year_force_id_year", table_name="costs_by_year")
     op.drop_table("costs_by_year")

@@ -95,9 +95,7 @@ def section(page: str, element_id: str) -> str:
 def kept_states(database: Any) -> dict[uuid.UUID, tuple[int, str]]:
     async def read(maker: Any) -> dict[uuid.UUID, tuple[int, str]]:
         async with maker() as session:
-            rows = await session.execute(
-                select(LinkJudgement.link_id, LinkJudgement.months, LinkJudgement.sustained)
-            )
+            rows = await session.execute(select(LinkJudgement.link_id, LinkJudgement.months, LinkJudgement.sustained))
             return {link_id: (months, state.value) for link_id, months, state in rows}
 
     return database(read)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import decimal
 from typing import Any
 
@@ -366,7 +367,9 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
         staff = await current_user_for(session_maker, "staff@lancashire.example")
         async with session_maker() as session:
             idea = (await session.execute(select(Idea).where(Idea.title == lancashire.TITLE))).scalar_one()
-            return idea, await idea_impact(session, staff, idea.id), await ledger_for_idea(session, staff, idea.id)
+            today = datetime.datetime.now(datetime.UTC).date()
+            linked = await idea_impact(session, staff, idea.id, today=today)
+            return idea, linked, await ledger_for_idea(session, staff, idea.id)
 
     idea, [measure], ledger = database(work)
     assert measure.metric.name == "Pending open incidents"
