@@ -22,9 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts.models import User
 from quest.accounts.roles import Role
 from quest.bulk import insert_rows
-from quest.demo import double_count, lancashire, moves, stories
+from quest.demo import double_count, lancashire, moves, not_shown, stories
 from quest.demo.catalogue import DEMO_FORCES, manager_email, validator_email
 from quest.demo.fortunes import Fortune, fortune_of
+from quest.demo.measures import entered_on
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.record import add_event
 from quest.ideas.status import IdeaStatus
@@ -126,6 +127,15 @@ async def seed_history(session: AsyncSession, seed: int, *, now: datetime.dateti
                 today=today,
             )
             tally.ideas += told
+            tally.ideas += await not_shown.tell(
+                session,
+                division,
+                submitter=team.staff[0],
+                manager=team.manager,
+                validator=team.validator,
+                now=now,
+                today=today,
+            )
         if team.staff[0].email == DEMO_STAFF_EMAIL:
             tally.ideas += await _withdrawn_idea(session, division, team.staff[0], now)
         await _waste(session, _random(seed, "waste", *place), division, team, fortune, today, tally)
@@ -216,8 +226,8 @@ async def _backlogs(
             share = lancashire.backlog_share(key[1:], name, day, today)
             value = max(0, round(rng.gauss(usual, level * 0.08) * share))
             if day not in known:
-                rows.append({"period_date": day, "value": decimal.Decimal(value)})
-        same = {"metric_id": metric.id, "entered_by": None, "entered_at": now, "force_id": division.force_id}
+                rows.append({"period_date": day, "value": decimal.Decimal(value), "entered_at": entered_on(day, now)})
+        same = {"metric_id": metric.id, "entered_by": None, "force_id": division.force_id}
         await insert_rows(session, READINGS, rows, same=same)
         await upkeep.readings_changed(session, {metric.id}, now=now)
         tally.readings += len(rows)

@@ -6,8 +6,12 @@ date (from the previous change, or the first reading), the after-period the segm
 (up to the next change, or the latest reading). So a later idea never takes credit for an earlier idea's
 improvement, nor an earlier idea for a later one's. The after-period is a special cause when, judged
 against the before-period's limits (the baseline fixed at the before-period), any of its points breaks a
-rule; it worsened when any of them is a special cause of concern (what a balancing measure must not
-show: DESIGN §2, Evidence behind a saving).
+rule. It has worsened when its latest reading is a special cause of concern against those limits (what a
+balancing measure must not show: DESIGN §2, Evidence behind a saving): Making Data Count's variation icon
+for the measure since the change. The latest, not any: over a year of daily readings, a run of 7 on the
+worse side of the mean comes by chance in nearly every stable process, so "any" would flag every claim
+resting beside one. A lasting worsening shows at the latest reading (beyond a limit, or in a run or trend);
+one that passed does not.
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ class Impact:
     mean_after: Fraction | None
     # Whether the after-period breaks the before-period's limits, and which way (its latest special cause).
     special_cause: PointType | None
-    # Whether any point of the after-period is a special cause of concern against the before-period's
-    # limits (not only the latest: a balancing measure that worsened for a while and recovered still
-    # worsened); None when it cannot be judged: no readings before or after, or a neutral measure.
+    # Whether the after-period's latest reading is a special cause of concern against the before-period's
+    # limits (see the module's docstring); None when it cannot be judged: no readings before or after, or a
+    # neutral measure.
     worsened: bool | None = None
     # Where the before-period starts (the previous change, or None: the first reading) and where the
     # after-period stops (the next change, or None: the latest reading).
@@ -163,7 +167,8 @@ def before_and_after(
             # The latest special cause says which way the after-period has moved.
             special = after_causes[-1]
         if direction is not Direction.NEUTRAL:
-            worsened = PointType.SPECIAL_CAUSE_CONCERN in after_causes
+            latest, _rules = causes.get(len(both.numerators) - 1, (PointType.COMMON_CAUSE, frozenset()))
+            worsened = latest is PointType.SPECIAL_CAUSE_CONCERN
     return Impact(
         change_date=change_date,
         points_before=points_before,

@@ -25,6 +25,7 @@ from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.metrics.models import LinkJudgement
+from quest.metrics.vocabulary import MetricRole
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -95,7 +96,10 @@ def section(page: str, element_id: str) -> str:
 def kept_states(database: Any) -> dict[uuid.UUID, tuple[int, str]]:
     async def read(maker: Any) -> dict[uuid.UUID, tuple[int, str]]:
         async with maker() as session:
-            rows = await session.execute(select(LinkJudgement.link_id, LinkJudgement.months, LinkJudgement.sustained))
+            outcomes = select(LinkJudgement.link_id, LinkJudgement.months, LinkJudgement.sustained).where(
+                LinkJudgement.role == MetricRole.OUTCOME
+            )
+            rows = await session.execute(outcomes)
             return {link_id: (months, state.value) for link_id, months, state in rows}
 
     return database(read)
@@ -122,7 +126,9 @@ class Story:
         self.satisfaction = make_metric(manager, "Victim satisfaction", "up", kind="satisfaction", unit="%")
         put_readings(manager, self.satisfaction, alternating(80, 82, before + since))
         self.repeat_calls = make_metric(manager, "Repeat calls", "down")
-        put_readings(manager, self.repeat_calls, alternating(10, 12, before + since) | {datetime.date(2026, 7, 1): 20})
+        # A spike on 1 July that passed, then a lasting rise over the last week: worsened.
+        repeat_calls = alternating(10, 12, before + since) | {datetime.date(2026, 7, 1): 20}
+        put_readings(manager, self.repeat_calls, repeat_calls | dict.fromkeys(since[-7:], 15))
 
     def as_person(self, email: str) -> Any:
         """The person's browser, signed in afresh once the clock has moved (sessions time out)."""

@@ -179,9 +179,10 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
             }
 
     found = database(work)
-    assert found["metrics"] == 44 * 2
+    # Two backlogs a division, and the two balancing measures of Lancashire Northern's two stories.
+    assert found["metrics"] == 44 * 2 + 2
     # Two years and today, every day; seven weeks and today in the force that has just started.
-    assert found["readings"] == 40 * 2 * 731 + 4 * 2 * (JUST_STARTED_DAYS + 1)
+    assert found["readings"] == (40 * 2 + 2) * 731 + 4 * 2 * (JUST_STARTED_DAYS + 1)
     assert found["waste"] >= 44 * 3
     assert found["divisions_with_ideas"] == 44
     assert {"submitted", "under_review", "implemented", "declined", "withdrawn"} <= found["statuses"]
@@ -354,10 +355,13 @@ def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(d
 
 
 def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
-    from quest.demo import lancashire
+    from quest.demo import lancashire, not_shown
     from quest.ideas.impact import idea_impact
     from quest.ideas.models import Idea
     from quest.metrics.spc import PointType
+    from quest.metrics.sustainment import Sustained
+    from quest.savings.claim_evidence import evidence_of
+    from quest.savings.evidence import EvidenceGrade
     from quest.savings.ledger import ledger_for_idea
     from quest.savings.rules import ClaimStatus
     from tests.helpers import current_user_for
@@ -365,18 +369,32 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     async def work(session_maker: SessionMaker) -> Any:
         await seed_small(session_maker, seed=1)
         staff = await current_user_for(session_maker, "staff@lancashire.example")
+        manager = await current_user_for(session_maker, "manager@lancashire.example")
+        today = datetime.datetime.now(datetime.UTC).date()
+        found = {}
         async with session_maker() as session:
-            idea = (await session.execute(select(Idea).where(Idea.title == lancashire.TITLE))).scalar_one()
-            today = datetime.datetime.now(datetime.UTC).date()
-            linked = await idea_impact(session, staff, idea.id, today=today)
-            return idea, linked, await ledger_for_idea(session, staff, idea.id)
+            for title in (lancashire.TITLE, not_shown.TITLE):
+                idea = (await session.execute(select(Idea).where(Idea.title == title))).scalar_one()
+                linked = await idea_impact(session, staff, idea.id, today=today)
+                ledger = await ledger_for_idea(session, manager, idea.id)
+                found[title] = idea, linked, ledger, await evidence_of(session, ledger.claims)
+        return found
 
-    idea, [measure], ledger = database(work)
+    found = database(work)
+    idea, [measure, balancing], ledger, evidence = found[lancashire.TITLE]
     assert measure.metric.name == "Pending open incidents"
-    assert measure.impact.points_before >= 365  # at least a year of daily counts before the change
+    assert measure.impact.points_before >= 345  # nearly a year of daily counts before the change
     assert float(measure.impact.change_pct) == pytest.approx(-91, abs=1)
     assert measure.impact.special_cause is PointType.SPECIAL_CAUSE_IMPROVEMENT
     assert measure.wording == "fell by 91% (an improvement)"
+    # Sustained at 12 months; the balancing measure held.
+    assert measure.sustainment is not None
+    assert [(check.months, check.state) for check in measure.sustainment.checks] == [
+        (3, Sustained.SUSTAINED),
+        (6, Sustained.SUSTAINED),
+        (12, Sustained.SUSTAINED),
+    ]
+    assert (balancing.metric.name, balancing.impact.worsened) == (lancashire.BALANCING, False)
     [claim] = ledger.claims
     assert (claim.status, claim.amount_per_year, claim.metric_id) == (
         ClaimStatus.VALIDATED,
@@ -385,6 +403,28 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     )
     assert measure.claims == [claim]
     assert idea.implemented_on == measure.change_date
+    # The evidence: a baseline entered day by day, the improvement, nothing worse, the costs; fairly stated.
+    facts = evidence[claim.id].facts
+    assert facts.baseline is not None
+    assert (facts.baseline.back_filled, facts.improvement, facts.worsened_balancing, facts.costs_recorded) == (
+        0,
+        True,
+        (),
+        True,
+    )
+    assert claim.evidence_grade is claim.proposed_grade is EvidenceGrade.FAIRLY_STATED
+    assert claim.redeployed_to.startswith("Neighbourhood patrols")
+    # Costs netted off a full year's worth: the call-back line, £2,400 a year.
+    assert ledger.totals.gross_gbp == decimal.Decimal("419865.00")
+
+    # The opposite: a claim on no measure, beside a balancing measure that worsened, not shown.
+    _idea, [complaints], unshown, unshown_evidence = found[not_shown.TITLE]
+    assert complaints.impact.worsened is True
+    [overtime] = unshown.claims
+    assert unshown_evidence[overtime.id].facts.baseline is None
+    assert overtime.evidence_grade is overtime.proposed_grade is EvidenceGrade.NOT_SHOWN
+    assert unshown.totals.gross_gbp == 0
+    assert unshown.totals.by_grade["not_shown"].total_gbp == not_shown.OVERTIME
 
 
 def test_every_login_the_readme_names_is_a_demo_login() -> None:
