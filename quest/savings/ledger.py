@@ -47,6 +47,7 @@ from quest.savings.double_counts import (
     pairs_by_measure,
     pairs_by_mechanism,
 )
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     PENNY,
@@ -114,6 +115,8 @@ class ClaimRow:
     version: int
     supersedes_id: uuid.UUID | None
     metric_id: uuid.UUID | None
+    # A validated claim's evidence grade (None until graded), which the totals break down by.
+    evidence_grade: EvidenceGrade | None
     # A possible double count, and the claims it may count twice.
     clashes_with: tuple[Clash, ...] = ()
     # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
@@ -208,6 +211,7 @@ def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
             SavingsClaim.version,
             SavingsClaim.supersedes_id,
             SavingsClaim.metric_id,
+            SavingsClaim.evidence_grade,
         )
         .join(Idea, Idea.id == SavingsClaim.idea_id)
         .join(Division, Division.id == SavingsClaim.division_id)
