@@ -55,7 +55,7 @@ from quest.org.settings_api import RateCardApi
 from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
-from quest.savings.api import SavingsApi
+from quest.savings.api import CostsApi, SavingsApi
 from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
@@ -151,6 +151,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             IdeaWorkflowApi,
             PracticeApi,
             SavingsApi,
+            CostsApi,
             RateCardApi,
             WasteApi,
             MetricApi,

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.metrics.models import Reading
+from quest.records import filled
 from quest.rollups.models import (
     MINUTE_PARTS,
     VALUE_PARTS,
@@ -27,10 +28,11 @@ from quest.rollups.models import (
     WasteByMonth,
     WasteByProcess,
 )
+from quest.savings.costs import CostFacts
 from quest.savings.double_counts import claim_facts, double_count_pairs, facts_of
-from quest.savings.models import DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
+from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, IdeaCost, SavingsByYear, SavingsClaim
 from quest.savings.rules import ClaimStatus, counted, double_counts, financial_year
-from quest.savings.year_sums import FIGURES, flagged_changes, year_rows
+from quest.savings.year_sums import COST_COLUMNS, FIGURES, cost_rows, flagged_changes, year_rows
 from quest.waste.models import WasteObservation
 
 Figures = dict[str, dict[tuple[Any, ...], tuple[Any, ...]]]
@@ -283,4 +285,31 @@ async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures
             "savings_by_year": {key: value for key, value in computed.items() if value != nothing},
             "flagged_by_year": computed_flagged,
         },
+    )
+
+
+async def costs_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures, Figures]:
+    """The costs by year: as costs_by_year keeps them, and as the rule spreads every idea's costs over
+    their years (rows that add nothing left out of both)."""
+    async with session_maker() as session:
+        kept = {
+            (str(row.division_id), row.year): (
+                str(row.force_id),
+                *(getattr(row, f"{part}_{name}") for part in ("whole", "part") for name in FIGURES),
+            )
+            for row in (await session.execute(select(CostsByYear))).scalars()
+        }
+        costs: dict[tuple[str, str], list[CostFacts]] = defaultdict(list)
+        for row in await session.execute(
+            select(IdeaCost.division_id, IdeaCost.force_id, *(getattr(IdeaCost, name) for name in COST_COLUMNS))
+        ):
+            costs[str(row.division_id), str(row.force_id)].append(filled(CostFacts, row))
+    computed = {
+        (division_id, year): (force_id, *(getattr(part, name) for part in (whole, part_year) for name in FIGURES))
+        for (division_id, force_id), division_costs in costs.items()
+        for (year, _key), (whole, part_year) in cost_rows(division_costs).items()
+    }
+    return (
+        {"costs_by_year": {key: value for key, value in kept.items() if any(value[1:])}},
+        {"costs_by_year": {key: value for key, value in computed.items() if any(value[1:])}},
     )

@@ -1,7 +1,7 @@
 """The idea page: everything it shows, asked of the database once for each thing.
 
 The idea (with its people, its waste types, the idea it was adopted from, and whether the viewer
-supports and follows it), its timeline, similar ideas, its savings ledger, its measures (those linked
+supports and follows it), its timeline, similar ideas, its savings ledger (with its costs), its measures (those linked
 with every change to them, and for its managers those that could be linked; then the linked ones'
 readings: one statement each, whatever their number), for its managers who may own it, and where it
 spread to, once implemented (only an implemented idea can be adopted, and implemented is final). What
@@ -30,7 +30,7 @@ from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import NEEDS_A_REASON, VERBS, allowed_moves
 from quest.metrics.services import MetricSummary
 from quest.metrics.vocabulary import MetricRole
-from quest.savings import claim_workflow
+from quest.savings import claim_workflow, idea_costs
 from quest.savings import services as savings
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.ledger import Ledger, idea_ledger
@@ -51,6 +51,8 @@ class IdeaPage:
     impact: list[LinkedMetric]
     may_decide: bool
     may_claim: bool
+    # Whether the viewer may record (and remove) the idea's costs now.
+    may_cost: bool
     may_adopt: bool
     # For those who decide the idea: who may own it, and the division's measures not linked to it yet.
     owners: list[Colleague]
@@ -89,6 +91,8 @@ class IdeaPage:
             "open_to_savings": claim_workflow.open_to_savings(self.idea.status),
             "new_claim_status": claim_workflow.new_claim_status(self.idea.status),
             "may_claim": self.may_claim,
+            "open_to_costs": idea_costs.open_to_costs(self.idea.status),
+            "may_cost": self.may_cost,
             "replacing": replacing,
             "grade_options": GRADE_OPTIONS,
             "may_adopt": self.may_adopt,
@@ -129,6 +133,7 @@ async def idea_page(session: AsyncSession, viewer: CurrentUser, reference: str, 
         may_decide=may_decide,
         may_claim=access.covers(viewer, Permission.CLAIM_SAVINGS, **place)
         and claim_workflow.open_to_savings(detail.status),
+        may_cost=access.covers(viewer, Permission.CLAIM_SAVINGS, **place) and idea_costs.open_to_costs(detail.status),
         may_adopt=(
             detail.status is IdeaStatus.IMPLEMENTED
             and access.may(viewer, Permission.CONTRIBUTE)

@@ -24,6 +24,7 @@ from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.org.services import list_divisions
+from quest.savings import idea_costs
 from quest.savings import services as savings
 from quest.waste.services import get_waste
 from quest.waste.types import WasteType
@@ -83,6 +84,18 @@ def _version(values: dict[str, Any]) -> int | None:
 def claim_input(values: dict[str, Any]) -> savings.ClaimInput:
     return savings.ClaimInput(
         **{name: str(values.get(name, "")) for name in savings.ClaimInput.__dataclass_fields__ if name in values}
+    )
+
+
+def cost_input(values: dict[str, Any]) -> idea_costs.CostInput:
+    """A cost as the idea page's form sends it: its kind and grade named apart from the savings form's."""
+    renamed = {"kind": "cost_kind", "grade": "cost_grade"}
+    return idea_costs.CostInput(
+        **{
+            name: str(values.get(renamed.get(name, name), ""))
+            for name in idea_costs.CostInput.__dataclass_fields__
+            if renamed.get(name, name) in values
+        }
     )
 
 
@@ -403,6 +416,41 @@ class IdeaPages(Controller):
         )
         return await self._answer(
             request, db_session, viewer, idea, recording, message=message, anchor="#savings", values=values
+        )
+
+    @post("/{reference:str}/costs", opt={"draft": "Your cost"})
+    async def record_cost(
+        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, now: Now, today: Today, idea: IdeaRef
+    ) -> Template | Redirect:
+        """A cost of putting the idea in place (managers of its division)."""
+        values = await form_values(request)
+        recording = idea_costs.record_cost(db_session, viewer, idea.id, cost_input(values), now=now, today=today)
+        return await self._answer(
+            request,
+            db_session,
+            viewer,
+            idea,
+            recording,
+            message="The cost has been recorded",
+            anchor="#costs",
+            values=values,
+            # The savings form on the same page has its own kind and grade.
+            renamed={"kind": "cost_kind", "grade": "cost_grade"},
+        )
+
+    @post("/{reference:str}/costs/{cost_id:uuid}/remove")
+    async def remove_cost(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea: IdeaRef,
+        cost_id: FromPath[uuid.UUID],
+    ) -> Template | Redirect:
+        removing = idea_costs.remove_cost(db_session, viewer, idea.id, cost_id, now=now)
+        return await self._answer(
+            request, db_session, viewer, idea, removing, message="The cost has been removed", anchor="#costs"
         )
 
     @post("/{reference:str}/metrics", opt={"draft": "Your link to a measure"})

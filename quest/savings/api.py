@@ -1,24 +1,36 @@
-"""Savings in the JSON API (DESIGN §6): claims on ideas and validators' decisions. (The rate card:
-quest.org.settings_api.)"""
+"""Savings in the JSON API (DESIGN §6): claims on ideas and validators' decisions, and the costs of
+putting an idea in place. (The rate card: quest.org.settings_api.)"""
 
 from __future__ import annotations
 
 import datetime
+import enum
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Annotated
 
-from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar import Controller, delete, get, post
+from litestar.params import FromPath, JSONBody, KwargDefinition
 
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
-from quest.savings import services
+from quest.savings import idea_costs, services
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
-from quest.savings.ledger import ClaimRow, claims_for_idea
-from quest.savings.rules import Total, Totals
+from quest.savings.costs import CostRecurrence
+from quest.savings.idea_costs import CostRow, IdeaCosts
+from quest.savings.ledger import ClaimRow, claims_for_idea, ledger_for_idea
+from quest.savings.rules import ClaimKind, ClaimStatus, Grade, Total, Totals
 from quest.web.api_answers import answer, json_value
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession, Now, Viewer
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+
+
+def one_of(choices: Iterable[enum.Enum], description: str, *, nullable: bool = False) -> KwargDefinition:
+    """A text field the schema says is one of ``choices``' values (or null, if ``nullable``); sent
+    anything else, the service answers 422 naming the field (not a 400 for a body of the wrong type)."""
+    values: list[str | None] = [choice.value for choice in choices]
+    return KwargDefinition(description=description, schema_extra={"enum": [*values, None] if nullable else values})
 
 
 @dataclass(frozen=True)
@@ -298,3 +310,133 @@ class SavingsApi(Controller):
             db_session, viewer, claim_id, data.grade, data.reason, now=now, seen_version=data.version
         )
         return {"id": str(claim_id), "evidence_grade": graded.value}
+
+
+# --- Costs ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CostIn(idea_costs.CostInput):
+    """A cost as the API sends it: cash (``amount_gbp``) or time (``hours`` and ``grade``)."""
+
+    recurrence: Annotated[str, one_of(CostRecurrence, "one_off: the whole amount once; recurring: a year's")] = ""
+    kind: Annotated[str, one_of(ClaimKind, "cashable: £ (amount_gbp); non_cashable: hours at a grade")] = ""
+    description: Annotated[str, KwargDefinition(description="What the cost was for (200 characters at most)")] = ""
+    amount_gbp: Annotated[
+        float | str | None, KwargDefinition(description="Cashable: £ (a year, if recurring), 0 or more, to the penny")
+    ] = None
+    hours: Annotated[
+        float | str | None, KwargDefinition(description="Non-cashable: hours (a year, if recurring), more than 0")
+    ] = None
+    grade: Annotated[str, one_of(Grade, "Non-cashable: whose time, valued at the rate card on `starts`")] = ""
+    starts: Annotated[str, KwargDefinition(description="ISO date: a one-off cost's day, a recurring one's first")] = ""
+    ends: Annotated[str | None, KwargDefinition(description="ISO date, recurring costs only (optional)")] = None
+
+
+@dataclass(frozen=True)
+class CostOut:
+    id: str
+    idea_id: str
+    recurrence: Annotated[str, one_of(CostRecurrence, "one_off or recurring")]
+    kind: Annotated[str, one_of(ClaimKind, "cashable or non_cashable")]
+    description: str
+    # £: the whole of a one-off cost, a year's of a recurring one (for time, the hours at the rate).
+    amount_gbp: str
+    hours: float
+    grade: Annotated[str | None, one_of(Grade, "the grade whose time it took (time only)", nullable=True)]
+    hourly_rate_gbp: str | None
+    starts: datetime.date
+    ends: datetime.date | None
+    recorded_at: datetime.datetime
+    # Who recorded it: null for those who see the idea only in the practice library.
+    recorded_by: str | None
+
+    @classmethod
+    def of(cls, cost: CostRow) -> CostOut:
+        return answer(
+            cls,
+            cost,
+            amount_gbp=f"{cost.amount:.2f}",
+            hourly_rate_gbp=f"{cost.hourly_rate:.2f}" if cost.hourly_rate is not None else None,
+            recorded_at=cost.created_at,
+            recorded_by=cost.recorded_by_name,
+        )
+
+
+@dataclass(frozen=True)
+class CostsOut:
+    costs: list[CostOut]
+    one_off_gbp: str
+    # A full year's worth of the recurring costs.
+    recurring_gbp_per_year: str
+    # Months of saving that pay the one-off costs back (rounded up, one place); null when the saving does
+    # not exceed the recurring costs (it never pays back) or when there is no saving to pay back from.
+    payback_months: float | None
+    # The savings the payback is reckoned against: validated ones, or claimed ones when none are validated.
+    payback_against: Annotated[
+        str | None,
+        one_of((ClaimStatus.VALIDATED, ClaimStatus.CLAIMED), "null: no validated or claimed savings", nullable=True),
+    ]
+
+    @classmethod
+    def of(cls, costs: IdeaCosts) -> CostsOut:
+        return cls(
+            costs=[CostOut.of(cost) for cost in costs.costs],
+            one_off_gbp=f"{costs.one_off:.2f}",
+            recurring_gbp_per_year=f"{costs.recurring.total_gbp:.2f}",
+            payback_months=json_value(costs.payback_months),
+            payback_against=json_value(costs.against),
+        )
+
+
+class CostsApi(Controller):
+    tags = ["Savings"]
+    path = "/api/v1/ideas/{idea_id:uuid}/costs"
+
+    @get(
+        "/",
+        summary="What putting an idea in place cost, and its payback",
+        operation_id="listCosts",
+        responses=refusals(404),
+    )
+    async def list_costs(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> CostsOut:
+        return CostsOut.of((await ledger_for_idea(db_session, viewer, idea_id)).costs)
+
+    @post(
+        "/",
+        summary="Record a cost of putting an idea in place",
+        operation_id="createCost",
+        responses=refusals(404, 409, 422),
+        status_code=201,
+    )
+    async def create(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[CostIn],
+    ) -> CostOut:
+        cost_id = await idea_costs.record_cost(db_session, viewer, idea_id, data, now=now, today=today)
+        for cost in (await ledger_for_idea(db_session, viewer, idea_id)).costs.costs:
+            if cost.id == cost_id:
+                return CostOut.of(cost)
+        raise NotFound("cost")
+
+    @delete(
+        "/{cost_id:uuid}",
+        summary="Remove a cost recorded in error",
+        operation_id="removeCost",
+        responses=refusals(404, 409),
+        status_code=204,
+    )
+    async def remove(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea_id: FromPath[uuid.UUID],
+        cost_id: FromPath[uuid.UUID],
+    ) -> None:
+        await idea_costs.remove_cost(db_session, viewer, idea_id, cost_id, now=now)

@@ -11,7 +11,7 @@ import datetime
 import decimal
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -41,6 +41,7 @@ from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division
 from quest.org.settings import productive_hours_of
 from quest.records import filled
 from quest.savings import claim_workflow
+from quest.savings.costs import yearly_recurring
 from quest.savings.double_counts import (
     group_links,
     mechanism_chains,
@@ -48,6 +49,7 @@ from quest.savings.double_counts import (
     pairs_by_mechanism,
 )
 from quest.savings.evidence import EvidenceGrade
+from quest.savings.idea_costs import NO_COSTS, IdeaCosts, costs_of_idea
 from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
     PENNY,
@@ -303,6 +305,13 @@ async def _claims(session: AsyncSession, where: ColumnElement[bool]) -> list[Cla
 CLAIMS_PER_PAGE = 50
 
 
+class PlacedIdea(Placed, Protocol):
+    """An idea as its ledger needs it: where it lies, and its status (which says whether it may have costs)."""
+
+    @property
+    def status(self) -> IdeaStatus: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     claims: list[ClaimRow]
@@ -313,6 +322,8 @@ class Ledger:
     # A force's ledger shown a page at a time: which page, and how many claims there are to page through.
     page: int = 1
     listed: int = 0
+    # An idea's ledger: its costs, set against its savings.
+    costs: IdeaCosts = NO_COSTS
 
     @property
     def pages(self) -> int:
@@ -328,19 +339,23 @@ async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: u
     return await idea_ledger(session, viewer, idea)
 
 
-async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) -> Ledger:
+async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: PlacedIdea) -> Ledger:
     """:func:`ledger_for_idea` for an idea the caller has already found for the viewer. Asks for the
-    idea's claims; for the links of the division's double-count groups and the pairs among the idea's
-    claims (:func:`_partners`), and the other claims of the groups its claims are in (only when there
-    are some); and for the force's productive hours."""
+    idea's claims; for its costs (unless it never could have any: :func:`costs_of_idea`); for the links
+    of the division's double-count groups and the pairs among the idea's claims (:func:`_partners`), and
+    the other claims of the groups its claims are in (only when there are some); and for the force's
+    productive hours. Its totals set a full year's worth of its recurring costs against its savings."""
     full_record = sees_full_record(viewer, idea)
     mine = await _claim_rows(session, SavingsClaim.idea_id == idea.id)
-    if not mine:  # no claims: nothing to total, whatever the force's productive hours
+    cost_rows = await costs_of_idea(session, idea, idea.status, names=full_record)
+    if not mine and not cost_rows:  # nothing to total, whatever the force's productive hours
         return Ledger([], totals([], None, DEFAULT_PRODUCTIVE_HOURS), None, library_view=not full_record)
     hours = await productive_hours_of(session, idea.force_id)
+    recurring = yearly_recurring((cost.facts() for cost in cost_rows), hours)
     if not full_record:
         validated = [claim.facts() for claim in mine if claim.status is ClaimStatus.VALIDATED]
-        return Ledger([], totals(validated, None, hours), None, library_view=True)
+        library_totals = totals(validated, None, hours, costs=recurring)
+        return Ledger([], library_totals, None, library_view=True, costs=IdeaCosts.of(cost_rows, library_totals))
     links, own_pairs = await _partners(session, idea, {claim.id for claim in mine if claim.status.live})
     own = {str(claim.id) for claim in mine}
     others = {claim_id for link in links for claim_id in link} - own
@@ -351,7 +366,8 @@ async def idea_ledger(session: AsyncSession, viewer: CurrentUser, idea: Placed) 
             key=lambda row: (row.created_at, row.id),
         )
     flagged = _flagged([row for row in found if str(row.id) in own], found, links)
-    return Ledger(flagged, totals([claim.facts() for claim in flagged], None, hours, own_pairs), None)
+    idea_totals = totals([claim.facts() for claim in flagged], None, hours, own_pairs, costs=recurring)
+    return Ledger(flagged, idea_totals, None, costs=IdeaCosts.of(cost_rows, idea_totals))
 
 
 async def claims_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> list[ClaimRow]:

@@ -36,7 +36,6 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric
 from quest.metrics.vocabulary import MetricRole
 from quest.notifications.services import Audience, notify
-from quest.org.settings import rates_of
 from quest.savings import claim_workflow
 from quest.savings.claim_evidence import evidence_of
 from quest.savings.double_counts import (
@@ -51,13 +50,10 @@ from quest.savings.rules import (
     ClaimStatus,
     Grade,
     latest_period_start,
-    rate_on,
-    value_of_hours,
 )
+from quest.savings.valuation import MAX_AMOUNT, MAX_HOURS, value_time
 
 D = decimal.Decimal
-MAX_AMOUNT = D("100000000")
-MAX_HOURS = D("10000000")
 CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it is now, then try again."
 
 
@@ -169,13 +165,8 @@ async def record_claim(
         grade = fields.choice(
             data.grade, Grade, "grade", invalid="Choose the grade of the people whose time is released", errors=errors
         )
-        if grade is not None and start is not None:
-            found = rate_on(await rates_of(session, idea.force_id), grade, start)
-            if found is None:
-                errors["grade"] = f"The force has no rate for {grade.label} on {start:%d %B %Y}"
-            else:
-                rate = found.hourly
-                amount = value_of_hours(hours, rate) if hours else None
+        valued = await value_time(session, idea.force_id, hours, grade, start, errors)
+        rate, amount = valued.rate, valued.amount
     metric_id = await _linked_metric(session, idea, data.metric_id or "", errors)
     if errors or kind is None or amount is None or start is None:
         raise ValidationFailed(errors or {"amount_gbp_per_year": "Enter the amount"})

@@ -5,7 +5,7 @@ kind of record that exists so far, in three places: the role's own division, ano
 same force, and another force; read and write. A record out of reach answers 404, so its existence is
 not revealed; a page the role cannot use at all answers 403.
 
-Later issues add their records (dashboards, metrics' links) to RECORDS and EXPECTED.
+Later issues add their records (dashboards, metrics' links, an idea's costs) to RECORDS and EXPECTED.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from quest.ideas.status import IdeaStatus
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
+from quest.savings.costs import CostRecurrence
 from quest.savings.double_counts import regroup_all
-from quest.savings.models import SavingsClaim
+from quest.savings.models import IdeaCost, SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus
 from quest.waste.models import WasteObservation
 from quest.waste.types import WasteType
@@ -309,6 +310,35 @@ def record_saving(client: Any, target: Target) -> str:
     return outcome(response.status_code)
 
 
+def read_implemented_idea_costs_api(client: Any, target: Target) -> str:
+    """The costs and their totals for anyone who sees the idea; who recorded them only with its whole record."""
+    response = client.get(f"/api/v1/ideas/{target.implemented_idea_id}/costs")
+    if response.status_code != 200:
+        return outcome(response.status_code)
+    costs = response.json()
+    training = [cost for cost in costs["costs"] if cost["description"] == "Training by the matrix"]
+    if len(training) != 1 or costs["one_off_gbp"] != "250.00":
+        return f"costs: {costs}"
+    if training[0]["recorded_by"] in _names(target):
+        return ALLOWED
+    return LIBRARY if training[0]["recorded_by"] is None else f"partial: {training[0]}"
+
+
+def record_cost(client: Any, target: Target) -> str:
+    response = client.post(
+        f"/api/v1/ideas/{target.implemented_idea_id}/costs",
+        json={
+            "recurrence": "recurring",
+            "kind": "cashable",
+            "description": "Licence",
+            "amount_gbp": "120",
+            "starts": "2026-04-01",
+        },
+        headers=_json_headers(client),
+    )
+    return outcome(response.status_code)
+
+
 def decide_claim(client: Any, target: Target) -> str:
     response = client.post(
         f"/api/v1/savings/{target.claim_id}/decision",
@@ -346,6 +376,7 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
     "read implemented idea": read_implemented_idea,
     "read implemented idea (API)": read_implemented_idea_api,
     "read implemented idea's savings (API)": read_implemented_idea_savings_api,
+    "read implemented idea's costs (API)": read_implemented_idea_costs_api,
     "read implemented idea's impact": read_implemented_idea_impact,
     "read implemented idea's impact (API)": read_implemented_idea_impact_api,
     "read waste": read_waste,
@@ -355,6 +386,7 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
     "correct an old reading (API)": correct_old_reading,
     "move idea (API)": move_idea,
     "record saving (API)": record_saving,
+    "record cost (API)": record_cost,
     "decide claim (API)": decide_claim,
     "read rate card (API)": read_rate_card,
     "change rate card (API)": change_rate_card,
@@ -368,6 +400,7 @@ _DIVISION_WORK = {
     "read implemented idea": (A, L, L),
     "read implemented idea (API)": (A, L, L),
     "read implemented idea's savings (API)": (A, L, L),
+    "read implemented idea's costs (API)": (A, L, L),
     "read implemented idea's impact": (A, L, L),
     "read implemented idea's impact (API)": (A, L, L),
     "read idea": (A, N, N),
@@ -383,6 +416,7 @@ _FORCE_WORK = {
     "read implemented idea": (A, A, L),
     "read implemented idea (API)": (A, A, L),
     "read implemented idea's savings (API)": (A, A, L),
+    "read implemented idea's costs (API)": (A, A, L),
     "read implemented idea's impact": (A, A, L),
     "read implemented idea's impact (API)": (A, A, L),
     "read idea": (A, A, N),
@@ -398,6 +432,7 @@ _ALL_WORK = {
     "read implemented idea": (A, A, A),
     "read implemented idea (API)": (A, A, A),
     "read implemented idea's savings (API)": (A, A, A),
+    "read implemented idea's costs (API)": (A, A, A),
     "read implemented idea's impact": (A, A, A),
     "read implemented idea's impact (API)": (A, A, A),
     "read idea": (A, A, A),
@@ -432,6 +467,7 @@ _OWN_FORCE = {
 _NO_DECISIONS = {
     "move idea (API)": (N, N, N),
     "record saving (API)": (N, N, N),
+    "record cost (API)": (N, N, N),
     "decide claim (API)": (N, N, N),
     "change rate card (API)": (N, N, N),
 }
@@ -442,7 +478,12 @@ EXPECTED: dict[str, dict[str, tuple[str, str, str]]] = {
     | _DIVISION_WORK
     | _NO_DECISIONS
     | _READ_RATES_OWN_FORCE
-    | {"move idea (API)": (A, N, N), "record saving (API)": (A, N, N), "correct an old reading (API)": (A, N, N)},
+    | {
+        "move idea (API)": (A, N, N),
+        "record saving (API)": (A, N, N),
+        "record cost (API)": (A, N, N),
+        "correct an old reading (API)": (A, N, N),
+    },
     "validator": _NOBODY_ELSES_PEOPLE
     | _FORCE_WORK
     | _NO_DECISIONS
@@ -559,6 +600,19 @@ def targets(demo: Any, database: Any) -> dict[str, Target]:
                         evidence="Fuel cards",
                         claimed_by=person.id,
                         decision_note=PRIVATE_DETAILS[1],
+                    )
+                )
+                session.add(
+                    IdeaCost(
+                        force_id=division.force_id,
+                        division_id=division.id,
+                        idea_id=implemented.id,
+                        recurrence=CostRecurrence.ONE_OFF,
+                        kind=ClaimKind.CASHABLE,
+                        description="Training by the matrix",
+                        amount=decimal.Decimal("250.00"),
+                        starts=datetime.date(2026, 4, 1),
+                        recorded_by=person.id,
                     )
                 )
                 session.add(

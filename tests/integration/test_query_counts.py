@@ -41,13 +41,14 @@ STAFF, MANAGER = DEMO_EMAILS["staff"], DEMO_EMAILS["manager"]
 #
 # The idea page as its division's manager sees it (the most it shows: moves, owners, measures to link),
 # with two savings claims: the idea with its people, its waste types and its force's productive hours,
-# its timeline, similar ideas, its claims, the pairs that may double count, the claims' evidence (its
-# links' judgements and whether its costs are recorded, kept), its measures with their changes and the
-# measures to link, the owners, where it spread.
-IDEA_PAGE = 10
+# its timeline, similar ideas, its claims, its costs (issue 14: set against its savings; not asked of a
+# submitted or withdrawn idea, which never has any), the pairs that may double count, the claims' evidence
+# (its links' judgements and whether its costs are recorded, kept), its measures with their changes and
+# the measures to link, the owners, where it spread.
+IDEA_PAGE = 11
 # The same with linked measures, each with readings: all their readings are one statement more,
 # whatever their number.
-IDEA_PAGE_WITH_MEASURES = 11
+IDEA_PAGE_WITH_MEASURES = 12
 # A decision refused for want of a reason, on a submitted idea: the idea's id from its reference, the
 # idea to move, then the page again (no claims, no measures, and not implemented, so spread nowhere).
 FAILED_DECISION = 9
@@ -148,6 +149,14 @@ def _claim(client: Any, idea: Any, mechanism: str, status: str) -> None:
     assert made.status_code == 201, made.text
 
 
+def _cost(client: Any, idea: Any, description: str) -> None:
+    body = {"recurrence": "recurring", "kind": "cashable", "description": description, "amount_gbp": "1200"}
+    made = client.post(
+        f"/api/v1/ideas/{idea.id}/costs", json=body | {"starts": "2026-06-01"}, headers=api_headers(client)
+    )
+    assert made.status_code == 201, made.text
+
+
 @pytest.fixture
 def idea_with_claims(demo: Any, client: Any, database: Any) -> Any:
     """An implemented idea of the manager's division with two claims, the manager signed in."""
@@ -163,6 +172,10 @@ def test_the_idea_page_asks_once_for_each_thing(statements: Statements, client: 
     url = f"/ideas/{idea_with_claims.reference}"
     client.get(url)  # the first request warms what the app reads once
     assert statements.of(lambda: client.get(url)) <= IDEA_PAGE, statements.listing()
+    for description in ("Training the call-back team", "Call-back software licence"):
+        _cost(client, idea_with_claims, description)
+    assert "Call-back software licence" in client.get(url).text
+    assert statements.of(lambda: client.get(url)) <= IDEA_PAGE, statements.listing()  # its costs: one statement
 
     _link_measures(client, idea_with_claims, 1)
     one = statements.of(lambda: client.get(url))
