@@ -47,7 +47,7 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.models import AuditEntry
 from quest.audit.refusals import not_found
-from quest.audit.services import Change, changes_of
+from quest.audit.services import Change, changes_of, field_label
 from quest.columns import UuidText
 from quest.dashboards.savings import BY_FORCE, savings_by
 from quest.errors import InvalidQuery, OutOfReach
@@ -270,13 +270,22 @@ class PackCost:
 
 @dataclass(frozen=True, slots=True)
 class PackAuditEntry:
+    """An entry of the audit trail. Its values before and after are kept as the log holds them, and put
+    in words when asked (:attr:`changes`): a force's year at national scale holds a hundred thousand
+    entries of thirty fields, too many to keep in words at once."""
+
     occurred_at: datetime.datetime
     actor: str
     action: str
     record: str  # "Savings claim" or "Cost"
     record_id: str
     idea_reference: str
-    changes: tuple[Change, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def changes(self) -> list[Change]:
+        return changes_of(self.before, self.after)
 
 
 # --- The columns of each part, and the totals worked out from them ------------------------------------------
@@ -425,22 +434,27 @@ def cost_columns(year: int | None) -> tuple[Column, ...]:
     return first + by_year + last
 
 
+def _fields(entry: PackAuditEntry) -> list[str]:
+    return sorted({*(entry.before or {}), *(entry.after or {})})
+
+
+def _values(changes: Iterable[Change], side: str) -> str:
+    """One side of an entry's changes, a field a line: "Status: claimed"."""
+    return "\n".join(f"{change.label}: {value}" for change in changes if (value := getattr(change, side)) is not None)
+
+
+# One row an entry: a new record's every value, or a change's fields before and after, a field a line.
 AUDIT_COLUMNS = (
-    Column("occurred_at", "When (UTC)", lambda row: row[0].occurred_at, "time"),
-    Column("actor", "Who", lambda row: row[0].actor),
-    Column("action", "Action", lambda row: row[0].action),
-    Column("record", "Record", lambda row: row[0].record),
-    Column("record_id", "Its id", lambda row: row[0].record_id),
-    Column("idea", "Idea", lambda row: row[0].idea_reference),
-    Column("field", "Field", lambda row: row[1].label if row[1] else ""),
-    Column("before", "Before", lambda row: _or_blank(row[1].before) if row[1] else ""),
-    Column("after", "After", lambda row: _or_blank(row[1].after) if row[1] else ""),
+    Column("occurred_at", "When (UTC)", lambda entry: entry.occurred_at, "time"),
+    Column("actor", "Who", lambda entry: entry.actor),
+    Column("action", "Action", lambda entry: entry.action),
+    Column("record", "Record", lambda entry: entry.record),
+    Column("record_id", "Its id", lambda entry: entry.record_id),
+    Column("idea", "Idea", lambda entry: entry.idea_reference),
+    Column("fields", "Fields", lambda entry: ", ".join(field_label(field) for field in _fields(entry))),
+    Column("before", "Before", lambda entry: _values(entry.changes, "before")),
+    Column("after", "After", lambda entry: _values(entry.changes, "after")),
 )
-
-
-def audit_lines(entries: Iterable[PackAuditEntry]) -> list[tuple[PackAuditEntry, Change | None]]:
-    """The audit trail a changed field a line (an entry that changed no field: one line), in order."""
-    return [(entry, change) for entry in entries for change in (entry.changes or (None,))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1201,7 +1215,8 @@ async def _audit_trail(
             record=_RECORDS[row.entity],
             record_id=row.entity_id or "",
             idea_reference=ideas.get(row.entity_id or "", ""),
-            changes=tuple(changes_of(row.before, row.after)),
+            before=row.before,
+            after=row.after,
         )
         for row in rows
     ]

@@ -20,7 +20,6 @@ from quest.savings.audit_pack import (
     AuditPack,
     Column,
     PackFormat,
-    audit_lines,
     force_pack,
     how_in_words,
     idea_pack,
@@ -164,7 +163,7 @@ class AuditPackOut:
     claims: PartOut
     evidence: PartOut
     costs: PartOut
-    # The audit trail a changed field a row.
+    # The audit trail an entry a row: a new record's values, or a change's fields before and after.
     audit_trail: PartOut
 
     @classmethod
@@ -195,7 +194,7 @@ class AuditPackOut:
             claims=PartOut.of(pack.columns_of("claims"), pack.claims),
             evidence=PartOut.of(EVIDENCE_COLUMNS, pack.evidence),
             costs=PartOut.of(pack.columns_of("costs"), pack.costs),
-            audit_trail=PartOut.of(AUDIT_COLUMNS, audit_lines(pack.audit_trail)),
+            audit_trail=PartOut.of(AUDIT_COLUMNS, pack.audit_trail),
         )
 
 

@@ -20,7 +20,6 @@ from quest.savings.audit_pack import (
     DistinctCount,
     SumOf,
     TotalLine,
-    audit_lines,
     how_in_words,
 )
 from quest.web.exports import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, workbook_download
@@ -139,7 +138,7 @@ def sheets_of(pack: AuditPack) -> list[Sheet]:
         _part_sheet(SHEETS["claims"], pack.columns_of("claims"), pack.claims),
         _part_sheet("Evidence", EVIDENCE_COLUMNS, pack.evidence),
         _part_sheet(SHEETS["costs"], pack.columns_of("costs"), pack.costs),
-        _part_sheet("Audit trail", AUDIT_COLUMNS, audit_lines(pack.audit_trail)),
+        _part_sheet("Audit trail", AUDIT_COLUMNS, pack.audit_trail),
     ]
 
 

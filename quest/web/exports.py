@@ -119,6 +119,8 @@ class Formatted:
 
 SheetCell = Cell | Formula | Formatted
 MONEY_FORMAT = "#,##0.00"
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+CUT = " […cut here: the rest is in QUEST]"
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -169,23 +171,35 @@ def workbook_download(filename: str, sheets: Sequence[Sheet]) -> Response[bytes]
 
 def _sheet_cell(worksheet: Any, cell: SheetCell, number_format: str | None) -> Any:
     """A cell of :func:`workbook_download`: a formula as a formula, anything else as :func:`_excel` writes
-    it, with its number format."""
+    it, with its number format. A cell object only where one is needed (a formula, a format, escaped
+    text): a sheet of a million plain values is written several times faster."""
     if isinstance(cell, Formatted):
         return _sheet_cell(worksheet, cell.value, cell.number_format)
     if isinstance(cell, Formula):
         written = WriteOnlyCell(worksheet, value=cell.text)
         written.data_type = "f"
     else:
-        value = _excel(worksheet, cell)
+        value = _excel(worksheet, _within_excel(cell))
         # Text escaped against running as a formula comes back as a cell already (:func:`_excel`).
-        written = value if isinstance(value, SpreadsheetCell) else WriteOnlyCell(worksheet, value=value)
+        if value is None or isinstance(value, str | SpreadsheetCell):
+            return value
         if isinstance(cell, datetime.datetime):
             number_format = TIME_FORMAT
         elif isinstance(cell, datetime.date):
             number_format = DATE_FORMAT
+        if not number_format:
+            return value
+        written = WriteOnlyCell(worksheet, value=value)
     if number_format:
         written.number_format = number_format
     return written
+
+
+def _within_excel(cell: Cell) -> Cell:
+    """Text cut to the most a cell holds (Excel refuses a workbook with more), saying so."""
+    if isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS:
+        return cell[: MAX_CELL_CHARACTERS - len(CUT)] + CUT
+    return cell
 
 
 def _plain(cell: Cell) -> Cell:
