@@ -56,6 +56,7 @@ from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
 from quest.savings.api import CostsApi, SavingsApi
+from quest.savings.audit_pack_web import AuditPackApi, AuditPackPages
 from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             my_ideas,
             triage_page,
             SavingsPages,
+            AuditPackPages,
             ForceSettingsPages,
             force_dashboard_page,
             national_dashboard_page,
@@ -152,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             PracticeApi,
             SavingsApi,
             CostsApi,
+            AuditPackApi,
             RateCardApi,
             WasteApi,
             MetricApi,

@@ -2,10 +2,14 @@
 
 import enum
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import JSON, Enum, Numeric
+from sqlalchemy import JSON, Enum, Numeric, String
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.interfaces import ExecutionContext
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from quest.text import matching_key
 
@@ -37,3 +41,26 @@ def matching_key_of(column: str) -> Callable[[ExecutionContext], str]:
         return matching_key(str(context.get_current_parameters()[column]))  # type: ignore[attr-defined]
 
     return key
+
+
+class UuidText(FunctionElement[str]):
+    """A UUID column as text the way Python writes one (``str(uuid)``: lower-case hex in groups of 8-4-4-4-12),
+    as the audit log keeps the ids of what it records (``audit_log.entity_id``): so a query can join the log
+    to the records it mentions on its index. PostgreSQL casts its uuid; SQLite spells out the 16 bytes
+    Advanced Alchemy keeps."""
+
+    type = String()
+    name = "uuid_text"
+    inherit_cache = True
+
+
+@compiles(UuidText)
+def _uuid_text(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+@compiles(UuidText, "sqlite")
+def _uuid_text_sqlite(element: UuidText, compiler: SQLCompiler, **kw: Any) -> str:
+    hexadecimal = f"lower(hex({compiler.process(element.clauses, **kw)}))"
+    groups = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+    return " || '-' || ".join(f"substr({hexadecimal}, {start}, {length})" for start, length in groups)

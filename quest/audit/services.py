@@ -4,6 +4,7 @@ full. Scoped by the access matrix; never written here."""
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -34,8 +35,10 @@ class AuditFilters:
 _FIELD_WORDS = {"fte": "FTE", "sla": "SLA", "km2": "km²", "gbp": "£", "id": "id", "api": "API", "pcso": "PCSO"}
 
 
+@functools.cache
 def field_label(field: str) -> str:
-    """``officers_fte`` as "Officers FTE"."""
+    """``officers_fte`` as "Officers FTE". Kept once worked out: a table has a few dozen columns, and an
+    audit pack names them hundreds of thousands of times."""
     words = [_FIELD_WORDS.get(word, word) for word in field.split("_") if word]
     text = " ".join(words)
     return text[:1].upper() + text[1:] if text else field

@@ -57,14 +57,19 @@ class CostFacts:
     ends: datetime.date | None = None
 
 
-def cost_weighted(cost: CostFacts, year: int) -> DayWeighted:
-    """A cost's figures in financial year ``year``, day-weighted as :class:`DayWeighted` holds them (so a
-    one-off cost in its year counts every day of it: its whole amount once divided by the year's days)."""
+def days_counted(cost: CostFacts, year: int) -> int:
+    """The days a cost counts in financial year ``year``: a one-off cost every day of the year it was
+    incurred in (its whole amount, once the sum is divided by the year's days) and none of any other; a
+    recurring one its days in the year, as a claim does."""
     if cost.recurrence is CostRecurrence.ONE_OFF:
-        days = days_of_year(year) if financial_year(cost.starts) == year else 0
-    else:
-        days = days_in_year(cost.starts, cost.ends, year)
-    return weighted(cost.kind, cost.amount, cost.hours, days)
+        return days_of_year(year) if financial_year(cost.starts) == year else 0
+    return days_in_year(cost.starts, cost.ends, year)
+
+
+def cost_weighted(cost: CostFacts, year: int) -> DayWeighted:
+    """A cost's figures in financial year ``year``, day-weighted as :class:`DayWeighted` holds them
+    (:func:`days_counted`)."""
+    return weighted(cost.kind, cost.amount, cost.hours, days_counted(cost, year))
 
 
 def costs_in_year(costs: Iterable[CostFacts], year: int, productive_hours: decimal.Decimal) -> Total:

@@ -16,6 +16,7 @@ from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.savings import services
+from quest.savings.audit_pack import forces_to_pack
 from quest.savings.claim_evidence import evidence_of
 from quest.savings.ledger import claim_for, double_count_groups, ledger_for_force
 from quest.savings.rules import ClaimStatus, financial_year
@@ -88,6 +89,8 @@ class SavingsPages(Controller):
                 "query": urlencode({"fy": year, "status": chosen.value if chosen else ""}),
                 "validating": validating,
                 "viewer_id": viewer.id,
+                # The audit pack of the year: None for those who may have none, the forces to choose from.
+                "pack_forces": await forces_to_pack(db_session, viewer),
                 "errors": errors or {},
                 "values": values or {},
             },
