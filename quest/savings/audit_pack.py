@@ -939,7 +939,16 @@ async def idea_pack(session: AsyncSession, viewer: CurrentUser, reference: str, 
     wanted = reference.strip().upper()
     found = (
         await session.execute(
-            select(Idea.id, Idea.reference, Idea.title, Idea.force_id, Idea.division_id, Force.code, Force.name)
+            select(
+                Idea.id,
+                Idea.reference,
+                Idea.title,
+                Idea.status,
+                Idea.force_id,
+                Idea.division_id,
+                Force.code,
+                Force.name,
+            )
             .join(Force, Force.id == Idea.force_id)
             .where(Idea.reference == wanted, visible(viewer))
         )
