@@ -56,6 +56,8 @@ from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
 from quest.savings.api import SavingsApi
+from quest.savings.reports_api import SavingsReportsApi
+from quest.savings.reports_web import SavingsReportPages
 from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             my_ideas,
             triage_page,
             SavingsPages,
+            SavingsReportPages,
             ForceSettingsPages,
             force_dashboard_page,
             national_dashboard_page,
@@ -151,6 +154,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             IdeaWorkflowApi,
             PracticeApi,
             SavingsApi,
+            SavingsReportsApi,
             RateCardApi,
             WasteApi,
             MetricApi,
