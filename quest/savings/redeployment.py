@@ -34,19 +34,22 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from quest.accounts.identity import CurrentUser
 from quest.savings.double_counts import FACT_COLUMNS, claim_facts, group_links
 from quest.savings.ledger import _in_reach
-from quest.savings.models import DoubleCountMember, SavingsClaim
+from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
 from quest.savings.report_units import grouping, unit_names
 from quest.savings.rules import (
     COUNTED_STATUSES,
@@ -359,25 +362,60 @@ async def released_time_report(session: AsyncSession, viewer: CurrentUser, year:
 # --- The dashboards' figure -------------------------------------------------------------------------------
 
 
+_SPACES = ("\t", "\n", "\r", "\u00a0")
+
+
 def _folded(text: Any) -> ColumnElement[str]:
     """:func:`quest.text.matching_key` in SQL, for the few words that say time is not yet redeployed: tabs,
     line breaks and no-break spaces become spaces, runs of up to 32 spaces one, lower case (ASCII, which
     those words are), trimmed. (Rarer spaces of Unicode, or a run of more than 32, are not folded: such a
     destination counts as redeployed here, where the report, folding in Python, would not count it.)"""
-    for character in ("\t", "\n", "\r", "\u00a0"):
+    for character in _SPACES:
         text = func.replace(text, character, " ")
     for _ in range(5):  # each pass halves every run of spaces
         text = func.replace(text, "  ", " ")
     return func.trim(func.lower(text))
 
 
-def _rank() -> ColumnElement[int]:
-    """The order in which :func:`quest.savings.rules.counted` keeps one claim of a double-count group:
-    the most assured status (:data:`quest.savings.rules.COUNTED_STATUSES`), then the earliest."""
+def _not_redeployed(text: Any) -> ColumnElement[bool]:
+    """Whether a destination says the time is not yet redeployed (:func:`destination_key` is None), in SQL:
+    first a cheap test that lets through only what is blank or starts "no" (every one of the words does),
+    so that the folding is done for those alone."""
+    start = func.lower(func.substr(func.ltrim(text, " " + "".join(_SPACES)), 1, 2))
+    return and_(start.in_(["", "no"]), _folded(text).in_(sorted(NOT_REDEPLOYED_KEYS)))
+
+
+def _rank(claim: Any) -> ColumnElement[int]:
+    """Where a claim's status puts it in the order :func:`quest.savings.rules.counted` keeps one claim of a
+    double-count group by: the most assured status first (:data:`quest.savings.rules.COUNTED_STATUSES`)."""
     return case(
         {status.value: place for place, status in enumerate(COUNTED_STATUSES)},
-        value=SavingsClaim.status,
+        value=claim.status,
         else_=len(COUNTED_STATUSES),
+    )
+
+
+def _left_out() -> ColumnElement[bool]:
+    """Whether :func:`quest.savings.rules.counted` leaves a claim (:class:`SavingsClaim`) out: another claim
+    of its double-count group comes before it, by status (the most assured first), then recorded
+    earlier, then by id. Asked claim by claim (correlated), so only of the claims it is asked of."""
+    member, other_member, other = DoubleCountMember, aliased(DoubleCountMember), aliased(SavingsClaim)
+    before = or_(
+        _rank(other) < _rank(SavingsClaim),
+        and_(
+            _rank(other) == _rank(SavingsClaim),
+            or_(
+                other.created_at < SavingsClaim.created_at,
+                and_(other.created_at == SavingsClaim.created_at, other.id < SavingsClaim.id),
+            ),
+        ),
+    )
+    return exists(
+        select(1)
+        .select_from(member)
+        .join(other_member, other_member.group_id == member.group_id)
+        .join(other, other.id == other_member.claim_id)
+        .where(member.claim_id == SavingsClaim.id, other.id != SavingsClaim.id, before)
     )
 
 
@@ -388,36 +426,44 @@ async def not_redeployed_share(
     redeployed (0.2500 is 25%), as the released-time report has it (:func:`released_time_report`); None for
     a division that released none. No scoping: the caller has checked the viewer may see the divisions.
 
-    One statement, one row a division whatever the number of claims: the divisions' released claims (by
-    the index on division and status), less those their double-count groups leave out (a window over the
-    groups kept in :class:`DoubleCountMember`, ranked as :func:`quest.savings.rules.counted` ranks them;
-    a test holds the two to the same answers), summed by division."""
+    One statement, one row a division, whatever the number of claims:
+    - all the hours released: validated and claimed, from the savings by year kept for each division
+      (:class:`SavingsByYear`: its counted claims, so double counts once), a few rows a division;
+    - the hours not yet redeployed: the divisions' claimed and validated claims (by the index on division
+      and status) whose destination says so, tested cheaply first and folded only if it may
+      (:func:`_not_redeployed`), less those their double-count group leaves out (:func:`_left_out`, asked
+      only of those claims), each weighted by its days in the year.
+    A test holds the answers to the report's, which :func:`quest.savings.rules.counted` decides."""
     ids = list(dict.fromkeys(division_ids))
     if not ids:
         return {}
-    member = DoubleCountMember
-    ranked = (
+    days = days_of_year(year)
+    rollup = SavingsByYear
+    released = (
         select(
-            member.claim_id,
-            func.row_number()
-            .over(partition_by=member.group_id, order_by=(_rank(), SavingsClaim.created_at, SavingsClaim.id))
-            .label("place"),
+            rollup.division_id.label("division_id"),
+            (
+                func.sum(rollup.whole_hours) * days + func.sum(case((rollup.year == year, rollup.part_hours), else_=0))
+            ).label("weighted"),
         )
-        .join(SavingsClaim, SavingsClaim.id == member.claim_id)
-        .where(member.division_id.in_(ids))
-        .subquery("ranked")
+        .where(rollup.division_id.in_(ids), rollup.status.in_(RELEASED), rollup.year <= year)
+        .group_by(rollup.division_id)
+        .subquery("released")
     )
-    left_out = select(ranked.c.claim_id).where(ranked.c.place > 1)
-    weighted = weighted_hours(year)
-    not_redeployed = _folded(SavingsClaim.redeployed_to).in_(sorted(NOT_REDEPLOYED_KEYS))
+    not_redeployed = (
+        select(SavingsClaim.division_id.label("division_id"), func.sum(weighted_hours(year)).label("weighted"))
+        .where(
+            _released(SavingsClaim.division_id.in_(ids), year),
+            _not_redeployed(SavingsClaim.redeployed_to),
+            ~_left_out(),
+        )
+        .group_by(SavingsClaim.division_id)
+        .subquery("not_redeployed")
+    )
     rows = await session.execute(
         select(
-            SavingsClaim.division_id,
-            func.sum(weighted).label("hours"),
-            func.sum(case((not_redeployed, weighted), else_=0)).label("not_redeployed"),
-        )
-        .where(_released(SavingsClaim.division_id.in_(ids), year), SavingsClaim.id.not_in(left_out))
-        .group_by(SavingsClaim.division_id)
+            released.c.division_id, released.c.weighted, not_redeployed.c.weighted.label("not_redeployed")
+        ).select_from(released.outerjoin(not_redeployed, not_redeployed.c.division_id == released.c.division_id))
     )
-    found = {row.division_id: share(int(row.not_redeployed), int(row.hours)) for row in rows}
+    found = {row.division_id: share(int(row.not_redeployed or 0), int(row.weighted)) for row in rows}
     return {division_id: found.get(division_id) for division_id in ids}
