@@ -160,6 +160,7 @@ def forecasts(demo: Any, client: Any, database: Any) -> dict[str, Any]:
     return {
         "people": people,
         "ids": {"first": first, "inbox_first": inbox_first, "inbox_second": inbox_second, "inbox_claim": inbox_claim},
+        "inbox": inbox,
     }
 
 
@@ -176,6 +177,14 @@ def test_a_forecast_is_known_as_one_after_it_is_superseded(forecasts: dict[str, 
     assert kept[ids["inbox_first"]] == ("superseded", "forecast")
     assert kept[ids["inbox_second"]] == ("superseded", "forecast")
     assert kept[ids["inbox_claim"]] == ("claimed", "claimed")
+    # The idea's claims in the API say so too.
+    manager = forecasts["people"]("manager")
+    claims = manager.get(f"/api/v1/ideas/{forecasts['inbox'].id}/savings").json()
+    assert [(claim["status"], claim["recorded_as"]) for claim in claims] == [
+        ("superseded", "forecast"),
+        ("superseded", "forecast"),
+        ("claimed", "claimed"),
+    ]
 
 
 def test_forecast_against_actual_for_a_division(forecasts: dict[str, Any]) -> None:
