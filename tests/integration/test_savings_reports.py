@@ -9,12 +9,15 @@ import datetime
 import decimal
 import io
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from advanced_alchemy.extensions.litestar.plugins.init.plugin import SQLAlchemyInitPlugin
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from bench.statements import Statements
 from quest.org.models import Division, Force
 from quest.savings.ledger import ledger_for_force
 from quest.savings.models import SavingsClaim
@@ -674,3 +677,26 @@ def test_the_database_sums_are_the_rules(seed: int, demo: Any, database: Any) ->
     left_out_some: list[bool] = []
     assert database(compare) == []
     assert any(left_out_some)  # double counts left some released claims out, in some year
+
+
+# The statements each report costs, however many claims and ideas: the viewer (with their unread count);
+# released time: the sums by division, status and destination, the claims of the double-count groups
+# that hold any, the divisions' names; forecasts: the claims of the ideas with both, the divisions' names.
+RELEASED_TIME_PAGE = 4
+FORECASTS_PAGE = 3
+
+
+@pytest.fixture
+def statements(app: Any, client: Any) -> Iterator[Statements]:
+    engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine().sync_engine
+    with Statements().listening(engine) as counter:
+        yield counter
+
+
+def test_each_report_asks_the_database_a_few_statements(statements: Statements, released: People) -> None:
+    validator = released("validator")
+    validator.get(f"/savings/released-time?fy={YEAR}")
+    assert statements.of(lambda: validator.get(f"/savings/released-time?fy={YEAR}")) <= RELEASED_TIME_PAGE, (
+        statements.listing()
+    )
+    assert statements.of(lambda: validator.get(f"/savings/forecasts?fy={YEAR}")) <= FORECASTS_PAGE, statements.listing()
