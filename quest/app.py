@@ -57,6 +57,8 @@ from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
 from quest.savings.api import CostsApi, SavingsApi
 from quest.savings.audit_pack_web import AuditPackApi, AuditPackPages
+from quest.savings.reports_api import SavingsReportsApi
+from quest.savings.reports_web import SavingsReportPages
 from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
@@ -136,6 +138,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             triage_page,
             SavingsPages,
             AuditPackPages,
+            SavingsReportPages,
             ForceSettingsPages,
             force_dashboard_page,
             national_dashboard_page,
@@ -155,6 +158,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             SavingsApi,
             CostsApi,
             AuditPackApi,
+            SavingsReportsApi,
             RateCardApi,
             WasteApi,
             MetricApi,

@@ -125,6 +125,8 @@ class ClaimOut:
     double_count_with: list[str]
     version: int
     supersedes: str | None
+    # What it was recorded as: forecast or claimed (a superseded forecast still says forecast).
+    recorded_as: str
     metric_id: str | None
     # A validated claim's evidence grade (fairly_stated, fairly_stated_measurement_issues, not_shown; null
     # until graded), the grade QUEST proposed when it was graded, the validator's reason, and when.

@@ -49,6 +49,7 @@ from quest.savings.double_counts import (
     pairs_by_mechanism,
 )
 from quest.savings.evidence import EvidenceGrade
+from quest.savings.forecasts import RecordedAs
 from quest.savings.idea_costs import NO_COSTS, IdeaCosts, costs_of_idea
 from quest.savings.models import CostsByYear, DoubleCountMember, FlaggedByYear, SavingsByYear, SavingsClaim
 from quest.savings.rules import (
@@ -124,6 +125,8 @@ class ClaimRow:
     grade_reason: str
     graded_by_name: str | None
     graded_at: datetime.datetime | None
+    # The status it was recorded in (forecast or claimed), kept once it is superseded.
+    recorded_as: RecordedAs
     # A possible double count, and the claims it may count twice.
     clashes_with: tuple[Clash, ...] = ()
     # In a financial year's ledger: the £ that count in that year, and the part of the year, when it
@@ -223,6 +226,7 @@ def _claim_rows_of(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
             SavingsClaim.grade_reason,
             grader.display_name,
             SavingsClaim.graded_at,
+            SavingsClaim.recorded_as,
         )
         .join(Idea, Idea.id == SavingsClaim.idea_id)
         .join(Division, Division.id == SavingsClaim.division_id)

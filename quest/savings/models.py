@@ -20,15 +20,23 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import ExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quest.audit.recorder import Audited
 from quest.columns import enum_column, matching_key_of
 from quest.savings.costs import CostRecurrence
 from quest.savings.evidence import EvidenceGrade
+from quest.savings.forecasts import RecordedAs, recorded_as_of
 from quest.savings.rules import ClaimKind, ClaimStatus, Grade
 
 MONEY = Numeric(14, 2)
+
+
+def _recorded_as_of_status(context: ExecutionContext) -> str:
+    """A new claim is recorded as what its status says (a forecast, or a claim), by the ORM or a Core
+    insert alike, unless it says so itself (``record_claim`` does)."""
+    return recorded_as_of(context.get_current_parameters()["status"]).value  # type: ignore[attr-defined]
 
 
 class RateCardEntry(UUIDv7AuditBase, Audited):
@@ -61,6 +69,11 @@ class SavingsClaim(UUIDv7AuditBase, Audited):
     idea_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ideas.id", ondelete="RESTRICT"))
     kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind, "claim_kind"))
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"))
+    # The status it was recorded in, kept once it is superseded: a forecast claimed by a new claim that
+    # supersedes it still says it was a forecast (quest.savings.forecasts).
+    recorded_as: Mapped[RecordedAs] = mapped_column(
+        enum_column(RecordedAs, "claim_recorded_as"), default=_recorded_as_of_status, server_default="claimed"
+    )
     mechanism: Mapped[str] = mapped_column(String(200))
     # The mechanism as double counts compare it (quest.text.matching_key), for the ledger's queries. Its
     # attribute starts with "_": it repeats the mechanism, so the audit trail leaves it out.

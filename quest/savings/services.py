@@ -42,6 +42,7 @@ from quest.savings.double_counts import (
     regroup,
 )
 from quest.savings.evidence import EvidenceGrade
+from quest.savings.forecasts import recorded_as_of
 from quest.savings.ledger import ClaimRow
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import (
@@ -177,6 +178,7 @@ async def record_claim(
         idea_id=idea.id,
         kind=kind,
         status=status,
+        recorded_as=recorded_as_of(status),
         mechanism=mechanism,
         cost_line=cost_line,
         hours_per_year=hours,

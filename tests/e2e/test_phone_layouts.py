@@ -25,7 +25,11 @@ FRONTLINE = [
     *("/", "/ideas/new", "{idea}", "/my-ideas", "/notifications"),
     *("/waste", "/waste/new", "/backlogs", "/account"),
 ]
-MANAGER = [*FRONTLINE, "/triage", "/ideas", "/metrics", "{measure}", "{measure}/readings", "/savings"]
+MANAGER = [
+    *FRONTLINE,
+    *("/triage", "/ideas", "/metrics", "{measure}", "{measure}/readings"),
+    *("/savings", "/savings/forecasts", "/savings/released-time"),
+]
 PAGES = {"staff": FRONTLINE, "manager": MANAGER}
 
 # Opens every <details>, then waits two frames, so that the resize observers have marked the tables.

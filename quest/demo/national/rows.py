@@ -31,6 +31,7 @@ from quest.ideas.record import WORDING
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.savings.forecasts import recorded_as_of
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.text import matching_key
 from quest.waste.types import WasteType
@@ -58,10 +59,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "idea_supports": ("idea_id", "user_id", "created_at"),
     "idea_events": ("id", "idea_id", "occurred_at", "actor_id", "kind", "from_status", "to_status", "body", "details"),
     "savings_claims": (
-        "id", "force_id", "division_id", "idea_id", "kind", "status", "mechanism", "mechanism_key", "cost_line",
-        "hours_per_year", "grade", "hourly_rate", "redeployed_to", "amount_per_year", "period_start", "period_end",
-        "evidence", "metric_id", "claimed_by", "decided_by", "decided_at", "decision_note", "supersedes_id",
-        "version", "created_at", "updated_at",
+        "id", "force_id", "division_id", "idea_id", "kind", "status", "recorded_as", "mechanism", "mechanism_key",
+        "cost_line", "hours_per_year", "grade", "hourly_rate", "redeployed_to", "amount_per_year", "period_start",
+        "period_end", "evidence", "metric_id", "claimed_by", "decided_by", "decided_at", "decision_note",
+        "supersedes_id", "version", "created_at", "updated_at",
     ),
     "waste_observations": (
         "id", "force_id", "division_id", "reporter_id", "process", "waste_type", "description",
@@ -799,6 +800,7 @@ class Claims:
             "idea_id": idea_id,
             "kind": (ClaimKind.CASHABLE if cashable else ClaimKind.NON_CASHABLE).value,
             "status": status.value,
+            "recorded_as": recorded_as_of(status).value,
             "mechanism": mechanism,
             "cost_line": rng.choice(_CASHABLE_LINES) if cashable else "",
             "hours_per_year": hours,
