@@ -54,14 +54,16 @@ from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_claus
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
 from quest.metrics.links import rebase_labels_of_each
-from quest.metrics.models import IdeaMetric, Metric
+from quest.metrics.models import IdeaMetric, LinkJudgement, Metric
 from quest.metrics.series import readings_of_each
 from quest.metrics.spc import Assurance, PointType, Spc, analyse
+from quest.metrics.sustainment import Sustained, idea_state
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind, MetricRole
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
 from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, ResponseDays, ResponseKind, WasteByMonth
 from quest.savings.models import SavingsClaim
+from quest.savings.redeployment import not_redeployed_share
 from quest.savings.rules import ClaimStatus, Totals, financial_year, financial_year_bounds
 from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
 from quest.waste.types import WasteType
@@ -296,6 +298,16 @@ class DivisionDashboard:
     waste_hours: dict[WasteType, D]
     implemented: list[ImplementedIdea]
     week: WeekChanges
+    # Ideas judged by outcome measures, by whether their improvement holds (issue 14): kept judgements.
+    sustained: dict[Sustained, int] = field(default_factory=dict)
+    # The share of the year's released hours not yet redeployed (None: none released).
+    not_redeployed: D | None = None
+
+    def improvements(self, state: str) -> int:
+        """How many ideas are ``state`` (sustained, slipping, not_yet_known), or judged at all ("judged")."""
+        if state == "judged":
+            return sum(self.sustained.values())
+        return self.sustained.get(Sustained(state), 0)
 
     @property
     def backlogs(self) -> list[Measure]:
@@ -379,7 +391,26 @@ async def division_dashboard(
         waste_hours=await _waste(session, place.id, year),
         implemented=await _implemented(session, place.id, measures),
         week=await _week(session, place.id, now, today, measures),
+        sustained=await sustained_ideas(session, place.id),
+        not_redeployed=(await not_redeployed_share(session, year, [place.id]))[place.id],
     )
+
+
+async def sustained_ideas(session: AsyncSession, division_id: uuid.UUID) -> dict[Sustained, int]:
+    """How many of the division's ideas judged by outcome measures are sustained, slipping or not yet
+    known, as last judged (:class:`quest.metrics.models.LinkJudgement`; an idea's state over its outcomes:
+    :func:`quest.metrics.sustainment.idea_state`)."""
+    states: dict[uuid.UUID, list[Sustained]] = defaultdict(list)
+    for idea_id, state in await session.execute(
+        select(LinkJudgement.idea_id, LinkJudgement.sustained).where(
+            LinkJudgement.division_id == division_id, LinkJudgement.role == MetricRole.OUTCOME
+        )
+    ):
+        states[idea_id].append(state)
+    counted = dict.fromkeys(Sustained, 0)
+    for idea_states in states.values():
+        counted[idea_state(idea_states)] += 1
+    return counted
 
 
 async def _pipeline(session: AsyncSession, division_id: uuid.UUID) -> list[StatusCount]:

@@ -148,6 +148,10 @@ class DivisionDashboardOut:
     waste: dict[str, float]
     implemented: list[ImplementedOut]
     week: WeekOut
+    # Ideas judged by outcome measures, by whether their improvement holds: sustained, slipping, not_yet_known.
+    sustained: dict[str, int]
+    # The share of the year's released hours not yet redeployed (0.25 is a quarter; null: none released).
+    not_redeployed_share: float | None
 
     @classmethod
     def of(cls, found: divisions.DivisionDashboard) -> DivisionDashboardOut:
@@ -233,6 +237,8 @@ class DivisionDashboardOut:
                 if week.backlog
                 else None,
             ),
+            sustained={state.value: count for state, count in found.sustained.items()},
+            not_redeployed_share=_number(found.not_redeployed),
         )
 
 

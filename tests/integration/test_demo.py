@@ -355,6 +355,7 @@ def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(d
 
 
 def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
+    from quest.dashboards.division import division_dashboard
     from quest.demo import lancashire, not_shown
     from quest.ideas.impact import idea_impact
     from quest.ideas.models import Idea
@@ -363,7 +364,7 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     from quest.savings.claim_evidence import evidence_of
     from quest.savings.evidence import EvidenceGrade
     from quest.savings.ledger import ledger_for_idea
-    from quest.savings.rules import ClaimStatus
+    from quest.savings.rules import ClaimStatus, financial_year
     from tests.helpers import current_user_for
 
     async def work(session_maker: SessionMaker) -> Any:
@@ -378,9 +379,16 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
                 linked = await idea_impact(session, staff, idea.id, today=today)
                 ledger = await ledger_for_idea(session, manager, idea.id)
                 found[title] = idea, linked, ledger, await evidence_of(session, ledger.claims)
-        return found
+            division = await division_dashboard(
+                session, manager, idea.division_id, financial_year(today), datetime.datetime.now(datetime.UTC)
+            )
+        return found, division
 
-    found = database(work)
+    found, division = database(work)
+    # The division's dashboard counts the improvement that held, and says how much released time went nowhere.
+    assert division.improvements("sustained") >= 1
+    assert division.not_redeployed is not None
+
     idea, [measure, balancing], ledger, evidence = found[lancashire.TITLE]
     assert measure.metric.name == "Pending open incidents"
     assert measure.impact.points_before >= 345  # nearly a year of daily counts before the change
