@@ -8,7 +8,9 @@ Every figure is an aggregate the database gives (grouped and counted there, or r
 afterwards (shares, rates per 100 staff, the participation window, a week's change in a backlog) is pure
 functions here, with unit tests against worked examples. The measures' SPC is :func:`quest.metrics.spc.analyse` over
 each measure's readings, segmented at its ideas' change dates exactly as the measure's own page does, so
-the icons here are the icons there.
+the icons here are the icons there. Each process keeps the measures' readings and SPC under their
+readings' version (:mod:`quest.metrics.kept`), so a view works out only those whose readings changed: always
+the figures of the records as they are.
 
 Definitions, as the page states them:
 
@@ -53,14 +55,21 @@ from quest.ideas.models import Idea
 from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
+from quest.metrics.kept import Judging, KeptReadings, judged_of_each
 from quest.metrics.links import rebase_labels_of_each
 from quest.metrics.models import IdeaMetric, Metric
-from quest.metrics.series import readings_of_each
-from quest.metrics.spc import Assurance, PointType, Spc, analyse
+from quest.metrics.spc import Assurance, PointType, Spc
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, ResponseDays, ResponseKind, WasteByMonth
+from quest.rollups.models import (
+    MINUTE_PARTS,
+    IdeasByStatus,
+    ReadingsVersion,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+)
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimStatus, Totals, financial_year, financial_year_bounds
 from quest.waste.rules import ParetoBar, hours_a_year_of, pareto
@@ -349,8 +358,11 @@ async def division_dashboard(
     division_id: uuid.UUID,
     year: int,
     now: datetime.datetime,
+    kept: KeptReadings | None = None,
 ) -> DivisionDashboard:
-    """Everything the division's dashboard shows for financial year ``year``, as of ``now``."""
+    """Everything the division's dashboard shows for financial year ``year``, as of ``now``; the measures'
+    SPC that this process has ``kept`` from the readings as they still are (:mod:`quest.metrics.kept`), the
+    rest worked out."""
     place = await division_in_reach(session, viewer, division_id)
     today = now.astimezone(LONDON).date()
     settings = await force_settings(session, place.force_id)
@@ -364,7 +376,7 @@ async def division_dashboard(
         Idea.created_at >= london_midnight(start),
         Idea.created_at < london_midnight(end + datetime.timedelta(days=1)),
     )
-    measures = await _measures(session, viewer, place.id)
+    measures = await _measures(session, viewer, place.id, kept)
     return DivisionDashboard(
         place=place,
         year=year,
@@ -490,9 +502,12 @@ async def _participation(
     )
 
 
-async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uuid.UUID) -> list[Measure]:
+async def _measures(
+    session: AsyncSession, viewer: CurrentUser, division_id: uuid.UUID, kept: KeptReadings | None
+) -> list[Measure]:
     """Every active measure of the division with its SPC: three statements whatever their number (the
-    measures, every reading of them, and the ideas' change dates that segment them)."""
+    measures with their readings' versions, the ideas' change dates that segment them, and the readings of
+    those whose readings this process has not kept as they are now: none when it has them all)."""
     metrics = (
         await session.execute(
             select(
@@ -503,7 +518,9 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
                 Metric.direction,
                 Metric.frequency,
                 Metric.target,
+                ReadingsVersion.version,
             )
+            .outerjoin(ReadingsVersion, ReadingsVersion.metric_id == Metric.id)
             .where(Metric.division_id == division_id, Metric.is_active.is_(True))
             .order_by(Metric.name)
         )
@@ -511,13 +528,17 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
     if not metrics:
         return []
     ids = [metric.id for metric in metrics]
-    series = await readings_of_each(session, ids)
     labelled = await rebase_labels_of_each(session, viewer, ids)
+    judged = await judged_of_each(
+        session,
+        [Judging(metric.id, metric.version, metric.direction, metric.target) for metric in metrics],
+        labelled,
+        kept,
+    )
     found = []
     for metric in metrics:
-        readings = series.get(metric.id, [])
+        readings, spc = judged[metric.id].series, judged[metric.id].spc
         labels = labelled.get(metric.id, {})
-        spc = analyse(readings, direction=metric.direction, target=metric.target, rebase=labels)
         found.append(
             Measure(
                 metric_id=metric.id,

@@ -23,7 +23,7 @@ from quest.dashboards.division import DivisionDashboard
 from quest.errors import InvalidQuery
 from quest.metrics.spc import Spc
 from quest.savings.rules import financial_year
-from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
 from quest.web.exports import Cell, Download, table_download
 from quest.web.pages import page
 
@@ -199,6 +199,7 @@ async def division_dashboard_page(
     viewer: Viewer,
     now: Now,
     today: Today,
+    kept_readings: KeptMeasuresReadings,
     division_id: FromPath[uuid.UUID],
     fy: FromQuery[str | None] = None,
     table: FromQuery[str | None] = None,
@@ -206,7 +207,7 @@ async def division_dashboard_page(
 ) -> Template | Response[bytes]:
     year = division.check_year(fy, today)
     wanted = _download_choice(table, file_format)
-    found = await division.division_dashboard(db_session, viewer, division_id, year, now)
+    found = await division.division_dashboard(db_session, viewer, division_id, year, now, kept_readings)
     if wanted is not None:
         return download(found, *wanted)
     current = financial_year(today)
