@@ -34,8 +34,9 @@ import datetime
 import decimal
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -246,6 +247,8 @@ class Measure:
     spc: Spc = field(repr=False, compare=False)
     series: list[tuple[datetime.date, D]] = field(default_factory=list, repr=False, compare=False)
     rebase_labels: dict[datetime.date, str] = field(default_factory=dict, repr=False, compare=False)
+    # What a page drew from the SPC, by what else it drew it from: kept with the SPC (quest.metrics.kept).
+    drawn: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_backlog(self) -> bool:
@@ -556,6 +559,7 @@ async def _measures(
                 spc=spc,
                 series=readings,
                 rebase_labels=labels,
+                drawn=judged[metric.id].drawn,
             )
         )
     return found

@@ -54,14 +54,21 @@ def recent(spc: Spc, readings: int = SMALL_CHART_READINGS) -> Spc:
 
 def small_chart(measure: division.Measure) -> XmrChart | None:
     """A backlog's recent readings, small: its dots that carry a signal are named, the rest are the line's
-    (the measure's own page names every one)."""
-    return xmr_chart(
+    (the measure's own page names every one). Drawn once for an SPC and its labels, and kept with the SPC
+    while it is kept (the measure's target is part of what the SPC is kept under)."""
+    key = ("small chart", tuple(measure.rebase_labels.items()))
+    chart: XmrChart | None
+    if key in measure.drawn:
+        chart = measure.drawn[key]
+        return chart
+    chart = measure.drawn[key] = xmr_chart(
         recent(measure.spc),
         target=measure.target,
         rebase_labels=measure.rebase_labels,
         size=SMALL_CHART_SIZE,
         name_dots=False,
     )
+    return chart
 
 
 def _icon_title(icon: Icon | None) -> str:

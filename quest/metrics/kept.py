@@ -5,15 +5,16 @@ each view.
 A measure's readings have a version (``readings_versions``), a new one in every transaction that writes
 any of them (:func:`quest.rollups.changes.readings_written`). Each process keeps what it worked out from
 a measure's readings under their version: the series, and the SPC for each way it was judged (direction,
-target and rebase dates, which the caller reads afresh each time). A request reads the versions with the
-measures, so it uses what is kept exactly while the readings are still those it came from, and works out
-again only the measures whose readings changed since: never a figure older than the records. (Unlike the
-national figures, nothing here is kept for a time.) A measure without a version yet is worked out afresh
-on every request.
+target and rebase dates, which the caller reads afresh each time) with what a page drew from that SPC. A
+request reads the versions with the measures, so it uses what is kept exactly while the readings are still
+those it came from, and works out again only the measures whose readings changed since: never a figure
+older than the records. (Unlike the national figures, nothing here is kept for a time.) A measure without
+a version yet is worked out afresh on every request.
 
 Each process keeps up to :data:`KEPT_READINGS` readings' worth (about 300 bytes a reading with its SPC:
 some 60 MB), forgetting the measures least recently asked for first; another process keeps its own, and a
-restart loses nothing. What is kept is shared by every request that asks for it: nothing may change it.
+restart loses nothing. What is kept is shared by every request that asks for it: nothing may change it
+(what is drawn is only ever added, by what it was drawn from).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import datetime
 import decimal
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,10 +52,12 @@ class Judging:
 
 @dataclass(frozen=True, slots=True)
 class Judged:
-    """A measure's readings, oldest first, and their SPC."""
+    """A measure's readings, oldest first, their SPC, and what pages have drawn from them (a chart, by what
+    else it was drawn from): kept, and forgotten, with the SPC."""
 
     series: Series
     spc: Spc
+    drawn: dict[Hashable, Any] = field(default_factory=dict, compare=False)
 
 
 # How one measure's readings were judged: its direction, its target and its rebase dates in order.
@@ -64,7 +68,7 @@ _Judgement = tuple[Direction, decimal.Decimal | None, tuple[datetime.date, ...]]
 class _Kept:
     version: uuid.UUID
     series: Series
-    spcs: OrderedDict[_Judgement, Spc] = field(default_factory=OrderedDict)
+    judged: OrderedDict[_Judgement, Judged] = field(default_factory=OrderedDict)
 
 
 class KeptReadings:
@@ -85,24 +89,24 @@ class KeptReadings:
         self._kept.move_to_end(metric_id)
         return kept.series
 
-    def spc(self, metric_id: uuid.UUID, version: uuid.UUID, judgement: _Judgement) -> Spc | None:
+    def judged(self, metric_id: uuid.UUID, version: uuid.UUID, judgement: _Judgement) -> Judged | None:
         kept = self._kept.get(metric_id)
         if kept is None or kept.version != version:
             return None
-        return kept.spcs.get(judgement)
+        return kept.judged.get(judgement)
 
-    def keep(self, metric_id: uuid.UUID, version: uuid.UUID, series: Series, judgement: _Judgement, spc: Spc) -> None:
+    def keep(self, metric_id: uuid.UUID, version: uuid.UUID, judgement: _Judgement, judged: Judged) -> None:
         kept = self._kept.get(metric_id)
         if kept is None or kept.version != version:
             self._forget(metric_id)
-            if len(series) > self.readings:
+            if len(judged.series) > self.readings:
                 return
-            kept = self._kept[metric_id] = _Kept(version, series)
-            self._held += len(series)
-        kept.spcs[judgement] = spc
-        kept.spcs.move_to_end(judgement)
-        while len(kept.spcs) > KEPT_JUDGEMENTS:
-            kept.spcs.popitem(last=False)
+            kept = self._kept[metric_id] = _Kept(version, judged.series)
+            self._held += len(judged.series)
+        kept.judged[judgement] = judged
+        kept.judged.move_to_end(judgement)
+        while len(kept.judged) > KEPT_JUDGEMENTS:
+            kept.judged.popitem(last=False)
         self._kept.move_to_end(metric_id)
         while self._held > self.readings:
             self._forget(next(iter(self._kept)))
@@ -134,9 +138,9 @@ async def judged_of_each(
         series = kept.series(measure.metric_id, measure.version)
         if series is None:
             continue
-        spc = kept.spc(measure.metric_id, measure.version, judgements[measure.metric_id])
-        if spc is not None:
-            found[measure.metric_id] = Judged(series, spc)
+        judged = kept.judged(measure.metric_id, measure.version, judgements[measure.metric_id])
+        if judged is not None:
+            found[measure.metric_id] = judged
         else:
             kept_series[measure.metric_id] = series
     known = found.keys() | kept_series.keys()
@@ -150,8 +154,8 @@ async def judged_of_each(
             series = read.get(measure.metric_id, [])
         judgement = judgements[measure.metric_id]
         direction, target, dates = judgement
-        spc = analyse(series, direction=direction, target=target, rebase=dates)
-        found[measure.metric_id] = Judged(series, spc)
+        judged = Judged(series, analyse(series, direction=direction, target=target, rebase=dates))
+        found[measure.metric_id] = judged
         if kept is not None and measure.version is not None:
-            kept.keep(measure.metric_id, measure.version, series, judgement, spc)
+            kept.keep(measure.metric_id, measure.version, judgement, judged)
     return found

@@ -18,10 +18,11 @@ from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.dashboards.division import DivisionDashboard, division_dashboard
+from quest.dashboards.division_web import small_chart
 from quest.db import writing
 from quest.ideas.impact import unlink_metric
 from quest.metrics.imports import SheetRow, enter_reading, save_import
-from quest.metrics.kept import KEPT_JUDGEMENTS, KeptReadings
+from quest.metrics.kept import KEPT_JUDGEMENTS, Judged, KeptReadings
 from quest.metrics.models import IdeaMetric
 from quest.metrics.spc import analyse
 from quest.metrics.vocabulary import Direction
@@ -84,6 +85,10 @@ def _spc_of(found: DivisionDashboard, metric_id: str) -> Any:
     return next(measure.spc for measure in found.measures if str(measure.metric_id) == metric_id)
 
 
+def _small_chart_of(found: DivisionDashboard, metric_id: str) -> Any:
+    return small_chart(next(measure for measure in found.measures if str(measure.metric_id) == metric_id))
+
+
 def test_what_is_kept_stays_what_the_records_give_after_every_kind_of_change(
     app: Litestar, demo: Any, database: Any, client: Any
 ) -> None:
@@ -103,8 +108,11 @@ def test_what_is_kept_stays_what_the_records_give_after_every_kind_of_change(
     assert client.get(f"/divisions/{northern}/dashboard").status_code == 200
     assert len(kept) == 1
     first = _views(database, kept, northern)
-    # Asked again with nothing changed, the very SPC kept is used again.
-    assert _spc_of(_views(database, kept, northern), backlog) is _spc_of(first, backlog)
+    # Asked again with nothing changed, the very SPC kept is used again, and the small chart drawn from it.
+    again = _views(database, kept, northern)
+    assert _spc_of(again, backlog) is _spc_of(first, backlog)
+    assert _small_chart_of(again, backlog) is _small_chart_of(first, backlog)
+    assert _small_chart_of(again, backlog) == _small_chart_of(_views(database, KeptReadings(), northern), backlog)
 
     # Readings entered through the API: a day before the first, and the latest corrected.
     before = _spc_of(first, backlog)
@@ -222,32 +230,36 @@ def test_a_process_keeps_the_latest_readings_of_the_measures_asked_for_last_with
     def series(length: int) -> list[tuple[datetime.date, decimal.Decimal]]:
         return [(day + datetime.timedelta(days=index), decimal.Decimal(index % 5)) for index in range(length)]
 
+    def judged(length: int) -> Judged:
+        return Judged(series(length), analyse(series(length), direction=Direction.DOWN))
+
     judgement = (Direction.DOWN, None, ())
-    spc = analyse(series(3), direction=Direction.DOWN)
     kept = KeptReadings(readings=10)
     a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     version = uuid.uuid4()
-    kept.keep(a, version, series(4), judgement, spc)
-    kept.keep(b, version, series(4), judgement, spc)
+    first = judged(4)
+    kept.keep(a, version, judgement, first)
+    kept.keep(b, version, judgement, judged(4))
     assert kept.series(a, version) == series(4)
-    assert kept.spc(a, version, judgement) is spc
-    # Another version of the readings is not theirs; another way of judging them has no SPC kept.
+    assert kept.judged(a, version, judgement) is first
+    # Another version of the readings is not theirs; another way of judging them has nothing kept.
     assert kept.series(a, uuid.uuid4()) is None
-    assert kept.spc(a, version, (Direction.UP, None, ())) is None
+    assert kept.judged(a, version, (Direction.UP, None, ())) is None
     # Over the budget, the measure asked for least recently (b: a was asked for since) is forgotten.
-    kept.keep(c, version, series(4), judgement, spc)
+    kept.keep(c, version, judgement, judged(4))
     assert (kept.series(a, version), kept.series(b, version), kept.series(c, version)) == (series(4), None, series(4))
-    # A new version replaces the old one's readings and every SPC of them.
+    # A new version replaces the old one's readings and everything judged from them.
     newer = uuid.uuid4()
-    kept.keep(a, newer, series(5), judgement, spc)
+    kept.keep(a, newer, judgement, judged(5))
     assert kept.series(a, version) is None
+    assert kept.judged(a, version, judgement) is None
     assert kept.series(a, newer) == series(5)
     # A measure of more readings than the budget is not kept at all.
-    kept.keep(b, version, series(11), judgement, spc)
+    kept.keep(b, version, judgement, judged(11))
     assert kept.series(b, version) is None
     # At most KEPT_JUDGEMENTS ways of judging one measure's readings, the oldest forgotten first.
     judgements = [(Direction.DOWN, decimal.Decimal(target), ()) for target in range(KEPT_JUDGEMENTS + 1)]
     for each in judgements:
-        kept.keep(c, version, series(4), each, spc)
-    assert kept.spc(c, version, judgements[0]) is None
-    assert all(kept.spc(c, version, each) is spc for each in judgements[1:])
+        kept.keep(c, version, each, first)
+    assert kept.judged(c, version, judgements[0]) is None
+    assert all(kept.judged(c, version, each) is first for each in judgements[1:])
