@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
+from markupsafe import Markup
 
 from quest.charts.icons import Icon, assurance_icon, variation_icon
 from quest.charts.pareto import pareto_chart
@@ -26,6 +27,7 @@ from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
 from quest.web.exports import Cell, Download, table_download
 from quest.web.pages import page
+from quest.web.templating import xmr_dots
 
 AnyRequest = Request[Any, Any, Any]
 # A backlog's small chart draws its latest readings, at most this many (a year of daily counts and a
@@ -69,6 +71,23 @@ def small_chart(measure: division.Measure) -> XmrChart | None:
         name_dots=False,
     )
     return chart
+
+
+def small_chart_dots(measure: division.Measure, chart: XmrChart) -> Markup:
+    """The small chart's dots as SVG, written once for the chart and kept with it (most of its drawing)."""
+    key = ("small chart dots", tuple(measure.rebase_labels.items()))
+    dots: Markup
+    if key in measure.drawn:
+        dots = measure.drawn[key]
+        return dots
+    dots = measure.drawn[key] = xmr_dots(chart)
+    return dots
+
+
+def backlog_chart(measure: division.Measure) -> tuple[division.Measure, XmrChart | None, Markup | None]:
+    """A backlog with its small chart and the chart's dots (None, None: no readings to draw)."""
+    chart = small_chart(measure)
+    return measure, chart, small_chart_dots(measure, chart) if chart else None
 
 
 def _icon_title(icon: Icon | None) -> str:
@@ -224,7 +243,7 @@ async def division_dashboard_page(
         {
             "found": found,
             "years": list(range(current - 4, current + 2)),
-            "backlog_charts": [(measure, small_chart(measure)) for measure in found.backlogs],
+            "backlog_charts": [backlog_chart(measure) for measure in found.backlogs],
             "icons": {
                 measure.metric_id: (
                     variation_icon(measure.variation, measure.direction),

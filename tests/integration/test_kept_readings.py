@@ -18,7 +18,7 @@ from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.dashboards.division import DivisionDashboard, division_dashboard
-from quest.dashboards.division_web import small_chart
+from quest.dashboards.division_web import backlog_chart, small_chart
 from quest.db import writing
 from quest.ideas.impact import unlink_metric
 from quest.metrics.imports import SheetRow, enter_reading, save_import
@@ -82,11 +82,15 @@ def _views(database: Any, kept: KeptReadings, division_id: str, email: str = MAN
 
 
 def _spc_of(found: DivisionDashboard, metric_id: str) -> Any:
-    return next(measure.spc for measure in found.measures if str(measure.metric_id) == metric_id)
+    return _measure_of(found, metric_id).spc
+
+
+def _measure_of(found: DivisionDashboard, metric_id: str) -> Any:
+    return next(measure for measure in found.measures if str(measure.metric_id) == metric_id)
 
 
 def _small_chart_of(found: DivisionDashboard, metric_id: str) -> Any:
-    return small_chart(next(measure for measure in found.measures if str(measure.metric_id) == metric_id))
+    return small_chart(_measure_of(found, metric_id))
 
 
 def test_what_is_kept_stays_what_the_records_give_after_every_kind_of_change(
@@ -112,7 +116,10 @@ def test_what_is_kept_stays_what_the_records_give_after_every_kind_of_change(
     again = _views(database, kept, northern)
     assert _spc_of(again, backlog) is _spc_of(first, backlog)
     assert _small_chart_of(again, backlog) is _small_chart_of(first, backlog)
-    assert _small_chart_of(again, backlog) == _small_chart_of(_views(database, KeptReadings(), northern), backlog)
+    kept_measure, afresh = _measure_of(again, backlog), _measure_of(_views(database, KeptReadings(), northern), backlog)
+    assert small_chart(kept_measure) == small_chart(afresh)
+    assert backlog_chart(kept_measure)[2] is backlog_chart(kept_measure)[2]
+    assert backlog_chart(kept_measure)[2] == backlog_chart(afresh)[2]
 
     # Readings entered through the API: a day before the first, and the latest corrected.
     before = _spc_of(first, backlog)
