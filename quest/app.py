@@ -45,6 +45,7 @@ from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
+from quest.metrics.kept import KeptReadings
 from quest.metrics.readings_web import ReadingPages
 from quest.metrics.web import BacklogPages, MetricPages
 from quest.notifications import email, sender
@@ -76,7 +77,7 @@ from quest.web.health import healthz
 from quest.web.pages import UNREAD, can, navigation, static_url, unread_notifications
 from quest.web.request_context import RequestContextMiddleware
 from quest.web.security_headers import SecurityHeadersMiddleware
-from quest.web.state import CLOCK, FORCES_FIGURES, SESSION_MAKER, SESSION_POLICY
+from quest.web.state import CLOCK, FORCES_FIGURES, KEPT_READINGS, SESSION_MAKER, SESSION_POLICY
 from quest.web.templating import template_config
 from quest.web.text_input import TextInputMiddleware
 
@@ -221,6 +222,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     app.state[SESSION_MAKER] = create_session_maker(engine)
     app.state[FORCES_FIGURES] = ForcesFigures(settings.national_figures_seconds)
+    app.state[KEPT_READINGS] = KeptReadings()
     # Outside Litestar's routing, so that every response, a 404 included, passes through them.
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(

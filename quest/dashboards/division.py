@@ -8,7 +8,9 @@ Every figure is an aggregate the database gives (grouped and counted there, or r
 afterwards (shares, rates per 100 staff, the participation window, a week's change in a backlog) is pure
 functions here, with unit tests against worked examples. The measures' SPC is :func:`quest.metrics.spc.analyse` over
 each measure's readings, segmented at its ideas' change dates exactly as the measure's own page does, so
-the icons here are the icons there.
+the icons here are the icons there. Each process keeps the measures' readings and SPC under their
+readings' version (:mod:`quest.metrics.kept`), so a view works out only those whose readings changed: always
+the figures of the records as they are.
 
 Definitions, as the page states them:
 
@@ -32,8 +34,9 @@ import datetime
 import decimal
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,15 +56,22 @@ from quest.ideas.models import Idea
 from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
+from quest.metrics.kept import Judging, KeptReadings, judged_of_each
 from quest.metrics.links import rebase_labels_of_each
 from quest.metrics.models import IdeaMetric, LinkJudgement, Metric
-from quest.metrics.series import readings_of_each
-from quest.metrics.spc import Assurance, PointType, Spc, analyse
+from quest.metrics.spc import Assurance, PointType, Spc
 from quest.metrics.sustainment import Sustained, idea_state
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind, MetricRole
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
-from quest.rollups.models import MINUTE_PARTS, IdeasByStatus, ResponseDays, ResponseKind, WasteByMonth
+from quest.rollups.models import (
+    MINUTE_PARTS,
+    IdeasByStatus,
+    ReadingsVersion,
+    ResponseDays,
+    ResponseKind,
+    WasteByMonth,
+)
 from quest.savings.models import SavingsClaim
 from quest.savings.redeployment import not_redeployed_share
 from quest.savings.rules import ClaimStatus, Totals, financial_year, financial_year_bounds
@@ -239,6 +249,8 @@ class Measure:
     spc: Spc = field(repr=False, compare=False)
     series: list[tuple[datetime.date, D]] = field(default_factory=list, repr=False, compare=False)
     rebase_labels: dict[datetime.date, str] = field(default_factory=dict, repr=False, compare=False)
+    # What a page drew from the SPC, by what else it drew it from: kept with the SPC (quest.metrics.kept).
+    drawn: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def is_backlog(self) -> bool:
@@ -361,8 +373,11 @@ async def division_dashboard(
     division_id: uuid.UUID,
     year: int,
     now: datetime.datetime,
+    kept: KeptReadings | None = None,
 ) -> DivisionDashboard:
-    """Everything the division's dashboard shows for financial year ``year``, as of ``now``."""
+    """Everything the division's dashboard shows for financial year ``year``, as of ``now``; the measures'
+    SPC that this process has ``kept`` from the readings as they still are (:mod:`quest.metrics.kept`), the
+    rest worked out."""
     place = await division_in_reach(session, viewer, division_id)
     today = now.astimezone(LONDON).date()
     settings = await force_settings(session, place.force_id)
@@ -376,7 +391,7 @@ async def division_dashboard(
         Idea.created_at >= london_midnight(start),
         Idea.created_at < london_midnight(end + datetime.timedelta(days=1)),
     )
-    measures = await _measures(session, viewer, place.id)
+    measures = await _measures(session, viewer, place.id, kept)
     return DivisionDashboard(
         place=place,
         year=year,
@@ -521,9 +536,12 @@ async def _participation(
     )
 
 
-async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uuid.UUID) -> list[Measure]:
+async def _measures(
+    session: AsyncSession, viewer: CurrentUser, division_id: uuid.UUID, kept: KeptReadings | None
+) -> list[Measure]:
     """Every active measure of the division with its SPC: three statements whatever their number (the
-    measures, every reading of them, and the ideas' change dates that segment them)."""
+    measures with their readings' versions, the ideas' change dates that segment them, and the readings of
+    those whose readings this process has not kept as they are now: none when it has them all)."""
     metrics = (
         await session.execute(
             select(
@@ -534,7 +552,9 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
                 Metric.direction,
                 Metric.frequency,
                 Metric.target,
+                ReadingsVersion.version,
             )
+            .outerjoin(ReadingsVersion, ReadingsVersion.metric_id == Metric.id)
             .where(Metric.division_id == division_id, Metric.is_active.is_(True))
             .order_by(Metric.name)
         )
@@ -542,13 +562,17 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
     if not metrics:
         return []
     ids = [metric.id for metric in metrics]
-    series = await readings_of_each(session, ids)
     labelled = await rebase_labels_of_each(session, viewer, ids)
+    judged = await judged_of_each(
+        session,
+        [Judging(metric.id, metric.version, metric.direction, metric.target) for metric in metrics],
+        labelled,
+        kept,
+    )
     found = []
     for metric in metrics:
-        readings = series.get(metric.id, [])
+        readings, spc = judged[metric.id].series, judged[metric.id].spc
         labels = labelled.get(metric.id, {})
-        spc = analyse(readings, direction=metric.direction, target=metric.target, rebase=labels)
         found.append(
             Measure(
                 metric_id=metric.id,
@@ -566,6 +590,7 @@ async def _measures(session: AsyncSession, viewer: CurrentUser, division_id: uui
                 spc=spc,
                 series=readings,
                 rebase_labels=labels,
+                drawn=judged[metric.id].drawn,
             )
         )
     return found

@@ -16,7 +16,7 @@ from litestar.params import FromPath, FromQuery
 from quest.dashboards import division as divisions
 from quest.savings.api import TotalsOut
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
 
 
 @dataclass(frozen=True)
@@ -284,9 +284,10 @@ class DashboardApi(Controller):
         viewer: Viewer,
         now: Now,
         today: Today,
+        kept_readings: KeptMeasuresReadings,
         division_id: FromPath[uuid.UUID],
         fy: FromQuery[str | None] = None,
     ) -> DivisionDashboardOut:
         year = divisions.check_year(fy, today)
-        found = await divisions.division_dashboard(db_session, viewer, division_id, year, now)
+        found = await divisions.division_dashboard(db_session, viewer, division_id, year, now, kept_readings)
         return DivisionDashboardOut.of(found)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
+from markupsafe import Markup
 
 from quest.charts.icons import Icon, assurance_icon, variation_icon
 from quest.charts.pareto import pareto_chart
@@ -23,9 +24,10 @@ from quest.dashboards.division import DivisionDashboard
 from quest.errors import InvalidQuery
 from quest.metrics.spc import Spc
 from quest.savings.rules import financial_year
-from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
 from quest.web.exports import Cell, Download, table_download
 from quest.web.pages import page
+from quest.web.templating import xmr_dots
 
 AnyRequest = Request[Any, Any, Any]
 # A backlog's small chart draws its latest readings, at most this many (a year of daily counts and a
@@ -54,14 +56,38 @@ def recent(spc: Spc, readings: int = SMALL_CHART_READINGS) -> Spc:
 
 def small_chart(measure: division.Measure) -> XmrChart | None:
     """A backlog's recent readings, small: its dots that carry a signal are named, the rest are the line's
-    (the measure's own page names every one)."""
-    return xmr_chart(
+    (the measure's own page names every one). Drawn once for an SPC and its labels, and kept with the SPC
+    while it is kept (the measure's target is part of what the SPC is kept under)."""
+    key = ("small chart", tuple(measure.rebase_labels.items()))
+    chart: XmrChart | None
+    if key in measure.drawn:
+        chart = measure.drawn[key]
+        return chart
+    chart = measure.drawn[key] = xmr_chart(
         recent(measure.spc),
         target=measure.target,
         rebase_labels=measure.rebase_labels,
         size=SMALL_CHART_SIZE,
         name_dots=False,
     )
+    return chart
+
+
+def small_chart_dots(measure: division.Measure, chart: XmrChart) -> Markup:
+    """The small chart's dots as SVG, written once for the chart and kept with it (most of its drawing)."""
+    key = ("small chart dots", tuple(measure.rebase_labels.items()))
+    dots: Markup
+    if key in measure.drawn:
+        dots = measure.drawn[key]
+        return dots
+    dots = measure.drawn[key] = xmr_dots(chart)
+    return dots
+
+
+def backlog_chart(measure: division.Measure) -> tuple[division.Measure, XmrChart | None, Markup | None]:
+    """A backlog with its small chart and the chart's dots (None, None: no readings to draw)."""
+    chart = small_chart(measure)
+    return measure, chart, small_chart_dots(measure, chart) if chart else None
 
 
 def _icon_title(icon: Icon | None) -> str:
@@ -199,6 +225,7 @@ async def division_dashboard_page(
     viewer: Viewer,
     now: Now,
     today: Today,
+    kept_readings: KeptMeasuresReadings,
     division_id: FromPath[uuid.UUID],
     fy: FromQuery[str | None] = None,
     table: FromQuery[str | None] = None,
@@ -206,7 +233,7 @@ async def division_dashboard_page(
 ) -> Template | Response[bytes]:
     year = division.check_year(fy, today)
     wanted = _download_choice(table, file_format)
-    found = await division.division_dashboard(db_session, viewer, division_id, year, now)
+    found = await division.division_dashboard(db_session, viewer, division_id, year, now, kept_readings)
     if wanted is not None:
         return download(found, *wanted)
     current = financial_year(today)
@@ -216,7 +243,7 @@ async def division_dashboard_page(
         {
             "found": found,
             "years": list(range(current - 4, current + 2)),
-            "backlog_charts": [(measure, small_chart(measure)) for measure in found.backlogs],
+            "backlog_charts": [backlog_chart(measure) for measure in found.backlogs],
             "icons": {
                 measure.metric_id: (
                     variation_icon(measure.variation, measure.direction),

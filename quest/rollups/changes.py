@@ -29,6 +29,7 @@ from quest.rollups.models import (
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
+    ReadingsVersion,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
@@ -198,13 +199,28 @@ async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, a
 
 async def readings_written(session: AsyncSession, metric_ids: Collection[uuid.UUID]) -> None:
     """Readings of the measures ``metric_ids`` were written or changed (after they are flushed): their weeks
-    counted again from their readings. A measure holds a few thousand readings at most, so recounting it
-    costs a few milliseconds, and no change can leave a week behind."""
-    ids = list(metric_ids)
+    counted again from their readings, and each given a new version, so that nothing worked out from the
+    readings they had is taken for theirs now. A measure holds a few thousand readings at most, so
+    recounting it costs a few milliseconds, and no change can leave a week behind."""
+    ids = sorted(set(metric_ids))
     if not ids:
         return
     await session.flush()
     await session.execute(delete(ReadingsByWeek).where(ReadingsByWeek.metric_id.in_(ids)))
     await session.execute(
         insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings(Reading.metric_id.in_(ids)))
+    )
+    statement = _new_versions(session.get_bind().dialect.name)
+    await session.execute(statement, [{"metric_id": metric_id, "version": uuid.uuid4()} for metric_id in ids])
+
+
+@functools.cache
+def _new_versions(dialect_name: str) -> Insert:
+    """Each measure's row of ``readings_versions`` given the version sent, or made with it."""
+    table = cast(Table, ReadingsVersion.__table__)
+    statement = (postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)).values(
+        metric_id=bindparam("metric_id"), version=bindparam("version")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.metric_id], set_={"version": statement.excluded.version}
     )

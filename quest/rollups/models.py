@@ -153,3 +153,16 @@ class ReadingsByWeek(DefaultBase):
     # Every measure's weeks of a window read from the index alone (PostgreSQL; SQLite reads each
     # measure's by the primary key).
     __table_args__ = (Index("ix_readings_by_week_week", "week", "metric_id", "readings", "total"),)
+
+
+class ReadingsVersion(DefaultBase):
+    """A measure's readings as they stand, named: a new random version each time any of them is written,
+    in the writing transaction (:func:`quest.rollups.changes.readings_written`), and for every measure when
+    the rollups are rebuilt. What is worked out from a measure's readings (its series and SPC) can be kept
+    under its version, and is current exactly while the version is (:mod:`quest.metrics.kept`). A measure
+    without a row has no version yet: nothing worked out from it is kept."""
+
+    __tablename__ = "readings_versions"
+
+    metric_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metrics.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[uuid.UUID]

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 from collections.abc import Collection
 from typing import Any
 
 from advanced_alchemy.base import DefaultBase
+from advanced_alchemy.types import GUID
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -37,7 +39,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from quest.dashboards.spans import microseconds_between
 from quest.ideas.models import Idea
-from quest.metrics.models import Reading
+from quest.metrics.models import Metric, Reading
 from quest.org.models import Division
 from quest.rollups.models import (
     VALUE_PARTS,
@@ -45,6 +47,7 @@ from quest.rollups.models import (
     IdeasByStatus,
     IdeasRaisedByMonth,
     ReadingsByWeek,
+    ReadingsVersion,
     ResponseDays,
     ResponseKind,
     WasteByMonth,
@@ -98,6 +101,25 @@ def _london_sqlite(element: london_month, compiler: SQLCompiler, **kw: Any) -> s
         f"CASE WHEN CAST(substr({moment}, 6, 2) AS INTEGER) BETWEEN 3 AND 9"
         f" THEN date({moment}, '+1 hour', 'start of month') ELSE date({moment}, 'start of month') END"
     )
+
+
+class new_version(FunctionElement[uuid.UUID]):
+    """A random version for a row of ``readings_versions``: sixteen random bytes, as a UUID."""
+
+    type = GUID(length=16)
+    name = "new_version"
+    inherit_cache = True
+
+
+@compiles(new_version, "postgresql")
+def _new_version_postgresql(element: new_version, compiler: SQLCompiler, **kw: Any) -> str:
+    return "gen_random_uuid()"
+
+
+@compiles(new_version, "sqlite")
+def _new_version_sqlite(element: new_version, compiler: SQLCompiler, **kw: Any) -> str:
+    # A UUID is kept on SQLite as its sixteen bytes (Advanced Alchemy's GUID).
+    return "randomblob(16)"
 
 
 class week_of(FunctionElement[datetime.date]):
@@ -244,6 +266,11 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
         ReadingsByWeek: [
             delete(ReadingsByWeek),
             insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings(true())),
+        ],
+        # A new version for every measure: readings written in bulk beside readings_written are theirs.
+        ReadingsVersion: [
+            delete(ReadingsVersion),
+            insert(ReadingsVersion).from_select(["metric_id", "version"], select(Metric.id, new_version())),
         ],
         ResponseDays: [
             delete(ResponseDays),

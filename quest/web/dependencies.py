@@ -8,7 +8,9 @@ naming a parameter after it, with its type here:
 - ``now: Now``, the app clock's time (UTC), and ``today: Today``, the date in the UK at that time. One
   request sees one time, however many of them it asks for;
 - ``forces_figures: KeptForcesFigures``, every force's figures as this process keeps them for the
-  national comparison.
+  national comparison;
+- ``kept_readings: KeptMeasuresReadings``, the measures' readings and SPC this process keeps under their
+  readings' version, for a division's dashboard.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from quest.accounts.authentication import signed_in_user
 from quest.accounts.identity import CurrentUser
 from quest.clock import LONDON, Clock
 from quest.dashboards.forces_figures import ForcesFigures
-from quest.web.state import CLOCK, FORCES_FIGURES
+from quest.metrics.kept import KeptReadings
+from quest.web.state import CLOCK, FORCES_FIGURES, KEPT_READINGS
 
 # The request's database session and the engine, provided by the Advanced Alchemy plugin.
 DatabaseSession = NamedDependency[AsyncSession]
@@ -34,6 +37,7 @@ Viewer = NamedDependency[CurrentUser]
 Now = NamedDependency[datetime.datetime]
 Today = NamedDependency[datetime.date]
 KeptForcesFigures = NamedDependency[ForcesFigures]
+KeptMeasuresReadings = NamedDependency[KeptReadings]
 
 
 def provide_viewer(request: Request[Any, Any, Any]) -> CurrentUser:
@@ -54,9 +58,15 @@ def provide_forces_figures(request: Request[Any, Any, Any]) -> ForcesFigures:
     return figures
 
 
+def provide_kept_readings(request: Request[Any, Any, Any]) -> KeptReadings:
+    kept: KeptReadings = request.app.state[KEPT_READINGS]
+    return kept
+
+
 PROVIDED = {
     "viewer": Provide(provide_viewer, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "today": Provide(provide_today, sync_to_thread=False),
     "forces_figures": Provide(provide_forces_figures, sync_to_thread=False),
+    "kept_readings": Provide(provide_kept_readings, sync_to_thread=False),
 }

@@ -1,7 +1,8 @@
 """What the application keeps for every request, and what kind of request this is.
 
-``create_app`` puts the clock, the session policy, a session maker and the national figures it keeps
-(:mod:`quest.dashboards.forces_figures`) in ``app.state`` under these keys;
+``create_app`` puts the clock, the session policy, a session maker, the national figures it keeps
+(:mod:`quest.dashboards.forces_figures`) and the measures' readings and SPC it keeps
+(:mod:`quest.metrics.kept`) in ``app.state`` under these keys;
 middleware and dependencies (:mod:`quest.web.dependencies`) read them there, so no domain needs to know
 where they live.
 """
@@ -16,6 +17,7 @@ CLOCK = "quest.clock"
 SESSION_POLICY = "quest.session_policy"
 SESSION_MAKER = "quest.session_maker"
 FORCES_FIGURES = "quest.forces_figures"
+KEPT_READINGS = "quest.kept_readings"
 
 
 def renders_a_page(scope: Scope) -> bool:

@@ -654,7 +654,9 @@ def test_the_managers_home_links_to_the_dashboard(demo: Any, client: Any, databa
 # The dashboard's statements: the viewer (with their unread count); the division; its force's settings;
 # the year's savings (the rollup's sums, the flagged groups, the costs; the ideas sustained, from the kept
 # judgements; the share of released hours not yet redeployed); the pipeline (rollup); the overdue counts and
-# the oldest of them; the medians; participation; the measures, all their readings and their change dates;
+# the oldest of them; the medians; participation; the measures with their readings' versions, their change
+# dates and the readings of those this process has not kept as they are (the world's timing measure has no
+# readings, so no version: its readings are asked for every time);
 # the year's waste (rollup); the latest implemented ideas, their links and their validated savings; the
 # week's ideas and validated savings. Whatever the number of ideas, claims, measures or readings.
 DIVISION_DASHBOARD = 22
