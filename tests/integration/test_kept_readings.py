@@ -178,7 +178,9 @@ def test_what_is_kept_stays_what_the_records_give_after_every_kind_of_change(
                 )
             ).scalar_one()
         async with maker() as session:
-            await unlink_metric(session, viewer, world["ideas"]["E"].id, link_id)
+            await unlink_metric(
+                session, viewer, world["ideas"]["E"].id, link_id, now=datetime.datetime.now(datetime.UTC)
+            )
 
     database(unlinked)
     # The segmentation it had before the link is still kept, and is the one used again.
