@@ -74,6 +74,7 @@ from quest.savings.rules import (
     ClaimKind,
     ClaimStatus,
     Grade,
+    Total,
     Totals,
     counted,
     days_in_year,
@@ -578,66 +579,48 @@ def _lines(
     return lines
 
 
+def _money_lines(
+    key: str, words: str, total: Total, where: tuple[tuple[str, str], ...], amount: str, divisor: int
+) -> Iterable[tuple[str, str, str, D, Check]]:
+    """A total's cash, time released and their sum, each checked against the claims ``where`` selects."""
+    for kind, part, label in (
+        (ClaimKind.CASHABLE, "cashable_gbp", "cash"),
+        (ClaimKind.NON_CASHABLE, "non_cashable_gbp", "time released"),
+    ):
+        yield (
+            f"{key}.{part}",
+            f"{words}: {label}",
+            "£",
+            getattr(total, part),
+            SumOf("claims", amount, (*where, ("kind", kind.value)), divisor),
+        )
+    yield (
+        f"{key}.total_gbp",
+        f"{words}: total",
+        "£",
+        total.total_gbp,
+        Added(((1, f"{key}.cashable_gbp"), (1, f"{key}.non_cashable_gbp"))),
+    )
+
+
 def _claim_specs(totals: Totals, amount: str, hours: str, divisor: int) -> Iterable[tuple[str, str, str, D, Check]]:
     """The totals of the claims: validated, claimed and forecast (cash, time, both, hours), and validated
     savings by evidence grade, and the headline's gross."""
     for status in COUNTED_STATUSES:
-        total = getattr(totals, status.value)
         counted_of = (("counted", "yes"), ("status", status.value))
-        words = STATUS_WORDS[status]
-        yield (
-            f"{status.value}.cashable_gbp",
-            f"{words}: cash",
-            "£",
-            total.cashable_gbp,
-            SumOf("claims", amount, (*counted_of, ("kind", ClaimKind.CASHABLE.value)), divisor),
-        )
-        yield (
-            f"{status.value}.non_cashable_gbp",
-            f"{words}: time released",
-            "£",
-            total.non_cashable_gbp,
-            SumOf("claims", amount, (*counted_of, ("kind", ClaimKind.NON_CASHABLE.value)), divisor),
-        )
-        yield (
-            f"{status.value}.total_gbp",
-            f"{words}: total",
-            "£",
-            total.total_gbp,
-            Added(((1, f"{status.value}.cashable_gbp"), (1, f"{status.value}.non_cashable_gbp"))),
-        )
+        total = getattr(totals, status.value)
+        yield from _money_lines(status.value, STATUS_WORDS[status], total, counted_of, amount, divisor)
         yield (
             f"{status.value}.hours",
-            f"{words}: hours released",
+            f"{STATUS_WORDS[status]}: hours released",
             "hours",
             total.hours,
             SumOf("claims", hours, counted_of, divisor),
         )
     for grade in GRADE_KEYS:
-        total = totals.by_grade[grade]
         graded = (("counted", "yes"), ("status", ClaimStatus.VALIDATED.value), ("evidence_grade", grade))
         words = f"Validated, {GRADE_WORDS[grade].lower()}"
-        yield (
-            f"by_grade.{grade}.cashable_gbp",
-            f"{words}: cash",
-            "£",
-            total.cashable_gbp,
-            SumOf("claims", amount, (*graded, ("kind", ClaimKind.CASHABLE.value)), divisor),
-        )
-        yield (
-            f"by_grade.{grade}.non_cashable_gbp",
-            f"{words}: time released",
-            "£",
-            total.non_cashable_gbp,
-            SumOf("claims", amount, (*graded, ("kind", ClaimKind.NON_CASHABLE.value)), divisor),
-        )
-        yield (
-            f"by_grade.{grade}.total_gbp",
-            f"{words}: total",
-            "£",
-            total.total_gbp,
-            Added(((1, f"by_grade.{grade}.cashable_gbp"), (1, f"by_grade.{grade}.non_cashable_gbp"))),
-        )
+        yield from _money_lines(f"by_grade.{grade}", words, totals.by_grade[grade], graded, amount, divisor)
     yield (
         "gross_gbp",
         "Gross: validated, fairly stated (with or without measurement issues)",

@@ -4,7 +4,9 @@ XLSX (``?format=csv`` or ``?format=xlsx``)."""
 
 from __future__ import annotations
 
+import datetime
 import decimal
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -115,18 +117,8 @@ class SavingsReportPages(Controller):
         """Forecast against actual in a financial year: each idea with both, and the accuracy."""
         year = fy or financial_year(today)
         report = await forecast_report(db_session, viewer, year)
-        if download is not None:
-            header, rows = forecast_rows(report)
-            return table_download(Download(download), f"forecast-against-actual-{year}", "Forecast", header, rows)
-        return page(
-            request,
-            "savings/forecasts.html",
-            {
-                "report": report,
-                "year": year,
-                "years": years_offered(year, today),
-                "unit_heading": UNIT_HEADINGS.get(report.grouped_by or ""),
-            },
+        return _answer(
+            request, report, year, today, download, forecast_rows, "forecasts", "forecast-against-actual", "Forecast"
         )
 
     @get("/released-time", name="savings-released-time")
@@ -142,16 +134,34 @@ class SavingsReportPages(Controller):
         """Where the time released in a financial year went, by destination."""
         year = fy or financial_year(today)
         report = await released_time_report(db_session, viewer, year)
-        if download is not None:
-            header, rows = released_rows(report)
-            return table_download(Download(download), f"released-time-{year}", "Released time", header, rows)
-        return page(
-            request,
-            "savings/released_time.html",
-            {
-                "report": report,
-                "year": year,
-                "years": years_offered(year, today),
-                "unit_heading": UNIT_HEADINGS.get(report.grouped_by or ""),
-            },
+        return _answer(
+            request, report, year, today, download, released_rows, "released_time", "released-time", "Released time"
         )
+
+
+def _answer(
+    request: AnyRequest,
+    report: Any,
+    year: int,
+    today: datetime.date,
+    download: DownloadFormat,
+    rows_of: Callable[[Any], tuple[list[str], list[list[Cell]]]],
+    template: str,
+    file_name: str,
+    sheet: str,
+) -> Template | Response[bytes]:
+    """A report's page (``savings/{template}.html``), or its table as a download named ``file_name`` and
+    the year, in a sheet named ``sheet``."""
+    if download is not None:
+        header, rows = rows_of(report)
+        return table_download(Download(download), f"{file_name}-{year}", sheet, header, rows)
+    return page(
+        request,
+        f"savings/{template}.html",
+        {
+            "report": report,
+            "year": year,
+            "years": years_offered(year, today),
+            "unit_heading": UNIT_HEADINGS.get(report.grouped_by or ""),
+        },
+    )
