@@ -54,7 +54,8 @@ def test_the_constable_sees_the_impact_on_a_phone(open_page: Any, javascript: bo
         assert step in timeline
     # The phone's chart, narrower and taller, fits the screen whole; the page does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    chart = page.locator("#impact svg[data-chart='xmr'] >> visible=true")
+    # The outcome's chart, the first: its balancing measure's follows it.
+    chart = page.locator("#impact svg[data-chart='xmr'] >> visible=true").first
     assert chart.get_attribute("data-screen") == "phone"
     box = chart.bounding_box()
     assert box is not None
