@@ -229,6 +229,25 @@ async def impact_and_ledger(
     return (await measures_of(session, viewer, idea, ledger.claims, today=today)).linked, ledger
 
 
+async def change_judged(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    idea_id: uuid.UUID,
+    metric_id: uuid.UUID,
+    change_date: datetime.date,
+    *,
+    today: datetime.date,
+) -> LinkedMetric | None:
+    """The before and after of one of the idea's changes to a measure (what a claim resting on it is judged
+    by: its baseline), worked out as the idea's impact panel works it out; None when the idea no longer
+    links that measure from that date, or the viewer may not see the idea."""
+    idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
+    if idea is None:
+        return None
+    linked = (await measures_of(session, viewer, idea, [], today=today)).linked
+    return next((item for item in linked if item.metric.id == metric_id and item.change_date == change_date), None)
+
+
 @dataclass(frozen=True, slots=True)
 class Measures:
     # Each measure linked to the idea, with its before and after: :func:`idea_impact`.

@@ -84,6 +84,14 @@ class NoLimits(enum.StrEnum):
     ONE_POINT = "one_point"  # no moving range at all
     NO_VARIATION = "no_variation"  # every moving range is zero: every value the same
 
+    @property
+    def reason(self) -> str:
+        """Why, in words, for a page or a spreadsheet."""
+        return {
+            NoLimits.ONE_POINT: "One reading: no moving range to set limits from",
+            NoLimits.NO_VARIATION: "Every reading the same: no variation to set limits from",
+        }[self]
+
 
 class Rule(enum.IntEnum):
     """The special-cause rules, numbered as DESIGN §2 numbers them."""

@@ -8,6 +8,7 @@ import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Annotated
 
 from litestar import Controller, delete, get, post
@@ -16,6 +17,7 @@ from litestar.params import FromPath, JSONBody, KwargDefinition
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
 from quest.savings import idea_costs, services
+from quest.savings.baselines import BaselineShown, claim_in_full
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.costs import CostRecurrence
 from quest.savings.idea_costs import CostRow, IdeaCosts
@@ -200,6 +202,58 @@ class EvidenceCheckOut:
         )
 
 
+@dataclass(frozen=True)
+class ReadingOut:
+    date: datetime.date
+    value: float
+
+
+@dataclass(frozen=True)
+class BaselineFiguresOut:
+    """The baseline of the measure a claim rests on: its readings before the change, their mean and
+    process limits (null, with ``no_limits`` saying why, when they cannot be set)."""
+
+    metric_id: str
+    name: str
+    unit: str
+    change_date: datetime.date
+    points: int
+    first_date: datetime.date | None
+    last_date: datetime.date | None
+    mean: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    no_limits: str | None
+    readings: list[ReadingOut]
+
+    @classmethod
+    def of(cls, baseline: BaselineShown) -> BaselineFiguresOut:
+        def number(value: Fraction | None) -> float | None:
+            return None if value is None else float(value)
+
+        return cls(
+            metric_id=str(baseline.metric_id),
+            name=baseline.name,
+            unit=baseline.unit,
+            change_date=baseline.change_date,
+            points=len(baseline.readings),
+            first_date=baseline.first,
+            last_date=baseline.last,
+            mean=number(baseline.mean),
+            lower_limit=number(baseline.lower_limit),
+            upper_limit=number(baseline.upper_limit),
+            no_limits=baseline.no_limits,
+            readings=[ReadingOut(point.date, point.number) for point in baseline.readings],
+        )
+
+
+@dataclass(frozen=True)
+class ClaimInFullOut:
+    claim: ClaimOut
+    # Null when the claim rests on no measure.
+    baseline: BaselineFiguresOut | None
+
+
 @dataclass
 class DecisionIn:
     decision: str = ""
@@ -261,6 +315,23 @@ class SavingsApi(Controller):
         self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
     ) -> list[ClaimOut]:
         return await _claims_out(db_session, viewer, idea_id)
+
+    @get(
+        "/api/v1/savings/{claim_id:uuid}",
+        summary="One claim in full, with the baseline of the measure it rests on",
+        description="What the claim's page shows: the claim, the evidence behind it and the grade QUEST "
+        "proposes, and the readings of its measure before the change, with their mean and process limits.",
+        operation_id="getClaim",
+        responses=refusals(404),
+    )
+    async def get_claim(
+        self, db_session: DatabaseSession, viewer: Viewer, today: Today, claim_id: FromPath[uuid.UUID]
+    ) -> ClaimInFullOut:
+        found = await claim_in_full(db_session, viewer, claim_id, today=today)
+        return ClaimInFullOut(
+            ClaimOut.of(found.claim, found.evidence),
+            None if found.baseline is None else BaselineFiguresOut.of(found.baseline),
+        )
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",

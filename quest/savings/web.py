@@ -17,8 +17,9 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.savings import services
 from quest.savings.audit_pack import forces_to_pack
+from quest.savings.baselines import claim_in_full
 from quest.savings.claim_evidence import evidence_of
-from quest.savings.ledger import claim_for, double_count_groups, ledger_for_force
+from quest.savings.ledger import double_count_groups, ledger_for_force
 from quest.savings.rules import ClaimStatus, financial_year
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
@@ -183,11 +184,11 @@ class SavingsPages(Controller):
 
             def again_on_claim(errors: dict[str, str]) -> Awaitable[Template]:
                 errors = {named.get(field, field): problem for field, problem in errors.items()}
-                return self._claim_page(request, db_session, viewer, claim_id, errors=errors, values=values)
+                return self._claim_page(request, db_session, viewer, today, claim_id, errors=errors, values=values)
 
             def conflict_on_claim(problem: str) -> Awaitable[Template]:
                 flash(request, problem, "info")
-                return self._claim_page(request, db_session, viewer, claim_id)
+                return self._claim_page(request, db_session, viewer, today, claim_id)
 
             return await answer_form(
                 request,
@@ -218,23 +219,30 @@ class SavingsPages(Controller):
 
     @get("/{claim_id:uuid}")
     async def claim(
-        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, claim_id: FromPath[uuid.UUID]
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
+        claim_id: FromPath[uuid.UUID],
     ) -> Template:
-        """One claim in full: the evidence behind it, and a validator's decision and grade."""
-        return await self._claim_page(request, db_session, viewer, claim_id)
+        """One claim in full: the evidence behind it (its measure's baseline among it), and a validator's
+        decision and grade."""
+        return await self._claim_page(request, db_session, viewer, today, claim_id)
 
     async def _claim_page(
         self,
         request: AnyRequest,
         db_session: DatabaseSession,
         viewer: Viewer,
+        today: Today,
         claim_id: uuid.UUID,
         *,
         errors: dict[str, str] | None = None,
         values: dict[str, str] | None = None,
     ) -> Template:
-        claim = await claim_for(db_session, viewer, claim_id)
-        evidence = (await evidence_of(db_session, [claim]))[claim.id]
+        found = await claim_in_full(db_session, viewer, claim_id, today=today)
+        claim = found.claim
         # The claim is in the viewer's reach: a validator's is their force, where they validate.
         validating = access.may(viewer, Permission.VALIDATE_SAVINGS)
         refusal = claim.decider_refusal(viewer.id) if validating else None
@@ -243,7 +251,8 @@ class SavingsPages(Controller):
             "savings/claim.html",
             {
                 "claim": claim,
-                "evidence": evidence,
+                "evidence": found.evidence,
+                "baseline": found.baseline,
                 "may_decide": validating and refusal is None and claim.awaits_decision,
                 "may_grade": validating and refusal is None and claim.status is ClaimStatus.VALIDATED,
                 "refusal": refusal,

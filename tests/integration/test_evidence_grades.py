@@ -10,6 +10,7 @@ import decimal
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from quest.ideas.models import Idea
@@ -17,7 +18,7 @@ from quest.metrics import judgements
 from quest.metrics.models import Reading
 from quest.savings.models import IdeaCost, SavingsClaim
 from quest.savings.year_sums import recost_with
-from tests.helpers import DEMO_EMAILS, api_headers, post_form, user_id
+from tests.helpers import DEMO_EMAILS, add_colleague, api_headers, post_form, sign_in, user_id
 from tests.integration.test_savings_ledger import implemented_idea
 from tests.integration.test_spc_and_impact import alternating, make_metric, put_readings
 from tests.rollup_sums import savings_by_year_kept_and_computed
@@ -312,3 +313,62 @@ def test_a_validator_decides_and_grades_on_the_claims_own_page_without_javascrip
     assert elsewhere.post(
         f"/api/v1/savings/{claim_id}/grade", json={"grade": "not_shown"}, headers=api_headers(elsewhere)
     ).status_code in (403, 404)
+
+
+def test_a_claims_page_and_its_api_show_the_baseline_its_mean_and_limits(signed_in: Any, database: Any) -> None:
+    """The baseline worked out by hand: 60 daily readings alternating 100 and 104 from 2 April to 31 May
+    2026, so the mean is 102, every moving range 4, and the limits 102 ± 2.66 × 4 = 91.36 to 112.64."""
+    _idea, metric, claim_id = _measured_claim(signed_in, database)
+    validator = signed_in("validator")
+    found = validator.get(f"/api/v1/savings/{claim_id}", headers={"Accept": "application/json"})
+    assert found.status_code == 200, found.text
+    assert found.json()["claim"]["id"] == claim_id
+    baseline = found.json()["baseline"]
+    readings = baseline.pop("readings")
+    assert baseline == {
+        "metric_id": metric,
+        "name": "Pending open incidents",
+        "unit": "incidents",
+        "change_date": "2026-06-01",
+        "points": 60,
+        "first_date": "2026-04-02",
+        "last_date": "2026-05-31",
+        "mean": 102.0,
+        "lower_limit": pytest.approx(91.36),
+        "upper_limit": pytest.approx(112.64),
+        "no_limits": None,
+    }
+    assert len(readings) == 60
+    assert readings[:2] == [{"date": "2026-04-02", "value": 100.0}, {"date": "2026-04-03", "value": 104.0}]
+    assert readings[-1] == {"date": "2026-05-31", "value": 104.0}
+    page = validator.get(f"/savings/{claim_id}").text
+    assert "60, from 2 April 2026 to 31 May 2026" in page
+    assert "102.0 incidents" in page
+    assert "91.4 to 112.6 incidents" in page
+    assert 'id="baseline-chart-title"' in page
+    assert "The 60 readings of the baseline" in page
+    # A manager of another division does not find it.
+    elsewhere = "manager.west@lancashire.example"
+    database(lambda maker: add_colleague(maker, elsewhere, "LAN", "WEST", "manager", signs_in=True))
+    assert sign_in(validator, elsewhere).status_code == 303
+    assert validator.get(f"/api/v1/savings/{claim_id}").status_code == 404
+    assert validator.get(f"/savings/{claim_id}").status_code == 404
+
+
+def test_a_claim_resting_on_no_measure_has_no_baseline_to_show(signed_in: Any, database: Any) -> None:
+    idea = implemented_idea(database)
+    manager = signed_in("manager")
+    made = manager.post(
+        f"/api/v1/ideas/{idea.id}/savings",
+        json=CLAIM | {"mechanism": "Fewer call-backs"},
+        headers=api_headers(manager),
+    )
+    assert made.status_code == 201, made.text
+    claim_id = made.json()["id"]
+    found = manager.get(f"/api/v1/savings/{claim_id}", headers={"Accept": "application/json"})
+    assert found.status_code == 200, found.text
+    assert found.json()["baseline"] is None
+    assert found.json()["claim"]["evidence_check"]["baseline"] is None
+    page = manager.get(f"/savings/{claim_id}").text
+    assert "The baseline" not in page
+    assert "there is no baseline" in page or "rests on no measure" in page
