@@ -35,6 +35,7 @@ from quest.metrics.models import READINGS, Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.notifications.models import Notification
 from quest.org.models import Division, Force
+from quest.savings.forecasts import RecordedAs
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import DEFAULT_RATES, ClaimKind, ClaimStatus, Grade, value_of_hours
 from quest.waste.models import WasteObservation
@@ -55,6 +56,11 @@ CASHABLE_SHARE = 0.3
 GRADES = ((Grade.CONSTABLE_SERGEANT, 60), (Grade.PCSO, 15), (Grade.POLICE_STAFF, 15), (Grade.INSPECTOR_ABOVE, 10))
 HOURS_A_YEAR = (350, 600, 900, 1400, 2200)
 POUNDS_A_YEAR = (1800, 4200, 7500, 12600, 24000, 38000)
+# Of the implemented ideas' claims, the share forecast first (at approval), and how far the forecasts were
+# from what was then claimed (forecast ÷ claimed): some close, some hopeful, a few cautious.
+FORECAST_FIRST_SHARE = 0.6
+ONE = decimal.Decimal(1)
+FORECAST_FACTORS = ("0.6", "0.85", "0.95", "1", "1.05", "1.15", "1.3", "1.6")
 # Ideas that got as far as these have an owner, their manager.
 OWNED = (IdeaStatus.APPROVED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED)
 
@@ -279,6 +285,13 @@ async def _ideas(
         surely_validated = index < len(sure) and outcome is IdeaStatus.IMPLEMENTED and fortune.validated > 0
         claim = _claim_for(rng, idea, team, fortune, story, events[-1].occurred_at, now, surely_validated)
         if claim is not None:
+            if claim.status is not ClaimStatus.FORECAST and rng.random() < FORECAST_FIRST_SHARE:
+                # Forecast at its approval (the third event: submitted, under review, approved), then
+                # claimed by a claim that supersedes the forecast.
+                forecast = _forecast_of(rng, claim, events[2].occurred_at)
+                session.add(forecast)
+                await session.flush()
+                claim.supersedes_id = forecast.id
             session.add(claim)
         for comment in comments:
             at = min(created + datetime.timedelta(days=rng.randint(1, 20)), now)
@@ -398,6 +411,40 @@ def _claim_for(
         created_at=recorded,
         updated_at=decided_at or recorded,
         **kind_of_saving,
+    )
+
+
+def _forecast_of(rng: random.Random, claim: SavingsClaim, approved_at: datetime.datetime) -> SavingsClaim:
+    """The forecast of ``claim``'s saving made when its idea was approved, now superseded by it: the same
+    saving, over- or under-estimated as forecasts are."""
+    factor = decimal.Decimal(rng.choice(FORECAST_FACTORS))
+    size: dict[str, object]
+    if claim.kind is ClaimKind.CASHABLE:
+        size = {"cost_line": claim.cost_line, "amount_per_year": (claim.amount_per_year * factor).quantize(ONE)}
+    else:
+        assert claim.hourly_rate is not None
+        hours = (claim.hours_per_year * factor).quantize(ONE)
+        size = {
+            "hours_per_year": hours,
+            "grade": claim.grade,
+            "hourly_rate": claim.hourly_rate,
+            "redeployed_to": claim.redeployed_to,
+            "amount_per_year": value_of_hours(hours, claim.hourly_rate),
+        }
+    return SavingsClaim(
+        force_id=claim.force_id,
+        division_id=claim.division_id,
+        idea_id=claim.idea_id,
+        kind=claim.kind,
+        status=ClaimStatus.SUPERSEDED,
+        recorded_as=RecordedAs.FORECAST,
+        mechanism=claim.mechanism,
+        period_start=claim.period_start,
+        evidence="Forecast at approval, from the trial's first weeks.",
+        claimed_by=claim.claimed_by,
+        created_at=approved_at,
+        updated_at=claim.created_at,
+        **size,
     )
 
 

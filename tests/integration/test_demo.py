@@ -209,7 +209,13 @@ def test_the_demo_ledger_has_work_for_the_validator_and_only_the_deliberate_doub
             return by_force, {claim.kind for claim in claims}, sorted(flagged)
 
     statuses, kinds, flagged = database(work)
-    assert statuses["LAN"] == {ClaimStatus.VALIDATED, ClaimStatus.CLAIMED, ClaimStatus.FORECAST}
+    # Superseded: the forecasts made at approval, claimed since by the claims that superseded them.
+    assert statuses["LAN"] == {
+        ClaimStatus.VALIDATED,
+        ClaimStatus.CLAIMED,
+        ClaimStatus.FORECAST,
+        ClaimStatus.SUPERSEDED,
+    }
     # Sussex claims a lot and validates little: its validator rejects some.
     assert ClaimStatus.REJECTED in statuses["SUS"]
     # The force that has just started has only forecasts: nothing implemented yet.
@@ -449,3 +455,26 @@ def test_every_login_the_readme_names_is_a_demo_login() -> None:
         "manager.carm@dyfed-powys.example",
     } <= named
     assert named <= logins
+
+
+def test_the_demo_forecast_most_savings_first_and_the_forecasts_page_compares_them(
+    demo_history: Any, client: Any
+) -> None:
+    """Forecast against actual has something to show: in every force that claims, most implemented ideas'
+    savings were forecast at approval and then claimed by a claim superseding the forecast."""
+    from tests.helpers import sign_in
+
+    assert sign_in(client, "validator@lancashire.example").status_code == 303
+    year = datetime.date.today().year - (1 if datetime.date.today().month < 4 else 0)
+    compared = [
+        client.get(f"/api/v1/savings/forecasts?fy={fy}", headers={"Accept": "application/json"}).json()
+        for fy in (year, year - 1)
+    ]
+    ideas = [idea for report in compared for idea in report["ideas"]]
+    assert len(ideas) >= 3, compared
+    # Some forecasts were hopeful and some cautious: the variances go both ways.
+    assert {idea["variance_pct"] > 0 for idea in ideas if idea["variance_pct"]} == {True, False}
+    assert any(report["all"]["accuracy"] for report in compared)
+    page = client.get(f"/savings/forecasts?fy={year}")
+    assert page.status_code == 200
+    assert compared[0]["ideas"][0]["ref"] in page.text
