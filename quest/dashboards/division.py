@@ -295,6 +295,20 @@ class WeekChanges:
 
 
 @dataclass(frozen=True, slots=True)
+class Improvements:
+    """How many of the division's ideas judged by outcome measures hold their improvement, slip, or cannot
+    be told yet."""
+
+    sustained: int
+    slipping: int
+    not_yet_known: int
+
+    @property
+    def judged(self) -> int:
+        return self.sustained + self.slipping + self.not_yet_known
+
+
+@dataclass(frozen=True, slots=True)
 class DivisionDashboard:
     place: Place
     year: int
@@ -315,11 +329,9 @@ class DivisionDashboard:
     # The share of the year's released hours not yet redeployed (None: none released).
     not_redeployed: D | None = None
 
-    def improvements(self, state: str) -> int:
-        """How many ideas are ``state`` (sustained, slipping, not_yet_known), or judged at all ("judged")."""
-        if state == "judged":
-            return sum(self.sustained.values())
-        return self.sustained.get(Sustained(state), 0)
+    @property
+    def improvements(self) -> Improvements:
+        return Improvements(**{state.value: self.sustained.get(state, 0) for state in Sustained})
 
     @property
     def backlogs(self) -> list[Measure]:
