@@ -392,7 +392,7 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
 
     found, division = database(work)
     # The division's dashboard counts the improvement that held, and says how much released time went nowhere.
-    assert division.improvements("sustained") >= 1
+    assert division.improvements.sustained >= 1
     assert division.not_redeployed is not None
 
     idea, [measure, balancing], ledger, evidence = found[lancashire.TITLE]
