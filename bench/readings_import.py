@@ -49,8 +49,8 @@ from quest.bulk import insert_rows
 from quest.config import Settings, default_database_url
 from quest.db import open_database, writing
 from quest.demo.seed import seed_small
+from quest.imports.sheets import SheetRow
 from quest.metrics import imports, services
-from quest.metrics.imports import SheetRow
 from quest.metrics.models import READINGS, Metric, Reading
 from quest.org.models import Force
 from quest.rollups.models import ReadingsByWeek

@@ -115,8 +115,14 @@ class Proposal(Protocol):
 
 
 async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> str:
-    """The force's next idea reference, like LAN-000123: one statement that bumps the force's counter (making
-    it at 1 if the force has none yet) and reads the force's code, in the caller's transaction. The counter's
+    """The force's next idea reference, like LAN-000123 (:func:`next_references`, one of them)."""
+    return (await next_references(connection, force_id, 1))[0]
+
+
+async def next_references(connection: AsyncConnection, force_id: uuid.UUID, count: int) -> list[str]:
+    """The force's next ``count`` idea references, like LAN-000123: one statement that bumps the force's
+    counter by ``count`` (making it if the force has none yet) and reads the force's code, in the caller's
+    transaction. The counter's
     row stays locked until that transaction ends: every other idea of the force waits for it. A rolled-back
     idea leaves a gap, never a duplicate."""
     # Each engine's INSERT that can say ON CONFLICT DO UPDATE.
@@ -124,14 +130,15 @@ async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> st
     code = select(Force.code).where(Force.id == force_id).scalar_subquery()
     bumped = (
         await connection.execute(
-            upsert.values(force_id=force_id, name="ideas", value=1)
+            upsert.values(force_id=force_id, name="ideas", value=count)
             .on_conflict_do_update(
-                index_elements=[ForceCounter.force_id, ForceCounter.name], set_={"value": ForceCounter.value + 1}
+                index_elements=[ForceCounter.force_id, ForceCounter.name], set_={"value": ForceCounter.value + count}
             )
             .returning(ForceCounter.value, code)
         )
     ).one()
-    return f"{bumped[1]}-{bumped[0]:06d}"
+    last, force_code = bumped
+    return [f"{force_code}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
 async def reserve_reference(session: AsyncSession, force_id: uuid.UUID) -> str | None:
