@@ -183,6 +183,11 @@ async def _stored(
     return stored
 
 
+def _written(value: decimal.Decimal) -> str:
+    """A value as the audit trail keeps it: as a person writes it (102, not 102.0000)."""
+    return f"{value.normalize():f}"
+
+
 async def write(
     session: AsyncSession, viewer: CurrentUser, checked: CheckedReadings, *, now: datetime.datetime
 ) -> None:
@@ -202,14 +207,14 @@ async def write(
                 previous = stored.get(period)
                 if previous == value:
                     continue
-                after[period.isoformat()] = str(value)
+                after[period.isoformat()] = _written(value)
                 if previous is None:
                     new["metric_id"].append(metric_id)
                     new["force_id"].append(readings.measure.force_id)
                     new["period_date"].append(period)
                     new["value"].append(value)
                 else:
-                    before[period.isoformat()] = str(previous)
+                    before[period.isoformat()] = _written(previous)
                     changed.append({"period": period, "new_value": value})
             if changed:
                 await session.execute(

@@ -79,5 +79,7 @@ class ImportRefused(ValidationFailed):
     """Some rows have problems, so nothing was written; the report lists them all."""
 
     def __init__(self, report: ImportReport) -> None:
-        super().__init__({problem.field: problem.summary for problem in report.problems})
+        super().__init__(
+            {problem.field: problem.summary for problem in report.problems}, extra={"report": report.as_json()}
+        )
         self.report = report

@@ -3,6 +3,7 @@ The one path the command line (``quest import``), the web page and the API take.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -103,5 +104,29 @@ async def run_import(
 
 
 def read_rows(filename: str, data: bytes) -> Iterable[SheetRow]:
-    """The rows of an uploaded file, up to :data:`MAX_ROWS`."""
+    """The rows of a file, up to :data:`MAX_ROWS`, read as they are checked."""
     return rows_from_file(filename, data, max_rows=MAX_ROWS)
+
+
+async def import_upload(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    kind_name: str,
+    filename: str,
+    data: bytes,
+    *,
+    force_code: str | None = None,
+    now: datetime.datetime,
+    today: datetime.date,
+    dry_run: bool = False,
+) -> ImportReport:
+    """:func:`run_import` of an uploaded file, read in a worker thread first, so that a slow workbook never
+    holds up the event loop (its reader also gives up at its own deadline)."""
+    try:
+        rows = await asyncio.to_thread(lambda: list(read_rows(filename, data)))
+    except UnreadableRows as error:
+        return _unreadable(kind_name, str(error))
+    report, _checked = await run_import(
+        session, viewer, kind_name, rows, force_code=force_code, now=now, today=today, dry_run=dry_run
+    )
+    return report
