@@ -1,13 +1,18 @@
 """Readings of many measures from one file: a row names its force, division and measure, a date and a
 value. Every row is judged by the rules of any reading (:func:`quest.metrics.imports.judge_reading`); the
 file then upserts, so importing it again changes nothing, and a changed cell changes that one reading,
-audited with its old value. Kept figures follow through :func:`quest.metrics.upkeep.readings_changed`."""
+audited with its old value. Kept figures follow through :func:`quest.metrics.upkeep.readings_changed`.
+
+A national file may hold a million rows, so a checked reading is kept in three machine-sized numbers (its
+period's day number, its row and its value in ten-thousandths) rather than as Python objects, and each
+measure is compared with what is stored, and written, one at a time."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import uuid
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,7 +25,8 @@ from quest.audit.recorder import record_event
 from quest.bulk import insert_columns, paused_collector
 from quest.imports.places import Places
 from quest.imports.report import ImportReport, Problem
-from quest.imports.table import Column, Table
+from quest.imports.sheets import SheetRow
+from quest.imports.table import Column, Header, Table
 from quest.metrics import upkeep
 from quest.metrics.imports import describe_period, judge_reading
 from quest.metrics.models import READINGS, Metric, Reading
@@ -37,8 +43,11 @@ COLUMNS = (
     Column("date", True, "The reading's date, 2026-03-01 or 01/03/2026", "2026-03-01"),
     Column("value", True, "The value: a whole number, not negative, for counts", "118"),
 )
-# Stored values are fetched for this many measures at a time: well under either engine's parameter limit.
+# Measures are looked up this many at a time: well under either engine's parameter limit.
 _MEASURES_A_QUERY = 500
+# A reading's value has at most 4 decimal places (quest.metrics.services.check_reading_value).
+_PLACES = 4
+_NEW, _CHANGED, _UNCHANGED = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +60,29 @@ class Measure:
 
 @dataclass(slots=True)
 class MeasureReadings:
-    """A measure's good rows: each period's value and the row it came from."""
+    """A measure's good rows, as numbers: each period's day (its ordinal), the row it came from, its value
+    in ten-thousandths; once compared, what saving does with each, and the values it replaces."""
 
     measure: Measure
-    values: dict[datetime.date, decimal.Decimal] = field(default_factory=dict)
-    rows: dict[datetime.date, int] = field(default_factory=dict)
+    days: array[int] = field(default_factory=lambda: array("l"))
+    rows: array[int] = field(default_factory=lambda: array("l"))
+    values: array[int] = field(default_factory=lambda: array("q"))
+    outcomes: array[int] = field(default_factory=lambda: array("b"))
+    replaced: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class CheckedReadings:
     report: ImportReport
     measures: dict[uuid.UUID, MeasureReadings]
-    stored: dict[uuid.UUID, dict[datetime.date, decimal.Decimal]] = field(default_factory=dict)
+
+
+def _scaled(value: decimal.Decimal) -> int:
+    return int(value.scaleb(_PLACES))
+
+
+def _value(scaled: int) -> decimal.Decimal:
+    return decimal.Decimal(scaled).scaleb(-_PLACES)
 
 
 async def _measures(session: AsyncSession, places: Places) -> dict[tuple[uuid.UUID, str], Measure]:
@@ -100,30 +120,16 @@ async def check(
     with paused_collector():
         for row in table.rows:
             count += 1
-            if count % 10_000 == 0:
+            if count % 50_000 == 0:
                 progress(count)
             number = row.number
             key = (header.text(row, "force"), header.text(row, "division"), header.text(row, "measure"))
-            measure = resolved.get(key)
-            if key not in resolved:
-                found: list[Problem] = []
-                place = places.place_of(header, row, found)
-                name = key[2]
-                if place is not None and place.division_id is not None:
-                    measure = measures.get((place.division_id, matching_key(name)))
-                    if measure is None:
-                        found.append(
-                            Problem(number, "measure", f"{place.division_code} has no measure called ‘{name}’")
-                            if name
-                            else Problem(number, "measure", "Enter the measure's name")
-                        )
-                resolved[key] = measure if measure is not None else (found[0] if found else None)
-                problems.extend(found)
-            elif not isinstance(measure, Measure):
-                # The same bad place again: named on this row too, so every bad row is listed.
-                if isinstance(measure, Problem):
+            if key in resolved:
+                measure = resolved[key]
+                if isinstance(measure, Problem):  # the same bad place again: named on this row too
                     problems.append(Problem(number, measure.column, measure.message))
-                measure = None
+            else:
+                measure = resolved[key] = _resolve(places, measures, header, row, key[2], problems)
             judged = judge_reading(header.cell(row, "date"), header.cell(row, "value"), _kind(measure), today)
             if judged.date_problem:
                 problems.append(Problem(number, "date", judged.date_problem))
@@ -134,32 +140,43 @@ async def check(
             readings = by_measure.get(measure.id)
             if readings is None:
                 readings = by_measure[measure.id] = MeasureReadings(measure)
-            period = period_start(measure.frequency, judged.day)
-            earlier = readings.rows.setdefault(period, number)
-            if earlier != number:
-                words = describe_period(measure.frequency, period)
-                problems.append(Problem(number, "date", f"Rows {earlier} and {number} are both for {words}"))
-            elif judged.value is not None and not judged.date_problem and not judged.value_problem:
-                readings.values[period] = judged.value
+            if judged.value is not None and not judged.date_problem and not judged.value_problem:
+                readings.days.append(period_start(measure.frequency, judged.day).toordinal())
+                readings.rows.append(number)
+                readings.values.append(_scaled(judged.value))
     progress(count)
     report.rows = count
+    for readings in by_measure.values():
+        problems.extend(_same_period(readings))
     if count == 0 and not problems:
         problems.append(Problem(header.number + 1, "", "The file has a header but no readings under it"))
+    problems.sort(key=lambda problem: problem.row)
     checked = CheckedReadings(report, by_measure)
-    if problems:
-        return checked
-    checked.stored = await _stored(session, list(by_measure))
-    for readings in by_measure.values():
-        stored = checked.stored.get(readings.measure.id, {})
-        for period, value in readings.values.items():
-            previous = stored.get(period)
-            if previous is None:
-                report.created += 1
-            elif previous == value:
-                report.unchanged += 1
-            else:
-                report.changed += 1
+    if not problems:
+        for readings in by_measure.values():
+            await _compare(session, readings, report)
     return checked
+
+
+def _resolve(
+    places: Places,
+    measures: dict[tuple[uuid.UUID, str], Measure],
+    header: Header,
+    row: SheetRow,
+    name: str,
+    problems: list[Problem],
+) -> Measure | Problem | None:
+    """The measure a row names, or the first problem with its force, division or measure (added)."""
+    found: list[Problem] = []
+    place = places.place_of(header, row, found)
+    measure = None
+    if place is not None and place.division_id is not None:
+        measure = measures.get((place.division_id, matching_key(name)))
+        if measure is None:
+            message = f"{place.division_code} has no measure called ‘{name}’" if name else "Enter the measure's name"
+            found.append(Problem(row.number, "measure", message))
+    problems.extend(found)
+    return measure if measure is not None else (found[0] if found else None)
 
 
 def _kind(measure: object) -> MetricKind:
@@ -168,54 +185,83 @@ def _kind(measure: object) -> MetricKind:
     return measure.kind if isinstance(measure, Measure) else MetricKind.BACKLOG
 
 
-async def _stored(
-    session: AsyncSession, metric_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, dict[datetime.date, decimal.Decimal]]:
-    stored: dict[uuid.UUID, dict[datetime.date, decimal.Decimal]] = {}
-    for start in range(0, len(metric_ids), _MEASURES_A_QUERY):
-        rows = await session.execute(
-            select(Reading.metric_id, Reading.period_date, Reading.value).where(
-                Reading.metric_id.in_(metric_ids[start : start + _MEASURES_A_QUERY])
+def _same_period(readings: MeasureReadings) -> list[Problem]:
+    """Two rows for one period of a measure (two days of one week, on a weekly measure): each later row
+    named, with the first row for that period."""
+    days, rows = readings.days, readings.rows
+    order = sorted(range(len(days)), key=days.__getitem__)  # stable: file order within a period
+    problems = []
+    first = -1
+    for position, index in enumerate(order):
+        if position == 0 or days[index] != days[order[position - 1]]:
+            first = index
+            continue
+        words = describe_period(readings.measure.frequency, datetime.date.fromordinal(days[index]))
+        problems.append(Problem(rows[index], "date", f"Rows {rows[first]} and {rows[index]} are both for {words}"))
+    return problems
+
+
+async def _compare(session: AsyncSession, readings: MeasureReadings, report: ImportReport) -> None:
+    """What saving does with each of the measure's rows: one query for its stored values over the file's
+    dates."""
+    days = readings.days
+    stored = {
+        period.toordinal(): _scaled(value)
+        for period, value in await session.execute(
+            select(Reading.period_date, Reading.value).where(
+                Reading.metric_id == readings.measure.id,
+                Reading.period_date.between(datetime.date.fromordinal(min(days)), datetime.date.fromordinal(max(days))),
             )
         )
-        for metric_id, period, value in rows:
-            stored.setdefault(metric_id, {})[period] = value
-    return stored
+    }
+    outcomes = readings.outcomes
+    for day, value in zip(days, readings.values, strict=True):
+        previous = stored.get(day)
+        if previous is None:
+            outcomes.append(_NEW)
+            report.created += 1
+        elif previous == value:
+            outcomes.append(_UNCHANGED)
+            report.unchanged += 1
+        else:
+            outcomes.append(_CHANGED)
+            readings.replaced[day] = previous
+            report.changed += 1
 
 
-def _written(value: decimal.Decimal) -> str:
+def _written(scaled: int) -> str:
     """A value as the audit trail keeps it: as a person writes it (102, not 102.0000)."""
-    return f"{value.normalize():f}"
+    return f"{_value(scaled).normalize():f}"
 
 
 async def write(
     session: AsyncSession, viewer: CurrentUser, checked: CheckedReadings, *, now: datetime.datetime
 ) -> None:
-    """Insert the new readings in bulk, change the changed ones, and audit each measure's: one entry each,
+    """Insert each measure's new readings in bulk, change its changed ones, and audit it: one entry each,
     with every value written and the values they replaced. Leaves unchanged readings alone. In the
     session's transaction; the caller commits."""
     written = {"entered_by": viewer.actor.id, "entered_at": now}
     touched: set[uuid.UUID] = set()
-    new: dict[str, list[object]] = {"metric_id": [], "force_id": [], "period_date": [], "value": []}
     with paused_collector():
         for metric_id, readings in checked.measures.items():
-            stored = checked.stored.get(metric_id, {})
-            after: dict[str, str] = {}
-            before: dict[str, str] = {}
+            new: dict[str, list[object]] = {"period_date": [], "value": []}
             changed = []
-            for period, value in readings.values.items():
-                previous = stored.get(period)
-                if previous == value:
+            after: dict[str, str] = {}
+            for day, scaled, outcome in zip(readings.days, readings.values, readings.outcomes, strict=True):
+                if outcome == _UNCHANGED:
                     continue
-                after[period.isoformat()] = _written(value)
-                if previous is None:
-                    new["metric_id"].append(metric_id)
-                    new["force_id"].append(readings.measure.force_id)
+                period = datetime.date.fromordinal(day)
+                after[period.isoformat()] = _written(scaled)
+                if outcome == _NEW:
                     new["period_date"].append(period)
-                    new["value"].append(value)
+                    new["value"].append(_value(scaled))
                 else:
-                    before[period.isoformat()] = _written(previous)
-                    changed.append({"period": period, "new_value": value})
+                    changed.append({"period": period, "new_value": _value(scaled)})
+            if not after:
+                continue
+            touched.add(metric_id)
+            same = {"metric_id": metric_id, "force_id": readings.measure.force_id, **written}
+            await insert_columns(session, READINGS, new, same=same)
             if changed:
                 await session.execute(
                     update(READINGS)
@@ -223,17 +269,17 @@ async def write(
                     .values(value=bindparam("new_value"), **written),
                     changed,
                 )
-            if after:
-                touched.add(metric_id)
-                await record_event(
-                    session,
-                    action="import",
-                    entity=READINGS.name,
-                    entity_id=str(metric_id),
-                    force_id=readings.measure.force_id,
-                    before=before or None,
-                    after=after,
-                )
-        await insert_columns(session, READINGS, new, same=written)
+            before = {
+                datetime.date.fromordinal(day).isoformat(): _written(value) for day, value in readings.replaced.items()
+            }
+            await record_event(
+                session,
+                action="import",
+                entity=READINGS.name,
+                entity_id=str(metric_id),
+                force_id=readings.measure.force_id,
+                before=before or None,
+                after=after,
+            )
     if touched:
         await upkeep.readings_changed(session, touched, now=now)

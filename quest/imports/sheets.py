@@ -12,9 +12,11 @@ import codecs
 import csv
 import datetime
 import io
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TextIO
 
 from quest import fields, spreadsheets
 
@@ -23,7 +25,7 @@ EMPTY_FILE = "The file is empty"
 WRONG_TYPE = "The file must be a CSV file (.csv) or an Excel workbook (.xlsx)"
 NOT_TEXT = "The file is not a CSV text file: save it from your spreadsheet as ‘CSV’ and upload that"
 NOT_XLSX = "The file is not an Excel workbook that can be read: save it from Excel as ‘.xlsx’ or ‘CSV’"
-_SEPARATORS = ("\t", ";", ",")
+_CHECKED_AT_ONCE = 1 << 20
 
 
 class UnreadableRows(ValueError):
@@ -47,7 +49,7 @@ class SheetRow:
 
 def rows_from_file(filename: str, data: bytes, *, max_rows: int) -> Iterator[SheetRow]:
     """Every row of an uploaded file, blank ones too: a workbook if its name ends .xlsx, CSV text if .csv.
-    :class:`TooManyRows` once there are more than ``max_rows``."""
+    :class:`TooManyRows` once a workbook has more than ``max_rows``."""
     if not filename:
         raise UnreadableRows(NO_FILE)
     if not data:
@@ -56,7 +58,7 @@ def rows_from_file(filename: str, data: bytes, *, max_rows: int) -> Iterator[She
     if extension == ".xlsx":
         yield from rows_from_xlsx(data, max_rows=max_rows)
     elif extension == ".csv":
-        yield from rows_from_csv(csv_text(data))
+        yield from rows_from_lines(csv_lines(data))  # read a line at a time: its length costs no memory
     else:
         raise UnreadableRows(WRONG_TYPE)
 
@@ -69,33 +71,49 @@ def separator_of(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def rows_from_csv(text: str) -> Iterator[SheetRow]:
-    """The rows of a CSV file, its separator detected (:func:`separator_of`). Unlike a paste, a file is read
-    as one CSV document, so a quoted cell may run over two lines."""
-    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(first_line))
+def rows_from_lines(lines: Iterable[str]) -> Iterator[SheetRow]:
+    """The rows of a CSV file read a line at a time (never all held at once), its separator detected from
+    its first filled line (:func:`separator_of`). A quoted cell may run over two lines."""
+    lines = iter(lines)
+    before = []
+    for line in lines:
+        before.append(line)
+        if line.strip():
+            break
+    separator = separator_of(before[-1]) if before else ","
+    reader = csv.reader(itertools.chain(before, lines), delimiter=separator)
     try:
         for number, cells in enumerate(reader, start=1):
             yield SheetRow(number, tuple(cells))
-    except csv.Error as error:
+    except (csv.Error, UnicodeDecodeError) as error:
         raise UnreadableRows(NOT_TEXT) from error
 
 
-def csv_text(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with one, or
-    the Windows code page Excel uses when it saves plain ‘CSV’."""
+def csv_lines(data: bytes) -> TextIO:
+    """CSV bytes as lines of text, decoded as they are read: UTF-8 (with or without the byte-order mark
+    Excel writes), UTF-16 with one, or the Windows code page Excel uses when it saves plain ‘CSV’."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=_encoding_of(data), newline="")
+
+
+def _encoding_of(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    elif b"\x00" in data:
+        return "utf-16"
+    if b"\x00" in data:
         raise UnreadableRows(NOT_TEXT)  # text never holds a NUL byte; a workbook or an image does
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
+    # UTF-8 checked a megabyte at a time, so a big file is never decoded whole just to learn its encoding.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHECKED_AT_ONCE):
+            decoder.decode(view[start : start + _CHECKED_AT_ONCE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
         try:
-            return data.decode(encoding)
+            data.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    raise UnreadableRows(NOT_TEXT)
+            raise UnreadableRows(NOT_TEXT) from None
+        return "cp1252"
+    return "utf-8-sig"
 
 
 def rows_from_xlsx(data: bytes, *, max_rows: int) -> Iterator[SheetRow]:

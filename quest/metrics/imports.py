@@ -107,11 +107,6 @@ def rows_from_file(filename: str, data: bytes) -> Iterator[SheetRow]:
         raise UnreadableRows(TOO_MANY) from error
 
 
-def rows_from_csv(text: str) -> Iterator[SheetRow]:
-    """The readings of a CSV file's text (:func:`quest.imports.sheets.rows_from_csv`)."""
-    yield from _data_rows(sheets.rows_from_csv(text))
-
-
 async def read_file(filename: str, data: bytes) -> list[SheetRow]:
     """:func:`rows_from_file`, all read in a worker thread, so a slow file never holds up the event loop
     (the XLSX reader also gives up at its own deadline)."""
