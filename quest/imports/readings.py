@@ -16,20 +16,19 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
-from quest.audit.recorder import record_event
-from quest.bulk import insert_columns, paused_collector
+from quest.bulk import paused_collector
 from quest.imports.places import Places
 from quest.imports.report import ImportReport, Problem
 from quest.imports.sheets import SheetRow
 from quest.imports.table import Column, Header, Table
 from quest.metrics import upkeep
-from quest.metrics.imports import describe_period, judge_reading
-from quest.metrics.models import READINGS, Metric, Reading
+from quest.metrics.imports import describe_period, judge_reading, write_readings
+from quest.metrics.models import Metric, Reading
 from quest.metrics.services import period_start
 from quest.metrics.vocabulary import Frequency, MetricKind
 from quest.text import matching_key
@@ -46,7 +45,7 @@ COLUMNS = (
 # Measures are looked up this many at a time: well under either engine's parameter limit.
 _MEASURES_A_QUERY = 500
 # A reading's value has at most 4 decimal places (quest.metrics.services.check_reading_value).
-_PLACES = 4
+_SCALE = 10_000
 _NEW, _CHANGED, _UNCHANGED = 0, 1, 2
 
 
@@ -78,11 +77,12 @@ class CheckedReadings:
 
 
 def _scaled(value: decimal.Decimal) -> int:
-    return int(value.scaleb(_PLACES))
+    return int(value * _SCALE)
 
 
 def _value(scaled: int) -> decimal.Decimal:
-    return decimal.Decimal(scaled).scaleb(-_PLACES)
+    """The value back from ten-thousandths, with no more places than it needs (57, 0.1025)."""
+    return decimal.Decimal(scaled) / _SCALE
 
 
 async def _measures(session: AsyncSession, places: Places) -> dict[tuple[uuid.UUID, str], Measure]:
@@ -229,57 +229,26 @@ async def _compare(session: AsyncSession, readings: MeasureReadings, report: Imp
             report.changed += 1
 
 
-def _written(scaled: int) -> str:
-    """A value as the audit trail keeps it: as a person writes it (102, not 102.0000)."""
-    return f"{_value(scaled).normalize():f}"
-
-
 async def write(
     session: AsyncSession, viewer: CurrentUser, checked: CheckedReadings, *, now: datetime.datetime
 ) -> None:
-    """Insert each measure's new readings in bulk, change its changed ones, and audit it: one entry each,
-    with every value written and the values they replaced. Leaves unchanged readings alone. In the
-    session's transaction; the caller commits."""
+    """Each measure's new readings inserted in bulk, its changed ones updated, and one audit entry each
+    (:func:`quest.metrics.imports.write_readings`); unchanged readings left alone. In the session's
+    transaction; the caller commits."""
     written = {"entered_by": viewer.actor.id, "entered_at": now}
     touched: set[uuid.UUID] = set()
     with paused_collector():
         for metric_id, readings in checked.measures.items():
-            new: dict[str, list[object]] = {"period_date": [], "value": []}
+            new = []
             changed = []
-            after: dict[str, str] = {}
             for day, scaled, outcome in zip(readings.days, readings.values, readings.outcomes, strict=True):
-                if outcome == _UNCHANGED:
-                    continue
-                period = datetime.date.fromordinal(day)
-                after[period.isoformat()] = _written(scaled)
                 if outcome == _NEW:
-                    new["period_date"].append(period)
-                    new["value"].append(_value(scaled))
-                else:
-                    changed.append({"period": period, "new_value": _value(scaled)})
-            if not after:
-                continue
-            touched.add(metric_id)
-            same = {"metric_id": metric_id, "force_id": readings.measure.force_id, **written}
-            await insert_columns(session, READINGS, new, same=same)
-            if changed:
-                await session.execute(
-                    update(READINGS)
-                    .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
-                    .values(value=bindparam("new_value"), **written),
-                    changed,
-                )
-            before = {
-                datetime.date.fromordinal(day).isoformat(): _written(value) for day, value in readings.replaced.items()
-            }
-            await record_event(
-                session,
-                action="import",
-                entity=READINGS.name,
-                entity_id=str(metric_id),
-                force_id=readings.measure.force_id,
-                before=before or None,
-                after=after,
-            )
+                    new.append((datetime.date.fromordinal(day), _value(scaled)))
+                elif outcome == _CHANGED:
+                    changed.append((datetime.date.fromordinal(day), _value(scaled), _value(readings.replaced[day])))
+            if new or changed:
+                touched.add(metric_id)
+                force_id = readings.measure.force_id
+                await write_readings(session, metric_id, force_id, new, changed, written=written, action="import")
     if touched:
         await upkeep.readings_changed(session, touched, now=now)

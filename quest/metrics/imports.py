@@ -37,7 +37,7 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as, record_event
-from quest.bulk import insert_rows, paused_collector
+from quest.bulk import insert_columns, paused_collector
 from quest.errors import ValidationFailed
 from quest.imports import sheets
 from quest.imports.sheets import NOT_TEXT, SheetRow, UnreadableRows, cell_text, parse_day
@@ -418,7 +418,7 @@ async def save_import(
     """Check ``rows`` again and save every reading, or none: :class:`ImportRefused` if any row has a
     problem. A period that has a reading gets the new value. Commits.
 
-    The readings are written in bulk (:func:`quest.bulk.insert_rows`), not one ORM object at a time, so
+    The readings are written in bulk (:func:`write_readings`), not one ORM object at a time, so
     the audit trail gets one entry for the whole save: every period's value after it, and the value it
     replaced, if any, before it."""
     with paused_collector():
@@ -428,34 +428,63 @@ async def save_import(
         act_as(session, viewer.actor)
         written = {"entered_by": viewer.id, "entered_at": now}
         readings = plan.readings
-        new = [reading for reading in readings if reading.outcome is Outcome.NEW]
-        changed = [reading for reading in readings if reading.outcome is Outcome.CHANGED]
-        await insert_rows(
-            session,
-            READINGS,
-            [{"period_date": reading.period, "value": reading.value} for reading in new],
-            same={"metric_id": metric_id, "force_id": plan.metric.force_id, **written},
-        )
-        if changed:
-            await session.execute(
-                update(READINGS)
-                .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
-                .values(value=bindparam("new_value"), **written),
-                [{"period": reading.period, "new_value": reading.value} for reading in changed],
-            )
+        new = [(reading.period, reading.value) for reading in readings if reading.outcome is Outcome.NEW]
+        changed = [
+            (reading.period, reading.value, stored[reading.period])
+            for reading in readings
+            if reading.outcome is Outcome.CHANGED
+        ]
         if new or changed:
-            await record_event(
-                session,
-                action="save",
-                entity=READINGS.name,
-                entity_id=str(metric_id),
-                force_id=plan.metric.force_id,
-                before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
-                after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
-            )
+            await write_readings(session, metric_id, plan.metric.force_id, new, changed, written=written, action="save")
             await upkeep.readings_changed(session, {metric_id}, now=now)
         await session.commit()
     return plan
+
+
+def as_written(value: decimal.Decimal) -> str:
+    """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25."""
+    return f"{value.normalize():f}"
+
+
+async def write_readings(
+    session: AsyncSession,
+    metric_id: uuid.UUID,
+    force_id: uuid.UUID,
+    new: Sequence[tuple[datetime.date, decimal.Decimal]],
+    changed: Sequence[tuple[datetime.date, decimal.Decimal, decimal.Decimal]],
+    *,
+    written: Mapping[str, object],
+    action: str,
+) -> None:
+    """One measure's readings written in bulk: ``new`` (period, value) inserted, ``changed`` (period, value,
+    the value it replaces) updated, ``written`` (who entered them, when) on each, and one audit entry with
+    every value after and every value replaced before. The one writer of a checked batch of readings: a
+    measure's own import (:func:`save_import`) and a file's (:mod:`quest.imports.readings`). The caller
+    brings kept figures up to date (:func:`quest.metrics.upkeep.readings_changed`) and commits."""
+    await insert_columns(
+        session,
+        READINGS,
+        {"period_date": [period for period, _value in new], "value": [value for _period, value in new]},
+        same={"metric_id": metric_id, "force_id": force_id, **written},
+    )
+    if changed:
+        await session.execute(
+            update(READINGS)
+            .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
+            .values(value=bindparam("new_value"), **written),
+            [{"period": period, "new_value": value} for period, value, _before in changed],
+        )
+    after = {period.isoformat(): as_written(value) for period, value in new}
+    after.update({period.isoformat(): as_written(value) for period, value, _before in changed})
+    await record_event(
+        session,
+        action=action,
+        entity=READINGS.name,
+        entity_id=str(metric_id),
+        force_id=force_id,
+        before={period.isoformat(): as_written(before) for period, _value, before in changed} or None,
+        after=after,
+    )
 
 
 async def enter_reading(
