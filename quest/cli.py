@@ -619,7 +619,8 @@ def import_command(kind: str, file: Path, force_code: str | None, dry_run: bool)
     invitations = getattr(checked, "invitations", None)
     if invitations and report.written:
         if email.current_mailer() is not None:
-            click.echo(f"{len(invitations):,} sign-in invitations queued to be emailed.")
+            count = len(invitations)
+            click.echo(f"{count:,} sign-in invitation{'' if count == 1 else 's'} queued to be emailed.")
         else:
             from quest.accounts.invitations import invitation_path
 

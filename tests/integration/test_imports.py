@@ -371,3 +371,34 @@ def test_an_invitation_lets_its_person_choose_a_password_once(client: Any, datab
     assert client.get(f"/invitations/{secret}").status_code == 404  # spent
     assert sign_in(client, "invited@lancashire.example", password).status_code in (200, 303)
     assert client.get("/account").status_code == 200
+
+
+def test_imported_users_get_their_invitation_by_email_or_printed_when_no_email_is_set_up(
+    settings: Settings, database: Any, demo: Any, tmp_path: Path
+) -> None:
+    from quest.notifications.models import OutboxEmail
+
+    path = tmp_path / "people.csv"
+    path.write_text("email,name,role,division\nfirst@lancashire.example,PC First,staff,NORTH\n")
+    printed = quest_import(settings, "users", path, "--force", "LAN")
+    assert printed.exit_code == 0, printed.output
+    assert "first@lancashire.example  http://localhost:8000/invitations/" in printed.output
+
+    path.write_text("email,name,role,division\nsecond@lancashire.example,PC Second,staff,NORTH\n")
+    env = {
+        "QUEST_DATA_DIR": str(settings.data_dir),
+        "QUEST_DATABASE_URL": settings.database_url,
+        "QUEST_SMTP_URL": "smtp://127.0.0.1:9",
+        "QUEST_BASE_URL": "https://quest.lancashire.example",
+    }
+    emailed = CliRunner().invoke(main, ["import", "users", str(path), "--force", "LAN"], env=env)
+    assert emailed.exit_code == 0, emailed.output
+    assert "1 sign-in invitation queued to be emailed" in emailed.output
+
+    async def outbox(session_maker: Any) -> list[OutboxEmail]:
+        async with session_maker() as session:
+            return list((await session.execute(select(OutboxEmail))).scalars())
+
+    (sent,) = database(outbox)
+    assert sent.recipient == "second@lancashire.example"
+    assert "https://quest.lancashire.example/invitations/" in sent.body
