@@ -402,3 +402,49 @@ def test_imported_users_get_their_invitation_by_email_or_printed_when_no_email_i
     (sent,) = database(outbox)
     assert sent.recipient == "second@lancashire.example"
     assert "https://quest.lancashire.example/invitations/" in sent.body
+
+
+def test_force_hq_imports_its_force_ideas_on_the_web_and_each_starts_with_imported(
+    client: Any, database: Any, demo: Any
+) -> None:
+    sign_in(client, DEMO_EMAILS["force_hq"])
+    staff = DEMO_EMAILS["staff"]
+    spreadsheet = (
+        IDEA_HEADER
+        + "NORTH,Pre-fill custody forms,Retyping,Fill from the record,Waiting,approved,"
+        + f"2026-03-02,2026-03-05,2026-03-09,,,,{staff}\n"
+    )
+    preview = client.post(
+        "/imports/ideas/preview",
+        files={"file": ("ideas.csv", spreadsheet.encode(), "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+    assert preview.status_code == 200, preview.text
+    data = re.search(r'name="data" value="([^"]+)"', preview.text)
+    assert data is not None
+    saved = post_form(
+        client, "/imports/ideas/confirm", {"filename": "ideas.csv", "data": data.group(1)}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+
+    async def reference(session_maker: Any) -> str:
+        async with session_maker() as session:
+            return (await session.execute(select(Idea.reference))).scalar_one()  # type: ignore[no-any-return]
+
+    page = client.get(f"/ideas/{database(reference)}")
+    assert page.status_code == 200
+    assert "Imported from a spreadsheet" in page.text
+    assert "Imported as approved" in page.text
+
+
+def test_a_manager_may_import_ideas_only_for_their_own_division(client: Any, demo: Any) -> None:
+    sign_in(client, DEMO_EMAILS["manager"])
+    staff = DEMO_EMAILS["staff"]
+    other = IDEA_HEADER + f"SOUTH,A title,A problem,A proposal,,submitted,2026-03-02,,,,,,{staff}\n"
+    preview = client.post(
+        "/imports/ideas/preview",
+        files={"file": ("ideas.csv", other.encode(), "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+    assert preview.status_code == 422
+    assert "LAN has no division with the code SOUTH" in preview.text
