@@ -207,7 +207,7 @@ async def check(
     progress: Callable[[int], None] = lambda _rows: None,
 ) -> CheckedIdeas:
     """Every row judged, and the submitters and originals they name found. Writes nothing."""
-    report = ImportReport(KIND, problems=list(table.problems))
+    report = ImportReport(KIND)
     planned: list[PlannedIdea] = []
     for row in table.rows:
         problems: list[Problem] = []

@@ -109,7 +109,7 @@ async def check(
     progress: Callable[[int], None] = lambda _rows: None,
 ) -> CheckedReadings:
     """Every row judged, and the good ones compared with the readings stored. Writes nothing."""
-    report = ImportReport(KIND, problems=list(table.problems))
+    report = ImportReport(KIND)
     header = table.header
     measures = await _measures(session, places)
     by_measure: dict[uuid.UUID, MeasureReadings] = {}

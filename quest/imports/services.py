@@ -85,6 +85,8 @@ async def run_import(
         return _unreadable(kind.name, str(error), "force"), None
     try:
         table = read_table(rows, kind.columns, given=("force",) if places.fixed_force else ())
+        if table.problems:  # a missing or unknown column: its rows would each repeat the same problem
+            return ImportReport(kind.name, problems=table.problems), None
         checked = await kind.check(
             session, places, table, today=today, progress=lambda count: progress("checked", count)
         )

@@ -85,7 +85,7 @@ async def check(
     """Every row judged, and matched by email with the users there are. Writes nothing."""
     del today  # users have no dates
     viewer = places.viewer
-    report = ImportReport(KIND, problems=list(table.problems))
+    report = ImportReport(KIND)
     header = table.header
     checked = CheckedUsers(report)
     first_row_of: dict[str, int] = {}

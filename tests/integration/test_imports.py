@@ -448,3 +448,12 @@ def test_a_manager_may_import_ideas_only_for_their_own_division(client: Any, dem
     )
     assert preview.status_code == 422
     assert "LAN has no division with the code SOUTH" in preview.text
+
+
+def test_a_file_without_a_needed_column_says_so_once(settings: Settings, demo: Any, tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text("division,measure,date\n" + "NORTH,Pending open incidents,2026-03-01\n" * 50)
+    result = quest_import(settings, "readings", path, "--force", "LAN")
+    assert result.exit_code == 1
+    assert "Row 1, column ‘value’: The file has no ‘value’ column" in result.output
+    assert "1 problem found: nothing was imported." in result.output
