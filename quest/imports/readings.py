@@ -24,7 +24,7 @@ from quest.accounts.identity import CurrentUser
 from quest.bulk import paused_collector
 from quest.imports.places import Places
 from quest.imports.report import ImportReport, Problem
-from quest.imports.sheets import SheetRow
+from quest.imports.sheets import SheetRow, cell_text
 from quest.imports.table import Column, Header, Table
 from quest.metrics import upkeep
 from quest.metrics.imports import describe_period, judge_reading, write_readings
@@ -114,23 +114,25 @@ async def check(
     measures = await _measures(session, places)
     by_measure: dict[uuid.UUID, MeasureReadings] = {}
     # A file names few measures in many rows: each spelling is resolved once.
-    resolved: dict[tuple[str, str, str], Measure | Problem | None] = {}
+    resolved: dict[tuple[object, object, object], Measure | Problem | None] = {}
     problems = report.problems
     count = 0
+    cells_of = header.picker("force", "division", "measure", "date", "value")
     with paused_collector():
         for row in table.rows:
             count += 1
             if count % 50_000 == 0:
                 progress(count)
             number = row.number
-            key = (header.text(row, "force"), header.text(row, "division"), header.text(row, "measure"))
+            force, division, name, day, value = cells_of(row)
+            key = (force, division, name)
             if key in resolved:
                 measure = resolved[key]
                 if isinstance(measure, Problem):  # the same bad place again: named on this row too
                     problems.append(Problem(number, measure.column, measure.message))
             else:
-                measure = resolved[key] = _resolve(places, measures, header, row, key[2], problems)
-            judged = judge_reading(header.cell(row, "date"), header.cell(row, "value"), _kind(measure), today)
+                measure = resolved[key] = _resolve(places, measures, header, row, cell_text(name), problems)
+            judged = judge_reading(day, value, _kind(measure), today)
             if judged.date_problem:
                 problems.append(Problem(number, "date", judged.date_problem))
             if judged.value_problem:

@@ -4,7 +4,8 @@ row, so a file's columns may come in any order, and a header written "Submitted 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from quest.imports.report import Problem
@@ -48,6 +49,20 @@ class Header:
 
     def text(self, row: SheetRow, name: str) -> str:
         return cell_text(self.cell(row, name))
+
+    def picker(self, *names: str) -> Callable[[SheetRow], tuple[object, ...]]:
+        """A function giving a row's cells of ``names`` (two or more) at once, None for a column the file
+        lacks or a row that stops short: :meth:`cell` for a million rows, at a fraction of its cost."""
+        positions = [self.positions.get(name) for name in names]
+        width = max((position for position in positions if position is not None), default=-1) + 1
+        blank = (None,) * (width + 1)  # the last slot, past every column named, is where a missing one reads
+        pick = operator.itemgetter(*(width if position is None else position for position in positions))
+
+        def cells_of(row: SheetRow) -> tuple[object, ...]:
+            cells = row.cells[:width]
+            return pick(cells + blank[len(cells) :])  # type: ignore[no-any-return]
+
+        return cells_of
 
 
 @dataclass(slots=True)
