@@ -47,12 +47,6 @@ class ImportReport:
     unchanged: int = 0
     written: bool = False
     problems: list[Problem] = field(default_factory=list)
-    # What each created or changed record is, for the preview: a few words a row, by row number.
-    notes: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def summary(self) -> str:
         """One sentence of what the import did, or would do."""
