@@ -457,3 +457,15 @@ def test_a_file_without_a_needed_column_says_so_once(settings: Settings, demo: A
     assert result.exit_code == 1
     assert "Row 1, column ‘value’: The file has no ‘value’ column" in result.output
     assert "1 problem found: nothing was imported." in result.output
+
+
+def test_a_dry_run_says_what_it_would_do_and_writes_nothing(
+    settings: Settings, database: Any, measure: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text(readings_file(good_rows()))
+    result = quest_import(settings, "readings", path, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "4 readings read: 4 would be created, 0 would be changed, 0 unchanged." in result.output
+    assert "checked 4 rows" in result.output  # plain progress lines, not a bar, when not on a terminal
+    assert stored(database) == {}
