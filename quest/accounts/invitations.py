@@ -1,5 +1,5 @@
 """Sign-in invitations: how a user made without a password (an import of users) gets one. The invitation
-is a one-time link emailed through the outbox; it expires after :data:`LIFETIME`, and is spent once the
+is a one-time link (its sender emails it); it expires after :data:`LIFETIME`, and is spent once the
 person has chosen their password with it. Only a hash of the link's secret is kept."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from quest.accounts.passwords import hash_password_in_thread, password_problem
 from quest.accounts.sessions import digest, new_secret
 from quest.audit.recorder import SYSTEM, Actor, act_as, record_event
 from quest.errors import NotFound, ValidationFailed
-from quest.notifications import email
 from quest.org.models import Force
 
 LIFETIME = datetime.timedelta(days=7)
@@ -26,27 +25,15 @@ def invitation_path(secret: str) -> str:
     return f"/invitations/{secret}"
 
 
-async def invite(session: AsyncSession, user_id: uuid.UUID, address: str, name: str, *, now: datetime.datetime) -> str:
-    """A new invitation for the user, emailed to ``address`` (when the app sends email) in the session's
-    transaction: sent only if it commits. Any earlier invitation of theirs is spent. Returns the link's
-    secret, for a caller that must hand the link over another way."""
+async def new_invitation(session: AsyncSession, user_id: uuid.UUID, *, now: datetime.datetime) -> str:
+    """A new invitation for the user, in the session's transaction, spending any earlier one of theirs.
+    Returns the link's secret (see :func:`invitation_path`), for the caller to send: by email for an
+    import (:mod:`quest.imports.users`), as the outbox is not authentication's to use."""
     await session.execute(
         update(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None)).values(used_at=now)
     )
     secret = new_secret()
     session.add(Invitation(user_id=user_id, token_hash=digest(secret), created_at=now, expires_at=now + LIFETIME))
-    mailer = email.current_mailer()
-    if mailer is not None:
-        link = f"{mailer.base_url}{invitation_path(secret)}"
-        body = "\n\n".join(
-            (
-                f"Hello {name},",
-                "You have been given an account in QUEST, the improvement tracker.",
-                f"Choose your password here, within {LIFETIME.days} days: {link}",
-                "The link works once. If it has expired, ask your force's headquarters for a new one.",
-            )
-        )
-        await email.queue(session, [email.Email(to=address, subject="Your QUEST account", body=body)], now)
     return secret
 
 

@@ -1,7 +1,7 @@
 """Ideas from a spreadsheet, for a force moving its improvement log into QUEST: each with its division,
 its wording as the A3 form has it, its waste types, and where it had got to (its status, and the dates it
 was raised, first answered, decided and implemented). Each is judged as a submitted idea is
-(:func:`quest.ideas.services.check_idea`) and its dates and status against the workflow's rules; its
+(:func:`quest.ideas.record.check_idea`) and its dates and status against the workflow's rules; its
 timeline starts with an "imported" entry, and the dashboards' rollups count it as if it had come the whole
 way through QUEST."""
 
@@ -23,8 +23,7 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User, normalise_email
 from quest.clock import LONDON
 from quest.ideas.models import Idea, IdeaWasteType
-from quest.ideas.record import WORDING, next_references, timeline_entry
-from quest.ideas.services import CheckedIdea, IdeaInput, check_idea
+from quest.ideas.record import WORDING, CheckedIdea, IdeaInput, check_idea, next_references, timeline_entry
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import DECISIONS, NEEDS_A_REASON, REASON_LENGTH
 from quest.imports.places import Place, Places

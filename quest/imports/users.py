@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
-from quest.accounts.invitations import invite
+from quest.accounts.invitations import LIFETIME, invitation_path, new_invitation
 from quest.accounts.models import User, normalise_email
 from quest.accounts.roles import Role
 from quest.accounts.services import check_display_name, check_email
 from quest.imports.places import Place, Places
 from quest.imports.report import ImportReport, Problem
 from quest.imports.table import Column, Table
+from quest.notifications import email
 
 KIND = "users"
 PERMISSION = Permission.MANAGE_USERS
@@ -159,5 +160,25 @@ async def write(session: AsyncSession, viewer: CurrentUser, checked: CheckedUser
             for name, value in planned.changes.items():
                 setattr(planned.existing, name, value)
     await session.flush()
+    mailer = email.current_mailer()
+    letters = []
     for planned, user in new:
-        checked.invitations[planned.email] = await invite(session, user.id, user.email, user.display_name, now=now)
+        secret = await new_invitation(session, user.id, now=now)
+        checked.invitations[planned.email] = secret
+        if mailer is not None:
+            letters.append(
+                invitation_email(user.email, user.display_name, f"{mailer.base_url}{invitation_path(secret)}")
+            )
+    await email.queue(session, letters, now)  # sent once, and only if, the import commits
+
+
+def invitation_email(address: str, name: str, link: str) -> email.Email:
+    body = "\n\n".join(
+        (
+            f"Hello {name},",
+            "You have been given an account in QUEST, the improvement tracker.",
+            f"Choose your password here, within {LIFETIME.days} days: {link}",
+            "The link works once. If it has expired, ask your force's headquarters for a new one.",
+        )
+    )
+    return email.Email(to=address, subject="Your QUEST account", body=body)

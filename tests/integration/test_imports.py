@@ -342,7 +342,7 @@ def test_users_import_invites_new_people_and_changes_roles_audited(
 
 
 def test_an_invitation_lets_its_person_choose_a_password_once(client: Any, database: Any, demo: Any) -> None:
-    from quest.accounts.invitations import invite
+    from quest.accounts.invitations import new_invitation
 
     now = datetime.datetime.now(datetime.UTC)
 
@@ -353,7 +353,7 @@ def test_an_invitation_lets_its_person_choose_a_password_once(client: Any, datab
             )
             session.add(user)
             await session.flush()
-            secret = await invite(session, user.id, user.email, user.display_name, now=now)
+            secret = await new_invitation(session, user.id, now=now)
             await session.commit()
             return secret
 
