@@ -29,7 +29,7 @@ from quest.ideas.workflow import DECISIONS, NEEDS_A_REASON, REASON_LENGTH
 from quest.imports.places import Place, Places
 from quest.imports.report import ImportReport, Problem
 from quest.imports.sheets import SheetRow
-from quest.imports.table import Column, Header, Table
+from quest.imports.table import Column, Header, Table, batches
 from quest.rollups import changes
 from quest.waste.types import WasteType
 
@@ -224,19 +224,19 @@ async def check(
     checked = CheckedIdeas(report, planned)
     viewer = places.viewer
     emails = {idea.submitter for idea in planned if idea.submitter}
-    if emails:
+    for batch in batches(emails):
         found = await session.execute(
-            select(User.force_id, User.email, User.id).where(User.email.in_(emails), User.is_active.is_(True))
+            select(User.force_id, User.email, User.id).where(User.email.in_(batch), User.is_active.is_(True))
         )
-        checked.submitters = {(force_id, email): user_id for force_id, email, user_id in found if force_id}
+        checked.submitters.update({(force_id, email): user_id for force_id, email, user_id in found if force_id})
     references = {idea.duplicate_of for idea in planned if idea.duplicate_of}
-    if references:
+    for batch in batches(references):
         originals = await session.execute(
-            select(Idea.reference, Idea.id, Idea.force_id).where(Idea.reference.in_(references))
+            select(Idea.reference, Idea.id, Idea.force_id).where(Idea.reference.in_(batch))
         )
-        checked.originals = {
-            reference: idea_id for reference, idea_id, force_id in originals if force_id in places.forces.values()
-        }
+        checked.originals.update(
+            {reference: idea_id for reference, idea_id, force_id in originals if force_id in places.forces.values()}
+        )
     for idea in planned:
         if idea.submitter and (idea.place.force_id, idea.submitter) not in checked.submitters:
             report.problems.append(

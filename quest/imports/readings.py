@@ -25,7 +25,7 @@ from quest.bulk import paused_collector
 from quest.imports.places import Places
 from quest.imports.report import ImportReport, Problem
 from quest.imports.sheets import SheetRow, cell_text
-from quest.imports.table import Column, Header, Table
+from quest.imports.table import Column, Header, Table, batches
 from quest.metrics import upkeep
 from quest.metrics.imports import describe_period, judge_reading, write_readings
 from quest.metrics.models import Metric, Reading
@@ -42,8 +42,6 @@ COLUMNS = (
     Column("date", True, "The reading's date, 2026-03-01 or 01/03/2026", "2026-03-01"),
     Column("value", True, "The value: a whole number, not negative, for counts", "118"),
 )
-# Measures are looked up this many at a time: well under either engine's parameter limit.
-_MEASURES_A_QUERY = 500
 # A reading's value has at most 4 decimal places (quest.metrics.services.check_reading_value).
 _SCALE = 10_000
 _NEW, _CHANGED, _UNCHANGED = 0, 1, 2
@@ -87,12 +85,11 @@ def _value(scaled: int) -> decimal.Decimal:
 
 async def _measures(session: AsyncSession, places: Places) -> dict[tuple[uuid.UUID, str], Measure]:
     """Every measure of the divisions in reach, by division and name (whatever its case and spacing)."""
-    division_ids = list(set(places.divisions.values()))
     found: dict[tuple[uuid.UUID, str], Measure] = {}
-    for start in range(0, len(division_ids), _MEASURES_A_QUERY):
+    for batch in batches(set(places.divisions.values())):
         rows = await session.execute(
             select(Metric.id, Metric.force_id, Metric.division_id, Metric.name, Metric.kind, Metric.frequency).where(
-                Metric.division_id.in_(division_ids[start : start + _MEASURES_A_QUERY])
+                Metric.division_id.in_(batch)
             )
         )
         for metric_id, force_id, division_id, name, kind, frequency in rows:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from quest.imports.report import Problem
 from quest.imports.sheets import SheetRow, cell_text
 
+T = TypeVar("T")
 NO_HEADER = "The file has no header row: its first row must name the columns"
 NO_ROWS = "The file has a header but no rows under it"
 
@@ -103,3 +105,19 @@ def read_table(rows: Iterable[SheetRow], columns: Sequence[Column], *, given: It
         if column.required and column.name not in positions and column.name not in skipped
     )
     return Table(Header(first.number, positions), filled, problems)
+
+
+# Values a query lists (IN ...) at a time: well under either engine's limit on parameters.
+BATCH = 500
+
+
+def batches(values: Iterable[T]) -> Iterator[list[T]]:
+    """``values`` in lists of :data:`BATCH`, for queries that name them."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

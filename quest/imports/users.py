@@ -21,7 +21,7 @@ from quest.accounts.roles import Role
 from quest.accounts.services import check_display_name, check_email
 from quest.imports.places import Place, Places
 from quest.imports.report import ImportReport, Problem
-from quest.imports.table import Column, Table
+from quest.imports.table import Column, Table, batches
 from quest.notifications import email
 
 KIND = "users"
@@ -120,10 +120,9 @@ async def check(
     progress(report.rows)
     if report.rows == 0 and not report.problems:
         report.problems.append(Problem(header.number + 1, "", "The file has a header but no people under it"))
-    emails = [user.email for user in checked.users]
     existing: dict[str, User] = {}
-    for start in range(0, len(emails), 500):
-        found = await session.execute(select(User).where(User.email.in_(emails[start : start + 500])))
+    for batch in batches(user.email for user in checked.users):
+        found = await session.execute(select(User).where(User.email.in_(batch)))
         existing.update({user.email: user for user in found.scalars()})
     for user in checked.users:
         user.existing = existing.get(user.email)
