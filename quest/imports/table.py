@@ -77,11 +77,20 @@ class Table:
     problems: list[Problem]
 
 
+def is_filled(row: SheetRow) -> bool:
+    """Whether any cell of the row holds something: a CSV row's text cells joined and stripped at once (a
+    million rows' worth of per-cell calls cost a tenth of an import), a workbook's cell by cell."""
+    try:
+        return bool("".join(row.cells).strip())  # type: ignore[arg-type]
+    except TypeError:  # a workbook's numbers and dates
+        return any(cell_text(cell) for cell in row.cells)
+
+
 def read_table(rows: Iterable[SheetRow], columns: Sequence[Column], *, given: Iterable[str] = ()) -> Table:
     """The rows under the first filled row, read as the header. Each required column must be there (a
     column in ``given`` is not needed: its value comes from elsewhere, such as ``--force``); a column
     the import does not take is named as a problem rather than silently ignored."""
-    filled = (row for row in rows if any(cell_text(cell) for cell in row.cells))
+    filled = (row for row in rows if is_filled(row))
     first = next(filled, None)
     if first is None:
         return Table(Header(0, {}), iter(()), [Problem(1, "", NO_HEADER)])
