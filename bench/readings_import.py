@@ -11,13 +11,19 @@ keys. For reference, a third line: the same INSERT through SQLAlchemy's Core ``e
 converts every value of every row through its column type. Each run gets a fresh measure; every run is
 printed, then the best of each.
 
+A fourth line measures the path of ``quest import readings FILE`` (and of the import page and API): the same
+rows as a CSV file naming force, division and measure, read, checked under its header, compared and
+written by :func:`quest.imports.services.run_import`. ``bench/import_memory.py`` runs that path on a
+million rows and measures its memory.
+
 Readings may not be dated before 2000, and 20,000 days from then run to 2054, so the import is told that
 "today" is the day after the last reading. Nothing else differs from a manager's import.
 
     .venv/bin/python bench/readings_import.py                 # SQLite, in a temporary folder
     QUEST_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@localhost/quest_bench \\
         .venv/bin/python bench/readings_import.py             # SQLite, then that PostgreSQL database
-    .venv/bin/python bench/readings_import.py --profile       # where an import's time goes (SQLite)
+    .venv/bin/python bench/readings_import.py --profile page  # where an import's time goes (SQLite)
+    .venv/bin/python bench/readings_import.py --profile file  # the same for a file (quest import)
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +55,9 @@ from quest.bulk import insert_rows
 from quest.config import Settings, default_database_url
 from quest.db import open_database, writing
 from quest.demo.seed import seed_small
+from quest.imports.services import read_rows, run_import
+from quest.imports.sheets import SheetRow
 from quest.metrics import imports, services
-from quest.metrics.imports import SheetRow
 from quest.metrics.models import READINGS, Metric, Reading
 from quest.org.models import Force
 from quest.rollups.models import ReadingsByWeek
@@ -126,6 +133,35 @@ def parsed(rows: list[SheetRow]) -> list[dict[str, Any]]:
     ]
 
 
+def csv_file(rows: list[SheetRow], measure_name: str) -> bytes:
+    """The rows as a file for ``quest import readings``: a header, then force, division, measure, date, value."""
+    lines = [f"LAN,NORTH,{measure_name},{row.cells[0]},{row.cells[1]}\n" for row in rows]
+    return ("force,division,measure,date,value\n" + "".join(lines)).encode()
+
+
+async def file_import_once(
+    session_maker: async_sessionmaker[AsyncSession], viewer: CurrentUser, rows: list[SheetRow]
+) -> float:
+    """Seconds for the command line's path: a CSV file read, checked and written by run_import, commit
+    included, into a fresh measure."""
+    metric_id = await new_measure(session_maker, viewer)
+    async with session_maker() as session:
+        name = (await session.execute(select(Metric.name).where(Metric.id == metric_id))).scalar_one()
+    data = csv_file(rows, name)
+    today = FIRST_DAY + datetime.timedelta(days=ROWS)
+
+    async def load() -> None:
+        with writing():
+            async with session_maker() as session:
+                report, _checked = await run_import(
+                    session, viewer, "readings", read_rows("readings.csv", data), now=NOW, today=today
+                )
+        assert report.written, report.problems[:3]
+        assert report.created == ROWS
+
+    return await timed(load)
+
+
 async def bare_insert_once(
     session_maker: async_sessionmaker[AsyncSession], viewer: CurrentUser, rows: list[SheetRow]
 ) -> float:
@@ -178,11 +214,17 @@ class ImportRuns:
     imported: list[float]
     bare: list[float]
     core: list[float]
+    files: list[float] = field(default_factory=list)
 
     @property
     def import_rate(self) -> float:
         """Rows a second of the best import."""
         return ROWS / min(self.imported)
+
+    @property
+    def file_rate(self) -> float:
+        """Rows a second of the best import of a file (the command line's path)."""
+        return ROWS / min(self.files)
 
     @property
     def floor_rate(self) -> float:
@@ -195,6 +237,7 @@ def report(engine: str, runs: ImportRuns) -> None:
         ("import (parse, check, audit)", runs.imported),
         ("floor: bare bulk insert", runs.bare),
         ("reference: Core executemany", runs.core),
+        ("file import (quest import)", runs.files),
     )
     for name, seconds in lines:
         each = ", ".join(f"{ROWS / run:,.0f}" for run in seconds)
@@ -202,6 +245,10 @@ def report(engine: str, runs: ImportRuns) -> None:
     print(
         f"{engine:<10} import: {runs.import_rate:,.0f} rows/s (target ≥ 50,000), "
         f"{runs.floor_rate / runs.import_rate:.1f}× the floor's time (target ≤ 2×)"
+    )
+    print(
+        f"{engine:<10} file import: {runs.file_rate:,.0f} rows/s (target ≥ 50,000), "
+        f"{runs.floor_rate / runs.file_rate:.1f}× the floor's time (target ≤ 2×)"
     )
 
 
@@ -217,6 +264,7 @@ async def measure(settings: Settings, rounds: int = ROUNDS) -> ImportRuns:
                 runs.imported.append(await import_once(session_maker, viewer, rows))
                 runs.bare.append(await bare_insert_once(session_maker, viewer, rows))
                 runs.core.append(await core_insert_once(session_maker, viewer, rows))
+                runs.files.append(await file_import_once(session_maker, viewer, rows))
         finally:
             await _remove_measures(session_maker, await _bench_measures(session_maker, viewer) - before)
     return runs
@@ -243,12 +291,12 @@ async def _remove_measures(session_maker: async_sessionmaker[AsyncSession], metr
             await session.commit()
 
 
-async def profile(settings: Settings, rows: list[SheetRow]) -> None:
+async def profile(settings: Settings, rows: list[SheetRow], path: str) -> None:
     async with open_database(settings) as session_maker:
         viewer = await manager(session_maker)
         profiler = cProfile.Profile()
         profiler.enable()
-        await import_once(session_maker, viewer, rows)
+        await (file_import_once if path == "file" else import_once)(session_maker, viewer, rows)
         profiler.disable()
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
 
@@ -264,7 +312,9 @@ def settings_for(folder: Path, database_url: str | None = None) -> Settings:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--profile", action="store_true", help="profile one import on SQLite instead")
+    parser.add_argument(
+        "--profile", choices=("page", "file"), help="profile one import on SQLite instead: the page's, or a file's"
+    )
     options = parser.parse_args()
     rows = sheet_rows()
     postgres = os.environ.get("QUEST_BENCH_DATABASE_URL", "").strip()
@@ -272,7 +322,7 @@ def main() -> None:
         sqlite = settings_for(Path(folder))
         prepare(sqlite)
         if options.profile:
-            asyncio.run(profile(sqlite, rows))
+            asyncio.run(profile(sqlite, rows, options.profile))
             return
         print(f"{ROWS:,} daily readings into one measure, {ROUNDS} runs each, a fresh measure every run")
         report("SQLite", asyncio.run(measure(sqlite)))

@@ -146,6 +146,8 @@ def import_rows(runs: list[EngineRun]) -> list[list[str]]:
             f"{run.imports.import_rate:,.0f}",
             f"{run.imports.floor_rate:,.0f}",
             ratio(run.imports.floor_rate, run.imports.import_rate),
+            f"{run.imports.file_rate:,.0f}" if run.imports.files else "–",
+            ratio(run.imports.floor_rate, run.imports.file_rate) if run.imports.files else "–",
             str(len(run.imports.imported)),
         ]
         for run in runs
@@ -243,9 +245,13 @@ def render(run: Run) -> str:
             submission_rows(engines),
         ),
         "## Readings import",
-        "`bench/readings_import.py`: 20,000 daily readings through the readings page's save, beside the bare bulk "
-        "INSERT of the same rows (target ≥ 50,000 rows/s and within 2×). Best of the runs.",
-        table(["engine", "import rows/s", "bare insert rows/s", "×", "runs"], import_rows(engines)),
+        "`bench/readings_import.py`: 20,000 daily readings through the readings page's save, and as a CSV file "
+        "through `quest import readings`'s path, beside the bare bulk INSERT of the same rows (target ≥ 50,000 "
+        "rows/s and within 2×). Best of the runs.",
+        table(
+            ["engine", "import rows/s", "bare insert rows/s", "×", "file import rows/s", "file ×", "runs"],
+            import_rows(engines),
+        ),
         "## Memory",
         f"Resident memory of each worker from /proc after the whole run: the peak (`VmHWM`) and at the end "
         f"(target ≤ {MEMORY_TARGET_MB} MB).",

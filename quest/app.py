@@ -43,6 +43,8 @@ from quest.ideas.api import IdeaApi, IdeaWorkflowApi
 from quest.ideas.practice_api import PracticeApi
 from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
+from quest.imports.api import ImportApi
+from quest.imports.web import ImportPages, InvitationPages
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
 from quest.metrics.kept import KeptReadings
@@ -151,6 +153,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             BacklogPages,
             MetricPages,
             ReadingPages,
+            ImportPages,
+            InvitationPages,
             ForceApi,
             MeApi,
             IdeaApi,
@@ -163,6 +167,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             RateCardApi,
             WasteApi,
             MetricApi,
+            ImportApi,
             DashboardApi,
             HeadquartersDashboardApi,
             public_results_api,

@@ -568,6 +568,96 @@ def create_token_command(email: str, label: str) -> None:
     click.echo("Keep this token safe: QUEST keeps only a hash of it and cannot show it again.", err=True)
 
 
+@main.command("import")
+@click.argument("kind", type=click.Choice(["readings", "ideas", "users"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", "force_code", help="The force the file is for: its division codes resolve within it.")
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
+def import_command(kind: str, file: Path, force_code: str | None, dry_run: bool) -> None:
+    """Import a CSV file or an Excel workbook (.xlsx) of readings, ideas or users. Every row is checked
+    first: if any is wrong, each problem is listed by row and column and nothing is written; otherwise
+    everything is written in one transaction."""
+    from quest.db import open_database, writing
+    from quest.imports.services import read_rows, run_import
+    from quest.notifications import email
+
+    settings = _settings()
+    check_database(settings)
+    email.configure(settings)
+    data = file.read_bytes()
+    # A CSV file's lines are a fair guess at its rows, for the progress bar; a workbook's are not known.
+    expected = data.count(b"\n") if file.suffix.lower() == ".csv" else 0
+    show = _ImportProgress(expected, tty=sys.stderr.isatty())
+
+    async def load() -> Any:
+        from quest.accounts.identity import COMMAND_LINE
+
+        now = _now()
+        async with open_database(settings) as session_maker, session_maker() as session:
+            with writing():
+                return await run_import(
+                    session,
+                    COMMAND_LINE,
+                    kind,
+                    read_rows(file.name, data),
+                    force_code=force_code,
+                    now=now,
+                    today=now.astimezone(_london()).date(),
+                    dry_run=dry_run,
+                    progress=show,
+                )
+
+    report, checked = asyncio.run(load())
+    show.done()
+    if report.problems:
+        for problem in report.problems:
+            click.echo(f"Error: {problem.summary}", err=True)
+        count = len(report.problems)
+        click.echo(f"{count:,} problem{'' if count == 1 else 's'} found: nothing was imported.", err=True)
+        raise SystemExit(1)
+    click.echo(report.summary())
+    invitations = getattr(checked, "invitations", None)
+    if invitations and report.written:
+        if email.current_mailer() is not None:
+            count = len(invitations)
+            click.echo(f"{count:,} sign-in invitation{'' if count == 1 else 's'} queued to be emailed.")
+        else:
+            from quest.accounts.invitations import invitation_path
+
+            click.echo("No email is set up (QUEST_SMTP_URL): give each new user their invitation link:")
+            for address, secret in invitations.items():
+                click.echo(f"  {address}  {settings.base_url}{invitation_path(secret)}")
+
+
+class _ImportProgress:
+    """An import's progress: a bar redrawn in place on a terminal, a line now and then otherwise."""
+
+    def __init__(self, expected: int, *, tty: bool) -> None:
+        self.expected, self.tty, self.drawn = expected, tty, False
+
+    def __call__(self, phase: str, rows: int) -> None:
+        if not self.tty:
+            click.echo(f"{phase} {rows:,} rows", err=True)
+            return
+        if self.expected and phase == "checked":
+            share = min(rows / self.expected, 1.0)
+            bar = "#" * int(share * 30)
+            click.echo(f"\rChecking [{bar:<30}] {share:4.0%} {rows:,} rows", nl=False, err=True)
+        else:
+            click.echo(f"\r{phase.capitalize()} {rows:,} rows" + " " * 30, nl=False, err=True)
+        self.drawn = True
+
+    def done(self) -> None:
+        if self.drawn:
+            click.echo(err=True)
+
+
+def _london() -> Any:
+    from quest.clock import LONDON
+
+    return LONDON
+
+
 @main.group(invoke_without_command=True)
 @click.pass_context
 def outbox(context: click.Context) -> None:

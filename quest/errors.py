@@ -4,6 +4,7 @@ status. Services never raise HTTP exceptions themselves."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class QuestError(Exception):
@@ -40,9 +41,11 @@ class Forbidden(QuestError):
 class ValidationFailed(QuestError):
     """Input is wrong. ``errors`` maps each field to a message that says how to put it right."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
         self.errors = dict(errors)
+        # More for the API's answer beside the errors (an import's whole report).
+        self.extra = dict(extra or {})
 
 
 class InvalidQuery(ValidationFailed):

@@ -111,7 +111,8 @@ async def raise_idea(session_maker: Any, email: str, title: str, **fields: Any) 
     """Submit an idea through the service, as ``email``; returns (id, reference)."""
     import datetime
 
-    from quest.ideas.services import IdeaInput, submit_idea
+    from quest.ideas.record import IdeaInput
+    from quest.ideas.services import submit_idea
 
     viewer = await current_user_for(session_maker, email)
     data = IdeaInput(

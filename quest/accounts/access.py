@@ -64,6 +64,10 @@ class Permission(enum.StrEnum):
     COMPARE_FORCES = "compare_forces"
     # Publish a force's results page for the public, or withdraw it.
     PUBLISH_RESULTS = "publish_results"
+    # Import files of readings or of ideas (quest.imports); users are imported under MANAGE_USERS. The
+    # administrator's reach is the command line's (``quest import``), which runs as one.
+    IMPORT_READINGS = "import_readings"
+    IMPORT_IDEAS = "import_ideas"
 
 
 _EVERY_ROLE = dict.fromkeys(Role, Reach.EVERYWHERE)
@@ -105,6 +109,12 @@ POLICY: dict[Permission, dict[Role, Reach]] = {
     },
     Permission.COMPARE_FORCES: {Role.NATIONAL: Reach.EVERYWHERE, Role.ADMIN: Reach.EVERYWHERE},
     Permission.PUBLISH_RESULTS: _HEADQUARTERS,
+    Permission.IMPORT_READINGS: {Role.MANAGER: Reach.OWN_DIVISION, Role.ADMIN: Reach.EVERYWHERE},
+    Permission.IMPORT_IDEAS: {
+        Role.MANAGER: Reach.OWN_DIVISION,
+        Role.FORCE_HQ: Reach.OWN_FORCE,
+        Role.ADMIN: Reach.EVERYWHERE,
+    },
 }
 
 # Roles a user may give others: a force's headquarters manages its own force's people, never the

@@ -131,3 +131,17 @@ class FormDraft(UUIDv7Base):
     fields: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+
+
+class Invitation(UUIDv7Base):
+    """A one-time link that lets a new user (one imported without a password) choose their password:
+    emailed to them, good until ``expires_at``, and spent once used. Only the SHA-256 of its secret is
+    kept. Not audited row by row: making a user is audited, and so is the invitation's use."""
+
+    __tablename__ = "invitations"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))

@@ -14,6 +14,7 @@ from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
+from quest.ideas.record import IdeaInput
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.metrics.impact import improved
@@ -26,7 +27,7 @@ from quest.web.pages import PageNumber
 
 
 @dataclass
-class IdeaIn(services.IdeaInput):
+class IdeaIn(IdeaInput):
     """An idea as the API's JSON body: the form's fields, judged by the same service."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, and_, insert, or_, select, update
@@ -18,12 +19,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from uuid_utils.compat import uuid7
 
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.concurrency import changed_once, check_seen
 from quest.errors import NotFound
-from quest.ideas.models import ForceCounter, Idea, IdeaEvent, IdeaSupport, IdeaWasteType
+from quest.ideas.models import (
+    PROCESS_LENGTH,
+    TEXT_LENGTH,
+    TITLE_LENGTH,
+    ForceCounter,
+    Idea,
+    IdeaEvent,
+    IdeaSupport,
+    IdeaWasteType,
+)
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import CheckedMove, record_of
 from quest.org.models import Force
@@ -36,6 +47,72 @@ IDEA_CHANGED = "This idea changed since you opened it. Here it is as it is now: 
 LISTED = (Idea.id, Idea.reference, Idea.title, Idea.status)
 # What an idea says, as its submitter wrote it (and may change while it is submitted).
 WORDING = ("title", "problem", "proposal", "expected_benefit", "process")
+
+
+# --- An idea's wording, as a form, the API or an import gives it -----------------------------------------
+
+BENEFIT_LENGTH = 2000
+
+
+@dataclass
+class IdeaInput:
+    """An idea as a form or the API gives it (``quest.ideas.api.IdeaIn``): strings as typed."""
+
+    division_id: str = ""
+    title: str = ""
+    problem: str = ""
+    proposal: str = ""
+    waste_types: list[str] = field(default_factory=list)
+    process: str = ""
+    expected_benefit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedIdea:
+    title: str
+    problem: str
+    proposal: str
+    expected_benefit: str
+    process: str
+    waste_types: tuple[WasteType, ...]
+
+
+def check_idea(data: IdeaInput) -> tuple[CheckedIdea | None, dict[str, str]]:
+    """The idea's fields, cleaned; or what is wrong with them, field by field."""
+    errors: dict[str, str] = {}
+    title = fields.text(
+        data.title, "title", "a short title", limit=TITLE_LENGTH, required=True, errors=errors, lines=True
+    )
+    problem = fields.text(
+        data.problem, "problem", "what happens now", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
+    )
+    proposal = fields.text(
+        data.proposal, "proposal", "what you would change", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
+    )
+    benefit = fields.text(
+        data.expected_benefit,
+        "expected_benefit",
+        "the expected benefit",
+        limit=BENEFIT_LENGTH,
+        required=False,
+        errors=errors,
+        lines=True,
+    )
+    process = fields.text(
+        data.process, "process", "the process", limit=PROCESS_LENGTH, required=False, errors=errors, lines=True
+    )
+    waste_types: list[WasteType] = []
+    for raw in data.waste_types:
+        try:
+            waste = WasteType(raw)
+        except ValueError:
+            errors["waste_types"] = "Choose waste types from the list"
+            break
+        if waste not in waste_types:
+            waste_types.append(waste)
+    if errors:
+        return None, errors
+    return CheckedIdea(title, problem, proposal, benefit, process, tuple(waste_types)), {}
 
 
 class Placed(Protocol):
@@ -115,8 +192,14 @@ class Proposal(Protocol):
 
 
 async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> str:
-    """The force's next idea reference, like LAN-000123: one statement that bumps the force's counter (making
-    it at 1 if the force has none yet) and reads the force's code, in the caller's transaction. The counter's
+    """The force's next idea reference, like LAN-000123 (:func:`next_references`, one of them)."""
+    return (await next_references(connection, force_id, 1))[0]
+
+
+async def next_references(connection: AsyncConnection, force_id: uuid.UUID, count: int) -> list[str]:
+    """The force's next ``count`` idea references, like LAN-000123: one statement that bumps the force's
+    counter by ``count`` (making it if the force has none yet) and reads the force's code, in the caller's
+    transaction. The counter's
     row stays locked until that transaction ends: every other idea of the force waits for it. A rolled-back
     idea leaves a gap, never a duplicate."""
     # Each engine's INSERT that can say ON CONFLICT DO UPDATE.
@@ -124,14 +207,15 @@ async def next_reference(connection: AsyncConnection, force_id: uuid.UUID) -> st
     code = select(Force.code).where(Force.id == force_id).scalar_subquery()
     bumped = (
         await connection.execute(
-            upsert.values(force_id=force_id, name="ideas", value=1)
+            upsert.values(force_id=force_id, name="ideas", value=count)
             .on_conflict_do_update(
-                index_elements=[ForceCounter.force_id, ForceCounter.name], set_={"value": ForceCounter.value + 1}
+                index_elements=[ForceCounter.force_id, ForceCounter.name], set_={"value": ForceCounter.value + count}
             )
             .returning(ForceCounter.value, code)
         )
     ).one()
-    return f"{bumped[1]}-{bumped[0]:06d}"
+    last, force_code = bumped
+    return [f"{force_code}-{number:06d}" for number in range(last - count + 1, last + 1)]
 
 
 async def reserve_reference(session: AsyncSession, force_id: uuid.UUID) -> str | None:

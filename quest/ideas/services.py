@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
@@ -31,9 +30,6 @@ from quest.db import reading
 from quest.errors import NotFound, ValidationFailed
 from quest.ideas import search
 from quest.ideas.models import (
-    PROCESS_LENGTH,
-    TEXT_LENGTH,
-    TITLE_LENGTH,
     Idea,
     IdeaEvent,
     IdeaFollower,
@@ -44,8 +40,10 @@ from quest.ideas.record import (
     IDEA_CHANGED,
     LISTED,
     WORDING,
+    IdeaInput,
     Place,
     add_event,
+    check_idea,
     may_contribute,
     raise_idea,
     reserve_reference,
@@ -66,7 +64,6 @@ IDEAS_PER_PAGE = 50
 # A list of more ideas than this says "more than 10,000 ideas" instead of counting every one on every page
 # (a national list holds a million): see quest.paging.
 COUNT_LIMIT = 10_000
-BENEFIT_LENGTH = 2000
 COMMENT_LENGTH = 2000
 SIMILAR_LIMIT = 5
 # Ideas that are no longer live are not offered as "similar": nobody can support a closed idea.
@@ -74,67 +71,6 @@ _CLOSED = (IdeaStatus.DECLINED, IdeaStatus.DUPLICATE, IdeaStatus.WITHDRAWN)
 
 
 # --- Input ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class IdeaInput:
-    """An idea as a form or the API gives it (``quest.ideas.api.IdeaIn``): strings as typed."""
-
-    division_id: str = ""
-    title: str = ""
-    problem: str = ""
-    proposal: str = ""
-    waste_types: list[str] = field(default_factory=list)
-    process: str = ""
-    expected_benefit: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedIdea:
-    title: str
-    problem: str
-    proposal: str
-    expected_benefit: str
-    process: str
-    waste_types: tuple[WasteType, ...]
-
-
-def check_idea(data: IdeaInput) -> tuple[CheckedIdea | None, dict[str, str]]:
-    """The idea's fields, cleaned; or what is wrong with them, field by field."""
-    errors: dict[str, str] = {}
-    title = fields.text(
-        data.title, "title", "a short title", limit=TITLE_LENGTH, required=True, errors=errors, lines=True
-    )
-    problem = fields.text(
-        data.problem, "problem", "what happens now", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
-    )
-    proposal = fields.text(
-        data.proposal, "proposal", "what you would change", limit=TEXT_LENGTH, required=True, errors=errors, lines=True
-    )
-    benefit = fields.text(
-        data.expected_benefit,
-        "expected_benefit",
-        "the expected benefit",
-        limit=BENEFIT_LENGTH,
-        required=False,
-        errors=errors,
-        lines=True,
-    )
-    process = fields.text(
-        data.process, "process", "the process", limit=PROCESS_LENGTH, required=False, errors=errors, lines=True
-    )
-    waste_types: list[WasteType] = []
-    for raw in data.waste_types:
-        try:
-            waste = WasteType(raw)
-        except ValueError:
-            errors["waste_types"] = "Choose waste types from the list"
-            break
-        if waste not in waste_types:
-            waste_types.append(waste)
-    if errors:
-        return None, errors
-    return CheckedIdea(title, problem, proposal, benefit, process, tuple(waste_types)), {}
 
 
 # --- Reading ----------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from quest.accounts.access import Permission
 from quest.errors import NotFound
 from quest.ideas import decisions, impact, services
 from quest.ideas.page import idea_page
-from quest.ideas.services import SORTS, IdeaFilters, IdeaInput
+from quest.ideas.record import IdeaInput
+from quest.ideas.services import SORTS, IdeaFilters
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.org.services import list_divisions

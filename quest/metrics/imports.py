@@ -16,7 +16,6 @@ The readers and the checks are pure; only the service, at the end, touches the d
 from __future__ import annotations
 
 import asyncio
-import codecs
 import csv
 import datetime
 import decimal
@@ -27,20 +26,21 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePath
 from typing import TypeVar
 
 from openpyxl.utils import get_column_letter
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest import fields, spreadsheets
+from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as, record_event
-from quest.bulk import insert_rows, paused_collector
+from quest.bulk import insert_columns, paused_collector
 from quest.errors import ValidationFailed
+from quest.imports import sheets
+from quest.imports.sheets import NOT_TEXT, SheetRow, UnreadableRows, cell_text, parse_day
 from quest.metrics import upkeep
 from quest.metrics.models import READINGS, Reading
 from quest.metrics.services import (
@@ -59,11 +59,6 @@ from quest.metrics.vocabulary import Frequency, MetricKind
 MAX_ROWS = 20_000
 COLUMN_NAMES = ("date", "value")
 
-NO_FILE = "Choose a CSV file or an Excel workbook (.xlsx) to upload"
-EMPTY_FILE = "The file is empty"
-WRONG_TYPE = "The file must be a CSV file (.csv) or an Excel workbook (.xlsx)"
-NOT_TEXT = "The file is not a CSV text file: save it from your spreadsheet as ‘CSV’ and upload that"
-NOT_XLSX = "The file is not an Excel workbook that can be read: save it from Excel as ‘.xlsx’ or ‘CSV’"
 NO_READINGS = "There are no readings: each row needs a date, then a value"
 TOO_MANY = f"There are more than {MAX_ROWS:,} rows: import them in parts of {MAX_ROWS:,} rows or fewer"
 CHANGED_IN_TRANSIT = "The checked readings did not come back as they were sent: paste or upload them again"
@@ -75,22 +70,7 @@ T = TypeVar("T")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-class UnreadableRows(ValueError):
-    """The paste or the file as a whole cannot be read, so there is no row-by-row report to give."""
-
-
 # --- Reading rows (pure) ------------------------------------------------------------------------------
-
-
-# Rows, readings and checked rows are made 20,000 at a time: plain slotted dataclasses, as a frozen one
-# sets each field through object.__setattr__, twice the cost of the checks themselves. Nothing changes one.
-@dataclass(slots=True)
-class SheetRow:
-    """One row as the person sees it in their spreadsheet: its number there, and its cells (text from a
-    paste or CSV; dates, numbers and text from a workbook)."""
-
-    number: int
-    cells: tuple[object, ...]
 
 
 def rows_from_text(text: str) -> Iterator[SheetRow]:
@@ -119,63 +99,12 @@ def split_line(line: str) -> tuple[str, ...]:
 
 
 def rows_from_file(filename: str, data: bytes) -> Iterator[SheetRow]:
-    """The rows of an uploaded file: a workbook if its name ends .xlsx, CSV text if .csv."""
-    if not filename:
-        raise UnreadableRows(NO_FILE)
-    if not data:
-        raise UnreadableRows(EMPTY_FILE)
-    extension = PurePath(filename).suffix.lower()
-    if extension == ".xlsx":
-        yield from rows_from_xlsx(data)
-    elif extension == ".csv":
-        yield from rows_from_csv(_csv_text(data))
-    else:
-        raise UnreadableRows(WRONG_TYPE)
-
-
-def rows_from_csv(text: str) -> Iterator[SheetRow]:
-    """The rows of a CSV file, comma-separated (tab-separated if its first line has a tab). Unlike a
-    paste, a file is read as one CSV document, so a quoted cell may run over two lines."""
-    first_line = next((line for line in io.StringIO(text) if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t" if "\t" in first_line else ",")
+    """The readings of an uploaded file (:func:`quest.imports.sheets.rows_from_file`): a workbook's rows
+    all count towards the limit, blank ones too (a header is allowed on top)."""
     try:
-        yield from _data_rows(SheetRow(number, tuple(cells)) for number, cells in enumerate(reader, start=1))
-    except csv.Error as error:
-        raise UnreadableRows(NOT_TEXT) from error
-
-
-def _csv_text(data: bytes) -> str:
-    """CSV bytes as text: UTF-8 (with or without the byte-order mark Excel writes), UTF-16 with one, or
-    the Windows code page Excel uses when it saves plain ‘CSV’."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    elif b"\x00" in data:
-        raise UnreadableRows(NOT_TEXT)  # text never holds a NUL byte; a workbook or an image does
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableRows(NOT_TEXT)
-
-
-def rows_from_xlsx(data: bytes) -> Iterator[SheetRow]:
-    """The rows of a workbook's first sheet, read by :mod:`quest.spreadsheets`, which caps what a hostile
-    workbook can cost. Date cells come as dates and numbers as numbers; a formula as the result Excel last
-    saved. Every row of the sheet counts towards the limit, blank ones too (a header is allowed on top)."""
-    try:
-        sheet = spreadsheets.first_sheet_rows(data, max_rows=MAX_ROWS + 1)
-        yield from _data_rows(SheetRow(number, cells) for number, cells in sheet)
-    except spreadsheets.TooManyRows as error:
+        yield from _data_rows(sheets.rows_from_file(filename, data, max_rows=MAX_ROWS + 1))
+    except sheets.TooManyRows as error:
         raise UnreadableRows(TOO_MANY) from error
-    except spreadsheets.SpreadsheetRefused as error:
-        raise UnreadableRows(NOT_XLSX if str(error) == spreadsheets.NOT_A_WORKBOOK else str(error)) from error
-    except UnreadableRows:
-        raise
-    except Exception as error:  # a damaged or disguised file fails in many ways: bad XML, zip, numbers
-        raise UnreadableRows(NOT_XLSX) from error
 
 
 async def read_file(filename: str, data: bytes) -> list[SheetRow]:
@@ -230,30 +159,6 @@ def _two_cells(row: SheetRow) -> tuple[object, object]:
 
 def _is_number(cell: object) -> bool:
     return fields.read_decimal(cell_text(cell)) is not None
-
-
-def cell_text(cell: object) -> str:
-    """A cell as text: a date without a time as ISO, a float in its shortest form (0.1, never
-    0.1000000000000000055), anything else as written."""
-    if type(cell) is str:  # the usual case, first: a paste, a CSV file, a preview sent back
-        return cell.strip()
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
-        return cell.date().isoformat()
-    if isinstance(cell, float):
-        return repr(cell)
-    return str(cell).strip()
-
-
-def parse_day(cell: object, text: str | None = None) -> datetime.date | None:
-    """A date cell, or text in ISO (2026-03-01) or UK (01/03/2026, day first) form; None otherwise.
-    ``text``: the cell's :func:`cell_text`, when the caller has it already."""
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
-    return fields.read_written_date(cell_text(cell) if text is None else text)
 
 
 # --- Checking rows (pure) -----------------------------------------------------------------------------
@@ -342,6 +247,40 @@ def _day_words(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+@dataclass(slots=True)
+class JudgedReading:
+    """A reading's two cells as typed, and what they hold or what is wrong with each."""
+
+    date_text: str
+    value_text: str
+    day: datetime.date | None
+    value: decimal.Decimal | None
+    date_problem: str | None
+    value_problem: str | None
+
+
+def judge_reading(
+    date_cell: object,
+    value_cell: object,
+    kind: MetricKind,
+    today: datetime.date,
+    earliest: datetime.date | None = None,
+) -> JudgedReading:
+    """One reading's date and value judged by the rules of any reading: the one check every import of
+    readings makes (a measure's own, :func:`check_rows`, and :mod:`quest.imports.readings`)."""
+    date_text, value_text = cell_text(date_cell), cell_text(value_cell)
+    date_problem = None
+    day = parse_day(date_cell, date_text)
+    if day is None:
+        date_problem = NOT_A_DATE if date_text else ENTER_A_DATE
+    else:
+        day, date_problem = check_reading_date(day, today)
+        if day is not None and not date_problem:
+            date_problem = check_entry_window(day, earliest)
+    value, value_problem = check_reading_value(value_text, kind)
+    return JudgedReading(date_text, value_text, day, value, date_problem, value_problem)
+
+
 def check_rows(
     rows: Iterable[SheetRow],
     kind: MetricKind,
@@ -358,20 +297,13 @@ def check_rows(
     for row in rows:
         number = row.number
         date_cell, value_cell = _two_cells(row)
-        date_text, value_text = cell_text(date_cell), cell_text(value_cell)
+        judged = judge_reading(date_cell, value_cell, kind, today, earliest)
+        day, value, date_text, value_text = judged.day, judged.value, judged.date_text, judged.value_text
         problems = []
-        day = parse_day(date_cell, date_text)
-        if day is None:
-            problems.append(Problem(number, 0, NOT_A_DATE if date_text else ENTER_A_DATE))
-        else:
-            day, date_problem = check_reading_date(day, today)
-            if day is not None and not date_problem:
-                date_problem = check_entry_window(day, earliest)
-            if date_problem:
-                problems.append(Problem(number, 0, date_problem))
-        value, value_problem = check_reading_value(value_text, kind)
-        if value_problem:
-            problems.append(Problem(number, 1, value_problem))
+        if judged.date_problem:
+            problems.append(Problem(number, 0, judged.date_problem))
+        if judged.value_problem:
+            problems.append(Problem(number, 1, judged.value_problem))
         if len(row.cells) > 2:
             problems.extend(
                 Problem(number, column, EXTRA_CELL)
@@ -486,7 +418,7 @@ async def save_import(
     """Check ``rows`` again and save every reading, or none: :class:`ImportRefused` if any row has a
     problem. A period that has a reading gets the new value. Commits.
 
-    The readings are written in bulk (:func:`quest.bulk.insert_rows`), not one ORM object at a time, so
+    The readings are written in bulk (:func:`write_readings`), not one ORM object at a time, so
     the audit trail gets one entry for the whole save: every period's value after it, and the value it
     replaced, if any, before it."""
     with paused_collector():
@@ -496,34 +428,63 @@ async def save_import(
         act_as(session, viewer.actor)
         written = {"entered_by": viewer.id, "entered_at": now}
         readings = plan.readings
-        new = [reading for reading in readings if reading.outcome is Outcome.NEW]
-        changed = [reading for reading in readings if reading.outcome is Outcome.CHANGED]
-        await insert_rows(
-            session,
-            READINGS,
-            [{"period_date": reading.period, "value": reading.value} for reading in new],
-            same={"metric_id": metric_id, "force_id": plan.metric.force_id, **written},
-        )
-        if changed:
-            await session.execute(
-                update(READINGS)
-                .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
-                .values(value=bindparam("new_value"), **written),
-                [{"period": reading.period, "new_value": reading.value} for reading in changed],
-            )
+        new = [(reading.period, reading.value) for reading in readings if reading.outcome is Outcome.NEW]
+        changed = [
+            (reading.period, reading.value, stored[reading.period])
+            for reading in readings
+            if reading.outcome is Outcome.CHANGED
+        ]
         if new or changed:
-            await record_event(
-                session,
-                action="save",
-                entity=READINGS.name,
-                entity_id=str(metric_id),
-                force_id=plan.metric.force_id,
-                before={reading.period.isoformat(): str(stored[reading.period]) for reading in changed} or None,
-                after={reading.period.isoformat(): str(reading.value) for reading in (*new, *changed)},
-            )
+            await write_readings(session, metric_id, plan.metric.force_id, new, changed, written=written, action="save")
             await upkeep.readings_changed(session, {metric_id}, now=now)
         await session.commit()
     return plan
+
+
+def as_written(value: decimal.Decimal) -> str:
+    """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25."""
+    return f"{value.normalize():f}"
+
+
+async def write_readings(
+    session: AsyncSession,
+    metric_id: uuid.UUID,
+    force_id: uuid.UUID,
+    new: Sequence[tuple[datetime.date, decimal.Decimal]],
+    changed: Sequence[tuple[datetime.date, decimal.Decimal, decimal.Decimal]],
+    *,
+    written: Mapping[str, object],
+    action: str,
+) -> None:
+    """One measure's readings written in bulk: ``new`` (period, value) inserted, ``changed`` (period, value,
+    the value it replaces) updated, ``written`` (who entered them, when) on each, and one audit entry with
+    every value after and every value replaced before. The one writer of a checked batch of readings: a
+    measure's own import (:func:`save_import`) and a file's (:mod:`quest.imports.readings`). The caller
+    brings kept figures up to date (:func:`quest.metrics.upkeep.readings_changed`) and commits."""
+    await insert_columns(
+        session,
+        READINGS,
+        {"period_date": [period for period, _value in new], "value": [value for _period, value in new]},
+        same={"metric_id": metric_id, "force_id": force_id, **written},
+    )
+    if changed:
+        await session.execute(
+            update(READINGS)
+            .where(READINGS.c.metric_id == metric_id, READINGS.c.period_date == bindparam("period"))
+            .values(value=bindparam("new_value"), **written),
+            [{"period": period, "new_value": value} for period, value, _before in changed],
+        )
+    after = {period.isoformat(): as_written(value) for period, value in new}
+    after.update({period.isoformat(): as_written(value) for period, value, _before in changed})
+    await record_event(
+        session,
+        action=action,
+        entity=READINGS.name,
+        entity_id=str(metric_id),
+        force_id=force_id,
+        before={period.isoformat(): as_written(before) for period, _value, before in changed} or None,
+        after=after,
+    )
 
 
 async def enter_reading(

@@ -18,8 +18,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from quest.errors import ValidationFailed
+from quest.imports.sheets import SheetRow, UnreadableRows
 from quest.metrics import imports, services
-from quest.metrics.imports import ImportPlan, ImportRefused, ImportRow, Outcome, SheetRow, UnreadableRows
+from quest.metrics.imports import ImportPlan, ImportRefused, ImportRow, Outcome
 from quest.metrics.vocabulary import Frequency
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.forms import answer_form, form_values, show_outcome

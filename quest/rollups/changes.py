@@ -197,6 +197,37 @@ async def idea_answered(session: AsyncSession, idea: Idea, kind: ResponseKind, a
     )
 
 
+async def ideas_imported(session: AsyncSession, ideas: Collection[Idea]) -> None:
+    """Ideas were imported as they stand (:mod:`quest.imports.ideas`): each counted under its status, the
+    month it was raised, and its first response and decision as they happened, as if it had come the whole
+    way through the workflow here. Summed first, so each rollup row gets one upsert however many ideas."""
+    sums: dict[tuple[type[DefaultBase], tuple[Any, ...]], dict[str, Any]] = {}
+
+    def count(rollup: type[DefaultBase], row: dict[str, Any]) -> None:
+        key = (rollup, tuple(row.values()))
+        found = sums.setdefault(key, {**row, "ideas": 0})
+        found["ideas"] += 1
+
+    for idea in ideas:
+        place = {"division_id": idea.division_id}
+        count(IdeasByStatus, {**place, "status": idea.status, "force_id": idea.force_id})
+        month = idea.created_at.astimezone(LONDON).date().replace(day=1)
+        count(IdeasRaisedByMonth, {**place, "month": month, "force_id": idea.force_id})
+        if idea.decided_at is not None:
+            year = year_answered(idea.decided_at)
+            count(DecisionsByYear, {**place, "year": year, "status": idea.status, "force_id": idea.force_id})
+        for kind, at in (
+            (ResponseKind.FIRST_RESPONSE, idea.first_response_at),
+            (ResponseKind.DECISION, idea.decided_at),
+        ):
+            if at is not None:
+                days = (at - idea.created_at) // datetime.timedelta(days=1)
+                row = {**place, "kind": kind, "year": year_answered(at), "days": days, "force_id": idea.force_id}
+                count(ResponseDays, row)
+    for (rollup, _key), row in sums.items():
+        await _add(session, rollup, row, added=("ideas",))
+
+
 async def readings_written(session: AsyncSession, metric_ids: Collection[uuid.UUID]) -> None:
     """Readings of the measures ``metric_ids`` were written or changed (after they are flushed): their weeks
     counted again from their readings, and each given a new version, so that nothing worked out from the

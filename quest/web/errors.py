@@ -176,7 +176,8 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
         case ValidationFailed(errors=errors):
             status_code = HTTP_400_BAD_REQUEST if isinstance(error, InvalidQuery) else HTTP_422_UNPROCESSABLE_ENTITY
             if wants_json(request):
-                return _json_error(status_code, "Validation failed", {"errors": errors})
+                # An import's refusal carries its whole report too (quest.imports.report.ImportRefused).
+                return _json_error(status_code, "Validation failed", {"errors": errors, **error.extra})
             detail = "; ".join(errors.values())
         case _:
             status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"

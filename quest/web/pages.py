@@ -53,6 +53,7 @@ _NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
     ("Savings", "/savings", Permission.VIEW_WORK),
     ("Forces", "/forces", Permission.VIEW_ORGANISATION),
     ("Users", "/users", Permission.VIEW_USERS),
+    ("Imports", "/imports", Permission.IMPORT_IDEAS),
     ("Audit trail", "/audit", Permission.VIEW_AUDIT),
 )
 

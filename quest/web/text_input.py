@@ -9,7 +9,7 @@
   stack.
 - A body is read only as the type its ``Content-Type`` says, so nothing reaches a handler unjudged: the
   JSON API reads JSON; pages read forms or JSON. A body of any other type (``text/plain``, XML, a form
-  sent to the API) or of no stated type is 415 (OWASP ASVS 13.1.5, 13.2.5).
+  sent to the API, but for a file to its imports) or of no stated type is 415 (OWASP ASVS 13.1.5, 13.2.5).
 
 It is Litestar middleware, after authentication and the CSRF check, so its errors are rendered like any
 other (a page, or JSON under ``/api``), and before the draft keeper, so refused text is never kept.
@@ -35,6 +35,8 @@ MAX_JSON_DEPTH = 32
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 TOO_DEEP = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep"
 API_PREFIX = "/api/"
+# The one part of the API that takes a file: a multipart form (quest.imports.api).
+API_UPLOADS_PREFIX = "/api/v1/imports/"
 
 
 class TextInputMiddleware(ASGIMiddleware):
@@ -49,9 +51,10 @@ class TextInputMiddleware(ASGIMiddleware):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             media_type = request.content_type[0]
             to_the_api = scope["path"].startswith(API_PREFIX)
+            upload_to_the_api = media_type == "multipart/form-data" and scope["path"].startswith(API_UPLOADS_PREFIX)
             if media_type == "application/json" or media_type.endswith("+json"):
                 await _judge_json(request)
-            elif media_type in FORM_TYPES and not to_the_api:
+            elif media_type in FORM_TYPES and (not to_the_api or upload_to_the_api):
                 form = await request.form()
                 fields = ((name, value) for name, value in form.multi_items() if not isinstance(value, UploadFile))
                 if errors := _problems(fields):

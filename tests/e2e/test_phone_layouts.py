@@ -29,6 +29,7 @@ MANAGER = [
     *FRONTLINE,
     *("/triage", "/ideas", "/metrics", "{measure}", "{measure}/readings"),
     *("/savings", "/savings/forecasts", "/savings/released-time"),
+    *("/imports", "/imports/readings", "/imports/ideas"),
 ]
 PAGES = {"staff": FRONTLINE, "manager": MANAGER}
 

@@ -687,7 +687,7 @@ def test_the_matrix_covers_every_role() -> None:
 def test_pages_a_role_cannot_use_are_not_offered_in_its_navigation(role: str, signed_in: Any) -> None:
     client = signed_in(role)
     navigation = client.get("/").text.split('id="navigation"')[1].split("</ul>")[0]
-    for label, path in (("Users", "/users"), ("Audit trail", "/audit")):
+    for label, path in (("Users", "/users"), ("Audit trail", "/audit"), ("Imports", "/imports")):
         shown = f'href="{path}"' in navigation
         allowed = client.get(path).status_code == 200
         assert shown == allowed, f"{role}: {label} shown={shown} but allowed={allowed}"

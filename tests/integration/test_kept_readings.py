@@ -21,7 +21,8 @@ from quest.dashboards.division import DivisionDashboard, division_dashboard
 from quest.dashboards.division_web import backlog_chart, small_chart
 from quest.db import writing
 from quest.ideas.impact import unlink_metric
-from quest.metrics.imports import SheetRow, enter_reading, save_import
+from quest.imports.sheets import SheetRow
+from quest.metrics.imports import enter_reading, save_import
 from quest.metrics.kept import KEPT_JUDGEMENTS, Judged, KeptReadings
 from quest.metrics.models import IdeaMetric
 from quest.metrics.spc import analyse

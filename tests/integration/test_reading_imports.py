@@ -143,7 +143,7 @@ def test_a_manager_adds_a_reading_then_corrects_it_and_the_audit_trail_keeps_the
 
     added_entry, changed_entry = audited(database)  # the unchanged save writes nothing, so it has no entry
     assert (added_entry.before, added_entry.after) == (None, {"2026-03-03": "120"})
-    assert (changed_entry.before, changed_entry.after) == ({"2026-03-03": "120.0000"}, {"2026-03-03": "118"})
+    assert (changed_entry.before, changed_entry.after) == ({"2026-03-03": "120"}, {"2026-03-03": "118"})
     assert changed_entry.entity_id == str(metric_id)
     assert changed_entry.actor_label == DEMO_EMAILS["manager"]
 
@@ -241,7 +241,7 @@ def test_a_csv_upload_shows_what_changes_and_replaces_those_values(signed_in: An
     assert saved.status_code == 303
     assert stored(database, metric_id) == {march(1): 50, march(2): 1060, march(3): 70}
     *_typed_one_by_one, entry = audited(database)
-    assert entry.before == {"2026-03-02": "60.0000"}  # the unchanged 1 March is neither before nor after
+    assert entry.before == {"2026-03-02": "60"}  # the unchanged 1 March is neither before nor after
     assert entry.after == {"2026-03-02": "1060", "2026-03-03": "70"}
 
 

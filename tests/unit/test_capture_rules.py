@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from quest.charts.pareto import pareto_chart
 from quest.charts.sparkline import sparkline
+from quest.ideas.record import IdeaInput, check_idea
 from quest.ideas.search import terms
-from quest.ideas.services import IdeaInput, check_idea
 from quest.metrics.services import (
     OLD_READING_FOR_MANAGERS,
     check_entry_window,

@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from quest import spreadsheets
+from quest.imports import sheets
+from quest.imports.sheets import SheetRow, UnreadableRows
 from quest.metrics import imports
-from quest.metrics.imports import ImportPlan, Outcome, SheetRow, UnreadableRows
+from quest.metrics.imports import ImportPlan, Outcome
 from quest.metrics.readings_web import rows_to_show
 from quest.metrics.services import MetricSummary
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -195,17 +197,17 @@ def zip_without_a_workbook() -> bytes:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("", b"", imports.NO_FILE),
-        ("readings.csv", b"", imports.EMPTY_FILE),
-        ("readings.pdf", b"%PDF-1.7", imports.WRONG_TYPE),
-        ("readings.xls", b"\xd0\xcf\x11\xe0", imports.WRONG_TYPE),
-        ("readings", b"2026-03-01,118", imports.WRONG_TYPE),
-        ("readings.csv", workbook_bytes(("2026-03-01", 118)), imports.NOT_TEXT),
-        ("readings.csv", b"2026-03-01,118\x00\x00", imports.NOT_TEXT),
-        ("readings.csv", b"\x81\x8d\x8f\x90\x9d", imports.NOT_TEXT),  # neither UTF-8 nor Windows-1252
-        ("readings.xlsx", bytes(range(256)) * 8, imports.NOT_XLSX),
-        ("readings.xlsx", zip_without_a_workbook(), imports.NOT_XLSX),
-        ("readings.xlsx", b"2026-03-01,118\n", imports.NOT_XLSX),
+        ("", b"", sheets.NO_FILE),
+        ("readings.csv", b"", sheets.EMPTY_FILE),
+        ("readings.pdf", b"%PDF-1.7", sheets.WRONG_TYPE),
+        ("readings.xls", b"\xd0\xcf\x11\xe0", sheets.WRONG_TYPE),
+        ("readings", b"2026-03-01,118", sheets.WRONG_TYPE),
+        ("readings.csv", workbook_bytes(("2026-03-01", 118)), sheets.NOT_TEXT),
+        ("readings.csv", b"2026-03-01,118\x00\x00", sheets.NOT_TEXT),
+        ("readings.csv", b"\x81\x8d\x8f\x90\x9d", sheets.NOT_TEXT),  # neither UTF-8 nor Windows-1252
+        ("readings.xlsx", bytes(range(256)) * 8, sheets.NOT_XLSX),
+        ("readings.xlsx", zip_without_a_workbook(), sheets.NOT_XLSX),
+        ("readings.xlsx", b"2026-03-01,118\n", sheets.NOT_XLSX),
     ],
 )
 def test_a_file_that_cannot_be_read_says_why(name: str, data: bytes, message: str) -> None:

@@ -1,0 +1,192 @@
+"""The import pages: a manager imports readings and their division's ideas, a force's headquarters its
+people and its force's ideas. Upload, a preview with every problem by row and column, then confirm. Each
+format is described on its page, with a CSV template to download. And the page where an imported person
+accepts their sign-in invitation by choosing a password."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from quest.accounts import access
+from quest.accounts.identity import CurrentUser
+from quest.accounts.invitations import NOT_VALID, accept, invited_user
+from quest.errors import NotFound
+from quest.imports.report import ImportReport
+from quest.imports.services import KINDS, ImportKind, import_upload
+from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.flash import flash
+from quest.web.forms import answer_form, form_values, see_other
+from quest.web.pages import page
+
+AnyRequest = Request[Any, Any, Any]
+# A preview lists this many problems; the rest are counted (the command line and the API list them all).
+SHOWN_PROBLEMS = 1_000
+_TITLES = {"readings": "Import readings", "ideas": "Import ideas", "users": "Import users"}
+_WHO = {
+    "readings": "Readings of your division's measures, matched by force, division, measure and date. "
+    "A reading already saved for a date gets the file's value; importing the same file again changes nothing.",
+    "ideas": "Ideas kept in a spreadsheet, with where each had got to. Each starts its timeline with "
+    "‘imported’, and counts on the dashboards from the date it was raised.",
+    "users": "People matched by email. Someone new gets an email inviting them to choose a password; "
+    "someone already here has their name, role and division brought into line.",
+}
+
+
+def kinds_for(viewer: CurrentUser) -> list[ImportKind]:
+    return [kind for kind in KINDS.values() if access.may(viewer, kind.permission)]
+
+
+def _kind(viewer: CurrentUser, name: str) -> ImportKind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound("import")
+    access.require(viewer, kind.permission)
+    return kind
+
+
+class ImportPages(Controller):
+    path = "/imports"
+    include_in_schema = False
+
+    @get("/", name="imports")
+    async def index(self, request: AnyRequest, viewer: Viewer) -> Template:
+        kinds = kinds_for(viewer)
+        if not kinds:
+            access.require(viewer, access.Permission.IMPORT_READINGS)  # Forbidden, as for any page out of role
+        return page(request, "imports/index.html", {"kinds": kinds, "titles": _TITLES, "who": _WHO})
+
+    @get("/{kind:str}")
+    async def form(self, request: AnyRequest, viewer: Viewer, kind: FromPath[str]) -> Template:
+        return self._form_page(request, _kind(viewer, kind), {})
+
+    @get("/{kind:str}/template.csv")
+    async def template(self, viewer: Viewer, kind: FromPath[str]) -> Response[str]:
+        chosen = _kind(viewer, kind)
+        return Response(
+            chosen.template(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="quest-{chosen.name}-template.csv"'},
+        )
+
+    @post("/{kind:str}/preview")
+    async def preview(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        kind: FromPath[str],
+    ) -> Template:
+        chosen = _kind(viewer, kind)
+        upload = (await request.form()).get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return self._form_page(
+                request, chosen, {"file": "Choose a CSV file or an Excel workbook (.xlsx) to upload"}
+            )
+        data = await upload.read()
+        report = await import_upload(
+            db_session, viewer, chosen.name, upload.filename, data, now=now, today=today, dry_run=True
+        )
+        return self._preview_page(request, chosen, report, upload.filename, data)
+
+    @post("/{kind:str}/confirm")
+    async def confirm(
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        today: Today,
+        kind: FromPath[str],
+    ) -> Template | Redirect:
+        chosen = _kind(viewer, kind)
+        values = await form_values(request)
+        filename = values.get("filename", "")[:200]
+        try:
+            data = base64.b64decode(values.get("data", ""), validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        if not data:
+            return self._form_page(request, chosen, {"file": "The checked file did not come back: upload it again"})
+        report = await import_upload(db_session, viewer, chosen.name, filename, data, now=now, today=today)
+        if not report.written:
+            return self._preview_page(request, chosen, report, filename, data)
+        flash(request, f"Imported {filename}. {report.summary()}")
+        return see_other(f"/imports/{chosen.name}")
+
+    def _form_page(self, request: AnyRequest, kind: ImportKind, errors: dict[str, str]) -> Template:
+        return page(
+            request,
+            "imports/form.html",
+            {"kind": kind, "title": _TITLES[kind.name], "who": _WHO[kind.name], "errors": errors},
+            status_code=422 if errors else 200,
+        )
+
+    def _preview_page(
+        self, request: AnyRequest, kind: ImportKind, report: ImportReport, filename: str, data: bytes
+    ) -> Template:
+        shown = report.problems[:SHOWN_PROBLEMS]
+        return page(
+            request,
+            "imports/preview.html",
+            {
+                "kind": kind,
+                "title": _TITLES[kind.name],
+                "report": report,
+                "problems": shown,
+                "more_problems": len(report.problems) - len(shown),
+                "errors": {problem.field: problem.summary for problem in shown[:20]},
+                "filename": filename,
+                "data": "" if report.problems else base64.b64encode(data).decode(),
+            },
+            status_code=422 if report.problems else 200,
+        )
+
+
+class InvitationPages(Controller):
+    """A sign-in invitation's link: choose a password, then sign in."""
+
+    path = "/invitations"
+    include_in_schema = False
+    opt = {"public": True}
+
+    @get("/{secret:str}")
+    async def form(self, request: AnyRequest, db_session: DatabaseSession, now: Now, secret: FromPath[str]) -> Template:
+        try:
+            email = await invited_user(db_session, secret, now)
+        except NotFound:
+            return page(request, "accounts/invitation.html", {"invalid": NOT_VALID, "errors": {}}, status_code=404)
+        return page(request, "accounts/invitation.html", {"email": email, "secret": secret, "errors": {}})
+
+    @post("/{secret:str}", opt={"keep_draft": False})
+    async def choose_password(
+        self, request: AnyRequest, db_session: DatabaseSession, now: Now, secret: FromPath[str]
+    ) -> Template | Redirect:
+        values = await form_values(request)
+        try:
+            email = await invited_user(db_session, secret, now)
+        except NotFound:
+            return page(request, "accounts/invitation.html", {"invalid": NOT_VALID, "errors": {}}, status_code=404)
+        return await answer_form(
+            request,
+            accept(
+                db_session,
+                secret,
+                password=values.get("new_password", ""),
+                confirmation=values.get("confirmation", ""),
+                now=now,
+            ),
+            message="Your password is set. Sign in with it now.",
+            done="/sign-in",
+            again=lambda errors: page(
+                request, "accounts/invitation.html", {"email": email, "secret": secret, "errors": errors}
+            ),
+        )
