@@ -6,6 +6,9 @@ took and the worker's peak resident memory, each beside a floor measured in the 
   read and thrown away in this process, with no pack made of them;
 - memory: the worker's resident size after ``/healthz``, before any pack.
 
+Meanwhile ``/healthz`` is asked of the same worker every 0.2 s: its slowest answer shows whether the pack
+holds the worker (a pack made whole before its first byte held it for the whole time).
+
 The worker's peak (``VmHWM``) is reset before each pack (``/proc/PID/clear_refs``), so each figure is
 that pack's own. DESIGN §7's target is 300 MB a worker.
 
@@ -99,18 +102,35 @@ def _reset_peak(pid: int) -> None:
         Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
-async def download(base: str, path: str) -> tuple[float, float, int, int]:
-    """Seconds to the first byte and to the last, the bytes, and the status."""
+async def download(base: str, path: str) -> tuple[float, float, int, int, list[float]]:
+    """Seconds to the first byte and to the last, the bytes, the status, and the seconds ``/healthz`` took
+    each time it was asked (every 0.2 s) while the pack was on its way: the same worker answers both, so a
+    pack that held the worker would show here."""
     async with httpx.AsyncClient(base_url=base, timeout=1800) as client:
         await sign_in(client, NATIONAL_HQ)
         started = time.perf_counter()
         first = None
         size = 0
+        health: list[float] = []
+        done = asyncio.Event()
+
+        async def ask_health() -> None:
+            async with httpx.AsyncClient(base_url=base, timeout=600) as other:
+                while not done.is_set():
+                    asked = time.perf_counter()
+                    await other.get("/healthz")
+                    health.append(time.perf_counter() - asked)
+                    await asyncio.sleep(0.2)
+
+        asking = asyncio.create_task(ask_health())
         async with client.stream("GET", path, headers={"Accept": "*/*"}) as answer:
             async for chunk in answer.aiter_bytes():
                 first = first or time.perf_counter() - started
                 size += len(chunk)
-        return first or 0.0, time.perf_counter() - started, size, answer.status_code
+        seconds = time.perf_counter() - started
+        done.set()
+        await asking
+        return first or 0.0, seconds, size, answer.status_code, health
 
 
 def main() -> None:
@@ -134,12 +154,13 @@ def main() -> None:
         for name in options.formats.split(","):
             _reset_peak(pid)
             path = ADDRESSES[name].format(year=options.year, force=force)
-            first, seconds, size, status = asyncio.run(download(server.base, path))
+            first, seconds, size, status, health = asyncio.run(download(server.base, path))
             peak = resident(pid).peak_mb
             print(
                 f"  {name:<4} {status} {size / 1e6:8.1f} MB sent; first byte {first:6.1f} s, "
                 f"all {seconds:6.1f} s ({ratio(seconds, floor)} the floor); "
-                f"worker peak {peak:5.0f} MB ({ratio(peak, idle)} the floor)"
+                f"worker peak {peak:5.0f} MB ({ratio(peak, idle)} the floor); "
+                f"/healthz meanwhile: {len(health)} asked, slowest {max(health, default=0) * 1000:,.0f} ms"
             )
 
 
