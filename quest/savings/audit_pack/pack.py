@@ -5,6 +5,7 @@ a pack out of reach is a 403 or 404 and a bad address a 400, never a pack that s
 from __future__ import annotations
 
 import datetime
+import decimal
 import enum
 import re
 import uuid
@@ -56,7 +57,7 @@ class AuditPack:
     idea_reference: str | None
     generated_at: datetime.datetime
     generated_by: str
-    productive_hours: Any
+    productive_hours: decimal.Decimal
     rule: str
     totals: tuple[ShownTotal, ...]
     claims_where: ColumnElement[bool]
