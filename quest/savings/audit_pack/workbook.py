@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -29,6 +30,8 @@ SUMMARY_HEADER = ("Total", "Unit", "As QUEST shows it", "Check: worked out here 
 SHOWN, CHECK = "C", "D"
 _FORMATS = {"money": MONEY_FORMAT, "hours": "#,##0.00", "number": "0"}
 _WIDE = {"evidence", "why", "decision_note", "grade_reason", "not_counted_because", "before", "after", "balancing"}
+# Rows written before the worker turns to its other requests (a slice of claims: ~0.2 s of cells).
+ROWS_A_SLICE = 200
 # Bytes of the finished file sent at a time.
 CHUNK_BYTES = 256 * 1024
 
@@ -135,11 +138,14 @@ class _PartSheet:
         self.columns = columns
         self.worksheet = start_sheet(workbook, self.sheet)
 
-    def append(self, rows: Sequence[Any]) -> None:
-        for row in rows:
-            self.worksheet.append(
-                sheet_row(self.worksheet, [column.value(row) for column in self.columns], self.sheet.formats)
-            )
+    async def append(self, rows: Sequence[Any]) -> None:
+        """Writing a cell is ~25 µs: between slices of rows, other requests of the worker are served."""
+        for start in range(0, len(rows), ROWS_A_SLICE):
+            for row in rows[start : start + ROWS_A_SLICE]:
+                self.worksheet.append(
+                    sheet_row(self.worksheet, [column.value(row) for column in self.columns], self.sheet.formats)
+                )
+            await anyio.lowlevel.checkpoint()
 
 
 async def workbook_chunks(rows: PackRows) -> AsyncIterator[bytes]:
@@ -151,13 +157,13 @@ async def workbook_chunks(rows: PackRows) -> AsyncIterator[bytes]:
     tally = rows.tally()
     async for claims in rows.claims():
         tally.add("claims", claims)
-        sheets["claims"].append(claims)
-        sheets["evidence"].append(await rows.evidence_of(claims))
+        await sheets["claims"].append(claims)
+        await sheets["evidence"].append(await rows.evidence_of(claims))
     async for costs in rows.costs():
         tally.add("costs", costs)
-        sheets["costs"].append(costs)
+        await sheets["costs"].append(costs)
     async for entries in rows.audit_trail():
-        sheets["audit_trail"].append(entries)
+        await sheets["audit_trail"].append(entries)
     written = summary_sheet(pack, tally.lines(), tally.rows)
     start_sheet(workbook, written, summary)
     for row in written.rows:
