@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 import httpx
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.load import sign_in
@@ -51,8 +51,8 @@ ADDRESSES = {
 }
 
 
-async def largest_force(url: str, year: int) -> tuple[str, int]:
-    """The force with the most claims in the year, and how many."""
+async def force_and_claims(url: str, year: int, force: str | None) -> tuple[str, int]:
+    """``force`` (or, None, the force with the most claims in the year) and its claims in the year."""
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
@@ -60,7 +60,7 @@ async def largest_force(url: str, year: int) -> tuple[str, int]:
                 await connection.execute(
                     select(Force.code, func.count())
                     .join(SavingsClaim, SavingsClaim.force_id == Force.id)
-                    .where(falls_in_year(year))
+                    .where(falls_in_year(year), true() if force is None else Force.code == force)
                     .group_by(Force.code)
                     .order_by(func.count().desc())
                     .limit(1)
@@ -140,11 +140,9 @@ def main() -> None:
     parser.add_argument("--force", default=None, help="a force's code (default: the most claims in the year)")
     parser.add_argument("--formats", default="xlsx,html,json")
     options = parser.parse_args()
-    force, claims = options.force, 0
-    if force is None:
-        force, claims = asyncio.run(largest_force(options.database, options.year))
+    force, claims = asyncio.run(force_and_claims(options.database, options.year, options.force))
     floor, floor_rows = asyncio.run(floor_seconds(options.database, options.year, force))
-    print(f"{options.database}: {force}, financial year {options.year}: {claims or '?'} claims")
+    print(f"{options.database}: {force}, financial year {options.year}: {claims:,} claims")
     print(f"floor: the bare statements of its claims and audit trail, {floor_rows:,} rows: {floor:.1f} s")
     with tempfile.TemporaryDirectory() as folder, serving(Path(folder), options.database, 1) as server:
         httpx.get(f"{server.base}/healthz")
