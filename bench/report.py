@@ -265,8 +265,12 @@ def render(run: Run) -> str:
         "## How to run it",
         "```\nbench/run                                  # both engines, fresh small demo\n"
         "bench/run --engine sqlite --fresh-national # the national dataset, made by quest demo --scale national\n"
-        "bench/run --database postgresql+asyncpg://postgres@localhost/quest_bench  # a prepared database\n```",
+        "bench/run --database postgresql+asyncpg://postgres@localhost/quest_bench  # a prepared database\n"
+        "python -m bench.audit_pack --database sqlite+aiosqlite:////path/to/copy.db  # the largest force's pack\n```",
         "A run writes to the databases it measures: the writers' ideas and the import's measures, named "
-        '"Bench …". `bench/run --help` lists the sizes of each measurement.',
+        '"Bench …". `bench/run --help` lists the sizes of each measurement. `bench/audit_pack.py` runs alone (a '
+        "minute or more a pack of the largest force): national headquarters downloads the force's pack in each "
+        "format from `quest serve` with one worker, its seconds beside the bare statements of its claims and audit "
+        "trail, and the worker's peak memory (reset before each pack) beside its size after `/healthz`.",
     ]
     return "\n\n".join(sections) + "\n"

@@ -59,7 +59,7 @@ from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
 from quest.savings.api import CostsApi, SavingsApi
-from quest.savings.audit_pack_web import AuditPackApi, AuditPackPages
+from quest.savings.audit_pack.web import AuditPackApi, AuditPackPages
 from quest.savings.reports_api import SavingsReportsApi
 from quest.savings.reports_web import SavingsReportPages
 from quest.savings.web import SavingsPages

@@ -16,7 +16,7 @@ from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.savings import services
-from quest.savings.audit_pack import forces_to_pack
+from quest.savings.audit_pack.pack import forces_to_pack
 from quest.savings.baselines import claim_in_full
 from quest.savings.claim_evidence import evidence_of
 from quest.savings.ledger import double_count_groups, ledger_for_force

@@ -8,7 +8,7 @@ Either way it is shown, never run.
 Text is made :func:`~quest.text.printable` on the way out: a control character stored before QUEST refused
 them (Excel cannot hold one at all) becomes U+FFFD, and the download works for everyone.
 
-A workbook of several sheets (:func:`workbook_download`, the audit pack) may hold formulas QUEST writes
+A workbook of several sheets (:func:`start_sheet`, :func:`sheet_row`: the audit pack) may hold formulas QUEST writes
 itself, so that the spreadsheet recomputes a total: those are :class:`Formula` cells, the only cells ever
 written as formulas. Text, whoever typed it, stays text.
 """
@@ -144,33 +144,36 @@ class Sheet:
         return len(self.preamble) + 1
 
 
-def workbook_download(filename: str, sheets: Sequence[Sheet]) -> Response[bytes]:
-    """Several tables as one workbook, a sheet each, in order."""
-    workbook = Workbook(write_only=True)
-    for sheet in sheets:
-        worksheet: Any = workbook.create_sheet(sheet.name[:31])
-        for column, width in sheet.widths.items():
-            worksheet.column_dimensions[get_column_letter(column + 1)].width = width
-        worksheet.freeze_panes = f"A{sheet.header_row + 1}"
-        for row in sheet.preamble:
-            worksheet.append([_sheet_cell(worksheet, cell, None) for cell in row])
-        bold = Font(bold=True)
-        header = []
-        for name in sheet.header:
-            cell = WriteOnlyCell(worksheet, value=printable(name))
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            header.append(cell)
-        worksheet.append(header)
-        for row in sheet.rows:
-            worksheet.append([_sheet_cell(worksheet, cell, sheet.formats.get(index)) for index, cell in enumerate(row)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(buffer.getvalue(), XLSX_TYPE, filename)
+def start_sheet(workbook: Workbook, sheet: Sheet, worksheet: Any = None) -> Any:
+    """A write-only sheet of ``workbook`` (or ``worksheet``, made earlier to keep its place in the order)
+    with ``sheet``'s widths, its preamble and its bold header, its rows to be appended by the caller
+    (:func:`sheet_row`), as many as they are, without holding them."""
+    if worksheet is None:
+        worksheet = workbook.create_sheet(sheet.name[:31])
+    for column, width in sheet.widths.items():
+        worksheet.column_dimensions[get_column_letter(column + 1)].width = width
+    worksheet.freeze_panes = f"A{sheet.header_row + 1}"
+    for row in sheet.preamble:
+        worksheet.append([_sheet_cell(worksheet, cell, None) for cell in row])
+    bold = Font(bold=True)
+    header = []
+    for name in sheet.header:
+        cell = WriteOnlyCell(worksheet, value=printable(name))
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header.append(cell)
+    worksheet.append(header)
+    return worksheet
+
+
+def sheet_row(worksheet: Any, row: Sequence[SheetCell], formats: Mapping[int, str]) -> list[Any]:
+    """A row of a sheet's cells, ready to append: each cell as :func:`_sheet_cell` writes it, with its
+    column's number format (``formats``, by column from 0)."""
+    return [_sheet_cell(worksheet, cell, formats.get(index)) for index, cell in enumerate(row)]
 
 
 def _sheet_cell(worksheet: Any, cell: SheetCell, number_format: str | None) -> Any:
-    """A cell of :func:`workbook_download`: a formula as a formula, anything else as :func:`_excel` writes
+    """A cell of :func:`sheet_row`: a formula as a formula, anything else as :func:`_excel` writes
     it, with its number format. A cell object only where one is needed (a formula, a format, escaped
     text): a sheet of a million plain values is written several times faster."""
     if isinstance(cell, Formatted):
