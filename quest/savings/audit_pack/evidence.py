@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quest.metrics.impact import Impact, before_and_after
 from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.series import Window, readings_of_each
-from quest.metrics.spc import NoLimits, PointType
+from quest.metrics.spc import PointType
 from quest.metrics.vocabulary import Direction, MetricRole
 from quest.savings.audit_pack.rows import PackClaim, PackEvidence
 from quest.savings.claim_evidence import evidence_from, links_shown
@@ -38,10 +38,6 @@ _SPECIAL_CAUSES = {
     PointType.SPECIAL_CAUSE_CONCERN: "A special cause of concern",
     PointType.SPECIAL_CAUSE_NEUTRAL_HIGH: "A special cause, higher (a neutral measure)",
     PointType.SPECIAL_CAUSE_NEUTRAL_LOW: "A special cause, lower (a neutral measure)",
-}
-_NO_LIMITS = {
-    NoLimits.ONE_POINT: "One reading: no moving range to set limits from",
-    NoLimits.NO_VARIATION: "Every reading the same: no variation to set limits from",
 }
 
 
@@ -87,7 +83,7 @@ async def evidence_of(session: AsyncSession, claims: Sequence[PackClaim]) -> lis
                 mean_before=None if baseline is None else _number(baseline.mean),
                 lower_limit=None if limits is None else _number(limits[0]),
                 upper_limit=None if limits is None else _number(limits[1]),
-                limits_missing="" if baseline is None or baseline.missing is None else _NO_LIMITS[baseline.missing],
+                limits_missing="" if baseline is None or baseline.missing is None else baseline.missing.reason,
                 back_filled=None if found.facts.baseline is None else found.facts.baseline.back_filled,
                 points_after=None if impact is None else impact.points_after,
                 mean_after=None if impact is None else _number(impact.mean_after),
