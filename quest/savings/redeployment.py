@@ -419,51 +419,85 @@ def _left_out() -> ColumnElement[bool]:
     )
 
 
-async def not_redeployed_share(
-    session: AsyncSession, year: int, division_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, decimal.Decimal | None]:
-    """For each of ``division_ids``: the share of the hours released in financial ``year`` that is not yet
-    redeployed (0.2500 is 25%), as the released-time report has it (:func:`released_time_report`); None for
-    a division that released none. No scoping: the caller has checked the viewer may see the divisions.
+@dataclass(frozen=True, slots=True)
+class HoursReleased:
+    """A division's or force's hours released in a financial year, and those of them not yet redeployed:
+    day-weighted hundredths (hours a year in hundredths times their days in the year), as the rule sums
+    them; :func:`year_hours` gives each as the year's hours."""
 
-    One statement, one row a division, whatever the number of claims:
+    released: int
+    not_redeployed: int
+
+    @property
+    def share(self) -> decimal.Decimal | None:
+        """The share not yet redeployed (0.2500 is 25%); None when none are released."""
+        return share(self.not_redeployed, self.released)
+
+
+# What the released hours are grouped by: each division, or each force (in the savings kept by year, and in
+# the claims).
+BY_DIVISION = (SavingsByYear.division_id, SavingsClaim.division_id)
+BY_FORCE = (SavingsByYear.force_id, SavingsClaim.force_id)
+
+
+async def hours_released(
+    session: AsyncSession,
+    year: int,
+    unit_ids: Collection[uuid.UUID],
+    grouping: tuple[Any, Any] = BY_DIVISION,
+) -> dict[uuid.UUID, HoursReleased]:
+    """For each of ``unit_ids`` (divisions, or forces with ``grouping`` :data:`BY_FORCE`): the hours
+    released in financial ``year`` and those not yet redeployed, as the released-time report has them
+    (:func:`released_time_report`); none of either for a unit that released none. No scoping: the caller
+    has checked the viewer may see the units.
+
+    One statement, one row a unit, whatever the number of claims:
     - all the hours released: validated and claimed, from the savings by year kept for each division
       (:class:`SavingsByYear`: its counted claims, so double counts once), a few rows a division;
-    - the hours not yet redeployed: the divisions' claimed and validated claims (by the index on division
-      and status) whose destination says so, tested cheaply first and folded only if it may
+    - the hours not yet redeployed: the units' claimed and validated claims (by the index on division or
+      force, and status) whose destination says so, tested cheaply first and folded only if it may
       (:func:`_not_redeployed`), less those their double-count group leaves out (:func:`_left_out`, asked
       only of those claims), each weighted by its days in the year.
     A test holds the answers to the report's, which :func:`quest.savings.rules.counted` decides."""
-    ids = list(dict.fromkeys(division_ids))
+    ids = list(dict.fromkeys(unit_ids))
     if not ids:
         return {}
+    rollup_unit, claim_unit = grouping
     days = days_of_year(year)
     rollup = SavingsByYear
     released = (
         select(
-            rollup.division_id.label("division_id"),
+            rollup_unit.label("unit"),
             (
                 func.sum(rollup.whole_hours) * days + func.sum(case((rollup.year == year, rollup.part_hours), else_=0))
             ).label("weighted"),
         )
-        .where(rollup.division_id.in_(ids), rollup.status.in_(RELEASED), rollup.year <= year)
-        .group_by(rollup.division_id)
+        .where(rollup_unit.in_(ids), rollup.status.in_(RELEASED), rollup.year <= year)
+        .group_by(rollup_unit)
         .subquery("released")
     )
     not_redeployed = (
-        select(SavingsClaim.division_id.label("division_id"), func.sum(weighted_hours(year)).label("weighted"))
+        select(claim_unit.label("unit"), func.sum(weighted_hours(year)).label("weighted"))
         .where(
-            _released(SavingsClaim.division_id.in_(ids), year),
+            _released(claim_unit.in_(ids), year),
             _not_redeployed(SavingsClaim.redeployed_to),
             ~_left_out(),
         )
-        .group_by(SavingsClaim.division_id)
+        .group_by(claim_unit)
         .subquery("not_redeployed")
     )
     rows = await session.execute(
-        select(
-            released.c.division_id, released.c.weighted, not_redeployed.c.weighted.label("not_redeployed")
-        ).select_from(released.outerjoin(not_redeployed, not_redeployed.c.division_id == released.c.division_id))
+        select(released.c.unit, released.c.weighted, not_redeployed.c.weighted.label("not_redeployed")).select_from(
+            released.outerjoin(not_redeployed, not_redeployed.c.unit == released.c.unit)
+        )
     )
-    found = {row.division_id: share(int(row.not_redeployed or 0), int(row.weighted)) for row in rows}
-    return {division_id: found.get(division_id) for division_id in ids}
+    found = {row.unit: HoursReleased(int(row.weighted), int(row.not_redeployed or 0)) for row in rows}
+    return {unit: found.get(unit, HoursReleased(0, 0)) for unit in ids}
+
+
+async def not_redeployed_share(
+    session: AsyncSession, year: int, division_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, decimal.Decimal | None]:
+    """For each of ``division_ids``: the share of the hours released in financial ``year`` that is not yet
+    redeployed (:func:`hours_released`); None for a division that released none."""
+    return {division: hours.share for division, hours in (await hours_released(session, year, division_ids)).items()}

@@ -49,6 +49,9 @@ def _unit(
         backlog_year_before=None,
         backlog_recent=None,
         backlog_baseline=None,
+        improvements={},
+        hours_released=D(0),
+        hours_not_redeployed=D(0),
     )
 
 
@@ -89,7 +92,7 @@ def test_the_median_of_counts_is_the_median_of_the_days_they_count(counts: dict[
 
 
 def test_figures_are_written_as_people_read_them() -> None:
-    assert shown(_measure("validated_savings"), D("1234.5")) == "£1,235"
+    assert shown(_measure("net_savings"), D("1234.5")) == "£1,235"
     assert shown(_measure("validated_share"), D("66.666")) == "66.7%"
     assert shown(_measure("backlog_change_year"), D("-6.66")) == "−6.7%"
     assert shown(_measure("backlog_change_year"), D("0.04")) == "0.0%"  # no sign on a change that rounds to none
