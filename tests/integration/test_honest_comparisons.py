@@ -26,13 +26,18 @@ import csv
 import datetime
 import decimal
 import io
+import uuid
 from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from quest.metrics import judgements
+from quest.metrics.judgements import improvements_by
+from quest.metrics.models import LinkJudgement
+from quest.metrics.sustainment import Sustained, idea_state
 from quest.org.models import Division, Force
 from tests.helpers import (
     DEMO_EMAILS,
@@ -260,3 +265,63 @@ def test_forces_compare_the_same_figures_with_a_funnel_of_improvements_that_hold
     page = frozen_client.get("/national?fy=2026&measure=sustained_improvements")
     assert page.status_code == 200
     assert 'id="funnel-table-sustained_improvements"' in page.text
+
+
+# Each idea's links as (role, state), in the states the test sets on the kept judgements.
+LINKS = (
+    (("outcome", "sustained"),),
+    (("outcome", "sustained"), ("outcome", "sustained")),
+    (("outcome", "sustained"), ("outcome", "not_yet_known")),
+    (("outcome", "slipping"), ("outcome", "sustained")),
+    (("outcome", "not_yet_known"),),
+    (("outcome", "not_yet_known"), ("outcome", "slipping")),
+    (("outcome", "sustained"), ("balancing", "slipping")),  # a balancing measure is no improvement
+    (("balancing", "sustained"),),  # judged by no outcome: not counted
+)
+
+
+def test_improvements_are_counted_in_the_database_by_the_rule_of_an_ideas_state(
+    demo: Any, frozen_client: Any, database: Any
+) -> None:
+    sign_in_as(frozen_client, "manager")
+    metrics = [_measure(frozen_client, name, 100, 50) for name in ("First", "Second")]
+    states: dict[tuple[uuid.UUID, str], str] = {}  # (idea, measure): the state set on its link
+    expected: list[list[Sustained]] = []
+    for number, links in enumerate(LINKS):
+        idea = database(lambda maker, number=number: raise_idea(maker, STAFF, f"Idea {number}", now=_at(2025, 6, 10)))
+        for metric_id, (role, state) in zip(metrics, links, strict=False):
+            body = {"metric_id": metric_id, "change_date": "2026-06-01", "role": role}
+            _post(frozen_client, f"/api/v1/ideas/{idea.id}/metrics", body)
+            states[idea.id, metric_id] = state
+        outcomes = [Sustained(state) for role, state in links if role == "outcome"]
+        if outcomes:
+            expected.append(outcomes)
+    rule = dict.fromkeys(Sustained, 0)
+    for outcomes in expected:
+        rule[idea_state(outcomes)] += 1
+    assert rule == {Sustained.SUSTAINED: 3, Sustained.SLIPPING: 2, Sustained.NOT_YET_KNOWN: 2}
+
+    async def counted(maker: Any) -> tuple[Any, Any]:
+        async with maker() as session:
+            for (idea_id, metric_id), state in states.items():
+                await session.execute(
+                    update(LinkJudgement)
+                    .where(LinkJudgement.idea_id == idea_id, LinkJudgement.metric_id == uuid.UUID(metric_id))
+                    .values(sustained=state)
+                )
+            await session.commit()
+            division_id, force_id = (
+                await session.execute(
+                    select(Division.id, Division.force_id)
+                    .join(Force)
+                    .where(Division.code == "NORTH", Force.code == "LAN")
+                )
+            ).one()
+            return (
+                (await improvements_by(session, [division_id]))[division_id],
+                (await improvements_by(session, [force_id], judgements.BY_FORCE))[force_id],
+            )
+
+    by_division, by_force = database(counted)
+    assert by_division == rule
+    assert by_force == rule
