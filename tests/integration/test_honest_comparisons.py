@@ -325,3 +325,11 @@ def test_improvements_are_counted_in_the_database_by_the_rule_of_an_ideas_state(
     by_division, by_force = database(counted)
     assert by_division == rule
     assert by_force == rule
+
+
+def test_the_schema_offers_the_funnel_of_improvements_that_hold(demo: Any, frozen_client: Any) -> None:
+    schema = frozen_client.get("/schema/openapi.json").json()
+    funnels = schema["paths"]["/api/v1/dashboards/national/funnels"]["get"]
+    measure = next(parameter for parameter in funnels["parameters"] if parameter["name"] == "measure")
+    assert measure["schema"] == {"$ref": "#/components/schemas/FunnelMeasure"}
+    assert "sustained_improvements" in schema["components"]["schemas"]["FunnelMeasure"]["enum"]
