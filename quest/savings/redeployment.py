@@ -9,13 +9,15 @@ The rules (pure, at the top):
   the year, summed in whole hundredths, divided by the year's days and rounded once;
 - destinations are grouped by :func:`quest.text.matching_key` (whatever their case and spacing) and shown
   in their most common spelling (by claims; of equals, the one that sorts first); a blank destination,
-  or one whose key is "not yet redeployed", "none" or "not redeployed", is **Not yet redeployed**;
+  or one whose key is "not yet redeployed", "none" or "not redeployed", is **Not yet redeployed**
+  (:func:`quest.savings.rules.destination_key`, which the savings kept by year also key their rows by);
 - the share not yet redeployed is its hours over all the hours released (None when none are).
 
 The queries (below) ask the database for sums by division or force, status and destination as typed,
 never for every claim: the claims that double counts leave out are read apart (those in groups alone) and
-taken away. :func:`not_redeployed_share` is the dashboards' figure, one statement for any number of
-divisions.
+taken away. :func:`hours_released` is the dashboards' figure (and :func:`not_redeployed_share` the
+division dashboard's share of it): one statement over the savings kept by year, for any number of
+divisions or forces.
 """
 
 from __future__ import annotations
