@@ -243,7 +243,7 @@ async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures
     async with session_maker() as session:
         kept_rows = await session.execute(select(SavingsByYear))
         kept = {
-            (str(row.division_id), row.year, ClaimStatus(row.status), row.grade): tuple(
+            (str(row.division_id), row.year, ClaimStatus(row.status), row.grade, row.not_redeployed): tuple(
                 getattr(row, f"{part}_{name}") for part in ("whole", "part") for name in FIGURES
             )
             for row in kept_rows.scalars()
@@ -261,11 +261,11 @@ async def savings_by_year_kept_and_computed(session_maker: Any) -> tuple[Figures
     for claim in counted(facts, double_counts(facts, pairs)):
         by_division[claim.division_id].append(claim)
     computed = {
-        (division_id, year, status, grade): tuple(
+        (division_id, year, status, grade, not_redeployed): tuple(
             getattr(part, name) for part in (whole, part_year) for name in FIGURES
         )
         for division_id, claims in by_division.items()
-        for (year, (status, grade)), (whole, part_year) in year_rows(claims).items()
+        for (year, (status, grade, not_redeployed)), (whole, part_year) in year_rows(claims).items()
     }
     groups: dict[str, list[Any]] = defaultdict(list)
     for group in double_counts(facts, pairs):

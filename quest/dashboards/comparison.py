@@ -23,6 +23,7 @@ from quest.dashboards.measures import UnitFigures
 from quest.dashboards.response_times import days_waited_in_year
 from quest.dashboards.savings import BY_DIVISION, BY_FORCE, savings_by
 from quest.ideas.status import IdeaStatus
+from quest.metrics import judgements
 from quest.metrics.models import IdeaMetric, Metric, Reading
 from quest.metrics.vocabulary import MetricKind
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force, ForceProfile, ForceSettings
@@ -36,6 +37,8 @@ from quest.rollups.models import (
     ResponseKind,
     WasteByMonth,
 )
+from quest.savings import redeployment
+from quest.savings.redeployment import year_hours
 from quest.savings.rules import financial_year_bounds
 from quest.waste.rules import hours_a_year_of
 
@@ -215,6 +218,14 @@ async def unit_figures(
 
     backlogs = await _backlogs(session, level, unit_ids, reading_day)
 
+    # Ideas whose improvement holds, as last judged; hours released in the year, and not yet redeployed.
+    improvements = await judgements.improvements_by(
+        session, unit_ids, _column(level, judgements.BY_DIVISION, judgements.BY_FORCE)
+    )
+    released = await redeployment.hours_released(
+        session, year, unit_ids, _column(level, redeployment.BY_DIVISION, redeployment.BY_FORCE)
+    )
+
     figures = []
     for unit in units:
         first_month = raised[unit.id].first_month if unit.id in raised else None
@@ -241,6 +252,9 @@ async def unit_figures(
                 backlog_year_before=backlog.year_before,
                 backlog_recent=backlog.recent,
                 backlog_baseline=backlog.baseline,
+                improvements=improvements[unit.id],
+                hours_released=year_hours(released[unit.id].released, year),
+                hours_not_redeployed=year_hours(released[unit.id].not_redeployed, year),
             )
         )
     return figures

@@ -56,11 +56,12 @@ from quest.ideas.models import Idea
 from quest.ideas.response_sla import AWAITING_DECISION, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import before_and_after, improved, wording
+from quest.metrics.judgements import improvements_by
 from quest.metrics.kept import Judging, KeptReadings, judged_of_each
 from quest.metrics.links import rebase_labels_of_each
-from quest.metrics.models import IdeaMetric, LinkJudgement, Metric
+from quest.metrics.models import IdeaMetric, Metric
 from quest.metrics.spc import Assurance, PointType, Spc
-from quest.metrics.sustainment import Sustained, idea_state
+from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind, MetricRole
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, force_settings
@@ -418,26 +419,9 @@ async def division_dashboard(
         waste_hours=await _waste(session, place.id, year),
         implemented=await _implemented(session, place.id, measures),
         week=await _week(session, place.id, now, today, measures),
-        sustained=await sustained_ideas(session, place.id),
+        sustained=(await improvements_by(session, [place.id]))[place.id],
         not_redeployed=(await not_redeployed_share(session, year, [place.id]))[place.id],
     )
-
-
-async def sustained_ideas(session: AsyncSession, division_id: uuid.UUID) -> dict[Sustained, int]:
-    """How many of the division's ideas judged by outcome measures are sustained, slipping or not yet
-    known, as last judged (:class:`quest.metrics.models.LinkJudgement`; an idea's state over its outcomes:
-    :func:`quest.metrics.sustainment.idea_state`)."""
-    states: dict[uuid.UUID, list[Sustained]] = defaultdict(list)
-    for idea_id, state in await session.execute(
-        select(LinkJudgement.idea_id, LinkJudgement.sustained).where(
-            LinkJudgement.division_id == division_id, LinkJudgement.role == MetricRole.OUTCOME
-        )
-    ):
-        states[idea_id].append(state)
-    counted = dict.fromkeys(Sustained, 0)
-    for idea_states in states.values():
-        counted[idea_state(idea_states)] += 1
-    return counted
 
 
 async def _pipeline(session: AsyncSession, division_id: uuid.UUID) -> list[StatusCount]:

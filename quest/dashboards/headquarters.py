@@ -41,6 +41,7 @@ class FunnelMeasure(enum.StrEnum):
 
     IDEAS_RAISED = MeasureKey.IDEAS_RAISED.value
     IMPLEMENTATION_RATE = MeasureKey.IMPLEMENTATION_RATE.value
+    SUSTAINED_IMPROVEMENTS = MeasureKey.SUSTAINED_IMPROVEMENTS.value
 
 
 @dataclass(frozen=True, slots=True)

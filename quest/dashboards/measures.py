@@ -18,8 +18,9 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from quest.dashboards.funnels import Funnel, RateKind, funnel
+from quest.dashboards.funnels import MINIMUM_PROPORTION_DENOMINATOR, Funnel, RateKind, funnel
 from quest.dashboards.funnels import Unit as FunnelUnit
+from quest.metrics.sustainment import Sustained
 from quest.savings.rules import Totals
 
 D = decimal.Decimal
@@ -57,7 +58,9 @@ class UnitFigures:
     # under way, implemented, declined or a duplicate now), and how many of them are implemented now.
     ideas_decided: int
     ideas_implemented: int
-    savings: Totals  # the year's savings, validated, claimed and forecast apart, double counts once
+    # The year's savings, validated, claimed and forecast apart, double counts once; the validated by
+    # evidence grade, and the costs of the unit's ideas in the year (its net headline: Totals.net_gbp).
+    savings: Totals
     waste_hours: D  # hours a year lost to the waste observed in the financial year
     # Of the ideas it decided in the year, how many waited each number of whole days.
     days_to_decision: Mapping[int, int]
@@ -65,6 +68,12 @@ class UnitFigures:
     backlog_year_before: D | None  # the same 13 weeks a year earlier, over the same backlogs
     backlog_recent: D | None  # the latest 13 weeks' mean, over the backlogs with a baseline
     backlog_baseline: D | None  # their baseline means (before their latest change)
+    # Its ideas judged by outcome measures, by whether their improvement holds, as last judged (whatever
+    # the year: the division dashboard's count, quest.metrics.judgements.improvements_by).
+    improvements: Mapping[Sustained, int]
+    # Hours released in the year by claimed and validated savings of time, and those not yet redeployed.
+    hours_released: D
+    hours_not_redeployed: D
 
     def size(self, size: Size) -> D | None:
         if size is Size.OFFICERS:
@@ -72,6 +81,15 @@ class UnitFigures:
         if size is Size.WORKFORCE:
             return self.officers_fte + self.staff_fte
         return None if self.population is None else D(self.population)
+
+    @property
+    def net_savings_gbp(self) -> D:
+        return self.savings.net_gbp
+
+    @property
+    def improvements_known(self) -> int:
+        """Ideas whose improvement is known to hold or to slip."""
+        return self.improvements.get(Sustained.SUSTAINED, 0) + self.improvements.get(Sustained.SLIPPING, 0)
 
     @property
     def validated_gbp(self) -> D:
@@ -105,11 +123,13 @@ def median_of(counts: Mapping[int, int]) -> float | None:
 class MeasureKey(enum.StrEnum):
     """The measures, as addresses, downloads and the API name them."""
 
-    VALIDATED_SAVINGS = "validated_savings"
+    NET_SAVINGS = "net_savings"
     IDEAS_RAISED = "ideas_raised"
     IMPLEMENTATION_RATE = "implementation_rate"
     DAYS_TO_DECISION = "days_to_decision"
     VALIDATED_SHARE = "validated_share"
+    SUSTAINED_IMPROVEMENTS = "sustained_improvements"
+    NOT_REDEPLOYED = "not_redeployed"
     WASTE_HOURS = "waste_hours"
     BACKLOG_CHANGE_YEAR = "backlog_change_year"
     BACKLOG_CHANGE_BASELINE = "backlog_change_baseline"
@@ -158,12 +178,14 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
     money_head = "1,000 residents" if size is Size.POPULATION else SIZE_WORDS[size].rstrip("s")
     return (
         Measure(
-            MeasureKey.VALIDATED_SAVINGS,
-            f"Validated savings per {money_head}",
-            "Savings validated in the financial year, cash and time released, double counts once.",
+            MeasureKey.NET_SAVINGS,
+            f"Net headline savings per {money_head}",
+            "The headline, net: savings validated in the financial year whose evidence a validator graded"
+            " fairly stated (with or without measurement issues), cash and time released, double counts once,"
+            " less the costs of the ideas in the year. Savings graded not shown, or not graded yet, are left out.",
             "higher",
             Format.MONEY,
-            lambda figures: figures.validated_gbp,
+            lambda figures: figures.net_savings_gbp,
             _size_of(size),
             _per(size, 1),
             None,
@@ -208,11 +230,38 @@ def measures(size: Size, ideas_size: Size | None = None) -> tuple[Measure, ...]:
         Measure(
             MeasureKey.VALIDATED_SHARE,
             "Claimed savings validated",
-            "Of the savings claimed for the financial year, the share a validator has confirmed.",
+            "Of the savings claimed for the financial year, the share a validator has confirmed (of every"
+            " evidence grade, before costs).",
             "higher",
             Format.PERCENT,
             lambda figures: figures.validated_gbp,
             lambda figures: figures.validated_gbp + figures.claimed_gbp,
+            100,
+            None,
+        ),
+        Measure(
+            MeasureKey.SUSTAINED_IMPROVEMENTS,
+            "Improvements sustained",
+            "Of the ideas judged by outcome measures whose improvement is known to hold or to slip (checked 3, 6"
+            " and 12 months after the change), the share that holds, as last judged. Ideas not yet known are"
+            " left out.",
+            "higher",
+            Format.PERCENT,
+            lambda figures: figures.improvements.get(Sustained.SUSTAINED, 0),
+            lambda figures: figures.improvements_known,
+            100,
+            RateKind.PROPORTION,
+            minimum_denominator=MINIMUM_PROPORTION_DENOMINATOR,
+        ),
+        Measure(
+            MeasureKey.NOT_REDEPLOYED,
+            "Released time not yet redeployed",
+            "Of the hours that claimed and validated savings of time release in the financial year, the share"
+            " not yet redeployed.",
+            "lower",
+            Format.PERCENT,
+            lambda figures: figures.hours_not_redeployed,
+            lambda figures: figures.hours_released,
             100,
             None,
         ),

@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.clock import LONDON
@@ -167,3 +167,49 @@ def judge_everywhere(connection: Connection, today: datetime.date | None = None,
     ids = list(connection.execute(select(IdeaMetric.metric_id).distinct().order_by(IdeaMetric.metric_id)).scalars())
     for start in range(0, len(ids), at_once):
         judge_with(connection, ids[start : start + at_once], day)
+
+
+# What improvements are counted by: each division, or each force.
+BY_DIVISION = LinkJudgement.division_id
+BY_FORCE = LinkJudgement.force_id
+
+
+async def improvements_by(
+    session: AsyncSession, unit_ids: Collection[uuid.UUID], unit: Any = BY_DIVISION
+) -> dict[uuid.UUID, dict[Sustained, int]]:
+    """For each of ``unit_ids`` (divisions, or forces with ``unit`` :data:`BY_FORCE`): how many of its
+    ideas judged by outcome measures are sustained, slipping or not yet known, as last judged. An idea's
+    state over its outcomes is :func:`quest.metrics.sustainment.idea_state` (slipping if any slips,
+    sustained if all are), asked of the database: one statement, one row a unit, grouped twice (by idea,
+    then by unit) over the kept judgements, whatever the number of ideas. A test holds it to the rule."""
+    ids = list(dict.fromkeys(unit_ids))
+    if not ids:
+        return {}
+    judgement = LinkJudgement
+    by_idea = (
+        select(
+            unit.label("unit"),
+            func.sum(case((judgement.sustained == Sustained.SLIPPING, 1), else_=0)).label("slipping"),
+            func.sum(case((judgement.sustained == Sustained.SUSTAINED, 1), else_=0)).label("sustained"),
+            func.count().label("outcomes"),
+        )
+        .where(unit.in_(ids), judgement.role == MetricRole.OUTCOME)
+        .group_by(unit, judgement.idea_id)
+        .subquery("by_idea")
+    )
+    slipping = by_idea.c.slipping > 0
+    rows = await session.execute(
+        select(
+            by_idea.c.unit,
+            func.count().label("judged"),
+            func.sum(case((slipping, 1), else_=0)).label("slipping"),
+            func.sum(case((~slipping & (by_idea.c.sustained == by_idea.c.outcomes), 1), else_=0)).label("sustained"),
+        ).group_by(by_idea.c.unit)
+    )
+    found = {unit_id: dict.fromkeys(Sustained, 0) for unit_id in ids}
+    for row in rows:
+        counted = found[row.unit]
+        counted[Sustained.SLIPPING] = int(row.slipping)
+        counted[Sustained.SUSTAINED] = int(row.sustained)
+        counted[Sustained.NOT_YET_KNOWN] = int(row.judged) - int(row.slipping) - int(row.sustained)
+    return found

@@ -10,6 +10,7 @@ from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -209,6 +210,9 @@ class SavingsByYear(YearFigures, DefaultBase):
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"), primary_key=True)
     # A validated claim's evidence grade, or "ungraded" (quest.savings.evidence.UNGRADED); "" for the others.
     grade: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Whether the time the claims release is not yet redeployed (quest.savings.rules.destination_key), so
+    # the dashboards read the share not yet redeployed from here too, not from every claim.
+    not_redeployed: Mapped[bool] = mapped_column(Boolean, primary_key=True, default=False)
     force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id", ondelete="CASCADE"))
 
     __table_args__ = (Index("ix_savings_by_year_force_id_year", "force_id", "year"),)

@@ -9,13 +9,15 @@ The rules (pure, at the top):
   the year, summed in whole hundredths, divided by the year's days and rounded once;
 - destinations are grouped by :func:`quest.text.matching_key` (whatever their case and spacing) and shown
   in their most common spelling (by claims; of equals, the one that sorts first); a blank destination,
-  or one whose key is "not yet redeployed", "none" or "not redeployed", is **Not yet redeployed**;
+  or one whose key is "not yet redeployed", "none" or "not redeployed", is **Not yet redeployed**
+  (:func:`quest.savings.rules.destination_key`, which the savings kept by year also key their rows by);
 - the share not yet redeployed is its hours over all the hours released (None when none are).
 
 The queries (below) ask the database for sums by division or force, status and destination as typed,
 never for every claim: the claims that double counts leave out are read apart (those in groups alone) and
-taken away. :func:`not_redeployed_share` is the dashboards' figure, one statement for any number of
-divisions.
+taken away. :func:`hours_released` is the dashboards' figure (and :func:`not_redeployed_share` the
+division dashboard's share of it): one statement over the savings kept by year, for any number of
+divisions or forces.
 """
 
 from __future__ import annotations
@@ -34,15 +36,12 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -52,35 +51,26 @@ from quest.savings.ledger import _in_reach
 from quest.savings.models import DoubleCountMember, SavingsByYear, SavingsClaim
 from quest.savings.report_units import grouping, unit_names
 from quest.savings.rules import (
-    COUNTED_STATUSES,
+    NOT_YET_REDEPLOYED,
     ClaimKind,
     ClaimStatus,
     DayWeighted,
     counted,
     days_in_year,
     days_of_year,
+    destination_key,
     double_counts,
     financial_year_bounds,
     hundredths,
     year_total,
 )
 from quest.savings.year_sums import falls_in_year
-from quest.text import matching_key
 
 D = decimal.Decimal
-NOT_YET_REDEPLOYED = "Not yet redeployed"
-# What a destination says when the time has gone nowhere yet (its matching key); blank says so too.
-NOT_REDEPLOYED_KEYS = frozenset({"", "not yet redeployed", "none", "not redeployed"})
 # The statuses whose time counts as released, shown apart, the most assured first.
 RELEASED = (ClaimStatus.VALIDATED, ClaimStatus.CLAIMED)
 SHARE_PLACES = D("0.0001")
 Unit = TypeVar("Unit", bound=Hashable)
-
-
-def destination_key(redeployed_to: str) -> str | None:
-    """What destinations are grouped by; None for time not yet redeployed."""
-    key = matching_key(redeployed_to)
-    return None if key in NOT_REDEPLOYED_KEYS else key
 
 
 def share(part: int, whole: int) -> decimal.Decimal | None:
@@ -293,7 +283,6 @@ async def released_rows(
         await session.execute(
             select(
                 *(getattr(SavingsClaim, name) for name in FACT_COLUMNS),
-                SavingsClaim.redeployed_to,
                 unit.label("unit"),
                 member.group_id,
             )
@@ -362,108 +351,65 @@ async def released_time_report(session: AsyncSession, viewer: CurrentUser, year:
 # --- The dashboards' figure -------------------------------------------------------------------------------
 
 
-_SPACES = ("\t", "\n", "\r", "\u00a0")
+@dataclass(frozen=True, slots=True)
+class HoursReleased:
+    """A division's or force's hours released in a financial year, and those of them not yet redeployed:
+    day-weighted hundredths (hours a year in hundredths times their days in the year), as the rule sums
+    them; :func:`year_hours` gives each as the year's hours."""
+
+    released: int
+    not_redeployed: int
+
+    @property
+    def share(self) -> decimal.Decimal | None:
+        """The share not yet redeployed (0.2500 is 25%); None when none are released."""
+        return share(self.not_redeployed, self.released)
 
 
-def _folded(text: Any) -> ColumnElement[str]:
-    """:func:`quest.text.matching_key` in SQL, for the few words that say time is not yet redeployed: tabs,
-    line breaks and no-break spaces become spaces, runs of up to 32 spaces one, lower case (ASCII, which
-    those words are), trimmed. (Rarer spaces of Unicode, or a run of more than 32, are not folded: such a
-    destination counts as redeployed here, where the report, folding in Python, would not count it.)"""
-    for character in _SPACES:
-        text = func.replace(text, character, " ")
-    for _ in range(5):  # each pass halves every run of spaces
-        text = func.replace(text, "  ", " ")
-    return func.trim(func.lower(text))
+# What the released hours are grouped by: each division, or each force.
+BY_DIVISION = SavingsByYear.division_id
+BY_FORCE = SavingsByYear.force_id
 
 
-def _not_redeployed(text: Any) -> ColumnElement[bool]:
-    """Whether a destination says the time is not yet redeployed (:func:`destination_key` is None), in SQL:
-    first a cheap test that lets through only what is blank or starts "no" (every one of the words does),
-    so that the folding is done for those alone."""
-    start = func.lower(func.substr(func.ltrim(text, " " + "".join(_SPACES)), 1, 2))
-    return and_(start.in_(["", "no"]), _folded(text).in_(sorted(NOT_REDEPLOYED_KEYS)))
+async def hours_released(
+    session: AsyncSession, year: int, unit_ids: Collection[uuid.UUID], unit: Any = BY_DIVISION
+) -> dict[uuid.UUID, HoursReleased]:
+    """For each of ``unit_ids`` (divisions, or forces with ``unit`` :data:`BY_FORCE`): the hours released in
+    financial ``year`` and those not yet redeployed, as the released-time report has them
+    (:func:`released_time_report`); none of either for a unit that released none. No scoping: the caller
+    has checked the viewer may see the units.
 
+    One statement over the savings kept by year (:class:`SavingsByYear`: each division's counted claims, so
+    double counts once, by status and by whether their time is not yet redeployed, which
+    :func:`quest.savings.rules.destination_key` decides as the report does), a few rows a division, whatever
+    the number of claims. A test holds the answers to the report's."""
+    ids = list(dict.fromkeys(unit_ids))
+    if not ids:
+        return {}
+    days = days_of_year(year)
+    rollup = SavingsByYear
 
-def _rank(claim: Any) -> ColumnElement[int]:
-    """Where a claim's status puts it in the order :func:`quest.savings.rules.counted` keeps one claim of a
-    double-count group by: the most assured status first (:data:`quest.savings.rules.COUNTED_STATUSES`)."""
-    return case(
-        {status.value: place for place, status in enumerate(COUNTED_STATUSES)},
-        value=claim.status,
-        else_=len(COUNTED_STATUSES),
+    def weighted(*where: ColumnElement[bool]) -> ColumnElement[int]:
+        whole = func.sum(case((and_(*where), rollup.whole_hours), else_=0))
+        part = func.sum(case((and_(rollup.year == year, *where), rollup.part_hours), else_=0))
+        return whole * days + part
+
+    rows = await session.execute(
+        select(
+            unit.label("unit"),
+            weighted(literal(True)).label("released"),
+            weighted(rollup.not_redeployed.is_(True)).label("not_redeployed"),
+        )
+        .where(unit.in_(ids), rollup.status.in_(RELEASED), rollup.year <= year)
+        .group_by(unit)
     )
-
-
-def _left_out() -> ColumnElement[bool]:
-    """Whether :func:`quest.savings.rules.counted` leaves a claim (:class:`SavingsClaim`) out: another claim
-    of its double-count group comes before it, by status (the most assured first), then recorded
-    earlier, then by id. Asked claim by claim (correlated), so only of the claims it is asked of."""
-    member, other_member, other = DoubleCountMember, aliased(DoubleCountMember), aliased(SavingsClaim)
-    before = or_(
-        _rank(other) < _rank(SavingsClaim),
-        and_(
-            _rank(other) == _rank(SavingsClaim),
-            or_(
-                other.created_at < SavingsClaim.created_at,
-                and_(other.created_at == SavingsClaim.created_at, other.id < SavingsClaim.id),
-            ),
-        ),
-    )
-    return exists(
-        select(1)
-        .select_from(member)
-        .join(other_member, other_member.group_id == member.group_id)
-        .join(other, other.id == other_member.claim_id)
-        .where(member.claim_id == SavingsClaim.id, other.id != SavingsClaim.id, before)
-    )
+    found = {row.unit: HoursReleased(int(row.released), int(row.not_redeployed)) for row in rows}
+    return {unit_id: found.get(unit_id, HoursReleased(0, 0)) for unit_id in ids}
 
 
 async def not_redeployed_share(
     session: AsyncSession, year: int, division_ids: Collection[uuid.UUID]
 ) -> dict[uuid.UUID, decimal.Decimal | None]:
     """For each of ``division_ids``: the share of the hours released in financial ``year`` that is not yet
-    redeployed (0.2500 is 25%), as the released-time report has it (:func:`released_time_report`); None for
-    a division that released none. No scoping: the caller has checked the viewer may see the divisions.
-
-    One statement, one row a division, whatever the number of claims:
-    - all the hours released: validated and claimed, from the savings by year kept for each division
-      (:class:`SavingsByYear`: its counted claims, so double counts once), a few rows a division;
-    - the hours not yet redeployed: the divisions' claimed and validated claims (by the index on division
-      and status) whose destination says so, tested cheaply first and folded only if it may
-      (:func:`_not_redeployed`), less those their double-count group leaves out (:func:`_left_out`, asked
-      only of those claims), each weighted by its days in the year.
-    A test holds the answers to the report's, which :func:`quest.savings.rules.counted` decides."""
-    ids = list(dict.fromkeys(division_ids))
-    if not ids:
-        return {}
-    days = days_of_year(year)
-    rollup = SavingsByYear
-    released = (
-        select(
-            rollup.division_id.label("division_id"),
-            (
-                func.sum(rollup.whole_hours) * days + func.sum(case((rollup.year == year, rollup.part_hours), else_=0))
-            ).label("weighted"),
-        )
-        .where(rollup.division_id.in_(ids), rollup.status.in_(RELEASED), rollup.year <= year)
-        .group_by(rollup.division_id)
-        .subquery("released")
-    )
-    not_redeployed = (
-        select(SavingsClaim.division_id.label("division_id"), func.sum(weighted_hours(year)).label("weighted"))
-        .where(
-            _released(SavingsClaim.division_id.in_(ids), year),
-            _not_redeployed(SavingsClaim.redeployed_to),
-            ~_left_out(),
-        )
-        .group_by(SavingsClaim.division_id)
-        .subquery("not_redeployed")
-    )
-    rows = await session.execute(
-        select(
-            released.c.division_id, released.c.weighted, not_redeployed.c.weighted.label("not_redeployed")
-        ).select_from(released.outerjoin(not_redeployed, not_redeployed.c.division_id == released.c.division_id))
-    )
-    found = {row.division_id: share(int(row.not_redeployed or 0), int(row.weighted)) for row in rows}
-    return {division_id: found.get(division_id) for division_id in ids}
+    redeployed (:func:`hours_released`); None for a division that released none."""
+    return {division: hours.share for division, hours in (await hours_released(session, year, division_ids)).items()}

@@ -197,6 +197,19 @@ def part_of_year(period_start: datetime.date, period_end: datetime.date | None, 
     return PartYear(starts, ends)
 
 
+# --- Where released time went ----------------------------------------------------------------------------
+
+NOT_YET_REDEPLOYED = "Not yet redeployed"
+# What a destination says when the time has gone nowhere yet (its matching key); blank says so too.
+NOT_REDEPLOYED_KEYS = frozenset({"", "not yet redeployed", "none", "not redeployed"})
+
+
+def destination_key(redeployed_to: str) -> str | None:
+    """What destinations of released time are grouped by; None for time not yet redeployed."""
+    key = matching_key(redeployed_to)
+    return None if key in NOT_REDEPLOYED_KEYS else key
+
+
 # --- The ledger -----------------------------------------------------------------------------------------
 
 
@@ -217,6 +230,8 @@ class ClaimFacts:
     idea_id: str = ""
     # A validated claim's evidence grade (None: not graded yet).
     evidence_grade: EvidenceGrade | None = None
+    # Where the time it releases is redeployed, as typed (a claim of time).
+    redeployed_to: str = ""
     # The changes to measures the claim rests on: (measure id, change date) of its idea's links.
     measure_changes: frozenset[tuple[str, datetime.date]] = frozenset()
 
@@ -227,6 +242,11 @@ class ClaimFacts:
         if self.status is not ClaimStatus.VALIDATED:
             return ""
         return self.evidence_grade.value if self.evidence_grade else UNGRADED
+
+    @property
+    def not_redeployed(self) -> bool:
+        """Whether the claim releases time that is not yet redeployed (:func:`destination_key`)."""
+        return self.kind is ClaimKind.NON_CASHABLE and destination_key(self.redeployed_to) is None
 
 
 def mechanism_key(mechanism: str) -> str:

@@ -81,10 +81,16 @@ def spread_rows(items: Iterable[Spread[Key]]) -> dict[tuple[int, Key], tuple[Day
 
 def year_rows(
     claims: Iterable[ClaimFacts],
-) -> dict[tuple[int, tuple[ClaimStatus, str]], tuple[DayWeighted, DayWeighted]]:
-    """The rollup's rows for the counted ``claims`` of one division, by year, status and evidence grade."""
+) -> dict[tuple[int, tuple[ClaimStatus, str, bool]], tuple[DayWeighted, DayWeighted]]:
+    """The rollup's rows for the counted ``claims`` of one division, by year, status, evidence grade and
+    whether the time they release is not yet redeployed."""
     return spread_rows(
-        ((claim.status, claim.grade_key), claim.period_start, claim.period_end, functools.partial(day_weighted, claim))
+        (
+            (claim.status, claim.grade_key, claim.not_redeployed),
+            claim.period_start,
+            claim.period_end,
+            functools.partial(day_weighted, claim),
+        )
         for claim in claims
     )
 
@@ -151,11 +157,12 @@ def resum_with(
             "year": year,
             "status": status,
             "grade": grade,
+            "not_redeployed": not_redeployed,
             "force_id": force_of[division_id],
             **_figures(whole, part),
         }
         for division_id, claims in counted.items()
-        for (year, (status, grade)), (whole, part) in year_rows(claims).items()
+        for (year, (status, grade, not_redeployed)), (whole, part) in year_rows(claims).items()
     ]
     if rows:
         connection.execute(insert(SavingsByYear), rows)

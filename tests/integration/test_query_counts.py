@@ -87,6 +87,15 @@ SUBMISSION_COMMITS = 2
 # code, the ideas with their waste types, then one statement each for their validated savings, the places
 # that adopted them, their first measures and those measures' readings, whatever their number.
 PRACTICE_DOWNLOAD = 7
+# A force's divisions compared (issue 13), whatever the number of divisions, ideas, claims or measures: the
+# viewer; the force; its divisions; their sizes; ideas raised by month; the year's decisions; waste; the
+# force's productive hours; the year's savings (the rollup's sums, the costs, the flagged groups); the days
+# to a decision; the backlogs. Issue 14 added two, one a measure: the improvements that hold (the kept
+# judgements, grouped by idea then by division) and the hours released and not yet redeployed.
+FORCE_DASHBOARD = 15
+# Every force compared, when the forces' figures are worked out (the first request of each minute in each
+# process): as a force's divisions, with every force and their profiles for the force and its divisions.
+NATIONAL_WORKED_OUT = 14
 # The health check asks whether the database answers, and nothing else; a static file asks nothing. Neither
 # looks up who is asking, whatever cookie comes with the request (each was a sign-in lookup more).
 HEALTH_CHECK = 1
@@ -261,3 +270,22 @@ def test_the_practice_library_downloads_without_a_statement_an_idea(
     assert len(downloaded) == 5
     assert all(",Pending open incidents " in row for row in downloaded)  # each with its measure's impact
     assert many == few, statements.listing()
+
+
+def test_the_comparisons_ask_a_statement_a_figure_whatever_the_number_of_units(
+    statements: Statements, client: Any, idea_with_claims: Any
+) -> None:
+    _link_measures(client, idea_with_claims, 1)
+    sign_in_as(client, "force_hq")
+    url = "/forces/LAN/dashboard?fy=2026"
+    client.get(url)
+    before = statements.of(lambda: client.get(url))
+    assert before <= FORCE_DASHBOARD, statements.listing()
+    sign_in_as(client, "manager")
+    _link_measures(client, idea_with_claims, 2, first=1)
+    _claim(client, idea_with_claims, "Fewer handovers", "claimed")
+    sign_in_as(client, "force_hq")
+    assert statements.of(lambda: client.get(url)) == before, statements.listing()
+    sign_in_as(client, "national")
+    national = statements.of(lambda: client.get("/api/v1/dashboards/national?fy=2026"))
+    assert national <= NATIONAL_WORKED_OUT, statements.listing()

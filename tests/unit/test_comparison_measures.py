@@ -21,6 +21,7 @@ from quest.dashboards.measures import (
     value_of,
     weighted,
 )
+from quest.metrics.sustainment import Sustained
 from quest.savings.rules import Total, Totals
 
 D = decimal.Decimal
@@ -28,7 +29,14 @@ NOTHING = Total(D(0), D(0), D(0), D(0))
 
 
 def _unit(
-    code: str, *, officers: int, ideas: int, months: int = 24, decided: dict[int, int] | None = None
+    code: str,
+    *,
+    officers: int,
+    ideas: int,
+    months: int = 24,
+    decided: dict[int, int] | None = None,
+    improvements: dict[Sustained, int] | None = None,
+    released: tuple[str, str] = ("0", "0"),
 ) -> UnitFigures:
     return UnitFigures(
         id=uuid.uuid5(uuid.NAMESPACE_DNS, code),
@@ -49,6 +57,9 @@ def _unit(
         backlog_year_before=None,
         backlog_recent=None,
         backlog_baseline=None,
+        improvements=improvements or {},
+        hours_released=D(released[0]),
+        hours_not_redeployed=D(released[1]),
     )
 
 
@@ -89,7 +100,7 @@ def test_the_median_of_counts_is_the_median_of_the_days_they_count(counts: dict[
 
 
 def test_figures_are_written_as_people_read_them() -> None:
-    assert shown(_measure("validated_savings"), D("1234.5")) == "£1,235"
+    assert shown(_measure("net_savings"), D("1234.5")) == "£1,235"
     assert shown(_measure("validated_share"), D("66.666")) == "66.7%"
     assert shown(_measure("backlog_change_year"), D("-6.66")) == "−6.7%"
     assert shown(_measure("backlog_change_year"), D("0.04")) == "0.0%"  # no sign on a change that rounds to none
@@ -114,3 +125,25 @@ def test_a_heading_sorts_names_from_a_and_figures_from_the_highest_then_the_othe
     assert sort_link("/national", query, "ideas_raised", "ideas_raised", "desc").endswith("order=asc")
     assert sort_link("/national", query, "name", "name", "asc").endswith("order=desc")
     assert sort_link("/national", query, "name", "name", "asc").startswith("/national?fy=2026&")
+
+
+def test_released_time_not_redeployed_is_weighted_by_hours() -> None:
+    # 300 of 400 hours and 100 of 100: the mean of the shares is 87.5%, the hours say 80%.
+    north = _unit("NORTH", officers=200, ideas=1, released=("400", "300"))
+    central = _unit("CENTRAL", officers=100, ideas=1, released=("100", "100"))
+    never = _unit("NONE", officers=100, ideas=1)  # released none: no figure, no weight
+    measure = _measure("not_redeployed")
+    assert [value_of(unit, measure).value for unit in (north, central, never)] == [D(75), D(100), None]
+    assert weighted([north, central, never], measure) == D(80)
+    assert measure.better == "lower"
+
+
+def test_improvements_sustained_are_a_share_of_those_known_from_ten() -> None:
+    known = {Sustained.SUSTAINED: 7, Sustained.SLIPPING: 4, Sustained.NOT_YET_KNOWN: 30}
+    measure = _measure("sustained_improvements")
+    found = value_of(_unit("A", officers=100, ideas=1, improvements=known), measure)
+    assert (found.numerator, found.denominator) == (7, 11)  # not yet known: left out, not failed
+    assert found.value == D(7) / D(11) * 100
+    few = value_of(_unit("B", officers=100, ideas=1, improvements={Sustained.SUSTAINED: 9}), measure)
+    assert few.too_little_data is True
+    assert few.value is None

@@ -137,7 +137,7 @@ def test_the_rollup_gives_the_rules_totals_for_every_year(
     for year in range(2022, 2032):
         sums = dict.fromkeys(COUNTED_STATUSES, DayWeighted())
         graded = dict.fromkeys(GRADE_KEYS, DayWeighted())
-        for (status, grade), figures in _year_sums(rows, year).items():
+        for (status, grade, _not_redeployed), figures in _year_sums(rows, year).items():
             sums[status] += figures
             if grade:
                 graded[grade] += figures
