@@ -8,7 +8,7 @@ read from a few rows a division. Rebuilt (SQLite cannot change a primary key in 
 division.
 
 Revision ID: b5e9c2d7f4a1
-Revises: f8c1d4b7e2a5
+Revises: a9d3e5f7b1c2
 Create Date: 2026-11-30 13:00:00.000000
 """
 
@@ -23,7 +23,7 @@ from alembic import op
 from quest.savings.double_counts import regroup_everywhere
 
 revision: str = "b5e9c2d7f4a1"
-down_revision: str | None = "f8c1d4b7e2a5"
+down_revision: str | None = "a9d3e5f7b1c2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,8 +6,9 @@
 - savings_claims: a validated claim's evidence grade, the grade QUEST proposed, the validator's reason, who
   graded it and when.
 - savings_by_year: the evidence grade joins its key, so dashboards read validated savings by grade.
-  Rebuilt (SQLite cannot change a primary key in place) and filled, with the double-count groups, for
-  every division: this is the revision that fills both now (b6f2d8a4c913 and f2a7c4e9b1d3 no longer do).
+  Rebuilt (SQLite cannot change a primary key in place). The double-count groups are filled here for every
+  division (b6f2d8a4c913 and f2a7c4e9b1d3 no longer do); savings_by_year is filled by b5e9c2d7f4a1, which
+  changes its key again: with today's code this revision would write a column its table lacks.
 - link_judgements: what each idea's link to a measure shows, as last judged (its baseline, improvement,
   whether a balancing measure worsened, whether an improvement holds); judged here for every link.
 
@@ -179,7 +180,7 @@ def upgrade() -> None:
         op.create_index(name, JUDGEMENTS, columns, unique=False)
 
     connection = op.get_bind()
-    regroup_everywhere(connection)
+    regroup_everywhere(connection, year_sums=False)  # savings_by_year: filled by b5e9c2d7f4a1
     judge_everywhere(connection)
 
 

@@ -8,6 +8,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -320,3 +321,36 @@ async def _words_searched(settings: Settings, word: str) -> list[str]:
             return list(rows.scalars())
     finally:
         await engine.dispose()
+
+
+def test_the_savings_rollups_are_filled_again_when_claims_come_up_through_every_later_revision(
+    empty_database: Settings,
+) -> None:
+    """Claims already there (the demo's history) taken back before the evidence revision (d01c58e8ea3f) and up
+    to head again: each revision on the way writes only the columns its own schema has, and the kept savings
+    by year come out as the rule makes them from the claims (ungraded: the way down lost the grades)."""
+    from quest.db import open_database
+    from quest.demo.seed import seed_small
+    from tests.rollup_sums import savings_by_year_kept_and_computed
+
+    settings = empty_database
+
+    async def seeded() -> None:
+        async with open_database(settings) as session_maker:
+            await seed_small(session_maker, seed=1)
+
+    async def sums() -> Any:
+        async with open_database(settings) as session_maker:
+            return await savings_by_year_kept_and_computed(session_maker)
+
+    migrations.upgrade(settings)
+    run(seeded())
+    kept, computed = run(sums())
+    assert kept
+    assert kept == computed
+    migrations.downgrade(settings, "c6e2a8f4d1b9")
+    migrations.upgrade(settings)
+    # The grades were lost on the way down (the schema before had none): kept as the rule makes them now.
+    kept_again, computed_again = run(sums())
+    assert kept_again
+    assert kept_again == computed_again
