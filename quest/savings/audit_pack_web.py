@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from quest.savings.audit_pack import (
     AUDIT_COLUMNS,
@@ -44,7 +44,7 @@ def pack_address(pack: AuditPack, as_: PackFormat) -> str:
     return "/savings/audit-pack?" + urlencode({"fy": pack.year, "force": pack.force_code, "format": as_.value})
 
 
-def _answer(request: AnyRequest, pack: AuditPack, as_: PackFormat) -> Template | Response[bytes]:
+def _answer(request: AnyRequest, pack: AuditPack, as_: PackFormat) -> Template | Stream:
     if as_ is PackFormat.XLSX:
         return pack_workbook(pack)
     return page(
@@ -73,7 +73,7 @@ class AuditPackPages(Controller):
         fy: FinancialYear = None,
         as_: PackFormatParameter = PackFormat.HTML,
         force: ForceCode = None,
-    ) -> Template | Response[bytes]:
+    ) -> Template | Stream:
         """A force's financial year, for its validators and headquarters (and, naming it, national
         headquarters and administrators)."""
         pack = await force_pack(db_session, viewer, fy or financial_year(today), force, now)
@@ -88,7 +88,7 @@ class AuditPackPages(Controller):
         now: Now,
         reference: FromPath[str],
         as_: PackFormatParameter = PackFormat.HTML,
-    ) -> Template | Response[bytes]:
+    ) -> Template | Stream:
         """One idea's claims, evidence, costs and audit trail."""
         return _answer(request, await idea_pack(db_session, viewer, reference, now), as_)
 

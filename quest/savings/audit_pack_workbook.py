@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar import Response
+from litestar.response import Stream
 from openpyxl.utils import get_column_letter
 
+from quest.exports.downloads import workbook_download
+from quest.exports.files import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell
 from quest.savings.audit_pack import (
     AUDIT_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -22,7 +24,6 @@ from quest.savings.audit_pack import (
     TotalLine,
     how_in_words,
 )
-from quest.web.exports import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, workbook_download
 
 SHEETS = {"claims": "Claims", "costs": "Costs"}
 SUMMARY = "Summary"
@@ -142,5 +143,5 @@ def sheets_of(pack: AuditPack) -> list[Sheet]:
     ]
 
 
-def pack_workbook(pack: AuditPack) -> Response[bytes]:
+def pack_workbook(pack: AuditPack) -> Stream:
     return workbook_download(f"{pack.filename}.xlsx", sheets_of(pack))
