@@ -407,3 +407,19 @@ def users(
         return (email, name, user_role.value, force, division)
 
     return Export("users", "Users", USER_COLUMNS, streamed(session, statement, shape))
+
+
+KINDS = ("ideas", "readings", "savings", "audit", "users")
+
+
+async def export_of(session: AsyncSession, viewer: CurrentUser, kind: str, scope: ExportScope) -> Export:
+    """The export of ``kind`` (one of :data:`KINDS`), with no filters but the scope's."""
+    if kind == "ideas":
+        return await ideas(session, viewer, scope)
+    read: dict[str, Callable[[AsyncSession, CurrentUser, ExportScope], Export]] = {
+        "readings": readings,
+        "savings": savings,
+        "audit": audit,
+        "users": users,
+    }
+    return read[kind](session, viewer, scope)
