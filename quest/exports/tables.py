@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, Row, Select, String, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -37,7 +37,9 @@ from quest.ideas.models import Idea, IdeaWasteType
 from quest.ideas.services import IdeaFilters, conditions_of, order_of
 from quest.metrics.models import Metric, Reading
 from quest.org.models import Division, Force
+from quest.savings.ledger import listed_in_year
 from quest.savings.models import SavingsClaim
+from quest.savings.rules import ClaimStatus
 
 BATCH_ROWS = 2_000
 # Several waste types in one cell, as the idea import reads them: ``waiting;motion``.
@@ -266,10 +268,15 @@ async def ideas(
 
 
 def savings(
-    session: AsyncSession, viewer: CurrentUser, scope: ExportScope, *, financial_year: int | None = None
+    session: AsyncSession,
+    viewer: CurrentUser,
+    scope: ExportScope,
+    *,
+    year: int | None = None,
+    status: ClaimStatus | None = None,
 ) -> Export:
-    """Every savings claim in reach whose period starts in the scope's dates (or, with
-    ``financial_year``, in that year), in the order they were recorded."""
+    """Every savings claim in reach whose period starts in the scope's dates, in the order they were
+    recorded; with ``year``, those /savings lists for that financial year (of ``status``, or all)."""
     access.require(viewer, Permission.VIEW_WORK)
     scope.check()
     statement = (
@@ -308,11 +315,8 @@ def savings(
         )
         .order_by(SavingsClaim.created_at, SavingsClaim.id)
     )
-    if financial_year is not None:
-        statement = statement.where(
-            SavingsClaim.period_start >= datetime.date(financial_year, 4, 1),
-            SavingsClaim.period_start < datetime.date(financial_year + 1, 4, 1),
-        )
+    if year is not None:
+        statement = statement.where(listed_in_year(true(), year, status))
 
     def shape(row: Any) -> Sequence[Cell]:
         cells = list(row)
