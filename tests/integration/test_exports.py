@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import decimal
 import inspect
 import io
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 import click
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import select
 
 from quest.accounts.models import User
@@ -25,45 +24,14 @@ from quest.cli import main
 from quest.exports import tables
 from quest.exports.files import write_csv
 from quest.ideas.models import Idea
-from quest.metrics.models import Metric, Reading
-from quest.metrics.vocabulary import Direction, Frequency, MetricKind
-from quest.org.models import Division, Force
+from quest.metrics.models import Metric
 from quest.savings.double_counts import regroup_all
-from tests.conftest import TEST_SECRET_KEY, run
-from tests.helpers import a_cash_claim, add_colleague, current_user_for, raise_idea
+from tests.conftest import run
+from tests.helpers import a_cash_claim, add_backlog, add_colleague, current_user_for, quest_command, raise_idea
 
 STAFF = "staff@lancashire.example"
 CHESHIRE = "pc.cheshire@cheshire.example"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
-
-
-async def _metric(session: Any, force_code: str, division_code: str, name: str, readings: dict[str, str]) -> None:
-    division = (
-        await session.execute(
-            select(Division).join(Force).where(Force.code == force_code, Division.code == division_code)
-        )
-    ).scalar_one()
-    metric = Metric(
-        force_id=division.force_id,
-        division_id=division.id,
-        name=name,
-        unit="incidents",
-        kind=MetricKind.BACKLOG,
-        direction=Direction.DOWN,
-        frequency=Frequency.DAILY,
-    )
-    session.add(metric)
-    await session.flush()
-    session.add_all(
-        Reading(
-            metric_id=metric.id,
-            period_date=datetime.date.fromisoformat(day),
-            value=decimal.Decimal(value),
-            entered_at=datetime.datetime.now(datetime.UTC),
-            force_id=division.force_id,
-        )
-        for day, value in readings.items()
-    )
 
 
 async def _world(maker: Any) -> None:
@@ -74,15 +42,15 @@ async def _world(maker: Any) -> None:
     await raise_idea(maker, STAFF, "Phone before visiting", expected_benefit="Fewer visits")
     await raise_idea(maker, CHESHIRE, "Cheshire's idea")
     async with maker() as session:
-        await _metric(
+        await add_backlog(
             session,
             "LAN",
             "NORTH",
             "Pending open incidents",
             {"2026-01-05": "12", "2026-01-06": "3.5", "2026-01-07": "8"},
         )
-        await _metric(session, "LAN", "SOUTH", "Crimes awaiting allocation", {"2026-01-05": "40"})
-        await _metric(session, "CHE", "EAST", "Cheshire backlog", {"2026-01-05": "99"})
+        await add_backlog(session, "LAN", "SOUTH", "Crimes awaiting allocation", {"2026-01-05": "40"})
+        await add_backlog(session, "CHE", "EAST", "Cheshire backlog", {"2026-01-05": "99"})
         claimant = (await session.execute(select(User.id).where(User.email == STAFF))).scalar_one()
         ideas = {idea.reference: idea for idea in (await session.execute(select(Idea))).scalars()}
         recorded = datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
@@ -103,14 +71,7 @@ def world(demo: Any, database: Any) -> None:
 
 
 def quest(settings: Any, *arguments: str) -> Result:
-    environment: dict[str, str | None] = {
-        "QUEST_DATA_DIR": str(settings.data_dir),
-        "QUEST_DATABASE_URL": settings.database_url,
-        "QUEST_MIGRATION_DATABASE_URL": None,
-        "QUEST_SECRET_KEY": TEST_SECRET_KEY,
-        "QUEST_LOG_LEVEL": "WARNING",
-    }
-    return CliRunner().invoke(main, ["export", *arguments], env=environment)
+    return quest_command(settings, "export", *arguments)  # type: ignore[no-any-return]
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
