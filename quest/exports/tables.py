@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -164,6 +165,17 @@ def _uk_day(moment: datetime.datetime | None) -> datetime.date | None:
     return None if moment is None else moment.astimezone(LONDON).date()
 
 
+def _day_or_value(cell: Any) -> Cell:
+    """A cell as a file holds it: an enumeration's value, a time's UK day, anything else as it is."""
+    if isinstance(cell, enum.Enum):
+        value: Cell = cell.value
+        return value
+    if isinstance(cell, datetime.datetime):
+        return _uk_day(cell)
+    kept: Cell = cell
+    return kept
+
+
 def _figure(value: decimal.Decimal) -> str:
     """A reading as people write it: ``12``, ``3.5``, never ``12.0000`` nor ``1.2E+1``."""
     return format(value.normalize(), "f")
@@ -254,7 +266,7 @@ async def ideas(
         *placed, waste_types, status, submitted_at, decided_at, implemented_on = row
         return (
             *placed,
-            WASTE_TYPE_SEPARATOR.join(sorted((waste_types or "").split(WASTE_TYPE_SEPARATOR))).strip(";"),
+            WASTE_TYPE_SEPARATOR.join(sorted(waste_types.split(WASTE_TYPE_SEPARATOR))) if waste_types else "",
             status.value,
             _uk_day(submitted_at),
             _uk_day(decided_at),
@@ -319,11 +331,8 @@ def savings(
         statement = statement.where(listed_in_year(true(), year, status))
 
     def shape(row: Any) -> Sequence[Cell]:
-        cells = list(row)
-        for index in (3, 4, 8, 15):  # kind, status, grade, evidence grade: their values, as the API has them
-            cells[index] = cells[index].value if cells[index] is not None else None
-        cells[16] = _uk_day(cells[16])
-        return cells
+        # Enumerations as the API has them; the decision's time as its UK day.
+        return [_day_or_value(cell) for cell in row]
 
     return Export("savings", "Savings", SAVINGS_COLUMNS, streamed(session, statement, shape))
 
