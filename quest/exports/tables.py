@@ -54,13 +54,13 @@ IDEA_COLUMNS = (
     "title",
     "problem",
     "proposal",
-    "expected_benefit",
-    "process",
     "waste_types",
     "status",
     "submitted_on",
     "decided_on",
     "implemented_on",
+    "expected_benefit",
+    "process",
 )
 USER_COLUMNS = ("email", "name", "role", "force", "division")
 SAVINGS_COLUMNS = (
@@ -244,13 +244,13 @@ async def ideas(
             Idea.title,
             Idea.problem,
             Idea.proposal,
-            Idea.expected_benefit,
-            Idea.process,
             _waste_types_joined(session),
             Idea.status,
             Idea.created_at,
             Idea.decided_at,
             Idea.implemented_on,
+            Idea.expected_benefit,
+            Idea.process,
         )
         .join(Division, Division.id == Idea.division_id)
         .join(Force, Force.id == Idea.force_id)
@@ -263,7 +263,7 @@ async def ideas(
     )
 
     def shape(row: Any) -> Sequence[Cell]:
-        *placed, waste_types, status, submitted_at, decided_at, implemented_on = row
+        *placed, waste_types, status, submitted_at, decided_at, implemented_on, expected_benefit, process = row
         return (
             *placed,
             WASTE_TYPE_SEPARATOR.join(sorted(waste_types.split(WASTE_TYPE_SEPARATOR))) if waste_types else "",
@@ -271,6 +271,8 @@ async def ideas(
             _uk_day(submitted_at),
             _uk_day(decided_at),
             implemented_on,
+            expected_benefit,
+            process,
         )
 
     return Export("ideas", "Ideas", IDEA_COLUMNS, streamed(session, statement, shape))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from quest.accounts.models import User
 from quest.cli import main
+from quest.clock import LONDON
 from quest.exports import tables
 from quest.exports.files import write_csv
 from quest.ideas.models import Idea
@@ -110,14 +111,14 @@ def test_readings_come_out_in_the_import_columns_with_their_scope(settings: Any,
 def test_ideas_savings_users_and_audit_come_out_with_their_columns(settings: Any, world: None, tmp_path: Path) -> None:
     ideas = csv_rows(quest(settings, "ideas", "--force", "LAN").stdout_bytes)
     assert ideas[0] == list(tables.IDEA_COLUMNS)
-    submitted = datetime.datetime.now(datetime.UTC).date().isoformat()
+    submitted = datetime.datetime.now(LONDON).date().isoformat()  # a UK day
     assert ideas[1:] == [
-        ["LAN", "NORTH", "LAN-000001", "'" + FORMULA, ideas[1][4], ideas[1][5], "", "Briefing", "motion;waiting",
-         "submitted", ideas[1][10], "", ""],
-        ["LAN", "NORTH", "LAN-000002", "Phone before visiting", ideas[2][4], ideas[2][5], "Fewer visits", "", "",
-         "submitted", ideas[2][10], "", ""],
+        ["LAN", "NORTH", "LAN-000001", "'" + FORMULA, ideas[1][4], ideas[1][5], "motion;waiting", "submitted",
+         ideas[1][8], "", "", "", "Briefing"],
+        ["LAN", "NORTH", "LAN-000002", "Phone before visiting", ideas[2][4], ideas[2][5], "", "submitted",
+         ideas[2][8], "", "", "Fewer visits", ""],
     ]  # fmt: skip
-    assert ideas[1][10][:4] == submitted[:4]
+    assert ideas[1][8] == submitted
 
     claims = csv_rows(quest(settings, "savings", "--force", "LAN", "--from", "2026-04-01").stdout_bytes)
     assert claims[0] == list(tables.SAVINGS_COLUMNS)

@@ -408,7 +408,7 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(signed_in: Any, database
     assert rows[0][:4] == ["force", "division", "reference", "title"]
     assert rows[1][3] == '\'=HYPERLINK("http://evil.example","click")'
     assert rows[2][2:4] == ["LAN-000002", "Ordinary idea"]
-    assert rows[2][9] == "submitted"
+    assert rows[2][7] == "submitted"
 
     only_briefing = client.get("/ideas/export.csv", params={"process": "briefing"})
     assert len(list(csv.reader(io.StringIO(only_briefing.content.decode("utf-8-sig"))))) == 2
