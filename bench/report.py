@@ -17,6 +17,8 @@ from bench.writers import Submissions
 MEMORY_TARGET_MB = 300
 # What profiling found: written by hand, copied into each report under its figures.
 FINDINGS = Path(__file__).resolve().parent / "findings.md"
+# bench/exports.py runs on its own (minutes a run, on a copy of the national dataset); its last figures.
+EXPORTS = Path(__file__).resolve().parent / "exports_figures.md"
 LIST_PAGE = "idea list, manager (division, 50 rows)"
 WRITE_TARGETS = {"sqlite": 500, "postgresql": 1000}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -256,6 +258,8 @@ def render(run: Run) -> str:
         f"Resident memory of each worker from /proc after the whole run: the peak (`VmHWM`) and at the end "
         f"(target ≤ {MEMORY_TARGET_MB} MB).",
         table(["engine", "worker", "peak", "at the end"], memory_rows(engines)),
+        "## Exports",
+        EXPORTS.read_text().strip(),
         "## The load client",
         "The client's own CPU over each run's wall time (100% is one core). `/healthz` at the same concurrency "
         "is the ceiling of client and server together: a page far below it is the server's limit.",

@@ -486,6 +486,8 @@ _CLI_FIELD_NAMES = {
     "display_name": "--name",
     "force_id": "--force",
     "division_id": "--division",
+    "date_from": "--from",
+    "date_to": "--to",
     "password": "password",
 }
 
@@ -521,6 +523,109 @@ async def _placement_ids(
     elif division_code and "force_id" not in errors:
         errors["division_id"] = "give --force too: division codes are unique within a force"
     return force_id, division_id, errors
+
+
+# quest.exports.tables.KINDS (not imported here: this module stays light, as above).
+EXPORT_KINDS = ("ideas", "readings", "savings", "audit", "users")
+
+
+@main.command("export")
+@click.argument("kind", type=click.Choice(EXPORT_KINDS))
+@click.option("--force", "force_code", help="Only this force's rows (its code, e.g. LAN).")
+@click.option("--division", "division_code", help="Only this division's rows (its code in --force).")
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="From this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="To this date, inclusive (YYYY-MM-DD).")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "xlsx"]),
+    help="csv or xlsx (by default, from --output's extension, else csv).",
+)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (CSV: standard output if none)."
+)
+def export(
+    kind: str,
+    force_code: str | None,
+    division_code: str | None,
+    date_from: Any,
+    date_to: Any,
+    file_format: str | None,
+    output: Path | None,
+) -> None:
+    """Export KIND (ideas, readings, savings, audit or users) as CSV or XLSX, in the columns the import of
+    the same kind takes. Rows are read and written a batch at a time, however many there are."""
+    from quest.exports.files import FileFormat
+
+    as_ = FileFormat(file_format or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv"))
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise click.BadParameter(f"{date_from:%Y-%m-%d} is after --to {date_to:%Y-%m-%d}", param_hint="'--from'")
+    if output is None and as_ is FileFormat.XLSX and sys.stdout.isatty():
+        raise click.BadParameter(
+            "a workbook cannot be shown on a terminal: write it to a file with --output FILE",
+            param_hint="'--format'",
+        )
+    if output is not None and output.parent and not output.parent.is_dir():
+        raise click.BadParameter(f"there is no folder {str(output.parent)!r}", param_hint="'--output'")
+    settings = _settings()
+    check_database(settings)
+    try:
+        count = asyncio.run(_export(settings, kind, as_, force_code, division_code, date_from, date_to, output))
+    except ValidationFailed as failure:
+        for field, message in failure.errors.items():
+            click.echo(f"Error: {_CLI_FIELD_NAMES.get(field, field)}: {message}", err=True)
+        raise SystemExit(1) from None
+    except BrokenPipeError:  # the reader stopped early (``| head``): not an error of ours
+        sys.stderr.close()
+        raise SystemExit(0) from None
+    rows = f"{count:,} row{'' if count == 1 else 's'}"
+    click.echo(f"Exported {rows} of {kind} to {output or 'standard output'}.", err=True)
+
+
+async def _export(
+    settings: Settings,
+    kind: str,
+    as_: Any,
+    force_code: str | None,
+    division_code: str | None,
+    date_from: Any,
+    date_to: Any,
+    output: Path | None,
+) -> int:
+    """Write the export to ``output`` (a file written beside it, then moved into place, so a failed
+    export leaves no half-written file), or to standard output; the number of rows."""
+    import os
+    import tempfile
+
+    from quest.accounts.identity import COMMAND_LINE
+    from quest.db import open_database
+    from quest.exports import tables
+    from quest.exports.files import write_rows
+
+    async with open_database(settings) as session_maker, session_maker() as session:
+        force_id, division_id, errors = await _placement_ids(session, force_code, division_code)
+        if errors:
+            raise ValidationFailed(errors)
+        scope = tables.ExportScope(
+            force_id=uuid.UUID(force_id) if force_id else None,
+            division_id=uuid.UUID(division_id) if division_id else None,
+            date_from=date_from.date() if date_from else None,
+            date_to=date_to.date() if date_to else None,
+        )
+        found = await tables.export_of(session, COMMAND_LINE, kind, scope)
+        if output is None:
+            count = await write_rows(sys.stdout.buffer, as_, found.sheet, found.header, found.rows)
+            sys.stdout.buffer.flush()
+            return count
+        descriptor, part = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent or None)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                count = await write_rows(file, as_, found.sheet, found.header, found.rows)
+            os.replace(part, output)
+        except BaseException:
+            os.unlink(part)
+            raise
+        return count
 
 
 @main.group()

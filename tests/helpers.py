@@ -263,3 +263,58 @@ def a_cash_claim(
         created_at=recorded,
         updated_at=recorded,
     )
+
+
+def quest_command(settings: Any, *arguments: str) -> Any:
+    """Run ``quest ARGUMENTS`` in-process against the test's database, as an operator would on the server."""
+    from click.testing import CliRunner
+
+    from quest.cli import main
+    from tests.conftest import TEST_SECRET_KEY
+
+    environment: dict[str, str | None] = {
+        "QUEST_DATA_DIR": str(settings.data_dir),
+        "QUEST_DATABASE_URL": settings.database_url,
+        "QUEST_MIGRATION_DATABASE_URL": None,
+        "QUEST_SECRET_KEY": TEST_SECRET_KEY,
+        "QUEST_LOG_LEVEL": "WARNING",
+    }
+    return CliRunner().invoke(main, list(arguments), env=environment)
+
+
+async def add_backlog(
+    session: Any, force_code: str, division_code: str, name: str, readings: dict[str, str], *, unit: str = "incidents"
+) -> Any:
+    """A daily backlog measure in a division, with ``readings`` (ISO date: value); flushed, not committed."""
+    from quest.metrics.models import Metric, Reading
+    from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+    from quest.org.models import Division, Force
+
+    division = (
+        await session.execute(
+            select(Division).join(Force).where(Force.code == force_code, Division.code == division_code)
+        )
+    ).scalar_one()
+    metric = Metric(
+        force_id=division.force_id,
+        division_id=division.id,
+        name=name,
+        unit=unit,
+        kind=MetricKind.BACKLOG,
+        direction=Direction.DOWN,
+        frequency=Frequency.DAILY,
+    )
+    session.add(metric)
+    await session.flush()
+    session.add_all(
+        Reading(
+            metric_id=metric.id,
+            period_date=datetime.date.fromisoformat(day),
+            value=decimal.Decimal(value),
+            entered_at=datetime.datetime.now(datetime.UTC),
+            force_id=division.force_id,
+        )
+        for day, value in readings.items()
+    )
+    await session.flush()
+    return metric

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest import fields
@@ -75,6 +75,25 @@ def _user_summaries() -> Select[*tuple[Any, ...]]:
     )
 
 
+def user_conditions(
+    viewer: CurrentUser, *, search: str | None = None, role: Role | None = None, active: bool | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the users in the viewer's reach that the user list's filters choose (the
+    list's, and its export's: quest.exports.tables)."""
+    access.require(viewer, Permission.VIEW_USERS)
+    conditions = [access.scope(viewer, Permission.VIEW_USERS, force_column=User.force_id)]
+    if search and search.strip():
+        term = search.strip()
+        conditions.append(
+            or_(User.email.icontains(term, autoescape=True), User.display_name.icontains(term, autoescape=True))
+        )
+    if role is not None:
+        conditions.append(User.role == role)
+    if active is not None:
+        conditions.append(User.is_active.is_(active))
+    return conditions
+
+
 async def list_users(
     session: AsyncSession,
     viewer: CurrentUser,
@@ -84,18 +103,7 @@ async def list_users(
     active: bool | None = None,
     page: int = 1,
 ) -> UserPage:
-    access.require(viewer, Permission.VIEW_USERS)
-    in_scope = access.scope(viewer, Permission.VIEW_USERS, force_column=User.force_id)
-    statement = _user_summaries().where(in_scope)
-    if search and search.strip():
-        term = search.strip()
-        statement = statement.where(
-            or_(User.email.icontains(term, autoescape=True), User.display_name.icontains(term, autoescape=True))
-        )
-    if role is not None:
-        statement = statement.where(User.role == role)
-    if active is not None:
-        statement = statement.where(User.is_active.is_(active))
+    statement = _user_summaries().where(*user_conditions(viewer, search=search, role=role, active=active))
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
     page = max(1, page)
     rows = await session.execute(

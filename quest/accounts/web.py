@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from quest.accounts import drafts, services
 from quest.accounts.authentication import current_user
@@ -18,6 +18,9 @@ from quest.accounts.roles import Role
 from quest.accounts.sessions import SESSION_COOKIE, list_tokens
 from quest.accounts.signin import Failed, Refused, SignedIn, sign_in, sign_out
 from quest.config import Settings
+from quest.exports import tables
+from quest.exports.downloads import DownloadFormat, export_download
+from quest.exports.tables import ExportScope
 from quest.web.dependencies import DatabaseSession, Now, Viewer
 from quest.web.flash import flash
 from quest.web.forms import (
@@ -251,8 +254,14 @@ class UserPages(Controller):
         role: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> Template:
+        download: DownloadFormat = None,
+    ) -> Template | Stream:
+        """The users in reach that the filters choose; or (``format=csv`` or ``xlsx``) the active ones
+        among them, in the columns the users import takes."""
         chosen_role = Role(role) if role in {member.value for member in Role} else None
+        if download is not None:
+            found_users = tables.users(db_session, viewer, ExportScope(), role=chosen_role, search=q or "")
+            return await export_download(download, found_users)
         active = {"active": True, "deactivated": False}.get(status or "")
         found = await services.list_users(
             db_session, viewer, search=q, role=chosen_role, active=active, page=page_number

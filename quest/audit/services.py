@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts import access
@@ -113,25 +113,30 @@ class AuditPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _start_of_day(day: datetime.date) -> datetime.datetime:
+def start_of_day(day: datetime.date) -> datetime.datetime:
     """Midnight in the UK (where people read the dates), as UTC."""
     return datetime.datetime.combine(day, datetime.time(), tzinfo=LONDON).astimezone(datetime.UTC)
 
 
-async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: AuditFilters, page: int = 1) -> AuditPage:
+def entry_conditions(viewer: CurrentUser, filters: AuditFilters) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of the entries in the viewer's reach that the filters choose (the audit page's,
+    and its export's: quest.exports.tables)."""
     access.require(viewer, Permission.VIEW_AUDIT)
-    in_scope = access.scope(viewer, Permission.VIEW_AUDIT, force_column=AuditEntry.force_id)
-    statement = select(AuditEntry).where(in_scope)
+    conditions = [access.scope(viewer, Permission.VIEW_AUDIT, force_column=AuditEntry.force_id)]
     if filters.actor.strip():
-        statement = statement.where(AuditEntry.actor_label.icontains(filters.actor.strip(), autoescape=True))
+        conditions.append(AuditEntry.actor_label.icontains(filters.actor.strip(), autoescape=True))
     if filters.entity:
-        statement = statement.where(AuditEntry.entity == filters.entity)
+        conditions.append(AuditEntry.entity == filters.entity)
     if filters.date_from:
-        statement = statement.where(AuditEntry.occurred_at >= _start_of_day(filters.date_from))
+        conditions.append(AuditEntry.occurred_at >= start_of_day(filters.date_from))
     if filters.date_to:
-        statement = statement.where(
-            AuditEntry.occurred_at < _start_of_day(filters.date_to + datetime.timedelta(days=1))
-        )
+        conditions.append(AuditEntry.occurred_at < start_of_day(filters.date_to + datetime.timedelta(days=1)))
+    return conditions
+
+
+async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: AuditFilters, page: int = 1) -> AuditPage:
+    in_scope = access.scope(viewer, Permission.VIEW_AUDIT, force_column=AuditEntry.force_id)
+    statement = select(AuditEntry).where(*entry_conditions(viewer, filters))
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
     page = max(1, page)
     entries = await session.execute(

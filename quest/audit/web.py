@@ -7,10 +7,13 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from quest import fields
 from quest.audit import services
+from quest.exports import tables
+from quest.exports.downloads import DownloadFormat, export_download
+from quest.exports.tables import ExportScope
 from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber, page
 
@@ -30,7 +33,10 @@ class AuditPages(Controller):
         date_from: FromQuery[str | None] = None,
         date_to: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> Template:
+        download: DownloadFormat = None,
+    ) -> Template | Stream:
+        """The entries in reach that the filters choose, newest first; or (``format=csv`` or ``xlsx``) all
+        of them, oldest first."""
         errors: dict[str, str] = {}
         filters = services.AuditFilters(
             actor=(actor or "")[:320],
@@ -42,6 +48,8 @@ class AuditPages(Controller):
                 date_to or "", "date_to", "the ‘to’ date", required=False, earliest=None, errors=errors
             ),
         )
+        if download is not None and not errors:
+            return await export_download(download, tables.audit(db_session, viewer, ExportScope(), filters))
         found = await services.list_entries(db_session, viewer, filters, page_number)
         values = {"actor": actor or "", "entity": entity or "", "date_from": date_from or "", "date_to": date_to or ""}
         return page(

@@ -11,9 +11,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import Template
+from litestar.response import Stream, Template
 from markupsafe import Markup
 
 from quest.charts.icons import Icon, assurance_icon, variation_icon
@@ -22,10 +22,11 @@ from quest.charts.xmr import XmrChart, xmr_chart
 from quest.dashboards import division
 from quest.dashboards.division import DivisionDashboard
 from quest.errors import InvalidQuery
+from quest.exports.downloads import table_download
+from quest.exports.files import Cell, FileFormat
 from quest.metrics.spc import Spc
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
-from quest.web.exports import Cell, Download, table_download
 from quest.web.pages import page
 from quest.web.templating import xmr_dots
 
@@ -34,7 +35,7 @@ AnyRequest = Request[Any, Any, Any]
 # little more); its icons and the SPC summary are judged on every reading, as on the measure's page.
 SMALL_CHART_READINGS = 400
 SMALL_CHART_SIZE = (360, 200, 1)
-FORMATS = tuple(Download)
+FORMATS = tuple(FileFormat)
 # ``?format=csv``: a handler's parameter may not be called ``format``.
 Format = Annotated[str | None, QueryParameter(name="format", required=False)]
 
@@ -197,10 +198,10 @@ TABLES: dict[str, Table] = {
 }
 
 
-def download(found: DivisionDashboard, table: str, file_format: str) -> Response[bytes]:
+async def download(found: DivisionDashboard, table: str, file_format: str) -> Stream:
     title, header, rows_of = TABLES[table]
     filename = f"{found.place.force_code}-{found.place.code}-{table}-{found.year}".lower()
-    return table_download(Download(file_format), filename, title, header, rows_of(found))
+    return await table_download(FileFormat(file_format), filename, title, header, rows_of(found))
 
 
 def _download_choice(table: str | None, file_format: str | None) -> tuple[str, str] | None:
@@ -230,12 +231,12 @@ async def division_dashboard_page(
     fy: FromQuery[str | None] = None,
     table: FromQuery[str | None] = None,
     file_format: Format = None,
-) -> Template | Response[bytes]:
+) -> Template | Stream:
     year = division.check_year(fy, today)
     wanted = _download_choice(table, file_format)
     found = await division.division_dashboard(db_session, viewer, division_id, year, now, kept_readings)
     if wanted is not None:
-        return download(found, *wanted)
+        return await download(found, *wanted)
     current = financial_year(today)
     return page(
         request,

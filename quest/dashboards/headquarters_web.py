@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.params import FromPath, QueryParameter
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from quest.accounts import access
 from quest.accounts.access import Permission
@@ -23,9 +23,10 @@ from quest.charts.ski_slope import Reference, SkiSlopeChart, SlopeUnit, ski_slop
 from quest.dashboards.headquarters import Dashboard, Per, force_dashboard, national_dashboard
 from quest.dashboards.measures import MeasureComparison, MeasureKey, Row, shown
 from quest.errors import NotFound
+from quest.exports.downloads import DownloadFormat, table_download
+from quest.exports.files import Cell, FileFormat
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, KeptForcesFigures, Now, Today, Viewer
-from quest.web.exports import Cell, Download, DownloadFormat, table_download
 from quest.web.pages import FinancialYear, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -148,7 +149,7 @@ def _sorted_units(
     return known + unknown, sort, order
 
 
-def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, as_: Download) -> Response[bytes]:
+async def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, as_: FileFormat) -> Stream:
     comparisons = dashboard.comparisons
     header = ["Name", "Code", *(comparison.measure.label for comparison in comparisons), "Too little data"]
     body: list[list[Cell]] = []
@@ -167,7 +168,7 @@ def _download(dashboard: Dashboard, rows: Sequence[dict[str, Row]], name: str, a
                 "yes" if unit.too_little_use else "",
             ]
         )
-    return table_download(as_, f"{name}-{dashboard.year}", "Compared", header, body)
+    return await table_download(as_, f"{name}-{dashboard.year}", "Compared", header, body)
 
 
 def _years(today: Any) -> list[int]:
@@ -238,14 +239,14 @@ async def force_dashboard_page(
     order: OrderParameter = None,
     measure: MeasureParameter = None,
     download: DownloadFormat = None,
-) -> Template | Response[bytes]:
+) -> Template | Stream:
     """A force's divisions side by side, on every measure; one measure in full."""
     year = fy or financial_year(today)
     dashboard = await force_dashboard(db_session, viewer, code, year, today)
     assert dashboard.force is not None
     if download is not None:
         rows, _sorted_by, _order = _sorted_units(dashboard, sort, order)
-        return _download(dashboard, rows, f"{dashboard.force.code.lower()}-divisions", download)
+        return await _download(dashboard, rows, f"{dashboard.force.code.lower()}-divisions", download)
     return _page(
         request,
         dashboard,
@@ -277,14 +278,14 @@ async def national_dashboard_page(
     order: OrderParameter = None,
     measure: MeasureParameter = None,
     download: DownloadFormat = None,
-) -> Template | Response[bytes]:
+) -> Template | Stream:
     """Every force side by side, per 100 officers or per 1,000 residents, and a chosen force with its
     similar forces; one measure in full."""
     year = fy or financial_year(today)
     dashboard = await national_dashboard(db_session, viewer, year, per.size, forces_figures, now, force or None)
     if download is not None:
         rows, _sorted_by, _order = _sorted_units(dashboard, sort, order)
-        return _download(dashboard, rows, "forces", download)
+        return await _download(dashboard, rows, "forces", download)
     return _page(
         request,
         dashboard,

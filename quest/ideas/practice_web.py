@@ -10,17 +10,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, get
 from litestar.params import FromQuery
-from litestar.response import Template
+from litestar.response import Stream, Template
 
 from quest import fields
 from quest.errors import InvalidQuery, ValidationFailed
+from quest.exports.downloads import DownloadFormat, table_download
+from quest.exports.files import Cell, FileFormat
 from quest.ideas import practice
 from quest.ideas.practice import PracticeFilters, PracticeIdea, PracticePage
 from quest.waste.types import WasteType
 from quest.web.dependencies import DatabaseSession, Viewer
-from quest.web.exports import Cell, Download, DownloadFormat, table_download
 from quest.web.pages import PageNumber, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -100,7 +101,7 @@ class PracticePages(Controller):
         force: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
         download: DownloadFormat = None,
-    ) -> Template | Response[bytes]:
+    ) -> Template | Stream:
         filters, errors = practice.check_filters(q, waste_type, process, force)
         if download is not None:
             return await self._download(db_session, viewer, filters, errors, download)
@@ -135,11 +136,11 @@ class PracticePages(Controller):
         viewer: Viewer,
         filters: PracticeFilters,
         errors: dict[str, str],
-        as_: Download,
-    ) -> Response[bytes]:
+        as_: FileFormat,
+    ) -> Stream:
         """Every idea the filters choose, as a file; the page's own messages, as a 400, for filters that
         are wrong (a download is an address followed, not a form to put right)."""
         if errors:
             raise InvalidQuery(errors)
         rows = [download_row(idea) for idea in await practice.practice_download(db_session, viewer, filters)]
-        return table_download(as_, "practice-library", "Practice library", DOWNLOAD_HEADER, rows)
+        return await table_download(as_, "practice-library", "Practice library", DOWNLOAD_HEADER, rows)

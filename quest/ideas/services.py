@@ -343,8 +343,13 @@ def _rows(conditions: list[ColumnElement[bool]], filters: IdeaFilters) -> Select
         .join(Division, Division.id == Idea.division_id)
         .join(Force, Force.id == Idea.force_id)
         .where(*conditions)
-        .order_by(*_ORDERS[filters.sort])
+        .order_by(*order_of(filters.sort))
     )
+
+
+def order_of(sort: Sort) -> tuple[Any, ...]:
+    """The ideas' order for a choice of the list's sort (the list's and its export's)."""
+    return _ORDERS[sort]
 
 
 async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> list[IdeaRow]:
@@ -371,12 +376,6 @@ async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFi
         counted_all=counted_all,
         more_after=len(ideas) > IDEAS_PER_PAGE,
     )
-
-
-async def all_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[IdeaRow]:
-    """Every idea matching the filters (for exports), in the chosen order."""
-    access.require(viewer, Permission.VIEW_WORK)
-    return await _listed(session, _rows(await conditions_of(session, viewer, filters), filters))
 
 
 @dataclass(frozen=True, slots=True)

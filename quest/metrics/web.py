@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from quest import fields
 from quest.accounts import access
@@ -18,6 +18,9 @@ from quest.charts.icons import assurance_icon, variation_icon
 from quest.charts.sparkline import sparkline
 from quest.charts.xmr import xmr_chart
 from quest.errors import ValidationFailed
+from quest.exports import tables
+from quest.exports.downloads import DownloadFormat, export_download
+from quest.exports.tables import ExportScope
 from quest.metrics import links, services
 from quest.metrics.spc import analyse
 from quest.metrics.vocabulary import DIRECTION_LABELS, FREQUENCY_LABELS, KIND_LABELS
@@ -162,11 +165,20 @@ class MetricPages(Controller):
 
     @get("/{metric_id:uuid}", name="metric")
     async def show(
-        self, request: AnyRequest, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
-    ) -> Template:
+        self,
+        request: AnyRequest,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        metric_id: FromPath[uuid.UUID],
+        download: DownloadFormat = None,
+    ) -> Template | Stream:
         """The measure's XmR chart, rebased at the change date of each idea judged by it, its icons and
-        its figures."""
+        its figures; or (``format=csv`` or ``xlsx``) its readings, in the columns the readings import takes."""
         metric = await services.get_metric(db_session, viewer, metric_id)
+        if download is not None:
+            return await export_download(
+                download, tables.readings(db_session, viewer, ExportScope(), metric_id=metric_id)
+            )
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         labels = await links.rebase_labels(db_session, viewer, metric_id)
         spc = analyse(series, direction=metric.direction, target=metric.target, rebase=labels)

@@ -419,9 +419,9 @@ def _flagged_in_reach(viewer: CurrentUser) -> ColumnElement[bool]:
     )
 
 
-def _listed(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
-    """The claims /savings lists for financial year ``year``, of ``status`` (or all): those in reach whose
-    period falls in the year, at least in part, and those recorded in it."""
+def listed_in_year(in_reach: ColumnElement[bool], year: int, status: ClaimStatus | None) -> ColumnElement[bool]:
+    """The claims /savings lists and downloads for financial year ``year``, of ``status`` (or all): those
+    in reach whose period falls in the year, at least in part, and those recorded in it."""
     falls_in, recorded = _in_year(year)
     return and_(in_reach, true() if status is None else SavingsClaim.status == status, or_(falls_in, recorded))
 
@@ -447,7 +447,7 @@ async def ledger_for_force(
     listed = and_(in_reach, true() if status is None else SavingsClaim.status == status)
     shown = select(SavingsClaim.id).where(listed)
     if page is not None:
-        listed = _listed(in_reach, year, status)
+        listed = listed_in_year(in_reach, year, status)
         shown = (
             select(SavingsClaim.id)
             .where(listed)
@@ -655,7 +655,7 @@ async def _places(session: AsyncSession, in_reach: ColumnElement[bool], claims: 
                 SavingsClaim.id.label("claim_id"),
                 func.row_number().over(order_by=(SavingsClaim.created_at, SavingsClaim.id)).label("place"),
             )
-            .where(_listed(in_reach, year, status))
+            .where(listed_in_year(in_reach, year, status))
             .subquery()
         )
         numbered.append(select(ranked.c.claim_id, ranked.c.place).where(ranked.c.claim_id.in_(ids)))

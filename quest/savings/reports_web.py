@@ -9,14 +9,15 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Controller, Request, Response, get
-from litestar.response import Template
+from litestar import Controller, Request, get
+from litestar.response import Stream, Template
 
+from quest.exports.downloads import DownloadFormat, table_download
+from quest.exports.files import Cell, FileFormat
 from quest.savings.forecast_report import ForecastReport, forecast_report
 from quest.savings.redeployment import ReleasedTime, ReleasedTimeReport, released_time_report
 from quest.savings.rules import financial_year
 from quest.web.dependencies import DatabaseSession, Today, Viewer
-from quest.web.exports import Cell, Download, DownloadFormat, table_download
 from quest.web.pages import FinancialYear, page
 
 AnyRequest = Request[Any, Any, Any]
@@ -113,11 +114,11 @@ class SavingsReportPages(Controller):
         today: Today,
         fy: FinancialYear = None,
         download: DownloadFormat = None,
-    ) -> Template | Response[bytes]:
+    ) -> Template | Stream:
         """Forecast against actual in a financial year: each idea with both, and the accuracy."""
         year = fy or financial_year(today)
         report = await forecast_report(db_session, viewer, year)
-        return _answer(
+        return await _answer(
             request, report, year, today, download, forecast_rows, "forecasts", "forecast-against-actual", "Forecast"
         )
 
@@ -130,16 +131,16 @@ class SavingsReportPages(Controller):
         today: Today,
         fy: FinancialYear = None,
         download: DownloadFormat = None,
-    ) -> Template | Response[bytes]:
+    ) -> Template | Stream:
         """Where the time released in a financial year went, by destination."""
         year = fy or financial_year(today)
         report = await released_time_report(db_session, viewer, year)
-        return _answer(
+        return await _answer(
             request, report, year, today, download, released_rows, "released_time", "released-time", "Released time"
         )
 
 
-def _answer(
+async def _answer(
     request: AnyRequest,
     report: Any,
     year: int,
@@ -149,12 +150,12 @@ def _answer(
     template: str,
     file_name: str,
     sheet: str,
-) -> Template | Response[bytes]:
+) -> Template | Stream:
     """A report's page (``savings/{template}.html``), or its table as a download named ``file_name`` and
     the year, in a sheet named ``sheet``."""
     if download is not None:
         header, rows = rows_of(report)
-        return table_download(Download(download), f"{file_name}-{year}", sheet, header, rows)
+        return await table_download(FileFormat(download), f"{file_name}-{year}", sheet, header, rows)
     return page(
         request,
         f"savings/{template}.html",

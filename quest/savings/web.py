@@ -10,11 +10,14 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from quest import fields
 from quest.accounts import access
 from quest.accounts.access import Permission
+from quest.exports import tables
+from quest.exports.downloads import DownloadFormat, export_download
+from quest.exports.tables import ExportScope
 from quest.savings import services
 from quest.savings.audit_pack.pack import forces_to_pack
 from quest.savings.baselines import claim_in_full
@@ -28,6 +31,14 @@ from quest.web.pages import FIRST_YEAR, LAST_YEAR, FinancialYear, PageNumber, pa
 
 Outcome = TypeVar("Outcome")
 AnyRequest = Request[Any, Any, Any]
+
+
+def _chosen_status(viewer: Any, status: str | None) -> ClaimStatus | None:
+    """The claims' status /savings shows: the one asked for; by default, for a validator, those claimed
+    (waiting for them); otherwise all."""
+    if status in {member.value for member in ClaimStatus}:
+        return ClaimStatus(status)
+    return ClaimStatus.CLAIMED if access.may(viewer, Permission.VALIDATE_SAVINGS) and status is None else None
 
 
 class SavingsPages(Controller):
@@ -44,7 +55,18 @@ class SavingsPages(Controller):
         fy: FinancialYear = None,
         status: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> Template:
+        download: DownloadFormat = None,
+    ) -> Template | Stream:
+        """The year's claims and totals; or (``format=csv`` or ``xlsx``) every claim the page lists."""
+        if download is not None:
+            found = tables.savings(
+                db_session,
+                viewer,
+                ExportScope(),
+                year=fy or financial_year(today),
+                status=_chosen_status(viewer, status),
+            )
+            return await export_download(download, found)
         return await self._page(request, db_session, viewer, today, fy, status, page_number)
 
     @get("/double-counts", name="double-counts")
@@ -71,11 +93,7 @@ class SavingsPages(Controller):
         current_year = financial_year(today)
         year = fy or current_year
         validating = access.may(viewer, Permission.VALIDATE_SAVINGS)
-        chosen = (
-            ClaimStatus(status)
-            if status in {member.value for member in ClaimStatus}
-            else (ClaimStatus.CLAIMED if validating and status is None else None)
-        )
+        chosen = _chosen_status(viewer, status)
         ledger = await ledger_for_force(db_session, viewer, year, status=chosen, page=page_number)
         evidence = await evidence_of(db_session, ledger.claims)
         return page(

@@ -20,31 +20,23 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from click.testing import CliRunner, Result
+from click.testing import Result
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from quest import migrations
-from quest.cli import main
 from quest.config import Settings, default_database_url
 from quest.db import open_database
 from quest.models import metadata
-from tests.conftest import POSTGRES_URL, TEST_SECRET_KEY, make_settings, run
-from tests.helpers import raise_idea
+from tests.conftest import POSTGRES_URL, make_settings, run
+from tests.helpers import quest_command, raise_idea
 
 STAFF = "staff@lancashire.example"
 OPERATIONS_DOC = Path(__file__).parents[2] / "docs" / "operations.md"
 
 
 def quest(settings: Settings, *arguments: str) -> Result:
-    environment: dict[str, str | None] = {
-        "QUEST_DATA_DIR": str(settings.data_dir),
-        "QUEST_DATABASE_URL": settings.database_url,
-        "QUEST_MIGRATION_DATABASE_URL": None,
-        "QUEST_SECRET_KEY": TEST_SECRET_KEY,
-        "QUEST_LOG_LEVEL": "WARNING",
-    }
-    return CliRunner().invoke(main, list(arguments), env=environment)
+    return quest_command(settings, *arguments)  # type: ignore[no-any-return]
 
 
 def refusal(result: Result) -> str:

@@ -404,19 +404,21 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(signed_in: Any, database
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Reference", "Title", "Status"]
-    assert rows[1][1] == '\'=HYPERLINK("http://evil.example","click")'
-    assert rows[2][:3] == ["LAN-000002", "Ordinary idea", "Submitted"]
+    # The columns the idea import takes (docs/exports.md).
+    assert rows[0][:4] == ["force", "division", "reference", "title"]
+    assert rows[1][3] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[2][2:4] == ["LAN-000002", "Ordinary idea"]
+    assert rows[2][7] == "submitted"
 
     only_briefing = client.get("/ideas/export.csv", params={"process": "briefing"})
     assert len(list(csv.reader(io.StringIO(only_briefing.content.decode("utf-8-sig"))))) == 2
 
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/ideas/export.xlsx", params={"sort": "oldest"}).content))
     sheet = workbook["Ideas"]
-    title = sheet.cell(row=2, column=2)
+    title = sheet.cell(row=2, column=4)
     assert title.value == '=HYPERLINK("http://evil.example","click")'
     assert title.data_type == "s"  # text, never a formula
-    assert sheet.cell(row=3, column=1).value == "LAN-000002"
+    assert sheet.cell(row=3, column=3).value == "LAN-000002"
 
 
 def test_the_practice_library_shows_implemented_ideas_from_everywhere(signed_in: Any, database: Any) -> None:

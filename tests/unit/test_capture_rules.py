@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from quest.charts.pareto import pareto_chart
 from quest.charts.sparkline import sparkline
+from quest.exports.files import safe_cell
 from quest.ideas.record import IdeaInput, check_idea
 from quest.ideas.search import terms
 from quest.metrics.services import (
@@ -27,7 +28,6 @@ from quest.metrics.vocabulary import Frequency, MetricKind
 from quest.waste.rules import hours_a_year_of, hours_per_year, pareto
 from quest.waste.services import WasteInput, check_waste
 from quest.waste.types import WasteType
-from quest.web.exports import safe_cell
 
 TODAY = datetime.date(2026, 11, 23)
 D = decimal.Decimal

@@ -18,6 +18,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from quest.exports.files import XLSX_TYPE
 from quest.savings.audit_pack.document import AuditPackOut, document_chunks
 from quest.savings.audit_pack.pack import AuditPack, PackFormat, force_pack, idea_pack
 from quest.savings.audit_pack.page import pack_page
@@ -26,7 +27,6 @@ from quest.savings.audit_pack.workbook import workbook_chunks
 from quest.savings.rules import financial_year
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-from quest.web.exports import XLSX_TYPE
 from quest.web.pages import FinancialYear
 from quest.web.state import SESSION_MAKER
 

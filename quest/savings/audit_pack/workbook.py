@@ -18,11 +18,11 @@ import anyio.lowlevel
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from quest.exports.files import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, sheet_row, start_sheet
 from quest.savings.audit_pack.columns import PARTS, Column
 from quest.savings.audit_pack.pack import AuditPack
 from quest.savings.audit_pack.parts import PackRows
 from quest.savings.audit_pack.totals import Added, DistinctCount, SumOf, TotalLine, how_in_words
-from quest.web.exports import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, sheet_row, start_sheet
 
 SUMMARY = "Summary"
 # The summary's table: what each column holds.

@@ -1,12 +1,16 @@
-"""Downloads of the tables people see, as CSV and XLSX (DESIGN §4): a page offers them at its own address
-with ``format=csv`` or ``format=xlsx`` (:data:`DownloadFormat`), its filters kept.
+"""Rows written as CSV or XLSX, one row at a time, whatever their number.
+
+Rows come from a list or from an async generator reading the database in batches
+(:mod:`quest.exports.tables`): each is formatted and written as it arrives, so an export of a million rows
+holds one batch in memory, never the whole table. A workbook is written by openpyxl in write-only mode,
+which keeps its rows in a temporary file until it zips them.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would be read by a
 spreadsheet as a formula. In CSV such text gets a leading apostrophe; in XLSX the cell is typed as text.
 Either way it is shown, never run.
 
 Text is made :func:`~quest.text.printable` on the way out: a control character stored before QUEST refused
-them (Excel cannot hold one at all) becomes U+FFFD, and the download works for everyone.
+them (Excel cannot hold one at all) becomes U+FFFD, and the file opens for everyone.
 
 A workbook of several sheets (:func:`start_sheet`, :func:`sheet_row`: the audit pack) may hold formulas QUEST writes
 itself, so that the spreadsheet recomputes a total: those are :class:`Formula` cells, the only cells ever
@@ -20,12 +24,10 @@ import datetime
 import decimal
 import enum
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import IO, Any
 
-from litestar import Response
-from litestar.params import QueryParameter
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell as SpreadsheetCell
@@ -37,17 +39,23 @@ from quest.text import printable
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Written CSV text is handed to the file in pieces of about this many characters.
+CSV_PIECE_CHARACTERS = 64 * 1024
+# Excel's own limit is 1,048,576 rows a sheet; the header takes one. A longer export goes on to a second
+# sheet of the same name, numbered, with the header again.
+SHEET_ROWS = 1_048_575
 
 Cell = str | int | float | decimal.Decimal | datetime.date | datetime.datetime | None
+Rows = Iterable[Sequence[Cell]] | AsyncIterable[Sequence[Cell]]
 
 
-class Download(enum.StrEnum):
+class FileFormat(enum.StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
 
-
-# ``?format=csv``: a handler's parameter may not be called ``format``. Anything else is a 400 naming it.
-DownloadFormat = Annotated[Download | None, QueryParameter(name="format", required=False)]
+    @property
+    def media_type(self) -> str:
+        return CSV_TYPE if self is FileFormat.CSV else XLSX_TYPE
 
 
 def safe_cell(value: Cell) -> Cell:
@@ -59,42 +67,69 @@ def safe_cell(value: Cell) -> Cell:
     return value
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response[bytes]:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+async def each_row(rows: Rows) -> AsyncIterator[Sequence[Cell]]:
+    """The rows one at a time, whether they are a list or an async generator."""
+    if isinstance(rows, AsyncIterable):
+        async for row in rows:
+            yield row
+    else:
+        for row in rows:
+            yield row
 
 
-def csv_download(filename: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response[bytes]:
+async def write_csv(out: IO[bytes], header: Sequence[str], rows: Rows) -> int:
+    """The header and rows as UTF-8 CSV into ``out``, a piece at a time; the number of rows written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if cell is None else safe_cell(_plain(cell)) for cell in row])
     # A byte-order mark so that Excel reads the file as UTF-8 (names with accents, the £ sign).
-    return _download(("\ufeff" + buffer.getvalue()).encode("utf-8"), CSV_TYPE, filename)
+    buffer.write("\ufeff")
+    writer.writerow([printable(name) for name in header])
+    count = 0
+    async for row in each_row(rows):
+        writer.writerow(["" if cell is None else safe_cell(_plain(cell)) for cell in row])
+        count += 1
+        if buffer.tell() >= CSV_PIECE_CHARACTERS:
+            out.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue().encode("utf-8"))
+    return count
 
 
-def xlsx_download(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response[bytes]:
+async def write_xlsx(out: IO[bytes], sheet: str, header: Sequence[str], rows: Rows) -> int:
+    """The header and rows as a workbook into ``out``, on a sheet called ``sheet`` (and ``sheet (2)`` and
+    on, past Excel's rows a sheet); the number of rows written."""
     workbook = Workbook(write_only=True)
-    worksheet: Any = workbook.create_sheet(sheet[:31])
-    worksheet.append([printable(name) for name in header])
-    for row in rows:
+    worksheet: Any = None
+    count = 0
+    sheets = 0
+    for_sheet = SHEET_ROWS
+    async for row in each_row(rows):
+        if for_sheet == SHEET_ROWS:
+            sheets += 1
+            worksheet = _new_sheet(workbook, sheet, sheets, header)
+            for_sheet = 0
         worksheet.append([_excel(worksheet, cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(buffer.getvalue(), XLSX_TYPE, filename)
+        for_sheet += 1
+        count += 1
+    if worksheet is None:
+        _new_sheet(workbook, sheet, 1, header)
+    workbook.save(out)
+    return count
 
 
-def table_download(
-    as_: Download, name: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
-) -> Response[bytes]:
-    """The table as ``name.csv``, or as ``name.xlsx`` with its rows on a sheet called ``sheet``."""
-    if as_ is Download.CSV:
-        return csv_download(f"{name}.csv", header, rows)
-    return xlsx_download(f"{name}.xlsx", sheet, header, rows)
+async def write_rows(out: IO[bytes], file_format: FileFormat, sheet: str, header: Sequence[str], rows: Rows) -> int:
+    """:func:`write_csv` or :func:`write_xlsx`, as ``file_format`` says."""
+    if file_format is FileFormat.CSV:
+        return await write_csv(out, header, rows)
+    return await write_xlsx(out, sheet, header, rows)
+
+
+def _new_sheet(workbook: Any, name: str, number: int, header: Sequence[str]) -> Any:
+    suffix = "" if number == 1 else f" ({number})"
+    worksheet = workbook.create_sheet(name[: 31 - len(suffix)] + suffix)
+    worksheet.append([printable(column) for column in header])
+    return worksheet
 
 
 @dataclass(frozen=True, slots=True)
