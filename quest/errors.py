@@ -3,7 +3,7 @@ status. Services never raise HTTP exceptions themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 
 class QuestError(Exception):
@@ -47,6 +47,26 @@ class ValidationFailed(QuestError):
 
 class InvalidQuery(ValidationFailed):
     """A query parameter is wrong: answered 400, since a query string is part of the address, not a form."""
+
+
+class RefusedInThisState(ValidationFailed):
+    """A field's value is well formed but clashes with what is stored: a move the idea's status does not
+    allow, a name its division already uses. A form shows it beside its field, like any error (422); the
+    API answers 409, naming the field, since the same request could succeed against another state."""
+
+
+class UnknownReference(ValidationFailed):
+    """A field names a record that does not exist, or not within the user's reach (a division, a measure,
+    an idea's reference). A form shows it beside its field (422); the API answers 404, naming the field."""
+
+
+def refused(errors: Mapping[str, str], *, references: Collection[str] = ()) -> ValidationFailed:
+    """The error for a form's or body's ``errors``: :class:`UnknownReference` when each is on a field
+    that names a record (``references``, like ``division_id``) and found none within reach, else
+    :class:`ValidationFailed`."""
+    if errors and all(field in references for field in errors):
+        return UnknownReference(errors)
+    return ValidationFailed(errors)
 
 
 class Conflict(QuestError):

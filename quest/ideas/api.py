@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, KwargDefinition
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
+from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import MoveRequest
+from quest.ideas.workflow import REASON_LENGTH, MoveRequest
 from quest.metrics.impact import improved
 from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import MetricRole
+from quest.waste.types import WasteType
+from quest.web import api_schema
 from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
@@ -28,6 +31,34 @@ from quest.web.pages import PageNumber
 @dataclass
 class IdeaIn(services.IdeaInput):
     """An idea as the API's JSON body: the form's fields, judged by the same service."""
+
+    division_id: Annotated[
+        str, api_schema.identifier(description="The division it is for: yours (left out, yours is taken)")
+    ] = ""
+    title: Annotated[str, api_schema.text(TITLE_LENGTH, required=True, example="Scan exhibits at the front desk")] = ""
+    problem: Annotated[
+        str,
+        api_schema.text(
+            TEXT_LENGTH,
+            required=True,
+            description="What happens now (the A3's current condition)",
+            example="Exhibits wait a day for the property store.",
+        ),
+    ] = ""
+    proposal: Annotated[
+        str,
+        api_schema.text(
+            TEXT_LENGTH,
+            required=True,
+            description="What you would change (the countermeasure)",
+            example="Book them in where they arrive.",
+        ),
+    ] = ""
+    waste_types: Annotated[list[str], api_schema.choices(WasteType, description="DOWNTIME wastes it removes")] = field(
+        default_factory=list
+    )
+    process: Annotated[str, api_schema.text(PROCESS_LENGTH, description="The process it touches (a free tag)")] = ""
+    expected_benefit: Annotated[str, api_schema.text(services.BENEFIT_LENGTH)] = ""
 
 
 @dataclass(frozen=True)
@@ -105,7 +136,9 @@ class IdeaListOut:
 
 @dataclass
 class CommentIn:
-    body: str = ""
+    body: Annotated[
+        str, api_schema.text(services.COMMENT_LENGTH, required=True, example="We tried this in Preston.")
+    ] = ""
 
 
 @dataclass(frozen=True)
@@ -226,8 +259,33 @@ class TransitionIn(MoveRequest):
     """A move as the API asks for it: one without ``to`` is judged as no move chosen (422), and
     ``version`` is the idea's as the caller last saw it, so a newer one means someone else moved it (409)."""
 
-    to: str = ""
-    version: int | None = None
+    to: Annotated[
+        str,
+        api_schema.choice(
+            IdeaStatus,
+            required=True,
+            description="The status to move to: one the idea's status allows (else 409). declined, parked and "
+            "withdrawn need a reason; duplicate needs duplicate_of; implemented needs change_date and learned",
+        ),
+    ] = ""
+    reason: Annotated[str, api_schema.text(REASON_LENGTH)] = ""
+    duplicate_of: Annotated[
+        str, api_schema.text(20, description="The reference of the original idea in this force, like LAN-000123")
+    ] = ""
+    change_date: Annotated[
+        str, api_schema.date(description="When an idea is implemented: the day of the change, today or before")
+    ] = ""
+    learned: Annotated[str, api_schema.text(REASON_LENGTH, description="When implemented: what was learned")] = ""
+    version: Annotated[
+        int | None,
+        api_schema.number(
+            nullable=True,
+            whole=True,
+            minimum=1,
+            description="The idea's version as you last read it: a newer one means someone else moved it (409)",
+            example=1,
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -330,15 +388,17 @@ class ImpactOut:
 
 @dataclass
 class MetricLinkIn:
-    metric_id: str = ""
-    # Blank: the day the idea was implemented.
-    change_date: str = ""
-    # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field; the
-    # schema lists the choices.
+    metric_id: Annotated[
+        str, api_schema.identifier(required=True, description="A measure of the idea's division not linked to it")
+    ] = ""
+    change_date: Annotated[
+        str, api_schema.date(description="The day of the change, today or before; left out, the implementation day")
+    ] = ""
+    # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field.
     role: Annotated[
         str,
-        KwargDefinition(
-            schema_extra={"enum": [role.value for role in MetricRole]},
+        api_schema.choice(
+            MetricRole,
             description="outcome: the idea means to improve the measure; balancing: it must not get worse",
         ),
     ] = MetricRole.OUTCOME.value

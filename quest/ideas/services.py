@@ -28,7 +28,7 @@ from quest.audit.recorder import act_as, record_event
 from quest.audit.refusals import not_found
 from quest.concurrency import changed_once
 from quest.db import reading
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, ValidationFailed, refused
 from quest.ideas import search
 from quest.ideas.models import (
     PROCESS_LENGTH,
@@ -503,7 +503,7 @@ async def submit_idea(
     with reading():
         place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={"division_id"})
     # The lookup's transaction ends here, and the writing one begins at its first write (BEGIN IMMEDIATE on
     # SQLite, which other writers then wait for), with the reference reserved already (PostgreSQL) or taken
     # first thing (SQLite): one flush, then commit.

@@ -5,24 +5,54 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.exceptions import ClientException
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from quest import fields
-from quest.errors import InvalidQuery, ValidationFailed
+from quest.errors import InvalidQuery
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.web import api_schema
 from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 
-MAX_READINGS_PER_REQUEST = 5000
+MAX_READINGS_PER_REQUEST = 10_000
 
 
 @dataclass
 class MetricIn(services.MetricInput):
     """A measure as the API's JSON body: the form's fields, judged by the same service."""
+
+    division_id: Annotated[str, api_schema.identifier(description="A division you manage (left out, your own)")] = ""
+    name: Annotated[
+        str,
+        api_schema.text(
+            services.NAME_LENGTH,
+            required=True,
+            description="Unique in its division (else 409)",
+            example="Pending open incidents",
+        ),
+    ] = ""
+    unit: Annotated[str, api_schema.text(services.UNIT_LENGTH, required=True, example="incidents")] = ""
+    kind: Annotated[str, api_schema.choice(MetricKind, required=True, description="What it measures")] = ""
+    direction: Annotated[str, api_schema.choice(Direction, required=True, description="Which way is better")] = ""
+    frequency: Annotated[str, api_schema.choice(Frequency, required=True, description="How often it is read")] = ""
+    target: Annotated[
+        float | str | None,
+        api_schema.number(
+            nullable=True,
+            minimum=-float(services.MAX_VALUE),
+            maximum=float(services.MAX_VALUE),
+            description="The value aimed for (none for a neutral measure's assurance)",
+            example=50,
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -44,8 +74,25 @@ class MetricOut:
 
 @dataclass
 class ReadingIn:
-    date: str = ""
-    value: float | str = ""
+    date: Annotated[
+        str,
+        api_schema.date(
+            required=True,
+            description="The period's date, from 2000 to today. Staff may enter today's and yesterday's; "
+            "managers any. A weekly or monthly measure keeps one reading a period, dated its first day: "
+            "another for the same period replaces it",
+        ),
+    ] = ""
+    value: Annotated[
+        float | str,
+        api_schema.number(
+            required=True,
+            minimum=-float(services.MAX_VALUE),
+            maximum=float(services.MAX_VALUE),
+            description="At most 4 decimal places; a count (a backlog or volume measure) is a whole number, 0 or more",
+            example=42,
+        ),
+    ] = ""
 
 
 @dataclass(frozen=True)
@@ -154,8 +201,11 @@ class MetricApi(Controller):
     @put(
         "/{metric_id:uuid}/readings",
         summary="Add or replace readings (idempotent)",
+        description=f"Up to {MAX_READINGS_PER_REQUEST:,} readings a request, all or nothing: if any is wrong, "
+        "none is written and extra.errors names each (``[3].date``). Sending the same readings again changes "
+        f"nothing. More than {MAX_READINGS_PER_REQUEST:,} is refused with 413.",
         operation_id="putReadings",
-        responses=refusals(404, 422),
+        responses=refusals(404, 413, 422),
     )
     async def put_readings(
         self,
@@ -164,10 +214,14 @@ class MetricApi(Controller):
         now: Now,
         today: Today,
         metric_id: FromPath[uuid.UUID],
-        data: JSONBody[list[ReadingIn]],
+        data: Annotated[list[ReadingIn], Body(description="The readings", max_items=MAX_READINGS_PER_REQUEST)],
     ) -> ReadingsOut:
         if len(data) > MAX_READINGS_PER_REQUEST:
-            raise ValidationFailed({"body": f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request"})
+            raise ClientException(
+                status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                detail=f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request, not {len(data):,}: "
+                "split them into several requests (each is all-or-nothing)",
+            )
         await services.get_metric(db_session, viewer, metric_id)  # 404 unless within reach
         entries = [
             services.ReadingInput(

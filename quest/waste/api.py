@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, post
 from litestar.params import JSONBody
 
 from quest.waste import services
+from quest.waste.types import WasteType
+from quest.web import api_schema
 from quest.web.api_answers import answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
@@ -17,6 +20,41 @@ from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 @dataclass
 class WasteIn(services.WasteInput):
     """An observation as the API's JSON body: the form's fields, judged by the same service."""
+
+    division_id: Annotated[
+        str, api_schema.identifier(description="The division it was seen in: yours (left out, yours is taken)")
+    ] = ""
+    waste_type: Annotated[str, api_schema.choice(WasteType, required=True, description="The DOWNTIME waste")] = ""
+    process: Annotated[str, api_schema.text(services.PROCESS_LENGTH, required=True, example="Custody handover")] = ""
+    description: Annotated[
+        str,
+        api_schema.text(
+            services.DESCRIPTION_LENGTH, required=True, example="Officers wait for the custody sergeant to be free."
+        ),
+    ] = ""
+    minutes_per_occurrence: Annotated[
+        float | str,
+        api_schema.number(
+            required=True,
+            exclusive_minimum=0,
+            maximum=float(services.MAX_MINUTES),
+            description="Minutes lost each time, more than 0, at most 2 decimal places",
+            example=15,
+        ),
+    ] = ""
+    occurrences_per_week: Annotated[
+        float | str,
+        api_schema.number(
+            required=True,
+            exclusive_minimum=0,
+            maximum=float(services.MAX_OCCURRENCES),
+            description="How often a week, more than 0, at most 2 decimal places",
+            example=20,
+        ),
+    ] = ""
+    observed_on: Annotated[
+        str, api_schema.date(description="The day it was seen, from 2000 to today (left out, today)")
+    ] = ""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, refused
 from quest.org.models import Division
 from quest.org.services import contributing_division
 from quest.rollups import changes
@@ -117,7 +117,7 @@ async def log_waste(
     checked, errors = check_waste(data, today)
     place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={"division_id"})
     force_id, division_id = place
     act_as(session, viewer.actor)
     observation = await add_observation(

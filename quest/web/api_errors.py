@@ -22,14 +22,38 @@ class ApiError:
 
 
 MEANINGS = {
+    400: "The address's parameters, or the body's types, cannot be read: extra names each one",
     401: "No valid API token: send 'Authorization: Bearer <token>'",
     403: "Your role does not allow this, or you must change your password in QUEST first",
     404: "No such record, or none within your reach (the two are not told apart)",
     409: "The record changed since you read it, or is in a state that stops this change",
+    413: "The body is too large: the detail says the limit",
+    415: "The body is not JSON: send it as Content-Type: application/json",
     422: "What you sent is wrong: extra.errors names each field and says how to put it right",
     503: "QUEST cannot reach its database just now: try again after Retry-After seconds",
 }
 EVERY_OPERATION = (401, 403, 503)
+
+
+def error_response(status_code: int, components: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI response object of a refusal, for a schema completed after Litestar made it
+    (:mod:`quest.web.api_schema`); the error's schema is added to ``components`` if it is not there."""
+    components.setdefault(
+        ApiError.__name__,
+        {
+            "type": "object",
+            "required": ["status_code", "detail", "extra"],
+            "properties": {
+                "status_code": {"type": "integer"},
+                "detail": {"type": "string"},
+                "extra": {"type": "object"},
+            },
+        },
+    )
+    return {
+        "description": MEANINGS[status_code],
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ApiError.__name__}"}}},
+    }
 
 
 def refusals(*status_codes: int) -> dict[int, ResponseSpec]:

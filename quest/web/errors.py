@@ -32,7 +32,16 @@ from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
 from quest.audit.refusals import record_refusal, refusal_of
 from quest.db import is_unreachable
-from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
+from quest.errors import (
+    Conflict,
+    Forbidden,
+    InvalidQuery,
+    NotFound,
+    QuestError,
+    RefusedInThisState,
+    UnknownReference,
+    ValidationFailed,
+)
 from quest.logs import get_logger
 from quest.web.flash import flash
 from quest.web.forms import is_htmx, page_of_form, see_other
@@ -176,7 +185,7 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
         case ValidationFailed(errors=errors):
             status_code = HTTP_400_BAD_REQUEST if isinstance(error, InvalidQuery) else HTTP_422_UNPROCESSABLE_ENTITY
             if wants_json(request):
-                return _json_error(status_code, "Validation failed", {"errors": errors})
+                return _json_error(*_api_refusal(error), {"errors": errors})
             detail = "; ".join(errors.values())
         case _:
             status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"
@@ -190,6 +199,17 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
         maker = request.app.state[SESSION_MAKER]
         response.background = BackgroundTask(record_refusal, maker, current_user(request), refusal)
     return response
+
+
+def _api_refusal(error: ValidationFailed) -> tuple[int, str]:
+    """The status and detail the API answers a refused input with (a form answers 422 for each)."""
+    if isinstance(error, InvalidQuery):
+        return HTTP_400_BAD_REQUEST, "Validation failed"
+    if isinstance(error, RefusedInThisState):
+        return HTTP_409_CONFLICT, "Refused in the record's present state"
+    if isinstance(error, UnknownReference):
+        return HTTP_404_NOT_FOUND, "Not found"
+    return HTTP_422_UNPROCESSABLE_ENTITY, "Validation failed"
 
 
 def retry_later_headers() -> dict[str, str]:
