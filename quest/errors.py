@@ -57,15 +57,24 @@ class RefusedInThisState(ValidationFailed):
 
 class UnknownReference(ValidationFailed):
     """A field names a record that does not exist, or not within the user's reach (a division, a measure,
-    an idea's reference). A form shows it beside its field (422); the API answers 404, naming the field."""
+    an idea's reference). A form shows it beside its field (422); the API answers 409, naming the field:
+    the request is well formed, and the address it was sent to exists (a 404 would say it does not)."""
 
 
-def refused(errors: Mapping[str, str], *, references: Collection[str] = ()) -> ValidationFailed:
-    """The error for a form's or body's ``errors``: :class:`UnknownReference` when each is on a field
-    that names a record (``references``, like ``division_id``) and found none within reach, else
-    :class:`ValidationFailed`."""
-    if errors and all(field in references for field in errors):
-        return UnknownReference(errors)
+class UnknownFilter(InvalidQuery):
+    """A query parameter names a record that does not exist (a force to filter by): 400 on a page, like
+    any query parameter; 404 from the API."""
+
+
+def refused(
+    errors: Mapping[str, str], *, references: Collection[str] = (), states: Collection[str] = ()
+) -> ValidationFailed:
+    """The error for a form's or body's ``errors``, when each is on a field that names a record and found
+    none within reach (``references``, like ``division_id``) or one the record's state refuses
+    (``states``): :class:`UnknownReference` if any is of the first kind, else :class:`RefusedInThisState`.
+    Otherwise (something is wrong with what was sent itself) :class:`ValidationFailed`."""
+    if errors and all(field in references or field in states for field in errors):
+        return UnknownReference(errors) if any(field in references for field in errors) else RefusedInThisState(errors)
     return ValidationFailed(errors)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -16,7 +16,7 @@ from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import REASON_LENGTH, MoveRequest
+from quest.ideas.workflow import NEEDS_A_REASON, REASON_LENGTH, MoveRequest
 from quest.metrics.impact import improved
 from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import MetricRole
@@ -33,7 +33,7 @@ class IdeaIn(services.IdeaInput):
     """An idea as the API's JSON body: the form's fields, judged by the same service."""
 
     division_id: Annotated[
-        str, api_schema.identifier(description="The division it is for: yours (left out, yours is taken)")
+        str, api_schema.identifier(blank=True, description="The division it is for: yours (left out, yours is taken)")
     ] = ""
     title: Annotated[str, api_schema.text(TITLE_LENGTH, required=True, example="Scan exhibits at the front desk")] = ""
     problem: Annotated[
@@ -156,7 +156,7 @@ class IdeaApi(Controller):
     path = "/api/v1/ideas"
     tags = ["Ideas"]
 
-    @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
+    @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 409, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
         submitted = await services.submit_idea(db_session, viewer, data, now)
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
@@ -205,7 +205,7 @@ class IdeaApi(Controller):
         "/{idea_id:uuid}/support",
         summary="Support an idea (once)",
         operation_id="supportIdea",
-        responses=refusals(404, 422),
+        responses=refusals(404, 409),
         status_code=200,
     )
     async def support(
@@ -259,6 +259,13 @@ class TransitionIn(MoveRequest):
     """A move as the API asks for it: one without ``to`` is judged as no move chosen (422), and
     ``version`` is the idea's as the caller last saw it, so a newer one means someone else moved it (409)."""
 
+    # What each move needs besides ``to`` (quest.ideas.workflow.check_move).
+    SCHEMA_RULES: ClassVar[list[dict[str, Any]]] = [
+        *(api_schema.when("to", status, filled=["reason"]) for status in sorted(NEEDS_A_REASON)),
+        api_schema.when("to", IdeaStatus.DUPLICATE, filled=["duplicate_of"]),
+        api_schema.when("to", IdeaStatus.IMPLEMENTED, filled=["change_date", "learned"]),
+    ]
+
     to: Annotated[
         str,
         api_schema.choice(
@@ -273,19 +280,11 @@ class TransitionIn(MoveRequest):
         str, api_schema.text(20, description="The reference of the original idea in this force, like LAN-000123")
     ] = ""
     change_date: Annotated[
-        str, api_schema.date(description="When an idea is implemented: the day of the change, today or before")
+        str,
+        api_schema.date(blank=True, description="When an idea is implemented: the day of the change, today or before"),
     ] = ""
     learned: Annotated[str, api_schema.text(REASON_LENGTH, description="When implemented: what was learned")] = ""
-    version: Annotated[
-        int | None,
-        api_schema.number(
-            nullable=True,
-            whole=True,
-            minimum=1,
-            description="The idea's version as you last read it: a newer one means someone else moved it (409)",
-            example=1,
-        ),
-    ] = None
+    version: Annotated[int | None, api_schema.version()] = None
 
 
 @dataclass(frozen=True)
@@ -392,7 +391,10 @@ class MetricLinkIn:
         str, api_schema.identifier(required=True, description="A measure of the idea's division not linked to it")
     ] = ""
     change_date: Annotated[
-        str, api_schema.date(description="The day of the change, today or before; left out, the implementation day")
+        str,
+        api_schema.date(
+            blank=True, description="The day of the change, today or before; left out, the implementation day"
+        ),
     ] = ""
     # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field.
     role: Annotated[

@@ -38,7 +38,7 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
-from quest.errors import NotFound, RefusedInThisState, refused
+from quest.errors import NotFound, refused
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, decidable_idea, visible
 from quest.ideas.services import IdeaDetail
@@ -161,10 +161,10 @@ async def link_metric(
             errors["change_date"] = problem.replace("The date", "The date of the change")
     elif day is None:
         errors["change_date"] = NOT_IMPLEMENTED_YET
-    if errors.get("change_date") == NOT_IMPLEMENTED_YET and len(errors) == 1:
-        raise RefusedInThisState(errors)  # the same request is right once the idea is implemented
     if errors or metric is None or day is None or chosen_role is None:
-        raise refused(errors, references={"metric_id"})
+        # Without a change date, the same request is right once the idea is implemented: its state refuses it.
+        waits = {"change_date"} if errors.get("change_date") == NOT_IMPLEMENTED_YET else set()
+        raise refused(errors, references={"metric_id"}, states=waits)
     act_as(session, viewer.actor)
     link = IdeaMetric(
         idea_id=idea.id,

@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
-from quest.errors import InvalidQuery
+from quest.errors import UnknownFilter
 from quest.ideas.models import PROCESS_LENGTH, Idea, IdeaWasteType
 from quest.ideas.services import IdeaFilters, conditions_of
 from quest.ideas.status import IdeaStatus
@@ -238,15 +238,15 @@ def _hundredths(column: Any) -> ColumnElement[int]:
 
 
 async def _conditions(session: AsyncSession, viewer: CurrentUser, filters: PracticeFilters) -> list[Any]:
-    """What chooses the library's ideas for ``filters``. :class:`InvalidQuery` naming ``force`` for a force
-    that does not exist."""
+    """What chooses the library's ideas for ``filters``. :class:`UnknownFilter` naming ``force`` for a
+    force that does not exist."""
     access.require(viewer, Permission.VIEW_LIBRARY)
     force_id: uuid.UUID | None = None
     if filters.force_code:
         named = select(Force.id).where(Force.code == filters.force_code)
         force_id = (await session.execute(named)).scalar_one_or_none()
         if force_id is None:
-            raise InvalidQuery({"force": "Choose a force from the list"})
+            raise UnknownFilter({"force": "Choose a force from the list"})
     return await conditions_of(
         session,
         viewer,

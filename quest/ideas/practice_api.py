@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import practice
+from quest.ideas.models import PROCESS_LENGTH
 from quest.ideas.practice import AdoptedIn, MeasureImpact, PracticeIdea, ValidatedSaving
+from quest.waste.types import WasteType
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber
@@ -141,19 +144,19 @@ class PracticeApi(Controller):
         "/",
         summary="Implemented ideas from every force, with their savings, impact and spread",
         operation_id="listPractice",
-        responses=refusals(),
+        responses=refusals(404),
     )
     async def library(
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
-        q: FromQuery[str | None] = None,
-        waste_type: FromQuery[str | None] = None,
-        process: FromQuery[str | None] = None,
-        force: FromQuery[str | None] = None,
+        q: Annotated[str | None, QueryParameter(max_length=practice.SEARCH_LENGTH, required=False)] = None,
+        waste_type: FromQuery[WasteType | None] = None,
+        process: Annotated[str | None, QueryParameter(max_length=PROCESS_LENGTH, required=False)] = None,
+        force: Annotated[str | None, QueryParameter(max_length=16, required=False)] = None,
         page_number: PageNumber = 1,
     ) -> PracticeListOut:
-        filters, errors = practice.check_filters(q, waste_type, process, force)
+        filters, errors = practice.check_filters(q, waste_type.value if waste_type else None, process, force)
         if errors:
             raise InvalidQuery(errors)
         found = await practice.practice_library(db_session, viewer, filters, page_number)

@@ -28,7 +28,7 @@ from quest.audit.recorder import act_as, record_event
 from quest.audit.refusals import not_found
 from quest.concurrency import changed_once
 from quest.db import reading
-from quest.errors import NotFound, ValidationFailed, refused
+from quest.errors import NotFound, RefusedInThisState, ValidationFailed, refused
 from quest.ideas import search
 from quest.ideas.models import (
     PROCESS_LENGTH,
@@ -599,7 +599,7 @@ async def set_support(
     Commits."""
     idea = await _contributable_idea(session, viewer, idea_id)
     if support and idea.submitter_id == viewer.id:
-        raise ValidationFailed({"support": "You raised this idea: ask colleagues to support it"})
+        raise RefusedInThisState({"support": "You raised this idea: ask colleagues to support it"})
     already = (
         await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
     ).scalar_one()

@@ -9,11 +9,10 @@ from typing import Annotated
 
 from litestar import Controller, get, post, put
 from litestar.exceptions import ClientException
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from quest import fields
-from quest.errors import InvalidQuery
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -29,7 +28,9 @@ MAX_READINGS_PER_REQUEST = 10_000
 class MetricIn(services.MetricInput):
     """A measure as the API's JSON body: the form's fields, judged by the same service."""
 
-    division_id: Annotated[str, api_schema.identifier(description="A division you manage (left out, your own)")] = ""
+    division_id: Annotated[
+        str, api_schema.identifier(blank=True, description="A division you manage (left out, your own)")
+    ] = ""
     name: Annotated[
         str,
         api_schema.text(
@@ -89,6 +90,7 @@ class ReadingIn:
             required=True,
             minimum=-float(services.MAX_VALUE),
             maximum=float(services.MAX_VALUE),
+            places=4,
             description="At most 4 decimal places; a count (a backlog or volume measure) is a whole number, 0 or more",
             example=42,
         ),
@@ -146,7 +148,9 @@ class MetricApi(Controller):
     path = "/api/v1/metrics"
     tags = ["Metrics"]
 
-    @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
+    @post(
+        "/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 409, 422), status_code=201
+    )
     async def create(self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[MetricIn]) -> MetricOut:
         metric_id = await services.create_metric(db_session, viewer, data)
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
@@ -178,20 +182,13 @@ class MetricApi(Controller):
         db_session: DatabaseSession,
         viewer: Viewer,
         metric_id: FromPath[uuid.UUID],
-        rebase: FromQuery[list[str] | None] = None,
-        baseline: FromQuery[int | None] = None,
+        rebase: FromQuery[list[datetime.date] | None] = None,
+        baseline: Annotated[int | None, QueryParameter(ge=2, le=10_000, required=False)] = None,
     ) -> SpcOut:
         """Limits per segment (cut at each ``rebase`` date), each reading's type, the variation icon,
         assurance against the target and warnings; ``baseline`` fixes the limits on each segment's first
-        points."""
-        dates = []
-        for index, raw in enumerate(rebase or []):
-            day = fields.read_date(raw)
-            if day is None:
-                raise InvalidQuery({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"})
-            dates.append(day)
-        if baseline is not None and not 2 <= baseline <= 10_000:
-            raise InvalidQuery({"baseline": "A fixed baseline is between 2 and 10,000 points"})
+        points (2 to 10,000)."""
+        dates = list(rebase or [])
         metric = await services.get_metric(db_session, viewer, metric_id)
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         return SpcOut.of(
@@ -205,7 +202,7 @@ class MetricApi(Controller):
         "none is written and extra.errors names each (``[3].date``). Sending the same readings again changes "
         f"nothing. More than {MAX_READINGS_PER_REQUEST:,} is refused with 413.",
         operation_id="putReadings",
-        responses=refusals(404, 413, 422),
+        responses=refusals(404, 409, 413, 422),
     )
     async def put_readings(
         self,

@@ -57,6 +57,12 @@ def period_start(frequency: Frequency, day: datetime.date) -> datetime.date:
     return day
 
 
+# What a count measure (backlog, volume) refuses that another kind takes: a value right for a measure, but
+# not this one (the API answers 409 when nothing else is wrong: quest.errors.RefusedInThisState).
+NEGATIVE_COUNT = "A count cannot be negative"
+FRACTIONAL_COUNT = "A count must be a whole number"
+
+
 def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | None, str | None]:
     text = raw.strip().replace(",", "")
     if not text:
@@ -69,9 +75,9 @@ def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | N
         return None, "Enter a number, like 42"
     if kind in COUNT_KINDS and not digits_only:
         if value < 0:
-            return None, "A count cannot be negative"
+            return None, NEGATIVE_COUNT
         if value != value.to_integral_value():
-            return None, "A count must be a whole number"
+            return None, FRACTIONAL_COUNT
     if abs(value) > MAX_VALUE:
         return None, "That number is too large"
     if not digits_only and not fields.has_places(value, 4):
@@ -331,6 +337,8 @@ async def record_readings(
         if too_old:
             continue
         wanted[(metric.id, period_start(metric.frequency, day))] = (value, metric)
+    if errors and set(errors.values()) <= {NEGATIVE_COUNT, FRACTIONAL_COUNT}:
+        raise RefusedInThisState(errors)
     if errors:
         raise ValidationFailed(errors)
     if not wanted:

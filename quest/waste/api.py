@@ -22,7 +22,8 @@ class WasteIn(services.WasteInput):
     """An observation as the API's JSON body: the form's fields, judged by the same service."""
 
     division_id: Annotated[
-        str, api_schema.identifier(description="The division it was seen in: yours (left out, yours is taken)")
+        str,
+        api_schema.identifier(blank=True, description="The division it was seen in: yours (left out, yours is taken)"),
     ] = ""
     waste_type: Annotated[str, api_schema.choice(WasteType, required=True, description="The DOWNTIME waste")] = ""
     process: Annotated[str, api_schema.text(services.PROCESS_LENGTH, required=True, example="Custody handover")] = ""
@@ -38,6 +39,7 @@ class WasteIn(services.WasteInput):
             required=True,
             exclusive_minimum=0,
             maximum=float(services.MAX_MINUTES),
+            places=2,
             description="Minutes lost each time, more than 0, at most 2 decimal places",
             example=15,
         ),
@@ -48,12 +50,13 @@ class WasteIn(services.WasteInput):
             required=True,
             exclusive_minimum=0,
             maximum=float(services.MAX_OCCURRENCES),
+            places=2,
             description="How often a week, more than 0, at most 2 decimal places",
             example=20,
         ),
     ] = ""
     observed_on: Annotated[
-        str, api_schema.date(description="The day it was seen, from 2000 to today (left out, today)")
+        str, api_schema.date(blank=True, description="The day it was seen, from 2000 to today (left out, today)")
     ] = ""
 
 
@@ -78,7 +81,7 @@ class WasteApi(Controller):
         "/",
         summary="Log a waste observation",
         operation_id="createWaste",
-        responses=refusals(404, 422),
+        responses=refusals(404, 409, 422),
         status_code=201,
     )
     async def create(

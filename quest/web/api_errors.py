@@ -26,7 +26,8 @@ MEANINGS = {
     401: "No valid API token: send 'Authorization: Bearer <token>'",
     403: "Your role does not allow this, or you must change your password in QUEST first",
     404: "No such record, or none within your reach (the two are not told apart)",
-    409: "The record changed since you read it, or is in a state that stops this change",
+    409: "The record changed since you read it, or is in a state that stops this change, or a field names a "
+    "record that is not there or not within your reach: extra.errors, when given, names the field",
     413: "The body is too large: the detail says the limit",
     415: "The body is not JSON: send it as Content-Type: application/json",
     422: "What you sent is wrong: extra.errors names each field and says how to put it right",

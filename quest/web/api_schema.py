@@ -22,6 +22,7 @@ so that what the schema allows the API accepts, and what it forbids the API refu
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import enum
 import types
 import typing
@@ -31,7 +32,7 @@ from typing import Any
 from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Schema
-from litestar.openapi.spec.enums import OpenAPIType
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import KwargDefinition
 from litestar.routes import HTTPRoute
 
@@ -43,8 +44,8 @@ _REFUSED = r"\u0000-\u0008\u000b\u000c\u000e-\u001f"
 TEXT_PATTERN = rf"^[^{_REFUSED}]*$"
 # Text that must be given: at least one character that is not a space (the services strip spaces first).
 FILLED_PATTERN = rf"^[^{_REFUSED}]*[^\s{_REFUSED}][^{_REFUSED}]*$"
-# An amount in pounds more than 0, to the penny, up to £100,000,000, as a decimal string ("419865.00").
-MONEY_PATTERN = r"^(?:0\.(?:0[1-9]|[1-9][0-9]?)|[1-9][0-9]{0,7}(?:\.[0-9]{1,2})?|100000000(?:\.0{1,2})?)$"
+# An id, or nothing.
+BLANK_OR_ID_PATTERN = r"^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,9 +56,7 @@ class BodyField(KwargDefinition):
     required: bool = False
 
 
-def _field(
-    required: bool, description: str | None, example: Any, typed: Any = None, **schema: Any
-) -> BodyField:
+def _field(required: bool, description: str | None, example: Any, typed: Any = None, **schema: Any) -> BodyField:
     """``typed``: the JSON type(s) the field's schema says, in place of those of its Python type (a number
     the services also read as text, as a form sends it, is a number here)."""
     extra = {key: value for key, value in schema.items() if value is not None}
@@ -100,25 +99,28 @@ def choices(values: Iterable[enum.Enum], *, description: str) -> BodyField:
     return _field(False, description, listed[:1], items=Schema(type=OpenAPIType.STRING, enum=listed))
 
 
-def date(*, required: bool = False, nullable: bool = False, description: str) -> BodyField:
-    """An ISO date (``2026-11-23``); ``description`` says the range the service accepts."""
-    return _field(
-        required,
-        description,
-        "2026-04-01",
-        format="date",
-        typed=["string", "null"] if nullable else "string",
-    )
+def date(*, required: bool = False, nullable: bool = False, blank: bool = False, description: str) -> BodyField:
+    """An ISO date (``2026-11-23``); ``description`` says the range the service accepts (JSON Schema
+    cannot say "today or before"). ``blank``: or "" (which chooses a default the description names)."""
+    if not blank:
+        return _field(
+            required, description, "2026-04-01", format="date", typed=["string", "null"] if nullable else "string"
+        )
+    given = [Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE), Schema(type=OpenAPIType.STRING, max_length=0)]
+    if nullable:
+        given.append(Schema(type=OpenAPIType.NULL))
+    return _field(required, description, "2026-04-01", one_of=given)
 
 
-def identifier(*, required: bool = False, nullable: bool = False, description: str) -> BodyField:
-    """An id from this API."""
+def identifier(*, required: bool = False, nullable: bool = False, blank: bool = False, description: str) -> BodyField:
+    """An id from this API; ``blank``: or "" (which chooses a default the description names)."""
     return _field(
         required,
         description,
         "0190f6a4-5b3c-7d2e-9f10-2a3b4c5d6e7f",
-        format="uuid",
         typed=["string", "null"] if nullable else "string",
+        format=None if blank else "uuid",
+        pattern=BLANK_OR_ID_PATTERN if blank else None,
     )
 
 
@@ -130,10 +132,12 @@ def number(
     exclusive_minimum: float | None = None,
     maximum: float | None = None,
     whole: bool = False,
+    places: int | None = None,
     description: str,
     example: float,
 ) -> BodyField:
-    """A JSON number in a range (the services also read one sent as text, as a form sends it)."""
+    """A JSON number in a range, with at most ``places`` decimal places (the services also read one sent
+    as text, as a form sends it)."""
     kind = "integer" if whole else "number"
     return _field(
         required,
@@ -143,18 +147,70 @@ def number(
         minimum=minimum,
         exclusive_minimum=exclusive_minimum,
         maximum=maximum,
+        multiple_of=10**-places if places else None,
     )
 
 
-def money(*, required: bool = False, nullable: bool = False, description: str) -> BodyField:
-    """An amount in pounds, more than 0 and to the penny, as a decimal string (``"36.51"``)."""
+def version() -> BodyField:
+    """The record's version as the caller last read it: if it has changed since, the API answers 409."""
+    return number(
+        nullable=True,
+        whole=True,
+        minimum=1,
+        description="The version you last read: a newer one means someone else changed it (409)",
+        example=1,
+    )
+
+
+def money(
+    *,
+    required: bool = False,
+    nullable: bool = False,
+    most: decimal.Decimal,
+    zero: bool = False,
+    description: str,
+    example: str = "36.51",
+) -> BodyField:
+    """An amount to two decimal places, more than 0 (or from 0, with ``zero``) and up to ``most`` (a power
+    of ten): as a decimal string (``"36.51"``, as the API writes money) or a JSON number."""
     return _field(
         required,
         description,
-        "36.51",
-        typed=["string", "null"] if nullable else "string",
-        pattern=MONEY_PATTERN,
+        example,
+        typed=["string", "number", "null"] if nullable else ["string", "number"],
+        pattern=amount_pattern(most, zero=zero),
+        minimum=0 if zero else None,
+        exclusive_minimum=None if zero else 0,
+        maximum=float(most),
+        multiple_of=0.01,
     )
+
+
+def amount_pattern(most: decimal.Decimal, *, zero: bool) -> str:
+    """The decimal strings of :func:`money`: up to two places, above 0 (or from 0), up to ``most``."""
+    places = len(str(int(most))) - 1
+    assert most == 10**places, "the most is a power of ten"
+    below_one = r"0(?:\.[0-9]{1,2})?" if zero else r"0\.(?:0[1-9]|[1-9][0-9]?)"
+    return rf"^(?:{below_one}|[1-9][0-9]{{0,{places - 1}}}(?:\.[0-9]{{1,2}})?|1{'0' * places}(?:\.0{{1,2}})?)$"
+
+
+def when(
+    field: str,
+    value: enum.Enum,
+    *,
+    filled: Iterable[str] = (),
+    given: Iterable[str] = (),
+    empty: Iterable[str] = (),
+) -> dict[str, Any]:
+    """A rule across fields, for a body's ``SCHEMA_RULES``: when ``field`` is ``value``, the fields
+    ``filled`` must hold text, those ``given`` must not be null, and those ``empty`` must be "" or null."""
+    filled, given = list(filled), list(given)
+    then: dict[str, Any] = {"required": [*filled, *given]}
+    properties = {name: {"pattern": FILLED_PATTERN, "minLength": 1} for name in filled}
+    properties |= {name: {"not": {"type": "null"}} for name in given}
+    properties |= {name: {"anyOf": [{"type": "null"}, {"type": "string", "maxLength": 0}]} for name in empty}
+    then["properties"] = properties
+    return {"if": {"properties": {field: {"const": value.value}}, "required": [field]}, "then": then}
 
 
 # --- The body types of the app's operations ---------------------------------------------------------------
@@ -307,6 +363,8 @@ def _complete_body(schema: dict[str, Any], annotation: Any, components: dict[str
             required = _required_fields(kind)
             if required:
                 schema["required"] = sorted({*schema.get("required", ()), *required})
+            if rules := getattr(kind, "SCHEMA_RULES", None):
+                schema["allOf"] = rules
             hints = _hints(kind)
             for name, property_schema in schema["properties"].items():
                 _complete_body(property_schema, hints.get(name), components)

@@ -39,6 +39,7 @@ from quest.errors import (
     NotFound,
     QuestError,
     RefusedInThisState,
+    UnknownFilter,
     UnknownReference,
     ValidationFailed,
 )
@@ -203,12 +204,14 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
 
 def _api_refusal(error: ValidationFailed) -> tuple[int, str]:
     """The status and detail the API answers a refused input with (a form answers 422 for each)."""
-    if isinstance(error, InvalidQuery):
-        return HTTP_400_BAD_REQUEST, "Validation failed"
     if isinstance(error, RefusedInThisState):
         return HTTP_409_CONFLICT, "Refused in the record's present state"
     if isinstance(error, UnknownReference):
+        return HTTP_409_CONFLICT, "Names a record that is not there, or not within your reach"
+    if isinstance(error, UnknownFilter):
         return HTTP_404_NOT_FOUND, "Not found"
+    if isinstance(error, InvalidQuery):
+        return HTTP_400_BAD_REQUEST, "Validation failed"
     return HTTP_422_UNPROCESSABLE_ENTITY, "Validation failed"
 
 
