@@ -7,11 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest import fields
-from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
@@ -22,7 +21,7 @@ from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import MetricRole
 from quest.waste.types import WasteType
 from quest.web import api_schema
-from quest.web.api_answers import answer
+from quest.web.api_answers import PerPage, answer, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
@@ -129,6 +128,7 @@ class IdeaListOut:
     items: list[IdeaListItem]
     total: int
     page: int
+    per_page: int
     pages: int
     counted_all: bool
     has_next: bool
@@ -166,18 +166,17 @@ class IdeaApi(Controller):
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
-        division_id: FromQuery[str | None] = None,
+        request: Request[Any, Any, Any],
+        division_id: FromQuery[uuid.UUID | None] = None,
         status: FromQuery[IdeaStatus | None] = None,
         q: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> IdeaListOut:
-        errors: fields.Errors = {}
-        division = fields.identifier(division_id, "division_id", invalid="Must be an id from this API", errors=errors)
-        if errors:
-            raise InvalidQuery(errors)
-        filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
-        found = await services.list_ideas(db_session, viewer, filters, page_number)
-        return answer(IdeaListOut, found, items=[answer(IdeaListItem, row, ref=row.reference) for row in found.ideas])
+        per_page: PerPage = None,
+    ) -> Response[IdeaListOut]:
+        filters = services.IdeaFilters(division_id=division_id, status=status, search=(q or "")[:200])
+        found = await services.list_ideas(db_session, viewer, filters, page_number, per_page or services.IDEAS_PER_PAGE)
+        items = [answer(IdeaListItem, row, ref=row.reference) for row in found.ideas]
+        return page_answer(answer(IdeaListOut, found, items=items), found, request)
 
     @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
     async def show(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> IdeaOut:

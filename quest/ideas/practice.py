@@ -334,22 +334,26 @@ async def _described(session: AsyncSession, viewer: CurrentUser, rows: list[Any]
 
 
 async def practice_library(
-    session: AsyncSession, viewer: CurrentUser, filters: PracticeFilters, page: int = 1
+    session: AsyncSession,
+    viewer: CurrentUser,
+    filters: PracticeFilters,
+    page: int = 1,
+    per_page: int = PRACTICE_PER_PAGE,
 ) -> PracticePage:
     """A page of the implemented ideas the filters choose, newest implementation first. :class:`InvalidQuery`
     naming ``force`` for a force that does not exist."""
     conditions = await _conditions(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
-    rows = await _newest_first(session, conditions, PRACTICE_PER_PAGE + 1, (page - 1) * PRACTICE_PER_PAGE)
+    rows = await _newest_first(session, conditions, per_page + 1, (page - 1) * per_page)
     return PracticePage(
-        ideas=await _described(session, viewer, rows[:PRACTICE_PER_PAGE]),
+        ideas=await _described(session, viewer, rows[:per_page]),
         filters=filters,
         total=total,
         page=page,
-        per_page=PRACTICE_PER_PAGE,
+        per_page=per_page,
         counted_all=counted_all,
-        more_after=len(rows) > PRACTICE_PER_PAGE,
+        more_after=len(rows) > per_page,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
 from quest import fields
@@ -16,6 +16,7 @@ from quest.ideas import practice
 from quest.ideas.models import PROCESS_LENGTH
 from quest.ideas.practice import AdoptedIn, MeasureImpact, PracticeIdea, ValidatedSaving
 from quest.waste.types import WasteType
+from quest.web.api_answers import PerPage, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber
@@ -131,6 +132,7 @@ class PracticeListOut:
     items: list[PracticeItemOut]
     total: int
     page: int
+    per_page: int
     pages: int
     counted_all: bool
     has_next: bool
@@ -150,21 +152,27 @@ class PracticeApi(Controller):
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
+        request: Request[Any, Any, Any],
         q: Annotated[str | None, QueryParameter(max_length=practice.SEARCH_LENGTH, required=False)] = None,
         waste_type: FromQuery[WasteType | None] = None,
         process: Annotated[str | None, QueryParameter(max_length=PROCESS_LENGTH, required=False)] = None,
         force: Annotated[str | None, QueryParameter(max_length=16, required=False)] = None,
         page_number: PageNumber = 1,
-    ) -> PracticeListOut:
+        per_page: PerPage = None,
+    ) -> Response[PracticeListOut]:
         filters, errors = practice.check_filters(q, waste_type.value if waste_type else None, process, force)
         if errors:
             raise InvalidQuery(errors)
-        found = await practice.practice_library(db_session, viewer, filters, page_number)
-        return PracticeListOut(
+        found = await practice.practice_library(
+            db_session, viewer, filters, page_number, per_page or practice.PRACTICE_PER_PAGE
+        )
+        listed = PracticeListOut(
             items=[PracticeItemOut.of(idea) for idea in found.ideas],
             total=found.total,
             page=found.page,
+            per_page=found.per_page,
             pages=found.pages,
             counted_all=found.counted_all,
             has_next=found.has_next,
         )
+        return page_answer(listed, found, request)

@@ -417,23 +417,23 @@ async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) ->
     return [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
 
 
-async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1) -> IdeaPage:
+async def list_ideas(
+    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1, per_page: int = IDEAS_PER_PAGE
+) -> IdeaPage:
     """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
     "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
     conditions = await conditions_of(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
     page = max(1, page)
-    ideas = await _listed(
-        session, _rows(conditions, filters).limit(IDEAS_PER_PAGE + 1).offset((page - 1) * IDEAS_PER_PAGE)
-    )
+    ideas = await _listed(session, _rows(conditions, filters).limit(per_page + 1).offset((page - 1) * per_page))
     return IdeaPage(
-        ideas=ideas[:IDEAS_PER_PAGE],
+        ideas=ideas[:per_page],
         total=total,
         page=page,
-        per_page=IDEAS_PER_PAGE,
+        per_page=per_page,
         counted_all=counted_all,
-        more_after=len(ideas) > IDEAS_PER_PAGE,
+        more_after=len(ideas) > per_page,
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import ClientException
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
@@ -17,11 +17,13 @@ from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.web import api_schema
-from quest.web.api_answers import answer
+from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.pages import PageNumber
 
 MAX_READINGS_PER_REQUEST = 10_000
+READINGS_PER_PAGE = 2000
 
 
 @dataclass
@@ -156,8 +158,16 @@ class MetricApi(Controller):
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
     @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())
-    async def list_metrics(self, db_session: DatabaseSession, viewer: Viewer) -> list[MetricOut]:
-        return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
+    async def list_metrics(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[MetricOut]]:
+        metrics = [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
+        return list_page(metrics, request, page_number, per_page)
 
     @get(
         "/{metric_id:uuid}/readings",
@@ -166,10 +176,18 @@ class MetricApi(Controller):
         responses=refusals(404),
     )
     async def readings(
-        self, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
-    ) -> list[ReadingOut]:
-        rows = await services.readings(db_session, viewer, metric_id)
-        return [ReadingOut(date=day, value=float(value)) for day, value in rows]
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        metric_id: FromPath[uuid.UUID],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ReadingOut]]:
+        """Oldest first, a page at a time (the latest on the ``last`` page of the ``Link`` header)."""
+        rows = await services.readings(db_session, viewer, metric_id, limit=None)
+        readings = [ReadingOut(date=day, value=float(value)) for day, value in rows]
+        return list_page(readings, request, page_number, per_page, READINGS_PER_PAGE)
 
     @get(
         "/{metric_id:uuid}/spc",

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 
 from quest import fields
@@ -22,9 +22,10 @@ from quest.savings.ledger import ClaimRow, claims_for_idea, ledger_for_idea
 from quest.savings.rules import ClaimKind, ClaimStatus, Grade, Total, Totals
 from quest.savings.valuation import MAX_AMOUNT, MAX_HOURS
 from quest.web import api_schema
-from quest.web.api_answers import answer, json_value
+from quest.web.api_answers import PerPage, answer, json_value, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.pages import PageNumber
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,7 @@ class ClaimIn(services.ClaimInput):
             example=1200,
         ),
     ] = None
-    grade: Annotated[
-        str | None,
-        api_schema.choice(Grade, nullable=True, description="Time released: whose, valued at the rate card"),
-    ] = ""
+    grade: Annotated[str, api_schema.choice(Grade, description="Time released: whose, valued at the rate card")] = ""
     amount_gbp_per_year: Annotated[
         float | str | None, api_schema.money(nullable=True, most=MAX_AMOUNT, description="Cash: £ a year")
     ] = None
@@ -332,9 +330,15 @@ class SavingsApi(Controller):
         responses=refusals(404),
     )
     async def list_claims(
-        self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
-    ) -> list[ClaimOut]:
-        return await _claims_out(db_session, viewer, idea_id)
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        idea_id: FromPath[uuid.UUID],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ClaimOut]]:
+        return list_page(await _claims_out(db_session, viewer, idea_id), request, page_number, per_page)
 
     @post(
         "/api/v1/savings/{claim_id:uuid}/decision",
@@ -435,10 +439,9 @@ class CostIn(idea_costs.CostInput):
             example="30",
         ),
     ] = None
-    grade: Annotated[
-        str | None,
-        api_schema.choice(Grade, nullable=True, description="Non-cashable: whose time, valued at the rate card"),
-    ] = ""
+    grade: Annotated[str, api_schema.choice(Grade, description="Non-cashable: whose time, valued at the rate card")] = (
+        ""
+    )
     starts: Annotated[
         str,
         api_schema.date(

@@ -36,6 +36,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import KwargDefinition
 from litestar.routes import HTTPRoute
 
+from quest.web.api_answers import PAGE_HEADERS
 from quest.web.api_errors import error_response
 
 # The characters QUEST keeps as text (quest.text): anything but the C0 controls other than tab, line feed
@@ -331,8 +332,20 @@ def complete(document: dict[str, Any], app: Litestar) -> None:
         if body is not None:
             codes |= {400, *_BODY_REFUSALS}
         responses = operation.setdefault("responses", {})
+        if any(parameter.get("name") == "per_page" for parameter in parameters):
+            _document_page_headers(responses)
         for code in sorted(codes):
             responses.setdefault(str(code), error_response(code, components))
+
+
+def _document_page_headers(responses: dict[str, Any]) -> None:
+    """A list's pages answer with ``Link`` and ``X-Total-Count`` (quest.web.api_answers.page_answer)."""
+    for status, response in responses.items():
+        if status.startswith("2"):
+            response["headers"] = {
+                name: {"description": description, "required": True, "schema": {"type": "string"}}
+                for name, description in PAGE_HEADERS.items()
+            }
 
 
 def _operations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
