@@ -229,7 +229,9 @@ class MetricApi(Controller):
         now: Now,
         today: Today,
         metric_id: FromPath[uuid.UUID],
-        data: Annotated[list[ReadingIn], Body(description="The readings", max_items=MAX_READINGS_PER_REQUEST)],
+        data: Annotated[
+            list[ReadingIn], Body(description="The readings", schema_extra={"max_items": MAX_READINGS_PER_REQUEST})
+        ],
     ) -> ReadingsOut:
         if len(data) > MAX_READINGS_PER_REQUEST:
             raise ClientException(
