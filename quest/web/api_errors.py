@@ -36,21 +36,29 @@ MEANINGS = {
 EVERY_OPERATION = (401, 403, 503)
 
 
+# The error body's schema, as the completed OpenAPI document states it: ``extra`` is an object (a 422's
+# ``errors``), or, for a 400 of Litestar's own (a parameter it could not read), a list naming each one.
+API_ERROR_SCHEMA = {
+    "type": "object",
+    "title": ApiError.__name__,
+    "required": ["status_code", "detail", "extra"],
+    "properties": {
+        "status_code": {"type": "integer"},
+        "detail": {"type": "string"},
+        "extra": {
+            "oneOf": [
+                {"type": "object", "additionalProperties": True},
+                {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+            ]
+        },
+    },
+}
+
+
 def error_response(status_code: int, components: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI response object of a refusal, for a schema completed after Litestar made it
-    (:mod:`quest.web.api_schema`); the error's schema is added to ``components`` if it is not there."""
-    components.setdefault(
-        ApiError.__name__,
-        {
-            "type": "object",
-            "required": ["status_code", "detail", "extra"],
-            "properties": {
-                "status_code": {"type": "integer"},
-                "detail": {"type": "string"},
-                "extra": {"type": "object"},
-            },
-        },
-    )
+    (:mod:`quest.web.api_schema`), with the error's schema in ``components``."""
+    components[ApiError.__name__] = API_ERROR_SCHEMA
     return {
         "description": MEANINGS[status_code],
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ApiError.__name__}"}}},

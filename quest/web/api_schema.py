@@ -314,6 +314,11 @@ class CompletedJsonSchema(JsonRenderPlugin):
 
 def complete(document: dict[str, Any], app: Litestar) -> None:
     components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in components.items():
+        # Two dataclasses of one name in two modules are two components: each titled by its own key, so a
+        # client generator (which names its classes by title) makes two classes.
+        if component.get("title") not in (None, name):
+            component["title"] = name
     bodies = dict(body_types(app))
     for operation in _operations(document):
         parameters = operation.get("parameters", [])
@@ -332,6 +337,7 @@ def complete(document: dict[str, Any], app: Litestar) -> None:
         if body is not None:
             codes |= {400, *_BODY_REFUSALS}
         responses = operation.setdefault("responses", {})
+        responses.pop("400", None)  # Litestar's own, with a schema of its own: the one error body instead
         if any(parameter.get("name") == "per_page" for parameter in parameters):
             _document_page_headers(responses)
         for code in sorted(codes):
@@ -372,6 +378,8 @@ def _complete_body(schema: dict[str, Any], annotation: Any, components: dict[str
     if schema.get("type") == "object" and "properties" in schema:
         schema["additionalProperties"] = False
         kind = _dataclass_in(annotation)
+        for property_schema in schema["properties"].values():
+            _drop_default_not_sent(property_schema)
         if kind is not None:
             required = _required_fields(kind)
             if required:
@@ -383,6 +391,13 @@ def _complete_body(schema: dict[str, Any], annotation: Any, components: dict[str
                 _complete_body(property_schema, hints.get(name), components)
         return
     _add_text_pattern(schema, components)
+
+
+def _drop_default_not_sent(schema: dict[str, Any]) -> None:
+    """A body field's default "" is how QUEST's input classes say "not given", not a value to send: the
+    schema shows none (a client generator rightly refuses a default its own enumeration does not hold)."""
+    if schema.get("default") == "":
+        del schema["default"]
 
 
 def _add_text_pattern(schema: dict[str, Any], components: dict[str, Any]) -> None:

@@ -63,8 +63,10 @@ def test_a_list_pages_with_page_per_page_total_and_link_headers(
     )
     # A list answered as an array pages the same way, by the same parameters and headers.
     forces = client.get("/api/v1/forces", params={"per_page": 3}, headers=headers)
-    assert len(forces.json()) == 3 and forces.headers["x-total-count"] == "7"
-    assert 'rel="next"' in forces.headers["link"] and 'rel="prev"' not in forces.headers["link"]
+    assert len(forces.json()) == 3
+    assert forces.headers["x-total-count"] == "7"
+    assert 'rel="next"' in forces.headers["link"]
+    assert 'rel="prev"' not in forces.headers["link"]
     assert client.get("/api/v1/forces", params={"per_page": 0}, headers=headers).status_code == 400
 
 
@@ -82,7 +84,8 @@ def test_a_body_field_the_operation_does_not_declare_is_refused_by_name(
     nested = client.put(
         f"/api/v1/metrics/{metric_id}/readings", json=[{"date": "2026-01-05", "value": 3, "note": "x"}], headers=headers
     )
-    assert nested.status_code == 422 and list(nested.json()["extra"]["errors"]) == ["[0].note"]
+    assert nested.status_code == 422
+    assert list(nested.json()["extra"]["errors"]) == ["[0].note"]
 
 
 def test_readings_up_to_ten_thousand_a_request_all_or_nothing_and_more_refused_413(
@@ -103,7 +106,8 @@ def test_readings_up_to_ten_thousand_a_request_all_or_nothing_and_more_refused_4
     assert too_many.json()["detail"].startswith("Send at most 10,000 readings a request, not 10,001")
     bad = [{"date": "2020-01-05", "value": 7}, {"date": "tomorrow", "value": 1}]
     refused = client.put(url, json=bad, headers=headers)
-    assert refused.status_code == 422 and list(refused.json()["extra"]["errors"]) == ["[1]"]
+    assert refused.status_code == 422
+    assert list(refused.json()["extra"]["errors"]) == ["[1]"]
     last = client.get(url, params={"per_page": 1, "page": 5000}, headers=headers)
     assert last.json() == [{"date": (first + datetime.timedelta(days=4999)).isoformat(), "value": 49.0}]
     assert last.headers["x-total-count"] == "5000"  # nothing of the refused request was written

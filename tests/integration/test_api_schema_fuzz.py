@@ -93,7 +93,13 @@ def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
         )
         metric = client.post(
             "/api/v1/metrics",
-            json={"name": "Days to allocate", "unit": "days", "kind": "time", "direction": "down", "frequency": "daily"},
+            json={
+                "name": "Days to allocate",
+                "unit": "days",
+                "kind": "time",
+                "direction": "down",
+                "frequency": "daily",
+            },
         )
         assert (idea.status_code, metric.status_code) == (201, 201), (idea.text, metric.text)
     config = schemathesis.Config.from_dict(
@@ -149,8 +155,9 @@ def test_every_api_operation_answers_as_its_schema_says_under_every_check(fuzzin
             errors.append(str(getattr(event, "info", event)))
     assert not errors, errors
     assert not failures, "\n\n".join(failures)
-    assert PHASES <= phases_run, phases_run
-    assert "POST /api/v1/ideas" in tested and "PUT /api/v1/metrics/{metric_id}/readings" in tested
+    assert phases_run >= PHASES, phases_run
+    assert "POST /api/v1/ideas" in tested
+    assert "PUT /api/v1/metrics/{metric_id}/readings" in tested
     assert not any(label.startswith("DELETE /api/v1/me/tokens") for label in tested)
     assert checked == EVERY_CHECK, checked ^ EVERY_CHECK
 
