@@ -174,7 +174,7 @@ class IdeaApi(Controller):
         per_page: PerPage = None,
     ) -> Response[IdeaListOut]:
         filters = services.IdeaFilters(division_id=division_id, status=status, search=(q or "")[:200])
-        found = await services.list_ideas(db_session, viewer, filters, page_number, per_page or services.IDEAS_PER_PAGE)
+        found = await services.list_ideas(db_session, viewer, filters, page_number, per_page)
         items = [answer(IdeaListItem, row, ref=row.reference) for row in found.ideas]
         return page_answer(answer(IdeaListOut, found, items=items), found, request)
 

@@ -338,13 +338,13 @@ async def practice_library(
     viewer: CurrentUser,
     filters: PracticeFilters,
     page: int = 1,
-    per_page: int = PRACTICE_PER_PAGE,
+    per_page: int | None = None,
 ) -> PracticePage:
     """A page of the implemented ideas the filters choose, newest implementation first. :class:`InvalidQuery`
     naming ``force`` for a force that does not exist."""
     conditions = await _conditions(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
-    page = max(1, page)
+    page, per_page = max(1, page), per_page or PRACTICE_PER_PAGE
     rows = await _newest_first(session, conditions, per_page + 1, (page - 1) * per_page)
     return PracticePage(
         ideas=await _described(session, viewer, rows[:per_page]),

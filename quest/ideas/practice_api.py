@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 
 from quest import fields
 from quest.errors import InvalidQuery
@@ -153,19 +153,23 @@ class PracticeApi(Controller):
         db_session: DatabaseSession,
         viewer: Viewer,
         request: Request[Any, Any, Any],
-        q: Annotated[str | None, QueryParameter(max_length=practice.SEARCH_LENGTH, required=False)] = None,
-        waste_type: FromQuery[WasteType | None] = None,
-        process: Annotated[str | None, QueryParameter(max_length=PROCESS_LENGTH, required=False)] = None,
-        force: Annotated[str | None, QueryParameter(max_length=16, required=False)] = None,
+        # What the schema says of each filter; the service judges them, with the page's own words.
+        q: Annotated[str | None, QueryParameter(schema_extra={"max_length": practice.SEARCH_LENGTH})] = None,
+        waste_type: Annotated[
+            str | None, QueryParameter(schema_extra={"enum": [waste.value for waste in WasteType]})
+        ] = None,
+        process: Annotated[str | None, QueryParameter(schema_extra={"max_length": PROCESS_LENGTH})] = None,
+        force: Annotated[
+            str | None,
+            QueryParameter(description="A force's code: an unknown one is 404", schema_extra={"max_length": 16}),
+        ] = None,
         page_number: PageNumber = 1,
         per_page: PerPage = None,
     ) -> Response[PracticeListOut]:
-        filters, errors = practice.check_filters(q, waste_type.value if waste_type else None, process, force)
+        filters, errors = practice.check_filters(q, waste_type, process, force)
         if errors:
             raise InvalidQuery(errors)
-        found = await practice.practice_library(
-            db_session, viewer, filters, page_number, per_page or practice.PRACTICE_PER_PAGE
-        )
+        found = await practice.practice_library(db_session, viewer, filters, page_number, per_page)
         listed = PracticeListOut(
             items=[PracticeItemOut.of(idea) for idea in found.ideas],
             total=found.total,

@@ -418,14 +418,14 @@ async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) ->
 
 
 async def list_ideas(
-    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1, per_page: int = IDEAS_PER_PAGE
+    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1, per_page: int | None = None
 ) -> IdeaPage:
     """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
     "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
     conditions = await conditions_of(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
-    page = max(1, page)
+    page, per_page = max(1, page), per_page or IDEAS_PER_PAGE
     ideas = await _listed(session, _rows(conditions, filters).limit(per_page + 1).offset((page - 1) * per_page))
     return IdeaPage(
         ideas=ideas[:per_page],
