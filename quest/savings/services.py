@@ -29,7 +29,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.clock import LONDON
 from quest.concurrency import changed_once, check_seen
-from quest.errors import NotFound, RefusedInThisState, UnknownReference, ValidationFailed, refused
+from quest.errors import NotFound, RefusedInThisState, UnknownReference, refused
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, visible
 from quest.ideas.status import IdeaStatus
@@ -314,7 +314,8 @@ async def decide_claim(
             )
             errors |= grade_errors
     if outcome is None or errors:
-        raise ValidationFailed(errors)
+        # A claim that is no longer claimed refuses any decision: its state, not what was sent (409).
+        raise refused(errors, states={"decision"} if not claim_workflow.may_decide(claim.status) else ())
     act_as(session, viewer.actor)
     claim.status = outcome
     claim.decided_by = viewer.id
@@ -354,7 +355,8 @@ async def grade_claim(
         claim.status, grade, reason, proposed=proposed, claimed_by=claim.claimed_by, grader=viewer.id
     )
     if graded is None:
-        raise ValidationFailed(errors)
+        ungradable = claim.status is not ClaimStatus.VALIDATED and claim.claimed_by != viewer.id
+        raise refused(errors, states={"grade"} if ungradable else ())
     act_as(session, viewer.actor)
     _graded(claim, graded, proposed, reason, viewer, now)
     await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)

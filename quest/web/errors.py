@@ -123,13 +123,21 @@ def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Res
         flash(request, "Choose a new password to continue", "info")
         return _go_to(request, "/account/password")
     if wants_json(request):
-        return _json_error(status_code, exception.detail, exception.extra, headers=exception.headers)
+        return _json_error(status_code, exception.detail, _fields_named(exception.extra), headers=exception.headers)
     if isinstance(exception, PermissionDeniedException) and exception.detail == CSRF_FAILURE:
         return _error_page(
             HTTP_403_FORBIDDEN,
             "The form you sent had expired, or did not come from QUEST. Go back, refresh the page and try again.",
         )
     return _error_page(status_code, _named(request, exception), headers=dict(exception.headers or {}))
+
+
+def _fields_named(extra: Any) -> Any:
+    """Litestar's own refusal of a parameter or body field it cannot read (a list, each naming its ``key``)
+    in the shape of every other refusal: ``{"errors": {field: message}}``."""
+    if isinstance(extra, list) and extra and all(isinstance(item, dict) and item.get("key") for item in extra):
+        return {"errors": {str(item["key"]): str(item.get("message", "Check this field")) for item in extra}}
+    return extra
 
 
 def _named(request: AnyRequest, exception: HTTPException) -> str | None:
