@@ -77,10 +77,10 @@ def ends_on_or_after_start(context: Any, body: Any) -> bool:
 @pytest.fixture
 def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
     """The live schema, configured: the manager's token, every check, the records to pin."""
-    from litestar.testing import TestClient
-
     token = database(lambda session_maker: new_token(session_maker, DEMO_EMAILS["manager"]))
-    with TestClient(app, base_url="http://testserver.local") as client:
+    # Schemathesis's own client: the app then runs on one event loop throughout (on PostgreSQL its
+    # connection pool belongs to the loop that opened it).
+    with asgi.get_client(app) as client:
         client.headers["Authorization"] = f"Bearer {token}"
         division_id = client.get("/api/v1/me").json()["division"]["id"]
         idea = client.post(
