@@ -1,20 +1,23 @@
-"""Waste in the JSON API: ``POST /api/v1/waste`` (DESIGN §6)."""
+"""Waste in the JSON API: ``POST|GET /api/v1/waste`` (DESIGN §6) and ``GET /api/v1/waste/{id}``."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, post
-from litestar.params import JSONBody
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody
 
+from quest.paging import Paged
 from quest.waste import services
 from quest.waste.types import WasteType
 from quest.web import api_schema
-from quest.web.api_answers import answer
+from quest.web.api_answers import LIST_PER_PAGE, PerPage, answer, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.pages import PageNumber
 
 
 @dataclass
@@ -93,4 +96,25 @@ class WasteApi(Controller):
         data: JSONBody[WasteIn],
     ) -> WasteOut:
         waste_id = await services.log_waste(db_session, viewer, data, now, today)
+        return answer(WasteOut, await services.get_waste(db_session, viewer, waste_id))
+
+    @get("/", summary="Waste observations within your reach, newest first", operation_id="listWaste")
+    async def list_observations(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[WasteOut]]:
+        per_page = per_page or LIST_PER_PAGE
+        rows = await services.list_waste(db_session, viewer, limit=per_page + 1, offset=(page_number - 1) * per_page)
+        total, counted_all = await services.count_waste(db_session, viewer)
+        paged = Paged(
+            total=total, page=page_number, per_page=per_page, counted_all=counted_all, more_after=len(rows) > per_page
+        )
+        return page_answer([answer(WasteOut, row) for row in rows[:per_page]], paged, request)
+
+    @get("/{waste_id:uuid}", summary="A waste observation", operation_id="getWaste", responses=refusals(404))
+    async def show(self, db_session: DatabaseSession, viewer: Viewer, waste_id: FromPath[uuid.UUID]) -> WasteOut:
         return answer(WasteOut, await services.get_waste(db_session, viewer, waste_id))
