@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from quest import fields
+from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
@@ -167,13 +168,20 @@ class IdeaApi(Controller):
         db_session: DatabaseSession,
         viewer: Viewer,
         request: Request[Any, Any, Any],
-        division_id: FromQuery[uuid.UUID | None] = None,
+        # An id, or blank for every division within reach (``?division_id=&status=...``, as a form sends it).
+        division_id: Annotated[
+            str | None, QueryParameter(schema_extra={"pattern": api_schema.BLANK_OR_ID_PATTERN})
+        ] = None,
         status: FromQuery[IdeaStatus | None] = None,
         q: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
         per_page: PerPage = None,
     ) -> Response[IdeaListOut]:
-        filters = services.IdeaFilters(division_id=division_id, status=status, search=(q or "")[:200])
+        errors: fields.Errors = {}
+        division = fields.identifier(division_id, "division_id", invalid="Must be an id from this API", errors=errors)
+        if errors:
+            raise InvalidQuery(errors)
+        filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
         found = await services.list_ideas(db_session, viewer, filters, page_number, per_page)
         items = [answer(IdeaListItem, row, ref=row.reference) for row in found.ideas]
         return page_answer(answer(IdeaListOut, found, items=items), found, request)
