@@ -10,9 +10,9 @@ from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
 
 from quest import __version__
@@ -66,6 +66,7 @@ from quest.savings.web import SavingsPages
 from quest.waste.api import WasteApi
 from quest.waste.web import WastePages
 from quest.web.allowed_hosts import AllowedHostsMiddleware
+from quest.web.api_schema import CompletedJsonSchema
 from quest.web.collector import freeze_start_up_objects, thaw_start_up_objects
 from quest.web.dependencies import PROVIDED
 from quest.web.errors import (
@@ -86,6 +87,20 @@ from quest.web.text_input import TextInputMiddleware
 # The largest request body QUEST accepts (imports included): larger ones get 413.
 MAX_REQUEST_BODY_BYTES = 10 * 1024 * 1024
 PUBLIC = {"public": True}
+
+
+def allow_every_method_of_each_path(app: Litestar) -> None:
+    """An OPTIONS request's ``Allow`` names every method of its path. Litestar builds a path's route
+    again as each controller's handlers are added, and its OPTIONS answer stays bound to the first build,
+    naming only the methods registered by then (``OPTIONS, POST`` for ``/api/v1/ideas``): each is bound
+    to its final route here."""
+    for route in app.routes:
+        if isinstance(route, HTTPRoute) and "OPTIONS" in route.route_handler_map:
+            options, _ = route.route_handler_map["OPTIONS"]
+            closure = getattr(options.fn, "__closure__", None) or ()
+            for cell in closure:
+                if isinstance(cell.cell_contents, HTTPRoute):
+                    cell.cell_contents = route
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
@@ -208,7 +223,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "'quest tokens create'). Money is a decimal string in pounds."
             ),
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[CompletedJsonSchema()],
             openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC, include_in_schema=False),
             components=Components(security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"BearerToken": []}],
@@ -219,6 +234,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         on_startup=[sender.start_with_app, freeze_start_up_objects],
         on_shutdown=[sender.stop_with_app, thaw_start_up_objects],
     )
+    allow_every_method_of_each_path(app)
     app.state.settings = settings
     app.state[CLOCK] = clock or SystemClock()
     app.state[SESSION_POLICY] = SessionPolicy(

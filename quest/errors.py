@@ -3,7 +3,7 @@ status. Services never raise HTTP exceptions themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 
@@ -50,6 +50,35 @@ class ValidationFailed(QuestError):
 
 class InvalidQuery(ValidationFailed):
     """A query parameter is wrong: answered 400, since a query string is part of the address, not a form."""
+
+
+class RefusedInThisState(ValidationFailed):
+    """A field's value is well formed but clashes with what is stored: a move the idea's status does not
+    allow, a name its division already uses. A form shows it beside its field, like any error (422); the
+    API answers 409, naming the field, since the same request could succeed against another state."""
+
+
+class UnknownReference(ValidationFailed):
+    """A field names a record that does not exist, or not within the user's reach (a division, a measure,
+    an idea's reference). A form shows it beside its field (422); the API answers 409, naming the field:
+    the request is well formed, and the address it was sent to exists (a 404 would say it does not)."""
+
+
+class UnknownFilter(InvalidQuery):
+    """A query parameter names a record that does not exist (a force to filter by): 400 on a page, like
+    any query parameter; 404 from the API."""
+
+
+def refused(
+    errors: Mapping[str, str], *, references: Collection[str] = (), states: Collection[str] = ()
+) -> ValidationFailed:
+    """The error for a form's or body's ``errors``, when each is on a field that names a record and found
+    none within reach (``references``, like ``division_id``) or one the record's state refuses
+    (``states``): :class:`UnknownReference` if any is of the first kind, else :class:`RefusedInThisState`.
+    Otherwise (something is wrong with what was sent itself) :class:`ValidationFailed`."""
+    if errors and all(field in references or field in states for field in errors):
+        return UnknownReference(errors) if any(field in references for field in errors) else RefusedInThisState(errors)
+    return ValidationFailed(errors)
 
 
 class Conflict(QuestError):

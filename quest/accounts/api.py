@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from litestar import Controller, delete, get
+from litestar import Controller, Request, Response, delete, get
 from litestar.params import FromPath
 from sqlalchemy import select
 
 from quest.accounts.services import revoke_own_token
 from quest.accounts.sessions import list_tokens
 from quest.org.models import Division, Force
-from quest.web.api_answers import answer
+from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
+from quest.web.pages import PageNumber
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +66,16 @@ class MeApi(Controller):
         return answer(MeOut, viewer, force=force, division=division)
 
     @get("/tokens", summary="Your API tokens", operation_id="listMyTokens", responses=refusals())
-    async def tokens(self, db_session: DatabaseSession, viewer: Viewer) -> list[TokenOut]:
-        return [answer(TokenOut, token) for token in await list_tokens(db_session, viewer.id)]
+    async def tokens(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[TokenOut]]:
+        tokens = [answer(TokenOut, token) for token in await list_tokens(db_session, viewer.id)]
+        return list_page(tokens, request, page_number, per_page)
 
     @delete(
         "/tokens/{token_id:uuid}",

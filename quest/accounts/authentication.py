@@ -5,8 +5,10 @@
   ``scope["user"]``, and refreshes the session's idle clock at most once a minute. For a whole page it
   reads, in the same statement, what the page's header shows of the user (``page_facts``, given by the
   app: authentication does not know what they are), into the request's scope state.
-- :class:`CsrfMiddleware` is Litestar's double-submit CSRF check, except for bearer requests: a
-  browser never adds an ``Authorization`` header across sites by itself, so those need no token.
+- :class:`CsrfMiddleware` is Litestar's double-submit CSRF check, except for bearer requests (a
+  browser never adds an ``Authorization`` header across sites by itself, so those need no token) and
+  for API requests with no session cookie: nobody is signed in to act for, so they are answered 401
+  by :func:`require_sign_in`, which tells a program what to send, not a CSRF 403.
 - :func:`require_sign_in` guards every route not marked ``opt={"public": True}``: deny by default.
 - A route that answers everyone alike (the health check, static files) is marked :data:`ANSWERS_ANYONE`:
   nobody is looked up for it, which would cost a database round trip for an answer that cannot differ.
@@ -50,6 +52,7 @@ SESSION_ENDED = "quest.session_ended"
 # The opt of a route whose answer is the same whoever asks: public, and no one is identified for it.
 IDENTIFY_OPTION = "identify"
 ANSWERS_ANYONE = {"public": True, IDENTIFY_OPTION: False}
+API_PATH = "/api/"
 
 
 class PasswordChangeRequired(PermissionDeniedException):
@@ -173,7 +176,10 @@ def _stale(moment: datetime.datetime | None, now: datetime.datetime) -> bool:
 
 class CsrfMiddleware(CSRFMiddleware):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and bearer_credentials(scope) is not None:
+        if scope["type"] == ScopeType.HTTP and (
+            bearer_credentials(scope) is not None
+            or (scope["path"].startswith(API_PATH) and cookie_value(scope, SESSION_COOKIE) is None)
+        ):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 
 from quest.dashboards import division as divisions
 from quest.savings.api import TotalsOut
+from quest.savings.rules import financial_year
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, KeptMeasuresReadings, Now, Today, Viewer
+from quest.web.pages import FinancialYear
 
 
 @dataclass(frozen=True)
@@ -286,8 +288,8 @@ class DashboardApi(Controller):
         today: Today,
         kept_readings: KeptMeasuresReadings,
         division_id: FromPath[uuid.UUID],
-        fy: FromQuery[str | None] = None,
+        fy: FinancialYear = None,
     ) -> DivisionDashboardOut:
-        year = divisions.check_year(fy, today)
+        year = fy or financial_year(today)
         found = await divisions.division_dashboard(db_session, viewer, division_id, year, now, kept_readings)
         return DivisionDashboardOut.of(found)

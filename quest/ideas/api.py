@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
 
-from litestar import Controller, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, KwargDefinition
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
+from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
 from quest.ideas.record import IdeaInput
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import MoveRequest
+from quest.ideas.workflow import NEEDS_A_REASON, REASON_LENGTH, MoveRequest
 from quest.metrics.impact import improved
 from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import MetricRole
-from quest.web.api_answers import answer
+from quest.waste.types import WasteType
+from quest.web import api_schema
+from quest.web.api_answers import PerPage, answer, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
@@ -29,6 +32,34 @@ from quest.web.pages import PageNumber
 @dataclass
 class IdeaIn(IdeaInput):
     """An idea as the API's JSON body: the form's fields, judged by the same service."""
+
+    division_id: Annotated[
+        str, api_schema.identifier(blank=True, description="The division it is for: yours (left out, yours is taken)")
+    ] = ""
+    title: Annotated[str, api_schema.text(TITLE_LENGTH, required=True, example="Scan exhibits at the front desk")] = ""
+    problem: Annotated[
+        str,
+        api_schema.text(
+            TEXT_LENGTH,
+            required=True,
+            description="What happens now (the A3's current condition)",
+            example="Exhibits wait a day for the property store.",
+        ),
+    ] = ""
+    proposal: Annotated[
+        str,
+        api_schema.text(
+            TEXT_LENGTH,
+            required=True,
+            description="What you would change (the countermeasure)",
+            example="Book them in where they arrive.",
+        ),
+    ] = ""
+    waste_types: Annotated[list[str], api_schema.choices(WasteType, description="DOWNTIME wastes it removes")] = field(
+        default_factory=list
+    )
+    process: Annotated[str, api_schema.text(PROCESS_LENGTH, description="The process it touches (a free tag)")] = ""
+    expected_benefit: Annotated[str, api_schema.text(services.BENEFIT_LENGTH)] = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +130,7 @@ class IdeaListOut:
     items: list[IdeaListItem]
     total: int
     page: int
+    per_page: int
     pages: int
     counted_all: bool
     has_next: bool
@@ -106,7 +138,9 @@ class IdeaListOut:
 
 @dataclass
 class CommentIn:
-    body: str = ""
+    body: Annotated[
+        str, api_schema.text(services.COMMENT_LENGTH, required=True, example="We tried this in Preston.")
+    ] = ""
 
 
 @dataclass(frozen=True)
@@ -124,7 +158,7 @@ class IdeaApi(Controller):
     path = "/api/v1/ideas"
     tags = ["Ideas"]
 
-    @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 422), status_code=201)
+    @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 409, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
         submitted = await services.submit_idea(db_session, viewer, data, now)
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
@@ -134,18 +168,24 @@ class IdeaApi(Controller):
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
-        division_id: FromQuery[str | None] = None,
+        request: Request[Any, Any, Any],
+        # An id, or blank for every division within reach (``?division_id=&status=...``, as a form sends it).
+        division_id: Annotated[
+            str | None, QueryParameter(schema_extra={"pattern": api_schema.BLANK_OR_ID_PATTERN})
+        ] = None,
         status: FromQuery[IdeaStatus | None] = None,
         q: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
-    ) -> IdeaListOut:
+        per_page: PerPage = None,
+    ) -> Response[IdeaListOut]:
         errors: fields.Errors = {}
         division = fields.identifier(division_id, "division_id", invalid="Must be an id from this API", errors=errors)
         if errors:
             raise InvalidQuery(errors)
         filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
-        found = await services.list_ideas(db_session, viewer, filters, page_number)
-        return answer(IdeaListOut, found, items=[answer(IdeaListItem, row, ref=row.reference) for row in found.ideas])
+        found = await services.list_ideas(db_session, viewer, filters, page_number, per_page)
+        items = [answer(IdeaListItem, row, ref=row.reference) for row in found.ideas]
+        return page_answer(answer(IdeaListOut, found, items=items), found, request)
 
     @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
     async def show(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
@@ -173,7 +213,7 @@ class IdeaApi(Controller):
         "/{idea_id:uuid}/support",
         summary="Support an idea (once)",
         operation_id="supportIdea",
-        responses=refusals(404, 422),
+        responses=refusals(404, 409),
         status_code=200,
     )
     async def support(
@@ -227,8 +267,32 @@ class TransitionIn(MoveRequest):
     """A move as the API asks for it: one without ``to`` is judged as no move chosen (422), and
     ``version`` is the idea's as the caller last saw it, so a newer one means someone else moved it (409)."""
 
-    to: str = ""
-    version: int | None = None
+    # What each move needs besides ``to`` (quest.ideas.workflow.check_move).
+    SCHEMA_RULES: ClassVar[list[dict[str, Any]]] = [
+        *(api_schema.when("to", status, filled=["reason"]) for status in sorted(NEEDS_A_REASON)),
+        api_schema.when("to", IdeaStatus.DUPLICATE, filled=["duplicate_of"]),
+        api_schema.when("to", IdeaStatus.IMPLEMENTED, filled=["change_date", "learned"]),
+    ]
+
+    to: Annotated[
+        str,
+        api_schema.choice(
+            IdeaStatus,
+            required=True,
+            description="The status to move to: one the idea's status allows (else 409). declined, parked and "
+            "withdrawn need a reason; duplicate needs duplicate_of; implemented needs change_date and learned",
+        ),
+    ] = ""
+    reason: Annotated[str, api_schema.text(REASON_LENGTH)] = ""
+    duplicate_of: Annotated[
+        str, api_schema.text(20, description="The reference of the original idea in this force, like LAN-000123")
+    ] = ""
+    change_date: Annotated[
+        str,
+        api_schema.date(blank=True, description="When an idea is implemented: the day of the change, today or before"),
+    ] = ""
+    learned: Annotated[str, api_schema.text(REASON_LENGTH, description="When implemented: what was learned")] = ""
+    version: Annotated[int | None, api_schema.version()] = None
 
 
 @dataclass(frozen=True)
@@ -331,15 +395,20 @@ class ImpactOut:
 
 @dataclass
 class MetricLinkIn:
-    metric_id: str = ""
-    # Blank: the day the idea was implemented.
-    change_date: str = ""
-    # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field; the
-    # schema lists the choices.
+    metric_id: Annotated[
+        str, api_schema.identifier(required=True, description="A measure of the idea's division not linked to it")
+    ] = ""
+    change_date: Annotated[
+        str,
+        api_schema.date(
+            blank=True, description="The day of the change, today or before; left out, the implementation day"
+        ),
+    ] = ""
+    # Text, judged by the service, so that a wrong one is a 422 naming ``role`` like any other field.
     role: Annotated[
         str,
-        KwargDefinition(
-            schema_extra={"enum": [role.value for role in MetricRole]},
+        api_schema.choice(
+            MetricRole,
             description="outcome: the idea means to improve the measure; balancing: it must not get worse",
         ),
     ] = MetricRole.OUTCOME.value

@@ -25,7 +25,7 @@ from quest.accounts.roles import Role
 from quest.audit.recorder import act_as
 from quest.concurrency import check_seen
 from quest.dashboards.response_times import medians
-from quest.errors import Forbidden, NotFound, ValidationFailed
+from quest.errors import Forbidden, NotFound, RefusedInThisState, UnknownReference, ValidationFailed
 from quest.ideas.models import PUBLIC_SUMMARY_LENGTH, Idea, IdeaWasteType
 from quest.ideas.record import (
     IDEA_CHANGED,
@@ -40,7 +40,7 @@ from quest.ideas.record import (
 )
 from quest.ideas.response_sla import AWAITING_DECISION, Deadlines, deadlines, overdue_clauses, sla_flags
 from quest.ideas.status import IdeaStatus
-from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, mover_refusal
+from quest.ideas.workflow import CheckedMove, MoveRequest, check_move, is_closed_move, mover_refusal
 from quest.notifications.services import Audience, notify
 from quest.org.models import Division, Force
 from quest.org.settings import Sla, sla_of
@@ -84,7 +84,7 @@ async def move_idea(
     if move is not None and move.to is IdeaStatus.DUPLICATE:
         original = await _original(session, viewer, idea, move)
     if move is None:
-        raise ValidationFailed(errors)
+        raise (RefusedInThisState if is_closed_move(current, request.to) else ValidationFailed)(errors)
     act_as(session, viewer.actor)
     event = await record_move(session, idea, move, actor_id=viewer.id, now=now, original=original)
     await notify(session, Audience.FOLLOWERS, idea, event=event, actor_id=viewer.id, now=now)
@@ -99,11 +99,11 @@ async def _original(session: AsyncSession, viewer: CurrentUser, idea: Idea, move
         )
     ).scalar_one_or_none()
     if original is None:
-        raise ValidationFailed({"duplicate_of": f"There is no idea {move.duplicate_of} in this force"})
+        raise UnknownReference({"duplicate_of": f"There is no idea {move.duplicate_of} in this force"})
     if original.id == idea.id:
-        raise ValidationFailed({"duplicate_of": "An idea cannot duplicate itself"})
+        raise RefusedInThisState({"duplicate_of": "An idea cannot duplicate itself"})
     if original.status is IdeaStatus.DUPLICATE:
-        raise ValidationFailed({"duplicate_of": f"{original.reference} is itself a duplicate: name its original"})
+        raise RefusedInThisState({"duplicate_of": f"{original.reference} is itself a duplicate: name its original"})
     return original
 
 

@@ -38,7 +38,7 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, refused
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, decidable_idea, visible
 from quest.ideas.services import IdeaDetail
@@ -125,6 +125,9 @@ async def linkable_metrics(
     ]
 
 
+NOT_IMPLEMENTED_YET = "Enter the date of the change: the idea has not been implemented yet"
+
+
 async def link_metric(
     session: AsyncSession,
     viewer: CurrentUser,
@@ -157,9 +160,11 @@ async def link_metric(
         if problem:
             errors["change_date"] = problem.replace("The date", "The date of the change")
     elif day is None:
-        errors["change_date"] = "Enter the date of the change: the idea has not been implemented yet"
+        errors["change_date"] = NOT_IMPLEMENTED_YET
     if errors or metric is None or day is None or chosen_role is None:
-        raise ValidationFailed(errors)
+        # Without a change date, the same request is right once the idea is implemented: its state refuses it.
+        waits = {"change_date"} if errors.get("change_date") == NOT_IMPLEMENTED_YET else set()
+        raise refused(errors, references={"metric_id"}, states=waits)
     act_as(session, viewer.actor)
     link = IdeaMetric(
         idea_id=idea.id,

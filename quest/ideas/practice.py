@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
-from quest.errors import InvalidQuery
+from quest.errors import UnknownFilter
 from quest.ideas.models import PROCESS_LENGTH, Idea, IdeaWasteType
 from quest.ideas.services import IdeaFilters, conditions_of
 from quest.ideas.status import IdeaStatus
@@ -238,15 +238,15 @@ def _hundredths(column: Any) -> ColumnElement[int]:
 
 
 async def _conditions(session: AsyncSession, viewer: CurrentUser, filters: PracticeFilters) -> list[Any]:
-    """What chooses the library's ideas for ``filters``. :class:`InvalidQuery` naming ``force`` for a force
-    that does not exist."""
+    """What chooses the library's ideas for ``filters``. :class:`UnknownFilter` naming ``force`` for a
+    force that does not exist."""
     access.require(viewer, Permission.VIEW_LIBRARY)
     force_id: uuid.UUID | None = None
     if filters.force_code:
         named = select(Force.id).where(Force.code == filters.force_code)
         force_id = (await session.execute(named)).scalar_one_or_none()
         if force_id is None:
-            raise InvalidQuery({"force": "Choose a force from the list"})
+            raise UnknownFilter({"force": "Choose a force from the list"})
     return await conditions_of(
         session,
         viewer,
@@ -334,22 +334,26 @@ async def _described(session: AsyncSession, viewer: CurrentUser, rows: list[Any]
 
 
 async def practice_library(
-    session: AsyncSession, viewer: CurrentUser, filters: PracticeFilters, page: int = 1
+    session: AsyncSession,
+    viewer: CurrentUser,
+    filters: PracticeFilters,
+    page: int = 1,
+    per_page: int | None = None,
 ) -> PracticePage:
     """A page of the implemented ideas the filters choose, newest implementation first. :class:`InvalidQuery`
     naming ``force`` for a force that does not exist."""
     conditions = await _conditions(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
-    page = max(1, page)
-    rows = await _newest_first(session, conditions, PRACTICE_PER_PAGE + 1, (page - 1) * PRACTICE_PER_PAGE)
+    page, per_page = max(1, page), per_page or PRACTICE_PER_PAGE
+    rows = await _newest_first(session, conditions, per_page + 1, (page - 1) * per_page)
     return PracticePage(
-        ideas=await _described(session, viewer, rows[:PRACTICE_PER_PAGE]),
+        ideas=await _described(session, viewer, rows[:per_page]),
         filters=filters,
         total=total,
         page=page,
-        per_page=PRACTICE_PER_PAGE,
+        per_page=per_page,
         counted_all=counted_all,
-        more_after=len(rows) > PRACTICE_PER_PAGE,
+        more_after=len(rows) > per_page,
     )
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Controller, get
-from litestar.params import FromQuery
+from litestar import Controller, Request, Response, get
+from litestar.params import QueryParameter
 
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import practice
+from quest.ideas.models import PROCESS_LENGTH
 from quest.ideas.practice import AdoptedIn, MeasureImpact, PracticeIdea, ValidatedSaving
+from quest.waste.types import WasteType
+from quest.web.api_answers import PerPage, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber
@@ -128,6 +132,7 @@ class PracticeListOut:
     items: list[PracticeItemOut]
     total: int
     page: int
+    per_page: int
     pages: int
     counted_all: bool
     has_next: bool
@@ -141,27 +146,37 @@ class PracticeApi(Controller):
         "/",
         summary="Implemented ideas from every force, with their savings, impact and spread",
         operation_id="listPractice",
-        responses=refusals(),
+        responses=refusals(404),
     )
     async def library(
         self,
         db_session: DatabaseSession,
         viewer: Viewer,
-        q: FromQuery[str | None] = None,
-        waste_type: FromQuery[str | None] = None,
-        process: FromQuery[str | None] = None,
-        force: FromQuery[str | None] = None,
+        request: Request[Any, Any, Any],
+        # What the schema says of each filter; the service judges them, with the page's own words.
+        q: Annotated[str | None, QueryParameter(schema_extra={"max_length": practice.SEARCH_LENGTH})] = None,
+        waste_type: Annotated[
+            str | None, QueryParameter(schema_extra={"enum": [waste.value for waste in WasteType]})
+        ] = None,
+        process: Annotated[str | None, QueryParameter(schema_extra={"max_length": PROCESS_LENGTH})] = None,
+        force: Annotated[
+            str | None,
+            QueryParameter(description="A force's code: an unknown one is 404", schema_extra={"max_length": 16}),
+        ] = None,
         page_number: PageNumber = 1,
-    ) -> PracticeListOut:
+        per_page: PerPage = None,
+    ) -> Response[PracticeListOut]:
         filters, errors = practice.check_filters(q, waste_type, process, force)
         if errors:
             raise InvalidQuery(errors)
-        found = await practice.practice_library(db_session, viewer, filters, page_number)
-        return PracticeListOut(
+        found = await practice.practice_library(db_session, viewer, filters, page_number, per_page)
+        listed = PracticeListOut(
             items=[PracticeItemOut.of(idea) for idea in found.ideas],
             total=found.total,
             page=found.page,
+            per_page=found.per_page,
             pages=found.pages,
             counted_all=found.counted_all,
             has_next=found.has_next,
         )
+        return page_answer(listed, found, request)

@@ -27,7 +27,7 @@ from quest.audit.recorder import act_as, record_event
 from quest.audit.refusals import not_found
 from quest.concurrency import changed_once
 from quest.db import reading
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, RefusedInThisState, ValidationFailed, refused
 from quest.ideas import search
 from quest.ideas.models import (
     Idea,
@@ -358,23 +358,23 @@ async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) ->
     return [IdeaRow(**row._asdict(), waste_types=tuple(wastes.get(row.id, []))) for row in rows]
 
 
-async def list_ideas(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1) -> IdeaPage:
+async def list_ideas(
+    session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters, page: int = 1, per_page: int | None = None
+) -> IdeaPage:
     """One page of the ideas the filters choose, counted up to :data:`COUNT_LIMIT` (a national list is
     "more than 10,000 ideas", and whether a page follows is read with the page)."""
     access.require(viewer, Permission.VIEW_WORK)
     conditions = await conditions_of(session, viewer, filters)
     total, counted_all = await count_up_to(session, select(Idea.id).where(*conditions), COUNT_LIMIT)
-    page = max(1, page)
-    ideas = await _listed(
-        session, _rows(conditions, filters).limit(IDEAS_PER_PAGE + 1).offset((page - 1) * IDEAS_PER_PAGE)
-    )
+    page, per_page = max(1, page), per_page or IDEAS_PER_PAGE
+    ideas = await _listed(session, _rows(conditions, filters).limit(per_page + 1).offset((page - 1) * per_page))
     return IdeaPage(
-        ideas=ideas[:IDEAS_PER_PAGE],
+        ideas=ideas[:per_page],
         total=total,
         page=page,
-        per_page=IDEAS_PER_PAGE,
+        per_page=per_page,
         counted_all=counted_all,
-        more_after=len(ideas) > IDEAS_PER_PAGE,
+        more_after=len(ideas) > per_page,
     )
 
 
@@ -438,7 +438,7 @@ async def submit_idea(
     with reading():
         place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={"division_id"})
     # The lookup's transaction ends here, and the writing one begins at its first write (BEGIN IMMEDIATE on
     # SQLite, which other writers then wait for), with the reference reserved already (PostgreSQL) or taken
     # first thing (SQLite): one flush, then commit.
@@ -534,7 +534,7 @@ async def set_support(
     Commits."""
     idea = await _contributable_idea(session, viewer, idea_id)
     if support and idea.submitter_id == viewer.id:
-        raise ValidationFailed({"support": "You raised this idea: ask colleagues to support it"})
+        raise RefusedInThisState({"support": "You raised this idea: ask colleagues to support it"})
     already = (
         await session.execute(select(exists().where(IdeaSupport.idea_id == idea.id, IdeaSupport.user_id == viewer.id)))
     ).scalar_one()

@@ -86,6 +86,15 @@ def allowed_moves(current: IdeaStatus, *, submitter: bool = False) -> list[IdeaS
     return [status for status in IdeaStatus if status in MOVES[current] & theirs]
 
 
+def is_closed_move(current: IdeaStatus, to: str) -> bool:
+    """Whether ``to`` names a status, but not one an idea that is ``current`` may move to: refused because
+    of the idea's state, not because of what was asked (the API answers 409, not 422)."""
+    try:
+        return IdeaStatus(to) not in MOVES[current]
+    except ValueError:
+        return False
+
+
 def mover_refusal(current: IdeaStatus, to: str, *, raised_it: bool, decides_it: bool) -> str | None:
     """Why this person may not make this move, or None. Only a move open from ``current`` is judged here
     (any other is refused by :func:`check_move`): the submitter's moves are theirs alone, the rest the

@@ -5,24 +5,57 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Controller, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar import Controller, Request, Response, get, post, put
+from litestar.exceptions import ClientException
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from quest import fields
-from quest.errors import InvalidQuery, ValidationFailed
 from quest.metrics import services
 from quest.metrics.spc import Spc, analyse
-from quest.web.api_answers import answer
+from quest.metrics.vocabulary import Direction, Frequency, MetricKind
+from quest.web import api_schema
+from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.pages import PageNumber
 
-MAX_READINGS_PER_REQUEST = 5000
+MAX_READINGS_PER_REQUEST = 10_000
+READINGS_PER_PAGE = 2000
 
 
 @dataclass
 class MetricIn(services.MetricInput):
     """A measure as the API's JSON body: the form's fields, judged by the same service."""
+
+    division_id: Annotated[
+        str, api_schema.identifier(blank=True, description="A division you manage (left out, your own)")
+    ] = ""
+    name: Annotated[
+        str,
+        api_schema.text(
+            services.NAME_LENGTH,
+            required=True,
+            description="Unique in its division (else 409)",
+            example="Pending open incidents",
+        ),
+    ] = ""
+    unit: Annotated[str, api_schema.text(services.UNIT_LENGTH, required=True, example="incidents")] = ""
+    kind: Annotated[str, api_schema.choice(MetricKind, required=True, description="What it measures")] = ""
+    direction: Annotated[str, api_schema.choice(Direction, required=True, description="Which way is better")] = ""
+    frequency: Annotated[str, api_schema.choice(Frequency, required=True, description="How often it is read")] = ""
+    target: Annotated[
+        float | str | None,
+        api_schema.number(
+            nullable=True,
+            minimum=-float(services.MAX_VALUE),
+            maximum=float(services.MAX_VALUE),
+            description="The value aimed for (none for a neutral measure's assurance)",
+            example=50,
+        ),
+    ] = None
 
 
 @dataclass(frozen=True)
@@ -44,8 +77,26 @@ class MetricOut:
 
 @dataclass
 class ReadingIn:
-    date: str = ""
-    value: float | str = ""
+    date: Annotated[
+        str,
+        api_schema.date(
+            required=True,
+            description="The period's date, from 2000 to today. Staff may enter today's and yesterday's; "
+            "managers any. A weekly or monthly measure keeps one reading a period, dated its first day: "
+            "another for the same period replaces it",
+        ),
+    ] = ""
+    value: Annotated[
+        float | str,
+        api_schema.number(
+            required=True,
+            minimum=-float(services.MAX_VALUE),
+            maximum=float(services.MAX_VALUE),
+            places=4,
+            description="At most 4 decimal places; a count (a backlog or volume measure) is a whole number, 0 or more",
+            example=42,
+        ),
+    ] = ""
 
 
 @dataclass(frozen=True)
@@ -99,14 +150,24 @@ class MetricApi(Controller):
     path = "/api/v1/metrics"
     tags = ["Metrics"]
 
-    @post("/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 422), status_code=201)
+    @post(
+        "/", summary="Set up a measure", operation_id="createMetric", responses=refusals(404, 409, 422), status_code=201
+    )
     async def create(self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[MetricIn]) -> MetricOut:
         metric_id = await services.create_metric(db_session, viewer, data)
         return MetricOut.of(await services.get_metric(db_session, viewer, metric_id))
 
     @get("/", summary="Measures within your reach", operation_id="listMetrics", responses=refusals())
-    async def list_metrics(self, db_session: DatabaseSession, viewer: Viewer) -> list[MetricOut]:
-        return [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
+    async def list_metrics(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[MetricOut]]:
+        metrics = [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
+        return list_page(metrics, request, page_number, per_page)
 
     @get(
         "/{metric_id:uuid}/readings",
@@ -115,10 +176,18 @@ class MetricApi(Controller):
         responses=refusals(404),
     )
     async def readings(
-        self, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
-    ) -> list[ReadingOut]:
-        rows = await services.readings(db_session, viewer, metric_id)
-        return [ReadingOut(date=day, value=float(value)) for day, value in rows]
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        metric_id: FromPath[uuid.UUID],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ReadingOut]]:
+        """Oldest first, a page at a time (the latest on the ``last`` page of the ``Link`` header)."""
+        rows = await services.readings(db_session, viewer, metric_id, limit=None)
+        readings = [ReadingOut(date=day, value=float(value)) for day, value in rows]
+        return list_page(readings, request, page_number, per_page, READINGS_PER_PAGE)
 
     @get(
         "/{metric_id:uuid}/spc",
@@ -131,20 +200,13 @@ class MetricApi(Controller):
         db_session: DatabaseSession,
         viewer: Viewer,
         metric_id: FromPath[uuid.UUID],
-        rebase: FromQuery[list[str] | None] = None,
-        baseline: FromQuery[int | None] = None,
+        rebase: FromQuery[list[datetime.date] | None] = None,
+        baseline: Annotated[int | None, QueryParameter(ge=2, le=10_000, required=False)] = None,
     ) -> SpcOut:
         """Limits per segment (cut at each ``rebase`` date), each reading's type, the variation icon,
         assurance against the target and warnings; ``baseline`` fixes the limits on each segment's first
-        points."""
-        dates = []
-        for index, raw in enumerate(rebase or []):
-            day = fields.read_date(raw)
-            if day is None:
-                raise InvalidQuery({f"rebase[{index}]": "Give each rebase date as YYYY-MM-DD"})
-            dates.append(day)
-        if baseline is not None and not 2 <= baseline <= 10_000:
-            raise InvalidQuery({"baseline": "A fixed baseline is between 2 and 10,000 points"})
+        points (2 to 10,000)."""
+        dates = list(rebase or [])
         metric = await services.get_metric(db_session, viewer, metric_id)
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         return SpcOut.of(
@@ -154,8 +216,11 @@ class MetricApi(Controller):
     @put(
         "/{metric_id:uuid}/readings",
         summary="Add or replace readings (idempotent)",
+        description=f"Up to {MAX_READINGS_PER_REQUEST:,} readings a request, all or nothing: if any is wrong, "
+        "none is written and extra.errors names each (``[3].date``). Sending the same readings again changes "
+        f"nothing. More than {MAX_READINGS_PER_REQUEST:,} is refused with 413.",
         operation_id="putReadings",
-        responses=refusals(404, 422),
+        responses=refusals(404, 409, 413, 422),
     )
     async def put_readings(
         self,
@@ -164,10 +229,16 @@ class MetricApi(Controller):
         now: Now,
         today: Today,
         metric_id: FromPath[uuid.UUID],
-        data: JSONBody[list[ReadingIn]],
+        data: Annotated[
+            list[ReadingIn], Body(description="The readings", schema_extra={"max_items": MAX_READINGS_PER_REQUEST})
+        ],
     ) -> ReadingsOut:
         if len(data) > MAX_READINGS_PER_REQUEST:
-            raise ValidationFailed({"body": f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request"})
+            raise ClientException(
+                status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                detail=f"Send at most {MAX_READINGS_PER_REQUEST:,} readings a request, not {len(data):,}: "
+                "split them into several requests (each is all-or-nothing)",
+            )
         await services.get_metric(db_session, viewer, metric_id)  # 404 unless within reach
         entries = [
             services.ReadingInput(

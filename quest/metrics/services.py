@@ -27,7 +27,7 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
-from quest.errors import ValidationFailed
+from quest.errors import RefusedInThisState, ValidationFailed, refused
 from quest.metrics import upkeep
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -35,6 +35,8 @@ from quest.org.models import Division
 from quest.org.services import contributing_division
 
 MAX_VALUE = decimal.Decimal("1000000000")
+NAME_LENGTH = 120
+UNIT_LENGTH = 40
 COUNT_KINDS = (MetricKind.BACKLOG, MetricKind.VOLUME)
 RECENT_READINGS = 14
 # How many days back, counting today (UK time) as the first, those who do not manage a measure may enter
@@ -55,6 +57,12 @@ def period_start(frequency: Frequency, day: datetime.date) -> datetime.date:
     return day
 
 
+# What a count measure (backlog, volume) refuses that another kind takes: a value right for a measure, but
+# not this one (the API answers 409 when nothing else is wrong: quest.errors.RefusedInThisState).
+NEGATIVE_COUNT = "A count cannot be negative"
+FRACTIONAL_COUNT = "A count must be a whole number"
+
+
 def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | None, str | None]:
     text = raw.strip().replace(",", "")
     if not text:
@@ -67,9 +75,9 @@ def check_reading_value(raw: str, kind: MetricKind) -> tuple[decimal.Decimal | N
         return None, "Enter a number, like 42"
     if kind in COUNT_KINDS and not digits_only:
         if value < 0:
-            return None, "A count cannot be negative"
+            return None, NEGATIVE_COUNT
         if value != value.to_integral_value():
-            return None, "A count must be a whole number"
+            return None, FRACTIONAL_COUNT
     if abs(value) > MAX_VALUE:
         return None, "That number is too large"
     if not digits_only and not fields.has_places(value, 4):
@@ -140,10 +148,20 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
     access.require(viewer, Permission.MANAGE_METRICS)
     errors: dict[str, str] = {}
     name = fields.text(
-        data.name, "name", "name", limit=120, missing="Enter a name, like ‘Pending open incidents’", errors=errors
+        data.name,
+        "name",
+        "name",
+        limit=NAME_LENGTH,
+        missing="Enter a name, like ‘Pending open incidents’",
+        errors=errors,
     )
     unit = fields.text(
-        data.unit, "unit", "unit", limit=40, missing="Enter the unit, like ‘incidents’ or ‘days’", errors=errors
+        data.unit,
+        "unit",
+        "unit",
+        limit=UNIT_LENGTH,
+        missing="Enter the unit, like ‘incidents’ or ‘days’",
+        errors=errors,
     )
     choices: dict[str, object] = {
         field_name: fields.choice(getattr(data, field_name), kind, field_name, invalid=message, errors=errors)
@@ -166,10 +184,10 @@ async def create_metric(session: AsyncSession, viewer: CurrentUser, data: Metric
     )
     place = await _managing_division(session, viewer, data.division_id, errors)
     if errors or place is None:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={"division_id"})
     force_id, division_id = place
     if (await session.execute(select(Metric.id).where(Metric.division_id == division_id, Metric.name == name))).first():
-        raise ValidationFailed({"name": "Your division already has a measure with this name"})
+        raise RefusedInThisState({"name": "Your division already has a measure with this name"})
     act_as(session, viewer.actor)
     metric = Metric(
         force_id=force_id,
@@ -319,6 +337,8 @@ async def record_readings(
         if too_old:
             continue
         wanted[(metric.id, period_start(metric.frequency, day))] = (value, metric)
+    if errors and set(errors.values()) <= {NEGATIVE_COUNT, FRACTIONAL_COUNT}:
+        raise RefusedInThisState(errors)
     if errors:
         raise ValidationFailed(errors)
     if not wanted:

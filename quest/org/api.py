@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from quest import fields
 from quest.org import services
-from quest.web.api_answers import answer
+from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession
+from quest.web.pages import PageNumber
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +59,15 @@ class ForceApi(Controller):
     tags = ["Organisation"]
 
     @get("/", summary="List forces", operation_id="listForces", responses=refusals())
-    async def list_forces(self, db_session: DatabaseSession) -> list[ForceOut]:
-        return [ForceOut.of(force) for force in await services.list_forces(db_session)]
+    async def list_forces(
+        self,
+        db_session: DatabaseSession,
+        request: Request[Any, Any, Any],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ForceOut]]:
+        forces = [ForceOut.of(force) for force in await services.list_forces(db_session)]
+        return list_page(forces, request, page_number, per_page)
 
     @get(
         "/{force_code:str}/divisions",
@@ -66,8 +75,16 @@ class ForceApi(Controller):
         operation_id="listDivisions",
         responses=refusals(404),
     )
-    async def list_divisions(self, db_session: DatabaseSession, force_code: FromPath[str]) -> list[DivisionOut]:
+    async def list_divisions(
+        self,
+        db_session: DatabaseSession,
+        request: Request[Any, Any, Any],
+        force_code: FromPath[str],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[DivisionOut]]:
         force_id = await services.find_force_id(db_session, force_code)
         if force_id is None:
             raise NotFoundException(f"No force with code {force_code!r}")
-        return [DivisionOut.of(division) for division in await services.list_divisions(db_session, force_id)]
+        divisions = [DivisionOut.of(division) for division in await services.list_divisions(db_session, force_id)]
+        return list_page(divisions, request, page_number, per_page)

@@ -4,35 +4,30 @@ putting an idea in place. (The rate card: quest.org.settings_api.)"""
 from __future__ import annotations
 
 import datetime
-import enum
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
-from litestar import Controller, delete, get, post
-from litestar.params import FromPath, JSONBody, KwargDefinition
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody
 
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
-from quest.savings import idea_costs, services
+from quest.savings import claim_workflow, idea_costs, services
 from quest.savings.baselines import BaselineShown, claim_in_full
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.costs import CostRecurrence
+from quest.savings.evidence import EvidenceGrade
 from quest.savings.idea_costs import CostRow, IdeaCosts
 from quest.savings.ledger import ClaimRow, claims_for_idea, ledger_for_idea
 from quest.savings.rules import ClaimKind, ClaimStatus, Grade, Total, Totals
-from quest.web.api_answers import answer, json_value
+from quest.savings.valuation import MAX_AMOUNT, MAX_HOURS
+from quest.web import api_schema
+from quest.web.api_answers import PerPage, answer, json_value, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-
-
-def one_of(choices: Iterable[enum.Enum], description: str, *, nullable: bool = False) -> KwargDefinition:
-    """A text field the schema says is one of ``choices``' values (or null, if ``nullable``); sent
-    anything else, the service answers 422 naming the field (not a 400 for a body of the wrong type)."""
-    values: list[str | None] = [choice.value for choice in choices]
-    return KwargDefinition(description=description, schema_extra={"enum": [*values, None] if nullable else values})
+from quest.web.pages import PageNumber
 
 
 @dataclass(frozen=True)
@@ -91,8 +86,77 @@ class TotalsOut:
 class ClaimIn(services.ClaimInput):
     """A claim as the API sends it: the form's fields, and perhaps the claim it replaces."""
 
+    # What the schema cannot say field by field: cash needs its amount and cost line; time its hours,
+    # grade and where it goes; a claimed saving its evidence. (And period_end is on or after period_start.)
+    SCHEMA_RULES: ClassVar[list[dict[str, Any]]] = [
+        api_schema.when("kind", ClaimKind.CASHABLE, filled=["cost_line"], given=["amount_gbp_per_year"]),
+        api_schema.when("kind", ClaimKind.NON_CASHABLE, filled=["redeployed_to"], given=["hours_per_year", "grade"]),
+        api_schema.when("status", ClaimStatus.CLAIMED, filled=["evidence"]),
+    ]
+
+    kind: Annotated[
+        str,
+        api_schema.choice(ClaimKind, required=True, description="cashable: £ off a budget line; non_cashable: time"),
+    ] = ""
+    mechanism: Annotated[
+        str,
+        api_schema.text(
+            services.MECHANISM_LENGTH,
+            required=True,
+            description="How the saving happens: the metric, cost line or process",
+            example="Overtime for exhibit runs",
+        ),
+    ] = ""
+    status: Annotated[
+        str,
+        api_schema.choice(
+            claim_workflow.CLAIMABLE,
+            description="forecast (an approved idea) or claimed (an implemented one): another is refused with 409",
+        ),
+    ] = ClaimStatus.CLAIMED.value
+    hours_per_year: Annotated[
+        float | str | None,
+        api_schema.number(
+            nullable=True,
+            exclusive_minimum=0,
+            maximum=float(MAX_HOURS),
+            places=2,
+            description="Time released: hours a year",
+            example=1200,
+        ),
+    ] = None
+    grade: Annotated[str, api_schema.choice(Grade, description="Time released: whose, valued at the rate card")] = ""
+    amount_gbp_per_year: Annotated[
+        float | str | None, api_schema.money(nullable=True, most=MAX_AMOUNT, description="Cash: £ a year")
+    ] = None
+    cost_line: Annotated[
+        str, api_schema.text(services.COST_LINE_LENGTH, description="Cash: the budget line the money comes off")
+    ] = ""
+    period_start: Annotated[
+        str,
+        api_schema.date(
+            required=True, description="When the saving starts: from 2000 to the end of the next financial year"
+        ),
+    ] = ""
+    period_end: Annotated[
+        str | None,
+        api_schema.date(nullable=True, blank=True, description="When it ends (optional): on or after period_start"),
+    ] = None
+    evidence: Annotated[
+        str, api_schema.text(services.EVIDENCE_LENGTH, description="What shows it: required when claimed")
+    ] = ""
+    redeployed_to: Annotated[
+        str, api_schema.text(services.REDEPLOYED_LENGTH, description="Time released: where it goes")
+    ] = ""
+    metric_id: Annotated[
+        str | None,
+        api_schema.identifier(nullable=True, description="An outcome measure linked to the idea that shows it"),
+    ] = None
     # The id of a claim this one corrects (or a forecast it turns into a claim): that one is superseded.
-    supersedes: str | None = None
+    supersedes: Annotated[
+        str | None,
+        api_schema.identifier(nullable=True, description="A claim of this idea's that this one replaces"),
+    ] = None
 
     def replacing(self) -> uuid.UUID | None:
         errors: fields.Errors = {}
@@ -256,19 +320,27 @@ class ClaimInFullOut:
 
 @dataclass
 class DecisionIn:
-    decision: str = ""
-    note: str = ""
-    version: int | None = None
+    decision: Annotated[str, api_schema.choice(sorted(claim_workflow.DECISIONS), required=True)] = ""
+    note: Annotated[
+        str,
+        api_schema.text(claim_workflow.NOTE_LENGTH, required=True, description="Why: the division sees it"),
+    ] = ""
+    version: Annotated[int | None, api_schema.version()] = None
     # Optional, when validating: the evidence grade, and why it differs from QUEST's proposal if it does.
-    grade: str = ""
-    grade_reason: str = ""
+    grade: Annotated[
+        str, api_schema.choice(["", *EvidenceGrade], description="When validating: the evidence grade (optional)")
+    ] = ""
+    grade_reason: Annotated[str, api_schema.text(claim_workflow.NOTE_LENGTH)] = ""
 
 
 @dataclass
 class GradeIn:
-    grade: str = ""
-    reason: str = ""
-    version: int | None = None
+    grade: Annotated[str, api_schema.choice(EvidenceGrade, required=True)] = ""
+    reason: Annotated[
+        str,
+        api_schema.text(claim_workflow.NOTE_LENGTH, description="Why, when it differs from QUEST's proposal"),
+    ] = ""
+    version: Annotated[int | None, api_schema.version()] = None
 
 
 async def _claims_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.UUID) -> list[ClaimOut]:
@@ -291,7 +363,7 @@ class SavingsApi(Controller):
         "/api/v1/ideas/{idea_id:uuid}/savings",
         summary="Record a saving",
         operation_id="createClaim",
-        responses=refusals(404, 422),
+        responses=refusals(404, 409, 422),
         status_code=201,
     )
     async def create(
@@ -312,9 +384,15 @@ class SavingsApi(Controller):
         responses=refusals(404),
     )
     async def list_claims(
-        self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]
-    ) -> list[ClaimOut]:
-        return await _claims_out(db_session, viewer, idea_id)
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        idea_id: FromPath[uuid.UUID],
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ClaimOut]]:
+        return list_page(await _claims_out(db_session, viewer, idea_id), request, page_number, per_page)
 
     @get(
         "/api/v1/savings/{claim_id:uuid}",
@@ -392,31 +470,76 @@ class SavingsApi(Controller):
 class CostIn(idea_costs.CostInput):
     """A cost as the API sends it: cash (``amount_gbp``) or time (``hours`` and ``grade``)."""
 
-    recurrence: Annotated[str, one_of(CostRecurrence, "one_off: the whole amount once; recurring: a year's")] = ""
-    kind: Annotated[str, one_of(ClaimKind, "cashable: £ (amount_gbp); non_cashable: hours at a grade")] = ""
-    description: Annotated[str, KwargDefinition(description="What the cost was for (200 characters at most)")] = ""
+    # Cash needs its amount, time its hours and grade; a one-off cost has no end. (And ends is on or after
+    # starts.)
+    SCHEMA_RULES: ClassVar[list[dict[str, Any]]] = [
+        api_schema.when("kind", ClaimKind.CASHABLE, given=["amount_gbp"]),
+        api_schema.when("kind", ClaimKind.NON_CASHABLE, given=["hours", "grade"]),
+        api_schema.when("recurrence", CostRecurrence.ONE_OFF, empty=["ends"]),
+    ]
+
+    recurrence: Annotated[
+        str,
+        api_schema.choice(
+            CostRecurrence, required=True, description="one_off: the whole amount once; recurring: a year's"
+        ),
+    ] = ""
+    kind: Annotated[
+        str,
+        api_schema.choice(ClaimKind, required=True, description="cashable: £ (amount_gbp); non_cashable: hours"),
+    ] = ""
+    description: Annotated[
+        str, api_schema.text(idea_costs.DESCRIPTION_LENGTH, required=True, example="Training for the front desk")
+    ] = ""
     amount_gbp: Annotated[
-        float | str | None, KwargDefinition(description="Cashable: £ (a year, if recurring), 0 or more, to the penny")
+        float | str | None,
+        api_schema.money(
+            nullable=True,
+            zero=True,
+            most=MAX_AMOUNT,
+            description="Cashable: £ (a year, if recurring), 0 or more, to the penny",
+            example="1095.30",
+        ),
     ] = None
     hours: Annotated[
-        float | str | None, KwargDefinition(description="Non-cashable: hours (a year, if recurring), more than 0")
+        float | str | None,
+        api_schema.money(
+            nullable=True,
+            most=MAX_HOURS,
+            description="Non-cashable: hours (a year, if recurring), more than 0, at most 2 decimal places",
+            example="30",
+        ),
     ] = None
-    grade: Annotated[str, one_of(Grade, "Non-cashable: whose time, valued at the rate card on `starts`")] = ""
-    starts: Annotated[str, KwargDefinition(description="ISO date: a one-off cost's day, a recurring one's first")] = ""
-    ends: Annotated[str | None, KwargDefinition(description="ISO date, recurring costs only (optional)")] = None
+    grade: Annotated[str, api_schema.choice(Grade, description="Non-cashable: whose time, valued at the rate card")] = (
+        ""
+    )
+    starts: Annotated[
+        str,
+        api_schema.date(
+            required=True,
+            description="A one-off cost's day, a recurring one's first: from 2000 to the end of the next "
+            "financial year",
+        ),
+    ] = ""
+    ends: Annotated[
+        str | None,
+        api_schema.date(nullable=True, blank=True, description="Recurring costs only (optional): on or after starts"),
+    ] = None
 
 
 @dataclass(frozen=True)
 class CostOut:
     id: str
     idea_id: str
-    recurrence: Annotated[str, one_of(CostRecurrence, "one_off or recurring")]
-    kind: Annotated[str, one_of(ClaimKind, "cashable or non_cashable")]
+    recurrence: Annotated[str, api_schema.choice(CostRecurrence, description="one_off or recurring")]
+    kind: Annotated[str, api_schema.choice(ClaimKind, description="cashable or non_cashable")]
     description: str
     # £: the whole of a one-off cost, a year's of a recurring one (for time, the hours at the rate).
     amount_gbp: str
     hours: float
-    grade: Annotated[str | None, one_of(Grade, "the grade whose time it took (time only)", nullable=True)]
+    grade: Annotated[
+        str | None, api_schema.choice(Grade, nullable=True, description="the grade whose time it took (time only)")
+    ]
     hourly_rate_gbp: str | None
     starts: datetime.date
     ends: datetime.date | None
@@ -448,7 +571,11 @@ class CostsOut:
     # The savings the payback is reckoned against: validated ones, or claimed ones when none are validated.
     payback_against: Annotated[
         str | None,
-        one_of((ClaimStatus.VALIDATED, ClaimStatus.CLAIMED), "null: no validated or claimed savings", nullable=True),
+        api_schema.choice(
+            (ClaimStatus.VALIDATED, ClaimStatus.CLAIMED),
+            nullable=True,
+            description="null: no validated or claimed savings",
+        ),
     ]
 
     @classmethod

@@ -78,6 +78,15 @@ def check_start(raw: str, idea_status: IdeaStatus) -> tuple[ClaimStatus, dict[st
     return status, {}
 
 
+def is_closed_start(raw: str, idea_status: IdeaStatus) -> bool:
+    """Whether ``raw`` names a status a claim may start in, but not while its idea is ``idea_status``."""
+    try:
+        status = ClaimStatus(raw)
+    except ValueError:
+        return False
+    return status in CLAIMABLE and idea_status not in CLAIMABLE[status]
+
+
 # --- Replacing a claim ----------------------------------------------------------------------------------
 
 

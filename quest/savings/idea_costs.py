@@ -68,6 +68,7 @@ S = IdeaStatus
 OPEN_TO_COSTS = frozenset({S.UNDER_REVIEW, S.APPROVED, S.IN_PROGRESS, S.IMPLEMENTED, S.PARKED})
 # Where an idea has never been open to costs, so has none: its first status, and the one reached only
 # from it. Its ledger does not ask for them.
+DESCRIPTION_LENGTH = 200
 NEVER_COSTED = frozenset({S.SUBMITTED, S.WITHDRAWN})
 # A cost's fields, in the order the idea page's form asks for them.
 FIELDS = ("description", "kind", "amount_gbp", "hours", "grade", "starts", "recurrence", "ends")
@@ -235,7 +236,9 @@ async def record_cost(
     """Record a cost of putting the idea in place. Commits; returns the cost's id."""
     idea = await _idea_to_cost(session, viewer, idea_id)
     errors: fields.Errors = {}
-    description = fields.text(data.description, "description", "what the cost was for", limit=200, errors=errors)
+    description = fields.text(
+        data.description, "description", "what the cost was for", limit=DESCRIPTION_LENGTH, errors=errors
+    )
     recurrence = fields.choice(
         data.recurrence, CostRecurrence, "recurrence", invalid="Choose one-off or recurring", errors=errors
     )

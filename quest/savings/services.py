@@ -29,7 +29,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.clock import LONDON
 from quest.concurrency import changed_once, check_seen
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, RefusedInThisState, UnknownReference, refused
 from quest.ideas.models import Idea
 from quest.ideas.record import add_event, visible
 from quest.ideas.status import IdeaStatus
@@ -55,6 +55,10 @@ from quest.savings.rules import (
 from quest.savings.valuation import MAX_AMOUNT, MAX_HOURS, value_time
 
 D = decimal.Decimal
+MECHANISM_LENGTH = 200
+COST_LINE_LENGTH = 120
+EVIDENCE_LENGTH = 4000
+REDEPLOYED_LENGTH = 2000
 CLAIM_CHANGED_MESSAGE = "This claim changed since you opened it. Check it as it is now, then try again."
 
 
@@ -120,6 +124,8 @@ async def record_claim(
         raise NotFound("idea")
     replaced = await _replaceable(session, idea, replacing) if replacing is not None else None
     status, errors = claim_workflow.check_start(data.status, idea.status)
+    if errors and claim_workflow.is_closed_start(data.status, idea.status):
+        raise RefusedInThisState(errors)  # whatever else it says, it cannot be made while the idea is as it is
     kind = fields.choice(
         data.kind, ClaimKind, "kind", invalid="Choose cashable (money) or non-cashable (time released)", errors=errors
     )
@@ -127,11 +133,16 @@ async def record_claim(
         data.mechanism,
         "mechanism",
         "how the saving happens (the metric, cost line or process)",
-        limit=200,
+        limit=MECHANISM_LENGTH,
         errors=errors,
     )
     evidence = fields.text(
-        data.evidence, "evidence", "the evidence", limit=4000, errors=errors, required=status is ClaimStatus.CLAIMED
+        data.evidence,
+        "evidence",
+        "the evidence",
+        limit=EVIDENCE_LENGTH,
+        errors=errors,
+        required=status is ClaimStatus.CLAIMED,
     )
     start = fields.date(
         data.period_start,
@@ -151,14 +162,14 @@ async def record_claim(
     amount, hours, grade, rate = None, D(0), None, None
     if kind is ClaimKind.CASHABLE:
         cost_line = fields.text(
-            data.cost_line, "cost_line", "the budget line the money comes off", limit=120, errors=errors
+            data.cost_line, "cost_line", "the budget line the money comes off", limit=COST_LINE_LENGTH, errors=errors
         )
         amount = fields.money(
             data.amount_gbp_per_year, "amount_gbp_per_year", "the amount a year", most=MAX_AMOUNT, errors=errors
         )
     elif kind is ClaimKind.NON_CASHABLE:
         redeployed_to = fields.text(
-            data.redeployed_to, "redeployed_to", "where the released time goes", limit=2000, errors=errors
+            data.redeployed_to, "redeployed_to", "where the released time goes", limit=REDEPLOYED_LENGTH, errors=errors
         )
         hours = fields.money(
             data.hours_per_year, "hours_per_year", "the hours a year", most=MAX_HOURS, errors=errors
@@ -170,7 +181,7 @@ async def record_claim(
         rate, amount = valued.rate, valued.amount
     metric_id = await _linked_metric(session, idea, data.metric_id or "", errors)
     if errors or kind is None or amount is None or start is None:
-        raise ValidationFailed(errors or {"amount_gbp_per_year": "Enter the amount"})
+        raise refused(errors or {"amount_gbp_per_year": "Enter the amount"}, references={"metric_id"})
     act_as(session, viewer.actor)
     claim = SavingsClaim(
         force_id=idea.force_id,
@@ -251,10 +262,10 @@ async def _linked_metric(session: AsyncSession, idea: Idea, raw: str, errors: di
 async def _replaceable(session: AsyncSession, idea: Idea, claim_id: uuid.UUID) -> SavingsClaim:
     claim = await session.get(SavingsClaim, claim_id)
     if claim is None or claim.idea_id != idea.id:
-        raise ValidationFailed({"supersedes": "That claim is not one of this idea's"})
+        raise UnknownReference({"supersedes": "That claim is not one of this idea's"})
     refusal = claim_workflow.replacement_refusal(claim.status)
     if refusal is not None:
-        raise ValidationFailed({"supersedes": refusal})
+        raise RefusedInThisState({"supersedes": refusal})
     return claim
 
 
@@ -303,7 +314,8 @@ async def decide_claim(
             )
             errors |= grade_errors
     if outcome is None or errors:
-        raise ValidationFailed(errors)
+        # A claim that is no longer claimed refuses any decision: its state, not what was sent (409).
+        raise refused(errors, states={"decision"} if not claim_workflow.may_decide(claim.status) else ())
     act_as(session, viewer.actor)
     claim.status = outcome
     claim.decided_by = viewer.id
@@ -343,7 +355,8 @@ async def grade_claim(
         claim.status, grade, reason, proposed=proposed, claimed_by=claim.claimed_by, grader=viewer.id
     )
     if graded is None:
-        raise ValidationFailed(errors)
+        ungradable = claim.status is not ClaimStatus.VALIDATED and claim.claimed_by != viewer.id
+        raise refused(errors, states={"grade"} if ungradable else ())
     act_as(session, viewer.actor)
     _graded(claim, graded, proposed, reason, viewer, now)
     await changed_once(session, claim, CLAIM_CHANGED_MESSAGE)

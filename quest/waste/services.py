@@ -18,9 +18,10 @@ from quest.accounts.identity import CurrentUser
 from quest.accounts.models import User
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
-from quest.errors import NotFound, ValidationFailed
+from quest.errors import NotFound, refused
 from quest.org.models import Division
 from quest.org.services import contributing_division
+from quest.paging import count_up_to
 from quest.rollups import changes
 from quest.rollups.models import MINUTE_PARTS, WasteByProcess
 from quest.waste.models import WasteObservation
@@ -30,6 +31,8 @@ from quest.waste.types import WasteType
 MAX_MINUTES = decimal.Decimal(24 * 60)
 MAX_OCCURRENCES = decimal.Decimal(7 * 24 * 60)  # once a minute, all week
 PROCESS_LENGTH = 80
+# A list of more observations than this is not counted to its end on every page (quest.paging).
+COUNT_LIMIT = 10_000
 DESCRIPTION_LENGTH = 2000
 
 
@@ -117,7 +120,7 @@ async def log_waste(
     checked, errors = check_waste(data, today)
     place = await contributing_division(session, viewer, data.division_id, errors)
     if checked is None or place is None:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={"division_id"})
     force_id, division_id = place
     act_as(session, viewer.actor)
     observation = await add_observation(
@@ -174,14 +177,22 @@ def _waste_rows(viewer: CurrentUser) -> Select[*tuple[Any, ...]]:
     )
 
 
-async def list_waste(session: AsyncSession, viewer: CurrentUser, limit: int = 200) -> list[WasteRow]:
+async def list_waste(session: AsyncSession, viewer: CurrentUser, limit: int = 200, offset: int = 0) -> list[WasteRow]:
+    """The observations within reach, newest first: ``limit`` of them after the first ``offset``."""
     access.require(viewer, Permission.VIEW_WORK)
     rows = await session.execute(
         _waste_rows(viewer)
-        .order_by(WasteObservation.observed_on.desc(), WasteObservation.created_at.desc())
+        .order_by(WasteObservation.observed_on.desc(), WasteObservation.created_at.desc(), WasteObservation.id)
         .limit(limit)
+        .offset(offset)
     )
     return [WasteRow(**row._asdict()) for row in rows]
+
+
+async def count_waste(session: AsyncSession, viewer: CurrentUser) -> tuple[int, bool]:
+    """How many observations are within reach, counted up to :data:`COUNT_LIMIT` (quest.paging)."""
+    access.require(viewer, Permission.VIEW_WORK)
+    return await count_up_to(session, select(WasteObservation.id).where(_in_reach(viewer)), COUNT_LIMIT)
 
 
 async def get_waste(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.UUID) -> WasteRow:

@@ -32,7 +32,17 @@ from quest.accounts.drafts import draft_cookie, kept_draft
 from quest.accounts.sessions import SESSION_COOKIE
 from quest.audit.refusals import record_refusal, refusal_of
 from quest.db import is_unreachable
-from quest.errors import Conflict, Forbidden, InvalidQuery, NotFound, QuestError, ValidationFailed
+from quest.errors import (
+    Conflict,
+    Forbidden,
+    InvalidQuery,
+    NotFound,
+    QuestError,
+    RefusedInThisState,
+    UnknownFilter,
+    UnknownReference,
+    ValidationFailed,
+)
 from quest.logs import get_logger
 from quest.web.flash import flash
 from quest.web.forms import is_htmx, page_of_form, see_other
@@ -113,13 +123,21 @@ def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Res
         flash(request, "Choose a new password to continue", "info")
         return _go_to(request, "/account/password")
     if wants_json(request):
-        return _json_error(status_code, exception.detail, exception.extra, headers=exception.headers)
+        return _json_error(status_code, exception.detail, _fields_named(exception.extra), headers=exception.headers)
     if isinstance(exception, PermissionDeniedException) and exception.detail == CSRF_FAILURE:
         return _error_page(
             HTTP_403_FORBIDDEN,
             "The form you sent had expired, or did not come from QUEST. Go back, refresh the page and try again.",
         )
     return _error_page(status_code, _named(request, exception), headers=dict(exception.headers or {}))
+
+
+def _fields_named(extra: Any) -> Any:
+    """Litestar's own refusal of a parameter or body field it cannot read (a list, each naming its ``key``)
+    in the shape of every other refusal: ``{"errors": {field: message}}``."""
+    if isinstance(extra, list) and extra and all(isinstance(item, dict) and item.get("key") for item in extra):
+        return {"errors": {str(item["key"]): str(item.get("message", "Check this field")) for item in extra}}
+    return extra
 
 
 def _named(request: AnyRequest, exception: HTTPException) -> str | None:
@@ -177,7 +195,7 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
             status_code = HTTP_400_BAD_REQUEST if isinstance(error, InvalidQuery) else HTTP_422_UNPROCESSABLE_ENTITY
             if wants_json(request):
                 # An import's refusal carries its whole report too (quest.imports.report.ImportRefused).
-                return _json_error(status_code, "Validation failed", {"errors": errors, **error.extra})
+                return _json_error(*_api_refusal(error), {"errors": errors, **error.extra})
             detail = "; ".join(errors.values())
         case _:
             status_code, detail = HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error"
@@ -191,6 +209,19 @@ def quest_error_handler(request: AnyRequest, error: QuestError) -> Response[Any]
         maker = request.app.state[SESSION_MAKER]
         response.background = BackgroundTask(record_refusal, maker, current_user(request), refusal)
     return response
+
+
+def _api_refusal(error: ValidationFailed) -> tuple[int, str]:
+    """The status and detail the API answers a refused input with (a form answers 422 for each)."""
+    if isinstance(error, RefusedInThisState):
+        return HTTP_409_CONFLICT, "Refused in the record's present state"
+    if isinstance(error, UnknownReference):
+        return HTTP_409_CONFLICT, "Names a record that is not there, or not within your reach"
+    if isinstance(error, UnknownFilter):
+        return HTTP_404_NOT_FOUND, "Not found"
+    if isinstance(error, InvalidQuery):
+        return HTTP_400_BAD_REQUEST, "Validation failed"
+    return HTTP_422_UNPROCESSABLE_ENTITY, "Validation failed"
 
 
 def retry_later_headers() -> dict[str, str]:

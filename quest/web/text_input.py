@@ -4,6 +4,7 @@
 - A path that holds a refused character names no page and no file: 404.
 - A query parameter with a refused character: 400, naming the parameter.
 - A form field or a JSON string with one: 422, naming the field (``waste_types[0]``, ``readings[2].note``).
+  So is a field the API's operation does not declare (:func:`quest.web.api_schema.unknown_fields`).
   Files in a multipart form are exempt: they are bytes, read by their own importers.
 - A JSON body nested more deeply than any of QUEST's documents: 400, before the decoder can run out of
   stack.
@@ -29,6 +30,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from quest.errors import InvalidQuery, ValidationFailed
 from quest.text import refused_character, text_problem
+from quest.web.api_schema import body_type_of, unknown_fields
 
 # QUEST's deepest document is a list of objects holding lists; 32 leaves plenty of room.
 MAX_JSON_DEPTH = 32
@@ -53,7 +55,7 @@ class TextInputMiddleware(ASGIMiddleware):
             to_the_api = scope["path"].startswith(API_PREFIX)
             upload_to_the_api = media_type == "multipart/form-data" and scope["path"].startswith(API_UPLOADS_PREFIX)
             if media_type == "application/json" or media_type.endswith("+json"):
-                await _judge_json(request)
+                await _judge_json(request, declared_only=to_the_api)
             elif media_type in FORM_TYPES and (not to_the_api or upload_to_the_api):
                 form = await request.form()
                 fields = ((name, value) for name, value in form.multi_items() if not isinstance(value, UploadFile))
@@ -77,7 +79,7 @@ def _problems(fields: Any) -> dict[str, str]:
     return errors
 
 
-async def _judge_json(request: Request[Any, Any, Any]) -> None:
+async def _judge_json(request: Request[Any, Any, Any], *, declared_only: bool) -> None:
     body = await request.body()
     if not body:
         return
@@ -90,7 +92,9 @@ async def _judge_json(request: Request[Any, Any, Any]) -> None:
         raise ClientException(status_code=400, detail=TOO_DEEP) from error
     except SerializationException:
         return  # not JSON at all: the handler answers that as it always has
-    errors: dict[str, str] = {}
+    # Fields the operation does not declare, at any depth (quest.web.api_schema); reported with any text
+    # refused, all at once.
+    errors = unknown_fields(document, body_type_of(request.scope["route_handler"])) if declared_only else {}
     # Walked with a list, not recursion, so the depth is ours to limit.
     waiting: list[tuple[str, Any, int]] = [("", document, 0)]
     while waiting:

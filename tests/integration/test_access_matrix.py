@@ -41,8 +41,8 @@ from tests.helpers import post_form
 RELATIONS = ("own_division", "same_force", "other_force")
 PLACES = {"own_division": ("LAN", "NORTH"), "same_force": ("LAN", "WEST"), "other_force": ("CHE", "EAST")}
 
-ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED = "allowed", "404", "403", "422"
-A, N, F, R = ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED
+ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED, OUT_OF_REACH = "allowed", "404", "403", "422", "409"
+A, N, F, R, X = ALLOWED, NOT_FOUND, FORBIDDEN, REFUSED, OUT_OF_REACH
 # An implemented idea seen only through the practice library: what changed and what it saved, without
 # people's names, comments or the savings claims' details.
 LIBRARY = L = "library view"
@@ -76,9 +76,16 @@ PRIVATE_DETAILS = ("Invoices kept by the matrix", "Checked by the matrix validat
 
 
 def outcome(status: int) -> str:
-    return {200: ALLOWED, 201: ALLOWED, 303: ALLOWED, 204: ALLOWED, 404: NOT_FOUND, 403: FORBIDDEN, 422: REFUSED}.get(
-        status, f"status {status}"
-    )
+    return {
+        200: ALLOWED,
+        201: ALLOWED,
+        303: ALLOWED,
+        204: ALLOWED,
+        404: NOT_FOUND,
+        403: FORBIDDEN,
+        422: REFUSED,
+        409: OUT_OF_REACH,
+    }.get(status, f"status {status}")
 
 
 def read_user(client: Any, target: Target) -> str:
@@ -394,7 +401,8 @@ RECORDS: dict[str, Callable[[Any, Target], str]] = {
 
 # Ideas, waste and measures (DESIGN §3): staff and managers see their own division and act in it;
 # validators and force headquarters see their force; national and admin see everything; only those
-# with a division add to one. A division out of reach, named in a write, is refused on its field (422).
+# with a division add to one. A division out of reach, named in a write, is refused on its field (the API's
+# 409: the body is well formed, and names a record out of reach).
 # Implemented ideas out of reach are seen everywhere, as the practice library shows them.
 _DIVISION_WORK = {
     "read implemented idea": (A, L, L),
@@ -407,7 +415,7 @@ _DIVISION_WORK = {
     "read idea (API)": (A, N, N),
     "comment on idea": (A, N, N),
     "read waste": (A, N, N),
-    "log waste there (API)": (A, R, R),
+    "log waste there (API)": (A, X, X),
     "read measure": (A, N, N),
     "enter a backlog count (API)": (A, N, N),
     "correct an old reading (API)": (R, N, N),

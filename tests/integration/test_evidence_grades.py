@@ -205,7 +205,7 @@ def test_a_validator_grades_in_the_api_and_only_fairly_stated_claims_make_the_he
     assert _claim_json(validator, idea, claim_id)["status"] == "claimed"
     # Grading a claim not yet validated is refused.
     early = validator.post(f"/api/v1/savings/{claim_id}/grade", json={"grade": "fairly_stated"}, headers=headers)
-    assert early.status_code == 422
+    assert early.status_code == 409  # the claim's state refuses it
     assert "Only a validated claim is graded" in early.json()["extra"]["errors"]["grade"]
 
     validated = validator.post(

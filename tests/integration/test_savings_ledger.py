@@ -119,7 +119,7 @@ def test_bad_claims_are_refused_field_by_field_and_nothing_is_written(signed_in:
     submitted = database(lambda maker: raise_idea(maker, STAFF, "Not decided yet"))
     manager = signed_in("manager")
     early = claim(manager, submitted, status="forecast")
-    assert early.status_code == 422
+    assert early.status_code == 409  # the idea's status refuses it, whatever else the claim says
     assert early.json()["extra"]["errors"] == {"status": "A saving can be forecast once the idea is approved"}
 
     idea = implemented_idea(database, "Implemented one")
@@ -184,7 +184,7 @@ def test_a_validated_claim_is_locked_and_changed_only_by_one_that_supersedes_it(
     first = claim(people("manager"), idea).json()["id"]
     assert decide(people("validator"), first, "validated").status_code == 200
     again = decide(people("validator"), first, "rejected", "Second thoughts")
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert again.json()["extra"]["errors"] == {
         "decision": "Only a claimed saving can be decided; this one is validated"
     }
@@ -202,7 +202,7 @@ def test_a_validated_claim_is_locked_and_changed_only_by_one_that_supersedes_it(
     assert totals["claimed"]["total_gbp"] == "365100.00"
 
     twice = claim(people("manager"), idea, supersedes=first)
-    assert twice.status_code == 422
+    assert twice.status_code == 409
     assert twice.json()["extra"]["errors"] == {"supersedes": "That claim has already been replaced"}
     stranger = claim(people("manager"), idea, supersedes=str(uuid.uuid4()))
     assert stranger.json()["extra"]["errors"] == {"supersedes": "That claim is not one of this idea's"}

@@ -103,7 +103,7 @@ def test_illegal_moves_are_refused_with_a_clear_message(signed_in: Any, database
     assert "An idea that is submitted cannot be moved to implemented" in page.text
 
     api = manager.post(f"/api/v1/ideas/{idea.id}/transitions", json={"to": "approved"}, headers=api_headers(manager))
-    assert api.status_code == 422
+    assert api.status_code == 409  # the move is well formed; the idea's status refuses it
     assert api.json()["extra"]["errors"] == {"to": "An idea that is submitted cannot be moved to approved"}
     assert database(lambda maker: counts(maker, idea.reference)) == (1, 0)  # only "raised"; nobody told
 
@@ -467,7 +467,7 @@ def test_the_submitter_alone_withdraws_an_idea_through_the_api_with_a_reason(
     assert (row.first_response_at, row.decided_at) == (None, None)  # neither a response nor a decision
     assert database(lambda maker: counts(maker, idea.reference)) == (2, 1)  # the follower told; not the submitter
     again = transition(client, idea.id, to="withdrawn", reason="Twice")
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert again.json()["extra"]["errors"] == {"to": "An idea that is withdrawn cannot be moved to withdrawn"}
     listed = client.get("/api/v1/ideas", params={"status": "withdrawn"}, headers=api_headers(client)).json()
     assert [item["ref"] for item in listed["items"]] == [idea.reference]
