@@ -15,7 +15,7 @@ from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
-from quest.ideas.record import IdeaInput
+from quest.ideas.record import BENEFIT_LENGTH, IdeaInput
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import NEEDS_A_REASON, REASON_LENGTH, MoveRequest
 from quest.metrics.impact import improved
@@ -59,7 +59,7 @@ class IdeaIn(IdeaInput):
         default_factory=list
     )
     process: Annotated[str, api_schema.text(PROCESS_LENGTH, description="The process it touches (a free tag)")] = ""
-    expected_benefit: Annotated[str, api_schema.text(services.BENEFIT_LENGTH)] = ""
+    expected_benefit: Annotated[str, api_schema.text(BENEFIT_LENGTH)] = ""
 
 
 @dataclass(frozen=True)
