@@ -469,3 +469,42 @@ def test_a_dry_run_says_what_it_would_do_and_writes_nothing(
     assert "4 readings read: 4 would be created, 0 would be changed, 0 unchanged." in result.output
     assert "checked 4 rows" in result.output  # plain progress lines, not a bar, when not on a terminal
     assert stored(database) == {}
+
+
+def _imported_on_the_web(client: Any, filename: str, content: bytes) -> None:
+    """The file uploaded on the readings import page, previewed without a problem and confirmed."""
+    preview = client.post(
+        "/imports/readings/preview",
+        files={"file": (filename, content, "text/csv")},
+        data={"_csrf_token": csrf_token(client)},
+    )
+    assert preview.status_code == 200, preview.text
+    data = re.search(r'name="data" value="([^"]+)"', preview.text)
+    assert data is not None
+    saved = post_form(
+        client, "/imports/readings/confirm", {"filename": filename, "data": data.group(1)}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+
+
+def test_a_manager_exports_readings_changes_one_cell_and_imports_the_file_again(
+    client: Any, database: Any, measure: str
+) -> None:
+    """The round trip of issue 15: the measure's own download is a file its import takes as it is; one cell
+    changed in it changes that one reading, audited, and nothing else."""
+    _imported_on_the_web(client, "readings.csv", readings_file(good_rows()).encode())
+    exported = client.get(f"/metrics/{measure}?format=csv")
+    assert exported.status_code == 200
+    text = exported.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == HEADER.strip()
+    changed_line = f"{DAYS[1].isoformat()},101"
+    assert changed_line in text, text
+    before = len(audit_rows(database, "readings"))
+    # Edited as bytes, its byte-order mark and line ends as the download wrote them.
+    edited = exported.content.replace(changed_line.encode(), f"{DAYS[1].isoformat()},64".encode())
+    _imported_on_the_web(client, "exported.csv", edited)
+    assert stored(database) == {day: 64 if day == DAYS[1] else 100 + index for index, day in enumerate(DAYS)}
+    entries = audit_rows(database, "readings")[before:]
+    assert [(entry.before, entry.after) for entry in entries] == [
+        ({DAYS[1].isoformat(): "101"}, {DAYS[1].isoformat(): "64"})
+    ]
