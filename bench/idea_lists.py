@@ -30,7 +30,7 @@ from quest.accounts.sessions import as_current_user
 from quest.config import Settings
 from quest.db import create_engine
 from quest.ideas import services
-from quest.ideas.services import IdeaFilters
+from quest.ideas.filters import IdeaFilters
 from quest.ideas.status import IdeaStatus
 from quest.org.models import Force
 

@@ -34,8 +34,8 @@ from quest.audit.services import AuditFilters, entry_conditions, start_of_day
 from quest.clock import LONDON
 from quest.errors import ValidationFailed
 from quest.exports.files import Cell
+from quest.ideas.filters import IdeaFilters, conditions_of, order_of
 from quest.ideas.models import Idea, IdeaWasteType
-from quest.ideas.services import IdeaFilters, conditions_of, order_of
 from quest.metrics.models import Metric, Reading
 from quest.org.models import Division, Force
 from quest.savings.ledger import listed_in_year

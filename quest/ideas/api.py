@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from quest import fields
 from quest.errors import InvalidQuery
 from quest.ideas import decisions, services
+from quest.ideas.filters import IdeaFilters
 from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
 from quest.ideas.record import BENEFIT_LENGTH, IdeaInput
@@ -182,7 +183,7 @@ class IdeaApi(Controller):
         division = fields.identifier(division_id, "division_id", invalid="Must be an id from this API", errors=errors)
         if errors:
             raise InvalidQuery(errors)
-        filters = services.IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
+        filters = IdeaFilters(division_id=division, status=status, search=(q or "")[:200])
         found = await services.list_ideas(db_session, viewer, filters, page_number, per_page)
         items = [answer(IdeaListItem, row, ref=row.reference) for row in found.ideas]
         return page_answer(answer(IdeaListOut, found, items=items), found, request)

@@ -33,8 +33,8 @@ from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.errors import UnknownFilter
+from quest.ideas.filters import IdeaFilters, conditions_of
 from quest.ideas.models import PROCESS_LENGTH, Idea, IdeaWasteType
-from quest.ideas.services import IdeaFilters, conditions_of
 from quest.ideas.status import IdeaStatus
 from quest.metrics.impact import Impact, before_and_after, improved
 from quest.metrics.models import IdeaMetric, Metric

@@ -13,7 +13,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,7 @@ from quest.concurrency import changed_once
 from quest.db import reading
 from quest.errors import NotFound, RefusedInThisState, ValidationFailed, refused
 from quest.ideas import search
+from quest.ideas.filters import IdeaFilters, conditions_of, order_of
 from quest.ideas.models import (
     Idea,
     IdeaEvent,
@@ -238,29 +239,6 @@ async def find_by_reference(session: AsyncSession, viewer: CurrentUser, referenc
     return found
 
 
-Sort = Literal["newest", "oldest", "most_supported", "recently_changed"]
-SORTS: dict[str, str] = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "most_supported": "Most supported",
-    "recently_changed": "Recently changed",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class IdeaFilters:
-    division_id: uuid.UUID | None = None
-    status: IdeaStatus | None = None
-    waste_type: WasteType | None = None
-    process: str = ""
-    search: str = ""
-    sort: Sort = "newest"
-    submitter_id: uuid.UUID | None = None
-    # The practice library: implemented ideas from every division and force, instead of those in reach.
-    library: bool = False
-    force_id: uuid.UUID | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class IdeaRow:
     id: uuid.UUID
@@ -286,48 +264,6 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-async def conditions_of(session: AsyncSession, viewer: CurrentUser, filters: IdeaFilters) -> list[ColumnElement[bool]]:
-    """The WHERE clauses, over ideas alone, of the ideas the filters choose among those the viewer sees
-    (the idea list's, and the practice library's: quest.ideas.practice)."""
-    conditions: list[ColumnElement[bool]] = (
-        [
-            Idea.status == IdeaStatus.IMPLEMENTED,
-            access.scope(viewer, Permission.VIEW_LIBRARY, force_column=Idea.force_id, division_column=Idea.division_id),
-        ]
-        if filters.library
-        else [access.scope(viewer, Permission.VIEW_WORK, force_column=Idea.force_id, division_column=Idea.division_id)]
-    )
-    if filters.force_id is not None:
-        conditions.append(Idea.force_id == filters.force_id)
-    if filters.division_id is not None:
-        conditions.append(Idea.division_id == filters.division_id)
-    if filters.status is not None:
-        conditions.append(Idea.status == filters.status)
-    if filters.waste_type is not None:
-        conditions.append(
-            exists().where(IdeaWasteType.idea_id == Idea.id, IdeaWasteType.waste_type == filters.waste_type)
-        )
-    if filters.process.strip():
-        conditions.append(func.lower(Idea.process) == filters.process.strip().lower())
-    if filters.submitter_id is not None:
-        conditions.append(Idea.submitter_id == filters.submitter_id)
-    if filters.search.strip():
-        matching = await search.matching(session, filters.search)
-        conditions.append(
-            Idea.title.icontains(filters.search.strip(), autoescape=True) if matching is None else matching
-        )
-    return conditions
-
-
-# Each order ends in a column no two ideas share, so that a page always holds the same ideas.
-_ORDERS: dict[str, tuple[Any, ...]] = {
-    "newest": (Idea.created_at.desc(), Idea.id.desc()),
-    "oldest": (Idea.created_at.asc(), Idea.id.asc()),
-    "most_supported": (Idea.supporter_count.desc(), Idea.created_at.desc(), Idea.id.desc()),
-    "recently_changed": (Idea.status_changed_at.desc(), Idea.id.desc()),
-}
-
-
 def _rows(conditions: list[ColumnElement[bool]], filters: IdeaFilters) -> Select[*tuple[Any, ...]]:
     """The list's rows, in the filters' order."""
     return (
@@ -345,11 +281,6 @@ def _rows(conditions: list[ColumnElement[bool]], filters: IdeaFilters) -> Select
         .where(*conditions)
         .order_by(*order_of(filters.sort))
     )
-
-
-def order_of(sort: Sort) -> tuple[Any, ...]:
-    """The ideas' order for a choice of the list's sort (the list's and its export's)."""
-    return _ORDERS[sort]
 
 
 async def _listed(session: AsyncSession, statement: Select[*tuple[Any, ...]]) -> list[IdeaRow]:

@@ -23,9 +23,9 @@ from quest.exports.downloads import export_download
 from quest.exports.files import FileFormat
 from quest.exports.tables import ExportScope
 from quest.ideas import decisions, impact, services
+from quest.ideas.filters import SORTS, IdeaFilters
 from quest.ideas.page import idea_page
 from quest.ideas.record import IdeaInput
-from quest.ideas.services import SORTS, IdeaFilters
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
 from quest.org.services import list_divisions

@@ -8,6 +8,8 @@ The seams, each with its room (``SEAMS``: what is defined there and imported fro
 - What other domains need of an idea (who sees it, who adds to it, its reference, its timeline, a move):
   ``quest.ideas.record``.
 - The idea's impact (its linked measures, their before and after): ``quest.ideas.impact``.
+- Which ideas a list chooses, and in what order (the idea list, the library, the ideas export):
+  ``quest.ideas.filters``.
 - Waste arithmetic (hours a year, the Pareto), pure rules that charts draw: ``quest.waste.rules``.
 - Response times, an aggregate across domains: ``quest.dashboards.response_times``.
 - The response SLA's clock (which ideas are overdue): ``quest.ideas.response_sla``.
@@ -94,6 +96,7 @@ SEAMS = {
         "linkable_metrics",
         "LinkedMetric",
     ),
+    "quest.ideas.filters": ("IdeaFilters", "conditions_of", "order_of"),
     "quest.waste.rules": ("hours_per_year", "pareto", "ParetoBar"),
     "quest.dashboards.response_times": ("response_times", "medians", "median_days"),
     "quest.ideas.response_sla": ("sla_flags", "overdue_clauses", "deadlines"),
