@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.models import User
 from quest.demo import moves
+from quest.demo.grading import graded_without_a_measure
 from quest.demo.stories import IdeaStory
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
@@ -29,6 +30,7 @@ from quest.savings.rules import ClaimKind, ClaimStatus
 
 PLACES = (("LAN", "SOUTH"), ("CHE", "WARR"))
 MECHANISM = "Overtime at the end of response shifts"
+GRADE_REASON = "No measure is linked, but the overtime claims paid show the money saved."
 COST_LINE = "Response overtime"
 
 
@@ -135,5 +137,6 @@ async def _implemented_and_claimed(
             decision_note="Checked against the overtime claims paid." if decided else "",
             created_at=recorded,
             updated_at=decided or recorded,
+            **(graded_without_a_measure(validator.id, decided, GRADE_REASON) if decided else {}),
         )
     )

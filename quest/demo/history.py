@@ -25,6 +25,7 @@ from quest.bulk import insert_rows
 from quest.demo import double_count, lancashire, moves, not_shown, stories
 from quest.demo.catalogue import DEMO_FORCES, manager_email, validator_email
 from quest.demo.fortunes import Fortune, fortune_of
+from quest.demo.grading import graded_without_a_measure
 from quest.demo.measures import entered_on
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.record import add_event
@@ -59,6 +60,10 @@ POUNDS_A_YEAR = (1800, 4200, 7500, 12600, 24000, 38000)
 # Of the implemented ideas' claims, the share forecast first (at approval), and how far the forecasts were
 # from what was then claimed (forecast ÷ claimed): some close, some hopeful, a few cautious.
 FORECAST_FIRST_SHARE = 0.6
+# Of the validated claims of the ordinary history, the share its validator graded fairly stated with
+# measurement issues (the rest: not shown), and why they differed from QUEST's proposal.
+GRADED_WITH_ISSUES_SHARE = 0.8
+GRADE_REASON = "No measure is linked, but the duty records show the hours released, before and after."
 ONE = decimal.Decimal(1)
 FORECAST_FACTORS = ("0.6", "0.85", "0.95", "1", "1.05", "1.15", "1.3", "1.6")
 # Ideas that got as far as these have an owner, their manager.
@@ -367,6 +372,11 @@ def _claim_for(
         return None
     decided = status in (ClaimStatus.VALIDATED, ClaimStatus.REJECTED)
     decided_at = min(recorded + datetime.timedelta(days=rng.randint(3, 21)), now) if decided else None
+    graded: dict[str, object] = {}
+    if status is ClaimStatus.VALIDATED and team.validator is not None and decided_at is not None:
+        # Graded as it was validated: most validators find the duty records enough.
+        with_issues = surely_validated or rng.random() < GRADED_WITH_ISSUES_SHARE
+        graded = graded_without_a_measure(team.validator.id, decided_at, GRADE_REASON if with_issues else None)
     if rng.random() < CASHABLE_SHARE:
         pounds = decimal.Decimal(rng.choice(POUNDS_A_YEAR))
         cost_line = rng.choice(stories.COST_LINES)
@@ -411,6 +421,7 @@ def _claim_for(
         created_at=recorded,
         updated_at=decided_at or recorded,
         **kind_of_saving,
+        **graded,
     )
 
 

@@ -478,3 +478,31 @@ def test_the_demo_forecast_most_savings_first_and_the_forecasts_page_compares_th
     page = client.get(f"/savings/forecasts?fy={year}")
     assert page.status_code == 200
     assert compared[0]["ideas"][0]["ref"] in page.text
+
+
+def test_the_demo_grades_its_validated_savings_as_quest_proposes_or_says_why_not(database: Any) -> None:
+    """Every validated claim of the demo is graded, each with the grade QUEST proposes from its facts as it
+    stands, and a reason wherever the validator differed; every force that validates has savings in its
+    headline (fairly stated, with or without measurement issues), so the comparisons have figures."""
+    from quest.savings.claim_evidence import evidence_of
+    from quest.savings.evidence import HEADLINE_GRADES
+    from quest.savings.ledger import _claims
+    from quest.savings.rules import ClaimStatus
+
+    async def work(session_maker: SessionMaker) -> tuple[list[Any], dict[Any, Any], dict[Any, str]]:
+        await seed_small(session_maker, seed=1)
+        async with session_maker() as session:
+            claims = [claim for claim in await _claims(session, true()) if claim.status is ClaimStatus.VALIDATED]
+            evidence = await evidence_of(session, claims)
+            forces = dict((await session.execute(select(Division.id, Force.code).join(Force))).all())
+            return claims, evidence, forces
+
+    claims, evidence, forces = database(work)
+    assert claims
+    for claim in claims:
+        assert claim.evidence_grade is not None, claim.mechanism
+        assert claim.proposed_grade == evidence[claim.id].proposal.grade, claim.mechanism
+        assert claim.evidence_grade == claim.proposed_grade or claim.grade_reason, claim.mechanism
+    headline = {forces[claim.division_id] for claim in claims if claim.evidence_grade in HEADLINE_GRADES}
+    assert headline == {forces[claim.division_id] for claim in claims}
+    assert len(headline) >= 5
