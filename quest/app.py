@@ -25,6 +25,7 @@ from quest.accounts.authentication import (
     require_sign_in,
 )
 from quest.accounts.drafts import DraftMiddleware
+from quest.accounts.invitation_pages import InvitationPages
 from quest.accounts.sessions import SessionPolicy
 from quest.accounts.web import AccountPages, SignInPages, UserPages
 from quest.audit.web import AuditPages
@@ -44,7 +45,7 @@ from quest.ideas.practice_api import PracticeApi
 from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
 from quest.imports.api import ImportApi
-from quest.imports.web import ImportPages, InvitationPages
+from quest.imports.web import ImportPages
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
 from quest.metrics.kept import KeptReadings

@@ -73,11 +73,13 @@ async def run_import(
     today: datetime.date,
     dry_run: bool = False,
     progress: Progress = lambda _phase, _rows: None,
+    submitter: str = "",
 ) -> tuple[ImportReport, Any]:
     """Check every row; unless there is a problem or it is a dry run, write them all and commit. Returns
     the report, and what the kind checked (new users' invitation links, for the command line). The
     caller opens a writing transaction (``quest.db.writing``): the check's reads and the writes are one
-    transaction, so nothing changes in between."""
+    transaction, so nothing changes in between. ``submitter``: who raised the ideas whose submitter cell
+    is blank (ideas alone)."""
     kind = KINDS[kind_name]
     try:
         places = await places_in_reach(session, viewer, kind.permission, force_code)
@@ -87,8 +89,9 @@ async def run_import(
         table = read_table(rows, kind.columns, given=("force",) if places.fixed_force else ())
         if table.problems:  # a missing or unknown column: its rows would each repeat the same problem
             return ImportReport(kind.name, problems=table.problems), None
+        options = {"submitter": submitter} if submitter else {}
         checked = await kind.check(
-            session, places, table, today=today, progress=lambda count: progress("checked", count)
+            session, places, table, today=today, progress=lambda count: progress("checked", count), **options
         )
     except UnreadableRows as error:
         return _unreadable(kind.name, str(error)), None

@@ -1,7 +1,6 @@
 """The import pages: a manager imports readings and their division's ideas, a force's headquarters its
 people and its force's ideas. Upload, a preview with every problem by row and column, then confirm. Each
-format is described on its page, with a CSV template to download. And the page where an imported person
-accepts their sign-in invitation by choosing a password."""
+format is described on its page, with a CSV template to download."""
 
 from __future__ import annotations
 
@@ -16,13 +15,12 @@ from litestar.response import Redirect, Template
 
 from quest.accounts import access
 from quest.accounts.identity import CurrentUser
-from quest.accounts.invitations import NOT_VALID, accept, invited_user
 from quest.errors import NotFound
 from quest.imports.report import ImportReport
 from quest.imports.services import KINDS, ImportKind, import_upload
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
-from quest.web.forms import answer_form, form_values, see_other
+from quest.web.forms import form_values, see_other
 from quest.web.pages import page
 
 AnyRequest = Request[Any, Any, Any]
@@ -148,45 +146,4 @@ class ImportPages(Controller):
                 "data": "" if report.problems else base64.b64encode(data).decode(),
             },
             status_code=422 if report.problems else 200,
-        )
-
-
-class InvitationPages(Controller):
-    """A sign-in invitation's link: choose a password, then sign in."""
-
-    path = "/invitations"
-    include_in_schema = False
-    opt = {"public": True}
-
-    @get("/{secret:str}")
-    async def form(self, request: AnyRequest, db_session: DatabaseSession, now: Now, secret: FromPath[str]) -> Template:
-        try:
-            email = await invited_user(db_session, secret, now)
-        except NotFound:
-            return page(request, "accounts/invitation.html", {"invalid": NOT_VALID, "errors": {}}, status_code=404)
-        return page(request, "accounts/invitation.html", {"email": email, "secret": secret, "errors": {}})
-
-    @post("/{secret:str}", opt={"keep_draft": False})
-    async def choose_password(
-        self, request: AnyRequest, db_session: DatabaseSession, now: Now, secret: FromPath[str]
-    ) -> Template | Redirect:
-        values = await form_values(request)
-        try:
-            email = await invited_user(db_session, secret, now)
-        except NotFound:
-            return page(request, "accounts/invitation.html", {"invalid": NOT_VALID, "errors": {}}, status_code=404)
-        return await answer_form(
-            request,
-            accept(
-                db_session,
-                secret,
-                password=values.get("new_password", ""),
-                confirmation=values.get("confirmation", ""),
-                now=now,
-            ),
-            message="Your password is set. Sign in with it now.",
-            done="/sign-in",
-            again=lambda errors: page(
-                request, "accounts/invitation.html", {"email": email, "secret": secret, "errors": errors}
-            ),
         )

@@ -20,6 +20,7 @@ import csv
 import datetime
 import decimal
 import enum
+import functools
 import io
 import itertools
 import re
@@ -116,14 +117,12 @@ async def read_file(filename: str, data: bytes) -> list[SheetRow]:
 def rows_from_preview(text: str) -> Iterator[SheetRow]:
     """The rows a preview sends back to be saved (see :meth:`ImportPlan.checked_text`): each keeps its
     number in the person's file, so a problem found on saving is still named by their row."""
-    numbered = (
-        SheetRow(int(cells[0]), (cells[1], cells[2])) if len(cells) == 3 and cells[0].isdecimal() else None
-        for cells in csv.reader(io.StringIO(text, newline=""))
-    )
-    for row in _at_most(numbered):
-        if row is None:
+    for count, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if count > MAX_ROWS:
+            raise UnreadableRows(TOO_MANY)
+        if len(cells) != 3 or not cells[0].isdecimal():
             raise UnreadableRows(CHANGED_IN_TRANSIT)
-        yield row
+        yield SheetRow(int(cells[0]), (cells[1], cells[2]))
 
 
 def _data_rows(rows: Iterable[SheetRow]) -> Iterator[SheetRow]:
@@ -295,20 +294,18 @@ def check_rows(
     checked = []
     first_row_for: dict[datetime.date, int] = {}
     for row in rows:
-        number = row.number
+        number, cells = row.number, row.cells
         date_cell, value_cell = _two_cells(row)
         judged = judge_reading(date_cell, value_cell, kind, today, earliest)
-        day, value, date_text, value_text = judged.day, judged.value, judged.date_text, judged.value_text
+        day, value = judged.day, judged.value
         problems = []
         if judged.date_problem:
             problems.append(Problem(number, 0, judged.date_problem))
         if judged.value_problem:
             problems.append(Problem(number, 1, judged.value_problem))
-        if len(row.cells) > 2:
+        if len(cells) > 2:
             problems.extend(
-                Problem(number, column, EXTRA_CELL)
-                for column, cell in enumerate(row.cells[2:], start=2)
-                if cell_text(cell)
+                Problem(number, column, EXTRA_CELL) for column, cell in enumerate(cells[2:], start=2) if cell_text(cell)
             )
         reading = None
         if day is not None:
@@ -319,7 +316,7 @@ def check_rows(
                 problems.append(Problem(number, 0, f"Rows {earlier} and {number} are both for {words}"))
             elif not problems and value is not None:
                 reading = PlannedReading(period, frequency, value)
-        checked.append(ImportRow(number, date_text, value_text, tuple(problems), reading))
+        checked.append(ImportRow(number, judged.date_text, judged.value_text, tuple(problems), reading))
     if not checked:
         raise UnreadableRows(NO_READINGS)
     return checked
@@ -441,6 +438,7 @@ async def save_import(
     return plan
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred values
 def as_written(value: decimal.Decimal) -> str:
     """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25."""
     return f"{value.normalize():f}"
