@@ -298,7 +298,7 @@ async def profile(settings: Settings, rows: list[SheetRow], path: str) -> None:
         profiler.enable()
         await (file_import_once if path == "file" else import_once)(session_maker, viewer, rows)
         profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(profiler).sort_stats(os.environ.get("QUEST_PROFILE_SORT", "cumulative")).print_stats(40)
 
 
 def settings_for(folder: Path, database_url: str | None = None) -> Settings:

@@ -678,10 +678,18 @@ def create_token_command(email: str, label: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", "force_code", help="The force the file is for: its division codes resolve within it.")
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would change; write nothing.")
-def import_command(kind: str, file: Path, force_code: str | None, dry_run: bool) -> None:
+@click.option(
+    "--submitter",
+    metavar="EMAIL",
+    default="",
+    help="Ideas only: who raised the ideas whose submitter cell is blank (a user of the idea's force).",
+)
+def import_command(kind: str, file: Path, force_code: str | None, dry_run: bool, submitter: str) -> None:
     """Import a CSV file or an Excel workbook (.xlsx) of readings, ideas or users. Every row is checked
     first: if any is wrong, each problem is listed by row and column and nothing is written; otherwise
     everything is written in one transaction."""
+    if submitter and kind != "ideas":
+        raise click.UsageError("--submitter is for ideas alone", ctx=click.get_current_context())
     from quest.db import open_database, writing
     from quest.imports.services import read_rows, run_import
     from quest.notifications import email
@@ -710,6 +718,7 @@ def import_command(kind: str, file: Path, force_code: str | None, dry_run: bool)
                     today=now.astimezone(_london()).date(),
                     dry_run=dry_run,
                     progress=show,
+                    submitter=submitter,
                 )
 
     report, checked = asyncio.run(load())

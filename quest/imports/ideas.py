@@ -54,6 +54,8 @@ COLUMNS = (
     Column("duplicate_of", False, "The reference of the idea it repeats (duplicates)", "LAN-000123"),
     Column("submitter", False, "The email of the person who raised it; the importer if blank", "a.officer@example.org"),
 )
+# Only the command line imports as no one: its ideas need a submitter each, or --submitter for them all.
+NAME_THE_SUBMITTER = "Enter the email of the person who raised it, or import with --submitter EMAIL"
 # The statuses an idea reaches only after a first response, and only after a decision.
 _ANSWERED = frozenset(IdeaStatus) - {IdeaStatus.SUBMITTED, IdeaStatus.WITHDRAWN}
 _DECIDED = DECISIONS | {IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED}
@@ -204,8 +206,10 @@ async def check(
     *,
     today: datetime.date,
     progress: Callable[[int], None] = lambda _rows: None,
+    submitter: str = "",
 ) -> CheckedIdeas:
-    """Every row judged, and the submitters and originals they name found. Writes nothing."""
+    """Every row judged, and the submitters and originals they name found. Writes nothing. A blank
+    submitter cell means ``submitter`` (an email: the command line's ``--submitter``), or else the importer."""
     report = ImportReport(KIND)
     planned: list[PlannedIdea] = []
     for row in table.rows:
@@ -215,6 +219,7 @@ async def check(
         report.problems.extend([*problems, *row_problems])
         report.rows += 1
         if idea is not None:
+            idea.submitter = idea.submitter or normalise_email(submitter)
             planned.append(idea)
         if report.rows % 1_000 == 0:
             progress(report.rows)
@@ -247,7 +252,7 @@ async def check(
                 )
             )
         elif not idea.submitter and viewer.actor.id is None:
-            report.problems.append(Problem(idea.number, "submitter", "Enter the email of the person who raised it"))
+            report.problems.append(Problem(idea.number, "submitter", NAME_THE_SUBMITTER))
         if idea.duplicate_of and idea.duplicate_of not in checked.originals:
             report.problems.append(
                 Problem(idea.number, "duplicate_of", f"There is no idea {idea.duplicate_of} in this force")

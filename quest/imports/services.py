@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
+from quest.errors import Forbidden, NotFound
 from quest.imports import ideas, readings, users
 from quest.imports.places import UnknownForce, places_in_reach
 from quest.imports.report import ImportReport, Problem
@@ -58,6 +60,23 @@ KINDS = {
 }
 
 
+def kinds_for(viewer: CurrentUser) -> list[ImportKind]:
+    """The kinds of import the viewer may run: :class:`Forbidden` to a role that may run none."""
+    kinds = [kind for kind in KINDS.values() if access.may(viewer, kind.permission)]
+    if not kinds:
+        raise Forbidden(permission=Permission.IMPORT_READINGS.value)
+    return kinds
+
+
+def import_kind(viewer: CurrentUser, name: str) -> ImportKind:
+    """The kind of import called ``name``: not found if there is none, forbidden to a role that may not run it."""
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound("import")
+    access.require(viewer, kind.permission)
+    return kind
+
+
 def _unreadable(kind: str, message: str, column: str = "") -> ImportReport:
     return ImportReport(kind, problems=[Problem(0, column, message)])
 
@@ -73,11 +92,13 @@ async def run_import(
     today: datetime.date,
     dry_run: bool = False,
     progress: Progress = lambda _phase, _rows: None,
+    submitter: str = "",
 ) -> tuple[ImportReport, Any]:
     """Check every row; unless there is a problem or it is a dry run, write them all and commit. Returns
     the report, and what the kind checked (new users' invitation links, for the command line). The
     caller opens a writing transaction (``quest.db.writing``): the check's reads and the writes are one
-    transaction, so nothing changes in between."""
+    transaction, so nothing changes in between. ``submitter``: who raised the ideas whose submitter cell
+    is blank (ideas alone)."""
     kind = KINDS[kind_name]
     try:
         places = await places_in_reach(session, viewer, kind.permission, force_code)
@@ -87,8 +108,9 @@ async def run_import(
         table = read_table(rows, kind.columns, given=("force",) if places.fixed_force else ())
         if table.problems:  # a missing or unknown column: its rows would each repeat the same problem
             return ImportReport(kind.name, problems=table.problems), None
+        options = {"submitter": submitter} if submitter else {}
         checked = await kind.check(
-            session, places, table, today=today, progress=lambda count: progress("checked", count)
+            session, places, table, today=today, progress=lambda count: progress("checked", count), **options
         )
     except UnreadableRows as error:
         return _unreadable(kind.name, str(error)), None

@@ -150,6 +150,8 @@ def cell_text(cell: object) -> str:
 def parse_day(cell: object, text: str | None = None) -> datetime.date | None:
     """A date cell, or text in ISO (2026-03-01) or UK (01/03/2026, day first) form; None otherwise.
     ``text``: the cell's :func:`cell_text`, when the caller has it already."""
+    if type(cell) is str:  # the usual case, first
+        return fields.read_written_date(cell if text is None else text)
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):

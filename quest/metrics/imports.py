@@ -20,6 +20,7 @@ import csv
 import datetime
 import decimal
 import enum
+import functools
 import io
 import itertools
 import re
@@ -116,14 +117,12 @@ async def read_file(filename: str, data: bytes) -> list[SheetRow]:
 def rows_from_preview(text: str) -> Iterator[SheetRow]:
     """The rows a preview sends back to be saved (see :meth:`ImportPlan.checked_text`): each keeps its
     number in the person's file, so a problem found on saving is still named by their row."""
-    numbered = (
-        SheetRow(int(cells[0]), (cells[1], cells[2])) if len(cells) == 3 and cells[0].isdecimal() else None
-        for cells in csv.reader(io.StringIO(text, newline=""))
-    )
-    for row in _at_most(numbered):
-        if row is None:
+    for count, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if count > MAX_ROWS:
+            raise UnreadableRows(TOO_MANY)
+        if len(cells) != 3 or not cells[0].isdecimal():
             raise UnreadableRows(CHANGED_IN_TRANSIT)
-        yield row
+        yield SheetRow(int(cells[0]), (cells[1], cells[2]))
 
 
 def _data_rows(rows: Iterable[SheetRow]) -> Iterator[SheetRow]:
@@ -270,12 +269,12 @@ def judge_reading(
     readings makes (a measure's own, :func:`check_rows`, and :mod:`quest.imports.readings`)."""
     date_text, value_text = cell_text(date_cell), cell_text(value_cell)
     date_problem = None
-    day = parse_day(date_cell, date_text)
+    day = fields.read_written_date(date_text) if type(date_cell) is str else parse_day(date_cell, date_text)
     if day is None:
         date_problem = NOT_A_DATE if date_text else ENTER_A_DATE
     else:
         day, date_problem = check_reading_date(day, today)
-        if day is not None and not date_problem:
+        if day is not None and not date_problem and earliest is not None:
             date_problem = check_entry_window(day, earliest)
     value, value_problem = check_reading_value(value_text, kind)
     return JudgedReading(date_text, value_text, day, value, date_problem, value_problem)
@@ -295,20 +294,18 @@ def check_rows(
     checked = []
     first_row_for: dict[datetime.date, int] = {}
     for row in rows:
-        number = row.number
-        date_cell, value_cell = _two_cells(row)
+        number, cells = row.number, row.cells
+        date_cell, value_cell = cells if len(cells) == 2 else _two_cells(row)
         judged = judge_reading(date_cell, value_cell, kind, today, earliest)
-        day, value, date_text, value_text = judged.day, judged.value, judged.date_text, judged.value_text
-        problems = []
-        if judged.date_problem:
-            problems.append(Problem(number, 0, judged.date_problem))
-        if judged.value_problem:
-            problems.append(Problem(number, 1, judged.value_problem))
-        if len(row.cells) > 2:
+        day, value = judged.day, judged.value
+        problems: list[Problem] = []
+        if judged.date_problem or judged.value_problem or len(cells) > 2:
+            if judged.date_problem:
+                problems.append(Problem(number, 0, judged.date_problem))
+            if judged.value_problem:
+                problems.append(Problem(number, 1, judged.value_problem))
             problems.extend(
-                Problem(number, column, EXTRA_CELL)
-                for column, cell in enumerate(row.cells[2:], start=2)
-                if cell_text(cell)
+                Problem(number, column, EXTRA_CELL) for column, cell in enumerate(cells[2:], start=2) if cell_text(cell)
             )
         reading = None
         if day is not None:
@@ -319,7 +316,9 @@ def check_rows(
                 problems.append(Problem(number, 0, f"Rows {earlier} and {number} are both for {words}"))
             elif not problems and value is not None:
                 reading = PlannedReading(period, frequency, value)
-        checked.append(ImportRow(number, date_text, value_text, tuple(problems), reading))
+        checked.append(
+            ImportRow(number, judged.date_text, judged.value_text, tuple(problems) if problems else (), reading)
+        )
     if not checked:
         raise UnreadableRows(NO_READINGS)
     return checked
@@ -402,7 +401,7 @@ async def preview_import(
 ) -> ImportPlan:
     """What saving ``rows`` would do, row by row. Writes nothing."""
     with paused_collector():
-        plan, _stored = await _plan(session, viewer, metric_id, rows, today)
+        plan = await _plan(session, viewer, metric_id, rows, today)
     return plan
 
 
@@ -422,18 +421,18 @@ async def save_import(
     the audit trail gets one entry for the whole save: every period's value after it, and the value it
     replaced, if any, before it."""
     with paused_collector():
-        plan, stored = await _plan(session, viewer, metric_id, rows, today)
+        plan = await _plan(session, viewer, metric_id, rows, today)
         if plan.problems:
             raise ImportRefused(plan)
         act_as(session, viewer.actor)
         written = {"entered_by": viewer.id, "entered_at": now}
-        readings = plan.readings
-        new = [(reading.period, reading.value) for reading in readings if reading.outcome is Outcome.NEW]
-        changed = [
-            (reading.period, reading.value, stored[reading.period])
-            for reading in readings
-            if reading.outcome is Outcome.CHANGED
-        ]
+        new: list[tuple[datetime.date, decimal.Decimal]] = []
+        changed: list[tuple[datetime.date, decimal.Decimal, decimal.Decimal]] = []
+        for reading in plan.readings:
+            if reading.previous is None:  # Outcome.NEW, read without its property: 20,000 rows at a time
+                new.append((reading.period, reading.value))
+            elif reading.previous != reading.value:  # Outcome.CHANGED
+                changed.append((reading.period, reading.value, reading.previous))
         if new or changed:
             await write_readings(session, metric_id, plan.metric.force_id, new, changed, written=written, action="save")
             await upkeep.readings_changed(session, {metric_id}, now=now)
@@ -441,6 +440,7 @@ async def save_import(
     return plan
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred values
 def as_written(value: decimal.Decimal) -> str:
     """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25."""
     return f"{value.normalize():f}"
@@ -505,14 +505,14 @@ async def enter_reading(
 
 async def _plan(
     session: AsyncSession, viewer: CurrentUser, metric_id: uuid.UUID, rows: Iterable[SheetRow], today: datetime.date
-) -> tuple[ImportPlan, dict[datetime.date, decimal.Decimal]]:
+) -> ImportPlan:
     metric = await managed_metric(session, viewer, metric_id)
     # Imports are for managers, so any date goes today; the window is asked all the same, so the rule
     # stays in one place if imports are ever opened to others.
     earliest = earliest_entry_date(manages(viewer, metric), today)
     checked = check_rows(rows, metric.kind, metric.frequency, today, earliest)
     stored = await _stored_values(session, metric_id, [row.reading.period for row in checked if row.reading])
-    return ImportPlan(metric, compare(checked, stored)), stored
+    return ImportPlan(metric, compare(checked, stored))
 
 
 async def _stored_values(

@@ -8,7 +8,8 @@ like anything else.
 - A request with an unsafe method (POST, PUT, PATCH, DELETE) may write, so its database transactions
   begin ``IMMEDIATE`` on SQLite (see :mod:`quest.db`).
 - The log line has the method, the path without its query string (which may carry search terms or
-  tokens), the status and the time taken. Headers and bodies are never logged.
+  tokens), the status and the time taken. Headers and bodies are never logged. A route whose path holds
+  a secret (an invitation's link) names what to log instead in its ``opt``: ``{LOG_PATH: "/invitations/{secret}"}``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from quest.logs import bind_request_id, get_logger, reset_request_id
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 REQUEST_ID_HEADER = b"x-request-id"
+LOG_PATH = "log_path"
 
 logger = get_logger("quest.request")
 
@@ -37,6 +39,13 @@ def _incoming_request_id(scope: Scope) -> str | None:
             candidate = value.decode("latin-1")
             return candidate if _REQUEST_ID_PATTERN.match(candidate) else None
     return None
+
+
+def _logged_path(scope: Scope) -> str:
+    """The request's path, or what its route logs instead (set once the request has reached a route)."""
+    handler = scope.get("route_handler")
+    logged = handler.opt.get(LOG_PATH) if handler is not None else None
+    return str(logged) if logged else scope["path"]
 
 
 class RequestContextMiddleware:
@@ -68,7 +77,7 @@ class RequestContextMiddleware:
             logger.info(
                 "request",
                 method=method,
-                path=scope["path"],
+                path=_logged_path(scope),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )

@@ -22,6 +22,7 @@ from quest.ideas.models import Idea, IdeaEvent
 from quest.metrics.models import Reading
 from quest.org.models import Division
 from quest.rollups.models import IdeasByStatus
+from quest.web import request_context
 from tests.helpers import DEMO_EMAILS, csrf_token, new_token, post_form, sign_in
 
 TODAY = datetime.date.today()
@@ -305,6 +306,53 @@ def test_an_idea_out_of_order_or_without_its_reason_is_refused(settings: Setting
     assert "Row 4, column ‘waste_types’" in result.output
 
 
+def test_ideas_without_a_submitter_take_the_command_lines_submitter_or_are_refused_by_row(
+    settings: Settings, database: Any, demo: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "ideas.csv"
+    path.write_text(
+        "division,title,problem,proposal,submitted,submitter\n"
+        "NORTH,Blank one,B,C,2026-03-10,\n"
+        f"NORTH,Named one,B,C,2026-03-11,{DEMO_EMAILS['manager']}\n"
+        "NORTH,Blank two,B,C,2026-03-12,\n"
+    )
+    refused = quest_import(settings, "ideas", path, "--force", "LAN")
+    assert refused.exit_code == 1
+    assert "Row 2, column ‘submitter’: Enter the email of the person who raised it, or import with --submitter" in (
+        refused.output
+    )
+    assert "Row 4, column ‘submitter’" in refused.output
+    assert "Row 3," not in refused.output
+
+    unknown = quest_import(settings, "ideas", path, "--force", "LAN", "--submitter", "nobody@lancashire.example")
+    assert unknown.exit_code == 1
+    assert "Row 2, column ‘submitter’: LAN has no active user with the email nobody@lancashire.example" in (
+        unknown.output
+    )
+
+    wrong_kind = quest_import(settings, "readings", path, "--submitter", DEMO_EMAILS["staff"])
+    assert wrong_kind.exit_code == 2
+    assert "--submitter is for ideas alone" in wrong_kind.output
+
+    async def submitters(session_maker: Any) -> dict[str, str]:
+        async with session_maker() as session:
+            found = await session.execute(
+                select(Idea.title, User.email)
+                .join(User, User.id == Idea.submitter_id)
+                .where(Idea.title.in_(["Blank one", "Named one", "Blank two"]))
+            )
+            return dict(found.all())  # type: ignore[arg-type]
+
+    assert database(submitters) == {}
+    imported = quest_import(settings, "ideas", path, "--force", "LAN", "--submitter", DEMO_EMAILS["staff"].upper())
+    assert imported.exit_code == 0, imported.output
+    assert database(submitters) == {
+        "Blank one": DEMO_EMAILS["staff"],
+        "Named one": DEMO_EMAILS["manager"],
+        "Blank two": DEMO_EMAILS["staff"],
+    }
+
+
 def test_users_import_invites_new_people_and_changes_roles_audited(
     client: Any, database: Any, demo: Any, settings: Settings
 ) -> None:
@@ -341,7 +389,9 @@ def test_users_import_invites_new_people_and_changes_roles_audited(
     assert changes[-1].after == {"role": "manager"}
 
 
-def test_an_invitation_lets_its_person_choose_a_password_once(client: Any, database: Any, demo: Any) -> None:
+def test_an_invitation_lets_its_person_choose_a_password_once(
+    client: Any, database: Any, demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from quest.accounts.invitations import new_invitation
 
     now = datetime.datetime.now(datetime.UTC)
@@ -358,17 +408,26 @@ def test_an_invitation_lets_its_person_choose_a_password_once(client: Any, datab
             return secret
 
     secret = database(invited)
-    page = client.get(f"/invitations/{secret}")
+    logged: list[dict[str, Any]] = []
+    monkeypatch.setattr(request_context.logger, "info", lambda event, **fields: logged.append(fields))
+    followed = client.get(f"/invitations/{secret}", follow_redirects=False)
+    assert followed.status_code == 303
+    assert followed.headers["location"] == "/invitations/accept"
+    assert [line["path"] for line in logged] == ["/invitations/{secret}"]  # the request log keeps no secret
+    page = client.get("/invitations/accept")
     assert page.status_code == 200
     assert "invited@lancashire.example" in page.text
-    weak = post_form(client, f"/invitations/{secret}", {"new_password": "short", "confirmation": "short"})
+    assert secret not in page.text  # the secret is in the cookie alone, not in the page, its form or its URL
+    weak = post_form(client, "/invitations/accept", {"new_password": "short", "confirmation": "short"})
     assert weak.status_code == 422
     password = "correct horse battery staple"
     chosen = post_form(
-        client, f"/invitations/{secret}", {"new_password": password, "confirmation": password}, follow_redirects=False
+        client, "/invitations/accept", {"new_password": password, "confirmation": password}, follow_redirects=False
     )
     assert chosen.status_code == 303
+    assert "quest_invitation" not in client.cookies  # spent, and gone with it
     assert client.get(f"/invitations/{secret}").status_code == 404  # spent
+    assert client.get("/invitations/accept").status_code == 404
     assert sign_in(client, "invited@lancashire.example", password).status_code in (200, 303)
     assert client.get("/account").status_code == 200
 
