@@ -27,7 +27,9 @@ from quest.accounts.authentication import (
 from quest.accounts.drafts import DraftMiddleware
 from quest.accounts.invitation_pages import InvitationPages
 from quest.accounts.sessions import SessionPolicy
+from quest.accounts.users_api import UsersApi
 from quest.accounts.web import AccountPages, SignInPages, UserPages
+from quest.audit.api import AuditApi
 from quest.audit.web import AuditPages
 from quest.clock import Clock, SystemClock
 from quest.config import Settings, load_settings
@@ -39,23 +41,28 @@ from quest.dashboards.headquarters_web import force_dashboard_page, my_dashboard
 from quest.dashboards.public_web import public_results_api, public_results_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
+from quest.exports.api import ExportApi
 from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
+from quest.ideas.decisions_api import IdeaDecisionsApi
 from quest.ideas.practice_api import PracticeApi
 from quest.ideas.practice_web import PracticePages
 from quest.ideas.web import IdeaPages, my_ideas, triage_page
+from quest.ideas.worklists_api import MyIdeasApi, TriageApi
 from quest.imports.api import ImportApi
 from quest.imports.web import ImportPages
 from quest.logs import configure_logging
 from quest.metrics.api import MetricApi
+from quest.metrics.backlogs_api import BacklogApi
 from quest.metrics.kept import KeptReadings
 from quest.metrics.readings_web import ReadingPages
 from quest.metrics.web import BacklogPages, MetricPages
 from quest.notifications import email, sender
+from quest.notifications.api import NotificationApi
 from quest.notifications.services import describe, unread_count_of
 from quest.notifications.web import NotificationPages
 from quest.org.api import ForceApi
-from quest.org.settings_api import RateCardApi
+from quest.org.settings_api import ForceSettingsApi, RateCardApi
 from quest.org.settings_web import ForceSettingsPages
 from quest.org.web import ForcePages
 from quest.paths import STATIC_DIR
@@ -173,17 +180,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             InvitationPages,
             ForceApi,
             MeApi,
+            UsersApi,
             IdeaApi,
             IdeaWorkflowApi,
+            IdeaDecisionsApi,
+            TriageApi,
+            MyIdeasApi,
             PracticeApi,
             SavingsApi,
             CostsApi,
             AuditPackApi,
             SavingsReportsApi,
             RateCardApi,
+            ForceSettingsApi,
             WasteApi,
             MetricApi,
+            BacklogApi,
             ImportApi,
+            ExportApi,
+            NotificationApi,
+            AuditApi,
             DashboardApi,
             HeadquartersDashboardApi,
             public_results_api,

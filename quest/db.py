@@ -70,6 +70,19 @@ def reading() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextlib.asynccontextmanager
+async def snapshot(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session whose statements all see the database as it was at the first: one read transaction
+    (SQLite's, in WAL mode, is a snapshot already; PostgreSQL's is made repeatable read)."""
+    with reading():
+        async with maker() as session:
+            if maker.kw["bind"].dialect.name == "postgresql":
+                await session.connection(
+                    execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+                )
+            yield session
+
+
 def create_engine(settings: Settings, *, for_migrations: bool = False) -> AsyncEngine:
     """Create the engine for ``settings.database_url``.
 

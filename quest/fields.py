@@ -140,12 +140,13 @@ def text(
 
 
 def whole_number(
-    raw: str, name: str, label: str, *, least: int, most: int, errors: Errors, unit: str = ""
+    raw: float | str | None, name: str, label: str, *, least: int, most: int, errors: Errors, unit: str = ""
 ) -> int | None:
-    """A whole number from ``least`` to ``most``; ``unit`` (“days”) is said in both messages."""
+    """A whole number from ``least`` to ``most``; ``unit`` (“days”) is said in both messages. A JSON number
+    is judged as the text a person would type for it (:func:`number_text`)."""
     of_unit = f" of {unit}" if unit else ""
     try:
-        value = int(raw.strip())
+        value = int(number_text(raw).strip())
     except ValueError:
         errors[name] = f"Enter {label} as a whole number{of_unit}"
         return None

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get
-from litestar.params import FromPath
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody
 from sqlalchemy import select
 
-from quest.accounts.services import revoke_own_token
+from quest.accounts.services import MAX_TOKEN_LABEL_LENGTH, create_own_token, revoke_own_token
 from quest.accounts.sessions import list_tokens
+from quest.accounts.web import NO_STORE
 from quest.org.models import Division, Force
+from quest.web import api_schema
 from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Viewer
@@ -48,6 +50,27 @@ class TokenOut:
     last_used_at: datetime.datetime | None
 
 
+@dataclass
+class TokenIn:
+    label: Annotated[
+        str,
+        api_schema.text(
+            MAX_TOKEN_LABEL_LENGTH,
+            required=True,
+            description="A name to tell the token by, such as the script that will use it",
+            example="Nightly readings upload",
+        ),
+    ] = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewTokenOut:
+    """A token just made. Its secret is shown in this answer only: QUEST keeps only its hash."""
+
+    secret: str
+    token: TokenOut
+
+
 class MeApi(Controller):
     path = "/api/v1/me"
     tags = ["Accounts"]
@@ -76,6 +99,20 @@ class MeApi(Controller):
     ) -> Response[list[TokenOut]]:
         tokens = [answer(TokenOut, token) for token in await list_tokens(db_session, viewer.id)]
         return list_page(tokens, request, page_number, per_page)
+
+    @post(
+        "/tokens",
+        summary="Make yourself an API token (its secret is shown once)",
+        operation_id="createMyToken",
+        responses=refusals(422),
+        status_code=201,
+    )
+    async def create_token(
+        self, db_session: DatabaseSession, viewer: Viewer, data: JSONBody[TokenIn]
+    ) -> Response[NewTokenOut]:
+        made = await create_own_token(db_session, viewer, data.label)
+        # The secret is in the answer: no cache may keep it, as on the account page.
+        return Response(NewTokenOut(made.secret, answer(TokenOut, made.token)), status_code=201, headers=NO_STORE)
 
     @delete(
         "/tokens/{token_id:uuid}",

@@ -22,7 +22,7 @@ from quest.accounts.identity import CurrentUser, Identity
 from quest.accounts.models import ApiToken, User, normalise_email
 from quest.accounts.passwords import hash_password_in_thread, password_problem, verify_password_in_thread
 from quest.accounts.roles import Role
-from quest.accounts.sessions import create_token, revoke_user_sessions, revoke_user_tokens
+from quest.accounts.sessions import TokenSummary, create_token, revoke_user_sessions, revoke_user_tokens
 from quest.audit.recorder import act_as
 from quest.errors import Conflict, NotFound, ValidationFailed
 from quest.org.models import Division, Force
@@ -102,14 +102,17 @@ async def list_users(
     role: Role | None = None,
     active: bool | None = None,
     page: int = 1,
+    per_page: int = USERS_PER_PAGE,
 ) -> UserPage:
+    """A page of the users in the viewer's reach that the filters choose, by name (the users page's, and
+    the API's, which says how many a page holds)."""
     statement = _user_summaries().where(*user_conditions(viewer, search=search, role=role, active=active))
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
     page = max(1, page)
     rows = await session.execute(
-        statement.order_by(User.display_name, User.email).limit(USERS_PER_PAGE).offset((page - 1) * USERS_PER_PAGE)
+        statement.order_by(User.display_name, User.email, User.id).limit(per_page).offset((page - 1) * per_page)
     )
-    return UserPage(users=[UserSummary(**row._asdict()) for row in rows], total=total, page=page)
+    return UserPage(users=[UserSummary(**row._asdict()) for row in rows], total=total, page=page, per_page=per_page)
 
 
 async def get_user(session: AsyncSession, viewer: CurrentUser, user_id: uuid.UUID) -> UserSummary:
@@ -381,8 +384,16 @@ async def change_password(
     await session.commit()
 
 
-async def create_own_token(session: AsyncSession, viewer: CurrentUser, label: str) -> str:
-    """A new API token for oneself; returns its secret, to be shown once. Commits."""
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    """A token just made: its secret, to be shown once (only its hash is kept), and the token as listed."""
+
+    secret: str
+    token: TokenSummary
+
+
+async def create_own_token(session: AsyncSession, viewer: CurrentUser, label: str) -> NewToken:
+    """A new API token for oneself, its secret to be shown once. Commits."""
     label = label.strip()
     if not label:
         raise ValidationFailed({"label": "Enter a name for the token, such as the script that will use it"})
@@ -392,9 +403,10 @@ async def create_own_token(session: AsyncSession, viewer: CurrentUser, label: st
     if user is None:
         raise NotFound("user")
     act_as(session, viewer.actor)
-    secret, _token = await create_token(session, user, label)
+    secret, token = await create_token(session, user, label)
+    made = TokenSummary(token.id, token.label, token.prefix, token.created_at, token.last_used_at)
     await session.commit()
-    return secret
+    return NewToken(secret, made)
 
 
 async def revoke_own_token(

@@ -187,9 +187,9 @@ class AccountPages(Controller):
         # Shown once, on this response only: not stored, not cached, not put in a redirect or a cookie.
         return await show_outcome(
             services.create_own_token(db_session, viewer, values.get("label", "")),
-            shown=lambda secret: Template(
+            shown=lambda made: Template(
                 template_name="accounts/token_created.html",
-                context={"secret": secret, "label": values.get("label", "").strip()},
+                context={"secret": made.secret, "label": made.token.label},
                 headers=NO_STORE,
             ),
             again=lambda errors: self._account(request, db_session, viewer, values=values, errors=errors),
@@ -261,7 +261,7 @@ class UserPages(Controller):
         chosen_role = Role(role) if role in {member.value for member in Role} else None
         if download is not None:
             found_users = tables.users(db_session, viewer, ExportScope(), role=chosen_role, search=q or "")
-            return await export_download(download, found_users)
+            return await export_download(request, download, found_users)
         active = {"active": True, "deactivated": False}.get(status or "")
         found = await services.list_users(
             db_session, viewer, search=q, role=chosen_role, active=active, page=page_number

@@ -134,15 +134,19 @@ def entry_conditions(viewer: CurrentUser, filters: AuditFilters) -> list[ColumnE
     return conditions
 
 
-async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: AuditFilters, page: int = 1) -> AuditPage:
+async def list_entries(
+    session: AsyncSession, viewer: CurrentUser, filters: AuditFilters, page: int = 1, per_page: int = ENTRIES_PER_PAGE
+) -> AuditPage:
+    """Page ``page`` of the entries in the viewer's reach that ``filters`` choose, newest first, ``per_page``
+    a page, each with its record named and every change in full."""
     in_scope = access.scope(viewer, Permission.VIEW_AUDIT, force_column=AuditEntry.force_id)
     statement = select(AuditEntry).where(*entry_conditions(viewer, filters))
     total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
     page = max(1, page)
     entries = await session.execute(
         statement.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
-        .limit(ENTRIES_PER_PAGE)
-        .offset((page - 1) * ENTRIES_PER_PAGE)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     entities = (
         await session.execute(select(AuditEntry.entity).where(in_scope).distinct().order_by(AuditEntry.entity))
@@ -165,4 +169,5 @@ async def list_entries(session: AsyncSession, viewer: CurrentUser, filters: Audi
         total=total,
         page=page,
         entities=[(entity, kind_in_words(entity, plural=True)) for entity in entities],
+        per_page=per_page,
     )

@@ -49,7 +49,7 @@ class AuditPages(Controller):
             ),
         )
         if download is not None and not errors:
-            return await export_download(download, tables.audit(db_session, viewer, ExportScope(), filters))
+            return await export_download(request, download, tables.audit(db_session, viewer, ExportScope(), filters))
         found = await services.list_entries(db_session, viewer, filters, page_number)
         values = {"actor": actor or "", "entity": entity or "", "date_from": date_from or "", "date_to": date_to or ""}
         return page(

@@ -6,8 +6,9 @@ Readings, ideas and users come out in the columns ``quest import`` takes for the
 
 Rows are read with ``yield_per``: the database hands them over :data:`BATCH_ROWS` at a time, and each is
 turned into cells as it comes (:func:`streamed`), so an export of every reading in the country holds one
-batch in memory. An :class:`Export`'s ``rows`` is an async generator: nothing is read until it is
-written, and access is checked before, when the export is made.
+batch in memory. An :class:`Export`'s rows are read only as they are written, and access is checked
+before, when the export is made: a download checks it with the request's session and reads the rows
+through a session of its own (:meth:`Export.rows_through`), which lasts as long as its answer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from quest.accounts.roles import Role
 from quest.audit.models import AuditEntry
 from quest.audit.services import AuditFilters, entry_conditions, start_of_day
 from quest.clock import LONDON
-from quest.errors import ValidationFailed
+from quest.errors import NotFound, ValidationFailed
 from quest.exports.files import Cell
 from quest.ideas.filters import IdeaFilters, conditions_of, order_of
 from quest.ideas.models import Idea, IdeaWasteType
@@ -114,12 +115,23 @@ class ExportScope:
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    """A table to write: its file name (without the extension), sheet, header and rows, read as written."""
+    """A table to write: its file name (without the extension), sheet, header and rows, read as written
+    (the statement's, each row's cells as ``shape`` makes them) through the session it was made with."""
 
     name: str
     sheet: str
     header: Sequence[str]
-    rows: AsyncIterator[Sequence[Cell]]
+    statement: Select[*tuple[Any, ...]]
+    shape: Callable[[Row[Any]], Sequence[Cell]]
+    session: AsyncSession
+
+    @property
+    def rows(self) -> AsyncIterator[Sequence[Cell]]:
+        return self.rows_through(self.session)
+
+    def rows_through(self, session: AsyncSession) -> AsyncIterator[Sequence[Cell]]:
+        """The rows, read through ``session`` (a download's own, for the life of its answer)."""
+        return streamed(session, self.statement, self.shape)
 
 
 async def streamed(
@@ -212,7 +224,7 @@ def readings(
         force, division, measure, day, value = row
         return (force, division, measure, day, _figure(value))
 
-    return Export("readings", "Readings", READING_COLUMNS, streamed(session, statement, shape))
+    return Export("readings", "Readings", READING_COLUMNS, statement, shape, session)
 
 
 # --- ideas -------------------------------------------------------------------------------------------------
@@ -275,7 +287,7 @@ async def ideas(
             process,
         )
 
-    return Export("ideas", "Ideas", IDEA_COLUMNS, streamed(session, statement, shape))
+    return Export("ideas", "Ideas", IDEA_COLUMNS, statement, shape, session)
 
 
 # --- savings claims ----------------------------------------------------------------------------------------
@@ -336,7 +348,7 @@ def savings(
         # Enumerations as the API has them; the decision's time as its UK day.
         return [_day_or_value(cell) for cell in row]
 
-    return Export("savings", "Savings", SAVINGS_COLUMNS, streamed(session, statement, shape))
+    return Export("savings", "Savings", SAVINGS_COLUMNS, statement, shape, session)
 
 
 # --- the audit trail ---------------------------------------------------------------------------------------
@@ -387,7 +399,7 @@ def audit(
             request_id,
         )
 
-    return Export("audit", "Audit trail", AUDIT_COLUMNS, streamed(session, statement, shape))
+    return Export("audit", "Audit trail", AUDIT_COLUMNS, statement, shape, session)
 
 
 def _json(values: dict[str, Any] | None) -> str | None:
@@ -421,10 +433,43 @@ def users(
         email, name, user_role, force, division = row
         return (email, name, user_role.value, force, division)
 
-    return Export("users", "Users", USER_COLUMNS, streamed(session, statement, shape))
+    return Export("users", "Users", USER_COLUMNS, statement, shape, session)
 
 
 KINDS = ("ideas", "readings", "savings", "audit", "users")
+# Who may export each kind: the permission each export requires when it is made.
+PERMISSIONS = {
+    "ideas": Permission.VIEW_WORK,
+    "readings": Permission.VIEW_WORK,
+    "savings": Permission.VIEW_WORK,
+    "audit": Permission.VIEW_AUDIT,
+    "users": Permission.VIEW_USERS,
+}
+
+
+async def division_scope(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    kind: str,
+    division_id: uuid.UUID | None,
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> ExportScope:
+    """The scope of an export of ``kind`` chosen by a division's id (the API's): :class:`Forbidden` for a
+    role that may export no such rows; a division that is not there, or not in the viewer's reach for
+    them, is not found (and the refusal audited)."""
+    permission = PERMISSIONS[kind]
+    access.require(viewer, permission)
+    if division_id is None:
+        return ExportScope(date_from=date_from, date_to=date_to)
+    force_id = (await session.execute(select(Division.force_id).where(Division.id == division_id))).scalar()
+    if force_id is None:
+        raise NotFound("division")
+    access.require_record(
+        viewer, permission, entity="divisions", entity_id=division_id, force_id=force_id, division_id=division_id
+    )
+    return ExportScope(force_id=force_id, division_id=division_id, date_from=date_from, date_to=date_to)
 
 
 async def export_of(session: AsyncSession, viewer: CurrentUser, kind: str, scope: ExportScope) -> Export:

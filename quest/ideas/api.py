@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from quest import fields
-from quest.errors import InvalidQuery
+from quest.errors import InvalidQuery, ValidationFailed
 from quest.ideas import decisions, services
 from quest.ideas.filters import IdeaFilters
-from quest.ideas.impact import LinkedMetric, Sustainment, idea_impact, idea_sustainment, impact_and_ledger, link_metric
+from quest.ideas.impact import (
+    LinkedMetric,
+    Sustainment,
+    idea_impact,
+    idea_sustainment,
+    impact_and_ledger,
+    link_metric,
+    unlink_metric,
+)
 from quest.ideas.models import PROCESS_LENGTH, TEXT_LENGTH, TITLE_LENGTH
 from quest.ideas.record import BENEFIT_LENGTH, IdeaInput
 from quest.ideas.status import IdeaStatus
@@ -24,10 +33,34 @@ from quest.metrics.sustainment import Sustained
 from quest.metrics.vocabulary import MetricRole
 from quest.waste.types import WasteType
 from quest.web import api_schema
-from quest.web.api_answers import PerPage, answer, page_answer
+from quest.web.api_answers import PerPage, answer, list_page, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import PageNumber
+
+# An idea's wording as the API takes it, raised or changed: the form's fields, judged by the same service.
+Title = Annotated[str, api_schema.text(TITLE_LENGTH, required=True, example="Scan exhibits at the front desk")]
+Problem = Annotated[
+    str,
+    api_schema.text(
+        TEXT_LENGTH,
+        required=True,
+        description="What happens now (the A3's current condition)",
+        example="Exhibits wait a day for the property store.",
+    ),
+]
+Proposal = Annotated[
+    str,
+    api_schema.text(
+        TEXT_LENGTH,
+        required=True,
+        description="What you would change (the countermeasure)",
+        example="Book them in where they arrive.",
+    ),
+]
+WasteTypes = Annotated[list[str], api_schema.choices(WasteType, description="DOWNTIME wastes it removes")]
+Process = Annotated[str, api_schema.text(PROCESS_LENGTH, description="The process it touches (a free tag)")]
+ExpectedBenefit = Annotated[str, api_schema.text(BENEFIT_LENGTH)]
 
 
 @dataclass
@@ -37,30 +70,35 @@ class IdeaIn(IdeaInput):
     division_id: Annotated[
         str, api_schema.identifier(blank=True, description="The division it is for: yours (left out, yours is taken)")
     ] = ""
-    title: Annotated[str, api_schema.text(TITLE_LENGTH, required=True, example="Scan exhibits at the front desk")] = ""
-    problem: Annotated[
+    title: Title = ""
+    problem: Problem = ""
+    proposal: Proposal = ""
+    waste_types: WasteTypes = field(default_factory=list)
+    process: Process = ""
+    expected_benefit: ExpectedBenefit = ""
+    from_waste: Annotated[
         str,
-        api_schema.text(
-            TEXT_LENGTH,
-            required=True,
-            description="What happens now (the A3's current condition)",
-            example="Exhibits wait a day for the property store.",
+        api_schema.identifier(
+            blank=True,
+            description="The waste observation it comes from (GET /api/v1/waste/{id}), linked to the idea as "
+            "the waste page's 'Raise an idea' links it (409 if none of this id is within your reach)",
         ),
     ] = ""
-    proposal: Annotated[
-        str,
-        api_schema.text(
-            TEXT_LENGTH,
-            required=True,
-            description="What you would change (the countermeasure)",
-            example="Book them in where they arrive.",
-        ),
-    ] = ""
-    waste_types: Annotated[list[str], api_schema.choices(WasteType, description="DOWNTIME wastes it removes")] = field(
-        default_factory=list
-    )
-    process: Annotated[str, api_schema.text(PROCESS_LENGTH, description="The process it touches (a free tag)")] = ""
-    expected_benefit: Annotated[str, api_schema.text(BENEFIT_LENGTH)] = ""
+
+
+@dataclass
+class IdeaChangeIn:
+    """An idea's new wording, all of it, as its edit form sends it (its division stays)."""
+
+    title: Title = ""
+    problem: Problem = ""
+    proposal: Proposal = ""
+    waste_types: WasteTypes = field(default_factory=list)
+    process: Process = ""
+    expected_benefit: ExpectedBenefit = ""
+
+    def as_input(self) -> IdeaInput:
+        return IdeaInput(**dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -95,6 +133,13 @@ class IdeaOut:
     created_at: datetime.datetime
     timeline: list[TimelineOut]
     library_view: bool
+    # Send it back as ``version`` with a move, an owner or a summary: a newer one means someone else
+    # changed the idea meanwhile (409).
+    version: int
+    # What the force's public results page says of it (an implemented idea's; "" if nothing).
+    public_summary: str
+    # The reference of the idea it was adopted from, if it was.
+    adopted_from: str | None
 
     @classmethod
     def of(cls, idea: services.IdeaDetail) -> IdeaOut:
@@ -155,13 +200,31 @@ class FollowOut:
     following: bool
 
 
+@dataclass(frozen=True)
+class SimilarIdeaOut:
+    """A live idea of your force that shares words with the title asked about: support it, rather than
+    raise the same idea again."""
+
+    id: str
+    ref: str
+    title: str
+    status: str
+    division_name: str
+    supporter_count: int
+    supported: bool
+
+
 class IdeaApi(Controller):
     path = "/api/v1/ideas"
     tags = ["Ideas"]
 
     @post("/", summary="Raise an idea", operation_id="createIdea", responses=refusals(404, 409, 422), status_code=201)
     async def create(self, db_session: DatabaseSession, viewer: Viewer, now: Now, data: JSONBody[IdeaIn]) -> IdeaOut:
-        submitted = await services.submit_idea(db_session, viewer, data, now)
+        errors: fields.Errors = {}
+        waste = fields.identifier(data.from_waste, "from_waste", invalid="Must be an id from this API", errors=errors)
+        if errors:
+            raise ValidationFailed(errors)
+        submitted = await services.submit_idea(db_session, viewer, data, now, from_waste=waste)
         return IdeaOut.of(await services.get_idea(db_session, viewer, submitted.id))
 
     @get("/", summary="List ideas", operation_id="listIdeas", responses=refusals())
@@ -191,6 +254,47 @@ class IdeaApi(Controller):
     @get("/{idea_id:uuid}", summary="An idea, with its timeline", operation_id="getIdea", responses=refusals(404))
     async def show(self, db_session: DatabaseSession, viewer: Viewer, idea_id: FromPath[uuid.UUID]) -> IdeaOut:
         return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
+
+    @put(
+        "/{idea_id:uuid}",
+        summary="Change an idea's wording (the person who raised it, while it is submitted)",
+        description="The whole wording, as the idea's edit page sends it; its division stays. Another's idea is "
+        "404; one already reviewed is 409.",
+        operation_id="editIdea",
+        responses=refusals(404, 409, 422),
+    )
+    async def edit(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea_id: FromPath[uuid.UUID],
+        data: JSONBody[IdeaChangeIn],
+    ) -> IdeaOut:
+        await services.edit_idea(db_session, viewer, idea_id, data.as_input(), now)
+        return IdeaOut.of(await services.get_idea(db_session, viewer, idea_id))
+
+    @get(
+        "/similar",
+        summary="Live ideas of your force like a title, best match first",
+        operation_id="listSimilarIdeas",
+        responses=refusals(),
+    )
+    async def similar(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        request: Request[Any, Any, Any],
+        title: Annotated[str, QueryParameter(max_length=200, description="The title being typed")] = "",
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[SimilarIdeaOut]]:
+        """What the new idea form shows under its title: at most five."""
+        matches = await services.similar_ideas(db_session, viewer, title)
+        found = [
+            answer(SimilarIdeaOut, match, ref=match.reference, supported=match.viewer_supports) for match in matches
+        ]
+        return list_page(found, request, page_number, per_page)
 
     @post(
         "/{idea_id:uuid}/comments",
@@ -325,6 +429,8 @@ class SustainmentOut:
 
 @dataclass(frozen=True)
 class MetricImpactOut:
+    # The link between the idea and the measure: DELETE /api/v1/ideas/{idea_id}/metrics/{link_id} ends it.
+    link_id: str
     metric_id: str
     name: str
     unit: str
@@ -361,6 +467,7 @@ class MetricImpactOut:
     def of(cls, linked: LinkedMetric) -> MetricImpactOut:
         result = linked.impact
         return cls(
+            link_id=str(linked.link_id),
             metric_id=str(linked.metric.id),
             name=linked.metric.name,
             unit=linked.metric.unit,
@@ -470,3 +577,20 @@ class IdeaWorkflowApi(Controller):
         )
         linked = await idea_impact(db_session, viewer, idea_id, today=today)
         return MetricImpactOut.of(next(item for item in linked if item.link_id == link_id))
+
+    @delete(
+        "/metrics/{link_id:uuid}",
+        summary="Stop judging an idea by a measure (its readings stay)",
+        operation_id="unlinkMetric",
+        responses=refusals(404),
+    )
+    async def unlink_metric(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        now: Now,
+        idea_id: FromPath[uuid.UUID],
+        link_id: FromPath[uuid.UUID],
+    ) -> None:
+        """``link_id`` is the link's, as getImpact and linkMetric give it (not the measure's id)."""
+        await unlink_metric(db_session, viewer, idea_id, link_id, now=now)

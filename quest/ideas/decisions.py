@@ -144,7 +144,9 @@ async def assign_owner(
     idea = await decidable_idea(session, viewer, idea_id)
     owners = {colleague.id: colleague for colleague in await possible_owners(session, viewer, idea_id)}
     if owner_id is None or owner_id not in owners:
-        raise ValidationFailed({"owner_id": "Choose someone in the idea’s division"})
+        # An id that names nobody who may own it is a reference to no such record (the API's 409).
+        problem = {"owner_id": "Choose someone in the idea’s division"}
+        raise ValidationFailed(problem) if owner_id is None else UnknownReference(problem)
     act_as(session, viewer.actor)
     await change_idea(session, idea, seen_version, {"owner_id": owner_id})
     name = owners[owner_id].display_name
@@ -165,7 +167,7 @@ async def write_public_summary(
     page. Commits; the change is audited. Returns the summary as kept."""
     idea = await decidable_idea(session, viewer, idea_id)
     if idea.status is not IdeaStatus.IMPLEMENTED:
-        raise ValidationFailed({"public_summary": "Only an implemented idea has a summary for the public"})
+        raise RefusedInThisState({"public_summary": "Only an implemented idea has a summary for the public"})
     errors: dict[str, str] = {}
     text = fields.text(
         summary,
@@ -203,17 +205,17 @@ async def adopt(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID, 
     if original is None:
         raise NotFound("idea")
     if original.status is not IdeaStatus.IMPLEMENTED:
-        raise ValidationFailed({"adopt": "Only an implemented idea can be adopted"})
+        raise RefusedInThisState({"adopt": "Only an implemented idea can be adopted"})
     if original.division_id == viewer.division_id:
-        raise ValidationFailed({"adopt": "This idea is already your division's"})
+        raise RefusedInThisState({"adopt": "This idea is already your division's"})
     if viewer.division_id is None or viewer.force_id is None:
-        raise ValidationFailed({"adopt": "Only someone in a division can adopt an idea"})
+        raise Forbidden(reason="Only someone in a division can adopt an idea")
     if (
         await session.execute(
             select(exists().where(Idea.adopted_from_id == original.id, Idea.division_id == viewer.division_id))
         )
     ).scalar_one():
-        raise ValidationFailed({"adopt": "Your division has already adopted this idea"})
+        raise RefusedInThisState({"adopt": "Your division has already adopted this idea"})
     wastes = (
         await session.execute(select(IdeaWasteType.waste_type).where(IdeaWasteType.idea_id == original.id))
     ).scalars()
@@ -361,20 +363,24 @@ def _triage_idea(row: Row[Any], now: datetime.datetime, sla: Sla) -> TriageIdea:
     )
 
 
-async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime, page: int = 1) -> Triage:
-    """The open ideas a manager decides, by status and oldest first, a page at a time, with their SLA
-    flags; how many there are of each status, how many are overdue, and the medians, over them all."""
+async def triage(
+    session: AsyncSession, viewer: CurrentUser, now: datetime.datetime, page: int = 1, per_page: int | None = None
+) -> Triage:
+    """The open ideas a manager decides, by status and oldest first, a page at a time (``per_page`` of
+    them, :data:`TRIAGE_PER_PAGE` unless asked), with their SLA flags; how many there are of each status,
+    how many are overdue, and the medians, over them all."""
+    per_page = per_page or TRIAGE_PER_PAGE
     in_reach = _decided_here(viewer)
     sla = await sla_of(session, viewer.force_id)
     counts = await _status_counts(session, in_reach, OPEN_STATUSES, deadlines(now, sla))
     total = sum(count.total for count in counts.values())
-    page = min(page, max(1, -(-total // TRIAGE_PER_PAGE)))
+    page = min(page, max(1, -(-total // per_page)))
     in_order = case({status: place for place, status in enumerate(OPEN_STATUSES)}, value=Idea.status)
     rows = await session.execute(
         _triage_ideas(in_reach, OPEN_STATUSES)
         .order_by(in_order, Idea.created_at, Idea.id)
-        .limit(TRIAGE_PER_PAGE)
-        .offset((page - 1) * TRIAGE_PER_PAGE)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     shown: dict[IdeaStatus, list[TriageIdea]] = {status: [] for status in OPEN_STATUSES}
     for row in rows:
@@ -383,7 +389,7 @@ async def triage(session: AsyncSession, viewer: CurrentUser, now: datetime.datet
     return Triage(
         total=total,
         page=page,
-        per_page=TRIAGE_PER_PAGE,
+        per_page=per_page,
         groups=[TriageGroup(status, counts[status].total, shown[status]) for status in OPEN_STATUSES],
         sla=sla,
         overdue_first_response=sum(count.first_response_overdue for count in counts.values()),

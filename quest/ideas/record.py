@@ -153,7 +153,9 @@ def may_contribute(viewer: CurrentUser, idea: Placed) -> bool:
 
 
 async def decidable_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
-    """The idea, if the viewer decides ideas in its division; NotFound otherwise."""
+    """The idea, if the viewer decides ideas in its division; NotFound otherwise (Forbidden for a role
+    that decides no idea anywhere)."""
+    access.require(viewer, Permission.DECIDE_IDEAS)
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None or not access.covers(
         viewer, Permission.DECIDE_IDEAS, force_id=idea.force_id, division_id=idea.division_id

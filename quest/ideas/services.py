@@ -368,8 +368,10 @@ async def submit_idea(
     checked, errors = check_idea(data)
     with reading():
         place = await contributing_division(session, viewer, data.division_id, errors)
-    if checked is None or place is None:
-        raise refused(errors, references={"division_id"})
+        if from_waste is not None and not await _waste_in_reach(session, viewer, from_waste):
+            errors["from_waste"] = "There is no waste observation of this id within your reach"
+    if checked is None or place is None or errors:
+        raise refused(errors, references={"division_id", "from_waste"})
     # The lookup's transaction ends here, and the writing one begins at its first write (BEGIN IMMEDIATE on
     # SQLite, which other writers then wait for), with the reference reserved already (PostgreSQL) or taken
     # first thing (SQLite): one flush, then commit.
@@ -387,12 +389,25 @@ async def submit_idea(
     return Submitted(idea.id, idea.reference)
 
 
+async def _waste_in_reach(session: AsyncSession, viewer: CurrentUser, waste_id: uuid.UUID) -> bool:
+    """Whether the observation an idea is raised from is one the viewer may see (checked before anything
+    is written, so that a wrong one stops the idea, not only its link)."""
+    from quest.waste.services import get_waste
+
+    try:
+        await get_waste(session, viewer, waste_id)
+    except NotFound:
+        return False
+    return True
+
+
 async def _own_submitted_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Idea:
+    access.require(viewer, Permission.CONTRIBUTE)
     idea = (await session.execute(select(Idea).where(Idea.id == idea_id, visible(viewer)))).scalar_one_or_none()
     if idea is None or idea.submitter_id != viewer.id:
         raise NotFound("idea")
     if idea.status is not IdeaStatus.SUBMITTED:
-        raise ValidationFailed({"status": "You can only change or withdraw an idea before it is reviewed"})
+        raise RefusedInThisState({"status": "You can only change or withdraw an idea before it is reviewed"})
     return idea
 
 

@@ -268,7 +268,7 @@ class IdeaPages(Controller):
             params.get("sort"),
             params.get("view"),
         )
-        return await export_download(as_, await tables.ideas(db_session, viewer, ExportScope(), filters))
+        return await export_download(request, as_, await tables.ideas(db_session, viewer, ExportScope(), filters))
 
     # --- one idea ---
 

@@ -1,20 +1,26 @@
 """Imports in the JSON API: ``POST /api/v1/imports/{kind}`` with a CSV file or a workbook, answered with
-the same report as the web page's preview; ``?dry_run=true`` checks without writing."""
+the same report as the web page's preview; ``?dry_run=true`` checks without writing. And what the imports
+page shows before: the kinds the caller may import, their columns, and each one's CSV template."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 
+from quest.exports.downloads import csv_text_download
+from quest.exports.files import CSV_TYPE
 from quest.imports.report import ImportRefused, ImportReport
-from quest.imports.services import import_upload
+from quest.imports.services import ImportKind, import_kind, import_upload, kinds_for
+from quest.web import api_schema
+from quest.web.api_answers import PerPage, list_page
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
+from quest.web.pages import PageNumber
 
 KindName = Literal["readings", "ideas", "users"]
 
@@ -58,9 +64,61 @@ class ImportReportOut:
         )
 
 
+@dataclass(frozen=True)
+class ColumnOut:
+    name: str
+    # Whether every file must have the column (others may be left out).
+    required: bool
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ImportKindOut:
+    kind: KindName
+    columns: list[ColumnOut]
+    # Where its CSV template is: the header and one example row.
+    template: str
+
+    @classmethod
+    def of(cls, kind: ImportKind) -> ImportKindOut:
+        return cls(
+            kind=kind.name,  # type: ignore[arg-type]
+            columns=[
+                ColumnOut(column.name, column.required, column.meaning, column.example) for column in kind.columns
+            ],
+            template=f"/api/v1/imports/{kind.name}/template",
+        )
+
+
 class ImportApi(Controller):
     path = "/api/v1/imports"
     tags = ["Imports"]
+
+    @get(
+        "/",
+        summary="The kinds of import you may run, with their columns",
+        description="Readings for a division's managers; ideas for managers and a force's headquarters; users "
+        "for those who manage people. A role that may import nothing is refused (403).",
+        operation_id="listImportKinds",
+        responses=refusals(),
+    )
+    async def list_kinds(
+        self, request: Request[Any, Any, Any], viewer: Viewer, page_number: PageNumber = 1, per_page: PerPage = None
+    ) -> Response[list[ImportKindOut]]:
+        return list_page([ImportKindOut.of(kind) for kind in kinds_for(viewer)], request, page_number, per_page)
+
+    @get(
+        "/{kind:str}/template",
+        summary="A kind of import's CSV template",
+        description="The header naming every column the import reads, and one example row, to fill in.",
+        operation_id="getImportTemplate",
+        responses=refusals(),
+        opt=api_schema.files(CSV_TYPE),
+    )
+    async def template(self, viewer: Viewer, kind: FromPath[KindName]) -> Response[str]:
+        chosen = import_kind(viewer, kind)
+        return csv_text_download(chosen.template(), f"quest-{chosen.name}-template.csv")
 
     @post(
         "/{kind:str}",

@@ -11,9 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quest.accounts import access
 from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
+from quest.errors import Forbidden, NotFound
 from quest.imports import ideas, readings, users
 from quest.imports.places import UnknownForce, places_in_reach
 from quest.imports.report import ImportReport, Problem
@@ -56,6 +58,23 @@ KINDS = {
         ImportKind(users.KIND, users.PERMISSION, users.COLUMNS, users.check, users.write),
     )
 }
+
+
+def kinds_for(viewer: CurrentUser) -> list[ImportKind]:
+    """The kinds of import the viewer may run: :class:`Forbidden` to a role that may run none."""
+    kinds = [kind for kind in KINDS.values() if access.may(viewer, kind.permission)]
+    if not kinds:
+        raise Forbidden(permission=Permission.IMPORT_READINGS.value)
+    return kinds
+
+
+def import_kind(viewer: CurrentUser, name: str) -> ImportKind:
+    """The kind of import called ``name``: not found if there is none, forbidden to a role that may not run it."""
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound("import")
+    access.require(viewer, kind.permission)
+    return kind
 
 
 def _unreadable(kind: str, message: str, column: str = "") -> ImportReport:

@@ -13,11 +13,9 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from quest.accounts import access
-from quest.accounts.identity import CurrentUser
-from quest.errors import NotFound
+from quest.exports.downloads import csv_text_download
 from quest.imports.report import ImportReport
-from quest.imports.services import KINDS, ImportKind, import_upload
+from quest.imports.services import ImportKind, import_kind, import_upload, kinds_for
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.flash import flash
 from quest.web.forms import form_values, see_other
@@ -37,41 +35,22 @@ _WHO = {
 }
 
 
-def kinds_for(viewer: CurrentUser) -> list[ImportKind]:
-    return [kind for kind in KINDS.values() if access.may(viewer, kind.permission)]
-
-
-def _kind(viewer: CurrentUser, name: str) -> ImportKind:
-    kind = KINDS.get(name)
-    if kind is None:
-        raise NotFound("import")
-    access.require(viewer, kind.permission)
-    return kind
-
-
 class ImportPages(Controller):
     path = "/imports"
     include_in_schema = False
 
     @get("/", name="imports")
     async def index(self, request: AnyRequest, viewer: Viewer) -> Template:
-        kinds = kinds_for(viewer)
-        if not kinds:
-            access.require(viewer, access.Permission.IMPORT_READINGS)  # Forbidden, as for any page out of role
-        return page(request, "imports/index.html", {"kinds": kinds, "titles": _TITLES, "who": _WHO})
+        return page(request, "imports/index.html", {"kinds": kinds_for(viewer), "titles": _TITLES, "who": _WHO})
 
     @get("/{kind:str}")
     async def form(self, request: AnyRequest, viewer: Viewer, kind: FromPath[str]) -> Template:
-        return self._form_page(request, _kind(viewer, kind), {})
+        return self._form_page(request, import_kind(viewer, kind), {})
 
     @get("/{kind:str}/template.csv")
     async def template(self, viewer: Viewer, kind: FromPath[str]) -> Response[str]:
-        chosen = _kind(viewer, kind)
-        return Response(
-            chosen.template(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="quest-{chosen.name}-template.csv"'},
-        )
+        chosen = import_kind(viewer, kind)
+        return csv_text_download(chosen.template(), f"quest-{chosen.name}-template.csv")
 
     @post("/{kind:str}/preview")
     async def preview(
@@ -83,7 +62,7 @@ class ImportPages(Controller):
         today: Today,
         kind: FromPath[str],
     ) -> Template:
-        chosen = _kind(viewer, kind)
+        chosen = import_kind(viewer, kind)
         upload = (await request.form()).get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return self._form_page(
@@ -105,7 +84,7 @@ class ImportPages(Controller):
         today: Today,
         kind: FromPath[str],
     ) -> Template | Redirect:
-        chosen = _kind(viewer, kind)
+        chosen = import_kind(viewer, kind)
         values = await form_values(request)
         filename = values.get("filename", "")[:200]
         try:

@@ -13,7 +13,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from quest import fields
-from quest.metrics import services
+from quest.metrics import links, services
 from quest.metrics.spc import Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.web import api_schema
@@ -73,6 +73,20 @@ class MetricOut:
     @classmethod
     def of(cls, metric: services.MetricSummary) -> MetricOut:
         return answer(cls, metric)
+
+
+@dataclass(frozen=True)
+class MetricChangeOut:
+    """A day ideas changed the measure: its chart's limits are rebased there."""
+
+    date: datetime.date
+    # The ideas that changed it that day, by reference (those you may see).
+    ideas: str
+
+
+@dataclass(frozen=True)
+class MetricDetailOut(MetricOut):
+    changes: list[MetricChangeOut]
 
 
 @dataclass
@@ -168,6 +182,16 @@ class MetricApi(Controller):
     ) -> Response[list[MetricOut]]:
         metrics = [MetricOut.of(metric) for metric in await services.list_metrics(db_session, viewer)]
         return list_page(metrics, request, page_number, per_page)
+
+    @get("/{metric_id:uuid}", summary="A measure", operation_id="getMetric", responses=refusals(404))
+    async def show(
+        self, db_session: DatabaseSession, viewer: Viewer, metric_id: FromPath[uuid.UUID]
+    ) -> MetricDetailOut:
+        """The measure, and the days ideas changed it (where its page's chart, and getSpc's ``rebase``, cut)."""
+        metric = await services.get_metric(db_session, viewer, metric_id)
+        labels = await links.rebase_labels(db_session, viewer, metric_id)
+        changes = [MetricChangeOut(date=day, ideas=references) for day, references in labels.items()]
+        return answer(MetricDetailOut, metric, changes=changes)
 
     @get(
         "/{metric_id:uuid}/readings",

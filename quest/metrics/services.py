@@ -29,7 +29,7 @@ from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as
 from quest.audit.refusals import not_found
 from quest.clock import EARLIEST_DATE
-from quest.errors import RefusedInThisState, ValidationFailed, refused
+from quest.errors import RefusedInThisState, refused
 from quest.metrics import upkeep
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
@@ -284,6 +284,9 @@ class ReadingInput:
     # Where an error about its date alone should be shown (the API's ``[0].date``, the form's shared date
     # field); the entry's own field when empty.
     date_field: str = ""
+    # Where an error about its measure alone should be shown (the backlog counts' ``counts[0].metric_id``:
+    # then a measure out of reach is a field naming no record, the API's 409); the entry's own when empty.
+    metric_field: str = ""
 
 
 def manages(viewer: CurrentUser, metric: Metric | MetricSummary) -> bool:
@@ -328,7 +331,7 @@ async def record_readings(
     for entry in entries:
         metric = metrics.get(entry.metric_id)
         if metric is None or not may_enter(viewer, metric):
-            errors[entry.field] = "You cannot enter readings for this measure"
+            errors[entry.metric_field or entry.field] = "You cannot enter readings for this measure"
             continue
         day, date_problem = check_reading_date(entry.day, today)
         value, value_problem = check_reading_value(entry.value, metric.kind)
@@ -346,7 +349,7 @@ async def record_readings(
     if errors and set(errors.values()) <= {NEGATIVE_COUNT, FRACTIONAL_COUNT}:
         raise RefusedInThisState(errors)
     if errors:
-        raise ValidationFailed(errors)
+        raise refused(errors, references={entry.metric_field for entry in entries if entry.metric_field})
     if not wanted:
         return 0
     act_as(session, viewer.actor)

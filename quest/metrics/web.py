@@ -177,7 +177,7 @@ class MetricPages(Controller):
         metric = await services.get_metric(db_session, viewer, metric_id)
         if download is not None:
             return await export_download(
-                download, tables.readings(db_session, viewer, ExportScope(), metric_id=metric_id)
+                request, download, tables.readings(db_session, viewer, ExportScope(), metric_id=metric_id)
             )
         series = await services.readings(db_session, viewer, metric_id, limit=None)
         labels = await links.rebase_labels(db_session, viewer, metric_id)

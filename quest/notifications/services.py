@@ -9,8 +9,9 @@ import enum
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ScalarSelect, SQLColumnExpression, func, insert, select, true, update
+from sqlalchemy import ScalarSelect, Select, SQLColumnExpression, func, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.identity import CurrentUser
@@ -19,6 +20,7 @@ from quest.accounts.roles import Role
 from quest.ideas.models import Idea, IdeaEvent, IdeaFollower
 from quest.notifications import email
 from quest.notifications.models import Notification
+from quest.paging import Paged
 
 PER_PAGE = 50
 
@@ -164,12 +166,10 @@ class NotificationRow:
     actor_name: str | None
 
 
-async def list_notifications(
-    session: AsyncSession, viewer: CurrentUser, *, unread_only: bool = False, limit: int = PER_PAGE
-) -> list[NotificationRow]:
-    """The viewer's latest notifications (only those not yet read, with ``unread_only``), newest first."""
+def _notifications(viewer: CurrentUser, unread_only: bool) -> Select[*tuple[Any, ...]]:
+    """The viewer's notifications (only those not yet read, with ``unread_only``), newest first."""
     unread = Notification.read_at.is_(None) if unread_only else true()
-    rows = await session.execute(
+    return (
         select(
             Notification.id,
             Notification.created_at,
@@ -187,15 +187,35 @@ async def list_notifications(
         .outerjoin(User, User.id == IdeaEvent.actor_id)
         .where(Notification.user_id == viewer.id, unread)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
     )
+
+
+async def list_notifications(
+    session: AsyncSession, viewer: CurrentUser, *, unread_only: bool = False, limit: int = PER_PAGE
+) -> list[NotificationRow]:
+    """The viewer's latest notifications (only those not yet read, with ``unread_only``), newest first."""
+    rows = await session.execute(_notifications(viewer, unread_only).limit(limit))
     return [NotificationRow(**row._asdict()) for row in rows]
 
 
-async def mark_all_read(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime) -> None:
-    await session.execute(
+async def page_of_notifications(
+    session: AsyncSession, viewer: CurrentUser, page: int, per_page: int, *, unread_only: bool = False
+) -> tuple[list[NotificationRow], Paged]:
+    """Page ``page`` of the viewer's notifications, ``per_page`` a page, newest first; and how many there are."""
+    statement = _notifications(viewer, unread_only)
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    rows = await session.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    return [NotificationRow(**row._asdict()) for row in rows], Paged(total=total, page=page, per_page=per_page)
+
+
+async def mark_all_read(session: AsyncSession, viewer: CurrentUser, now: datetime.datetime) -> int:
+    """Mark every notification of the viewer's not yet read as read at ``now``; how many there were."""
+    marked = await session.execute(
         update(Notification)
         .where(Notification.user_id == viewer.id, Notification.read_at.is_(None))
         .values(read_at=now)
+        .returning(Notification.id)
     )
+    count = len(marked.all())
     await session.commit()
+    return count

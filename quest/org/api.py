@@ -1,19 +1,22 @@
-"""The organisation in the JSON API: ``/api/v1/forces`` and a force's divisions (DESIGN §6)."""
+"""The organisation in the JSON API: ``/api/v1/forces`` (DESIGN §6), a force with its similar forces, and
+its divisions, which its headquarters (or an administrator) adds and changes as the force's page does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post, put
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from quest import fields
+from quest.errors import NotFound
 from quest.org import services
+from quest.web import api_schema
 from quest.web.api_answers import PerPage, answer, list_page
 from quest.web.api_errors import refusals
-from quest.web.dependencies import DatabaseSession
+from quest.web.dependencies import DatabaseSession, Viewer
 from quest.web.pages import PageNumber
 
 
@@ -54,6 +57,69 @@ class DivisionOut:
         return answer(cls, division)
 
 
+@dataclass(frozen=True, slots=True)
+class SimilarForceOut:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarForcesOut:
+    """A force's most similar forces, nearest first, to compare it with fairly."""
+
+    force_code: str
+    # "derived": QUEST's nearest neighbours on size, density and officers per 1,000 residents;
+    # "override": chosen by the force's headquarters; null when the force has no similar forces.
+    source: Literal["derived", "override"] | None
+    forces: list[SimilarForceOut]
+
+
+_FTE = {"minimum": 0, "maximum": float(services.MAX_FTE), "places": 2}
+
+
+@dataclass
+class DivisionChangeIn:
+    """A division's name and size, as the division's page takes them, judged by the same service."""
+
+    name: Annotated[str, api_schema.text(services.MAX_DIVISION_NAME, required=True, example="Northern Division")] = ""
+    officers_fte: Annotated[
+        float | str,
+        api_schema.number(required=True, **_FTE, description="Officers in the division (FTE)", example=264.5),
+    ] = ""
+    staff_fte: Annotated[
+        float | str,
+        api_schema.number(required=True, **_FTE, description="Police staff in the division (FTE)", example=88),
+    ] = ""
+
+    def division_input(self, code: str = "") -> services.DivisionInput:
+        return services.DivisionInput(
+            name=self.name,
+            officers_fte=fields.number_text(self.officers_fte),
+            staff_fte=fields.number_text(self.staff_fte),
+            code=code,
+        )
+
+
+@dataclass
+class NewDivisionIn(DivisionChangeIn):
+    code: Annotated[
+        str,
+        api_schema.BodyField(
+            required=True,
+            description="A short code, unique in the force: up to 16 capital letters, digits or hyphens, "
+            "starting with a letter or digit (small letters are made capitals)",
+            schema_extra={
+                "pattern": services.DIVISION_CODE_PATTERN.pattern.replace("A-Z", "A-Za-z"),
+                "examples": ["NORTH"],
+            },
+        ),
+    ] = ""
+
+
+async def _division(db_session: DatabaseSession, force_code: str, division_code: str) -> DivisionOut:
+    return DivisionOut.of(await services.get_division(db_session, force_code, division_code))
+
+
 class ForceApi(Controller):
     path = "/api/v1/forces"
     tags = ["Organisation"]
@@ -68,6 +134,68 @@ class ForceApi(Controller):
     ) -> Response[list[ForceOut]]:
         forces = [ForceOut.of(force) for force in await services.list_forces(db_session)]
         return list_page(forces, request, page_number, per_page)
+
+    @get("/{force_code:str}", summary="A force", operation_id="getForce", responses=refusals(404))
+    async def show(self, db_session: DatabaseSession, force_code: FromPath[str]) -> ForceOut:
+        detail = await services.get_force(db_session, force_code)
+        if detail is None:
+            raise NotFound("force")
+        return ForceOut.of(detail.force)
+
+    @get(
+        "/{force_code:str}/similar",
+        summary="A force's most similar forces, nearest first",
+        operation_id="getSimilarForces",
+        responses=refusals(404),
+    )
+    async def similar(self, db_session: DatabaseSession, force_code: FromPath[str]) -> SimilarForcesOut:
+        detail = await services.get_force(db_session, force_code)
+        if detail is None:
+            raise NotFound("force")
+        forces = [SimilarForceOut(link.code, link.name) for link in detail.similar_forces]
+        source = detail.similar_forces_source  # one of the two, as the table's check constraint holds it
+        return SimilarForcesOut(detail.force.code, source, forces)  # type: ignore[arg-type]
+
+    @post(
+        "/{force_code:str}/divisions",
+        summary="Add a division to a force",
+        operation_id="createDivision",
+        responses=refusals(404, 422),
+        status_code=201,
+    )
+    async def create_division(
+        self, db_session: DatabaseSession, viewer: Viewer, force_code: FromPath[str], data: JSONBody[NewDivisionIn]
+    ) -> DivisionOut:
+        code = await services.create_division(db_session, viewer, force_code, data.division_input(data.code))
+        return await _division(db_session, force_code, code)
+
+    @get(
+        "/{force_code:str}/divisions/{division_code:str}",
+        summary="A division of a force",
+        operation_id="getDivision",
+        responses=refusals(404),
+    )
+    async def show_division(
+        self, db_session: DatabaseSession, force_code: FromPath[str], division_code: FromPath[str]
+    ) -> DivisionOut:
+        return await _division(db_session, force_code, division_code)
+
+    @put(
+        "/{force_code:str}/divisions/{division_code:str}",
+        summary="Change a division's name and size",
+        operation_id="updateDivision",
+        responses=refusals(404, 422),
+    )
+    async def update_division(
+        self,
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        force_code: FromPath[str],
+        division_code: FromPath[str],
+        data: JSONBody[DivisionChangeIn],
+    ) -> DivisionOut:
+        await services.update_division(db_session, viewer, force_code, division_code, data.division_input())
+        return await _division(db_session, force_code, division_code)
 
     @get(
         "/{force_code:str}/divisions",

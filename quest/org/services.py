@@ -214,6 +214,7 @@ async def _replace_similar_forces(session: AsyncSession, force_id: uuid.UUID, si
 # --- Managing divisions (a force's headquarters, or an administrator) --------------------------------
 
 MAX_FTE = decimal.Decimal("100000")
+MAX_DIVISION_NAME = 120
 DIVISION_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
 
 
@@ -229,7 +230,7 @@ def _check_division(data: DivisionInput, *, new: bool) -> tuple[dict[str, Any], 
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     values["name"] = fields.text(
-        data.name, "name", "name", limit=120, missing="Enter the division's name", errors=errors
+        data.name, "name", "name", limit=MAX_DIVISION_NAME, missing="Enter the division's name", errors=errors
     )
     for field_name, what in (("officers_fte", "number of officers"), ("staff_fte", "number of staff")):
         values[field_name] = fields.decimal_number(
@@ -263,14 +264,20 @@ async def _managed_force(session: AsyncSession, viewer: CurrentUser, force_code:
     return force_id
 
 
-async def get_division_for_change(
-    session: AsyncSession, viewer: CurrentUser, force_code: str, division_code: str
-) -> DivisionSummary:
-    force_id = await _managed_force(session, viewer, force_code)
-    for division in await list_divisions(session, force_id):
+async def get_division(session: AsyncSession, force_code: str, division_code: str) -> DivisionSummary:
+    """A force's division, by their codes (a directory anyone may read); NotFound if there is none."""
+    force_id = await find_force_id(session, force_code)
+    for division in await list_divisions(session, force_id) if force_id else []:
         if division.code == division_code.upper():
             return division
     raise NotFound("division")
+
+
+async def get_division_for_change(
+    session: AsyncSession, viewer: CurrentUser, force_code: str, division_code: str
+) -> DivisionSummary:
+    await _managed_force(session, viewer, force_code)
+    return await get_division(session, force_code, division_code)
 
 
 async def update_division(

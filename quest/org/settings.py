@@ -36,6 +36,10 @@ from quest.savings.models import RateCardEntry
 from quest.savings.rules import DEFAULT_RATES, FY_START, Grade, Rate
 
 D = decimal.Decimal
+# The settings' limits (the page's and the API's: quest.org.settings_api's schema says them too).
+MOST_FIRST_RESPONSE_DAYS = 365
+MOST_DECISION_DAYS = 730
+MOST_PRODUCTIVE_HOURS = D(8760)  # every hour of a year
 
 # --- Reading them --------------------------------------------------------------------------------------
 
@@ -195,7 +199,7 @@ async def update_rate_card(
     hours = None
     if productive_hours is not None:
         hours = fields.money(
-            productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors
+            productive_hours, "productive_hours_per_fte", "productive hours", most=MOST_PRODUCTIVE_HOURS, errors=errors
         )
     if errors:
         raise ValidationFailed(errors)
@@ -266,13 +270,16 @@ async def settings_view(
 
 
 async def publish_results(
-    session: AsyncSession, viewer: CurrentUser, force_code: str, *, publish: bool, now: datetime.datetime
+    session: AsyncSession, viewer: CurrentUser, force_code: str, *, publish: bool | None, now: datetime.datetime
 ) -> bool:
-    """Publish the force's results page for the public (from ``now``), or withdraw it: its headquarters
-    (and an administrator) alone; NotFound for anyone else. Publishing a page already published keeps
-    its date. Commits; the change is audited. Returns whether the page is now published."""
+    """Publish the force's results page for the public (from ``now``), or withdraw it (``publish`` None:
+    neither was chosen, an error): its headquarters (and an administrator) alone; NotFound for anyone
+    else. Publishing a page already published keeps its date. Commits; the change is audited. Returns
+    whether the page is now published."""
     access.require(viewer, Permission.PUBLISH_RESULTS)
     force_id = (await _force_in_reach(session, viewer, force_code, Permission.PUBLISH_RESULTS)).id
+    if publish is None:
+        raise ValidationFailed({"publish": "Choose whether to publish the results page or withdraw it"})
     force = (await session.execute(select(Force).where(Force.id == force_id))).scalar_one()
     act_as(session, viewer.actor)
     if publish and force.public_since is None:
@@ -287,10 +294,12 @@ async def update_settings(
     session: AsyncSession,
     viewer: CurrentUser,
     force_code: str,
-    first_response_days: str,
-    decision_days: str,
-    productive_hours: str,
+    first_response_days: float | str,
+    decision_days: float | str,
+    productive_hours: float | str,
 ) -> None:
+    """Change the force's response SLA and the productive hours of an FTE: all three, or nothing if any is
+    wrong. Commits; the change is audited."""
     force_id = await _managed_force(session, viewer, force_code)
     errors: dict[str, str] = {}
 
@@ -299,14 +308,22 @@ async def update_settings(
         "first_response_days",
         "the time to a first response",
         least=1,
-        most=365,
+        most=MOST_FIRST_RESPONSE_DAYS,
         unit="days",
         errors=errors,
     )
     decision = fields.whole_number(
-        decision_days, "decision_days", "the time to a decision", least=1, most=730, unit="days", errors=errors
+        decision_days,
+        "decision_days",
+        "the time to a decision",
+        least=1,
+        most=MOST_DECISION_DAYS,
+        unit="days",
+        errors=errors,
     )
-    hours = fields.money(productive_hours, "productive_hours_per_fte", "productive hours", most=D(8760), errors=errors)
+    hours = fields.money(
+        productive_hours, "productive_hours_per_fte", "productive hours", most=MOST_PRODUCTIVE_HOURS, errors=errors
+    )
     if first is not None and decision is not None and decision < first and not errors:
         errors["decision_days"] = "The time to a decision cannot be shorter than the time to a first response"
     if errors or hours is None or first is None or decision is None:

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from quest.accounts.identity import CurrentUser
 from quest.dashboards.response_times import response_times
-from quest.errors import ValidationFailed
 from quest.org import settings
 from quest.savings.rules import Grade
 from quest.web.dependencies import DatabaseSession, Now, Viewer
@@ -104,12 +103,7 @@ class ForceSettingsPages(Controller):
     ) -> Template | Redirect:
         """Publish the force's results page for the public (``publish=yes``) or withdraw it (``no``)."""
         values = await form_values(request)
-        choice = values.get("publish", "")
-
-        async def publishing() -> bool:
-            if choice not in {"yes", "no"}:
-                raise ValidationFailed({"publish": "Choose whether to publish the results page or withdraw it"})
-            return await settings.publish_results(db_session, viewer, code, publish=choice == "yes", now=now)
+        publish = {"yes": True, "no": False}.get(values.get("publish", ""))
 
         def said(published: bool) -> str:
             return (
@@ -120,7 +114,7 @@ class ForceSettingsPages(Controller):
 
         return await answer_form(
             request,
-            publishing(),
+            settings.publish_results(db_session, viewer, code, publish=publish, now=now),
             message=said,
             done=f"/forces/{code.upper()}/settings#public-results",
             again=lambda errors: self._page(request, db_session, viewer, code, {}, errors),

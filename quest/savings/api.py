@@ -10,24 +10,34 @@ from fractions import Fraction
 from typing import Annotated, Any, ClassVar
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from quest import fields
 from quest.errors import NotFound, ValidationFailed
+from quest.paging import Paged
 from quest.savings import claim_workflow, idea_costs, services
 from quest.savings.baselines import BaselineShown, claim_in_full
 from quest.savings.claim_evidence import ClaimEvidence, evidence_of
 from quest.savings.costs import CostRecurrence
 from quest.savings.evidence import EvidenceGrade
 from quest.savings.idea_costs import CostRow, IdeaCosts
-from quest.savings.ledger import ClaimRow, claims_for_idea, ledger_for_idea
-from quest.savings.rules import ClaimKind, ClaimStatus, Grade, Total, Totals
+from quest.savings.ledger import (
+    CLAIMS_PER_PAGE,
+    GROUPS_PER_PAGE,
+    ClaimRow,
+    DoubleCountGroup,
+    claims_for_idea,
+    double_count_groups,
+    ledger_for_force,
+    ledger_for_idea,
+)
+from quest.savings.rules import ClaimKind, ClaimStatus, Grade, Total, Totals, financial_year
 from quest.savings.valuation import MAX_AMOUNT, MAX_HOURS
 from quest.web import api_schema
-from quest.web.api_answers import PerPage, answer, json_value, list_page
+from quest.web.api_answers import PerPage, answer, json_value, list_page, page_answer
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
-from quest.web.pages import PageNumber
+from quest.web.pages import FinancialYear, PageNumber
 
 
 @dataclass(frozen=True)
@@ -356,8 +366,98 @@ async def _claim_out(db_session: DatabaseSession, viewer: Viewer, idea_id: uuid.
     raise NotFound("claim")
 
 
+@dataclass(frozen=True)
+class DoubleCountClaimOut:
+    """A claim of a group of possible double counts, as the page of double counts lists it."""
+
+    id: str
+    idea_id: str
+    idea_ref: str
+    division_id: str
+    division_name: str
+    kind: str
+    status: str
+    mechanism: str
+    amount_gbp_per_year: str
+    period_start: datetime.date
+    period_end: datetime.date | None
+
+    @classmethod
+    def of(cls, claim: ClaimRow) -> DoubleCountClaimOut:
+        return answer(cls, claim, idea_ref=claim.idea_reference, amount_gbp_per_year=f"{claim.amount_per_year:.2f}")
+
+
+@dataclass(frozen=True)
+class DoubleCountGroupOut:
+    """Claims that may count one saving twice, chained: live claims in one division over overlapping
+    periods, with the same mechanism or resting on one change to a measure two ideas share. The group's id
+    is its oldest claim's; ``claims`` are its first 20, oldest first, and ``size`` how many it holds."""
+
+    id: str
+    size: int
+    claims: list[DoubleCountClaimOut]
+
+    @classmethod
+    def of(cls, group: DoubleCountGroup) -> DoubleCountGroupOut:
+        return cls(str(group.id), group.size, [DoubleCountClaimOut.of(claim) for claim in group.claims])
+
+
 class SavingsApi(Controller):
     tags = ["Savings"]
+
+    @get(
+        "/api/v1/savings",
+        summary="The savings ledger of a financial year",
+        description="The claims in your reach (your division's, your force's, or every force's) whose period "
+        "falls in the financial year ``fy`` (by default this one), at least in part, or that were recorded in "
+        "it, oldest first: of one ``status``, or of every status when none is given. Each claim says whether it "
+        "may count a saving twice, and the evidence behind it.",
+        operation_id="listSavings",
+        responses=refusals(),
+    )
+    async def list_savings(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        today: Today,
+        fy: FinancialYear = None,
+        status: FromQuery[ClaimStatus | None] = None,
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[ClaimOut]]:
+        ledger = await ledger_for_force(
+            db_session,
+            viewer,
+            fy or financial_year(today),
+            status=status,
+            page=page_number,
+            per_page=per_page or CLAIMS_PER_PAGE,
+        )
+        evidence = await evidence_of(db_session, ledger.claims)
+        paged = Paged(total=ledger.listed, page=ledger.page, per_page=ledger.per_page)
+        return page_answer([ClaimOut.of(claim, evidence[claim.id]) for claim in ledger.claims], paged, request)
+
+    @get(
+        "/api/v1/savings/double-counts",
+        summary="Possible double counts, as groups",
+        description="The groups of claims in your reach that may count one saving twice, oldest first (by their "
+        "oldest claims). Totals count each group once, its most assured claim, until a validator resolves it.",
+        operation_id="listDoubleCounts",
+        responses=refusals(),
+    )
+    async def list_double_counts(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DatabaseSession,
+        viewer: Viewer,
+        page_number: PageNumber = 1,
+        per_page: PerPage = None,
+    ) -> Response[list[DoubleCountGroupOut]]:
+        chosen = per_page or GROUPS_PER_PAGE
+        found = await double_count_groups(db_session, viewer, page_number, chosen)
+        paged = Paged(total=found.count, page=page_number, per_page=chosen)
+        return page_answer([DoubleCountGroupOut.of(group) for group in found.groups], paged, request)
 
     @post(
         "/api/v1/ideas/{idea_id:uuid}/savings",

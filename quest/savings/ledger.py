@@ -323,15 +323,17 @@ class Ledger:
     year: int | None
     # Seen through the practice library: the validated totals alone, no claims.
     library_view: bool = False
-    # A force's ledger shown a page at a time: which page, and how many claims there are to page through.
+    # A force's ledger shown a page at a time: which page, how many claims there are to page through, and
+    # how many a page holds.
     page: int = 1
     listed: int = 0
+    per_page: int = CLAIMS_PER_PAGE
     # An idea's ledger: its costs, set against its savings.
     costs: IdeaCosts = NO_COSTS
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.listed // CLAIMS_PER_PAGE))
+        return max(1, -(-self.listed // self.per_page))
 
 
 async def ledger_for_idea(session: AsyncSession, viewer: CurrentUser, idea_id: uuid.UUID) -> Ledger:
@@ -433,10 +435,11 @@ async def ledger_for_force(
     *,
     status: ClaimStatus | None = None,
     page: int | None = None,
+    per_page: int = CLAIMS_PER_PAGE,
 ) -> Ledger:
     """Financial year ``year``'s totals of the claims in the viewer's reach, and the claims to show (those
-    of ``status``, or all): with ``page``, that page of the year's claims (:data:`CLAIMS_PER_PAGE` a page,
-    oldest first): those whose period falls in the year, at least in part, and those recorded in it;
+    of ``status``, or all): with ``page``, that page of the year's claims (``per_page`` a page, oldest
+    first): those whose period falls in the year, at least in part, and those recorded in it;
     without, every claim in reach, whatever its year.
 
     The totals come from the savings by year kept for each division (:mod:`quest.savings.year_sums`),
@@ -452,8 +455,8 @@ async def ledger_for_force(
             select(SavingsClaim.id)
             .where(listed)
             .order_by(SavingsClaim.created_at, SavingsClaim.id)
-            .limit(CLAIMS_PER_PAGE)
-            .offset((max(page, 1) - 1) * CLAIMS_PER_PAGE)
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * per_page)
         )
     shown_rows = await _read(session, in_reach, shown, year=year)
     rollup_in_reach = access.scope(
@@ -475,7 +478,7 @@ async def ledger_for_force(
     hours = await productive_hours_of(session, viewer.force_id)
     days = days_of_year(year)
     year_totals = totals_from(*by_status(sums, days), year, hours, counts.flagged, costs=costs_of(costs, days, hours))
-    return Ledger(shown_rows, year_totals, year, page=page or 1, listed=counts.listed)
+    return Ledger(shown_rows, year_totals, year, page=page or 1, listed=counts.listed, per_page=per_page)
 
 
 # --- Possible double counts, as groups --------------------------------------------------------------------
@@ -571,10 +574,12 @@ async def _groups(session: AsyncSession, viewer: CurrentUser, first: int, wanted
     return DoubleCounts(found, count, first // GROUPS_PER_PAGE + 1, next_page)
 
 
-async def double_count_groups(session: AsyncSession, viewer: CurrentUser, page: int = 1) -> DoubleCounts:
-    """A page of the possible double counts in the viewer's reach, as groups (:data:`GROUPS_PER_PAGE` a
-    page)."""
-    return await _groups(session, viewer, (max(page, 1) - 1) * GROUPS_PER_PAGE, GROUPS_PER_PAGE)
+async def double_count_groups(
+    session: AsyncSession, viewer: CurrentUser, page: int = 1, per_page: int = GROUPS_PER_PAGE
+) -> DoubleCounts:
+    """A page of the possible double counts in the viewer's reach, as groups (``per_page`` a page; each
+    group's ``page`` is the page of /savings/double-counts it is on, :data:`GROUPS_PER_PAGE` a page)."""
+    return await _groups(session, viewer, (max(page, 1) - 1) * per_page, per_page)
 
 
 # --- What waits for a validator -------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class SavingsPages(Controller):
                 year=fy or financial_year(today),
                 status=_chosen_status(viewer, status),
             )
-            return await export_download(download, found)
+            return await export_download(request, download, found)
         return await self._page(request, db_session, viewer, today, fy, status, page_number)
 
     @get("/double-counts", name="double-counts")

@@ -11,9 +11,9 @@ so that what the schema allows the API accepts, and what it forbids the API refu
 - :class:`CompletedJsonSchema` serves ``/schema/openapi.json`` with what Litestar's generator cannot say
   by itself, added for every operation, so that a new endpoint gets it for free: the ``required`` fields
   and ``additionalProperties: false`` of every request body object; the text pattern on every string
-  parameter and body field that has no other rule; and the refusals every operation can give (400 for a
+  parameter and body field that has no other rule; the refusals every operation can give (400 for a
   parameter, 404 for a path's record, 413, 415 and 422 for a body, 401, 403 and 503 for all but public
-  ones).
+  ones); and, for an operation that answers with a file (:func:`files`), each media type it may send.
 - :func:`unknown_fields` refuses a JSON body's fields that its operation does not declare (called by
   :mod:`quest.web.text_input`, which reads every JSON body once), so a misspelt field is a 422 naming it,
   never silently ignored.
@@ -261,6 +261,47 @@ def body_type_of(handler: Any) -> Any:
     return None if data is None else data.annotation
 
 
+# --- Files as answers ---------------------------------------------------------------------------------
+
+_FILES = "quest_files"
+
+
+def files(*media_types: str) -> dict[str, Any]:
+    """A handler's ``opt`` when it answers with a file: the media types it may send (the first is
+    the one a client should expect by default), which the schema documents in place of Litestar's one."""
+    return {_FILES: media_types}
+
+
+def file_types(app: Litestar) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each operation's id and the media types of the files it answers with, for those that do."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            media_types = handler.opt.get(_FILES)
+            if media_types and isinstance(handler.operation_id, str):
+                yield handler.operation_id, media_types
+
+
+def _document_files(responses: dict[str, Any], media_types: tuple[str, ...]) -> None:
+    """A file's success: each media type it may come as (its parameters, such as the charset, are the
+    response's to say), a string of bytes, and the name it is saved under."""
+    responses["200"] = {
+        "description": "The file, to save under the name Content-Disposition gives",
+        "content": {
+            media_type.split(";")[0]: {"schema": {"type": "string", "contentMediaType": media_type.split(";")[0]}}
+            for media_type in media_types
+        },
+        "headers": {
+            "Content-Disposition": {
+                "description": "attachment, with the file's name",
+                "required": True,
+                "schema": {"type": "string"},
+            }
+        },
+    }
+
+
 # --- Unknown fields, refused at the door ---------------------------------------------------------------
 
 
@@ -320,6 +361,7 @@ def complete(document: dict[str, Any], app: Litestar) -> None:
         if component.get("title") not in (None, name):
             component["title"] = name
     bodies = dict(body_types(app))
+    files_of = dict(file_types(app))
     for operation in _operations(document):
         parameters = operation.get("parameters", [])
         for parameter in parameters:
@@ -338,6 +380,8 @@ def complete(document: dict[str, Any], app: Litestar) -> None:
             codes |= {400, *_BODY_REFUSALS}
         responses = operation.setdefault("responses", {})
         responses.pop("400", None)  # Litestar's own, with a schema of its own: the one error body instead
+        if operation.get("operationId") in files_of:
+            _document_files(responses, files_of[operation["operationId"]])
         if any(parameter.get("name") == "per_page" for parameter in parameters):
             _document_page_headers(responses)
         for code in sorted(codes):

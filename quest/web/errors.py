@@ -123,7 +123,8 @@ def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Res
         flash(request, "Choose a new password to continue", "info")
         return _go_to(request, "/account/password")
     if wants_json(request):
-        return _json_error(status_code, exception.detail, _fields_named(exception.extra), headers=exception.headers)
+        named = _fields_named(request, exception.extra)
+        return _json_error(status_code, exception.detail, named, headers=exception.headers)
     if isinstance(exception, PermissionDeniedException) and exception.detail == CSRF_FAILURE:
         return _error_page(
             HTTP_403_FORBIDDEN,
@@ -132,11 +133,16 @@ def http_exception_handler(request: AnyRequest, exception: HTTPException) -> Res
     return _error_page(status_code, _named(request, exception), headers=dict(exception.headers or {}))
 
 
-def _fields_named(extra: Any) -> Any:
+def _fields_named(request: AnyRequest, extra: Any) -> Any:
     """Litestar's own refusal of a parameter or body field it cannot read (a list, each naming its ``key``)
-    in the shape of every other refusal: ``{"errors": {field: message}}``."""
+    in the shape of every other refusal: ``{"errors": {field: message}}``, each parameter named as the
+    address spells it (``format``, not the handler's ``download``)."""
     if isinstance(extra, list) and extra and all(isinstance(item, dict) and item.get("key") for item in extra):
-        return {"errors": {str(item["key"]): str(item.get("message", "Check this field")) for item in extra}}
+        return {
+            "errors": {
+                _spelt(request, str(item["key"])): str(item.get("message", "Check this field")) for item in extra
+            }
+        }
     return extra
 
 

@@ -9,8 +9,12 @@ where they live.
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
 from litestar.datastructures import Headers
 from litestar.types import Scope
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 # Keys in app.state, set by create_app.
 CLOCK = "quest.clock"
@@ -26,3 +30,11 @@ def renders_a_page(scope: Scope) -> bool:
         return False
     headers = Headers.from_scope(scope)
     return headers.get("hx-request") != "true" or headers.get("hx-boosted") == "true"
+
+
+def answer_sessions(request: Request[Any, Any, Any]) -> async_sessionmaker[AsyncSession]:
+    """Sessions for an answer written after it has begun (a ``Stream``: a download, the audit pack): the
+    request's own session closes as the answer starts, so such an answer reads through one of these,
+    opened for its life (:func:`quest.db.snapshot`)."""
+    maker: async_sessionmaker[AsyncSession] = request.app.state[SESSION_MAKER]
+    return maker

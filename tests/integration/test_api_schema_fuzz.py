@@ -12,11 +12,13 @@ deleted one gone. A run is the same every time: a fixed seed, derandomized, no e
 What JSON Schema cannot say, the generator is told here, and the schema says in words:
 - a date is no later than today (or the end of the next financial year) and no earlier than 2000: the
   generator draws ``format: date`` from those days;
-- an end date is on or after its start: bodies that break it are not sent as valid ones.
+- an end date is on or after its start: bodies and queries (an export's ``from`` and ``to``) that break it
+  are not sent as valid ones.
 
-The manager's own division, a measure of a kind that takes any number, and an idea are pinned into the
-paths that name them, so those operations reach real records and not only a 404. ``revokeMyToken`` is
-left out: a generated id could one day be the test's own token.
+The manager's own division (by its id and by its code), the manager themselves, a measure of a kind that
+takes any number, and an idea are pinned into the paths that name them, so those operations reach real
+records and not only a 404. ``revokeMyToken`` is left out: a generated id could one day be the test's
+own token.
 """
 
 from __future__ import annotations
@@ -64,10 +66,10 @@ EVERY_CHECK = {
 
 
 def ends_on_or_after_start(context: Any, body: Any) -> bool:
-    """A period's end on or after its start (claims' ``period_end``, costs' ``ends``): JSON Schema cannot
-    compare two fields."""
+    """A period's end on or after its start (claims' ``period_end``, costs' ``ends``, an export's ``to``):
+    JSON Schema cannot compare two fields."""
     if isinstance(body, dict):
-        for start, end in (("period_start", "period_end"), ("starts", "ends")):
+        for start, end in (("period_start", "period_end"), ("starts", "ends"), ("from", "to")):
             begins, finishes = body.get(start), body.get(end)
             if isinstance(begins, str) and isinstance(finishes, str) and finishes and finishes < begins:
                 return False
@@ -82,7 +84,8 @@ def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
     # connection pool belongs to the loop that opened it).
     with asgi.get_client(app) as client:
         client.headers["Authorization"] = f"Bearer {token}"
-        division_id = client.get("/api/v1/me").json()["division"]["id"]
+        me = client.get("/api/v1/me").json()
+        division_id = me["division"]["id"]
         idea = client.post(
             "/api/v1/ideas",
             json={
@@ -122,6 +125,8 @@ def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
             "parameters": {
                 "path.force_code": "LAN",
                 "path.division_id": division_id,
+                "path.division_code": me["division"]["code"],
+                "path.user_id": me["id"],
                 "path.idea_id": idea.json()["id"],
                 "path.metric_id": metric.json()["id"],
             },
@@ -133,6 +138,7 @@ def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
     schemathesis.openapi.format("date", dates)
     schema = schemathesis.openapi.from_asgi(SCHEMA_PATH, app, config=config).exclude(operation_id=EXCLUDED_OPERATION)
     schema.hook("filter_body")(ends_on_or_after_start)
+    schema.hook("filter_query")(ends_on_or_after_start)
     try:
         yield schema
     finally:

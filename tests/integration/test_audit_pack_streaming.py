@@ -6,17 +6,22 @@ the pack holds the same rows and its totals still match the dashboard's."""
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+import openpyxl
 import pytest
 
 from quest.accounts.identity import COMMAND_LINE
+from quest.db import snapshot
+from quest.exports import workbook, zipped
 from quest.savings.audit_pack import batches, claims, costs, trail
 from quest.savings.audit_pack.document import document_chunks
 from quest.savings.audit_pack.pack import force_pack
-from quest.savings.audit_pack.parts import PackRows, snapshot
+from quest.savings.audit_pack.parts import PackRows
+from quest.savings.audit_pack.workbook import workbook_chunks
 from tests.integration.test_audit_pack import _a_year_of_claims, _table, _workbook
 
 ROWS_A_BATCH = 2
@@ -94,3 +99,38 @@ def test_the_first_bytes_go_out_before_the_last_rows_are_read(
     assert len(claims_read) >= 3
     assert any(claims_read[0] < index < claims_read[1] for index in sent), events
     assert sent[0] < claims_read[-1]
+
+
+def test_the_workbooks_first_bytes_go_out_before_the_last_claims_are_read(
+    client: Any, demo: Any, database: Any, read: list[tuple[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook too is sent as it is written (a zip written a part at a time), not once it is whole."""
+    monkeypatch.setattr(zipped, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(workbook, "PIECE_CHARACTERS", 256)
+    _a_year_of_claims(client, database)
+    read.clear()
+
+    async def write(maker: Any) -> tuple[list[tuple[str, int]], bytes]:
+        events = read
+        sent = []
+        async with maker() as session:
+            pack = await force_pack(session, COMMAND_LINE, 2026, "LAN", datetime.datetime.now(datetime.UTC))
+        async with snapshot(maker) as session:
+            rows = await PackRows.of(session, pack)
+            async for chunk in workbook_chunks(rows):
+                events.append(("sent", len(chunk)))
+                sent.append(chunk)
+        return events, b"".join(sent)
+
+    events, whole = database(write)
+    claims_read = [index for index, (part, _rows) in enumerate(events) if part == "claims"]
+    sent = [index for index, (part, _rows) in enumerate(events) if part == "sent"]
+    # Six claims, two a batch: the Claims sheet's three batches (then the Evidence sheet's, read again).
+    assert len(claims_read) >= 3
+    assert sent[0] < claims_read[0]  # the zip's first header
+    assert any(claims_read[0] < index < claims_read[2] for index in sent), events  # the first rows
+    # And what was sent is the whole workbook, its summary first and still agreeing with the rows.
+    loaded = openpyxl.load_workbook(io.BytesIO(whole))
+    assert loaded.sheetnames == ["Summary", "Claims", "Evidence", "Costs", "Audit trail"]
+    _header, listed = _table(loaded["Claims"])
+    assert len(listed) == 6

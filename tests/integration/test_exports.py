@@ -312,3 +312,41 @@ def test_the_writer_writes_rows_out_before_reading_the_rest() -> None:
     assert written_before[:2] == [0, 0]
     assert written_before[2] > 80_000
     assert len(csv_rows(out.getvalue())) == 4
+
+
+def test_a_download_is_sent_as_written_through_a_session_of_its_own(
+    signed_in: Any, world: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No temporary file holds the whole body (the old way: a spooled file, written in full while the
+    request's session was open); the rows are read through a session opened for the answer, after the
+    request's own has closed."""
+    import tempfile
+
+    def no_temporary_file(*arguments: Any, **options: Any) -> Any:
+        raise AssertionError("a download is streamed, not written to a temporary file first")
+
+    for name in ("SpooledTemporaryFile", "TemporaryFile", "NamedTemporaryFile", "mkstemp"):
+        monkeypatch.setattr(tempfile, name, no_temporary_file)
+    sessions: list[tuple[Any, Any]] = []
+    rows_through = tables.Export.rows_through
+
+    def spied(export: tables.Export, session: Any) -> Any:
+        sessions.append((export.session, session))
+        return rows_through(export, session)
+
+    monkeypatch.setattr(tables.Export, "rows_through", spied)
+    client = signed_in("force_hq")
+    for as_ in ("xlsx", "csv"):
+        answer = client.get("/audit", params={"format": as_})
+        assert answer.status_code == 200, answer.text
+        assert "content-length" not in answer.headers  # a stream: sent as it is written
+        assert answer.headers["content-disposition"] == f'attachment; filename="audit.{as_}"'
+    workbook = client.get("/audit", params={"format": "xlsx"}).content
+    assert workbook.startswith(b"PK\x03\x04")
+    rows = list(openpyxl.load_workbook(io.BytesIO(workbook))["Audit trail"].iter_rows(values_only=True))
+    assert rows[0] == tables.AUDIT_COLUMNS
+    assert len(rows) > 1
+    assert {row[2] for row in rows[1:]} == {"LAN"}
+    # Each download read its rows through a session that is not the request's.
+    assert len(sessions) == 3
+    assert all(own is not requests for requests, own in sessions)

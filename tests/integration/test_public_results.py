@@ -370,11 +370,11 @@ def test_the_summary_form_is_for_managers_of_implemented_ideas_and_refuses_bad_i
     assert not_yet.status_code == 422
     assert "Only an implemented idea has a summary for the public" in not_yet.text
 
-    # Staff of the division, and another force's manager, may not write it.
+    # Staff of the division, and force headquarters, decide no idea anywhere: their role may not (403).
     sign_in_as(client, "staff")
-    assert _write_summary(client, reference, SUMMARY).status_code == 404
+    assert _write_summary(client, reference, SUMMARY).status_code == 403
     sign_in_as(client, "force_hq")
-    assert _write_summary(client, reference, SUMMARY).status_code == 404
+    assert _write_summary(client, reference, SUMMARY).status_code == 403
 
 
 async def _many_backlogs(maker: Any) -> None:

@@ -147,6 +147,15 @@ def test_whole_number() -> None:
     }
 
 
+def test_whole_number_from_json() -> None:
+    """The API's JSON numbers are judged as the text a person would type: 14 is 14, 2.5 is no whole number."""
+    errors: fields.Errors = {}
+    assert fields.whole_number(14, "a", "the time", least=1, most=365, errors=errors) == 14
+    assert fields.whole_number(2.5, "b", "the time", least=1, most=365, errors=errors) is None
+    assert fields.whole_number(None, "c", "the time", least=1, most=365, errors=errors) is None
+    assert errors == {"b": "Enter the time as a whole number", "c": "Enter the time as a whole number"}
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [

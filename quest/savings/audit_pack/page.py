@@ -14,8 +14,9 @@ from litestar.response import Stream
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from quest.db import snapshot
 from quest.savings.audit_pack.pack import AuditPack
-from quest.savings.audit_pack.parts import PackRows, snapshot
+from quest.savings.audit_pack.parts import PackRows
 from quest.savings.audit_pack.totals import how_in_words
 from quest.web.pages import page
 

@@ -1,5 +1,5 @@
 """The rows of an audit pack's parts, read when the pack is written: all from one snapshot of the
-database (:func:`snapshot`), so that the totals worked out from the rows are those of the rows written,
+database (:func:`quest.db.snapshot`), so that the totals worked out from the rows are those of the rows written,
 and a batch at a time (:mod:`quest.savings.audit_pack.batches`), so that a worker holds one batch of a
 part, whatever the force's size.
 
@@ -8,13 +8,11 @@ request's (which closes when the answer starts)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from quest.db import reading
 from quest.savings.audit_pack.claims import Counting, claim_batches, counting_of
 from quest.savings.audit_pack.costs import cost_batches
 from quest.savings.audit_pack.evidence import evidence_of
@@ -22,19 +20,6 @@ from quest.savings.audit_pack.pack import AuditPack
 from quest.savings.audit_pack.rows import PackAuditEntry, PackClaim, PackCost, PackEvidence
 from quest.savings.audit_pack.totals import Tally, TotalLine
 from quest.savings.audit_pack.trail import audit_batches
-
-
-@contextlib.asynccontextmanager
-async def snapshot(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A session whose statements all see the database as it was at the first: one read transaction
-    (SQLite's, in WAL mode, is a snapshot already; PostgreSQL's is made repeatable read)."""
-    with reading():
-        async with maker() as session:
-            if maker.kw["bind"].dialect.name == "postgresql":
-                await session.connection(
-                    execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
-                )
-            yield session
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,18 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from quest.db import snapshot
 from quest.exports.files import XLSX_TYPE
 from quest.savings.audit_pack.document import AuditPackOut, document_chunks
 from quest.savings.audit_pack.pack import AuditPack, PackFormat, force_pack, idea_pack
 from quest.savings.audit_pack.page import pack_page
-from quest.savings.audit_pack.parts import PackRows, snapshot
+from quest.savings.audit_pack.parts import PackRows
 from quest.savings.audit_pack.workbook import workbook_chunks
 from quest.savings.rules import financial_year
 from quest.web.api_errors import refusals
 from quest.web.dependencies import DatabaseSession, Now, Today, Viewer
 from quest.web.pages import FinancialYear
-from quest.web.state import SESSION_MAKER
+from quest.web.state import answer_sessions
 
 AnyRequest = Request[Any, Any, Any]
 # ``?format=html|xlsx`` (a handler's parameter may not be called ``format``); anything else is a 400 naming it.
@@ -44,11 +45,6 @@ def pack_address(pack: AuditPack, as_: PackFormat) -> str:
     return "/savings/audit-pack?" + urlencode({"fy": pack.year, "force": pack.force_code, "format": as_.value})
 
 
-def _maker(request: AnyRequest) -> async_sessionmaker[AsyncSession]:
-    maker: async_sessionmaker[AsyncSession] = request.app.state[SESSION_MAKER]
-    return maker
-
-
 async def _written(maker: async_sessionmaker[AsyncSession], pack: AuditPack, as_: str) -> AsyncIterator[bytes]:
     """The pack as a workbook (``xlsx``) or JSON, read from one snapshot as it is written."""
     async with snapshot(maker) as session:
@@ -60,14 +56,14 @@ async def _written(maker: async_sessionmaker[AsyncSession], pack: AuditPack, as_
 def _answer(request: AnyRequest, pack: AuditPack, as_: PackFormat) -> Stream:
     if as_ is PackFormat.XLSX:
         return Stream(
-            _written(_maker(request), pack, "xlsx"),
+            _written(answer_sessions(request), pack, "xlsx"),
             media_type=XLSX_TYPE,
             headers={
                 "Content-Disposition": f'attachment; filename="{pack.filename}.xlsx"',
                 "Cache-Control": "no-store",
             },
         )
-    return pack_page(request, _maker(request), pack, pack_address(pack, PackFormat.XLSX))
+    return pack_page(request, answer_sessions(request), pack, pack_address(pack, PackFormat.XLSX))
 
 
 class AuditPackPages(Controller):
@@ -143,7 +139,7 @@ class AuditPackApi(Controller):
     ) -> Stream:
         pack = await force_pack(db_session, viewer, fy or financial_year(today), force, now)
         return Stream(
-            _written(_maker(request), pack, "json"),
+            _written(answer_sessions(request), pack, "json"),
             media_type="application/json",
             headers={"Cache-Control": "no-store"},
         )

@@ -2,27 +2,23 @@
 shows it, a formula that works it out again from the Claims and Costs sheets, so that whoever opens the
 workbook sees the spreadsheet itself agree (or not), and can follow how.
 
-Written as the rows are read (openpyxl's write-only sheets keep their rows in temporary files, not in
-memory): the Claims and Evidence sheets from the same batch of claims, then Costs and the Audit trail. The
-Summary, first in the workbook, is written last, once the rows have been counted and totalled. The
-finished file is sent from disk a piece at a time."""
+Written and sent as the rows are read (:mod:`quest.exports.workbook`), a sheet at a time: Claims, then
+Evidence (reading the claims again, from the same snapshot, as the JSON does: a zip is written a part
+after another), Costs and the Audit trail. The Summary, first in the workbook, is written last, once the
+rows have been counted and totalled."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any
 
-import anyio
-import anyio.lowlevel
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from quest.exports.files import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, sheet_row, start_sheet
+from quest.exports.workbook import MONEY_FORMAT, Formatted, Formula, Sheet, SheetCell, Workbook
 from quest.savings.audit_pack.columns import PARTS, Column
 from quest.savings.audit_pack.pack import AuditPack
 from quest.savings.audit_pack.parts import PackRows
-from quest.savings.audit_pack.totals import Added, DistinctCount, SumOf, TotalLine, how_in_words
+from quest.savings.audit_pack.totals import Added, DistinctCount, SumOf, Tally, TotalLine, how_in_words
 
 SUMMARY = "Summary"
 # The summary's table: what each column holds.
@@ -30,10 +26,6 @@ SUMMARY_HEADER = ("Total", "Unit", "As QUEST shows it", "Check: worked out here 
 SHOWN, CHECK = "C", "D"
 _FORMATS = {"money": MONEY_FORMAT, "hours": "#,##0.00", "number": "0"}
 _WIDE = {"evidence", "why", "decision_note", "grade_reason", "not_counted_because", "before", "after", "balancing"}
-# Rows written before the worker turns to its other requests (a slice of claims: ~0.2 s of cells).
-ROWS_A_SLICE = 200
-# Bytes of the finished file sent at a time.
-CHUNK_BYTES = 256 * 1024
 
 
 def _part_sheet(name: str, columns: Sequence[Column]) -> Sheet:
@@ -130,47 +122,39 @@ def summary_sheet(pack: AuditPack, lines: Sequence[TotalLine], counts: Mapping[s
     )
 
 
-class _PartSheet:
-    """A part's sheet, its rows appended a batch at a time."""
+async def _cells(columns: Sequence[Column], batches: AsyncIterable[Sequence[Any]]) -> AsyncIterator[list[Any]]:
+    """A part's rows, a batch at a time, as its sheet's cells."""
+    async for batch in batches:
+        for row in batch:
+            yield [column.value(row) for column in columns]
 
-    def __init__(self, workbook: Workbook, part: str, columns: Sequence[Column]) -> None:
-        self.sheet = _part_sheet(PARTS[part], columns)
-        self.columns = columns
-        self.worksheet = start_sheet(workbook, self.sheet)
 
-    async def append(self, rows: Sequence[Any]) -> None:
-        """Writing a cell is ~25 µs: between slices of rows, other requests of the worker are served."""
-        for start in range(0, len(rows), ROWS_A_SLICE):
-            for row in rows[start : start + ROWS_A_SLICE]:
-                self.worksheet.append(
-                    sheet_row(self.worksheet, [column.value(row) for column in self.columns], self.sheet.formats)
-                )
-            await anyio.lowlevel.checkpoint()
+async def _tallied(tally: Tally, part: str, batches: AsyncIterable[Sequence[Any]]) -> AsyncIterator[Sequence[Any]]:
+    async for batch in batches:
+        tally.add(part, batch)
+        yield batch
 
 
 async def workbook_chunks(rows: PackRows) -> AsyncIterator[bytes]:
-    """The pack's workbook, as bytes to send: written a batch of rows at a time, then sent from disk."""
+    """The pack's workbook, as bytes to send, written a batch of rows at a time."""
     pack = rows.pack
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(SUMMARY)  # first in the workbook, written last
-    sheets = {part: _PartSheet(workbook, part, columns) for part, columns in pack.columns.items()}
+    book = Workbook()
+    summary = book.place(SUMMARY)  # first in the workbook, written last
+    places = {part: book.place(PARTS[part]) for part in pack.columns}
     tally = rows.tally()
-    async for claims in rows.claims():
-        tally.add("claims", claims)
-        await sheets["claims"].append(claims)
-        await sheets["evidence"].append(await rows.evidence_of(claims))
-    async for costs in rows.costs():
-        tally.add("costs", costs)
-        await sheets["costs"].append(costs)
-    async for entries in rows.audit_trail():
-        await sheets["audit_trail"].append(entries)
-    written = summary_sheet(pack, tally.lines(), tally.rows)
-    start_sheet(workbook, written, summary)
-    for row in written.rows:
-        summary.append(sheet_row(summary, row, written.formats))
-    with tempfile.TemporaryFile() as file:
-        # Zipping the sheets' files is the one long step without the database: off the event loop.
-        await anyio.to_thread.run_sync(workbook.save, file)
-        file.seek(0)
-        while chunk := file.read(CHUNK_BYTES):
-            yield chunk
+    batches = {
+        "claims": _tallied(tally, "claims", rows.claims()),
+        "evidence": rows.evidence(),
+        "costs": _tallied(tally, "costs", rows.costs()),
+        "audit_trail": rows.audit_trail(),
+    }
+
+    async def sheets() -> AsyncIterator[tuple[int, AsyncIterable[bytes]]]:
+        for part, columns in pack.columns.items():
+            yield places[part], book.sheet_xml(_part_sheet(PARTS[part], columns), _cells(columns, batches[part]))
+        # Asked for once the parts are written: their rows are counted and totalled by then.
+        written = summary_sheet(pack, tally.lines(), tally.rows)
+        yield summary, book.sheet_xml(written, written.rows)
+
+    async for chunk in book.chunks(sheets()):
+        yield chunk
