@@ -12,7 +12,6 @@ import datetime
 import decimal
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -20,7 +19,6 @@ from sqlalchemy import delete, select
 
 from quest.ideas.models import Idea
 from quest.org.models import DEFAULT_PRODUCTIVE_HOURS, Division, Force
-from quest.savings import ledger
 from quest.savings.double_counts import regroup_all
 from quest.savings.ledger import ledger_for_force
 from quest.savings.models import SavingsClaim
@@ -111,10 +109,8 @@ def _facts(claim: SavingsClaim) -> ClaimFacts:
     )
 
 
-def test_the_years_totals_from_the_database_are_the_pure_rules(
-    demo: Any, database: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ledger, "CLAIMS_PER_PAGE", 3)  # pages of a few claims: most are not shown
+def test_the_years_totals_from_the_database_are_the_pure_rules(demo: Any, database: Any) -> None:
+    per_page = 3  # pages of a few claims: most are not shown
     ideas = database(_two_ideas)
     seen = {"groups": 0, "part_years": 0, "whole_years": 0}
 
@@ -124,8 +120,10 @@ def test_the_years_totals_from_the_database_are_the_pure_rules(
         async with session_maker() as session:
             stored = (await session.execute(select(SavingsClaim))).scalars().all()
             every = await ledger_for_force(session, headquarters, year)
-            second_page = await ledger_for_force(session, headquarters, year, page=2)
-            rejected = await ledger_for_force(session, headquarters, year, status=ClaimStatus.REJECTED, page=1)
+            second_page = await ledger_for_force(session, headquarters, year, page=2, per_page=per_page)
+            rejected = await ledger_for_force(
+                session, headquarters, year, status=ClaimStatus.REJECTED, page=1, per_page=per_page
+            )
         return [_facts(claim) for claim in stored], every, second_page, rejected
 
     @hypothesis_settings(
@@ -149,7 +147,9 @@ def test_the_years_totals_from_the_database_are_the_pure_rules(
             if year == 2025 or share_in_year(fact.period_start, fact.period_end, year)
         )
         assert second_page.listed == len(of_year)
-        assert [str(claim.id) for claim in second_page.claims] == [claim_id for _, claim_id in of_year[3:6]]
+        assert [str(claim.id) for claim in second_page.claims] == [
+            claim_id for _, claim_id in of_year[per_page : 2 * per_page]
+        ]
         assert {claim.status for claim in rejected.claims} <= {ClaimStatus.REJECTED}
         live = [fact for fact in facts if fact.status.live]
         shares = [share_in_year(fact.period_start, fact.period_end, year) for fact in live]

@@ -207,7 +207,7 @@ def test_linking_through_the_api_and_who_may(signed_in: Any, database: Any, clie
 
     sign_in_as(client, "staff")
     refused = client.post(f"/api/v1/ideas/{idea.id}/metrics", json={"metric_id": metric}, headers=api_headers(client))
-    assert refused.status_code == 404
+    assert refused.status_code == 403  # staff see the idea but never link its measures
 
 
 def test_an_idea_not_yet_implemented_needs_a_change_date(signed_in: Any, database: Any) -> None:
