@@ -42,6 +42,7 @@ from quest.dashboards.public_web import public_results_api, public_results_page
 from quest.db import create_engine, create_session_maker
 from quest.errors import QuestError
 from quest.exports.api import ExportApi
+from quest.home.api import HomeApi
 from quest.home.web import home
 from quest.ideas.api import IdeaApi, IdeaWorkflowApi
 from quest.ideas.decisions_api import IdeaDecisionsApi
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             IdeaDecisionsApi,
             TriageApi,
             MyIdeasApi,
+            HomeApi,
             PracticeApi,
             SavingsApi,
             CostsApi,

@@ -13,6 +13,7 @@ only asks them, and adds the one query of its own, the ideas whose savings are s
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import Exists, exists, select
@@ -65,6 +66,7 @@ class Updates:
 
 @dataclass(frozen=True, slots=True)
 class OverdueIdea:
+    id: uuid.UUID
     reference: str
     title: str
     status: IdeaStatus
@@ -74,6 +76,7 @@ class OverdueIdea:
 
 @dataclass(frozen=True, slots=True)
 class IdeaToClaim:
+    id: uuid.UUID
     reference: str
     title: str
     status: IdeaStatus
@@ -166,7 +169,7 @@ async def staff_home(
         if first or decision:
             age_days = (now - idea.created_at).days
             waiting_for = "a first response" if first else "a decision"
-            overdue.append(OverdueIdea(idea.reference, idea.title, idea.status, age_days, waiting_for))
+            overdue.append(OverdueIdea(idea.id, idea.reference, idea.title, idea.status, age_days, waiting_for))
     return StaffHome(
         ideas_raised=len(mine),
         updates=await updates(session, viewer),
@@ -209,7 +212,7 @@ async def ideas_to_claim(session: AsyncSession, viewer: CurrentUser) -> tuple[li
     claimed = with_claim(ClaimStatus.CLAIMED, ClaimStatus.VALIDATED)
     recorded = with_claim(*(status for status in ClaimStatus if status.live))
     rows = await session.execute(
-        select(Idea.reference, Idea.title, Idea.status, Idea.implemented_on, Idea.decided_at)
+        select(Idea.id, Idea.reference, Idea.title, Idea.status, Idea.implemented_on, Idea.decided_at)
         .where(
             in_reach,
             (Idea.status.in_(CLAIMABLE[ClaimStatus.CLAIMED]) & ~claimed) | (Idea.status.in_(TO_FORECAST) & ~recorded),
@@ -217,12 +220,12 @@ async def ideas_to_claim(session: AsyncSession, viewer: CurrentUser) -> tuple[li
         .order_by(Idea.status_changed_at, Idea.reference)
     )
     to_claim, to_forecast = [], []
-    for reference, title, status, implemented_on, decided_at in rows:
+    for idea_id, reference, title, status, implemented_on, decided_at in rows:
         if status in CLAIMABLE[ClaimStatus.CLAIMED]:
-            to_claim.append(IdeaToClaim(reference, title, status, implemented_on))
+            to_claim.append(IdeaToClaim(idea_id, reference, title, status, implemented_on))
         else:
             since = decided_at.astimezone(LONDON).date() if decided_at else None
-            to_forecast.append(IdeaToClaim(reference, title, status, since))
+            to_forecast.append(IdeaToClaim(idea_id, reference, title, status, since))
     return to_claim, to_forecast
 
 

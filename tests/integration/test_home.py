@@ -155,6 +155,18 @@ def test_staff_see_their_ideas_what_changed_what_is_overdue_and_counts_to_enter(
     assert "Files awaiting review" not in counts  # weekly, not daily
     assert 'href="/backlogs"' in counts
 
+    # The API answers the same lists, by id and reference.
+    home = people("staff").get("/api/v1/me/home", headers=api_headers(people("staff"))).json()
+    assert (home["part"], home["manager"], home["validator"], home["headquarters"]) == ("staff", None, None, None)
+    assert home["staff"]["ideas_raised"] == 2
+    assert [(idea["id"], idea["ref"], idea["waiting_for"]) for idea in home["staff"]["overdue"]] == [
+        (str(late.id), late.reference, "a first response")
+    ]
+    assert [metric["id"] for metric in home["staff"]["counts_to_enter"]] == [pending]
+    assert home["updates"]["unread"] == 1
+    [update] = home["updates"]["ideas"]
+    assert (update["idea_ref"], update["count"], update["latest"]["to_status"]) == (recent.reference, 1, "under_review")
+
     # Reading the notifications clears "what changed"; entering today's count clears the count.
     post_form(people("staff"), "/notifications/read")
     enter_reading(people("staff"), pending, UK_TODAY)
@@ -210,6 +222,17 @@ def test_the_manager_sees_overdue_ideas_first_then_claims_to_make_and_counts_mis
     counts = card(page, "counts")
     assert heading(counts) == "1 backlog count to enter for today"
 
+    home = manager.get("/api/v1/me/home", headers=api_headers(manager)).json()
+    assert home["part"] == "manager"
+    assert home["staff"] is None
+    mine = home["manager"]
+    assert (mine["waiting_total"], mine["waiting_overdue"]) == (3, 1)
+    assert [idea["id"] for idea in mine["waiting"]] == [str(idea.id) for idea in (overdue, under_review, fresh)]
+    assert mine["waiting"][0]["first_response_overdue"] is True
+    assert [(idea["id"], idea["status"]) for idea in mine["to_claim"]] == [(str(to_claim.id), "implemented")]
+    assert [(idea["id"], idea["status"]) for idea in mine["to_forecast"]] == [(str(to_forecast.id), "approved")]
+    assert [metric["name"] for metric in mine["counts_to_enter"]] == ["Pending open incidents"]
+
 
 def test_the_validator_is_told_of_each_claim_and_sees_the_queue_and_double_counts_oldest_first(
     demo: Any, client: Any, database: Any
@@ -251,6 +274,18 @@ def test_the_validator_is_told_of_each_claim_and_sees_the_queue_and_double_count
     assert links(updates) == [f"/ideas/{second.reference}", f"/ideas/{first.reference}"]
     # The links lead to the claims themselves.
     assert f'id="claim-{older}"' in validator.get(f"{on_ledger}{older}").text
+
+    home = validator.get("/api/v1/me/home", headers=api_headers(validator)).json()
+    assert home["part"] == "validator"
+    queue = home["validator"]
+    assert queue["to_validate_total"] == 2
+    assert [(claim["id"], claim["idea_ref"], claim["year"]) for claim in queue["to_validate"]] == [
+        (older, first.reference, 2026),
+        (newer, second.reference, 2026),
+    ]
+    assert queue["double_counts_total"] == 1
+    assert [claim["id"] for claim in queue["double_counts"][0]["claims"]] == [older, newer]
+    assert [update["idea_ref"] for update in home["updates"]["ideas"]] == [second.reference, first.reference]
 
 
 async def _claims_over_two_years(session_maker: Any) -> dict[str, list[str]]:
@@ -335,6 +370,15 @@ def test_headquarters_national_and_administrators_get_links_to_what_exists(signe
     admin = signed_in("admin").get("/").text
     for href in ("/forces", "/users", "/audit"):
         assert f'class="govuk-link govuk-task-list__link" href="{href}"' in admin
+    hq = signed_in("force_hq")
+    home = hq.get("/api/v1/me/home", headers=api_headers(hq)).json()
+    assert home["part"] == "headquarters"
+    hrefs = [place["href"] for place in home["headquarters"]["destinations"]]
+    assert hrefs[:2] == ["/forces/LAN/dashboard", "/forces/LAN"]
+    assert "/users" in hrefs
+    signed_out = signed_in("staff")
+    signed_out.cookies.clear()
+    assert signed_out.get("/api/v1/me/home").status_code == 401
 
 
 def test_every_demo_role_has_a_home_with_its_to_do_list(demo_history: Any, client: Any) -> None:

@@ -203,3 +203,27 @@ def test_a_titled_sheet_keeps_its_styles_formulas_and_text_and_may_be_shown_befo
     assert (summary_read["C5"].data_type, summary_read["C5"].number_format) == ("f", MONEY_FORMAT)
     assert (summary_read["B6"].value, summary_read["B6"].number_format) == (3, "0")
     assert summary_read["C6"].value == '=IF(B5=3,"yes","NO")'
+
+
+async def _zip_of(members: dict[str, bytes]) -> bytes:
+    async def pieces(data: bytes) -> AsyncIterator[bytes]:
+        for start in range(0, len(data), 100):
+            yield data[start : start + 100]
+
+    async def named() -> AsyncIterator[tuple[str, AsyncIterator[bytes]]]:
+        for name, data in members.items():
+            yield name, pieces(data)
+
+    return b"".join([chunk async for chunk in zipped.zipped(named())])
+
+
+def test_a_zip_is_whole_wherever_its_pieces_fall(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the size of the pieces handed on, the zip ends with its directory and holds every member.
+    stream-zip 0.0.84 ended the stream, silently, when a piece ended just before a member's data (its
+    issue 189): with pieces of a member header's length, only that header was sent."""
+    members = {"xl/first.xml": b"<a>" + b"x" * 700 + b"</a>", "xl/second.xml": uuid.uuid4().hex.encode() * 20}
+    for size in range(1, 160):
+        monkeypatch.setattr(zipped, "CHUNK_BYTES", size)
+        whole = asyncio.run(_zip_of(members))
+        with zipfile.ZipFile(io.BytesIO(whole)) as read:
+            assert {name: read.read(name) for name in read.namelist()} == members, size
