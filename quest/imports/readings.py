@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import uuid
 from array import array
 from collections.abc import Callable
@@ -74,10 +75,13 @@ class CheckedReadings:
     measures: dict[uuid.UUID, MeasureReadings]
 
 
+# Both pure, and a file's counts hold a few hundred distinct values: each is worked out once.
+@functools.lru_cache(maxsize=4096)
 def _scaled(value: decimal.Decimal) -> int:
     return int(value * _SCALE)
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(scaled: int) -> decimal.Decimal:
     """The value back from ten-thousandths, with no more places than it needs (57, 0.1025)."""
     return decimal.Decimal(scaled) / _SCALE
@@ -110,8 +114,11 @@ async def check(
     header = table.header
     measures = await _measures(session, places)
     by_measure: dict[uuid.UUID, MeasureReadings] = {}
-    # A file names few measures in many rows: each spelling is resolved once.
-    resolved: dict[tuple[object, object, object], Measure | Problem | None] = {}
+    # A file names few measures in many rows: each spelling is resolved once, to its measure (or the
+    # problem with it), the kind its values are judged as, and where its readings go.
+    resolved: dict[
+        tuple[object, object, object], tuple[Measure | Problem | None, MetricKind, MeasureReadings | None]
+    ] = {}
     problems = report.problems
     count = 0
     cells_of = header.picker("force", "division", "measure", "date", "value")
@@ -123,24 +130,24 @@ async def check(
             number = row.number
             force, division, name, day, value = cells_of(row)
             key = (force, division, name)
-            if key in resolved:
-                measure = resolved[key]
-                if isinstance(measure, Problem):  # the same bad place again: named on this row too
-                    problems.append(Problem(number, measure.column, measure.message))
-            else:
-                measure = resolved[key] = _resolve(places, measures, header, row, cell_text(name), problems)
-            judged = judge_reading(day, value, _kind(measure), today)
-            if judged.date_problem:
-                problems.append(Problem(number, "date", judged.date_problem))
-            if judged.value_problem:
-                problems.append(Problem(number, "value", judged.value_problem))
-            if not isinstance(measure, Measure) or judged.day is None:
-                continue
-            readings = by_measure.get(measure.id)
-            if readings is None:
-                readings = by_measure[measure.id] = MeasureReadings(measure)
-            if judged.value is not None and not judged.date_problem and not judged.value_problem:
-                readings.days.append(period_start(measure.frequency, judged.day).toordinal())
+            found = resolved.get(key)
+            if found is None:
+                measure = _resolve(places, measures, header, row, cell_text(name), problems)
+                readings = None
+                if isinstance(measure, Measure):
+                    readings = by_measure.get(measure.id) or by_measure.setdefault(measure.id, MeasureReadings(measure))
+                found = resolved[key] = (measure, _kind(measure), readings)
+            elif isinstance(found[0], Problem):  # the same bad place again: named on this row too
+                problems.append(Problem(number, found[0].column, found[0].message))
+            measure, kind, readings = found
+            judged = judge_reading(day, value, kind, today)
+            if judged.date_problem or judged.value_problem:
+                if judged.date_problem:
+                    problems.append(Problem(number, "date", judged.date_problem))
+                if judged.value_problem:
+                    problems.append(Problem(number, "value", judged.value_problem))
+            elif readings is not None and judged.day is not None and judged.value is not None:
+                readings.days.append(period_start(readings.measure.frequency, judged.day).toordinal())
                 readings.rows.append(number)
                 readings.values.append(_scaled(judged.value))
     progress(count)
