@@ -152,19 +152,35 @@ class PageWatch:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+@pytest.fixture(scope="module")
+def signed_in_states(live_server: str) -> dict[str, Any]:
+    """Each demo role's cookies once it has signed in on this module's server: a new browser starts with
+    them rather than signing in again (a real Argon2 check on the server, and two waits for the network to
+    settle, a second a page)."""
+    return {}
+
+
+def _still_signed_in(context: Any, base: str) -> bool:
+    """Whether the browser's session is still good: an earlier test may have signed it out."""
+    return int(context.request.get(base + "/account", max_redirects=0).status) == 200
+
+
 @pytest.fixture
-def open_page(live_server: str, browser: Any) -> Iterator[Any]:
+def open_page(live_server: str, browser: Any, signed_in_states: dict[str, Any]) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_(
         path: str, *, viewport: dict[str, int] = DESKTOP, javascript: bool = True, role: str | None = "staff"
     ) -> PageWatch:
         """Open ``path`` in a new browser, signed in as the demo user of ``role`` (None: not signed in)."""
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+        state = signed_in_states.get(role) if role is not None else None
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, storage_state=state)
         contexts.append(context)
         watch = PageWatch(context.new_page())
-        if role is not None:
+        if role is not None and (state is None or not _still_signed_in(context, live_server)):
+            context.clear_cookies()
             sign_in(watch.page, live_server, DEMO_EMAILS[role])
+            signed_in_states[role] = context.storage_state()
         watch.page.goto(live_server + path)
         watch.page.wait_for_load_state("networkidle")
         return watch
