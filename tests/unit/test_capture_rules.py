@@ -171,6 +171,19 @@ def test_reading_dates_are_real_and_not_in_the_future() -> None:
     assert check_reading_date("23/11/2026", TODAY) == (None, "Enter a real date, like 2026-11-23")
 
 
+def test_a_date_already_read_is_judged_as_the_same_date_written_at_both_ends_of_the_window() -> None:
+    """A date cell takes a quicker path inside 2000..today: at, and a day either side of, each end it
+    answers as the same date written as text, which goes through fields.date_within."""
+    first = datetime.date(2000, 1, 1)
+    for day in (first - datetime.timedelta(days=1), first, first + datetime.timedelta(days=1)):
+        for today in (TODAY, first):
+            for edge in (day, today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)):
+                assert check_reading_date(edge, today) == check_reading_date(edge.isoformat(), today), (edge, today)
+    assert check_reading_date(first, TODAY) == (first, None)
+    assert check_reading_date(first - datetime.timedelta(days=1), TODAY) == (None, "The date must be in 2000 or later")
+    assert check_reading_date(TODAY + datetime.timedelta(days=1), TODAY)[1] == "The date must be today or in the past"
+
+
 def test_staff_enter_today_and_yesterday_and_managers_any_date() -> None:
     yesterday, before = TODAY - datetime.timedelta(days=1), TODAY - datetime.timedelta(days=2)
     staff = earliest_entry_date(False, TODAY)
