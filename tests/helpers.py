@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from quest.accounts.models import User
 from quest.accounts.sessions import create_token
+from quest.audit.models import AuditEntry
 from quest.demo.catalogue import DEMO_PASSWORD
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus
@@ -318,3 +319,18 @@ async def add_backlog(
     )
     await session.flush()
     return metric
+
+
+def audit_entries(database: Any, entity: str, action: str) -> list[AuditEntry]:
+    """The audit trail's entries of ``action`` on ``entity`` records, oldest first."""
+
+    async def read(session_maker: Any) -> list[AuditEntry]:
+        async with session_maker() as session:
+            found = await session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.entity == entity, AuditEntry.action == action)
+                .order_by(AuditEntry.occurred_at)
+            )
+            return list(found.scalars())
+
+    return database(read)

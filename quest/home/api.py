@@ -187,10 +187,7 @@ class HomeOut:
                 manager = ManagerHomeOut(
                     waiting_total=home.waiting.total,
                     waiting_overdue=home.waiting.overdue,
-                    waiting=[
-                        answer(TriageIdeaOut, idea, ref=idea.reference, owner=idea.owner_name)
-                        for idea in home.waiting.ideas
-                    ],
+                    waiting=[TriageIdeaOut.of(idea) for idea in home.waiting.ideas],
                     first_response_days=home.waiting.sla.first_response_days,
                     decision_days=home.waiting.sla.decision_days,
                     to_claim=[answer(IdeaToClaimOut, idea, ref=idea.reference) for idea in home.to_claim],

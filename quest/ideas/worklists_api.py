@@ -32,6 +32,10 @@ class TriageIdeaOut:
     # Send it as ``version`` with a quick move (POST /api/v1/ideas/{id}/transitions).
     version: int
 
+    @classmethod
+    def of(cls, idea: decisions.TriageIdea) -> TriageIdeaOut:
+        return answer(cls, idea, ref=idea.reference, owner=idea.owner_name)
+
 
 @dataclass(frozen=True)
 class TriageGroupOut:
@@ -102,7 +106,7 @@ class TriageApi(Controller):
             TriageGroupOut(
                 status=group.status.value,
                 total=group.total,
-                ideas=[answer(TriageIdeaOut, idea, ref=idea.reference, owner=idea.owner_name) for idea in group.ideas],
+                ideas=[TriageIdeaOut.of(idea) for idea in group.ideas],
             )
             for group in found.groups
         ]

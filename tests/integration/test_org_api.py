@@ -8,26 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from quest.audit.models import AuditEntry
 from quest.org.models import Division, Force
-from tests.helpers import DEMO_EMAILS
+from tests.helpers import DEMO_EMAILS, audit_entries
 from tests.integration.test_capture_api import api  # noqa: F401  (the callers' fixture)
 
 NEW_DIVISION = {"code": "coast", "name": "Coastal", "officers_fte": 120.5, "staff_fte": "40"}
 SETTINGS = {"first_response_days": 10, "decision_days": 45, "productive_hours_per_fte": 1600.5}
-
-
-def audit_entries(database: Any, entity: str, action: str) -> list[AuditEntry]:
-    async def read(session_maker: Any) -> list[AuditEntry]:
-        async with session_maker() as session:
-            found = await session.execute(
-                select(AuditEntry)
-                .where(AuditEntry.entity == entity, AuditEntry.action == action)
-                .order_by(AuditEntry.occurred_at)
-            )
-            return list(found.scalars())
-
-    return database(read)
 
 
 def divisions_of(database: Any, force_code: str) -> dict[str, tuple[str, float, float]]:

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from quest.accounts.models import ApiToken, User
 from quest.accounts.roles import Role
-from quest.audit.models import AuditEntry
 from quest.org.models import Force
-from tests.helpers import DEMO_EMAILS, sign_in, user_id
+from tests.helpers import DEMO_EMAILS, audit_entries, sign_in, user_id
 from tests.integration.test_capture_api import api, division_id  # noqa: F401  (api: the callers' fixture)
 
 NEW_USER = {
@@ -21,19 +20,6 @@ NEW_USER = {
     "role": "staff",
     "password": "temporary password for jo",
 }
-
-
-def audit_entries(database: Any, entity: str, action: str) -> list[AuditEntry]:
-    async def read(session_maker: Any) -> list[AuditEntry]:
-        async with session_maker() as session:
-            found = await session.execute(
-                select(AuditEntry)
-                .where(AuditEntry.entity == entity, AuditEntry.action == action)
-                .order_by(AuditEntry.occurred_at)
-            )
-            return list(found.scalars())
-
-    return database(read)
 
 
 def count_users(database: Any) -> int:
