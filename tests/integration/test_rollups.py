@@ -20,6 +20,9 @@ from quest.ideas.decisions import adopt, move_idea
 from quest.ideas.models import Idea
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MoveRequest
+from quest.imports.services import read_rows, run_import
+from quest.imports.sheets import SheetRow
+from quest.metrics.imports import save_import
 from quest.metrics.services import MetricInput, ReadingInput, create_metric, record_readings
 from quest.rollups.models import IdeasRaisedByMonth
 from quest.rollups.rebuild import rebuild
@@ -184,6 +187,67 @@ def test_every_kind_of_change_keeps_the_rollups_equal_to_the_records(settings: S
                     await rebuild(session)
                     await session.commit()
             assert (await _agree(maker))["ideas_raised_by_month"] == 3
+
+    run(scenario())
+
+
+def test_imports_count_the_weeks_they_write(settings: Settings, demo: Any) -> None:
+    """Imports write readings in bulk, beside the ORM, and their measures' weeks still add up: new readings,
+    replaced ones (one by a ten-thousandth), unchanged ones, a weekly measure's, and a file's of two
+    measures."""
+    manager = DEMO_EMAILS["manager"]
+
+    async def new_measure(maker: Any, name: str, kind: str, frequency: str) -> Any:
+        viewer = await current_user_for(maker, manager)
+        async with maker() as session:
+            data = MetricInput(name=name, unit="units", kind=kind, direction="down", frequency=frequency)
+            return await create_metric(session, viewer, data)
+
+    async def save(maker: Any, metric_id: Any, rows: list[tuple[str, str]]) -> None:
+        viewer = await current_user_for(maker, manager)
+        sheet = [SheetRow(number, cells) for number, cells in enumerate(rows, start=1)]
+        async with maker() as session:
+            await save_import(session, viewer, metric_id, sheet, now=NOW, today=TODAY)
+
+    async def scenario() -> None:
+        async with open_database(settings) as maker:
+            daily = await new_measure(maker, "Calls waiting", "time", "daily")
+            weekly = await new_measure(maker, "Files open", "backlog", "weekly")
+            # 1 to 16 November 2026: four weeks (Sunday the 1st ends one, Monday the 16th begins one).
+            days = [(datetime.date(2026, 11, 1) + datetime.timedelta(days=n)).isoformat() for n in range(16)]
+            await save(maker, daily, [(day, f"{10 + n}.25") for n, day in enumerate(days)])
+            await save(maker, weekly, [("2026-11-02", "40"), ("2026-11-11", "38")])
+            assert (await _agree(maker))["readings_by_week"] == 4 + 2
+
+            # Again: two replaced (one by 0.0001), one unchanged, one new in a week begun.
+            again = [(days[3], "99"), (days[4], "14.2501"), (days[5], "15.25"), ("2026-11-17", "1")]
+            await save(maker, daily, again)
+            await save(maker, weekly, [("2026-11-04", "41")])
+            assert (await _agree(maker))["readings_by_week"] == 4 + 2
+
+            # A file for both measures, its rows in any order.
+            viewer = await current_user_for(maker, manager)
+            data = (
+                b"division,measure,date,value\n"
+                b"NORTH,Files open,2026-11-18,7\n"
+                b"NORTH,Calls waiting,2026-11-02,0\n"
+                b"NORTH,Files open,2026-11-10,38\n"
+                b"NORTH,Calls waiting,2026-11-18,2.5\n"
+            )
+            with writing():
+                async with maker() as session:
+                    report, _checked = await run_import(
+                        session,
+                        viewer,
+                        "readings",
+                        read_rows("readings.csv", data),
+                        force_code="LAN",
+                        now=NOW,
+                        today=TODAY,
+                    )
+            assert not report.problems, report.problems
+            assert (report.created, report.changed, report.unchanged) == (2, 1, 1)
+            assert (await _agree(maker))["readings_by_week"] == 4 + 3
 
     run(scenario())
 
