@@ -140,16 +140,18 @@ async def check(
             elif isinstance(found[0], Problem):  # the same bad place again: named on this row too
                 problems.append(Problem(number, found[0].column, found[0].message))
             measure, kind, readings = found
-            judged = judge_reading(day, value, kind, today)
-            if judged.date_problem or judged.value_problem:
-                if judged.date_problem:
-                    problems.append(Problem(number, "date", judged.date_problem))
-                if judged.value_problem:
-                    problems.append(Problem(number, "value", judged.value_problem))
-            elif readings is not None and judged.day is not None and judged.value is not None:
-                readings.days.append(period_start(readings.measure.frequency, judged.day).toordinal())
+            _date_text, _value_text, judged_day, judged_value, date_problem, value_problem = judge_reading(
+                day, value, kind, today
+            )
+            if date_problem or value_problem:
+                if date_problem:
+                    problems.append(Problem(number, "date", date_problem))
+                if value_problem:
+                    problems.append(Problem(number, "value", value_problem))
+            elif readings is not None and judged_day is not None and judged_value is not None:
+                readings.days.append(period_start(readings.measure.frequency, judged_day).toordinal())
                 readings.rows.append(number)
-                readings.values.append(_scaled(judged.value))
+                readings.values.append(_scaled(judged_value))
     progress(count)
     report.rows = count
     for readings in by_measure.values():
@@ -195,6 +197,8 @@ def _same_period(readings: MeasureReadings) -> list[Problem]:
     """Two rows for one period of a measure (two days of one week, on a weekly measure): each later row
     named, with the first row for that period."""
     days, rows = readings.days, readings.rows
+    if len(set(days)) == len(days):  # the usual case, found at once
+        return []
     order = sorted(range(len(days)), key=days.__getitem__)  # stable: file order within a period
     problems = []
     first = -1
