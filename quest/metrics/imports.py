@@ -26,7 +26,7 @@ import itertools
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from openpyxl.utils import get_column_letter
@@ -195,6 +195,13 @@ class Problem:
         return f"Row {self.row}, column {self.letter}{name}: {self.message}"
 
 
+def outcome_of(value: decimal.Decimal, previous: decimal.Decimal | None) -> Outcome:
+    """What saving does with a good row's value, given the value stored for its period (None: none)."""
+    if previous is None:
+        return Outcome.NEW
+    return Outcome.UNCHANGED if previous == value else Outcome.CHANGED
+
+
 @dataclass(slots=True)
 class PlannedReading:
     """A good row's reading: its period, its value, and the value stored for that period, if any."""
@@ -206,9 +213,7 @@ class PlannedReading:
 
     @property
     def outcome(self) -> Outcome:
-        if self.previous is None:
-            return Outcome.NEW
-        return Outcome.UNCHANGED if self.previous == self.value else Outcome.CHANGED
+        return outcome_of(self.value, self.previous)
 
     @property
     def label(self) -> str:
@@ -281,18 +286,68 @@ def judge_reading(
     return date_text, value_text, day, value, date_problem, value_problem
 
 
-def check_rows(
+# What saving writes: a new reading (its period, its value); a changed one (its period, its value, the
+# value it replaces).
+NewReading = tuple[datetime.date, decimal.Decimal]
+ChangedReading = tuple[datetime.date, decimal.Decimal, decimal.Decimal]
+
+
+@dataclass(slots=True)
+class JudgedRows:
+    """Rows judged (:func:`judge_rows`), held a column at a time: an import judges 20,000 rows, and saving
+    them needs only each good row's period and value, so the rows as the preview shows them
+    (:meth:`import_rows`) are made only when they are shown."""
+
+    frequency: Frequency
+    numbers: list[int] = field(default_factory=list)
+    date_texts: list[str] = field(default_factory=list)
+    value_texts: list[str] = field(default_factory=list)
+    # The period a row's date is filed under (None: no date read); its value only if the row is good.
+    periods: list[datetime.date | None] = field(default_factory=list)
+    values: list[decimal.Decimal | None] = field(default_factory=list)
+    problems: list[tuple[Problem, ...]] = field(default_factory=list)
+
+    def readings(self) -> Iterator[tuple[datetime.date, decimal.Decimal]]:
+        """Each good row's period and value."""
+        for period, value in zip(self.periods, self.values, strict=True):
+            if period is not None and value is not None:
+                yield period, value
+
+    def import_rows(self, stored: Mapping[datetime.date, decimal.Decimal] | None = None) -> list[ImportRow]:
+        """Each row as typed, with its problems or its reading, which knows the value ``stored`` for its
+        period, so each row says what saving will do."""
+        stored = stored or {}
+        frequency = self.frequency
+        return [
+            ImportRow(
+                number,
+                date_text,
+                value_text,
+                problems,
+                None
+                if period is None or value is None
+                else PlannedReading(period, frequency, value, stored.get(period)),
+            )
+            for number, date_text, value_text, period, value, problems in zip(
+                self.numbers, self.date_texts, self.value_texts, self.periods, self.values, self.problems, strict=True
+            )
+        ]
+
+
+def judge_rows(
     rows: Iterable[SheetRow],
     kind: MetricKind,
     frequency: Frequency,
     today: datetime.date,
     earliest: datetime.date | None = None,
-) -> list[ImportRow]:
+) -> JudgedRows:
     """Every row judged: a date (not in the future, nor before 2000, nor before ``earliest``: see
     :func:`~quest.metrics.services.earliest_entry_date`) and a value fit for the measure's kind, and no
     two rows for one period (weekly readings are filed under their Monday, monthly ones under the 1st,
     so two days of one week clash on a weekly measure)."""
-    checked = []
+    judged = JudgedRows(frequency)
+    numbers, date_texts, value_texts = judged.numbers, judged.date_texts, judged.value_texts
+    periods, values, all_problems = judged.periods, judged.values, judged.problems
     first_row_for: dict[datetime.date, int] = {}
     for row in rows:
         number, cells = row.number, row.cells
@@ -309,48 +364,88 @@ def check_rows(
             problems.extend(
                 Problem(number, column, EXTRA_CELL) for column, cell in enumerate(cells[2:], start=2) if cell_text(cell)
             )
-        reading = None
+        period = None
         if day is not None:
             period = period_start(frequency, day)
             earlier = first_row_for.setdefault(period, number)
             if earlier != number:
                 words = describe_period(frequency, period)
                 problems.append(Problem(number, 0, f"Rows {earlier} and {number} are both for {words}"))
-            elif not problems and value is not None:
-                reading = PlannedReading(period, frequency, value)
-        checked.append(ImportRow(number, date_text, value_text, tuple(problems) if problems else (), reading))
-    if not checked:
+        numbers.append(number)
+        date_texts.append(date_text)
+        value_texts.append(value_text)
+        periods.append(period)
+        values.append(None if problems else value)
+        all_problems.append(tuple(problems) if problems else ())
+    if not numbers:
         raise UnreadableRows(NO_READINGS)
-    return checked
+    return judged
 
 
-def compare(rows: Sequence[ImportRow], stored: Mapping[datetime.date, decimal.Decimal]) -> list[ImportRow]:
-    """The rows with the value already stored for each one's period, so each says what saving will do."""
-    return [
-        replace(row, reading=replace(row.reading, previous=stored[row.reading.period]))
-        if row.reading is not None and row.reading.period in stored
-        else row
-        for row in rows
-    ]
+def check_rows(
+    rows: Iterable[SheetRow],
+    kind: MetricKind,
+    frequency: Frequency,
+    today: datetime.date,
+    earliest: datetime.date | None = None,
+) -> list[ImportRow]:
+    """:func:`judge_rows`, each row as the preview shows it."""
+    return judge_rows(rows, kind, frequency, today, earliest).import_rows()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ImportPlan:
-    """What saving these rows into this measure will do."""
+    """What saving these rows into this measure will do, given the values ``stored`` for their periods."""
 
     metric: MetricSummary
-    rows: list[ImportRow]
+    judged: JudgedRows
+    stored: Mapping[datetime.date, decimal.Decimal] = field(default_factory=dict)
+    _rows: list[ImportRow] | None = None
+    _changes: tuple[list[NewReading], list[ChangedReading]] | None = None
+
+    @property
+    def rows(self) -> list[ImportRow]:
+        """Each row as the preview shows it (made when first asked for)."""
+        if self._rows is None:
+            self._rows = self.judged.import_rows(self.stored)
+        return self._rows
 
     @property
     def problems(self) -> list[Problem]:
-        return [problem for row in self.rows for problem in row.problems]
+        return [problem for problems in self.judged.problems for problem in problems]
 
     @property
     def readings(self) -> list[PlannedReading]:
         return [row.reading for row in self.rows if row.reading is not None]
 
     def count(self, outcome: Outcome) -> int:
-        return sum(1 for row in self.rows if row.outcome is outcome)
+        if outcome is Outcome.PROBLEM:
+            return sum(1 for problems in self.judged.problems if problems)
+        new, changed = self.changes()
+        if outcome is Outcome.NEW:
+            return len(new)
+        if outcome is Outcome.CHANGED:
+            return len(changed)
+        good = sum(1 for value in self.judged.values if value is not None)
+        return good - len(new) - len(changed)
+
+    def changes(self) -> tuple[list[NewReading], list[ChangedReading]]:
+        """What saving writes: each new reading (period, value), and each changed one (period, value, the
+        value it replaces). Worked out once."""
+        if self._changes is None:
+            stored = self.stored
+            new: list[NewReading] = []
+            changed: list[ChangedReading] = []
+            for period, value in zip(self.judged.periods, self.judged.values, strict=True):
+                if period is None or value is None:
+                    continue
+                previous = stored.get(period)
+                if previous is None:
+                    new.append((period, value))
+                elif previous != value:
+                    changed.append((period, value, previous))
+            self._changes = new, changed
+        return self._changes
 
     @property
     def errors(self) -> dict[str, str]:
@@ -361,10 +456,11 @@ class ImportPlan:
         """The good rows as CSV (row number, period, value), for the preview to send back when saving."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        judged = self.judged
         writer.writerows(
-            (row.number, row.reading.period.isoformat(), f"{row.reading.value.normalize():f}")
-            for row in self.rows
-            if row.reading is not None
+            (number, period.isoformat(), f"{value.normalize():f}")
+            for number, period, value in zip(judged.numbers, judged.periods, judged.values, strict=True)
+            if period is not None and value is not None
         )
         return buffer.getvalue()
 
@@ -426,13 +522,7 @@ async def save_import(
             raise ImportRefused(plan)
         act_as(session, viewer.actor)
         written = {"entered_by": viewer.id, "entered_at": now}
-        new: list[tuple[datetime.date, decimal.Decimal]] = []
-        changed: list[tuple[datetime.date, decimal.Decimal, decimal.Decimal]] = []
-        for reading in plan.readings:
-            if reading.previous is None:  # Outcome.NEW, read without its property: 20,000 rows at a time
-                new.append((reading.period, reading.value))
-            elif reading.previous != reading.value:  # Outcome.CHANGED
-                changed.append((reading.period, reading.value, reading.previous))
+        new, changed = plan.changes()
         if new or changed:
             await write_readings(session, metric_id, plan.metric.force_id, new, changed, written=written, action="save")
             await upkeep.readings_changed(session, {metric_id}, now=now)
@@ -450,8 +540,8 @@ async def write_readings(
     session: AsyncSession,
     metric_id: uuid.UUID,
     force_id: uuid.UUID,
-    new: Sequence[tuple[datetime.date, decimal.Decimal]],
-    changed: Sequence[tuple[datetime.date, decimal.Decimal, decimal.Decimal]],
+    new: Sequence[NewReading],
+    changed: Sequence[ChangedReading],
     *,
     written: Mapping[str, object],
     action: str,
@@ -510,9 +600,9 @@ async def _plan(
     # Imports are for managers, so any date goes today; the window is asked all the same, so the rule
     # stays in one place if imports are ever opened to others.
     earliest = earliest_entry_date(manages(viewer, metric), today)
-    checked = check_rows(rows, metric.kind, metric.frequency, today, earliest)
-    stored = await _stored_values(session, metric_id, [row.reading.period for row in checked if row.reading])
-    return ImportPlan(metric, compare(checked, stored))
+    judged = judge_rows(rows, metric.kind, metric.frequency, today, earliest)
+    stored = await _stored_values(session, metric_id, [period for period, _value in judged.readings()])
+    return ImportPlan(metric, judged, stored)
 
 
 async def _stored_values(

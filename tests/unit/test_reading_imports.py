@@ -306,21 +306,28 @@ def test_monthly_readings_are_filed_under_the_first() -> None:
 
 
 def test_compared_with_what_is_stored_each_row_is_new_changed_or_unchanged() -> None:
-    checked = check([SheetRow(1, ("2026-03-01", "118")), SheetRow(2, ("2026-03-02", "96")), SheetRow(3, ("x", "1"))])
-    compared = imports.compare(
-        checked, {datetime.date(2026, 3, 1): D("120.0000"), datetime.date(2026, 3, 2): D("96.0000")}
+    judged = imports.judge_rows(
+        [SheetRow(1, ("2026-03-01", "118")), SheetRow(2, ("2026-03-02", "96")), SheetRow(3, ("x", "1"))],
+        MetricKind.BACKLOG,
+        Frequency.DAILY,
+        TODAY,
     )
-    assert [row.outcome for row in compared] == [Outcome.CHANGED, Outcome.UNCHANGED, Outcome.PROBLEM]
-    assert compared[0].reading is not None
-    assert compared[0].reading.previous == D(120)
-    plan = ImportPlan(metric(), compared)
+    stored = {datetime.date(2026, 3, 1): D("120.0000"), datetime.date(2026, 3, 2): D("96.0000")}
+    plan = ImportPlan(metric(), judged, stored)
+    assert [row.outcome for row in plan.rows] == [Outcome.CHANGED, Outcome.UNCHANGED, Outcome.PROBLEM]
+    assert plan.rows[0].reading is not None
+    assert plan.rows[0].reading.previous == D(120)
     assert [plan.count(outcome) for outcome in Outcome] == [0, 1, 1, 1]
+    assert plan.changes() == ([], [(datetime.date(2026, 3, 1), D(118), D(120))])
     assert plan.errors == {"row-3-a": "Row 3, column A (date): Enter a real date, like 01/03/2026 or 2026-03-01"}
+    new = ImportPlan(metric(), judged)
+    assert [new.count(outcome) for outcome in Outcome] == [2, 0, 0, 1]
+    assert new.changes() == ([(datetime.date(2026, 3, 1), D(118)), (datetime.date(2026, 3, 2), D(96))], [])
 
 
 def test_the_checked_rows_go_back_to_the_server_keeping_their_row_numbers() -> None:
     rows = [SheetRow(2, ("04/03/2026", "1,204.50")), SheetRow(7, (datetime.datetime(2026, 3, 9), 12.0))]
-    plan = ImportPlan(metric(Frequency.WEEKLY), check(rows, Frequency.WEEKLY, MetricKind.TIME))
+    plan = ImportPlan(metric(Frequency.WEEKLY), imports.judge_rows(rows, MetricKind.TIME, Frequency.WEEKLY, TODAY))
     text = plan.checked_text()
     assert text == "2,2026-03-02,1204.5\n7,2026-03-09,12\n"
     again = check(imports.rows_from_preview(text), Frequency.WEEKLY, MetricKind.TIME)
@@ -342,9 +349,10 @@ def test_whatever_the_preview_sends_back_is_checked_to_the_same_readings(
     pairs: list[tuple[datetime.date, decimal.Decimal]],
 ) -> None:
     rows = [SheetRow(number, (day.strftime("%d/%m/%Y"), f"{value:,f}")) for number, (day, value) in enumerate(pairs, 2)]
-    checked = check(rows, kind=MetricKind.OTHER)
+    judged = imports.judge_rows(rows, MetricKind.OTHER, Frequency.DAILY, TODAY)
+    checked = judged.import_rows()
     assert summaries(checked) == []
-    text = ImportPlan(metric(), checked).checked_text()
+    text = ImportPlan(metric(), judged).checked_text()
     again = check(imports.rows_from_preview(text), kind=MetricKind.OTHER)
     assert (
         readings(again) == readings(checked) == [(number, day, value) for number, (day, value) in enumerate(pairs, 2)]
@@ -358,13 +366,13 @@ def test_checked_rows_that_come_back_altered_are_refused(text: str) -> None:
 
 
 def test_a_long_preview_shows_problems_and_changes_first_then_the_first_of_the_rest() -> None:
-    rows = imports.compare(
-        check(
-            [SheetRow(number, (f"{day:%Y-%m-%d}", "5")) for number, day in enumerate(days(1, 12), 1)]
-            + [SheetRow(13, ("soon", "5"))]
-        ),
-        {datetime.date(2026, 1, 10): D(4)},
-    )
+    rows = imports.judge_rows(
+        [SheetRow(number, (f"{day:%Y-%m-%d}", "5")) for number, day in enumerate(days(1, 12), 1)]
+        + [SheetRow(13, ("soon", "5"))],
+        MetricKind.BACKLOG,
+        Frequency.DAILY,
+        TODAY,
+    ).import_rows({datetime.date(2026, 1, 10): D(4)})
     assert [row.number for row in rows_to_show(rows, limit=4)] == [1, 2, 10, 13]
     assert rows_to_show(rows, limit=20) == rows
 
