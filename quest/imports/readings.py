@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import functools
+import itertools
 import uuid
 from array import array
 from collections.abc import Callable
@@ -225,6 +226,10 @@ async def _compare(session: AsyncSession, readings: MeasureReadings, report: Imp
         )
     }
     outcomes = readings.outcomes
+    if not stored:  # nothing stored over the file's dates (a new measure, a new stretch): every row is new
+        outcomes.frombytes(bytes([_NEW]) * len(days))
+        report.created += len(days)
+        return
     for day, value in zip(days, readings.values, strict=True):
         previous = stored.get(day)
         if previous is None:
@@ -249,13 +254,23 @@ async def write(
     touched: set[uuid.UUID] = set()
     with paused_collector():
         for metric_id, readings in checked.measures.items():
-            new = []
-            changed = []
-            for day, scaled, outcome in zip(readings.days, readings.values, readings.outcomes, strict=True):
-                if outcome == _NEW:
-                    new.append((datetime.date.fromordinal(day), _value(scaled)))
-                elif outcome == _CHANGED:
-                    changed.append((datetime.date.fromordinal(day), _value(scaled), _value(readings.replaced[day])))
+            is_new = list(map(_NEW.__eq__, readings.outcomes))  # a row at a time without a Python loop
+            new = list(
+                zip(
+                    map(datetime.date.fromordinal, itertools.compress(readings.days, is_new)),
+                    map(_value, itertools.compress(readings.values, is_new)),
+                    strict=True,
+                )
+            )
+            changed = (
+                [
+                    (datetime.date.fromordinal(day), _value(scaled), _value(readings.replaced[day]))
+                    for day, scaled in zip(readings.days, readings.values, strict=True)
+                    if day in readings.replaced
+                ]
+                if readings.replaced
+                else []
+            )
             if new or changed:
                 touched.add(metric_id)
                 force_id = readings.measure.force_id

@@ -60,8 +60,13 @@ class Header:
         blank = (None,) * (width + 1)  # the last slot, past every column named, is where a missing one reads
         pick = operator.itemgetter(*(width if position is None else position for position in positions))
 
+        every_column = None not in positions
+
         def cells_of(row: SheetRow) -> tuple[object, ...]:
-            cells = row.cells[:width]
+            cells = row.cells
+            if every_column and len(cells) >= width:  # the usual row: read as it is
+                return pick(cells)  # type: ignore[no-any-return]
+            cells = cells[:width]
             return pick(cells + blank[len(cells) :])  # type: ignore[no-any-return]
 
         return cells_of

@@ -76,6 +76,27 @@ def test_headers_are_matched_whatever_their_case_and_spacing() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "picked"),
+    [
+        # Every column named is there: a row read as it is, short or with a cell past the header's.
+        (("date", "division", "note"), ("2026-03-01", "NORTH", "x"), ("NORTH", "2026-03-01", "x")),
+        (("date", "division", "note"), ("2026-03-01", "NORTH"), ("NORTH", "2026-03-01", None)),
+        (("date", "division", "note"), ("2026-03-01", "NORTH", "x", "y"), ("NORTH", "2026-03-01", "x")),
+        # A column the file lacks reads as None, even in a row with cells past the header's.
+        (("division", "date"), ("NORTH", "2026-03-01"), ("NORTH", "2026-03-01", None)),
+        (("division", "date"), ("NORTH", "2026-03-01", "stray"), ("NORTH", "2026-03-01", None)),
+        (("division", "date"), ("NORTH",), ("NORTH", None, None)),
+    ],
+)
+def test_a_picker_reads_the_cells_of_the_columns_named(
+    header: tuple[str, ...], row: tuple[str, ...], picked: tuple[object, ...]
+) -> None:
+    table = read_table([SheetRow(1, header), SheetRow(2, row)], COLUMNS)
+    cells_of = table.header.picker("division", "date", "note")
+    assert cells_of(next(table.rows)) == picked
+
+
 def test_a_header_missing_a_column_or_with_an_unknown_one_is_named() -> None:
     table = read_table([SheetRow(1, ("division", "colour"))], COLUMNS)
     assert [(problem.row, problem.column) for problem in table.problems] == [(1, "colour"), (1, "date")]
