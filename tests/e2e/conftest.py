@@ -181,8 +181,10 @@ def open_page(live_server: str, browser: Any, signed_in_states: dict[str, Any]) 
             context.clear_cookies()
             sign_in(watch.page, live_server, DEMO_EMAILS[role])
             signed_in_states[role] = context.storage_state()
+        # goto waits for the page's load event: its scripts have run and GOV.UK Frontend has started (no
+        # page fetches anything of its own once loaded), so nothing is gained by also waiting for the
+        # network to be idle for half a second, as a test that clicks and swaps content in place does.
         watch.page.goto(live_server + path)
-        watch.page.wait_for_load_state("networkidle")
         return watch
 
     yield open_
