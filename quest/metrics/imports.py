@@ -400,8 +400,8 @@ class ImportPlan:
     metric: MetricSummary
     judged: JudgedRows
     stored: Mapping[datetime.date, decimal.Decimal] = field(default_factory=dict)
-    _rows: list[ImportRow] | None = None
-    _changes: tuple[list[NewReading], list[ChangedReading]] | None = None
+    _rows: list[ImportRow] | None = field(default=None, init=False, repr=False)
+    _changes: tuple[list[NewReading], list[ChangedReading]] | None = field(default=None, init=False, repr=False)
 
     @property
     def rows(self) -> list[ImportRow]:
@@ -440,6 +440,7 @@ class ImportPlan:
                 if period is None or value is None:
                     continue
                 previous = stored.get(period)
+                # outcome_of's rule, written out rather than called: this runs for each of an import's rows
                 if previous is None:
                     new.append((period, value))
                 elif previous != value:
