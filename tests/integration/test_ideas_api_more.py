@@ -5,12 +5,14 @@ same service as its page: the same rules, the same reach, the same audit trail."
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
 from sqlalchemy import func, select
 
 from quest.audit.models import AuditEntry
+from quest.clock import LONDON
 from quest.ideas.models import Idea
 from quest.metrics.models import IdeaMetric, Reading
 from quest.waste.models import WasteObservation
@@ -298,32 +300,36 @@ def test_a_manager_unlinks_a_measure_and_the_measure_says_which_ideas_changed_it
 
 
 def test_frontline_staff_read_and_enter_their_divisions_backlog_counts(signed_in: Any, database: Any) -> None:
+    # The app's clock is the real one, and staff may enter today's and yesterday's counts only.
+    day = datetime.datetime.now(LONDON).date()
+    today_text, earlier_text = day.isoformat(), (day - datetime.timedelta(days=2)).isoformat()
+
     async def backlogs(maker: Any) -> tuple[str, str]:
         async with maker() as session:
-            ours = await add_backlog(session, "LAN", "NORTH", "Pending incidents", {"2026-11-27": "40"})
+            ours = await add_backlog(session, "LAN", "NORTH", "Pending incidents", {earlier_text: "40"})
             west = await add_backlog(session, "LAN", "WEST", "West's pending", {})
             await session.commit()
             return str(ours.id), str(west.id)
 
     ours, west = database(backlogs)
     staff = signed_in("staff")
-    listed = staff.get("/api/v1/backlogs", params={"date": "2026-11-29"})
+    listed = staff.get("/api/v1/backlogs", params={"date": today_text})
     assert listed.status_code == 200, listed.text
     (line,) = listed.json()
     assert (line["metric"]["id"], line["value"]) == (ours, None)
-    assert line["previous"] == {"date": "2026-11-27", "value": 40.0}
+    assert line["previous"] == {"date": earlier_text, "value": 40.0}
     assert staff.get("/api/v1/backlogs", params={"date": "2099-01-01"}).status_code == 400
 
     refused = staff.post(
         "/api/v1/backlogs",
-        json={"date": "2026-11-29", "counts": [{"metric_id": ours, "value": -3}]},
+        json={"date": today_text, "counts": [{"metric_id": ours, "value": -3}]},
         headers=api_headers(staff),
     )
     assert refused.status_code == 409  # a count takes no negative number
     assert list(refused.json()["extra"]["errors"]) == ["counts[0].value"]
     not_ours = staff.post(
         "/api/v1/backlogs",
-        json={"date": "2026-11-29", "counts": [{"metric_id": west, "value": 3}]},
+        json={"date": today_text, "counts": [{"metric_id": west, "value": 3}]},
         headers=api_headers(staff),
     )
     assert not_ours.status_code == 409
@@ -339,7 +345,7 @@ def test_frontline_staff_read_and_enter_their_divisions_backlog_counts(signed_in
     audited_before = len(_audited_readings(database, ours))
 
     today = signed_in("staff").get("/api/v1/backlogs").json()[0]
-    counts = {"date": "2026-11-29", "counts": [{"metric_id": ours, "value": 37}]}
+    counts = {"date": today_text, "counts": [{"metric_id": ours, "value": 37}]}
     entered = staff.post("/api/v1/backlogs", json=counts, headers=api_headers(staff))
     assert entered.status_code == 200, entered.text
     assert entered.json() == {"written": 1, "readings": 1}
@@ -347,7 +353,7 @@ def test_frontline_staff_read_and_enter_their_divisions_backlog_counts(signed_in
         "written": 0,
         "readings": 1,
     }
-    assert staff.get("/api/v1/backlogs", params={"date": "2026-11-29"}).json()[0]["value"] == 37.0
+    assert staff.get("/api/v1/backlogs", params={"date": today_text}).json()[0]["value"] == 37.0
     assert today["metric"]["id"] == ours
     reading_rows = _count(database, Reading.metric_id == uuid.UUID(ours), of=Reading)
     assert reading_rows == 2
