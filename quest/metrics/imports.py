@@ -5,7 +5,7 @@ It goes in three steps, so that people see exactly what will be written before a
 
 - the readers turn pasted text, a CSV file or a workbook's first sheet into :class:`SheetRow` s, each
   numbered as in the person's spreadsheet (a header row counts), skipping blank rows and a header;
-- :func:`check_rows` judges every row by the rules of any reading (``check_reading_date``,
+- :func:`judge_rows` judges every row by the rules of any reading (``check_reading_date``,
   ``check_reading_value``), files it under its period, and names each problem by row and column;
 - the service compares the rows with the readings stored, for the preview, and on saving checks them
   all again and writes them all or none, in bulk, with one audit entry that keeps every old value.
@@ -265,7 +265,7 @@ def judge_reading(
     earliest: datetime.date | None = None,
 ) -> JudgedReading:
     """One reading's date and value judged by the rules of any reading: the one check every import of
-    readings makes (a measure's own, :func:`check_rows`, and :mod:`quest.imports.readings`)."""
+    readings makes (a measure's own, :func:`judge_rows`, and :mod:`quest.imports.readings`)."""
     # Text cells (a paste, a CSV file, a preview sent back) read here, as cell_text and parse_day would:
     # two calls fewer a row, of the 20,000 an import holds.
     if type(date_cell) is str:
@@ -380,17 +380,6 @@ def judge_rows(
     if not numbers:
         raise UnreadableRows(NO_READINGS)
     return judged
-
-
-def check_rows(
-    rows: Iterable[SheetRow],
-    kind: MetricKind,
-    frequency: Frequency,
-    today: datetime.date,
-    earliest: datetime.date | None = None,
-) -> list[ImportRow]:
-    """:func:`judge_rows`, each row as the preview shows it."""
-    return judge_rows(rows, kind, frequency, today, earliest).import_rows()
 
 
 @dataclass(slots=True)

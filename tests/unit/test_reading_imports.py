@@ -31,7 +31,7 @@ D = decimal.Decimal
 def check(
     rows: Iterable[SheetRow], frequency: Frequency = Frequency.DAILY, kind: MetricKind = MetricKind.BACKLOG
 ) -> list[imports.ImportRow]:
-    return imports.check_rows(rows, kind, frequency, TODAY)
+    return imports.judge_rows(rows, kind, frequency, TODAY).import_rows()
 
 
 def summaries(rows: list[imports.ImportRow]) -> list[str]:
