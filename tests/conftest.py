@@ -69,7 +69,9 @@ def engine_name() -> str:
     return "postgresql" if POSTGRES_URL else "sqlite"
 
 
-async def _recreate_postgres_database(url: str) -> None:
+async def recreate_postgres_database(url: str, *, template: str | None = None) -> None:
+    """``url``'s database dropped and made afresh: empty, or a copy of ``template``'s database (a URL), which
+    nobody may be connected to."""
     import asyncpg
 
     parsed = make_url(url)
@@ -82,7 +84,8 @@ async def _recreate_postgres_database(url: str) -> None:
     )
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+        copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
+        await connection.execute(f'CREATE DATABASE "{parsed.database}"{copy}')
     finally:
         await connection.close()
 
@@ -97,7 +100,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
     """A database migrated to head, once per worker: a template file (SQLite) or a database (PostgreSQL)."""
     if POSTGRES_URL:
         url = worker_postgres_url(worker_id)
-        run(_recreate_postgres_database(url))
+        run(recreate_postgres_database(url))
         migrations.upgrade(make_settings(tmp_path_factory.mktemp("pg"), url))
         return url
     template_dir = tmp_path_factory.mktemp("template")
@@ -163,7 +166,7 @@ def signed_in(client: TestClient[Litestar], demo: Any) -> Callable[[str], TestCl
     return as_role
 
 
-def _seed_demo(settings: Settings, *, history: bool) -> Any:
+def seed_demo(settings: Settings, *, history: bool) -> Any:
     from quest.demo.seed import seed_small
 
     async def seed() -> Any:
@@ -176,10 +179,10 @@ def _seed_demo(settings: Settings, *, history: bool) -> Any:
 @pytest.fixture
 def demo(settings: Settings) -> Any:
     """The small demo's forces, divisions and one user per role (no history: quick)."""
-    return _seed_demo(settings, history=False)
+    return seed_demo(settings, history=False)
 
 
 @pytest.fixture
 def demo_history(settings: Settings) -> Any:
     """The whole small demo: with colleagues, ideas, waste and two years of backlog counts."""
-    return _seed_demo(settings, history=True)
+    return seed_demo(settings, history=True)

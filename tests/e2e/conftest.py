@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from quest import migrations
 from quest.config import default_database_url
 from quest.demo.catalogue import DEMO_PASSWORD
-from tests.conftest import POSTGRES_URL, _recreate_postgres_database, make_settings, run, worker_postgres_url
+from tests.conftest import POSTGRES_URL, make_settings, recreate_postgres_database, run, seed_demo, worker_postgres_url
 from tests.helpers import DEMO_EMAILS
+from tests.servers import running, server_environment
 
 CHROMIUM = os.environ.get("QUEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -77,45 +74,34 @@ def accessibility_violations(page: Any) -> list[str]:
     return failing
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
+    """The small demo as ``quest serve --demo`` seeds it, migrated and seeded once per worker: each module's
+    server starts on a copy of it, so a module's changes never reach another's. Its users' passwords are
+    hashed at the tests' low cost (``quick_password_hashes``); the server checks them as it would any hash."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    url = worker_postgres_url(worker_id, "_demo") if POSTGRES_URL else default_database_url(data_dir)
+    if POSTGRES_URL:
+        run(recreate_postgres_database(url))
+    settings = make_settings(data_dir, url)
+    migrations.upgrade(settings)
+    seed_demo(settings, history=True)
+    return url
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    """The base URL of ``quest serve --demo`` on a database of its own."""
+def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str, demo_database: str) -> Iterator[str]:
+    """The base URL of ``quest serve`` on a copy of the demo database, for this module alone."""
     data_dir = tmp_path_factory.mktemp("live")
     if POSTGRES_URL:
         url = worker_postgres_url(worker_id, "_browser")
-        run(_recreate_postgres_database(url))
+        run(recreate_postgres_database(url, template=demo_database))
     else:
         url = default_database_url(data_dir)
-    migrations.upgrade(make_settings(data_dir, url))
-    port = _free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("QUEST_")}
-    env |= {"QUEST_DATA_DIR": str(data_dir), "QUEST_DATABASE_URL": url, "QUEST_LOG_LEVEL": "WARNING"}
-    log = (data_dir / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "quest", "serve", "--port", str(port), "--demo"], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=2).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((data_dir / "server.log").read_text()) from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        shutil.copyfile(make_url(demo_database).database or "", make_url(url).database or "")
+    settings = make_settings(data_dir, url)
+    with running(settings, env=server_environment(settings, QUEST_LOG_LEVEL="WARNING")) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from quest import migrations
 from quest.config import Settings, default_database_url
 from quest.db import create_engine, open_database
 from quest.savings.services import ClaimInput, record_claim
-from tests.conftest import POSTGRES_URL, _recreate_postgres_database, make_settings, run, worker_postgres_url
+from tests.conftest import POSTGRES_URL, make_settings, recreate_postgres_database, run, worker_postgres_url
 from tests.helpers import DEMO_EMAILS, IMPLEMENTED_PATH, current_user_for, move_along, raise_idea
 
 BEFORE = "d01c58e8ea3f"
@@ -29,7 +29,7 @@ CASH = {"kind": "cashable", "cost_line": "Overtime", "period_start": "2026-04-01
 def empty_database(tmp_path: Path, worker_id: str) -> Iterator[Settings]:
     if POSTGRES_URL:
         url = worker_postgres_url(worker_id, "_recorded_as")
-        run(_recreate_postgres_database(url))
+        run(recreate_postgres_database(url))
         yield make_settings(tmp_path, url)
     else:
         yield make_settings(tmp_path, default_database_url(tmp_path))

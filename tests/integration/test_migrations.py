@@ -18,14 +18,14 @@ from quest import migrations
 from quest.config import SQLITE_FILE, Settings, default_database_url
 from quest.db import create_engine
 from quest.models import metadata
-from tests.conftest import POSTGRES_URL, _recreate_postgres_database, make_settings, run, worker_postgres_url
+from tests.conftest import POSTGRES_URL, make_settings, recreate_postgres_database, run, worker_postgres_url
 
 
 @pytest.fixture
 def empty_database(tmp_path: Path, worker_id: str) -> Iterator[Settings]:
     if POSTGRES_URL:
         url = worker_postgres_url(worker_id, "_migrations")
-        run(_recreate_postgres_database(url))
+        run(recreate_postgres_database(url))
         yield make_settings(tmp_path, url)
     else:
         yield make_settings(tmp_path, default_database_url(tmp_path))
