@@ -115,8 +115,6 @@ def allow_every_method_of_each_path(app: Litestar) -> None:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
     """Build the application. Settings are read from the environment unless given."""
     settings = settings or load_settings()
-    configure_logging(settings)
-    email.configure(settings)
     engine = create_engine(settings)
 
     database = SQLAlchemyAsyncConfig(
@@ -254,15 +252,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         on_shutdown=[sender.stop_with_app, thaw_start_up_objects],
     )
     allow_every_method_of_each_path(app)
-    app.state.settings = settings
-    app.state[CLOCK] = clock or SystemClock()
-    app.state[SESSION_POLICY] = SessionPolicy(
-        idle=datetime.timedelta(minutes=settings.session_idle_minutes),
-        lifetime=datetime.timedelta(hours=settings.session_max_hours),
-    )
     app.state[SESSION_MAKER] = create_session_maker(engine)
-    app.state[FORCES_FIGURES] = ForcesFigures(settings.national_figures_seconds)
-    app.state[KEPT_READINGS] = KeptReadings()
+    prepare(app, settings, clock=clock)
     # Outside Litestar's routing, so that every response, a 404 included, passes through them.
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
@@ -274,3 +265,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
     )
     return app
+
+
+def prepare(app: Litestar, settings: Settings, *, clock: Clock | None = None) -> None:
+    """What a run of the app starts with, apart from its routes and database: its settings and clock,
+    empty caches, and this process's logging and email set up from the settings. :func:`create_app`
+    calls it once; the tests call it again on an app they built once (building registers every handler,
+    a large part of a second), so that each test starts as from a new app."""
+    configure_logging(settings)
+    email.configure(settings)
+    app.state.settings = settings
+    app.state[CLOCK] = clock or SystemClock()
+    app.state[SESSION_POLICY] = SessionPolicy(
+        idle=datetime.timedelta(minutes=settings.session_idle_minutes),
+        lifetime=datetime.timedelta(hours=settings.session_max_hours),
+    )
+    app.state[FORCES_FIGURES] = ForcesFigures(settings.national_figures_seconds)
+    app.state[KEPT_READINGS] = KeptReadings()

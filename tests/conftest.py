@@ -11,6 +11,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,10 +24,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quest import migrations
-from quest.app import create_app
+from quest.app import create_app, prepare
+from quest.clock import Clock, SystemClock
 from quest.config import Settings, default_database_url
 from quest.db import open_database
 from quest.models import metadata
+from quest.web.state import CLOCK, SESSION_MAKER
 
 T = TypeVar("T")
 
@@ -118,15 +121,62 @@ async def _empty_tables(settings: Settings) -> None:
         await session.commit()
 
 
+@pytest.fixture(scope="session")
+def worker_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a worker's tests keep their SQLite database, one test after another (see ``settings``)."""
+    return tmp_path_factory.mktemp("worker")
+
+
+def _restore_sqlite(template: str, folder: Path) -> None:
+    """The worker's database made a copy of the migrated template: a new file, so that nothing left open
+    on the last test's (a killed server's connection, its write-ahead log) can reach it."""
+    database = Path(make_url(default_database_url(folder)).database or "")
+    for old in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        old.unlink(missing_ok=True)
+    shutil.copyfile(template, database)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, migrated_database: str) -> Settings:
-    """Settings for one test, pointing at an empty, migrated database of its own."""
+def settings(tmp_path: Path, migrated_database: str, worker_folder: Path) -> Settings:
+    """Settings for one test, pointing at an empty, migrated database that no other test is using: the
+    worker's own, emptied (PostgreSQL) or made again from the template (SQLite) for each test. Its data
+    folder is the test's own. Every test of a worker has the same database URL, so that they can share
+    one app (``shared_app``)."""
     if POSTGRES_URL:
         settings = make_settings(tmp_path, migrated_database)
         run(_empty_tables(settings))
         return settings
-    shutil.copyfile(migrated_database, tmp_path / "quest.db")
-    return make_settings(tmp_path, default_database_url(tmp_path))
+    _restore_sqlite(migrated_database, worker_folder)
+    return make_settings(tmp_path, default_database_url(worker_folder))
+
+
+# Each worker's apps, by their settings apart from the data folder (which the app does not use once built).
+_SHARED_APPS: dict[Settings, tuple[Litestar, int, object]] = {}
+
+
+def shared_app(settings: Settings, *, clock: Clock | None = None) -> Litestar:
+    """The worker's app for settings like these, made ready for one test by :func:`quest.app.prepare`
+    (the test's settings and clock, empty caches): building QUEST's app registers over 300 handlers, about
+    half a second, so each worker builds it once. A test that adds routes to its app or wraps it asks for
+    one of its own with ``@pytest.mark.own_app``; one that forgets is named by the next test's failure."""
+    key = replace(settings, data_dir=Path())
+    if key not in _SHARED_APPS:
+        app = create_app(settings, clock=clock)
+        _SHARED_APPS[key] = (app, len(app.routes), app.asgi_handler)
+        return app
+    app, routes, handler = _SHARED_APPS[key]
+    if (len(app.routes), app.asgi_handler) != (routes, handler):
+        raise RuntimeError("an earlier test changed the shared app's routes or handler: mark it @pytest.mark.own_app")
+    if app.state.settings is settings:  # asked for again by the same test: it is the same app
+        running = app.state[CLOCK]
+        if (running is not clock) if clock is not None else not isinstance(running, SystemClock):
+            raise RuntimeError("this test asks for two apps on different clocks: make the second with create_app")
+        return app
+    # Connections a test left in the pool (its client never stopped the app) would reach the last test's
+    # database: they are let go, unclosed, so that this test's are opened afresh.
+    app.state[SESSION_MAKER].kw["bind"].sync_engine.dispose(close=False)
+    prepare(app, settings, clock=clock)
+    return app
 
 
 @pytest.fixture
@@ -144,8 +194,9 @@ def database(settings: Settings) -> Callable[[Callable[[async_sessionmaker[Async
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def app(request: pytest.FixtureRequest, settings: Settings) -> Litestar:
+    """The app for one test: the worker's shared one, or with ``@pytest.mark.own_app`` one of its own."""
+    return create_app(settings) if request.node.get_closest_marker("own_app") else shared_app(settings)
 
 
 @pytest.fixture

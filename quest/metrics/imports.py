@@ -521,9 +521,11 @@ async def save_import(
 
 
 @functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred values
+@functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred distinct values
 def as_written(value: decimal.Decimal) -> str:
-    """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25."""
-    return f"{value.normalize():f}"
+    """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25; 0 for any
+    zero (-0 and 0 are one key of the cache)."""
+    return f"{value.normalize():f}" if value else "0"
 
 
 async def write_readings(
@@ -541,10 +543,11 @@ async def write_readings(
     every value after and every value replaced before. The one writer of a checked batch of readings: a
     measure's own import (:func:`save_import`) and a file's (:mod:`quest.imports.readings`). The caller
     brings kept figures up to date (:func:`quest.metrics.upkeep.readings_changed`) and commits."""
+    periods, values = [period for period, _value in new], [value for _period, value in new]
     await insert_columns(
         session,
         READINGS,
-        {"period_date": [period for period, _value in new], "value": [value for _period, value in new]},
+        {"period_date": periods, "value": values},
         same={"metric_id": metric_id, "force_id": force_id, **written},
     )
     if changed:
@@ -554,8 +557,8 @@ async def write_readings(
             .values(value=bindparam("new_value"), **written),
             [{"period": period, "new_value": value} for period, value, _before in changed],
         )
-    after = {period.isoformat(): as_written(value) for period, value in new}
-    after.update({period.isoformat(): as_written(value) for period, value, _before in changed})
+    after = dict(zip(map(datetime.date.isoformat, periods), map(as_written, values), strict=True))
+    after.update((period.isoformat(), as_written(value)) for period, value, _before in changed)
     await record_event(
         session,
         action=action,

@@ -7,9 +7,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
+from tests.conftest import shared_app
 from tests.mail import inbox, mail_app
 
 __all__ = ["frozen_client", "inbox", "mail_app"]
@@ -23,6 +23,6 @@ HEADQUARTERS_NOW = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)
 def frozen_client(settings: Settings) -> Iterator[TestClient[Litestar]]:
     """The app, its clock stopped at :data:`HEADQUARTERS_NOW`."""
     with TestClient(
-        create_app(settings, clock=FrozenClock(HEADQUARTERS_NOW)), base_url="http://testserver.local"
+        shared_app(settings, clock=FrozenClock(HEADQUARTERS_NOW)), base_url="http://testserver.local"
     ) as client:
         yield client

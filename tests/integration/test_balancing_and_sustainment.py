@@ -21,11 +21,11 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select
 
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.metrics.models import LinkJudgement
 from quest.metrics.vocabulary import MetricRole
+from tests.conftest import shared_app
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -54,7 +54,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def app(settings: Settings, clock: FrozenClock) -> Litestar:
-    return create_app(settings, clock=clock)
+    return shared_app(settings, clock=clock)
 
 
 def days(first: datetime.date, last: datetime.date) -> list[datetime.date]:

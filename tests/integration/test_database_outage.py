@@ -89,6 +89,7 @@ def test_service_comes_back_by_itself_when_the_database_does(settings: Settings,
         assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.own_app
 def test_a_bug_is_still_a_500_not_an_outage(app: Any) -> None:
     @get("/bad-query", include_in_schema=False, opt={"public": True})
     async def bad_query(db_session: DatabaseSession) -> None:

@@ -36,7 +36,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from quest.accounts.models import User
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.dashboards.division import participation_window, per_hundred, share, value_on, year_back
@@ -50,6 +49,7 @@ from quest.rollups.rebuild import rebuild
 from quest.savings.double_counts import regroup_all
 from quest.savings.models import SavingsClaim
 from quest.savings.rules import ClaimKind, ClaimStatus, Grade
+from tests.conftest import shared_app
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -75,7 +75,7 @@ JSON = {"Accept": "application/json"}
 
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings, clock=FrozenClock(NOW))
+    return shared_app(settings, clock=FrozenClock(NOW))
 
 
 def at(day: datetime.date, hour: int = 9) -> datetime.datetime:

@@ -16,11 +16,11 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from quest.accounts.models import FormDraft
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.demo.catalogue import DEMO_PASSWORD
 from quest.ideas.models import Idea
+from tests.conftest import shared_app
 from tests.helpers import DEMO_EMAILS, post_form, raise_idea, sign_in
 
 Client = TestClient[Litestar]
@@ -44,7 +44,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def browser(settings: Settings, demo: Any, clock: FrozenClock) -> Iterator[Client]:
-    with TestClient(create_app(settings, clock=clock), base_url=BASE) as client:
+    with TestClient(shared_app(settings, clock=clock), base_url=BASE) as client:
         yield client
 
 

@@ -16,12 +16,12 @@ from litestar import Litestar
 from sqlalchemy import select
 
 from quest.accounts.models import User
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.ideas.models import Idea
 from quest.org.models import Division
 from quest.savings.double_counts import regroup_all
+from tests.conftest import shared_app
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -53,7 +53,7 @@ CLAIM = {
 
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings, clock=FrozenClock(NOW))
+    return shared_app(settings, clock=FrozenClock(NOW))
 
 
 def days_ago(days: float) -> datetime.datetime:

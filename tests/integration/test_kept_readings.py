@@ -14,7 +14,6 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import select
 
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.dashboards.division import DivisionDashboard, division_dashboard
@@ -31,6 +30,7 @@ from quest.rollups.models import ReadingsVersion
 from quest.rollups.rebuild import rebuild
 from quest.savings.rules import financial_year
 from quest.web.state import KEPT_READINGS
+from tests.conftest import shared_app
 from tests.helpers import DEMO_EMAILS, api_headers, current_user_for
 from tests.integration.test_division_dashboard import NOW, TODAY, build_world
 
@@ -40,7 +40,7 @@ YEAR = financial_year(TODAY)
 
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
-    return create_app(settings, clock=FrozenClock(NOW))
+    return shared_app(settings, clock=FrozenClock(NOW))
 
 
 def _figures(found: DivisionDashboard) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from litestar import Request, get
 from litestar.response import Redirect, Template
 from litestar.testing import TestClient
@@ -175,6 +176,7 @@ def test_a_proxys_request_id_is_kept_and_a_strange_one_replaced(client: Client) 
     assert client.get("/", headers={"X-Request-ID": "bad id\n"}).headers["x-request-id"] != "bad id\n"
 
 
+@pytest.mark.own_app
 def test_an_unexpected_error_is_the_styled_500_with_a_reference_and_no_details(app: Any) -> None:
     @get("/explode", include_in_schema=False, opt={"public": True})
     async def explode() -> None:
@@ -190,6 +192,7 @@ def test_an_unexpected_error_is_the_styled_500_with_a_reference_and_no_details(a
     assert "Traceback" not in response.text
 
 
+@pytest.mark.own_app
 def test_a_flash_message_survives_the_redirect_and_is_shown_once(app: Any) -> None:
     @get("/test-flash", include_in_schema=False, opt={"public": True})
     async def flash_and_redirect(request: Request[Any, Any, Any]) -> Redirect:
@@ -216,6 +219,7 @@ def test_a_flash_message_survives_the_redirect_and_is_shown_once(app: Any) -> No
         assert "Saved" not in client.get("/").text
 
 
+@pytest.mark.own_app
 def test_the_flash_cookie_is_http_only_and_same_site(app: Any) -> None:
     @get("/test-flash-cookie", include_in_schema=False, opt={"public": True})
     async def flash_only(request: Request[Any, Any, Any]) -> Redirect:

@@ -26,7 +26,6 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from quest.accounts.models import User
-from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
@@ -34,6 +33,7 @@ from quest.demo import lancashire
 from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
+from tests.conftest import shared_app
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -56,7 +56,7 @@ CHANGE = datetime.date(2026, 6, 1)
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient[Litestar]]:
-    with TestClient(create_app(settings, clock=FrozenClock(NOW)), base_url="http://testserver.local") as client:
+    with TestClient(shared_app(settings, clock=FrozenClock(NOW)), base_url="http://testserver.local") as client:
         yield client
 
 

@@ -16,7 +16,6 @@ from litestar import Litestar
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from quest.app import create_app
 from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
@@ -25,6 +24,7 @@ from quest.metrics.models import Metric, Reading
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.org.models import Division, Force
 from tests import workbooks
+from tests.conftest import shared_app
 from tests.helpers import DEMO_EMAILS, csrf_token, post_form
 
 # 23 November 2026, a Monday: 24 November is the future.
@@ -36,7 +36,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def app(settings: Settings) -> Litestar:
     """The app on a clock that stands still, so that "today" and "the future" are the same every run."""
-    return create_app(settings, clock=FrozenClock(NOW))
+    return shared_app(settings, clock=FrozenClock(NOW))
 
 
 def set_up_measure(client: Any, name: str = "Pending open incidents", frequency: str = "daily") -> str:

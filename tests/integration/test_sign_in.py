@@ -21,6 +21,7 @@ from quest.audit.models import AuditEntry
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.demo.catalogue import DEMO_PASSWORD
+from tests.conftest import shared_app
 from tests.helpers import DEMO_EMAILS, Argon2Calls, post_form, sign_in
 
 Client = TestClient[Litestar]
@@ -35,7 +36,7 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def browser(settings: Settings, demo: Any, clock: FrozenClock) -> Iterator[Client]:
     """A browser on an app whose clock the test moves."""
-    with TestClient(create_app(settings, clock=clock), base_url="http://testserver.local") as client:
+    with TestClient(shared_app(settings, clock=clock), base_url="http://testserver.local") as client:
         yield client
 
 

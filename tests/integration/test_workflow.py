@@ -14,7 +14,6 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from quest.app import create_app
 from quest.clock import FrozenClock
 from quest.config import Settings
 from quest.ideas.models import Idea, IdeaEvent, IdeaSupport
@@ -22,6 +21,7 @@ from quest.ideas.response_sla import sla_flags
 from quest.ideas.status import IdeaStatus
 from quest.notifications.models import Notification
 from quest.org.settings import Sla
+from tests.conftest import shared_app
 from tests.helpers import (
     DEMO_EMAILS,
     IMPLEMENTED_PATH,
@@ -47,7 +47,7 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def browser(settings: Settings, demo: Any, clock: FrozenClock) -> Iterator[TestClient[Litestar]]:
     """A browser on an app whose clock the test moves."""
-    with TestClient(create_app(settings, clock=clock), base_url="http://testserver.local") as client:
+    with TestClient(shared_app(settings, clock=clock), base_url="http://testserver.local") as client:
         yield client
 
 

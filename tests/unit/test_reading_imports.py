@@ -379,3 +379,17 @@ def test_a_long_preview_shows_problems_and_changes_first_then_the_first_of_the_r
 
 def days(first: int, last: int) -> list[datetime.date]:
     return [datetime.date(2026, 1, day) for day in range(first, last + 1)]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [("120.0000", "120"), ("120", "120"), ("0.2500", "0.25"), ("1E+2", "100"), ("-0", "0"), ("0.0000", "0")],
+)
+def test_a_value_is_written_as_a_person_writes_it_whichever_equal_value_came_first(value: str, written: str) -> None:
+    # as_written is cached, and equal decimals are one key: each spelling must give the same text, asked
+    # first or after an equal one.
+    imports.as_written.cache_clear()
+    first = imports.as_written(decimal.Decimal(value))
+    for equal in ("120", "120.0000", "0.25", "0.2500", "100", "0", "-0", "0.0000"):
+        imports.as_written(decimal.Decimal(equal))
+    assert (first, imports.as_written(decimal.Decimal(value))) == (written, written)
