@@ -8,8 +8,11 @@ database plus the worker id, created and migrated once; every test starts from e
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime
 import os
 import shutil
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -25,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from quest import migrations
 from quest.app import create_app, prepare
-from quest.clock import Clock, SystemClock
-from quest.config import Settings, default_database_url
+from quest.clock import LONDON, Clock, SystemClock
+from quest.config import SQLITE_FILE, Settings, default_database_url
 from quest.db import open_database
 from quest.models import metadata
 from quest.web.state import CLOCK, SESSION_MAKER
@@ -227,13 +230,52 @@ def seed_demo(settings: Settings, *, history: bool) -> Any:
     return run(seed())
 
 
+def _rows_in(sqlite_file: str) -> dict[str, int]:
+    with contextlib.closing(sqlite3.connect(sqlite_file)) as connection:
+        return {
+            table.name: connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
+            for table in metadata.sorted_tables
+        }
+
+
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> Callable[[Settings, bool], None]:
+    """Seeds the small demo into a test's database. On SQLite each worker seeds each kind of demo once a
+    day (its history ends at the moment it is seeded) into a template, and a test gets a copy of it by
+    SQLite's backup, which writes into the database as any writer does, so connections a test opened first
+    see it too. On PostgreSQL every test seeds its own."""
+    templates: dict[tuple[bool, datetime.date], Path] = {}
+    empty = None if POSTGRES_URL else _rows_in(migrated_database)
+
+    def seed(settings: Settings, history: bool) -> None:
+        if POSTGRES_URL:
+            seed_demo(settings, history=history)
+            return
+        database = make_url(settings.database_url).database or ""
+        if _rows_in(database) != empty:  # a copy would wipe what the test wrote first, where seeding adds to it
+            raise RuntimeError("the demo fixtures must come before anything that writes to the test's database")
+        key = (history, datetime.datetime.now(LONDON).date())
+        if key not in templates:
+            folder = tmp_path_factory.mktemp("demo")
+            shutil.copyfile(migrated_database, folder / SQLITE_FILE)
+            seed_demo(make_settings(folder, default_database_url(folder)), history=history)
+            templates[key] = folder / SQLITE_FILE
+        with (
+            contextlib.closing(sqlite3.connect(templates[key])) as template,
+            contextlib.closing(sqlite3.connect(database)) as copy,
+        ):
+            template.backup(copy)
+
+    return seed
+
+
 @pytest.fixture
-def demo(settings: Settings) -> Any:
+def demo(settings: Settings, demo_copies: Callable[[Settings, bool], None]) -> None:
     """The small demo's forces, divisions and one user per role (no history: quick)."""
-    return seed_demo(settings, history=False)
+    demo_copies(settings, False)
 
 
 @pytest.fixture
-def demo_history(settings: Settings) -> Any:
+def demo_history(settings: Settings, demo_copies: Callable[[Settings, bool], None]) -> None:
     """The whole small demo: with colleagues, ideas, waste and two years of backlog counts."""
-    return seed_demo(settings, history=True)
+    demo_copies(settings, True)
