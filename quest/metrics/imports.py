@@ -521,7 +521,6 @@ async def save_import(
 
 
 @functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred values
-@functools.lru_cache(maxsize=4096)  # pure, and an import's 20,000 counts hold a few hundred distinct values
 def as_written(value: decimal.Decimal) -> str:
     """A value as a person writes it, and as the audit trail keeps it: 120, not 120.0000; 0.25; 0 for any
     zero (-0 and 0 are one key of the cache)."""
