@@ -133,7 +133,7 @@ def worker_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _restore_sqlite(template: str, folder: Path) -> None:
     """The worker's database made a copy of the migrated template: a new file, so that nothing left open
     on the last test's (a killed server's connection, its write-ahead log) can reach it."""
-    database = Path(make_url(default_database_url(folder)).database or "")
+    database = folder / SQLITE_FILE
     for old in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         old.unlink(missing_ok=True)
     shutil.copyfile(template, database)
