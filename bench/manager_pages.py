@@ -30,7 +30,7 @@ from bench.load import PEOPLE, percentile
 from bench.server import SECRET_KEY
 from bench.statements import Statements
 from quest.accounts.models import User
-from quest.app import create_app
+from quest.app import serving_app
 from quest.config import load_settings
 from quest.demo.catalogue import DEMO_PASSWORD
 from quest.ideas.models import Idea
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--reference", help="the idea to open (default: the division's newest)")
     chosen = parser.parse_args()
     settings = load_settings({**os.environ, "QUEST_DATABASE_URL": chosen.url})
-    app = create_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
+    app = serving_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
     engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine()
     assert isinstance(engine, AsyncEngine), "the app's engine is asynchronous"
     with (

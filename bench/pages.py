@@ -2,7 +2,7 @@
 
 Beside each page, two floors measured in the same run at the same concurrency: ``/healthz`` of the same
 server, and the page's main query alone. The main query is the slowest statement the page sends, caught
-by ``bench.statements`` while the page is served in this process (``create_app`` on the same database),
+by ``bench.statements`` while the page is served in this process (``serving_app`` on the same database),
 then sent again with the same parameters through the same driver and engine settings, and timed by the
 same load client. The same capture gives each page's statement count.
 """
@@ -25,7 +25,7 @@ from bench.load import PEOPLE, LoadResult, browser, run_load, sign_in
 from bench.server import SECRET_KEY
 from bench.statements import Statements
 from quest.accounts.models import User
-from quest.app import create_app
+from quest.app import serving_app
 from quest.config import Settings
 from quest.db import create_engine
 from quest.demo.catalogue import DEMO_PASSWORD
@@ -159,7 +159,7 @@ class Capture:
 def capture(settings: Settings, pages: list[Page]) -> dict[str, Capture]:
     """Serve each page once in this process (after a first request that warms what the app reads once, and
     fills what it keeps), counting its statements and keeping the slowest."""
-    app = create_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
+    app = serving_app(dataclasses.replace(settings, secret_key=SECRET_KEY))
     engine = app.plugins.get(SQLAlchemyInitPlugin).config[0].get_engine()
     assert isinstance(engine, AsyncEngine), "the app's engine is asynchronous"
     captured: dict[str, Capture] = {}

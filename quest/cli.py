@@ -177,7 +177,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     shown_host = "localhost" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a display name only
     click.echo(f"QUEST is running at http://{shown_host}:{port}/ (press Ctrl+C to stop)")
     uvicorn.run(
-        "quest.app:create_app",
+        "quest.app:serving_app",
         factory=True,
         host=host,
         port=port,
