@@ -146,7 +146,7 @@ def test_the_demo_is_refused_in_production(settings: Settings, monkeypatch: Any)
     assert "not seeded when QUEST_ENV=production" in result.output
 
 
-def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
+def test_the_history_tells_a_story_in_every_division(demo_history: None, database: Any) -> None:
     from quest.demo.stories import WITHDRAWAL_REASON
     from quest.ideas.models import Idea, IdeaEvent
     from quest.ideas.status import IdeaStatus
@@ -154,7 +154,6 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
     from quest.waste.models import WasteObservation
 
     async def work(session_maker: SessionMaker) -> dict[str, Any]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             count = lambda model: session.execute(select(func.count()).select_from(model))  # noqa: E731
             divisions_with_ideas = (
@@ -190,13 +189,14 @@ def test_the_history_tells_a_story_in_every_division(database: Any) -> None:
     assert found["withdrawn"] == [("staff@lancashire.example", None, None, "withdrawn", WITHDRAWAL_REASON)]
 
 
-def test_the_demo_ledger_has_work_for_the_validator_and_only_the_deliberate_double_counts(database: Any) -> None:
+def test_the_demo_ledger_has_work_for_the_validator_and_only_the_deliberate_double_counts(
+    demo_history: None, database: Any
+) -> None:
     from quest.demo import double_count
     from quest.savings.ledger import _claims
     from quest.savings.rules import ClaimKind, ClaimStatus, double_counts
 
     async def work(session_maker: SessionMaker) -> tuple[dict[str, set[ClaimStatus]], set[ClaimKind], list[Any]]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             claims = await _claims(session, true())
             forces = dict((await session.execute(select(Division.id, Force.code).join(Force))).all())
@@ -225,9 +225,10 @@ def test_the_demo_ledger_has_work_for_the_validator_and_only_the_deliberate_doub
     assert flagged == [[("CHE", double_count.MECHANISM)], [("LAN", double_count.MECHANISM)]]
 
 
-def test_every_force_has_a_validator_headquarters_and_a_manager_in_every_division(database: Any) -> None:
+def test_every_force_has_a_validator_headquarters_and_a_manager_in_every_division(
+    demo_history: None, database: Any
+) -> None:
     async def work(session_maker: SessionMaker) -> tuple[set[str], set[str], list[tuple[str, str, str]]]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             roles = await session.execute(
                 select(Force.code, User.role).join(User, User.force_id == Force.id).where(User.division_id.is_(None))
@@ -267,9 +268,8 @@ def test_every_named_login_signs_in_with_the_demo_password(demo_history: Any, cl
         assert client.get("/account").status_code == 200
 
 
-def test_named_logins_share_the_demo_password_and_colleagues_cannot_sign_in(database: Any) -> None:
+def test_named_logins_share_the_demo_password_and_colleagues_cannot_sign_in(demo_history: None, database: Any) -> None:
     async def work(session_maker: SessionMaker) -> dict[str, str | None]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             return dict((await session.execute(select(User.email, User.password_hash))).all())
 
@@ -281,7 +281,9 @@ def test_named_logins_share_the_demo_password_and_colleagues_cannot_sign_in(data
     assert {hash for email, hash in hashes.items() if email not in named} == {None}
 
 
-def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(database: Any) -> None:
+def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(
+    demo_history: None, database: Any
+) -> None:
     import datetime
 
     from sqlalchemy.orm import aliased
@@ -292,11 +294,9 @@ def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(d
     from quest.savings.models import DoubleCountMember, SavingsClaim
     from quest.savings.rules import ClaimStatus
 
-    now = datetime.datetime.now(datetime.UTC)
-    today = now.astimezone(LONDON).date()
+    today = datetime.datetime.now(LONDON).date()  # the demo's history ends on it
 
     async def work(session_maker: SessionMaker) -> dict[str, Any]:
-        await seed_small(session_maker, seed=1, now=now)
         async with session_maker() as session:
             decider = aliased(User)
             validated = (
@@ -360,7 +360,7 @@ def test_forces_validate_their_own_claims_and_the_newest_has_only_just_started(d
     assert found["flagged_in"] == {"LAN", "CHE"}
 
 
-def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
+def test_the_demo_tells_the_lancashire_story_end_to_end(demo_history: None, database: Any) -> None:
     from quest.dashboards.division import division_dashboard
     from quest.demo import lancashire, not_shown
     from quest.ideas.impact import idea_impact
@@ -374,7 +374,6 @@ def test_the_demo_tells_the_lancashire_story_end_to_end(database: Any) -> None:
     from tests.helpers import current_user_for
 
     async def work(session_maker: SessionMaker) -> Any:
-        await seed_small(session_maker, seed=1)
         staff = await current_user_for(session_maker, "staff@lancashire.example")
         manager = await current_user_for(session_maker, "manager@lancashire.example")
         today = datetime.datetime.now(datetime.UTC).date()
@@ -480,7 +479,9 @@ def test_the_demo_forecast_most_savings_first_and_the_forecasts_page_compares_th
     assert compared[0]["ideas"][0]["ref"] in page.text
 
 
-def test_the_demo_grades_its_validated_savings_as_quest_proposes_or_says_why_not(database: Any) -> None:
+def test_the_demo_grades_its_validated_savings_as_quest_proposes_or_says_why_not(
+    demo_history: None, database: Any
+) -> None:
     """Every validated claim of the demo is graded, each with the grade QUEST proposes from its facts as it
     stands, and a reason wherever the validator differed; every force that validates has savings in its
     headline (fairly stated, with or without measurement issues), so the comparisons have figures."""
@@ -490,7 +491,6 @@ def test_the_demo_grades_its_validated_savings_as_quest_proposes_or_says_why_not
     from quest.savings.rules import ClaimStatus
 
     async def work(session_maker: SessionMaker) -> tuple[list[Any], dict[Any, Any], dict[Any, str]]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             claims = [claim for claim in await _claims(session, true()) if claim.status is ClaimStatus.VALIDATED]
             evidence = await evidence_of(session, claims)

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from quest.demo.seed import seed_small
 from quest.ideas.models import Idea, IdeaEvent
 from quest.ideas.status import IdeaStatus
 from quest.ideas.workflow import MOVES, is_decision, is_first_response
@@ -16,9 +15,8 @@ from quest.ideas.workflow import MOVES, is_decision, is_first_response
 SessionMaker = async_sessionmaker[AsyncSession]
 
 
-def test_every_demo_idea_moved_as_the_workflow_moves_and_records_it(database: Any) -> None:
+def test_every_demo_idea_moved_as_the_workflow_moves_and_records_it(demo_history: None, database: Any) -> None:
     async def work(session_maker: SessionMaker) -> list[tuple[Idea, list[IdeaEvent]]]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             ideas = list((await session.execute(select(Idea).order_by(Idea.reference))).scalars())
             events = list(

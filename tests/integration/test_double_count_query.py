@@ -225,16 +225,14 @@ def test_the_ledgers_flags_and_totals_are_the_pure_rules(demo: Any, database: An
         }
 
 
-def test_the_demo_flags_only_its_deliberate_double_counts_by_the_whole_rule(database: Any) -> None:
+def test_the_demo_flags_only_its_deliberate_double_counts_by_the_whole_rule(demo_history: None, database: Any) -> None:
     """The demo's flagged claims, by the query, are its two deliberate pairs (quest.demo.double_count), one in
     Lancashire and one in Cheshire, each on the one mechanism (test_demo checks them by the pure rule)."""
     from quest.demo import double_count
-    from quest.demo.seed import seed_small
     from quest.org.models import Division, Force
     from quest.savings.ledger import _claims
 
     async def work(session_maker: Any) -> list[tuple[str, str, str]]:
-        await seed_small(session_maker, seed=1)
         async with session_maker() as session:
             places = dict((await session.execute(select(Division.id, Force.code).join(Force))).all())
             return sorted(
