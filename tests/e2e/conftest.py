@@ -34,6 +34,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots of the pages the tests visit, for a person to look at, are taken with QUEST_SCREENSHOTS=1; a
+# full-page screenshot costs about 0.3 s, and the suite would take some 150 that nobody looks at. A failing
+# test's pages are always taken (``open_page``).
+SCREENSHOTS = os.environ.get("QUEST_SCREENSHOTS", "").strip() not in ("", "0")
 # Impacts that fail a test. axe runs every rule it has, not only the WCAG tags: its best-practice rules
 # (landmarks, regions, headings) catch what a keyboard or screen reader user trips over, and a critical
 # or serious finding of any rule is a fault. Moderate and minor ones are printed, for a person to judge.
@@ -53,6 +57,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}; install Debian's chromium package to run browser tests")
     for item in browser_tests:
         item.add_marker(skip)
+
+
+def keep_screenshot(target: Any, name: str) -> None:
+    """A screenshot of ``target`` (a whole page, or a locator's part of one) as ``test-artifacts/NAME.png``,
+    when QUEST_SCREENSHOTS is set."""
+    if not SCREENSHOTS:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = str(ARTIFACTS / f"{name}.png")
+    if hasattr(target, "goto"):
+        target.screenshot(path=path, full_page=True)
+    else:
+        target.screenshot(path=path)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Each phase's report kept on the test, so that its fixtures can tell, tearing down, that it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def axe_findings(page: Any) -> list[dict[str, Any]]:
@@ -134,8 +159,7 @@ class PageWatch:
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
 
     def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        keep_screenshot(self.page, name)
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +176,9 @@ def _still_signed_in(context: Any, base: str) -> bool:
 
 
 @pytest.fixture
-def open_page(live_server: str, browser: Any, signed_in_states: dict[str, Any]) -> Iterator[Any]:
+def open_page(
+    request: pytest.FixtureRequest, live_server: str, browser: Any, signed_in_states: dict[str, Any]
+) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_(
@@ -174,5 +200,10 @@ def open_page(live_server: str, browser: Any, signed_in_states: dict[str, Any]) 
         return watch
 
     yield open_
-    for context in contexts:
+    call = getattr(request.node, "report_call", None)
+    for number, context in enumerate(contexts, start=1):
+        if call is not None and call.failed:  # what the failing test's pages showed, for a person to look at
+            for page in context.pages:
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{number}.png"), full_page=True)
         context.close()

@@ -6,13 +6,12 @@ one signed-in browser per person and width, so the check of every page stays qui
 
 from __future__ import annotations
 
-from pathlib import Path
 from pprint import pformat
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, accessibility_violations, sign_in
+from tests.e2e.conftest import accessibility_violations, keep_screenshot, sign_in
 from tests.helpers import DEMO_EMAILS
 
 STORY = "Call back before visiting: clear pending incidents by phone"
@@ -106,14 +105,13 @@ def test_every_page_fits_a_phone(
             path = template.format(**addresses)
             response = page.goto(live_server + path)
             assert response is not None
-            assert response.status == 200, path
-            page.wait_for_load_state("networkidle")
+            assert response.status == 200, path  # after the load event: no page fetches anything once loaded
             # Open what is folded away (the readings beside an impact chart, say), so that its tables are
             # measured too, as someone who opens them would see them.
             page.evaluate(OPEN_EVERY_DETAILS)
             slug = template.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
             name = f"phone-{role}-{width}-{slug}"
-            page.screenshot(path=str(_artifact(name)), full_page=True)
+            keep_screenshot(page, name)
             seen = page.evaluate(MEASURE_PAGE)
             if seen["width"] > seen["window"]:
                 too_wide[path] = seen["width"]
@@ -163,10 +161,5 @@ def test_the_impact_chart_shows_the_fall_after_the_change_on_the_smallest_phone(
     assert 0 <= rebase["x"] < last["x"] + last["width"] <= window
     # Nothing around it scrolls: the chart is as wide as its box.
     assert page.evaluate("document.documentElement.scrollWidth") <= window
-    page.locator("#impact").screenshot(path=str(_artifact("impact-chart-320")))
+    keep_screenshot(page.locator("#impact"), "impact-chart-320")
     context.close()
-
-
-def _artifact(name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS / f"{name}.png"
