@@ -238,30 +238,79 @@ def _rows_in(sqlite_file: str) -> dict[str, int]:
         }
 
 
+async def _postgres_has_rows(settings: Settings) -> bool:
+    """Whether any of the tables holds a row (one statement, however many tables)."""
+    probes = " OR ".join(f'EXISTS (SELECT FROM public."{table.name}")' for table in metadata.sorted_tables)
+    async with open_database(settings) as session_maker, session_maker() as session:
+        return bool((await session.execute(text(f"SELECT {probes}"))).scalar_one())
+
+
+async def _keep_postgres_copy(settings: Settings, schema: str) -> None:
+    """Every table's rows copied into tables of the same names in ``schema``, made afresh, in the same
+    database: a copy that :func:`_restore_postgres_copy` can put back in a few statements."""
+    async with open_database(settings) as session_maker, session_maker() as session:
+        await session.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        await session.execute(text(f'CREATE SCHEMA "{schema}"'))
+        for table in metadata.sorted_tables:
+            await session.execute(text(f'CREATE TABLE "{schema}"."{table.name}" AS TABLE public."{table.name}"'))
+        await session.commit()
+
+
+async def _restore_postgres_copy(settings: Settings, schema: str) -> None:
+    """The rows kept in ``schema`` put back into the (empty) tables, parents first. A generated column
+    (an idea's search document) is left for the database to make again."""
+    async with open_database(settings) as session_maker, session_maker() as session:
+        written = (
+            await session.execute(
+                text(
+                    "SELECT table_name, string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) "
+                    "FROM information_schema.columns WHERE table_schema = 'public' AND is_generated = 'NEVER' "
+                    "GROUP BY table_name"
+                )
+            )
+        ).all()
+        columns = dict(written)
+        for table in metadata.sorted_tables:
+            names = columns[table.name]
+            await session.execute(
+                text(f'INSERT INTO public."{table.name}" ({names}) SELECT {names} FROM "{schema}"."{table.name}"')
+            )
+        await session.commit()
+
+
 @pytest.fixture(scope="session")
 def demo_copies(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> Callable[[Settings, bool], None]:
-    """Seeds the small demo into a test's database. On SQLite each worker seeds each kind of demo once a
-    day (its history ends at the moment it is seeded) into a template, and a test gets a copy of it by
-    SQLite's backup, which writes into the database as any writer does, so connections a test opened first
-    see it too. On PostgreSQL every test seeds its own."""
-    templates: dict[tuple[bool, datetime.date], Path] = {}
+    """Seeds the small demo into a test's database. Each worker seeds each kind of demo once a day (its
+    history ends at the moment it is seeded) and keeps a copy; a test gets the copy. On SQLite the copy is
+    a template file, given to the test by SQLite's backup, which writes into the database as any writer
+    does, so connections a test opened first see it too. On PostgreSQL it is a schema of the worker's
+    database, whose rows are inserted into the test's emptied tables. A copy refuses a database the test
+    wrote to first, where seeding would have added to it."""
+    kept: dict[tuple[bool, datetime.date], Path | str] = {}
     empty = None if POSTGRES_URL else _rows_in(migrated_database)
 
     def seed(settings: Settings, history: bool) -> None:
-        if POSTGRES_URL:
-            seed_demo(settings, history=history)
-            return
         database = make_url(settings.database_url).database or ""
-        if _rows_in(database) != empty:  # a copy would wipe what the test wrote first, where seeding adds to it
+        written_first = run(_postgres_has_rows(settings)) if POSTGRES_URL else _rows_in(database) != empty
+        if written_first:
             raise RuntimeError("the demo fixtures must come before anything that writes to the test's database")
         key = (history, datetime.datetime.now(LONDON).date())
-        if key not in templates:
+        if POSTGRES_URL:
+            schema = "test_demo_history" if history else "test_demo"
+            if key in kept:
+                run(_restore_postgres_copy(settings, schema))
+            else:  # seeded into this test's database, and kept from there
+                seed_demo(settings, history=history)
+                run(_keep_postgres_copy(settings, schema))
+                kept[key] = schema
+            return
+        if key not in kept:
             folder = tmp_path_factory.mktemp("demo")
             shutil.copyfile(migrated_database, folder / SQLITE_FILE)
             seed_demo(make_settings(folder, default_database_url(folder)), history=history)
-            templates[key] = folder / SQLITE_FILE
+            kept[key] = folder / SQLITE_FILE
         with (
-            contextlib.closing(sqlite3.connect(templates[key])) as template,
+            contextlib.closing(sqlite3.connect(kept[key])) as template,
             contextlib.closing(sqlite3.connect(database)) as copy,
         ):
             template.backup(copy)
