@@ -175,24 +175,58 @@ def _still_signed_in(context: Any, base: str) -> bool:
     return int(context.request.get(base + "/account", max_redirects=0).status) == 200
 
 
+@pytest.fixture(scope="module")
+def kept_pages() -> Iterator[dict[tuple[str | None, int, int, bool], PageWatch]]:
+    """Browsers kept open across a module's tests that ask for one with ``open_page(..., kept=True)``,
+    one per person, window size and JavaScript setting."""
+    kept: dict[tuple[str | None, int, int, bool], PageWatch] = {}
+    yield kept
+    for watch in kept.values():
+        watch.page.context.close()
+
+
 @pytest.fixture
 def open_page(
-    request: pytest.FixtureRequest, live_server: str, browser: Any, signed_in_states: dict[str, Any]
+    request: pytest.FixtureRequest,
+    live_server: str,
+    browser: Any,
+    signed_in_states: dict[str, Any],
+    kept_pages: dict[tuple[str | None, int, int, bool], PageWatch],
 ) -> Iterator[Any]:
     contexts: list[Any] = []
+    opened: list[PageWatch] = []
 
     def open_(
-        path: str, *, viewport: dict[str, int] = DESKTOP, javascript: bool = True, role: str | None = "staff"
+        path: str,
+        *,
+        viewport: dict[str, int] = DESKTOP,
+        javascript: bool = True,
+        role: str | None = "staff",
+        kept: bool = False,
     ) -> PageWatch:
-        """Open ``path`` in a new browser, signed in as the demo user of ``role`` (None: not signed in)."""
-        state = signed_in_states.get(role) if role is not None else None
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, storage_state=state)
-        contexts.append(context)
-        watch = PageWatch(context.new_page())
-        if role is not None and (state is None or not _still_signed_in(context, live_server)):
-            context.clear_cookies()
-            sign_in(watch.page, live_server, DEMO_EMAILS[role])
-            signed_in_states[role] = context.storage_state()
+        """Open ``path`` in a new browser, signed in as the demo user of ``role`` (None: not signed in).
+        With ``kept``, in the browser this module's earlier tests kept for the same person, size and
+        JavaScript setting, if it is still signed in: for tests that open a page and only look at it (a new
+        browser and tab cost about a quarter of a second)."""
+        key = (role, viewport["width"], viewport["height"], javascript)
+        watch = kept_pages.get(key) if kept else None
+        if watch is not None and role is not None and not _still_signed_in(watch.page.context, live_server):
+            watch.page.context.close()
+            watch = None
+        if watch is None:
+            state = signed_in_states.get(role) if role is not None else None
+            context = browser.new_context(viewport=viewport, java_script_enabled=javascript, storage_state=state)
+            watch = PageWatch(context.new_page())
+            if kept:
+                kept_pages[key] = watch
+            else:
+                contexts.append(context)
+            if role is not None and (state is None or not _still_signed_in(context, live_server)):
+                context.clear_cookies()
+                sign_in(watch.page, live_server, DEMO_EMAILS[role])
+                signed_in_states[role] = context.storage_state()
+        watch.problems.clear()
+        opened.append(watch)
         # goto waits for the page's load event: its scripts have run and GOV.UK Frontend has started (no
         # page fetches anything of its own once loaded), so nothing is gained by also waiting for the
         # network to be idle for half a second, as a test that clicks and swaps content in place does.
@@ -201,9 +235,9 @@ def open_page(
 
     yield open_
     call = getattr(request.node, "report_call", None)
-    for number, context in enumerate(contexts, start=1):
-        if call is not None and call.failed:  # what the failing test's pages showed, for a person to look at
-            for page in context.pages:
-                ARTIFACTS.mkdir(exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{number}.png"), full_page=True)
+    if call is not None and call.failed:  # what the failing test's pages showed, for a person to look at
+        ARTIFACTS.mkdir(exist_ok=True)
+        for number, watch in enumerate(opened, start=1):
+            watch.page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}-{number}.png"), full_page=True)
+    for context in contexts:
         context.close()

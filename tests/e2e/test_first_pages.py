@@ -50,7 +50,7 @@ PAGES = {
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_page_is_accessible_and_error_free(open_page: Any, name: str, viewport: dict[str, int]) -> None:
     path, role = PAGES[name]
-    watch = open_page(path, viewport=viewport, role=role)
+    watch = open_page(path, viewport=viewport, role=role, kept=True)
     watch.screenshot(f"{name}-{viewport['width']}")
     assert accessibility_violations(watch.page) == []
     problems = [problem for problem in watch.problems if not (name == "not-found" and "404" in problem)]
