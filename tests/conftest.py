@@ -115,12 +115,22 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
 
 
 async def _empty_tables(settings: Settings) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    """Every row deleted, children first, from the tables that hold any: most tests write to a few of the
+    40 tables, and one ``TRUNCATE`` of them all cost about 0.1 s a test (each truncated table gets new
+    files), where finding the filled ones and deleting their rows costs a few milliseconds."""
+    tables = list(reversed(metadata.sorted_tables))
+    probes = ", ".join(f'EXISTS (SELECT FROM public."{table.name}")' for table in tables)
     async with open_database(settings) as session_maker, session_maker() as session:
-        # The audit log refuses TRUNCATE by a trigger; the tests' owner role lifts it for this transaction.
-        await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_refuse_truncate"))
-        await session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        await session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_refuse_truncate"))
+        filled = (await session.execute(text(f"SELECT {probes}"))).one()
+        for table, has_rows in zip(tables, filled, strict=True):
+            if not has_rows:
+                continue
+            if table.name == "audit_log":  # append-only by its triggers; the tests' owner role lifts them here
+                await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+                await session.execute(text("DELETE FROM audit_log"))
+                await session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
+            else:
+                await session.execute(text(f'DELETE FROM "{table.name}"'))
         await session.commit()
 
 
