@@ -114,23 +114,26 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) 
     return str(template_dir / "quest.db")
 
 
+async def _filled_tables(session: AsyncSession) -> list[str]:
+    """The tables that hold any row, children first (one statement, however many tables)."""
+    tables = list(reversed(metadata.sorted_tables))
+    probes = ", ".join(f'EXISTS (SELECT FROM public."{table.name}")' for table in tables)
+    filled = (await session.execute(text(f"SELECT {probes}"))).one()
+    return [table.name for table, has_rows in zip(tables, filled, strict=True) if has_rows]
+
+
 async def _empty_tables(settings: Settings) -> None:
     """Every row deleted, children first, from the tables that hold any: most tests write to a few of the
     40 tables, and one ``TRUNCATE`` of them all cost about 0.1 s a test (each truncated table gets new
     files), where finding the filled ones and deleting their rows costs a few milliseconds."""
-    tables = list(reversed(metadata.sorted_tables))
-    probes = ", ".join(f'EXISTS (SELECT FROM public."{table.name}")' for table in tables)
     async with open_database(settings) as session_maker, session_maker() as session:
-        filled = (await session.execute(text(f"SELECT {probes}"))).one()
-        for table, has_rows in zip(tables, filled, strict=True):
-            if not has_rows:
-                continue
-            if table.name == "audit_log":  # append-only by its triggers; the tests' owner role lifts them here
+        for name in await _filled_tables(session):
+            if name == "audit_log":  # append-only by its triggers; the tests' owner role lifts them here
                 await session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
                 await session.execute(text("DELETE FROM audit_log"))
                 await session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER USER"))
             else:
-                await session.execute(text(f'DELETE FROM "{table.name}"'))
+                await session.execute(text(f'DELETE FROM "{name}"'))
         await session.commit()
 
 
@@ -249,10 +252,8 @@ def _rows_in(sqlite_file: str) -> dict[str, int]:
 
 
 async def _postgres_has_rows(settings: Settings) -> bool:
-    """Whether any of the tables holds a row (one statement, however many tables)."""
-    probes = " OR ".join(f'EXISTS (SELECT FROM public."{table.name}")' for table in metadata.sorted_tables)
     async with open_database(settings) as session_maker, session_maker() as session:
-        return bool((await session.execute(text(f"SELECT {probes}"))).scalar_one())
+        return bool(await _filled_tables(session))
 
 
 async def _keep_postgres_copy(settings: Settings, schema: str) -> None:
