@@ -13,7 +13,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from quest import fields
-from quest.metrics import links, services
+from quest.metrics import imports, links, services
 from quest.metrics.spc import Spc, analyse
 from quest.metrics.vocabulary import Direction, Frequency, MetricKind
 from quest.web import api_schema
@@ -274,5 +274,5 @@ class MetricApi(Controller):
             )
             for index, row in enumerate(data)
         ]
-        written = await services.record_readings(db_session, viewer, entries, now=now, today=today)
+        written = await imports.put_readings(db_session, viewer, entries, now=now, today=today)
         return ReadingsOut(written=written, readings=len(entries))

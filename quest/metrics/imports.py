@@ -46,9 +46,11 @@ from quest.metrics import upkeep
 from quest.metrics.models import READINGS, Reading
 from quest.metrics.services import (
     MetricSummary,
+    ReadingInput,
     check_entry_window,
     check_reading_date,
     check_reading_value,
+    checked_entries,
     earliest_entry_date,
     get_metric,
     manages,
@@ -567,6 +569,42 @@ async def write_readings(
         before={period.isoformat(): as_written(before) for period, _value, before in changed} or None,
         after=after,
     )
+
+
+async def put_readings(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    entries: Sequence[ReadingInput],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+) -> int:
+    """A batch of one measure's readings (the API's PUT, up to 10,000), all or none: each checked as any
+    entered reading (:func:`quest.metrics.services.checked_entries`), then written in bulk
+    (:func:`write_readings`) with one audit entry, as a save of the import page is. A period that has a
+    reading gets the new value; one that has the same value is left alone, so sending the batch again
+    changes nothing. Returns how many readings were written or changed. Commits."""
+    wanted = await checked_entries(session, viewer, entries, today=today)
+    if not wanted:
+        return 0
+    [metric] = {metric.id: metric for _value, metric in wanted.values()}.values()  # one measure a call
+    values = {period: value for (_metric_id, period), (value, _metric) in wanted.items()}
+    stored = await _stored_values(session, metric.id, list(values))
+    new: list[NewReading] = []
+    changed: list[ChangedReading] = []
+    for period, value in values.items():
+        outcome = outcome_of(value, stored.get(period))
+        if outcome is Outcome.NEW:
+            new.append((period, value))
+        elif outcome is Outcome.CHANGED:
+            changed.append((period, value, stored[period]))
+    if new or changed:
+        act_as(session, viewer.actor)
+        written = {"entered_by": viewer.id, "entered_at": now}
+        await write_readings(session, metric.id, metric.force_id, new, changed, written=written, action="save")
+        await upkeep.readings_changed(session, {metric.id}, now=now)
+    await session.commit()
+    return len(new) + len(changed)
 
 
 async def enter_reading(

@@ -304,21 +304,24 @@ def may_enter(viewer: CurrentUser, metric: Metric | MetricSummary) -> bool:
     )
 
 
-async def record_readings(
+# What the entries of a save ask for, once checked: each measure's period and the value for it, with the
+# measure (a later entry for the same period wins).
+WantedReadings = dict[tuple[uuid.UUID, datetime.date], tuple[decimal.Decimal, Metric]]
+
+
+async def checked_entries(
     session: AsyncSession,
     viewer: CurrentUser,
     entries: Sequence[ReadingInput],
     *,
-    now: datetime.datetime,
     today: datetime.date,
     other_errors: Mapping[str, str] | None = None,
-) -> int:
-    """Save readings, all or none: any bad entry stops them all, each error named by its field.
-    A reading for a date that already has one replaces it (and the audit log keeps the old value).
-    Those who do not manage the measure enter only readings dated from :func:`earliest_entry_date`.
-    ``other_errors`` are problems found in the same form before (the quick entry's date): they stop the
-    save too, and are reported with every entry's own, so a person sees every problem at once.
-    Returns how many readings were written or changed. Commits."""
+) -> WantedReadings:
+    """The readings ``entries`` ask for, each checked by the rules of any entered reading: the viewer may
+    enter it (:func:`may_enter`), its date and value are good, and it is within the viewer's entry window
+    (:func:`earliest_entry_date`). Refused (:class:`ValidationFailed`, each error named by its field) if any
+    is wrong; ``other_errors`` are problems found in the same form before (the quick entry's date), reported
+    with every entry's own, so a person sees every problem at once. Writes nothing."""
     metric_ids = {entry.metric_id for entry in entries}
     metrics = {
         metric.id: metric
@@ -327,7 +330,7 @@ async def record_readings(
         ).scalars()
     }
     errors: dict[str, str] = dict(other_errors or {})
-    wanted: dict[tuple[uuid.UUID, datetime.date], tuple[decimal.Decimal, Metric]] = {}
+    wanted: WantedReadings = {}
     for entry in entries:
         metric = metrics.get(entry.metric_id)
         if metric is None or not may_enter(viewer, metric):
@@ -350,6 +353,23 @@ async def record_readings(
         raise RefusedInThisState(errors)
     if errors:
         raise refused(errors, references={entry.metric_field for entry in entries if entry.metric_field})
+    return wanted
+
+
+async def record_readings(
+    session: AsyncSession,
+    viewer: CurrentUser,
+    entries: Sequence[ReadingInput],
+    *,
+    now: datetime.datetime,
+    today: datetime.date,
+    other_errors: Mapping[str, str] | None = None,
+) -> int:
+    """Save a few readings typed into a form (a measure's, or the day's backlog counts), all or none
+    (:func:`checked_entries`). A reading for a date that already has one replaces it, and the audit log
+    keeps each reading's change with its old value. Returns how many readings were written or changed.
+    Commits. (A batch of one measure's readings is written in bulk: :func:`quest.metrics.imports.put_readings`.)"""
+    wanted = await checked_entries(session, viewer, entries, today=today, other_errors=other_errors)
     if not wanted:
         return 0
     act_as(session, viewer.actor)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import enum
+import functools
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -217,6 +218,7 @@ def when(
 # --- The body types of the app's operations ---------------------------------------------------------------
 
 
+@functools.cache  # a body type's fields never change, and a list body judges them for each of 10,000 items
 def _hints(kind: type) -> dict[str, Any]:
     return typing.get_type_hints(kind, include_extras=True)
 

@@ -8,6 +8,9 @@ import uuid
 from typing import Any
 
 from litestar.testing import TestClient
+from sqlalchemy import select
+
+from quest.audit.models import AuditEntry
 
 from tests.helpers import DEMO_EMAILS, new_token
 
@@ -112,6 +115,43 @@ def test_readings_up_to_ten_thousand_a_request_all_or_nothing_and_more_refused_4
     last = client.get(url, params={"per_page": 1, "page": 5000}, headers=headers)
     assert last.json() == [{"date": (first + datetime.timedelta(days=4999)).isoformat(), "value": 49.0}]
     assert last.headers["x-total-count"] == "5000"  # nothing of the refused request was written
+
+
+def test_a_put_of_readings_is_audited_once_with_each_value_and_what_a_change_replaced(
+    client: TestClient[Any], demo: Any, database: Any
+) -> None:
+    headers = _as_manager(client, database)
+    metric_id = _measure(client, headers)
+    url = f"/api/v1/metrics/{metric_id}/readings"
+    sent = [{"date": "2026-01-05", "value": 3}, {"date": "2026-01-06", "value": 4.5}]
+    assert client.put(url, json=sent, headers=headers).json() == {"written": 2, "readings": 2}
+    changed = [
+        {"date": "2026-01-05", "value": 3},
+        {"date": "2026-01-06", "value": 5},
+        {"date": "2026-01-07", "value": 0},
+    ]
+    assert client.put(url, json=changed, headers=headers).json() == {"written": 2, "readings": 3}
+    assert client.put(url, json=changed, headers=headers).json() == {"written": 0, "readings": 3}
+
+    async def entries(maker: Any) -> list[tuple[str, Any, Any]]:
+        async with maker() as session:
+            found = await session.execute(
+                select(AuditEntry.action, AuditEntry.before, AuditEntry.after)
+                .where(AuditEntry.entity == "readings", AuditEntry.entity_id == metric_id)
+                .order_by(AuditEntry.id)
+            )
+            return [tuple(row) for row in found]
+
+    assert database(entries) == [
+        ("save", None, {"2026-01-05": "3", "2026-01-06": "4.5"}),
+        ("save", {"2026-01-06": "4.5"}, {"2026-01-06": "5", "2026-01-07": "0"}),
+    ]
+    readings = client.get(url, headers=headers).json()
+    assert readings == [
+        {"date": "2026-01-05", "value": 3.0},
+        {"date": "2026-01-06", "value": 5.0},
+        {"date": "2026-01-07", "value": 0.0},
+    ]
 
 
 def test_options_names_every_method_of_the_path(client: TestClient[Any], demo: Any, database: Any) -> None:

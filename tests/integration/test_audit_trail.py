@@ -74,10 +74,17 @@ def test_records_are_named_in_words_and_linked_to_their_pages(demo: Any, client:
         },
         headers=api_headers(manager),
     ).json()["id"]
-    reading = manager.put(
-        f"/api/v1/metrics/{metric}/readings", json=[{"date": "2026-03-02", "value": 40}], headers=api_headers(manager)
+    # One count typed in is audited as that reading; a batch (the API's PUT) as the measure's readings.
+    reading = manager.post(
+        "/api/v1/backlogs",
+        json={"date": "2026-03-02", "counts": [{"metric_id": metric, "value": 40}]},
+        headers=api_headers(manager),
     )
     assert reading.status_code == 200, reading.text
+    batch = manager.put(
+        f"/api/v1/metrics/{metric}/readings", json=[{"date": "2026-03-03", "value": 41}], headers=api_headers(manager)
+    )
+    assert batch.status_code == 200, batch.text
     edited = post_form(
         people("force_hq"),
         "/forces/LAN/divisions/NORTH/edit",
@@ -103,11 +110,16 @@ def test_records_are_named_in_words_and_linked_to_their_pages(demo: Any, client:
         for row in ideas
     )
 
-    [reading_row] = rows(hq.get("/audit", params={"entity": "readings"}).text)
+    batch_row, reading_row = rows(hq.get("/audit", params={"entity": "readings"}).text)  # newest first
     assert (
         f'<a class="govuk-link" href="/metrics/{metric}">Reading of ‘Pending open incidents’ for 2 March 2026 '
         "(Northern (Lancaster and Morecambe))</a>" in html.unescape(reading_row)
     )
+    assert (
+        f'<a class="govuk-link" href="/metrics/{metric}">Readings of ‘Pending open incidents’ '
+        "(Northern (Lancaster and Morecambe))</a>" in html.unescape(batch_row)
+    )
+    assert "saved" in text(batch_row)
     [measure_row] = rows(hq.get("/audit", params={"entity": "metrics"}).text)
     assert f'href="/metrics/{metric}"' in measure_row
 
