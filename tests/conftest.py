@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import io
 import os
 import shutil
 import sqlite3
@@ -267,75 +268,129 @@ async def _keep_postgres_copy(settings: Settings, schema: str) -> None:
         await session.commit()
 
 
+_WRITTEN_COLUMNS = text(
+    "SELECT table_name, array_agg(column_name::text ORDER BY ordinal_position) FROM information_schema.columns "
+    "WHERE table_schema = 'public' AND is_generated = 'NEVER' GROUP BY table_name"
+)
+
+
 async def _restore_postgres_copy(settings: Settings, schema: str) -> None:
     """The rows kept in ``schema`` put back into the (empty) tables, parents first. A generated column
     (an idea's search document) is left for the database to make again."""
     async with open_database(settings) as session_maker, session_maker() as session:
-        written = (
-            await session.execute(
-                text(
-                    "SELECT table_name, string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) "
-                    "FROM information_schema.columns WHERE table_schema = 'public' AND is_generated = 'NEVER' "
-                    "GROUP BY table_name"
-                )
-            )
-        ).all()
-        columns = dict(written)
+        columns: dict[str, list[str]] = {name: names for name, names in await session.execute(_WRITTEN_COLUMNS)}
         for table in metadata.sorted_tables:
-            names = columns[table.name]
+            names = ", ".join(f'"{name}"' for name in columns[table.name])
             await session.execute(
                 text(f'INSERT INTO public."{table.name}" ({names}) SELECT {names} FROM "{schema}"."{table.name}"')
             )
         await session.commit()
 
 
-@pytest.fixture(scope="session")
-def demo_copies(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> Callable[[Settings, bool], None]:
-    """Seeds the small demo into a test's database. Each worker seeds each kind of demo once a day (its
-    history ends at the moment it is seeded) and keeps a copy; a test gets the copy. On SQLite the copy is
-    a template file, given to the test by SQLite's backup, which writes into the database as any writer
-    does, so connections a test opened first see it too. On PostgreSQL it is a schema of the worker's
-    database, whose rows are inserted into the test's emptied tables. A copy refuses a database the test
-    wrote to first, where seeding would have added to it."""
-    kept: dict[tuple[bool, datetime.date], Path | str] = {}
-    empty = None if POSTGRES_URL else _rows_in(migrated_database)
+async def _copy_postgres_rows(source: Settings, schema: str, target: Settings) -> None:
+    """The rows kept in ``schema`` of the database of ``source`` written into the (empty) tables of another
+    database, migrated alike, by binary ``COPY``, parents first and in one transaction."""
+    import asyncpg
 
-    def seed(settings: Settings, history: bool) -> None:
+    def dsn(settings: Settings) -> str:
+        return make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    reader, writer = await asyncpg.connect(dsn(source)), await asyncpg.connect(dsn(target))
+    try:
+        columns = {row[0]: row[1] for row in await writer.fetch(str(_WRITTEN_COLUMNS))}
+        async with writer.transaction():
+            for table in metadata.sorted_tables:
+                rows = io.BytesIO()
+                names = columns[table.name]
+                await reader.copy_from_table(
+                    table.name, schema_name=schema, columns=names, output=rows, format="binary"
+                )
+                rows.seek(0)
+                await writer.copy_to_table(table.name, source=rows, columns=names, format="binary")
+    finally:
+        await reader.close()
+        await writer.close()
+
+
+class DemoCopies:
+    """The small demo, seeded by each worker once a day for each kind (with its history or without; the
+    history ends at the moment it is seeded) and kept, so that a test gets a copy rather than seeding it:
+    - on SQLite the copy is a template file, given to the test by SQLite's backup, which writes into the
+      database as any writer does, so connections a test opened first see it too;
+    - on PostgreSQL it is a schema of the worker's database, whose rows are inserted into the test's
+      emptied tables, or copied into another database (the browser tests' server's).
+    A copy refuses a database the test wrote to first, where seeding would have added to it."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> None:
+        self._folders = tmp_path_factory
+        self._migrated = migrated_database
+        self._empty = None if POSTGRES_URL else _rows_in(migrated_database)
+        self._kept: dict[tuple[bool, datetime.date], Path | str] = {}
+
+    def __call__(self, settings: Settings, history: bool) -> None:
+        """The demo put into the test's empty database."""
         database = make_url(settings.database_url).database or ""
-        written_first = run(_postgres_has_rows(settings)) if POSTGRES_URL else _rows_in(database) != empty
+        written_first = run(_postgres_has_rows(settings)) if POSTGRES_URL else _rows_in(database) != self._empty
         if written_first:
             raise RuntimeError("the demo fixtures must come before anything that writes to the test's database")
-        key = (history, datetime.datetime.now(LONDON).date())
         if POSTGRES_URL:
-            schema = "test_demo_history" if history else "test_demo"
-            if key in kept:
-                run(_restore_postgres_copy(settings, schema))
+            key = self._key(history)
+            if key in self._kept:
+                run(_restore_postgres_copy(settings, str(self._kept[key])))
             else:  # seeded into this test's database, and kept from there
-                seed_demo(settings, history=history)
-                run(_keep_postgres_copy(settings, schema))
-                kept[key] = schema
+                self._seed_and_keep(settings, history)
             return
-        if key not in kept:
-            folder = tmp_path_factory.mktemp("demo")
-            shutil.copyfile(migrated_database, folder / SQLITE_FILE)
-            seed_demo(make_settings(folder, default_database_url(folder)), history=history)
-            kept[key] = folder / SQLITE_FILE
         with (
-            contextlib.closing(sqlite3.connect(kept[key])) as template,
+            contextlib.closing(sqlite3.connect(self.template(history))) as template,
             contextlib.closing(sqlite3.connect(database)) as copy,
         ):
             template.backup(copy)
 
-    return seed
+    def template(self, history: bool) -> Path:
+        """SQLite: the kept file (seeded now if this worker has none of today's)."""
+        key = self._key(history)
+        if key not in self._kept:
+            folder = self._folders.mktemp("demo")
+            shutil.copyfile(self._migrated, folder / SQLITE_FILE)
+            seed_demo(make_settings(folder, default_database_url(folder)), history=history)
+            self._kept[key] = folder / SQLITE_FILE
+        return Path(self._kept[key])
+
+    def copy_into(self, target: Settings, history: bool) -> None:
+        """PostgreSQL: the kept rows copied into ``target``, another database migrated alike (its tables
+        emptied first). A worker with none of today's seeds it in its own database first."""
+        key = self._key(history)
+        worker = make_settings(Path(self._folders.mktemp("pg")), self._migrated)
+        if key not in self._kept:
+            run(_empty_tables(worker))  # the last test's rows; the next test empties it again
+            self._seed_and_keep(worker, history)
+        run(_empty_tables(target))
+        run(_copy_postgres_rows(worker, str(self._kept[key]), target))
+
+    def _seed_and_keep(self, settings: Settings, history: bool) -> None:
+        schema = "test_demo_history" if history else "test_demo"
+        seed_demo(settings, history=history)
+        run(_keep_postgres_copy(settings, schema))
+        self._kept[self._key(history)] = schema
+
+    @staticmethod
+    def _key(history: bool) -> tuple[bool, datetime.date]:
+        return history, datetime.datetime.now(LONDON).date()
+
+
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> DemoCopies:
+    """Seeds the small demo into a test's database (:class:`DemoCopies`)."""
+    return DemoCopies(tmp_path_factory, migrated_database)
 
 
 @pytest.fixture
-def demo(settings: Settings, demo_copies: Callable[[Settings, bool], None]) -> None:
+def demo(settings: Settings, demo_copies: DemoCopies) -> None:
     """The small demo's forces, divisions and one user per role (no history: quick)."""
     demo_copies(settings, False)
 
 
 @pytest.fixture
-def demo_history(settings: Settings, demo_copies: Callable[[Settings, bool], None]) -> None:
+def demo_history(settings: Settings, demo_copies: DemoCopies) -> None:
     """The whole small demo: with colleagues, ideas, waste and two years of backlog counts."""
     demo_copies(settings, True)

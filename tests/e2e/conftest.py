@@ -19,7 +19,14 @@ from sqlalchemy.engine import make_url
 from quest import migrations
 from quest.config import default_database_url
 from quest.demo.catalogue import DEMO_PASSWORD
-from tests.conftest import POSTGRES_URL, make_settings, recreate_postgres_database, run, seed_demo, worker_postgres_url
+from tests.conftest import (
+    POSTGRES_URL,
+    DemoCopies,
+    make_settings,
+    recreate_postgres_database,
+    run,
+    worker_postgres_url,
+)
 from tests.helpers import DEMO_EMAILS
 from tests.servers import running, server_environment
 
@@ -100,17 +107,18 @@ def accessibility_violations(page: Any) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> str:
-    """The small demo as ``quest serve --demo`` seeds it, migrated and seeded once per worker: each module's
-    server starts on a copy of it, so a module's changes never reach another's. Its users' passwords are
-    hashed at the tests' low cost (``quick_password_hashes``); the server checks them as it would any hash."""
-    data_dir = tmp_path_factory.mktemp("demo")
-    url = worker_postgres_url(worker_id, "_demo") if POSTGRES_URL else default_database_url(data_dir)
-    if POSTGRES_URL:
-        run(recreate_postgres_database(url))
-    settings = make_settings(data_dir, url)
+def demo_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str, demo_copies: DemoCopies) -> str:
+    """The small demo with its history, as ``quest serve --demo`` seeds it: each module's server starts on a
+    copy of it, so a module's changes never reach another's. It is the worker's kept demo (``demo_copies``),
+    seeded once for the worker's tests and browsers alike. Its users' passwords are hashed at the tests' low
+    cost (``quick_password_hashes``); the server checks them as it would any hash."""
+    if not POSTGRES_URL:
+        return default_database_url(demo_copies.template(history=True).parent)
+    url = worker_postgres_url(worker_id, "_demo")
+    run(recreate_postgres_database(url))
+    settings = make_settings(tmp_path_factory.mktemp("demo"), url)
     migrations.upgrade(settings)
-    seed_demo(settings, history=True)
+    demo_copies.copy_into(settings, history=True)
     return url
 
 

@@ -223,13 +223,15 @@ def test_each_write_of_a_measures_readings_gives_them_a_new_version(
     # none yet.
     first = database(versions)
     assert set(first) == {backlog}
-    # Writing the same value again is a write too.
-    put = client.put(
-        f"/api/v1/metrics/{backlog}/readings",
-        json=[{"date": "2026-11-30", "value": float(world["series"][-1][1])}],
-        headers=api_headers(client),
-    )
-    assert put.status_code == 200, put.text
+    # Sending the same value again writes nothing, so what is kept of the readings still stands.
+    url = f"/api/v1/metrics/{backlog}/readings"
+    last = float(world["series"][-1][1])
+    same = client.put(url, json=[{"date": "2026-11-30", "value": last}], headers=api_headers(client))
+    assert same.json() == {"written": 0, "readings": 1}, same.text
+    assert database(versions) == first
+    # A changed value is a write: a new version.
+    changed = client.put(url, json=[{"date": "2026-11-30", "value": last + 1}], headers=api_headers(client))
+    assert changed.json() == {"written": 1, "readings": 1}, changed.text
     second = database(versions)
     assert second[backlog] != first[backlog]
 
