@@ -11,7 +11,6 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from quest.audit.models import AuditEntry
-
 from tests.helpers import DEMO_EMAILS, new_token
 
 
