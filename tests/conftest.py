@@ -278,7 +278,7 @@ async def _restore_postgres_copy(settings: Settings, schema: str) -> None:
     """The rows kept in ``schema`` put back into the (empty) tables, parents first. A generated column
     (an idea's search document) is left for the database to make again."""
     async with open_database(settings) as session_maker, session_maker() as session:
-        columns: dict[str, list[str]] = dict(await session.execute(_WRITTEN_COLUMNS))
+        columns: dict[str, list[str]] = dict((await session.execute(_WRITTEN_COLUMNS)).all())
         for table in metadata.sorted_tables:
             names = ", ".join(f'"{name}"' for name in columns[table.name])
             await session.execute(

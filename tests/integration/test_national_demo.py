@@ -10,6 +10,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -268,13 +269,18 @@ def _checksum(settings: Settings) -> dict[str, str]:
     }
 
 
-def _empty(settings: Settings, template: str) -> None:
+def _emptied(settings: Settings, template: str) -> Settings:
+    """The settings of an empty, migrated database. On SQLite that is a new file copied from the template:
+    copying over the file that was written would leave its write-ahead log beside a file it does not
+    belong to, which the next connection reads as a malformed database."""
     if POSTGRES_URL:
         from tests.conftest import _empty_tables
 
         run(_empty_tables(settings))
-    else:
-        shutil.copyfile(template, Path(make_url(settings.database_url).database or ""))
+        return settings
+    database = Path(make_url(settings.database_url).database or "").with_name("command.db")
+    shutil.copyfile(template, database)
+    return replace(settings, database_url=f"sqlite+aiosqlite:///{database}")
 
 
 def _the_command_gives_the_same_dataset_and_refuses_a_database_that_holds_data(
@@ -282,7 +288,7 @@ def _the_command_gives_the_same_dataset_and_refuses_a_database_that_holds_data(
 ) -> None:
     """``quest demo --scale national`` with the seed ``first`` was generated with gives the same rows (had
     it not passed its seed on, its default would give others), says what it did, and refuses to run again."""
-    _empty(settings, migrated_database)
+    settings = _emptied(settings, migrated_database)
     # The command plans five years up to its today: the day the function's plan ends, here.
     monkeypatch.setattr(SystemClock, "now", lambda _self: datetime.datetime.combine(PLAN.today, NOON, LONDON))
     monkeypatch.setenv("QUEST_DATA_DIR", str(settings.data_dir))
