@@ -8,6 +8,7 @@ where a missing browser is a failure: CI installs it, so its absence means somet
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,8 @@ SCREENSHOTS = os.environ.get("QUEST_SCREENSHOTS", "").strip() not in ("", "0")
 # or serious finding of any rule is a fault. Moderate and minor ones are printed, for a person to judge.
 FAILING_IMPACTS = ("critical", "serious")
 PHONE = {"width": 390, "height": 844}
+# An idea's own page, for waiting until a click has taken the browser there (and the page has loaded).
+IDEA_PAGE = re.compile(r"/ideas/[A-Z]{3}-\d{6}$")
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -153,8 +156,11 @@ def sign_in(page: Any, base: str, email: str, password: str = DEMO_PASSWORD) -> 
     page.goto(base + "/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    # Done once the answer to the form has loaded, wherever it took the browser (home, or the sign-in page
+    # again with an error): waiting for the network to be quiet for half a second more adds nothing, as no
+    # page fetches anything once loaded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 class PageWatch:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, accessibility_violations, axe_findings
+from tests.e2e.conftest import DESKTOP, IDEA_PAGE, PHONE, accessibility_violations, axe_findings
 
 # name: (path, signed in as)
 PAGES = {
@@ -94,8 +94,7 @@ def test_search_works_with_javascript_off(open_page: Any) -> None:
     page = watch.page
     page.get_by_label("Search forces").fill("Sussex")
     page.get_by_role("button", name="Search").click()
-    page.wait_for_load_state("networkidle")
-    assert page.url.endswith("/forces?q=Sussex")
+    page.wait_for_url("**/forces?q=Sussex")
     assert page.locator("#forces-table tbody tr").count() == 1
     assert page.get_by_role("link", name="Sussex Police").is_visible()
     watch.screenshot("forces-search-no-js")
@@ -120,7 +119,7 @@ def test_radios_that_reveal_fields_pass_axe_and_still_reveal(open_page: Any, liv
     manager = open_page("/triage", role="manager")
     page = manager.page
     page.locator("main a[href^='/ideas/LAN-']").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(IDEA_PAGE)
     decline, note = page.get_by_label("Decline"), page.locator("#reason-declined")
     assert not note.is_visible()
     decline.check()

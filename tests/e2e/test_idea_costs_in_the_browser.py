@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, accessibility_violations
+from tests.e2e.conftest import DESKTOP, IDEA_PAGE, PHONE, accessibility_violations
 
 STORY = "Call back before visiting: clear pending incidents by phone"
 
@@ -18,7 +18,7 @@ def test_the_manager_records_and_removes_a_cost(open_page: Any, javascript: bool
     manager = open_page("/ideas/?q=Call+back+before+visiting", role="manager", viewport=viewport, javascript=javascript)
     page = manager.page
     page.get_by_role("link", name=STORY).first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(IDEA_PAGE)
     description = f"Call-back scripts printed ({'js' if javascript else 'no-js'}, {viewport['width']} px)"
     page.locator("#record-cost summary").click()
     page.get_by_label("What was the cost for?").fill(description)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import PHONE, accessibility_violations
+from tests.e2e.conftest import IDEA_PAGE, PHONE, accessibility_violations
 
 STORY = "Call back before visiting: clear pending incidents by phone"
 
@@ -19,7 +19,7 @@ def test_the_manager_reads_the_chart_and_the_impact(open_page: Any) -> None:
     manager = open_page("/metrics", role="manager")
     page = manager.page
     page.get_by_role("link", name="Pending open incidents").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"/metrics/[0-9a-f-]{36}$"))
     chart = page.locator("svg[data-chart='xmr'] >> visible=true")
     assert chart.count() == 1
     assert chart.locator("circle").count() >= 365
@@ -46,7 +46,7 @@ def test_the_constable_sees_the_impact_on_a_phone(open_page: Any, javascript: bo
     staff = open_page("/my-ideas", role="staff", viewport=PHONE, javascript=javascript)
     page = staff.page
     page.get_by_role("link", name=STORY).click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(IDEA_PAGE)
     text = page.inner_text("#impact")
     assert "fell by 91% (an improvement)" in text
     timeline = page.inner_text(".quest-timeline")

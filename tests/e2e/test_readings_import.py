@@ -18,7 +18,7 @@ def open_readings(open_page: Any, viewport: dict[str, int], javascript: bool) ->
     page = manager.page
     page.get_by_role("link", name="Crime reports awaiting allocation").first.click()
     page.get_by_role("link", name="Add, correct or import readings").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/readings")
     assert page.get_by_role("heading", name="Readings of Crime reports awaiting allocation").is_visible()
     return manager
 
