@@ -45,6 +45,28 @@ TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 POSTGRES_URL = os.environ.get("QUEST_TEST_DATABASE_URL", "").strip()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files in the order the workers should take them up (``--dist loadfile`` with
+    ``--no-loadscope-reorder`` keeps it): the costliest first and the quick ones last, to fill the gaps. A
+    worker takes a file at a time, so a minute-long test taken up last keeps the run going a minute after
+    the other worker has finished. So: a file with a test marked ``long``, then the browser tests (a
+    server and a browser each), then the other integration tests, then the unit tests, and within each,
+    the files with the most tests first."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def order(tests: list[pytest.Item]) -> tuple[bool, bool, bool, int]:
+        return (
+            not any(test.get_closest_marker("long") for test in tests),
+            "/e2e/" not in tests[0].nodeid,
+            "/unit/" in tests[0].nodeid,
+            -len(tests),
+        )
+
+    items[:] = [item for tests in sorted(files.values(), key=order) for item in tests]
+
+
 def run(coroutine: Awaitable[T]) -> T:
     """Run async code (seeding, queries) from a synchronous test."""
     return asyncio.run(coroutine)  # type: ignore[arg-type]

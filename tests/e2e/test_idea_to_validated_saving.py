@@ -8,6 +8,7 @@ import datetime
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import accessibility_violations
@@ -22,6 +23,7 @@ def decide(page: Any, verb: str, outcome: str, **fields: str) -> None:
     expect(page.locator("#flash-messages")).to_contain_text(f"is now {outcome}")
 
 
+@pytest.mark.long
 def test_from_idea_to_validated_saving(open_page: Any, live_server: str) -> None:
     staff = open_page("/ideas/new", role="staff")
     page = staff.page

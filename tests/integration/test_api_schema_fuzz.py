@@ -151,6 +151,7 @@ def fuzzing(app: Litestar, demo: Any, database: Any) -> Iterator[Any]:
 
 
 # Every operation of the schema, one after another in one test: minutes on a busy machine.
+@pytest.mark.long
 @pytest.mark.timeout(1200)
 def test_every_api_operation_answers_as_its_schema_says_under_every_check(fuzzing: Any) -> None:
     failures: list[str] = []

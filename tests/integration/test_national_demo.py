@@ -107,6 +107,7 @@ def _orphans(settings: Settings) -> dict[str, int]:
 
 # Generating the national dataset is the cost of this module (13 s at 1/500 on PostgreSQL): one test
 # generates it twice, once by the function and once by the command, and checks everything on it.
+@pytest.mark.long
 def test_the_national_dataset_keeps_every_invariant_every_page_answers_and_the_same_seed_gives_the_same(
     settings: Settings, migrated_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
