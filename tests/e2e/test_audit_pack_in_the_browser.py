@@ -15,6 +15,7 @@ def test_the_validator_reads_and_prints_the_forces_pack(open_page: Any) -> None:
     page = validator.page
     page.get_by_role("link", name="open the printable page").click()
     page.wait_for_url("**/savings/audit-pack?fy=2025&format=html")
+    assert page.url.endswith("/savings/audit-pack?fy=2025&format=html")
     assert "matches the one QUEST shows on the force’s dashboard, to the penny" in page.inner_text("#pack-check")
     assert page.locator("#pack-totals tbody tr").count() >= 30
     validator.screenshot("audit-pack")

@@ -95,6 +95,7 @@ def test_search_works_with_javascript_off(open_page: Any) -> None:
     page.get_by_label("Search forces").fill("Sussex")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/forces?q=Sussex")
+    assert page.url.endswith("/forces?q=Sussex")
     assert page.locator("#forces-table tbody tr").count() == 1
     assert page.get_by_role("link", name="Sussex Police").is_visible()
     watch.screenshot("forces-search-no-js")

@@ -97,6 +97,7 @@ def test_an_idea_page_is_accessible(open_page: Any, live_server: str) -> None:
     page = watch.page
     page.locator(".quest-my-ideas a").first.click()
     page.wait_for_url(IDEA_PAGE)
+    assert re.search(r"/ideas/LAN-\d{6}$", page.url)
     assert accessibility_violations(page) == []
     watch.screenshot("idea-page")
     assert watch.problems == []
