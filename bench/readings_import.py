@@ -244,11 +244,11 @@ def report(engine: str, runs: ImportRuns) -> None:
         print(f"{engine:<10} {name:<29} best {ROWS / min(seconds):>9,.0f} rows/s   runs: {each}")
     print(
         f"{engine:<10} import: {runs.import_rate:,.0f} rows/s (target ≥ 50,000), "
-        f"{runs.floor_rate / runs.import_rate:.1f}× the floor's time (target ≤ 2×)"
+        f"{runs.floor_rate / runs.import_rate:.2f}× the floor's time (target ≤ 2×)"
     )
     print(
         f"{engine:<10} file import: {runs.file_rate:,.0f} rows/s (target ≥ 50,000), "
-        f"{runs.floor_rate / runs.file_rate:.1f}× the floor's time (target ≤ 2×)"
+        f"{runs.floor_rate / runs.file_rate:.2f}× the floor's time (target ≤ 2×)"
     )
 
 

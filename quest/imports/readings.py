@@ -13,9 +13,10 @@ import datetime
 import decimal
 import functools
 import itertools
+import operator
 import uuid
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from quest.imports.report import ImportReport, Problem
 from quest.imports.sheets import SheetRow, cell_text
 from quest.imports.table import Column, Header, Table, batches
 from quest.metrics import upkeep
-from quest.metrics.imports import describe_period, judge_reading, write_readings
+from quest.metrics.imports import describe_period, judge_reading, judge_readings_at_once, write_readings
 from quest.metrics.models import Metric, Reading
 from quest.metrics.services import period_start
 from quest.metrics.vocabulary import Frequency, MetricKind
@@ -76,6 +77,89 @@ class CheckedReadings:
     measures: dict[uuid.UUID, MeasureReadings]
 
 
+# Rows read and judged this many at a time: enough that each column of a chunk is judged by calls that loop
+# in C (:func:`~quest.metrics.imports.judge_readings_at_once`), few enough that a national file's cells are
+# never all held at once.
+_CHUNK = 4096
+_PROGRESS_EVERY = 50_000
+_number_of = operator.attrgetter("number")
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Rows of a chunk that name a measure one way (force, division and measure as written): the first of
+    them, and every one's number, date cell and value cell."""
+
+    first: SheetRow
+    numbers: list[int]
+    dates: list[object]
+    values: list[object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Spelling:
+    """What one way of naming a measure resolves to: the measure, and where its readings go; or the
+    problem with it."""
+
+    measure: Measure | Problem | None
+    readings: MeasureReadings | None
+
+    def judge(self, rows: _Rows, today: datetime.date, problems: list[Problem]) -> None:
+        """The rows judged, by the rules of any reading: their problems added, and the good ones kept as
+        numbers in the measure's readings. The rows of a measure QUEST does not know are judged as counts,
+        so a negative count is still named on a row with a mistyped division."""
+        kind = self.measure.kind if isinstance(self.measure, Measure) else MetricKind.BACKLOG
+        readings = self.readings
+        at_once = judge_readings_at_once(rows.dates, rows.values, kind, today)
+        if at_once is not None:
+            if readings is not None:
+                days, good = at_once
+                frequency = readings.measure.frequency
+                periods = (
+                    days if frequency is Frequency.DAILY else map(functools.partial(period_start, frequency), days)
+                )
+                readings.days.extend(map(datetime.date.toordinal, periods))
+                readings.rows.extend(rows.numbers)
+                readings.values.extend(map(_scaled, good))
+            return
+        for number, date_cell, value_cell in zip(rows.numbers, rows.dates, rows.values, strict=True):
+            _date_text, _value_text, day, value, date_problem, value_problem = judge_reading(
+                date_cell, value_cell, kind, today
+            )
+            if date_problem:
+                problems.append(Problem(number, "date", date_problem))
+            if value_problem:
+                problems.append(Problem(number, "value", value_problem))
+            if readings is not None and day is not None and value is not None and not (date_problem or value_problem):
+                readings.days.append(period_start(readings.measure.frequency, day).toordinal())
+                readings.rows.append(number)
+                readings.values.append(_scaled(value))
+
+
+def _chunks(rows: Iterator[SheetRow]) -> Iterator[list[SheetRow]]:
+    while chunk := list(itertools.islice(rows, _CHUNK)):
+        yield chunk
+
+
+def _by_spelling(chunk: list[SheetRow], header: Header) -> dict[tuple[object, object, object], _Rows]:
+    """A chunk's rows by how they name their measure, in columns. A file usually names one measure in many
+    rows running: a chunk that names one throughout is told apart, and taken whole, by calls that loop in C."""
+    forces, divisions, names, dates, values = header.columns(chunk, "force", "division", "measure", "date", "value")
+    numbers = list(map(_number_of, chunk))
+    if all(column.count(column[0]) == len(column) for column in (forces, divisions, names)):
+        return {(forces[0], divisions[0], names[0]): _Rows(chunk[0], numbers, list(dates), list(values))}
+    groups: dict[tuple[object, object, object], _Rows] = {}
+    keys = zip(forces, divisions, names, strict=True)
+    for row, number, key, date, value in zip(chunk, numbers, keys, dates, values, strict=True):
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Rows(row, [], [], [])
+        group.numbers.append(number)
+        group.dates.append(date)
+        group.values.append(value)
+    return groups
+
+
 # Both pure, and a file's counts hold a few hundred distinct values: each is worked out once.
 @functools.lru_cache(maxsize=4096)
 def _scaled(value: decimal.Decimal) -> int:
@@ -116,43 +200,33 @@ async def check(
     measures = await _measures(session, places)
     by_measure: dict[uuid.UUID, MeasureReadings] = {}
     # A file names few measures in many rows: each spelling is resolved once, to its measure (or the
-    # problem with it), the kind its values are judged as, and where its readings go.
-    resolved: dict[
-        tuple[object, object, object], tuple[Measure | Problem | None, MetricKind, MeasureReadings | None]
-    ] = {}
+    # problem with it) and where its readings go, and its rows' dates and values are held until a
+    # chunk of them is judged at once.
+    resolved: dict[tuple[object, object, object], _Spelling] = {}
     problems = report.problems
     count = 0
-    cells_of = header.picker("force", "division", "measure", "date", "value")
     with paused_collector():
-        for row in table.rows:
-            count += 1
-            if count % 50_000 == 0:
+        for chunk in _chunks(table.rows):
+            before, count = count, count + len(chunk)
+            if count // _PROGRESS_EVERY > before // _PROGRESS_EVERY:
                 progress(count)
-            number = row.number
-            force, division, name, day, value = cells_of(row)
-            key = (force, division, name)
-            found = resolved.get(key)
-            if found is None:
-                measure = _resolve(places, measures, header, row, cell_text(name), problems)
-                readings = None
-                if isinstance(measure, Measure):
-                    readings = by_measure.get(measure.id) or by_measure.setdefault(measure.id, MeasureReadings(measure))
-                found = resolved[key] = (measure, _kind(measure), readings)
-            elif isinstance(found[0], Problem):  # the same bad place again: named on this row too
-                problems.append(Problem(number, found[0].column, found[0].message))
-            measure, kind, readings = found
-            _date_text, _value_text, judged_day, judged_value, date_problem, value_problem = judge_reading(
-                day, value, kind, today
-            )
-            if date_problem or value_problem:
-                if date_problem:
-                    problems.append(Problem(number, "date", date_problem))
-                if value_problem:
-                    problems.append(Problem(number, "value", value_problem))
-            elif readings is not None and judged_day is not None and judged_value is not None:
-                readings.days.append(period_start(readings.measure.frequency, judged_day).toordinal())
-                readings.rows.append(number)
-                readings.values.append(_scaled(judged_value))
+            for key, rows in _by_spelling(chunk, header).items():
+                spelling = resolved.get(key)
+                numbers = rows.numbers
+                if spelling is None:
+                    first = rows.first
+                    measure = _resolve(places, measures, header, first, cell_text(key[2]), problems)
+                    readings = None
+                    if isinstance(measure, Measure):
+                        readings = by_measure.get(measure.id) or by_measure.setdefault(
+                            measure.id, MeasureReadings(measure)
+                        )
+                    spelling = resolved[key] = _Spelling(measure, readings)
+                    numbers = numbers[1:]  # the first row's problem, if any, is named already
+                if isinstance(spelling.measure, Problem):  # the same bad place again: named on each row
+                    column, message = spelling.measure.column, spelling.measure.message
+                    problems.extend(Problem(number, column, message) for number in numbers)
+                spelling.judge(rows, today, problems)
     progress(count)
     report.rows = count
     for readings in by_measure.values():
@@ -188,19 +262,15 @@ def _resolve(
     return measure if measure is not None else (found[0] if found else None)
 
 
-def _kind(measure: object) -> MetricKind:
-    """The kind a row's value is judged as: its measure's, or, for a row whose measure is not known, a
-    count's (so a negative count is still named on a row with a mistyped division)."""
-    return measure.kind if isinstance(measure, Measure) else MetricKind.BACKLOG
-
-
 def _same_period(readings: MeasureReadings) -> list[Problem]:
     """Two rows for one period of a measure (two days of one week, on a weekly measure): each later row
     named, with the first row for that period."""
     days, rows = readings.days, readings.rows
     if len(set(days)) == len(days):  # the usual case, found at once
         return []
-    order = sorted(range(len(days)), key=days.__getitem__)  # stable: file order within a period
+    # By period, then by row: a measure written two ways in the file gathers its rows a spelling at a
+    # time, so they are not kept in file order.
+    order = sorted(range(len(days)), key=lambda index: (days[index], rows[index]))
     problems = []
     first = -1
     for position, index in enumerate(order):

@@ -23,6 +23,7 @@ import enum
 import functools
 import io
 import itertools
+import operator
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ from quest.accounts.access import Permission
 from quest.accounts.identity import CurrentUser
 from quest.audit.recorder import act_as, record_event
 from quest.bulk import insert_columns, paused_collector
+from quest.clock import EARLIEST_DATE
 from quest.errors import ValidationFailed
 from quest.imports import sheets
 from quest.imports.sheets import NOT_TEXT, SheetRow, UnreadableRows, cell_text, parse_day
@@ -288,6 +290,50 @@ def judge_reading(
     return date_text, value_text, day, value, date_problem, value_problem
 
 
+# ISO dates end to end: a column of them, joined.
+_ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})*")
+
+
+def judge_readings_at_once(
+    date_cells: list[object],
+    value_cells: list[object],
+    kind: MetricKind,
+    today: datetime.date,
+    earliest: datetime.date | None = None,
+) -> tuple[list[datetime.date], list[decimal.Decimal]] | None:
+    """Many readings' cells judged at once, a column at a time by calls that loop in C rather than in
+    Python: each row's day and value, exactly as :func:`judge_reading` finds them, when every row is a
+    good reading written the usual way (text cells, dates as 2026-03-01, values as fit the measure's
+    kind); otherwise None, and the caller judges the rows one at a time, to name each problem. A file of
+    well-formed readings, the usual case, is judged at a third of the cost.
+
+    Why it agrees: a date cell of ten characters in a column that, joined, is ISO dates end to end is one
+    ISO date (2026-03-01) with nothing around it, which :func:`judge_reading` reads with
+    ``date.fromisoformat`` as this does; such a day between 2000 and ``today`` is what
+    :func:`~quest.metrics.services.check_reading_date` takes as it is, and one from ``earliest`` on is in
+    the window of entry (:func:`~quest.metrics.services.check_entry_window`); and a value cell is judged
+    by :func:`~quest.metrics.services.check_reading_value` itself, which strips it as
+    :func:`judge_reading` does."""
+    if not date_cells or len(date_cells) != len(value_cells) or set(map(type, value_cells)) != {str}:
+        return None
+    try:
+        iso = set(map(len, date_cells)) == {10} and _ISO_DATES.fullmatch("".join(date_cells)) is not None  # type: ignore[arg-type]
+    except TypeError:  # a cell that is not text
+        return None
+    if not iso:
+        return None
+    try:
+        days = list(map(datetime.date.fromisoformat, date_cells))  # type: ignore[arg-type]
+    except ValueError:  # no such day (2026-02-30)
+        return None
+    if min(days) < max(EARLIEST_DATE, earliest or EARLIEST_DATE) or max(days) > today:
+        return None
+    judged = list(map(check_reading_value, value_cells, itertools.repeat(kind)))
+    if set(map(operator.itemgetter(1), judged)) != {None}:  # a problem (not `None in values`: each Decimal
+        return None  # compared with None asks whether None is a number, a tenth of the time)
+    return days, list(map(operator.itemgetter(0), judged))
+
+
 # What saving writes: a new reading (its period, its value); a changed one (its period, its value, the
 # value it replaces).
 NewReading = tuple[datetime.date, decimal.Decimal]
@@ -347,6 +393,15 @@ def judge_rows(
     :func:`~quest.metrics.services.earliest_entry_date`) and a value fit for the measure's kind, and no
     two rows for one period (weekly readings are filed under their Monday, monthly ones under the 1st,
     so two days of one week clash on a weekly measure)."""
+    rows = list(rows)  # at most MAX_ROWS: the readers stop past it
+    judged = _judged_at_once(rows, kind, frequency, today, earliest)
+    return judged if judged is not None else _judged_row_by_row(rows, kind, frequency, today, earliest)
+
+
+def _judged_row_by_row(
+    rows: list[SheetRow], kind: MetricKind, frequency: Frequency, today: datetime.date, earliest: datetime.date | None
+) -> JudgedRows:
+    """:func:`judge_rows` of any rows, each in turn, naming every problem."""
     judged = JudgedRows(frequency)
     numbers, date_texts, value_texts = judged.numbers, judged.date_texts, judged.value_texts
     periods, values, all_problems = judged.periods, judged.values, judged.problems
@@ -382,6 +437,39 @@ def judge_rows(
     if not numbers:
         raise UnreadableRows(NO_READINGS)
     return judged
+
+
+def _judged_at_once(
+    rows: list[SheetRow], kind: MetricKind, frequency: Frequency, today: datetime.date, earliest: datetime.date | None
+) -> JudgedRows | None:
+    """:func:`judge_rows` of the usual rows, a column at a time (:func:`judge_readings_at_once`): when each
+    is a good reading in two cells, for a period no other row has. None otherwise."""
+    cells = list(map(_cells_of, rows))
+    if not cells or set(map(len, cells)) != {2}:
+        return None
+    date_cells, value_cells = map(list, zip(*cells, strict=True))
+    at_once = judge_readings_at_once(date_cells, value_cells, kind, today, earliest)
+    if at_once is None:
+        return None
+    days, values = at_once
+    periods: list[datetime.date | None] = (
+        list(days) if frequency is Frequency.DAILY else list(map(functools.partial(period_start, frequency), days))
+    )
+    if len(set(periods)) != len(periods):  # two rows for one period: judged a row at a time, to name them
+        return None
+    return JudgedRows(
+        frequency,
+        numbers=list(map(_number_of, rows)),
+        date_texts=date_cells,
+        value_texts=list(map(str.strip, value_cells)),
+        periods=periods,
+        values=list(values),
+        problems=[()] * len(rows),
+    )
+
+
+_cells_of = operator.attrgetter("cells")
+_number_of = operator.attrgetter("number")
 
 
 @dataclass(slots=True)
@@ -544,7 +632,7 @@ async def write_readings(
     every value after and every value replaced before. The one writer of a checked batch of readings: a
     measure's own import (:func:`save_import`) and a file's (:mod:`quest.imports.readings`). The caller
     brings kept figures up to date (:func:`quest.metrics.upkeep.readings_changed`) and commits."""
-    periods, values = [period for period, _value in new], [value for _period, value in new]
+    periods, values = zip(*new, strict=True) if new else ((), ())
     await insert_columns(
         session,
         READINGS,

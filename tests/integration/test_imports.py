@@ -19,7 +19,9 @@ from quest.audit.models import AuditEntry
 from quest.cli import main
 from quest.config import Settings
 from quest.ideas.models import Idea, IdeaEvent
+from quest.metrics.imports import describe_period
 from quest.metrics.models import Reading
+from quest.metrics.vocabulary import Frequency
 from quest.org.models import Division
 from quest.rollups.models import IdeasByStatus
 from quest.web import request_context
@@ -126,6 +128,22 @@ def test_the_same_file_twice_changes_nothing_the_second_time(
     assert second.exit_code == 0, second.output
     assert "0 created, 0 changed, 4 unchanged." in second.output
     assert len(audit_rows(database, "readings")) == audited
+
+
+def test_two_rows_for_one_day_of_a_measure_written_two_ways_name_the_earlier_row_first(
+    settings: Settings, database: Any, measure: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "readings.csv"
+    rows = good_rows()[:2]  # rows 2 and 3
+    rows[1] = ("LAN", "NORTH", "PENDING  OPEN INCIDENTS", *rows[1][3:])  # row 3 names the measure another way
+    rows.append(("LAN", "NORTH", "Pending open incidents", DAYS[1].isoformat(), "7"))  # row 4: row 3's day again
+    path.write_text(readings_file(rows), encoding="utf-8")
+    result = quest_import(settings, "readings", path)
+    assert result.exit_code == 1
+    day = describe_period(Frequency.DAILY, DAYS[1])
+    assert f"Row 4, column ‘date’: Rows 3 and 4 are both for {day}" in result.output
+    assert "1 problem found: nothing was imported" in result.output
+    assert stored(database) == {}
 
 
 def test_a_force_code_outside_the_forced_one_is_named(settings: Settings, measure: str, tmp_path: Path) -> None:

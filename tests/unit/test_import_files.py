@@ -89,12 +89,22 @@ def test_headers_are_matched_whatever_their_case_and_spacing() -> None:
         (("division", "date"), ("NORTH",), ("NORTH", None, None)),
     ],
 )
-def test_a_picker_reads_the_cells_of_the_columns_named(
+def test_the_cells_of_the_columns_named_are_read_a_column_at_a_time(
     header: tuple[str, ...], row: tuple[str, ...], picked: tuple[object, ...]
 ) -> None:
-    table = read_table([SheetRow(1, header), SheetRow(2, row)], COLUMNS)
-    cells_of = table.header.picker("division", "date", "note")
-    assert cells_of(next(table.rows)) == picked
+    table = read_table([SheetRow(1, header), SheetRow(2, row), SheetRow(3, row)], COLUMNS)
+    assert table.header.columns(list(table.rows), "division", "date", "note") == [(cell, cell) for cell in picked]
+
+
+def test_rows_short_and_long_read_together_as_each_does_alone() -> None:
+    rows = [("2026-03-01", "NORTH", "x"), ("2026-03-02",), ("2026-03-03", "SOUTH", "y", "stray"), ()]
+    table = read_table([SheetRow(1, ("date", "division", "note")), *map(SheetRow, range(2, 6), rows)], COLUMNS)
+    assert table.header.columns(list(table.rows), "division", "date", "note") == [
+        ("NORTH", None, "SOUTH"),
+        ("2026-03-01", "2026-03-02", "2026-03-03"),
+        ("x", None, "y"),
+    ]
+    assert table.header.columns([], "division", "date") == [(), ()]
 
 
 def test_a_header_missing_a_column_or_with_an_unknown_one_is_named() -> None:

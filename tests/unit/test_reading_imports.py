@@ -393,3 +393,97 @@ def test_a_value_is_written_as_a_person_writes_it_whichever_equal_value_came_fir
     for equal in ("120", "120.0000", "0.25", "0.2500", "100", "0", "-0", "0.0000"):
         imports.as_written(decimal.Decimal(equal))
     assert (first, imports.as_written(decimal.Decimal(value))) == (written, written)
+
+
+# --- Judging a column of readings at once --------------------------------------------------------------
+
+_GOOD_DATES = st.dates(min_value=datetime.date(2000, 1, 1), max_value=TODAY).map(datetime.date.isoformat)
+_DATE_CELLS = st.one_of(
+    _GOOD_DATES,
+    st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)).map(datetime.date.isoformat),
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=TODAY).map(lambda day: day.strftime("%d/%m/%Y")),
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=TODAY).map(lambda day: day.strftime("%Y%m%d")),
+    _GOOD_DATES.map(lambda text: f" {text}"),
+    # Not ISO dates, some of them ten characters long, as an ISO date is.
+    st.sampled_from(
+        ["", "2026-W09-1", "2026-02-30", "yesterday", "2026-3-1", "2026-03-1 ", "２０２６-03-01", "2026/03/01"]
+    ),
+    st.dates(min_value=datetime.date(2000, 1, 1), max_value=TODAY),
+)
+_GOOD_VALUES = st.integers(min_value=0, max_value=10**6).map(str)
+_VALUE_CELLS = st.one_of(
+    _GOOD_VALUES,
+    st.decimals(min_value=-(10**13), max_value=10**13, places=6, allow_nan=False).map(str),
+    st.sampled_from(["", " 12 ", "1,000", "-3", "2.5", "1e3", "NaN", "twelve"]),
+    st.integers(min_value=0, max_value=400),
+)
+
+
+_EARLIEST = st.one_of(st.none(), st.dates(min_value=datetime.date(1999, 1, 1), max_value=TODAY))
+
+
+@given(
+    st.one_of(
+        st.lists(st.tuples(_GOOD_DATES, _GOOD_VALUES), min_size=1, max_size=40),  # the usual file
+        st.lists(st.tuples(_DATE_CELLS, _VALUE_CELLS), min_size=1, max_size=40),
+    ),
+    st.sampled_from(list(MetricKind)),
+    _EARLIEST,
+)
+def test_a_column_judged_at_once_finds_what_judging_row_by_row_finds(
+    cells: list[tuple[object, object]], kind: MetricKind, earliest: datetime.date | None
+) -> None:
+    dates, values = [date for date, _value in cells], [value for _date, value in cells]
+    at_once = imports.judge_readings_at_once(dates, values, kind, TODAY, earliest)
+    by_row = [imports.judge_reading(date, value, kind, TODAY, earliest) for date, value in cells]
+    judged = [(day, value) for _date, _value, day, value, date_problem, value_problem in by_row]
+    if at_once is not None:
+        assert all(date_problem is None and value_problem is None for *_found, date_problem, value_problem in by_row)
+        assert list(zip(*at_once, strict=True)) == judged
+        assert [str(value) for value in at_once[1]] == [str(value) for _day, value in judged]  # 5 and 5.0 differ
+
+
+def test_a_column_of_readings_written_the_usual_way_is_judged_at_once() -> None:
+    days = ["2026-03-01", "2026-03-02", "2026-11-23"]
+    assert imports.judge_readings_at_once(days, ["118", "0", " 7"], MetricKind.BACKLOG, TODAY) == (
+        [datetime.date(2026, 3, 1), datetime.date(2026, 3, 2), TODAY],
+        [D(118), D(0), D(7)],
+    )
+    # Any row the rules refuse, or one written otherwise, sends the whole column to be judged row by row.
+    assert imports.judge_readings_at_once(days, ["118", "-1", "7"], MetricKind.BACKLOG, TODAY) is None
+    assert imports.judge_readings_at_once(["01/03/2026", *days[1:]], ["1", "2", "3"], MetricKind.BACKLOG, TODAY) is None
+    assert imports.judge_readings_at_once([*days[:2], "2026-11-24"], ["1", "2", "3"], MetricKind.BACKLOG, TODAY) is None
+    assert imports.judge_readings_at_once([], [], MetricKind.BACKLOG, TODAY) is None
+
+
+@given(
+    st.one_of(
+        st.lists(st.tuples(_GOOD_DATES, _GOOD_VALUES), min_size=1, max_size=40),  # the usual file
+        st.lists(st.tuples(_DATE_CELLS, _VALUE_CELLS), min_size=1, max_size=40),
+        st.lists(st.tuples(_GOOD_DATES, _GOOD_VALUES, st.sampled_from(["", "x"])), min_size=1, max_size=5),
+    ),
+    st.sampled_from(list(MetricKind)),
+    st.sampled_from(list(Frequency)),
+    _EARLIEST,
+)
+def test_rows_judged_a_column_at_a_time_are_judged_as_row_by_row(
+    cells: list[tuple[object, ...]], kind: MetricKind, frequency: Frequency, earliest: datetime.date | None
+) -> None:
+    rows = [SheetRow(number, row) for number, row in enumerate(cells, start=2)]
+    at_once = imports._judged_at_once(rows, kind, frequency, TODAY, earliest)
+    if at_once is not None:
+        by_row = imports._judged_row_by_row(rows, kind, frequency, TODAY, earliest)
+        assert at_once == by_row
+        assert list(map(str, at_once.values)) == list(map(str, by_row.values))  # 5 and 5.0 are equal, not the same
+
+
+def test_the_usual_rows_are_judged_a_column_at_a_time() -> None:
+    rows = [SheetRow(2, ("2026-03-02", "118")), SheetRow(3, ("2026-03-09", " 96 "))]
+    judged = imports._judged_at_once(rows, MetricKind.BACKLOG, Frequency.WEEKLY, TODAY, None)
+    assert judged == imports._judged_row_by_row(rows, MetricKind.BACKLOG, Frequency.WEEKLY, TODAY, None)
+    # Two days of one week on a weekly measure, or a date before the window of entry: a row at a time.
+    clash = [*rows, SheetRow(4, ("2026-03-10", "1"))]
+    assert imports._judged_at_once(clash, MetricKind.BACKLOG, Frequency.WEEKLY, TODAY, None) is None
+    early = datetime.date(2026, 3, 3)
+    assert imports._judged_at_once(rows, MetricKind.BACKLOG, Frequency.WEEKLY, TODAY, early) is None
+    assert imports._judged_at_once(rows, MetricKind.BACKLOG, Frequency.WEEKLY, TODAY, datetime.date(2026, 3, 2))
