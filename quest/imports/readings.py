@@ -143,20 +143,21 @@ def _chunks(rows: Iterator[SheetRow]) -> Iterator[list[SheetRow]]:
 
 def _by_spelling(chunk: list[SheetRow], header: Header) -> dict[tuple[object, object, object], _Rows]:
     """A chunk's rows by how they name their measure, in columns. A file usually names one measure in many
-    rows running: a chunk that names one throughout is told apart, and taken whole, by calls that loop in C."""
+    rows running: each run is found, and taken whole, by calls that loop in C."""
     forces, divisions, names, dates, values = header.columns(chunk, "force", "division", "measure", "date", "value")
     numbers = list(map(_number_of, chunk))
-    if all(column.count(column[0]) == len(column) for column in (forces, divisions, names)):
-        return {(forces[0], divisions[0], names[0]): _Rows(chunk[0], numbers, list(dates), list(values))}
     groups: dict[tuple[object, object, object], _Rows] = {}
-    keys = zip(forces, divisions, names, strict=True)
-    for row, number, key, date, value in zip(chunk, numbers, keys, dates, values, strict=True):
+    start = 0
+    for key, run in itertools.groupby(zip(forces, divisions, names, strict=True)):
+        end = start + len(list(run))
         group = groups.get(key)
         if group is None:
-            group = groups[key] = _Rows(row, [], [], [])
-        group.numbers.append(number)
-        group.dates.append(date)
-        group.values.append(value)
+            groups[key] = _Rows(chunk[start], numbers[start:end], list(dates[start:end]), list(values[start:end]))
+        else:
+            group.numbers += numbers[start:end]
+            group.dates += dates[start:end]
+            group.values += values[start:end]
+        start = end
     return groups
 
 

@@ -4,6 +4,7 @@ common passwords refused)."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import threading
 import time
 from typing import Any
@@ -32,6 +33,20 @@ def test_quest_hashes_at_the_cost_rfc_9106_sets_out_with_one_lane() -> None:
         time_cost=passwords.TIME_COST, memory_cost=passwords.MEMORY_COST_KIB, parallelism=passwords.PARALLELISM
     ).hash("correct horse battery staple")
     assert real.startswith("$argon2id$v=19$m=65536,t=3,p=1$")
+
+
+def test_an_unknown_email_is_checked_against_a_hash_at_quest_cost() -> None:
+    # The suite's hashes are cheap (tests/conftest.py): the module is loaded afresh to read its own.
+    spec = importlib.util.find_spec("quest.accounts.passwords")
+    assert spec is not None
+    assert spec.loader is not None
+    fresh = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fresh)
+    real = PasswordHasher(
+        time_cost=passwords.TIME_COST, memory_cost=passwords.MEMORY_COST_KIB, parallelism=passwords.PARALLELISM
+    )
+    assert real.verify(fresh._DUMMY_HASH, "not anyone's password, only here to take time")
+    assert not real.check_needs_rehash(fresh._DUMMY_HASH)
 
 
 def test_no_hash_never_verifies() -> None:
