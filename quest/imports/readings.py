@@ -201,8 +201,8 @@ async def check(
     measures = await _measures(session, places)
     by_measure: dict[uuid.UUID, MeasureReadings] = {}
     # A file names few measures in many rows: each spelling is resolved once, to its measure (or the
-    # problem with it) and where its readings go, and its rows' dates and values are held until a
-    # chunk of them is judged at once.
+    # problem with it) and where its readings go. Rows are read a chunk at a time, and each run of rows
+    # naming a measure one way is judged at once.
     resolved: dict[tuple[object, object, object], _Spelling] = {}
     problems = report.problems
     count = 0
