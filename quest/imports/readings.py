@@ -13,7 +13,6 @@ import datetime
 import decimal
 import functools
 import itertools
-import operator
 import uuid
 from array import array
 from collections.abc import Callable, Iterator
@@ -27,12 +26,12 @@ from quest.accounts.identity import CurrentUser
 from quest.bulk import paused_collector
 from quest.imports.places import Places
 from quest.imports.report import ImportReport, Problem
-from quest.imports.sheets import SheetRow, cell_text
+from quest.imports.sheets import SheetRow, cell_text, number_of
 from quest.imports.table import Column, Header, Table, batches
 from quest.metrics import upkeep
 from quest.metrics.imports import describe_period, judge_reading, judge_readings_at_once, write_readings
 from quest.metrics.models import Metric, Reading
-from quest.metrics.services import period_start
+from quest.metrics.services import period_start, period_starts
 from quest.metrics.vocabulary import Frequency, MetricKind
 from quest.text import matching_key
 
@@ -82,7 +81,6 @@ class CheckedReadings:
 # never all held at once.
 _CHUNK = 4096
 _PROGRESS_EVERY = 50_000
-_number_of = operator.attrgetter("number")
 
 
 @dataclass(slots=True)
@@ -114,11 +112,7 @@ class _Spelling:
         if at_once is not None:
             if readings is not None:
                 days, good = at_once
-                frequency = readings.measure.frequency
-                periods = (
-                    days if frequency is Frequency.DAILY else map(functools.partial(period_start, frequency), days)
-                )
-                readings.days.extend(map(datetime.date.toordinal, periods))
+                readings.days.extend(map(datetime.date.toordinal, period_starts(readings.measure.frequency, days)))
                 readings.rows.extend(rows.numbers)
                 readings.values.extend(map(_scaled, good))
             return
@@ -145,7 +139,7 @@ def _by_spelling(chunk: list[SheetRow], header: Header) -> dict[tuple[object, ob
     """A chunk's rows by how they name their measure, in columns. A file usually names one measure in many
     rows running: each run is found, and taken whole, by calls that loop in C."""
     forces, divisions, names, dates, values = header.columns(chunk, "force", "division", "measure", "date", "value")
-    numbers = list(map(_number_of, chunk))
+    numbers = list(map(number_of, chunk))
     groups: dict[tuple[object, object, object], _Rows] = {}
     start = 0
     for key, run in itertools.groupby(zip(forces, divisions, names, strict=True)):

@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import itertools
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -45,6 +46,11 @@ class SheetRow:
 
     number: int
     cells: tuple[object, ...]
+
+
+# Each row's number, and its cells, for many rows at once: map(number_of, rows).
+number_of = operator.attrgetter("number")
+cells_of = operator.attrgetter("cells")
 
 
 def rows_from_file(filename: str, data: bytes, *, max_rows: int) -> Iterator[SheetRow]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from quest.imports.report import Problem
-from quest.imports.sheets import SheetRow, cell_text
+from quest.imports.sheets import SheetRow, cell_text, cells_of
 
 T = TypeVar("T")
 NO_HEADER = "The file has no header row: its first row must name the columns"
@@ -31,9 +31,6 @@ class Column:
 def header_key(cell: object) -> str:
     """A header cell as a column name: "Submitted date", "submitted-date" and "SUBMITTED_DATE" alike."""
     return "_".join(cell_text(cell).lower().replace("-", " ").replace("_", " ").split())
-
-
-_cells = operator.attrgetter("cells")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +59,7 @@ class Header:
         positions = [self.positions.get(name) for name in names]
         width = max((position for position in positions if position is not None), default=-1) + 1
         pick = operator.itemgetter(*(width if position is None else position for position in positions))
-        cells = list(map(_cells, rows))
+        cells = list(map(cells_of, rows))
         if None in positions or min(map(len, cells), default=width) < width:
             blank = (None,) * (width + 1)  # the last slot, past every column named, is where a missing one reads
             cells = [row[:width] + blank[min(len(row), width) :] for row in cells]

@@ -59,6 +59,11 @@ def period_start(frequency: Frequency, day: datetime.date) -> datetime.date:
     return day
 
 
+def period_starts(frequency: Frequency, days: list[datetime.date]) -> list[datetime.date]:
+    """:func:`period_start` of many days: for a daily measure, the days themselves."""
+    return days if frequency is Frequency.DAILY else list(map(functools.partial(period_start, frequency), days))
+
+
 # What a count measure (backlog, volume) refuses that another kind takes: a value right for a measure, but
 # not this one (the API answers 409 when nothing else is wrong: quest.errors.RefusedInThisState).
 NEGATIVE_COUNT = "A count cannot be negative"

@@ -28,7 +28,6 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,13 +140,12 @@ def _week_sqlite(element: week_of, compiler: SQLCompiler, **kw: Any) -> str:
     return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
 
 
-def weekly_readings(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
-    """The readings ``where`` selects, by measure and week: the rows of ``readings_by_week``."""
+def weekly_readings() -> Select[*tuple[Any, ...]]:
+    """Every measure's readings by measure and week: the rows of ``readings_by_week``, as a rebuild counts
+    them (a change recounts its measures with :func:`measure_weekly_readings`)."""
     week = week_of(Reading.period_date)
-    return (
-        select(Reading.metric_id, week, Reading.force_id, *_week_sums())
-        .where(where)
-        .group_by(Reading.metric_id, week, Reading.force_id)
+    return select(Reading.metric_id, week, Reading.force_id, *_week_sums()).group_by(
+        Reading.metric_id, week, Reading.force_id
     )
 
 
@@ -277,7 +275,7 @@ def rebuild_statements(rollups: Collection[type[DefaultBase]] | None = None) -> 
         ],
         ReadingsByWeek: [
             delete(ReadingsByWeek),
-            insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings(true())),
+            insert(ReadingsByWeek).from_select(WEEKLY_COLUMNS, weekly_readings()),
         ],
         # A new version for every measure: readings written in bulk beside readings_written are theirs.
         ReadingsVersion: [
